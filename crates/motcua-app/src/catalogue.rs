@@ -1,0 +1,172 @@
+//! Reference-data use cases: the procedure catalogue (versioned), agencies, holiday tables and
+//! due-date computation.
+
+use crate::error::AppError;
+use crate::service::App;
+use motcua_domain::agency::{Agency, commune_agencies, province_agencies};
+use motcua_domain::calendar::{DueDate, HolidayYear, HolidaySource, ProcessingTime};
+use motcua_domain::catalogue::Procedure;
+use motcua_domain::ids::{AgencyCode, ProcedureCode, ProvinceCode, UnitCode};
+use motcua_domain::text::fold;
+use std::sync::Arc;
+use time::OffsetDateTime;
+
+/// What an import did with each procedure.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportReport {
+    /// Procedures stored as version 1.
+    pub created: Vec<String>,
+    /// Procedures stored as a new version.
+    pub updated: Vec<String>,
+    /// Procedures identical to their current version (nothing stored).
+    pub unchanged: Vec<String>,
+}
+
+impl App {
+    /// The latest version of every procedure (cached; refreshed after edits).
+    pub async fn procedures(&self) -> Result<Arc<Vec<Procedure>>, AppError> {
+        if let Some(c) = self.catalogue.read().expect("catalogue lock").clone() {
+            return Ok(c);
+        }
+        let mut all = self.store.current_procedures().await?;
+        all.sort_by(|a, b| a.code.cmp(&b.code));
+        let all = Arc::new(all);
+        *self.catalogue.write().expect("catalogue lock") = Some(all.clone());
+        Ok(all)
+    }
+
+    /// Procedures whose name, English name, field, code or component names contain every word
+    /// of `q` (folded: diacritics optional). An empty query lists all.
+    pub async fn search_procedures(&self, q: &str) -> Result<Vec<Procedure>, AppError> {
+        let words: Vec<String> = fold(q).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
+        let all = self.procedures().await?;
+        let mut hits: Vec<(usize, &Procedure)> = all
+            .iter()
+            .filter_map(|p| {
+                let name = fold(&p.name);
+                let hay = format!(
+                    "{} {} {} {} {}",
+                    name,
+                    fold(p.name_en.as_deref().unwrap_or("")),
+                    fold(&p.field),
+                    p.code.as_str().to_lowercase(),
+                    p.cases.iter().flat_map(|c| c.components.iter().map(|x| fold(&x.name))).collect::<Vec<_>>().join(" ")
+                );
+                let all_match = words.iter().all(|w| hay.contains(w.as_str()));
+                // Rank: matches in the name first.
+                let in_name = words.iter().filter(|w| name.contains(w.as_str())).count();
+                all_match.then_some((in_name, p))
+            })
+            .collect();
+        hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.code.cmp(&b.1.code)));
+        Ok(hits.into_iter().map(|(_, p)| p.clone()).collect())
+    }
+
+    /// A procedure at a version, or its latest.
+    pub async fn procedure(&self, code: &ProcedureCode, version: Option<u32>) -> Result<Procedure, AppError> {
+        self.store.procedure(code, version).await?.ok_or_else(|| {
+            AppError::not_found("catalogue.unknown_procedure", format!("no procedure {code}"))
+        })
+    }
+
+    /// Stores procedures: a new code becomes version 1, a changed one a new version, an identical
+    /// one is left alone. Every record is validated before anything is stored.
+    pub async fn import_procedures(&self, procedures: Vec<Procedure>) -> Result<ImportReport, AppError> {
+        for p in &procedures {
+            p.validate().map_err(|e| AppError::Invalid {
+                code: "catalogue.invalid_procedure",
+                message: e.to_string(),
+                field: None,
+            })?;
+        }
+        let mut report = ImportReport::default();
+        for mut p in procedures {
+            let current = self.store.procedure(&p.code, None).await?;
+            match current {
+                Some(cur) => {
+                    p.version = cur.version;
+                    if p == cur {
+                        report.unchanged.push(p.code.to_string());
+                        continue;
+                    }
+                    p.version = cur.version + 1;
+                    self.store.insert_procedure_version(&p).await.map_err(|e| match e {
+                        crate::StoreError::Duplicate(_) => AppError::VersionConflict { current: i64::from(cur.version) + 1 },
+                        e => e.into(),
+                    })?;
+                    report.updated.push(p.code.to_string());
+                }
+                None => {
+                    p.version = 1;
+                    self.store.insert_procedure_version(&p).await?;
+                    report.created.push(p.code.to_string());
+                }
+            }
+        }
+        *self.catalogue.write().expect("catalogue lock") = None;
+        Ok(report)
+    }
+
+    /// Registers the standard agencies of every province and commune (idempotent).
+    pub async fn register_standard_agencies(&self) -> Result<usize, AppError> {
+        let units = self.units();
+        let mut all: Vec<Agency> = Vec::new();
+        for p in units.provinces() {
+            all.extend(province_agencies(p));
+        }
+        for c in &units.data().communes {
+            all.extend(commune_agencies(c));
+        }
+        for chunk in all.chunks(2000) {
+            self.store.upsert_agencies(chunk).await?;
+        }
+        Ok(all.len())
+    }
+
+    /// Agencies of a commune (its own) plus, for context, none of the province's; use
+    /// [`App::agencies_of_province`] for those.
+    pub async fn agencies_of_unit(&self, unit: &UnitCode) -> Result<Vec<Agency>, AppError> {
+        if self.units().commune(unit).is_none() {
+            return Err(AppError::not_found("unit.not_found", format!("no commune {unit}")));
+        }
+        Ok(self.store.agencies_of_unit(unit).await?)
+    }
+
+    /// Province-level agencies of a province.
+    pub async fn agencies_of_province(&self, province: &ProvinceCode) -> Result<Vec<Agency>, AppError> {
+        if self.units().province(province).is_none() {
+            return Err(AppError::not_found("unit.not_found", format!("no province {province}")));
+        }
+        Ok(self.store.agencies_of_province(province).await?)
+    }
+
+    /// The due date for a receipt at `from` with processing time `time`, on the calendar of
+    /// `agency` (or the default calendar of the agency's province).
+    pub async fn due_date(&self, from: OffsetDateTime, time: ProcessingTime, agency: &AgencyCode) -> Result<DueDate, AppError> {
+        let agency = self.agency(agency).await?;
+        let cal = self.calendar_for(&agency).await?;
+        Ok(cal.due(from, time))
+    }
+
+    /// The holiday table in force for a province and year (official if entered, else default).
+    pub async fn holiday_year(&self, province: &ProvinceCode, year: i32) -> Result<HolidayYear, AppError> {
+        if !(1900..=2100).contains(&year) {
+            return Err(AppError::invalid("year", "years 1900-2100 are supported"));
+        }
+        let official = self.store.holiday_years(province).await?;
+        Ok(official
+            .into_iter()
+            .find(|y| y.year == year)
+            .unwrap_or_else(|| motcua_domain::calendar::default_holidays(year)))
+    }
+
+    /// Saves a year's official table for a province (replacing the default proposal).
+    pub async fn save_holiday_year(&self, province: &ProvinceCode, mut year: HolidayYear) -> Result<(), AppError> {
+        year.validate().map_err(|m| AppError::invalid("days", m))?;
+        year.source = HolidaySource::Official;
+        year.days.sort_by_key(|d| d.date);
+        self.store.save_holiday_year(province, &year).await?;
+        self.invalidate_calendars();
+        Ok(())
+    }
+}

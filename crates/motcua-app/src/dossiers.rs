@@ -1,0 +1,367 @@
+//! Dossier use cases: open (online submission or counter intake), act, read, list, track.
+
+use crate::error::AppError;
+use crate::ports::{DossierFilter, IdempotencyRecord, StoreError, StoredEvent};
+use crate::service::{Actor, App};
+use motcua_domain::access::Role;
+use motcua_domain::agency::{Agency, AgencyKind, Level};
+use motcua_domain::catalogue::{Channel, Procedure};
+use motcua_domain::dossier::chain::{ChainInput, chain_time, event_hash};
+use motcua_domain::dossier::{
+    ActionContext, ActionKind, Applicant, Command, Dossier, EventDraft, NewDossier, ReceivedComponent, Status,
+};
+use motcua_domain::ids::{AgencyCode, DossierCode, Phone, ProcedureCode};
+use motcua_domain::VN_OFFSET;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// A request to open a dossier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenDossier {
+    /// Procedure code; the latest version is used and kept by the dossier.
+    pub procedure: ProcedureCode,
+    /// Case code; the first case when absent.
+    #[serde(default)]
+    pub case: Option<String>,
+    /// Channel: staff intake is `direct` (default) or `postal`; public submission is `online`
+    /// (default) or `kiosk`.
+    #[serde(default)]
+    pub channel: Option<Channel>,
+    /// The receiving agency (a one-stop point). Staff: defaults to the token's agency and must
+    /// equal it. Public: required.
+    #[serde(default)]
+    pub receiving_agency: Option<AgencyCode>,
+    /// The applicant.
+    pub applicant: Applicant,
+    /// Requested content; defaults to the procedure name.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// Components received or declared.
+    #[serde(default)]
+    pub components: Vec<ReceivedComponent>,
+}
+
+/// What public tracking shows: no personal data beyond what the applicant gave (the phone
+/// number proves it is theirs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrackingView {
+    /// Dossier code.
+    pub code: String,
+    /// Procedure name.
+    pub procedure_name: String,
+    /// Status.
+    pub status: Status,
+    /// National status code.
+    pub status_code: u8,
+    /// Status name in Vietnamese.
+    pub status_name: String,
+    /// When submitted.
+    pub submitted_at: String,
+    /// Appointment (current due date).
+    pub due_at: Option<String>,
+    /// Name of the agency holding it.
+    pub current_agency: String,
+    /// Timeline: (time, action, status).
+    pub timeline: Vec<TrackingStep>,
+}
+
+/// One step of the public timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrackingStep {
+    /// When.
+    pub at: String,
+    /// Action name.
+    pub action: String,
+    /// Status after it.
+    pub status: String,
+}
+
+fn request_hash(actor: &Actor, req: &OpenDossier) -> String {
+    let body = serde_json::to_string(req).unwrap_or_default();
+    hex::encode(Sha256::digest(format!("{}\n{body}", actor.id()).as_bytes()))
+}
+
+/// The competent agency for a procedure filed at `receiving` (minimal routing until the
+/// authority registry: the agency of the procedure's competent kind at the receiving commune,
+/// or at the province for provincial procedures).
+fn competent_code(p: &Procedure, receiving: &Agency) -> Result<AgencyCode, AppError> {
+    let kind: AgencyKind = p.competent_agency_kind;
+    let code = match kind.level() {
+        Level::Commune => {
+            let unit = receiving.unit_code.as_ref().ok_or_else(|| {
+                AppError::invalid(
+                    "receiving_agency",
+                    "this commune-level procedure must be filed at a commune one-stop point",
+                )
+            })?;
+            format!("{unit}.{}", kind.suffix())
+        }
+        Level::Province | Level::Central => format!("{}.{}", receiving.province_code, kind.suffix()),
+    };
+    AgencyCode::parse(&code).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+impl App {
+    fn may_see(&self, actor: &Actor, d: &Dossier) -> bool {
+        match actor {
+            Actor::Staff(s) => {
+                s.role == Role::Admin
+                    || s.agency == d.receiving_agency
+                    || s.agency == d.current_agency
+                    || s.agency == d.competent_agency
+            }
+            Actor::Public => false,
+        }
+    }
+
+    async fn load(&self, actor: &Actor, code: &DossierCode) -> Result<Dossier, AppError> {
+        let d = self.store.dossier(code).await?;
+        match d {
+            Some(d) if self.may_see(actor, &d) => Ok(d),
+            // Same answer for "absent" and "not yours": a code is not a capability.
+            _ => Err(AppError::not_found("dossier.not_found", format!("no dossier {code} in your jurisdiction"))),
+        }
+    }
+
+    fn event_row(&self, d: &Dossier, draft: &EventDraft, actor: &Actor, prev_hash: &str) -> StoredEvent {
+        let mut payload = draft.payload.clone();
+        if let Some(due) = &draft.due {
+            payload["due"] = serde_json::to_value(due).unwrap_or_default();
+        }
+        let payload = payload.to_string();
+        let id = d.id.to_string();
+        let at = chain_time(draft.at);
+        let (actor_id, agency) = (actor.id(), actor.agency());
+        let hash = event_hash(&ChainInput {
+            prev_hash,
+            dossier_id: &id,
+            seq: d.version,
+            action: draft.action.as_str(),
+            actor: &actor_id,
+            agency: &agency,
+            at: &at,
+            payload: &payload,
+        });
+        StoredEvent {
+            id: uuid::Uuid::now_v7(),
+            dossier_id: d.id,
+            province_code: d.province_code.clone(),
+            seq: d.version,
+            action: draft.action.as_str().into(),
+            status: draft.status.as_str().into(),
+            actor: actor_id,
+            agency,
+            at: draft.at.to_offset(time::UtcOffset::UTC),
+            payload,
+            prev_hash: prev_hash.to_owned(),
+            hash,
+        }
+    }
+
+    /// Opens a dossier. Staff (counter intake) receive it at once and the appointment is issued;
+    /// the public (online, kiosk) submit it for intake. With an `Idempotency-Key`, a retry with the
+    /// same request returns the same dossier; the same key with another request is refused.
+    pub async fn open_dossier(&self, actor: &Actor, req: OpenDossier, idem_key: Option<&str>) -> Result<Dossier, AppError> {
+        let idem = match idem_key {
+            Some(k) => {
+                let k = k.trim();
+                if k.is_empty() || k.len() > 200 || !k.bytes().all(|b| b.is_ascii_graphic()) {
+                    return Err(AppError::invalid("Idempotency-Key", "1-200 visible ASCII characters"));
+                }
+                let hash = request_hash(actor, &req);
+                if let Some(found) = self.store.idempotency(k).await? {
+                    return self.replay(actor, found, &hash).await;
+                }
+                Some((k.to_owned(), hash))
+            }
+            None => None,
+        };
+
+        let (channel, receiving_code, receive_now) = match actor {
+            Actor::Staff(s) => {
+                if !s.role.may(ActionKind::Receive) {
+                    return Err(AppError::Forbidden(format!("role {} may not receive dossiers", s.role.as_str())));
+                }
+                let ch = req.channel.unwrap_or(Channel::Direct);
+                if !matches!(ch, Channel::Direct | Channel::Postal) {
+                    return Err(AppError::invalid("channel", "counter intake is direct or postal"));
+                }
+                let rc = req.receiving_agency.clone().unwrap_or_else(|| s.agency.clone());
+                if rc != s.agency {
+                    return Err(AppError::Forbidden("a counter may only receive for its own agency".into()));
+                }
+                (ch, rc, true)
+            }
+            Actor::Public => {
+                let ch = req.channel.unwrap_or(Channel::Online);
+                if !matches!(ch, Channel::Online | Channel::Kiosk) {
+                    return Err(AppError::invalid("channel", "public submission is online or kiosk"));
+                }
+                let rc = req
+                    .receiving_agency
+                    .clone()
+                    .ok_or_else(|| AppError::invalid("receiving_agency", "choose where to file"))?;
+                (ch, rc, false)
+            }
+        };
+        let receiving = self.agency(&receiving_code).await.map_err(|_| {
+            AppError::invalid("receiving_agency", format!("no agency {receiving_code}"))
+        })?;
+        if !receiving.kind.is_receiving_point() {
+            return Err(AppError::invalid("receiving_agency", format!("{receiving_code} is not a one-stop receiving point")));
+        }
+        let procedure = self.procedure(&req.procedure, None).await?;
+        let competent = competent_code(&procedure, &receiving)?;
+        let competent = self.agency(&competent).await.map_err(|_| {
+            AppError::invalid("procedure", format!("no competent agency {competent} is registered"))
+        })?;
+        let calendar = self.calendar_for(&receiving).await?;
+        let now = self.now();
+        let unit = receiving
+            .unit_code
+            .clone()
+            .or_else(|| self.units().communes_of(&receiving.province_code).first().map(|c| c.code.clone()))
+            .ok_or_else(|| AppError::Internal("province without communes".into()))?;
+        let unit_for_code = receiving.unit_code.as_ref().map(|u| u.to_string()).unwrap_or_else(|| receiving.province_code.to_string());
+        let prefix = self.settings.code_pattern.prefix(&unit_for_code, receiving.code.as_str(), now.to_offset(VN_OFFSET).date());
+
+        // Validate everything before a sequence number is taken.
+        let draft = NewDossier {
+            id: uuid::Uuid::now_v7(),
+            code: DossierCode::parse("PENDING").expect("valid"),
+            province_code: receiving.province_code.clone(),
+            case_code: req.case.clone(),
+            channel,
+            receiving_unit: unit,
+            receiving_agency: receiving.code.clone(),
+            competent_agency: competent.code.clone(),
+            applicant: req.applicant.clone(),
+            summary: req.summary.clone().unwrap_or_default(),
+            components: req.components.clone(),
+            receive_now,
+        };
+        let ctx = ActionContext { now, calendar: &calendar, procedure: &procedure };
+        Dossier::open(draft.clone(), ctx)?;
+
+        let seq = self.store.next_code_sequence(&receiving.province_code, &prefix).await?;
+        let code = self.settings.code_pattern.code(&prefix, seq).map_err(|e| AppError::Internal(e.to_string()))?;
+        let (d, first) = Dossier::open(NewDossier { code, ..draft }, ctx)?;
+        let event = self.event_row(&d, &first, actor, &d.last_event_hash);
+        let d = Dossier { last_event_hash: event.hash.clone(), ..d };
+        let idem_rec = idem.map(|(key, request_hash)| IdempotencyRecord { key, request_hash, dossier_code: d.code.clone() });
+        match self.store.insert_dossier(&d, &event, idem_rec.as_ref()).await {
+            Ok(()) => Ok(d),
+            Err(StoreError::Duplicate(_)) if idem_rec.is_some() => {
+                // A concurrent request with the same key won the race.
+                let rec = idem_rec.expect("checked");
+                let found = self.store.idempotency(&rec.key).await?.ok_or_else(|| AppError::Internal("idempotency row vanished".into()))?;
+                self.replay(actor, found, &rec.request_hash).await
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn replay(&self, actor: &Actor, found: IdempotencyRecord, hash: &str) -> Result<Dossier, AppError> {
+        if found.request_hash != hash {
+            return Err(AppError::IdempotencyMismatch);
+        }
+        self.store
+            .dossier(&found.dossier_code)
+            .await?
+            .filter(|d| matches!(actor, Actor::Public) || self.may_see(actor, d))
+            .ok_or_else(|| AppError::Internal("idempotent dossier missing".into()))
+    }
+
+    /// Applies an action to a dossier at `version` (the version the client last read).
+    pub async fn act(&self, actor: &Actor, code: &DossierCode, version: i64, cmd: Command) -> Result<Dossier, AppError> {
+        let Actor::Staff(staff) = actor else {
+            return Err(AppError::Unauthenticated);
+        };
+        let d = self.load(actor, code).await?;
+        let kind = cmd.kind();
+        if !staff.role.may(kind) {
+            return Err(AppError::Forbidden(format!("role {} may not {}", staff.role.as_str(), kind.as_str())));
+        }
+        if staff.role != Role::Admin && staff.role != Role::Leader && kind != ActionKind::ReturnResult && kind != ActionKind::Receive
+            && staff.agency != d.current_agency && staff.agency != d.competent_agency
+        {
+            return Err(AppError::Forbidden(format!("the dossier is held by {}; only that agency may {}", d.current_agency, kind.as_str())));
+        }
+        if version != d.version {
+            return Err(AppError::VersionConflict { current: d.version });
+        }
+        if let Command::Transfer { to_agency, .. } = &cmd {
+            self.agency(to_agency).await.map_err(|_| AppError::invalid("to_agency", format!("no agency {to_agency}")))?;
+        }
+        let procedure = self.procedure(&d.procedure.code, Some(d.procedure.version)).await?;
+        let clock_agency = self.agency(&d.receiving_agency).await?;
+        let calendar = self.calendar_for(&clock_agency).await?;
+        let ctx = ActionContext { now: self.now(), calendar: &calendar, procedure: &procedure };
+        let (next, draft) = d.apply(&cmd, ctx)?;
+        let event = self.event_row(&next, &draft, actor, &d.last_event_hash);
+        let next = Dossier { last_event_hash: event.hash.clone(), ..next };
+        match self.store.append_transition(&next, d.version, &event).await {
+            Ok(()) => Ok(next),
+            Err(StoreError::Conflict) => {
+                let current = self.store.dossier(code).await?.map(|x| x.version).unwrap_or(d.version);
+                Err(AppError::VersionConflict { current })
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// A dossier, if the actor may see it.
+    pub async fn dossier(&self, actor: &Actor, code: &DossierCode) -> Result<Dossier, AppError> {
+        self.load(actor, code).await
+    }
+
+    /// The events of a dossier.
+    pub async fn dossier_events(&self, actor: &Actor, code: &DossierCode) -> Result<Vec<StoredEvent>, AppError> {
+        let d = self.load(actor, code).await?;
+        Ok(self.store.events(d.id).await?)
+    }
+
+    /// Lists dossiers. Staff see their own agency's; an admin may name any agency.
+    pub async fn list_dossiers(&self, actor: &Actor, mut f: DossierFilter) -> Result<Vec<Dossier>, AppError> {
+        let Actor::Staff(staff) = actor else {
+            return Err(AppError::Unauthenticated);
+        };
+        match &f.agency {
+            Some(a) if a != &staff.agency && staff.role != Role::Admin => {
+                return Err(AppError::Forbidden(format!("your token is scoped to {}", staff.agency)));
+            }
+            None if staff.role != Role::Admin => f.agency = Some(staff.agency.clone()),
+            _ => {}
+        }
+        f.limit = f.limit.clamp(1, 200);
+        Ok(self.store.list_dossiers(&f).await?)
+    }
+
+    /// Public tracking by code and the applicant's phone number. A wrong phone number gets the
+    /// same answer as an unknown code.
+    pub async fn track(&self, code: &str, phone: &str) -> Result<TrackingView, AppError> {
+        let not_found = || AppError::not_found("dossier.not_found", "no dossier with this code and phone number");
+        let code = DossierCode::parse(&code.to_uppercase()).map_err(|_| not_found())?;
+        let phone = Phone::parse(phone).map_err(|_| not_found())?;
+        let d = self.store.dossier(&code).await?.ok_or_else(not_found)?;
+        if d.applicant.phone != phone {
+            return Err(not_found());
+        }
+        let agency = self.store.agency(&d.current_agency).await?.map(|a| a.name).unwrap_or_else(|| d.current_agency.to_string());
+        let events = self.store.events(d.id).await?;
+        Ok(TrackingView {
+            code: d.code.to_string(),
+            procedure_name: d.procedure_name.clone(),
+            status: d.status,
+            status_code: d.status.national_code(),
+            status_name: d.status.name_vi().into(),
+            submitted_at: motcua_domain::dossier::fmt(d.submitted_at),
+            due_at: d.due_at.map(motcua_domain::dossier::fmt),
+            current_agency: agency,
+            timeline: events
+                .iter()
+                .map(|e| TrackingStep { at: motcua_domain::dossier::fmt(e.at), action: e.action.clone(), status: e.status.clone() })
+                .collect(),
+        })
+    }
+}

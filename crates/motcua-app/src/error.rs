@@ -1,0 +1,80 @@
+//! Application errors: user errors with stable codes, and internal errors (logged once at the
+//! boundary, never shown).
+
+use crate::ports::StoreError;
+use motcua_domain::dossier::DossierError;
+
+/// A use-case failure.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A rule of the dossier lifecycle refused the action.
+    #[error(transparent)]
+    Dossier(#[from] DossierError),
+    /// Something named does not exist (`code`: e.g. `dossier.not_found`).
+    #[error("{message}")]
+    NotFound {
+        /// Stable code.
+        code: &'static str,
+        /// Message.
+        message: String,
+    },
+    /// Input is invalid (`code`: e.g. `request.invalid_field`).
+    #[error("{message}")]
+    Invalid {
+        /// Stable code.
+        code: &'static str,
+        /// Message.
+        message: String,
+        /// The field concerned, if one.
+        field: Option<String>,
+    },
+    /// The dossier changed since the client read it.
+    #[error("the dossier was changed by someone else (now at version {current}); reload and retry")]
+    VersionConflict {
+        /// The current version.
+        current: i64,
+    },
+    /// The idempotency key was used with a different request.
+    #[error("this Idempotency-Key was already used with a different request")]
+    IdempotencyMismatch,
+    /// No or unknown credentials.
+    #[error("authentication required")]
+    Unauthenticated,
+    /// Credentials do not allow this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Internal failure; the message is for the log.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl AppError {
+    /// The stable error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Dossier(e) => e.code(),
+            AppError::NotFound { code, .. } | AppError::Invalid { code, .. } => code,
+            AppError::VersionConflict { .. } => "dossier.version_conflict",
+            AppError::IdempotencyMismatch => "request.idempotency_key_reused",
+            AppError::Unauthenticated => "auth.unauthenticated",
+            AppError::Forbidden(_) => "auth.forbidden",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// Shorthand for an invalid field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid { code: "request.invalid_field", message: message.into(), field: Some(field.to_owned()) }
+    }
+
+    /// Shorthand for not found.
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::NotFound { code, message: message.into() }
+    }
+}

@@ -1,0 +1,21 @@
+//! # motcua-app
+//!
+//! The use cases of the one-stop system — open a dossier, act on it, track it, search the
+//! catalogue, compute a due date, verify the audit chain — and the ports they need: the
+//! [`ports::Store`] trait (shaped by use case, not generic CRUD, so each backend's SQL stays
+//! small) and the [`ports::Clock`].
+//!
+//! Transaction boundaries live here: each use case makes at most one atomic store call that
+//! writes (for example `append_transition`: the new dossier state and its event, or nothing).
+
+pub mod audit;
+pub mod catalogue;
+pub mod dossiers;
+pub mod error;
+pub mod ports;
+pub mod service;
+pub mod tokens;
+
+pub use error::AppError;
+pub use ports::{Clock, FixedClock, Store, StoreError, SystemClock};
+pub use service::{Actor, App, AppSettings, StaffActor};

@@ -1,0 +1,217 @@
+//! Ports: what the use cases need from the outside world.
+
+use async_trait::async_trait;
+use motcua_domain::agency::Agency;
+use motcua_domain::calendar::{HolidayYear, OfficeHours};
+use motcua_domain::catalogue::Procedure;
+use motcua_domain::dossier::{Dossier, Status};
+use motcua_domain::ids::{AgencyCode, DossierCode, ProcedureCode, ProvinceCode, UnitCode};
+use motcua_domain::access::Role;
+use motcua_domain::units::UnitsData;
+use serde::Serialize;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// A store failure. `Conflict` and `Duplicate` are expected outcomes the use cases handle; the
+/// rest are internal errors.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The dossier's version was not the one expected (someone acted first).
+    #[error("version conflict")]
+    Conflict,
+    /// A unique key already exists (idempotency key, dossier code).
+    #[error("duplicate key: {0}")]
+    Duplicate(String),
+    /// Anything else (I/O, corruption, …); details for the log only.
+    #[error("store error: {0}")]
+    Internal(String),
+}
+
+/// One stored dossier event (a row of the append-only, hash-chained log).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredEvent {
+    /// Event id (UUIDv7).
+    pub id: Uuid,
+    /// Dossier id.
+    pub dossier_id: Uuid,
+    /// Province (tenant key).
+    pub province_code: ProvinceCode,
+    /// 1-based sequence within the dossier (= dossier version after the event).
+    pub seq: i64,
+    /// Action name.
+    pub action: String,
+    /// Status after the action.
+    pub status: String,
+    /// Who acted (token id, `applicant`, `system`).
+    pub actor: String,
+    /// For which agency (empty for the applicant).
+    pub agency: String,
+    /// When, truncated to seconds.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// Payload JSON text, exactly as hashed.
+    pub payload: String,
+    /// Previous event's hash.
+    pub prev_hash: String,
+    /// This event's hash.
+    pub hash: String,
+}
+
+/// The chain head recorded on a dossier row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainHead {
+    /// Dossier id.
+    pub dossier_id: Uuid,
+    /// Dossier code.
+    pub code: DossierCode,
+    /// Version (= number of events).
+    pub version: i64,
+    /// Hash of the last event.
+    pub last_event_hash: String,
+}
+
+/// Filters for dossier lists.
+#[derive(Debug, Clone, Default)]
+pub struct DossierFilter {
+    /// Dossiers this agency receives, is competent for, or holds.
+    pub agency: Option<AgencyCode>,
+    /// Only this status.
+    pub status: Option<Status>,
+    /// Only open dossiers due before this instant (overdue when it is "now").
+    pub due_before: Option<OffsetDateTime>,
+    /// Only this procedure.
+    pub procedure: Option<ProcedureCode>,
+    /// Page size (1–200).
+    pub limit: u32,
+    /// Offset.
+    pub offset: u32,
+}
+
+/// An API token's stored form (the secret itself is never stored, only its SHA-256).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    /// Token id (shown in logs and events as the actor).
+    pub id: Uuid,
+    /// The agency it is scoped to.
+    pub agency: AgencyCode,
+    /// Its role.
+    pub role: Role,
+    /// Free label.
+    pub label: String,
+    /// When created.
+    pub created_at: OffsetDateTime,
+}
+
+/// An idempotency record: the key, the hash of the request it was first used with, and the
+/// dossier that request created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyRecord {
+    /// The client's key.
+    pub key: String,
+    /// SHA-256 of the canonical request.
+    pub request_hash: String,
+    /// The dossier created.
+    pub dossier_code: DossierCode,
+}
+
+/// Everything the use cases need from a database. Implemented by `motcua-store-sqlite` (and the
+/// PostgreSQL store); both must pass `motcua-store-tests`.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Replaces the unit catalogue (provinces, communes, mapping) atomically.
+    async fn replace_units(&self, data: &UnitsData) -> Result<(), StoreError>;
+    /// Loads the unit catalogue.
+    async fn load_units(&self) -> Result<UnitsData, StoreError>;
+
+    /// Inserts or updates agencies.
+    async fn upsert_agencies(&self, agencies: &[Agency]) -> Result<(), StoreError>;
+    /// One agency.
+    async fn agency(&self, code: &AgencyCode) -> Result<Option<Agency>, StoreError>;
+    /// Agencies of a commune (`unit`), or of a province when `unit` is a province's level.
+    async fn agencies_of_unit(&self, unit: &UnitCode) -> Result<Vec<Agency>, StoreError>;
+    /// Province-level agencies of a province.
+    async fn agencies_of_province(&self, province: &ProvinceCode) -> Result<Vec<Agency>, StoreError>;
+    /// Number of agencies.
+    async fn count_agencies(&self) -> Result<i64, StoreError>;
+
+    /// Stores `p` as a new version (its `version` field is the new number, one more than the
+    /// latest stored). Fails with `Duplicate` if that version exists (a concurrent edit).
+    async fn insert_procedure_version(&self, p: &Procedure) -> Result<(), StoreError>;
+    /// A procedure at a version, or its latest version.
+    async fn procedure(&self, code: &ProcedureCode, version: Option<u32>) -> Result<Option<Procedure>, StoreError>;
+    /// The latest version of every procedure.
+    async fn current_procedures(&self) -> Result<Vec<Procedure>, StoreError>;
+
+    /// Official holiday tables entered for a province.
+    async fn holiday_years(&self, province: &ProvinceCode) -> Result<Vec<HolidayYear>, StoreError>;
+    /// Saves (replaces) one year's official table for a province.
+    async fn save_holiday_year(&self, province: &ProvinceCode, year: &HolidayYear) -> Result<(), StoreError>;
+    /// Office hours set for a unit, if not the default.
+    async fn office_hours(&self, unit: &UnitCode) -> Result<Option<OfficeHours>, StoreError>;
+    /// Sets a unit's office hours.
+    async fn set_office_hours(&self, unit: &UnitCode, province: &ProvinceCode, hours: &OfficeHours) -> Result<(), StoreError>;
+
+    /// Allocates the next sequence number for a dossier-code prefix (atomic, never reused).
+    async fn next_code_sequence(&self, province: &ProvinceCode, prefix: &str) -> Result<u64, StoreError>;
+    /// Looks up an idempotency key.
+    async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError>;
+    /// Inserts a new dossier with its first event (and idempotency record) in one transaction.
+    /// `Duplicate` if the idempotency key or code already exists; nothing is written then.
+    async fn insert_dossier(&self, d: &Dossier, first: &StoredEvent, idem: Option<&IdempotencyRecord>) -> Result<(), StoreError>;
+    /// Writes the new dossier state and appends its event in one transaction, if the stored
+    /// version is still `expected_version`; else `Conflict` and nothing is written.
+    async fn append_transition(&self, d: &Dossier, expected_version: i64, event: &StoredEvent) -> Result<(), StoreError>;
+    /// A dossier by code.
+    async fn dossier(&self, code: &DossierCode) -> Result<Option<Dossier>, StoreError>;
+    /// A page of dossiers, ordered by due date (none last), then code.
+    async fn list_dossiers(&self, f: &DossierFilter) -> Result<Vec<Dossier>, StoreError>;
+    /// Number of dossiers.
+    async fn count_dossiers(&self) -> Result<i64, StoreError>;
+    /// The events of a dossier in sequence order.
+    async fn events(&self, dossier_id: Uuid) -> Result<Vec<StoredEvent>, StoreError>;
+    /// Chain heads of all dossiers, for audit verification.
+    async fn chain_heads(&self) -> Result<Vec<ChainHead>, StoreError>;
+
+    /// Stores a token (by the SHA-256 of its secret).
+    async fn insert_token(&self, secret_hash: &str, t: &TokenRecord) -> Result<(), StoreError>;
+    /// Finds a token by the SHA-256 of its secret.
+    async fn token(&self, secret_hash: &str) -> Result<Option<TokenRecord>, StoreError>;
+}
+
+/// The clock, so that use cases and tests control "now".
+pub trait Clock: Send + Sync + 'static {
+    /// The current instant.
+    fn now(&self) -> OffsetDateTime;
+}
+
+/// The system clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+}
+
+/// A settable clock for tests and for generating demo histories.
+#[derive(Debug)]
+pub struct FixedClock(std::sync::Mutex<OffsetDateTime>);
+
+impl FixedClock {
+    /// A clock stopped at `t`.
+    pub fn new(t: OffsetDateTime) -> Self {
+        Self(std::sync::Mutex::new(t))
+    }
+
+    /// Moves the clock to `t`.
+    pub fn set(&self, t: OffsetDateTime) {
+        *self.0.lock().expect("clock lock") = t;
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> OffsetDateTime {
+        *self.0.lock().expect("clock lock")
+    }
+}

@@ -1,0 +1,147 @@
+//! The application service: the store, the clock, settings, and in-memory caches of slowly
+//! changing reference data (units, catalogue, calendars).
+
+use crate::error::AppError;
+use crate::ports::{Clock, Store};
+use motcua_domain::access::Role;
+use motcua_domain::agency::Agency;
+use motcua_domain::calendar::{OfficeHours, WorkingCalendar};
+use motcua_domain::catalogue::Procedure;
+use motcua_domain::dossier::code::CodePattern;
+use motcua_domain::ids::{AgencyCode, ProvinceCode, UnitCode};
+use motcua_domain::units::UnitDirectory;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use uuid::Uuid;
+
+/// Settings the use cases need.
+#[derive(Debug, Clone, Default)]
+pub struct AppSettings {
+    /// Dossier code pattern.
+    pub code_pattern: CodePattern,
+    /// Office hours for units without their own.
+    pub default_office_hours: OfficeHours,
+}
+
+/// A staff member acting through a scoped token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffActor {
+    /// Token id (the actor recorded in events).
+    pub token_id: Uuid,
+    /// The agency the token is scoped to.
+    pub agency: AgencyCode,
+    /// The token's role.
+    pub role: Role,
+}
+
+/// Who is calling a use case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// Staff, scoped to an agency.
+    Staff(StaffActor),
+    /// Anyone (online submission, public tracking).
+    Public,
+}
+
+impl Actor {
+    /// The actor id recorded in events.
+    pub fn id(&self) -> String {
+        match self {
+            Actor::Staff(s) => format!("token:{}", s.token_id),
+            Actor::Public => "applicant".into(),
+        }
+    }
+
+    /// The agency recorded in events.
+    pub fn agency(&self) -> String {
+        match self {
+            Actor::Staff(s) => s.agency.to_string(),
+            Actor::Public => String::new(),
+        }
+    }
+}
+
+/// The application: every use case is a method (see the `dossiers`, `catalogue`, `tokens` and
+/// `audit` modules).
+#[derive(Clone)]
+pub struct App {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) settings: AppSettings,
+    pub(crate) units: Arc<RwLock<Arc<UnitDirectory>>>,
+    pub(crate) catalogue: Arc<RwLock<Option<Arc<Vec<Procedure>>>>>,
+    pub(crate) calendars: Arc<RwLock<HashMap<(ProvinceCode, Option<UnitCode>), Arc<WorkingCalendar>>>>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App").field("settings", &self.settings).finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// Builds the application and loads the unit directory from the store.
+    pub async fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: AppSettings) -> Result<Self, AppError> {
+        let units = store.load_units().await?;
+        Ok(Self {
+            store,
+            clock,
+            settings,
+            units: Arc::new(RwLock::new(Arc::new(UnitDirectory::new(units)))),
+            catalogue: Arc::new(RwLock::new(None)),
+            calendars: Arc::new(RwLock::new(HashMap::new())),
+        })
+    }
+
+    /// The store (for the CLI's maintenance commands).
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// The clock reading.
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.clock.now()
+    }
+
+    /// The unit directory.
+    pub fn units(&self) -> Arc<UnitDirectory> {
+        self.units.read().expect("units lock").clone()
+    }
+
+    /// Reloads the unit directory from the store (after an import).
+    pub async fn reload_units(&self) -> Result<(), AppError> {
+        let data = self.store.load_units().await?;
+        *self.units.write().expect("units lock") = Arc::new(UnitDirectory::new(data));
+        Ok(())
+    }
+
+    /// An agency by code, or `agency.not_found`.
+    pub async fn agency(&self, code: &AgencyCode) -> Result<Agency, AppError> {
+        self.store
+            .agency(code)
+            .await?
+            .ok_or_else(|| AppError::not_found("agency.not_found", format!("no agency {code}")))
+    }
+
+    /// The working calendar of an agency: its unit's office hours (or the default) and its
+    /// province's holiday tables.
+    pub async fn calendar_for(&self, agency: &Agency) -> Result<Arc<WorkingCalendar>, AppError> {
+        let key = (agency.province_code.clone(), agency.unit_code.clone());
+        if let Some(c) = self.calendars.read().expect("calendar lock").get(&key) {
+            return Ok(c.clone());
+        }
+        let years = self.store.holiday_years(&agency.province_code).await?;
+        let office = match &agency.unit_code {
+            Some(u) => self.store.office_hours(u).await?,
+            None => None,
+        }
+        .unwrap_or_else(|| self.settings.default_office_hours.clone());
+        let cal = Arc::new(WorkingCalendar::new(office, years));
+        self.calendars.write().expect("calendar lock").insert(key, cal.clone());
+        Ok(cal)
+    }
+
+    pub(crate) fn invalidate_calendars(&self) {
+        self.calendars.write().expect("calendar lock").clear();
+    }
+}

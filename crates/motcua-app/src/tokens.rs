@@ -1,0 +1,45 @@
+//! Scoped API tokens (until the identity issue lands): a random secret shown once, stored as its
+//! SHA-256, scoped to one agency and role.
+
+use crate::error::AppError;
+use crate::ports::TokenRecord;
+use crate::service::{App, StaffActor};
+use motcua_domain::access::Role;
+use motcua_domain::ids::AgencyCode;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// Prefix of every token secret, so that leaked tokens are easy to recognise and scan for.
+pub const TOKEN_PREFIX: &str = "mct_";
+
+fn hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+impl App {
+    /// Creates a token for `agency` with `role`; returns the record and the secret (shown once).
+    pub async fn create_token(&self, agency: &AgencyCode, role: Role, label: &str) -> Result<(TokenRecord, String), AppError> {
+        self.agency(agency).await?;
+        let mut bytes = [0u8; 24];
+        rand::rng().fill_bytes(&mut bytes);
+        let secret = format!("{TOKEN_PREFIX}{}", hex::encode(bytes));
+        let rec = TokenRecord {
+            id: uuid::Uuid::now_v7(),
+            agency: agency.clone(),
+            role,
+            label: label.chars().take(200).collect(),
+            created_at: self.now(),
+        };
+        self.store.insert_token(&hash(&secret), &rec).await?;
+        Ok((rec, secret))
+    }
+
+    /// The staff actor for a bearer token secret, or `auth.unauthenticated`.
+    pub async fn authenticate(&self, secret: &str) -> Result<StaffActor, AppError> {
+        if !secret.starts_with(TOKEN_PREFIX) || secret.len() > 200 {
+            return Err(AppError::Unauthenticated);
+        }
+        let rec = self.store.token(&hash(secret)).await?.ok_or(AppError::Unauthenticated)?;
+        Ok(StaffActor { token_id: rec.id, agency: rec.agency, role: rec.role })
+    }
+}

@@ -1,0 +1,216 @@
+//! Agencies: the bodies that receive and handle dossiers. Each unit has its own (commune
+//! People's Committee, commune police, commune Public Administration Service Center); each
+//! province has departments, the provincial police and the provincial center.
+//!
+//! This is the minimal registry (code, name, unit, kind); competence — which agency handles which
+//! procedure where — belongs to the authority registry.
+
+use crate::ids::{AgencyCode, ProvinceCode, UnitCode};
+use crate::units::{Commune, Province};
+use serde::{Deserialize, Serialize};
+
+/// The level an agency sits at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Level {
+    /// Ministries and central bodies.
+    Central,
+    /// Province or centrally-run city.
+    Province,
+    /// Commune, ward or special zone.
+    Commune,
+}
+
+/// What kind of body an agency is; procedures name the kind that is competent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum AgencyKind {
+    /// Ủy ban nhân dân xã/phường/đặc khu (commune People's Committee).
+    CommunePeoplesCommittee,
+    /// Công an xã/phường (commune police).
+    CommunePolice,
+    /// Trung tâm Phục vụ hành chính công xã (commune service center, Decree 118/2025 art. 7(3)).
+    CommuneServiceCenter,
+    /// Ủy ban nhân dân tỉnh (provincial People's Committee).
+    ProvincialPeoplesCommittee,
+    /// Trung tâm Phục vụ hành chính công tỉnh (provincial service center).
+    ProvincialServiceCenter,
+    /// Công an tỉnh (provincial police).
+    ProvincialPolice,
+    /// Sở Tư pháp (Department of Justice).
+    DepartmentOfJustice,
+    /// Sở Nội vụ (Department of Home Affairs).
+    DepartmentOfHomeAffairs,
+    /// Sở Xây dựng (Department of Construction).
+    DepartmentOfConstruction,
+    /// Bảo hiểm xã hội (social insurance office serving the area).
+    SocialInsurance,
+}
+
+impl AgencyKind {
+    /// The level this kind of agency sits at.
+    pub fn level(self) -> Level {
+        use AgencyKind::*;
+        match self {
+            CommunePeoplesCommittee | CommunePolice | CommuneServiceCenter => Level::Commune,
+            ProvincialPeoplesCommittee | ProvincialServiceCenter | ProvincialPolice
+            | DepartmentOfJustice | DepartmentOfHomeAffairs | DepartmentOfConstruction
+            | SocialInsurance => Level::Province,
+        }
+    }
+
+    /// The code suffix used for the standard agencies (`24958.UBND`, `68.STP`, …).
+    pub fn suffix(self) -> &'static str {
+        use AgencyKind::*;
+        match self {
+            CommunePeoplesCommittee | ProvincialPeoplesCommittee => "UBND",
+            CommunePolice | ProvincialPolice => "CA",
+            CommuneServiceCenter | ProvincialServiceCenter => "TTPVHCC",
+            DepartmentOfJustice => "STP",
+            DepartmentOfHomeAffairs => "SNV",
+            DepartmentOfConstruction => "SXD",
+            SocialInsurance => "BHXH",
+        }
+    }
+
+    /// True for the kinds that run a one-stop counter (receiving points).
+    pub fn is_receiving_point(self) -> bool {
+        matches!(self, AgencyKind::CommuneServiceCenter | AgencyKind::ProvincialServiceCenter)
+    }
+
+    fn title(self) -> &'static str {
+        use AgencyKind::*;
+        match self {
+            CommunePeoplesCommittee | ProvincialPeoplesCommittee => "Ủy ban nhân dân",
+            CommunePolice | ProvincialPolice => "Công an",
+            CommuneServiceCenter | ProvincialServiceCenter => "Trung tâm Phục vụ hành chính công",
+            DepartmentOfJustice => "Sở Tư pháp",
+            DepartmentOfHomeAffairs => "Sở Nội vụ",
+            DepartmentOfConstruction => "Sở Xây dựng",
+            SocialInsurance => "Bảo hiểm xã hội",
+        }
+    }
+
+    /// The standard kinds every commune has.
+    pub const COMMUNE_STANDARD: [AgencyKind; 3] = [
+        AgencyKind::CommunePeoplesCommittee,
+        AgencyKind::CommunePolice,
+        AgencyKind::CommuneServiceCenter,
+    ];
+
+    /// The standard kinds registered for every province.
+    pub const PROVINCE_STANDARD: [AgencyKind; 7] = [
+        AgencyKind::ProvincialPeoplesCommittee,
+        AgencyKind::ProvincialServiceCenter,
+        AgencyKind::ProvincialPolice,
+        AgencyKind::DepartmentOfJustice,
+        AgencyKind::DepartmentOfHomeAffairs,
+        AgencyKind::DepartmentOfConstruction,
+        AgencyKind::SocialInsurance,
+    ];
+}
+
+/// An agency of the registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Agency {
+    /// Code, e.g. `24958.TTPVHCC`.
+    pub code: AgencyCode,
+    /// Full name in Vietnamese.
+    pub name: String,
+    /// Kind of body.
+    pub kind: AgencyKind,
+    /// Level.
+    pub level: Level,
+    /// The province it belongs to (the tenant key).
+    pub province_code: ProvinceCode,
+    /// The commune it serves, for commune-level agencies.
+    pub unit_code: Option<UnitCode>,
+}
+
+/// Strips the type word from a province name for agency titles ("Tỉnh Lâm Đồng" → "tỉnh Lâm Đồng").
+fn lower_first(name: &str) -> String {
+    let mut c = name.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The standard agencies of a commune (People's Committee, police, service center).
+pub fn commune_agencies(c: &Commune) -> Vec<Agency> {
+    AgencyKind::COMMUNE_STANDARD
+        .iter()
+        .map(|&kind| Agency {
+            code: AgencyCode::parse(&format!("{}.{}", c.code, kind.suffix()))
+                .expect("unit codes are digits"),
+            name: format!("{} {}", kind.title(), lower_first(&c.name)),
+            kind,
+            level: Level::Commune,
+            province_code: c.province_code.clone(),
+            unit_code: Some(c.code.clone()),
+        })
+        .collect()
+}
+
+/// The standard agencies of a province (People's Committee, center, police, departments).
+pub fn province_agencies(p: &Province) -> Vec<Agency> {
+    AgencyKind::PROVINCE_STANDARD
+        .iter()
+        .map(|&kind| {
+            let name = match kind {
+                AgencyKind::ProvincialPeoplesCommittee
+                | AgencyKind::ProvincialPolice
+                | AgencyKind::ProvincialServiceCenter
+                | AgencyKind::SocialInsurance => format!("{} {}", kind.title(), lower_first(&p.name)),
+                _ => format!("{} {}", kind.title(), p.name.trim_start_matches("Tỉnh ").trim_start_matches("Thành phố ")),
+            };
+            Agency {
+                code: AgencyCode::parse(&format!("{}.{}", p.code, kind.suffix()))
+                    .expect("province codes are digits"),
+                name,
+                kind,
+                level: Level::Province,
+                province_code: p.code.clone(),
+                unit_code: None,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_commune_gets_committee_police_and_center() {
+        let c = Commune {
+            code: UnitCode::parse("24958").unwrap(),
+            name: "Xã Đức Trọng".into(),
+            kind: "xã".into(),
+            province_code: ProvinceCode::parse("68").unwrap(),
+            codename: "xa_duc_trong".into(),
+        };
+        let a = commune_agencies(&c);
+        let codes: Vec<_> = a.iter().map(|a| a.code.as_str()).collect();
+        assert_eq!(codes, ["24958.UBND", "24958.CA", "24958.TTPVHCC"]);
+        assert_eq!(a[2].name, "Trung tâm Phục vụ hành chính công xã Đức Trọng");
+    }
+
+    #[test]
+    fn a_province_gets_its_department_of_justice() {
+        let p = Province {
+            code: ProvinceCode::parse("68").unwrap(),
+            name: "Tỉnh Lâm Đồng".into(),
+            kind: "tỉnh".into(),
+            codename: "lam_dong".into(),
+        };
+        let a = province_agencies(&p);
+        let stp = a.iter().find(|a| a.kind == AgencyKind::DepartmentOfJustice).unwrap();
+        assert_eq!(stp.code.as_str(), "68.STP");
+        assert_eq!(stp.name, "Sở Tư pháp Lâm Đồng");
+        assert_eq!(stp.level, Level::Province);
+    }
+}

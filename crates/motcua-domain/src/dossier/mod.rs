@@ -1,0 +1,759 @@
+//! The dossier (hồ sơ) and its lifecycle.
+//!
+//! [`Dossier::open`] creates a dossier (online/kiosk submission, or counter intake that receives
+//! it at once); [`Dossier::apply`] applies one [`Command`] at a given moment and returns the new
+//! dossier and the event to append. Both are pure: the calendar, the procedure version and the
+//! clock reading come in as arguments. The state machine itself is [`status::next_status`].
+
+pub mod chain;
+pub mod code;
+pub mod status;
+
+use crate::calendar::{DueDate, WorkingCalendar};
+use crate::catalogue::{Channel, Procedure, ProcedureRef};
+use crate::ids::{AgencyCode, CitizenId, DossierCode, Phone, ProvinceCode, UnitCode};
+use crate::text::has_hostile_chars;
+use crate::VN_OFFSET;
+use serde::{Deserialize, Serialize};
+pub use status::{ActionKind, Status, legal_actions, next_status};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// Who the dossier is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Applicant {
+    /// Full name.
+    pub name: String,
+    /// CCCD number (12 digits).
+    pub id_number: CitizenId,
+    /// Phone number; with the dossier code it opens public tracking.
+    pub phone: Phone,
+    /// E-mail address, optional.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Address as written by the applicant (old forms are fine).
+    #[serde(default)]
+    pub address: Option<String>,
+}
+
+/// A component received with the dossier: which one, and how many originals and copies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReceivedComponent {
+    /// Component code of the procedure case.
+    pub code: String,
+    /// Originals received.
+    #[serde(default)]
+    pub originals: u32,
+    /// Copies received.
+    #[serde(default)]
+    pub copies: u32,
+}
+
+/// One item of a supplement request: a component of the procedure, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SupplementItem {
+    /// Component code; must be a component of the dossier's procedure case.
+    pub component: String,
+    /// What to supply or correct.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The recorded result of a finished dossier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DossierResult {
+    /// What was decided or issued, e.g. "Trích lục khai sinh số 123/2025".
+    pub summary: String,
+    /// Number of the result document, if any.
+    #[serde(default)]
+    pub document_number: Option<String>,
+}
+
+/// How a finished dossier compares with its appointment (Decision 766; DOMAIN.md "On time").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Timeliness {
+    /// Finished on a day before the appointment's day.
+    Early,
+    /// Finished by the appointment.
+    OnTime,
+    /// Finished after the appointment, rescheduled (apology letter), or supplemented more than once.
+    Late,
+}
+
+/// A dossier's current state (the projection of its events).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Dossier {
+    /// Internal id (UUIDv7).
+    pub id: Uuid,
+    /// Human reference printed on the receipt.
+    pub code: DossierCode,
+    /// The tenant key.
+    pub province_code: ProvinceCode,
+    /// Procedure and version the dossier is handled under.
+    pub procedure: ProcedureRef,
+    /// Procedure name at that version.
+    pub procedure_name: String,
+    /// Case of the procedure.
+    pub case_code: String,
+    /// How it was filed.
+    pub channel: Channel,
+    /// Current status.
+    pub status: Status,
+    /// Status a supplement returns to, while a supplement is requested.
+    pub resume_status: Option<Status>,
+    /// Number of events applied; actions must name it (optimistic concurrency).
+    pub version: i64,
+    /// The unit whose one-stop point received the dossier.
+    pub receiving_unit: UnitCode,
+    /// The receiving agency (a service center, usually).
+    pub receiving_agency: AgencyCode,
+    /// The agency competent to decide.
+    pub competent_agency: AgencyCode,
+    /// The agency holding the dossier now.
+    pub current_agency: AgencyCode,
+    /// The officer handling it, once assigned.
+    pub handler: Option<String>,
+    /// The applicant.
+    pub applicant: Applicant,
+    /// Requested content (trích yếu).
+    pub summary: String,
+    /// Components received.
+    pub components: Vec<ReceivedComponent>,
+    /// When it was submitted (or received at the counter).
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub submitted_at: OffsetDateTime,
+    /// When it was received.
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub received_at: Option<OffsetDateTime>,
+    /// The first appointment, moved forward by supplement time only (the on-time reference).
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub appointment_at: Option<OffsetDateTime>,
+    /// The current due date (a reschedule moves it).
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub due_at: Option<OffsetDateTime>,
+    /// When the clock was paused for a supplement.
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub paused_at: Option<OffsetDateTime>,
+    /// Working seconds excluded for supplements.
+    pub paused_seconds: i64,
+    /// Supplement requests made (at most one).
+    pub supplement_requests: u32,
+    /// What the supplement request asked for.
+    pub supplement_items: Vec<SupplementItem>,
+    /// True once an apology and new appointment were issued.
+    pub rescheduled: bool,
+    /// Amount requested for fees, in VND.
+    pub payment_due_vnd: Option<u64>,
+    /// True when paid online.
+    pub paid_online: bool,
+    /// The result, once finished.
+    pub result: Option<DossierResult>,
+    /// When it was finished.
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub finished_at: Option<OffsetDateTime>,
+    /// When the result was returned.
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub returned_at: Option<OffsetDateTime>,
+    /// When it was refused, withdrawn or stopped.
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub closed_at: Option<OffsetDateTime>,
+    /// Reason of a refusal, withdrawal, stop or reschedule.
+    pub reason: Option<String>,
+    /// On-time classification once finished.
+    pub timeliness: Option<Timeliness>,
+    /// Hash of the last event (the chain head).
+    pub last_event_hash: String,
+}
+
+impl Dossier {
+    /// True when the dossier is open, has a due date in the past, and is not paused.
+    pub fn is_overdue(&self, now: OffsetDateTime) -> bool {
+        self.status.is_open_with_clock() && self.due_at.is_some_and(|d| d < now)
+    }
+
+    /// Actions legal in the current state.
+    pub fn legal_actions(&self) -> Vec<ActionKind> {
+        legal_actions(self.status, self.resume_status)
+    }
+}
+
+/// A command on an existing dossier, with its payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Command {
+    /// Accept an online/kiosk submission; optionally record the components checked.
+    Receive {
+        /// Components checked at intake (replaces what was declared online).
+        #[serde(default)]
+        components: Option<Vec<ReceivedComponent>>,
+    },
+    /// Refuse at intake.
+    Refuse {
+        /// Why (required).
+        reason: String,
+    },
+    /// Ask for missing components.
+    RequestSupplement {
+        /// Items; each must be a component of the procedure case.
+        items: Vec<SupplementItem>,
+        /// Why, in words.
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    /// The applicant supplied the components.
+    Supplement {
+        /// Components now received.
+        #[serde(default)]
+        components: Vec<ReceivedComponent>,
+    },
+    /// Assign to a handler.
+    Assign {
+        /// The handler's name or staff id.
+        handler: String,
+    },
+    /// Transfer to another agency.
+    Transfer {
+        /// Target agency (must exist).
+        to_agency: AgencyCode,
+        /// Note for the control slip.
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// Ask for payment.
+    RequestPayment {
+        /// Amount in VND.
+        amount_vnd: u64,
+        /// What for.
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// Payment received.
+    Pay {
+        /// Amount paid in VND.
+        amount_vnd: u64,
+        /// Paid online.
+        #[serde(default)]
+        online: bool,
+    },
+    /// Record the result.
+    Finish {
+        /// The result.
+        result: DossierResult,
+    },
+    /// Hand over the result.
+    ReturnResult {
+        /// `counter`, `postal` or `online`.
+        #[serde(default)]
+        method: Option<String>,
+    },
+    /// Apologise and set a new appointment.
+    Reschedule {
+        /// Why the appointment cannot be met (required).
+        reason: String,
+        /// The new appointment, later than the current one.
+        #[serde(with = "time::serde::rfc3339")]
+        new_due_at: OffsetDateTime,
+    },
+    /// The applicant withdraws.
+    Withdraw {
+        /// Why, if given.
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    /// The agency stops processing.
+    Stop {
+        /// Why (required).
+        reason: String,
+    },
+}
+
+impl Command {
+    /// The action kind.
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            Command::Receive { .. } => ActionKind::Receive,
+            Command::Refuse { .. } => ActionKind::Refuse,
+            Command::RequestSupplement { .. } => ActionKind::RequestSupplement,
+            Command::Supplement { .. } => ActionKind::Supplement,
+            Command::Assign { .. } => ActionKind::Assign,
+            Command::Transfer { .. } => ActionKind::Transfer,
+            Command::RequestPayment { .. } => ActionKind::RequestPayment,
+            Command::Pay { .. } => ActionKind::Pay,
+            Command::Finish { .. } => ActionKind::Finish,
+            Command::ReturnResult { .. } => ActionKind::ReturnResult,
+            Command::Reschedule { .. } => ActionKind::Reschedule,
+            Command::Withdraw { .. } => ActionKind::Withdraw,
+            Command::Stop { .. } => ActionKind::Stop,
+        }
+    }
+}
+
+/// Why a command was refused. Each variant has a stable code (the web layer maps it to HTTP).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DossierError {
+    /// The action is not legal in the current status.
+    #[error("action {action} is not allowed when the dossier is {status}")]
+    InvalidTransition {
+        /// Current status.
+        status: &'static str,
+        /// Attempted action.
+        action: &'static str,
+    },
+    /// A second supplement request (Decision 766 counts it as overdue; one request only).
+    #[error("a supplement was already requested for this dossier; only one request is allowed")]
+    SupplementAlreadyRequested,
+    /// A supplement item that is not a component of the procedure case.
+    #[error("{0:?} is not a component of this procedure; only listed components may be requested")]
+    SupplementItemNotInProcedure(String),
+    /// A supplement request with no items.
+    #[error("a supplement request must list at least one component")]
+    SupplementEmpty,
+    /// A component that is not part of the procedure case.
+    #[error("{0:?} is not a component of this procedure case")]
+    UnknownComponent(String),
+    /// A reason is required for this action.
+    #[error("a reason is required")]
+    ReasonRequired,
+    /// A text field is empty, too long or holds control characters.
+    #[error("field {field}: {message}")]
+    InvalidField {
+        /// The field.
+        field: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// The new appointment is not after the current one.
+    #[error("the new appointment must be later than the current one and in office hours")]
+    RescheduleNotLater,
+    /// The procedure offers no processing time on this channel.
+    #[error("procedure is not offered on channel {0}")]
+    ChannelNotOffered(&'static str),
+    /// Transfer to the agency already holding it.
+    #[error("the dossier is already at agency {0}")]
+    TransferToSelf(String),
+}
+
+impl DossierError {
+    /// The stable error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DossierError::InvalidTransition { .. } => "dossier.invalid_transition",
+            DossierError::SupplementAlreadyRequested => "dossier.supplement_already_requested",
+            DossierError::SupplementItemNotInProcedure(_) => "dossier.supplement_item_not_in_procedure",
+            DossierError::SupplementEmpty => "dossier.supplement_empty",
+            DossierError::UnknownComponent(_) => "dossier.unknown_component",
+            DossierError::ReasonRequired => "dossier.reason_required",
+            DossierError::InvalidField { .. } => "request.invalid_field",
+            DossierError::RescheduleNotLater => "dossier.reschedule_not_later",
+            DossierError::ChannelNotOffered(_) => "catalogue.channel_not_offered",
+            DossierError::TransferToSelf(_) => "dossier.transfer_to_self",
+        }
+    }
+}
+
+/// Checks a free-text field: trimmed length within bounds, no control or bidi-override characters.
+pub fn check_text(field: &'static str, s: &str, max: usize) -> Result<String, DossierError> {
+    let t = crate::text::nfc(s);
+    if t.is_empty() {
+        return Err(DossierError::InvalidField { field, message: "must not be empty".into() });
+    }
+    if t.chars().count() > max {
+        return Err(DossierError::InvalidField { field, message: format!("at most {max} characters") });
+    }
+    if has_hostile_chars(&t) {
+        return Err(DossierError::InvalidField { field, message: "contains control characters".into() });
+    }
+    Ok(t)
+}
+
+fn check_opt(field: &'static str, s: &Option<String>, max: usize) -> Result<Option<String>, DossierError> {
+    match s.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => check_text(field, v, max).map(Some),
+    }
+}
+
+fn reason(s: &str) -> Result<String, DossierError> {
+    if s.trim().is_empty() {
+        return Err(DossierError::ReasonRequired);
+    }
+    check_text("reason", s, 2000)
+}
+
+/// Checks applicant data (names and addresses free of control characters, sane lengths).
+pub fn check_applicant(a: &Applicant) -> Result<Applicant, DossierError> {
+    let email = check_opt("applicant.email", &a.email, 200)?;
+    if let Some(e) = &email {
+        let ok = e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.')) && !e.contains(' ');
+        if !ok {
+            return Err(DossierError::InvalidField { field: "applicant.email", message: "not an e-mail address".into() });
+        }
+    }
+    Ok(Applicant {
+        name: check_text("applicant.name", &a.name, 200)?,
+        id_number: a.id_number.clone(),
+        phone: a.phone.clone(),
+        email,
+        address: check_opt("applicant.address", &a.address, 500)?,
+    })
+}
+
+/// Checks received components against the procedure case.
+pub fn check_components(
+    procedure: &Procedure,
+    case_code: &str,
+    comps: &[ReceivedComponent],
+) -> Result<Vec<ReceivedComponent>, DossierError> {
+    let case = procedure.case(Some(case_code));
+    let mut seen = std::collections::HashSet::new();
+    for c in comps {
+        let known = case.is_some_and(|k| k.components.iter().any(|x| x.code == c.code));
+        if !known || !seen.insert(c.code.as_str()) || c.originals > 100 || c.copies > 100 {
+            return Err(DossierError::UnknownComponent(c.code.chars().take(40).collect()));
+        }
+    }
+    Ok(comps.to_vec())
+}
+
+/// What an action produced: the event to append (besides the new state).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventDraft {
+    /// The action.
+    pub action: ActionKind,
+    /// Status after the action.
+    pub status: Status,
+    /// When.
+    pub at: OffsetDateTime,
+    /// The action's payload and effects (JSON object).
+    pub payload: serde_json::Value,
+    /// Due date produced, with its explanation.
+    pub due: Option<DueDate>,
+}
+
+/// Everything [`Dossier::apply`] needs besides the dossier and the command.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionContext<'a> {
+    /// The moment of the action.
+    pub now: OffsetDateTime,
+    /// The calendar of the agency whose time runs.
+    pub calendar: &'a WorkingCalendar,
+    /// The procedure version the dossier is under.
+    pub procedure: &'a Procedure,
+}
+
+fn truncate_seconds(t: OffsetDateTime) -> OffsetDateTime {
+    t.replace_nanosecond(0).expect("0 is valid").to_offset(VN_OFFSET)
+}
+
+/// What is needed to open a dossier.
+#[derive(Debug, Clone)]
+pub struct NewDossier {
+    /// Internal id.
+    pub id: Uuid,
+    /// Allocated code.
+    pub code: DossierCode,
+    /// Province of the receiving unit.
+    pub province_code: ProvinceCode,
+    /// Case code (validated against the procedure).
+    pub case_code: Option<String>,
+    /// Channel.
+    pub channel: Channel,
+    /// Receiving unit and agency.
+    pub receiving_unit: UnitCode,
+    /// Receiving agency.
+    pub receiving_agency: AgencyCode,
+    /// Competent agency.
+    pub competent_agency: AgencyCode,
+    /// Applicant.
+    pub applicant: Applicant,
+    /// Requested content.
+    pub summary: String,
+    /// Components declared or received.
+    pub components: Vec<ReceivedComponent>,
+    /// True for counter intake: the dossier is received at once and gets its appointment.
+    pub receive_now: bool,
+}
+
+/// Validates the parts of a new dossier that do not depend on the store.
+pub fn check_new(n: &NewDossier, procedure: &Procedure) -> Result<(NewDossier, String), DossierError> {
+    let case_code = match &n.case_code {
+        Some(c) => procedure
+            .case(Some(c))
+            .map(|c| c.code.clone())
+            .ok_or(DossierError::InvalidField { field: "case", message: format!("{:?} is not a case of this procedure", c.chars().take(40).collect::<String>()) })?,
+        None => procedure.cases[0].code.clone(),
+    };
+    if procedure.offer(n.channel).is_none() {
+        return Err(DossierError::ChannelNotOffered(n.channel.as_str()));
+    }
+    let mut out = n.clone();
+    out.applicant = check_applicant(&n.applicant)?;
+    out.summary = if n.summary.trim().is_empty() { procedure.name.clone() } else { check_text("summary", &n.summary, 1000)? };
+    out.components = check_components(procedure, &case_code, &n.components)?;
+    Ok((out, case_code))
+}
+
+impl Dossier {
+    /// Opens a dossier: `submit` (online/kiosk → submitted) or counter intake (→ received, with
+    /// the appointment). Returns the dossier and its first event.
+    pub fn open(n: NewDossier, ctx: ActionContext<'_>) -> Result<(Dossier, EventDraft), DossierError> {
+        let (n, case_code) = check_new(&n, ctx.procedure)?;
+        let now = truncate_seconds(ctx.now);
+        let mut d = Dossier {
+            id: n.id,
+            code: n.code,
+            province_code: n.province_code,
+            procedure: ProcedureRef { code: ctx.procedure.code.clone(), version: ctx.procedure.version },
+            procedure_name: ctx.procedure.name.clone(),
+            case_code,
+            channel: n.channel,
+            status: Status::Submitted,
+            resume_status: None,
+            version: 0,
+            receiving_unit: n.receiving_unit,
+            receiving_agency: n.receiving_agency.clone(),
+            competent_agency: n.competent_agency,
+            current_agency: n.receiving_agency,
+            handler: None,
+            applicant: n.applicant,
+            summary: n.summary,
+            components: n.components,
+            submitted_at: now,
+            received_at: None,
+            appointment_at: None,
+            due_at: None,
+            paused_at: None,
+            paused_seconds: 0,
+            supplement_requests: 0,
+            supplement_items: vec![],
+            rescheduled: false,
+            payment_due_vnd: None,
+            paid_online: false,
+            result: None,
+            finished_at: None,
+            returned_at: None,
+            closed_at: None,
+            reason: None,
+            timeliness: None,
+            last_event_hash: chain::GENESIS.to_owned(),
+        };
+        let mut payload = serde_json::json!({
+            "channel": d.channel,
+            "procedure": d.procedure,
+            "case": d.case_code,
+            "receiving_agency": d.receiving_agency,
+            "competent_agency": d.competent_agency,
+            "components": d.components,
+        });
+        let (action, due) = if n.receive_now {
+            let due = d.receive(now, ctx)?;
+            (ActionKind::Receive, Some(due))
+        } else {
+            (ActionKind::Submit, None)
+        };
+        if let Some(due) = &due {
+            payload["due_at"] = serde_json::json!(fmt(due.due));
+        }
+        d.version = 1;
+        Ok((d.clone(), EventDraft { action, status: d.status, at: now, payload, due }))
+    }
+
+    fn receive(&mut self, now: OffsetDateTime, ctx: ActionContext<'_>) -> Result<DueDate, DossierError> {
+        let offer = ctx.procedure.offer(self.channel).ok_or(DossierError::ChannelNotOffered(self.channel.as_str()))?;
+        let due = ctx.calendar.due(now, offer.processing_time);
+        self.status = Status::Received;
+        self.received_at = Some(now);
+        self.appointment_at = Some(due.due);
+        self.due_at = Some(due.due);
+        Ok(due)
+    }
+
+    /// Applies `cmd` at `ctx.now`. The dossier is unchanged on error.
+    pub fn apply(&self, cmd: &Command, ctx: ActionContext<'_>) -> Result<(Dossier, EventDraft), DossierError> {
+        let kind = cmd.kind();
+        let Some(next) = next_status(self.status, kind, self.resume_status) else {
+            return Err(DossierError::InvalidTransition { status: self.status.as_str(), action: kind.as_str() });
+        };
+        let now = truncate_seconds(ctx.now);
+        let mut d = self.clone();
+        let mut due_out = None;
+        let payload = match cmd {
+            Command::Receive { components } => {
+                if let Some(c) = components {
+                    d.components = check_components(ctx.procedure, &d.case_code, c)?;
+                }
+                let due = d.receive(now, ctx)?;
+                let p = serde_json::json!({ "components": d.components, "due_at": fmt(due.due) });
+                due_out = Some(due);
+                p
+            }
+            Command::Refuse { reason: r } => {
+                let r = reason(r)?;
+                d.reason = Some(r.clone());
+                d.closed_at = Some(now);
+                serde_json::json!({ "reason": r })
+            }
+            Command::RequestSupplement { items, reason: r } => {
+                if self.supplement_requests >= 1 {
+                    return Err(DossierError::SupplementAlreadyRequested);
+                }
+                if items.is_empty() {
+                    return Err(DossierError::SupplementEmpty);
+                }
+                let case = ctx.procedure.case(Some(&d.case_code));
+                let mut checked = Vec::new();
+                for it in items {
+                    let listed = case.is_some_and(|c| c.components.iter().any(|x| x.code == it.component));
+                    if !listed {
+                        return Err(DossierError::SupplementItemNotInProcedure(it.component.chars().take(40).collect()));
+                    }
+                    checked.push(SupplementItem { component: it.component.clone(), note: check_opt("items.note", &it.note, 500)? });
+                }
+                let r = check_opt("reason", r, 2000)?;
+                d.supplement_requests += 1;
+                d.supplement_items = checked.clone();
+                d.resume_status = Some(self.status);
+                if d.due_at.is_some() {
+                    d.paused_at = Some(now);
+                }
+                serde_json::json!({ "items": checked, "reason": r })
+            }
+            Command::Supplement { components } => {
+                let extra = check_components(ctx.procedure, &d.case_code, components)?;
+                for c in extra {
+                    match d.components.iter_mut().find(|x| x.code == c.code) {
+                        Some(x) => *x = c,
+                        None => d.components.push(c),
+                    }
+                }
+                let mut p = serde_json::json!({ "components": components });
+                if let (Some(paused_at), Some(due), Some(appt)) = (d.paused_at, d.due_at, d.appointment_at) {
+                    let (new_due, paused) = ctx.calendar.shift_by_pause(due, paused_at, now);
+                    let (new_appt, _) = ctx.calendar.shift_by_pause(appt, paused_at, now);
+                    d.due_at = Some(new_due);
+                    d.appointment_at = Some(new_appt);
+                    d.paused_seconds += paused;
+                    p["paused_working_seconds"] = serde_json::json!(paused);
+                    p["due_at"] = serde_json::json!(fmt(new_due));
+                }
+                d.paused_at = None;
+                d.resume_status = None;
+                p
+            }
+            Command::Assign { handler } => {
+                let h = check_text("handler", handler, 200)?;
+                d.handler = Some(h.clone());
+                serde_json::json!({ "handler": h })
+            }
+            Command::Transfer { to_agency, note } => {
+                if to_agency == &d.current_agency {
+                    return Err(DossierError::TransferToSelf(to_agency.to_string()));
+                }
+                let note = check_opt("note", note, 1000)?;
+                let from = d.current_agency.clone();
+                d.current_agency = to_agency.clone();
+                d.handler = None;
+                let timing = match d.due_at {
+                    Some(due) if now > due => "late",
+                    _ => "on_time",
+                };
+                serde_json::json!({ "from_agency": from, "to_agency": to_agency, "note": note, "handover_result": timing })
+            }
+            Command::RequestPayment { amount_vnd, note } => {
+                d.payment_due_vnd = Some(*amount_vnd);
+                serde_json::json!({ "amount_vnd": amount_vnd, "note": check_opt("note", note, 1000)? })
+            }
+            Command::Pay { amount_vnd, online } => {
+                if Some(*amount_vnd) != d.payment_due_vnd {
+                    return Err(DossierError::InvalidField { field: "amount_vnd", message: format!("must equal the amount requested ({})", d.payment_due_vnd.unwrap_or(0)) });
+                }
+                d.paid_online = *online;
+                serde_json::json!({ "amount_vnd": amount_vnd, "online": online })
+            }
+            Command::Finish { result } => {
+                let r = DossierResult {
+                    summary: check_text("result.summary", &result.summary, 1000)?,
+                    document_number: check_opt("result.document_number", &result.document_number, 100)?,
+                };
+                d.result = Some(r.clone());
+                d.finished_at = Some(now);
+                d.timeliness = Some(classify(&d, now));
+                serde_json::json!({ "result": r, "timeliness": d.timeliness })
+            }
+            Command::ReturnResult { method } => {
+                let m = method.clone().unwrap_or_else(|| "counter".into());
+                if !matches!(m.as_str(), "counter" | "postal" | "online") {
+                    return Err(DossierError::InvalidField { field: "method", message: "counter, postal or online".into() });
+                }
+                d.returned_at = Some(now);
+                serde_json::json!({ "method": m })
+            }
+            Command::Reschedule { reason: r, new_due_at } => {
+                let r = reason(r)?;
+                let new_due = truncate_seconds(*new_due_at);
+                let current = d.due_at.unwrap_or(now);
+                let (next_open, _) = ctx.calendar.next_office_instant(new_due);
+                if new_due <= current || new_due <= now || !ctx.calendar.is_working_day(new_due.date()) || next_open != new_due {
+                    return Err(DossierError::RescheduleNotLater);
+                }
+                d.due_at = Some(new_due);
+                d.rescheduled = true;
+                d.reason = Some(r.clone());
+                serde_json::json!({ "reason": r, "old_due_at": fmt(current), "new_due_at": fmt(new_due) })
+            }
+            Command::Withdraw { reason: r } => {
+                let r = check_opt("reason", r, 2000)?;
+                d.reason = r.clone();
+                d.closed_at = Some(now);
+                serde_json::json!({ "reason": r })
+            }
+            Command::Stop { reason: r } => {
+                let r = reason(r)?;
+                d.reason = Some(r.clone());
+                d.closed_at = Some(now);
+                serde_json::json!({ "reason": r })
+            }
+        };
+        d.status = next;
+        d.version = self.version + 1;
+        Ok((d.clone(), EventDraft { action: kind, status: next, at: now, payload, due: due_out }))
+    }
+}
+
+/// On-time classification (Decision 766, DOMAIN.md): finished no later than the appointment
+/// (supplement time excluded); a rescheduled dossier or one with more than one supplement
+/// request is late.
+pub fn classify(d: &Dossier, finished_at: OffsetDateTime) -> Timeliness {
+    let Some(appt) = d.appointment_at else {
+        return Timeliness::OnTime;
+    };
+    if d.rescheduled || d.supplement_requests > 1 || finished_at > appt {
+        Timeliness::Late
+    } else if finished_at.to_offset(VN_OFFSET).date() < appt.to_offset(VN_OFFSET).date() {
+        Timeliness::Early
+    } else {
+        Timeliness::OnTime
+    }
+}
+
+/// RFC 3339 at +07:00.
+pub fn fmt(t: OffsetDateTime) -> String {
+    t.to_offset(VN_OFFSET)
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("formattable")
+}

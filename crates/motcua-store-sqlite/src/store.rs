@@ -1,0 +1,607 @@
+//! The [`Store`] implementation.
+
+use crate::rows::{db_err, json_err, parse, parse_ts, ts};
+use async_trait::async_trait;
+use motcua_app::ports::{ChainHead, DossierFilter, IdempotencyRecord, StoredEvent, TokenRecord};
+use motcua_app::{Store, StoreError};
+use motcua_domain::access::Role;
+use motcua_domain::agency::Agency;
+use motcua_domain::calendar::{HolidayYear, OfficeHours};
+use motcua_domain::catalogue::Procedure;
+use motcua_domain::dossier::Dossier;
+use motcua_domain::ids::{AgencyCode, DossierCode, ProcedureCode, ProvinceCode, UnitCode};
+use motcua_domain::units::{Commune, MappingRow, Province, UnitsData};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::{AssertSqlSafe, Row};
+use std::path::Path;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// The national catalogue's province key.
+const NATIONAL: &str = "00";
+
+/// The SQLite store.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+fn enum_str<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|x| x.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+fn enum_parse<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(json_err)
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database file at `path` and runs pending migrations.
+    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.clone())
+            .await
+            .map_err(db_err)?;
+        sqlx::migrate!("./migrations").run(&writer).await.map_err(|e| StoreError::Internal(e.to_string()))?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts.read_only(true))
+            .await
+            .map_err(db_err)?;
+        Ok(Self { writer, reader })
+    }
+
+    /// Applies pending migrations (done by [`SqliteStore::open`] too); returns how many are known.
+    pub async fn migrate(&self) -> Result<usize, StoreError> {
+        let m = sqlx::migrate!("./migrations");
+        m.run(&self.writer).await.map_err(|e| StoreError::Internal(e.to_string()))?;
+        Ok(m.iter().count())
+    }
+
+    /// Closes the pools (flushes the WAL on the last connection).
+    pub async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+
+    /// Runs raw SQL on the writer (for maintenance and tamper tests only).
+    #[doc(hidden)]
+    pub async fn execute_raw(&self, sql: &str) -> Result<u64, StoreError> {
+        let r = sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).execute(&self.writer).await.map_err(db_err)?;
+        Ok(r.rows_affected())
+    }
+}
+
+fn agency_from_row(r: &SqliteRow) -> Result<Agency, StoreError> {
+    let unit: Option<String> = r.get("unit_code");
+    Ok(Agency {
+        code: parse(r.get::<&str, _>("code"))?,
+        name: r.get("name"),
+        kind: enum_parse(r.get::<&str, _>("kind"))?,
+        level: enum_parse(r.get::<&str, _>("level"))?,
+        province_code: parse(r.get::<&str, _>("province_code"))?,
+        unit_code: unit.as_deref().map(parse).transpose()?,
+    })
+}
+
+fn event_from_row(r: &SqliteRow) -> Result<StoredEvent, StoreError> {
+    Ok(StoredEvent {
+        id: parse(r.get::<&str, _>("id"))?,
+        dossier_id: parse(r.get::<&str, _>("dossier_id"))?,
+        province_code: parse(r.get::<&str, _>("province_code"))?,
+        seq: r.get("seq"),
+        action: r.get("action"),
+        status: r.get("status"),
+        actor: r.get("actor"),
+        agency: r.get("agency"),
+        at: parse_ts(r.get::<&str, _>("at"))?,
+        payload: r.get("payload"),
+        prev_hash: r.get("prev_hash"),
+        hash: r.get("hash"),
+    })
+}
+
+const AGENCY_COLS: &str = "code, name, kind, level, province_code, unit_code";
+const EVENT_COLS: &str = "id, dossier_id, province_code, seq, action, status, actor, agency, at, payload, prev_hash, hash";
+
+async fn insert_event(tx: &mut sqlx::SqliteConnection, e: &StoredEvent) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO dossier_events (id, dossier_id, province_code, seq, action, status, actor, agency, at, payload, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(e.id.to_string())
+    .bind(e.dossier_id.to_string())
+    .bind(e.province_code.as_str())
+    .bind(e.seq)
+    .bind(&e.action)
+    .bind(&e.status)
+    .bind(&e.actor)
+    .bind(&e.agency)
+    .bind(ts(e.at))
+    .bind(&e.payload)
+    .bind(&e.prev_hash)
+    .bind(&e.hash)
+    .execute(tx)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn replace_units(&self, data: &UnitsData) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await.map_err(db_err)?;
+        // Agencies reference units; keep them, replacing units in place.
+        sqlx::query("DELETE FROM unit_mapping").execute(&mut *tx).await.map_err(db_err)?;
+        for p in &data.provinces {
+            sqlx::query(
+                "INSERT INTO provinces (code, name, kind, codename) VALUES (?, ?, ?, ?)
+                 ON CONFLICT(code) DO UPDATE SET name = excluded.name, kind = excluded.kind, codename = excluded.codename",
+            )
+            .bind(p.code.as_str())
+            .bind(&p.name)
+            .bind(&p.kind)
+            .bind(&p.codename)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        for c in &data.communes {
+            sqlx::query(
+                "INSERT INTO communes (code, province_code, name, kind, codename) VALUES (?, ?, ?, ?, ?)
+                 ON CONFLICT(code) DO UPDATE SET province_code = excluded.province_code, name = excluded.name,
+                 kind = excluded.kind, codename = excluded.codename",
+            )
+            .bind(c.code.as_str())
+            .bind(c.province_code.as_str())
+            .bind(&c.name)
+            .bind(&c.kind)
+            .bind(&c.codename)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        for m in &data.mapping {
+            sqlx::query(
+                "INSERT INTO unit_mapping (new_province_code, old_province_code, old_province_name, old_district_code,
+                 old_district_name, old_commune_code, old_commune_name, new_commune_code, new_commune_name,
+                 new_province_name, nso_note, is_partial, old_split_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(m.new_province_code.as_str())
+            .bind(&m.old_province_code)
+            .bind(&m.old_province_name)
+            .bind(&m.old_district_code)
+            .bind(&m.old_district_name)
+            .bind(&m.old_commune_code)
+            .bind(&m.old_commune_name)
+            .bind(m.new_commune_code.as_str())
+            .bind(&m.new_commune_name)
+            .bind(&m.new_province_name)
+            .bind(&m.nso_note)
+            .bind(m.is_partial)
+            .bind(i64::from(m.old_split_count))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn load_units(&self) -> Result<UnitsData, StoreError> {
+        let provinces = sqlx::query("SELECT code, name, kind, codename FROM provinces ORDER BY rowid")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(|r| {
+                Ok(Province {
+                    code: parse(r.get::<&str, _>("code"))?,
+                    name: r.get("name"),
+                    kind: r.get("kind"),
+                    codename: r.get("codename"),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let communes = sqlx::query("SELECT code, province_code, name, kind, codename FROM communes ORDER BY rowid")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(|r| {
+                Ok(Commune {
+                    code: parse(r.get::<&str, _>("code"))?,
+                    name: r.get("name"),
+                    kind: r.get("kind"),
+                    province_code: parse(r.get::<&str, _>("province_code"))?,
+                    codename: r.get("codename"),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let mapping = sqlx::query(
+            "SELECT new_province_code, old_province_code, old_province_name, old_district_code, old_district_name,
+             old_commune_code, old_commune_name, new_commune_code, new_commune_name, new_province_name, nso_note,
+             is_partial, old_split_count FROM unit_mapping ORDER BY id",
+        )
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(|r| {
+            Ok(MappingRow {
+                old_province_code: r.get("old_province_code"),
+                old_province_name: r.get("old_province_name"),
+                old_district_code: r.get("old_district_code"),
+                old_district_name: r.get("old_district_name"),
+                old_commune_code: r.get("old_commune_code"),
+                old_commune_name: r.get("old_commune_name"),
+                new_commune_code: parse(r.get::<&str, _>("new_commune_code"))?,
+                new_commune_name: r.get("new_commune_name"),
+                new_province_code: parse(r.get::<&str, _>("new_province_code"))?,
+                new_province_name: r.get("new_province_name"),
+                nso_note: r.get("nso_note"),
+                is_partial: r.get("is_partial"),
+                old_split_count: r.get::<i64, _>("old_split_count") as u32,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(UnitsData { provinces, communes, mapping })
+    }
+
+    async fn upsert_agencies(&self, agencies: &[Agency]) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await.map_err(db_err)?;
+        for a in agencies {
+            sqlx::query(
+                "INSERT INTO agencies (code, province_code, unit_code, name, kind, level) VALUES (?, ?, ?, ?, ?, ?)
+                 ON CONFLICT(code) DO UPDATE SET province_code = excluded.province_code, unit_code = excluded.unit_code,
+                 name = excluded.name, kind = excluded.kind, level = excluded.level",
+            )
+            .bind(a.code.as_str())
+            .bind(a.province_code.as_str())
+            .bind(a.unit_code.as_ref().map(|u| u.as_str().to_owned()))
+            .bind(&a.name)
+            .bind(enum_str(&a.kind))
+            .bind(enum_str(&a.level))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn agency(&self, code: &AgencyCode) -> Result<Option<Agency>, StoreError> {
+        let sql = format!("SELECT {AGENCY_COLS} FROM agencies WHERE code = ?");
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(code.as_str()).fetch_optional(&self.reader).await.map_err(db_err)?;
+        row.as_ref().map(agency_from_row).transpose()
+    }
+
+    async fn agencies_of_unit(&self, unit: &UnitCode) -> Result<Vec<Agency>, StoreError> {
+        let sql = format!("SELECT {AGENCY_COLS} FROM agencies WHERE unit_code = ? ORDER BY code");
+        let rows = sqlx::query(AssertSqlSafe(sql)).bind(unit.as_str()).fetch_all(&self.reader).await.map_err(db_err)?;
+        rows.iter().map(agency_from_row).collect()
+    }
+
+    async fn agencies_of_province(&self, province: &ProvinceCode) -> Result<Vec<Agency>, StoreError> {
+        let sql = format!("SELECT {AGENCY_COLS} FROM agencies WHERE province_code = ? AND level = 'province' ORDER BY code");
+        let rows = sqlx::query(AssertSqlSafe(sql)).bind(province.as_str()).fetch_all(&self.reader).await.map_err(db_err)?;
+        rows.iter().map(agency_from_row).collect()
+    }
+
+    async fn count_agencies(&self) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM agencies").fetch_one(&self.reader).await.map_err(db_err)
+    }
+
+    async fn insert_procedure_version(&self, p: &Procedure) -> Result<(), StoreError> {
+        let data = serde_json::to_string(p).map_err(json_err)?;
+        let mut tx = self.writer.begin().await.map_err(db_err)?;
+        let latest: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM procedures WHERE province_code = ? AND code = ?")
+            .bind(NATIONAL)
+            .bind(p.code.as_str())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        if latest.unwrap_or(0) + 1 != i64::from(p.version) {
+            return Err(StoreError::Duplicate(format!("procedure {} version {}", p.code, p.version)));
+        }
+        sqlx::query("INSERT INTO procedures (province_code, code, version, name, data, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(NATIONAL)
+            .bind(p.code.as_str())
+            .bind(i64::from(p.version))
+            .bind(&p.name)
+            .bind(data)
+            .bind(ts(time::OffsetDateTime::now_utc()))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn procedure(&self, code: &ProcedureCode, version: Option<u32>) -> Result<Option<Procedure>, StoreError> {
+        let data: Option<String> = match version {
+            Some(v) => sqlx::query_scalar("SELECT data FROM procedures WHERE province_code = ? AND code = ? AND version = ?")
+                .bind(NATIONAL)
+                .bind(code.as_str())
+                .bind(i64::from(v))
+                .fetch_optional(&self.reader)
+                .await,
+            None => sqlx::query_scalar(
+                "SELECT data FROM procedures WHERE province_code = ? AND code = ? ORDER BY version DESC LIMIT 1",
+            )
+            .bind(NATIONAL)
+            .bind(code.as_str())
+            .fetch_optional(&self.reader)
+            .await,
+        }
+        .map_err(db_err)?;
+        data.map(|d| serde_json::from_str(&d).map_err(json_err)).transpose()
+    }
+
+    async fn current_procedures(&self) -> Result<Vec<Procedure>, StoreError> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT p.data FROM procedures p
+             WHERE p.province_code = ? AND p.version = (SELECT MAX(version) FROM procedures q
+                   WHERE q.province_code = p.province_code AND q.code = p.code)
+             ORDER BY p.code",
+        )
+        .bind(NATIONAL)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(|d| serde_json::from_str(d).map_err(json_err)).collect()
+    }
+
+    async fn holiday_years(&self, province: &ProvinceCode) -> Result<Vec<HolidayYear>, StoreError> {
+        let rows: Vec<String> = sqlx::query_scalar("SELECT data FROM holiday_years WHERE province_code = ? ORDER BY year")
+            .bind(province.as_str())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(|d| serde_json::from_str(d).map_err(json_err)).collect()
+    }
+
+    async fn save_holiday_year(&self, province: &ProvinceCode, year: &HolidayYear) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO holiday_years (province_code, year, data) VALUES (?, ?, ?)
+             ON CONFLICT(province_code, year) DO UPDATE SET data = excluded.data",
+        )
+        .bind(province.as_str())
+        .bind(year.year)
+        .bind(serde_json::to_string(year).map_err(json_err)?)
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn office_hours(&self, unit: &UnitCode) -> Result<Option<OfficeHours>, StoreError> {
+        let d: Option<String> = sqlx::query_scalar("SELECT data FROM office_hours WHERE unit_code = ?")
+            .bind(unit.as_str())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
+        d.map(|d| serde_json::from_str(&d).map_err(json_err)).transpose()
+    }
+
+    async fn set_office_hours(&self, unit: &UnitCode, province: &ProvinceCode, hours: &OfficeHours) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO office_hours (unit_code, province_code, data) VALUES (?, ?, ?)
+             ON CONFLICT(unit_code) DO UPDATE SET data = excluded.data",
+        )
+        .bind(unit.as_str())
+        .bind(province.as_str())
+        .bind(serde_json::to_string(hours).map_err(json_err)?)
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn next_code_sequence(&self, province: &ProvinceCode, prefix: &str) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar(
+            "INSERT INTO code_sequences (prefix, province_code, last) VALUES (?, ?, 1)
+             ON CONFLICT(prefix) DO UPDATE SET last = last + 1 RETURNING last",
+        )
+        .bind(prefix)
+        .bind(province.as_str())
+        .fetch_one(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(n as u64)
+    }
+
+    async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
+        let row = sqlx::query("SELECT key, request_hash, dossier_code FROM idempotency_keys WHERE key = ?")
+            .bind(key)
+            .fetch_optional(&self.writer)
+            .await
+            .map_err(db_err)?;
+        row.map(|r| {
+            Ok(IdempotencyRecord {
+                key: r.get("key"),
+                request_hash: r.get("request_hash"),
+                dossier_code: parse(r.get::<&str, _>("dossier_code"))?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn insert_dossier(&self, d: &Dossier, first: &StoredEvent, idem: Option<&IdempotencyRecord>) -> Result<(), StoreError> {
+        let data = serde_json::to_string(d).map_err(json_err)?;
+        let mut tx = self.writer.begin().await.map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO dossiers (id, province_code, code, procedure_code, procedure_version, status, version,
+             receiving_agency, competent_agency, current_agency, due_at, submitted_at, last_event_hash, data)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(d.id.to_string())
+        .bind(d.province_code.as_str())
+        .bind(d.code.as_str())
+        .bind(d.procedure.code.as_str())
+        .bind(i64::from(d.procedure.version))
+        .bind(d.status.as_str())
+        .bind(d.version)
+        .bind(d.receiving_agency.as_str())
+        .bind(d.competent_agency.as_str())
+        .bind(d.current_agency.as_str())
+        .bind(d.due_at.map(ts))
+        .bind(ts(d.submitted_at))
+        .bind(&d.last_event_hash)
+        .bind(data)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        insert_event(&mut tx, first).await?;
+        if let Some(i) = idem {
+            sqlx::query(
+                "INSERT INTO idempotency_keys (key, province_code, request_hash, dossier_code, created_at) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(&i.key)
+            .bind(d.province_code.as_str())
+            .bind(&i.request_hash)
+            .bind(d.code.as_str())
+            .bind(ts(d.submitted_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn append_transition(&self, d: &Dossier, expected_version: i64, event: &StoredEvent) -> Result<(), StoreError> {
+        let data = serde_json::to_string(d).map_err(json_err)?;
+        let mut tx = self.writer.begin().await.map_err(db_err)?;
+        let updated = sqlx::query(
+            "UPDATE dossiers SET status = ?, version = ?, current_agency = ?, due_at = ?, last_event_hash = ?, data = ?
+             WHERE id = ? AND province_code = ? AND version = ?",
+        )
+        .bind(d.status.as_str())
+        .bind(d.version)
+        .bind(d.current_agency.as_str())
+        .bind(d.due_at.map(ts))
+        .bind(&d.last_event_hash)
+        .bind(data)
+        .bind(d.id.to_string())
+        .bind(d.province_code.as_str())
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::Conflict);
+        }
+        insert_event(&mut tx, event).await?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn dossier(&self, code: &DossierCode) -> Result<Option<Dossier>, StoreError> {
+        let data: Option<String> = sqlx::query_scalar("SELECT data FROM dossiers WHERE code = ?")
+            .bind(code.as_str())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
+        data.map(|d| serde_json::from_str(&d).map_err(json_err)).transpose()
+    }
+
+    async fn list_dossiers(&self, f: &DossierFilter) -> Result<Vec<Dossier>, StoreError> {
+        // Built only from static fragments; every value is bound.
+        let mut sql = String::from("SELECT data FROM dossiers WHERE 1 = 1");
+        if f.agency.is_some() {
+            sql.push_str(" AND (current_agency = ?1 OR receiving_agency = ?1 OR competent_agency = ?1)");
+        }
+        if f.status.is_some() {
+            sql.push_str(" AND status = ?2");
+        }
+        if f.due_before.is_some() {
+            sql.push_str(" AND status IN ('received', 'processing', 'awaiting_payment') AND due_at < ?3");
+        }
+        if f.procedure.is_some() {
+            sql.push_str(" AND procedure_code = ?4");
+        }
+        sql.push_str(" ORDER BY due_at IS NULL, due_at, code LIMIT ?5 OFFSET ?6");
+        let rows: Vec<String> = sqlx::query_scalar(AssertSqlSafe(sql))
+            .bind(f.agency.as_ref().map(|a| a.as_str().to_owned()))
+            .bind(f.status.map(|s| s.as_str()))
+            .bind(f.due_before.map(ts))
+            .bind(f.procedure.as_ref().map(|p| p.as_str().to_owned()))
+            .bind(i64::from(f.limit))
+            .bind(i64::from(f.offset))
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(|d| serde_json::from_str(d).map_err(json_err)).collect()
+    }
+
+    async fn count_dossiers(&self) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM dossiers").fetch_one(&self.reader).await.map_err(db_err)
+    }
+
+    async fn events(&self, dossier_id: Uuid) -> Result<Vec<StoredEvent>, StoreError> {
+        let sql = format!("SELECT {EVENT_COLS} FROM dossier_events WHERE dossier_id = ? ORDER BY seq");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(dossier_id.to_string())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(event_from_row).collect()
+    }
+
+    async fn chain_heads(&self) -> Result<Vec<ChainHead>, StoreError> {
+        let rows = sqlx::query("SELECT id, code, version, last_event_hash FROM dossiers ORDER BY code")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(ChainHead {
+                    dossier_id: parse(r.get::<&str, _>("id"))?,
+                    code: parse(r.get::<&str, _>("code"))?,
+                    version: r.get("version"),
+                    last_event_hash: r.get("last_event_hash"),
+                })
+            })
+            .collect()
+    }
+
+    async fn insert_token(&self, secret_hash: &str, t: &TokenRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO api_tokens (id, secret_hash, province_code, agency_code, role, label, created_at)
+             VALUES (?, ?, (SELECT province_code FROM agencies WHERE code = ?), ?, ?, ?, ?)",
+        )
+        .bind(t.id.to_string())
+        .bind(secret_hash)
+        .bind(t.agency.as_str())
+        .bind(t.agency.as_str())
+        .bind(t.role.as_str())
+        .bind(&t.label)
+        .bind(ts(t.created_at))
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn token(&self, secret_hash: &str) -> Result<Option<TokenRecord>, StoreError> {
+        let row = sqlx::query("SELECT id, agency_code, role, label, created_at FROM api_tokens WHERE secret_hash = ?")
+            .bind(secret_hash)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
+        row.map(|r| {
+            Ok(TokenRecord {
+                id: parse(r.get::<&str, _>("id"))?,
+                agency: parse(r.get::<&str, _>("agency_code"))?,
+                role: Role::parse(r.get::<&str, _>("role")).ok_or_else(|| StoreError::Internal("stored role".into()))?,
+                label: r.get("label"),
+                created_at: parse_ts(r.get::<&str, _>("created_at"))?,
+            })
+        })
+        .transpose()
+    }
+}
