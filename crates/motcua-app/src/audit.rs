@@ -8,6 +8,7 @@ use serde::Serialize;
 
 /// A broken chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChainBreak {
     /// Dossier code.
     pub dossier: String,
@@ -19,6 +20,7 @@ pub struct ChainBreak {
 
 /// The result of `motcua audit verify`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditReport {
     /// Dossiers checked.
     pub dossiers: usize,
@@ -42,7 +44,10 @@ impl App {
             for (i, e) in events.iter().enumerate() {
                 let expected_seq = i as i64 + 1;
                 if e.seq != expected_seq {
-                    broken = Some((expected_seq, format!("event {expected_seq} is missing (found {})", e.seq)));
+                    broken = Some((
+                        expected_seq,
+                        format!("event {expected_seq} is missing (found {})", e.seq),
+                    ));
                     break;
                 }
                 let at = chain_time(e.at);
@@ -62,11 +67,24 @@ impl App {
                 }
                 prev = h;
             }
-            if broken.is_none() && (head.version != events.len() as i64 || head.last_event_hash != prev) {
-                broken = Some((0, format!("dossier row says {} events, chain has {} (events removed or added)", head.version, events.len())));
+            if broken.is_none()
+                && (head.version != events.len() as i64 || head.last_event_hash != prev)
+            {
+                broken = Some((
+                    0,
+                    format!(
+                        "dossier row says {} events, chain has {} (events removed or added)",
+                        head.version,
+                        events.len()
+                    ),
+                ));
             }
             if let Some((seq, problem)) = broken {
-                report.breaks.push(ChainBreak { dossier: head.code.to_string(), seq, problem });
+                report.breaks.push(ChainBreak {
+                    dossier: head.code.to_string(),
+                    seq,
+                    problem,
+                });
             }
         }
         Ok(report)

@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use crate::service::App;
 use motcua_domain::agency::{Agency, commune_agencies, province_agencies};
-use motcua_domain::calendar::{DueDate, HolidayYear, HolidaySource, ProcessingTime};
+use motcua_domain::calendar::{DueDate, HolidaySource, HolidayYear, ProcessingTime};
 use motcua_domain::catalogue::Procedure;
 use motcua_domain::ids::{AgencyCode, ProcedureCode, ProvinceCode, UnitCode};
 use motcua_domain::text::fold;
@@ -13,6 +13,7 @@ use time::OffsetDateTime;
 
 /// What an import did with each procedure.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportReport {
     /// Procedures stored as version 1.
     pub created: Vec<String>,
@@ -38,7 +39,11 @@ impl App {
     /// Procedures whose name, English name, field, code or component names contain every word
     /// of `q` (folded: diacritics optional). An empty query lists all.
     pub async fn search_procedures(&self, q: &str) -> Result<Vec<Procedure>, AppError> {
-        let words: Vec<String> = fold(q).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
+        let words: Vec<String> = fold(q)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect();
         let all = self.procedures().await?;
         let mut hits: Vec<(usize, &Procedure)> = all
             .iter()
@@ -50,7 +55,11 @@ impl App {
                     fold(p.name_en.as_deref().unwrap_or("")),
                     fold(&p.field),
                     p.code.as_str().to_lowercase(),
-                    p.cases.iter().flat_map(|c| c.components.iter().map(|x| fold(&x.name))).collect::<Vec<_>>().join(" ")
+                    p.cases
+                        .iter()
+                        .flat_map(|c| c.components.iter().map(|x| fold(&x.name)))
+                        .collect::<Vec<_>>()
+                        .join(" ")
                 );
                 let all_match = words.iter().all(|w| hay.contains(w.as_str()));
                 // Rank: matches in the name first.
@@ -63,15 +72,25 @@ impl App {
     }
 
     /// A procedure at a version, or its latest.
-    pub async fn procedure(&self, code: &ProcedureCode, version: Option<u32>) -> Result<Procedure, AppError> {
+    pub async fn procedure(
+        &self,
+        code: &ProcedureCode,
+        version: Option<u32>,
+    ) -> Result<Procedure, AppError> {
         self.store.procedure(code, version).await?.ok_or_else(|| {
-            AppError::not_found("catalogue.unknown_procedure", format!("no procedure {code}"))
+            AppError::not_found(
+                "catalogue.unknown_procedure",
+                format!("no procedure {code}"),
+            )
         })
     }
 
     /// Stores procedures: a new code becomes version 1, a changed one a new version, an identical
     /// one is left alone. Every record is validated before anything is stored.
-    pub async fn import_procedures(&self, procedures: Vec<Procedure>) -> Result<ImportReport, AppError> {
+    pub async fn import_procedures(
+        &self,
+        procedures: Vec<Procedure>,
+    ) -> Result<ImportReport, AppError> {
         for p in &procedures {
             p.validate().map_err(|e| AppError::Invalid {
                 code: "catalogue.invalid_procedure",
@@ -90,10 +109,15 @@ impl App {
                         continue;
                     }
                     p.version = cur.version + 1;
-                    self.store.insert_procedure_version(&p).await.map_err(|e| match e {
-                        crate::StoreError::Duplicate(_) => AppError::VersionConflict { current: i64::from(cur.version) + 1 },
-                        e => e.into(),
-                    })?;
+                    self.store
+                        .insert_procedure_version(&p)
+                        .await
+                        .map_err(|e| match e {
+                            crate::StoreError::Duplicate(_) => AppError::VersionConflict {
+                                current: i64::from(cur.version) + 1,
+                            },
+                            e => e.into(),
+                        })?;
                     report.updated.push(p.code.to_string());
                 }
                 None => {
@@ -127,29 +151,47 @@ impl App {
     /// [`App::agencies_of_province`] for those.
     pub async fn agencies_of_unit(&self, unit: &UnitCode) -> Result<Vec<Agency>, AppError> {
         if self.units().commune(unit).is_none() {
-            return Err(AppError::not_found("unit.not_found", format!("no commune {unit}")));
+            return Err(AppError::not_found(
+                "unit.not_found",
+                format!("no commune {unit}"),
+            ));
         }
         Ok(self.store.agencies_of_unit(unit).await?)
     }
 
     /// Province-level agencies of a province.
-    pub async fn agencies_of_province(&self, province: &ProvinceCode) -> Result<Vec<Agency>, AppError> {
+    pub async fn agencies_of_province(
+        &self,
+        province: &ProvinceCode,
+    ) -> Result<Vec<Agency>, AppError> {
         if self.units().province(province).is_none() {
-            return Err(AppError::not_found("unit.not_found", format!("no province {province}")));
+            return Err(AppError::not_found(
+                "unit.not_found",
+                format!("no province {province}"),
+            ));
         }
         Ok(self.store.agencies_of_province(province).await?)
     }
 
     /// The due date for a receipt at `from` with processing time `time`, on the calendar of
     /// `agency` (or the default calendar of the agency's province).
-    pub async fn due_date(&self, from: OffsetDateTime, time: ProcessingTime, agency: &AgencyCode) -> Result<DueDate, AppError> {
+    pub async fn due_date(
+        &self,
+        from: OffsetDateTime,
+        time: ProcessingTime,
+        agency: &AgencyCode,
+    ) -> Result<DueDate, AppError> {
         let agency = self.agency(agency).await?;
         let cal = self.calendar_for(&agency).await?;
         Ok(cal.due(from, time))
     }
 
     /// The holiday table in force for a province and year (official if entered, else default).
-    pub async fn holiday_year(&self, province: &ProvinceCode, year: i32) -> Result<HolidayYear, AppError> {
+    pub async fn holiday_year(
+        &self,
+        province: &ProvinceCode,
+        year: i32,
+    ) -> Result<HolidayYear, AppError> {
         if !(1900..=2100).contains(&year) {
             return Err(AppError::invalid("year", "years 1900-2100 are supported"));
         }
@@ -161,7 +203,11 @@ impl App {
     }
 
     /// Saves a year's official table for a province (replacing the default proposal).
-    pub async fn save_holiday_year(&self, province: &ProvinceCode, mut year: HolidayYear) -> Result<(), AppError> {
+    pub async fn save_holiday_year(
+        &self,
+        province: &ProvinceCode,
+        mut year: HolidayYear,
+    ) -> Result<(), AppError> {
         year.validate().map_err(|m| AppError::invalid("days", m))?;
         year.source = HolidaySource::Official;
         year.days.sort_by_key(|d| d.date);

@@ -3,20 +3,22 @@
 use crate::error::AppError;
 use crate::ports::{DossierFilter, IdempotencyRecord, StoreError, StoredEvent};
 use crate::service::{Actor, App};
+use motcua_domain::VN_OFFSET;
 use motcua_domain::access::Role;
 use motcua_domain::agency::{Agency, AgencyKind, Level};
 use motcua_domain::catalogue::{Channel, Procedure};
 use motcua_domain::dossier::chain::{ChainInput, chain_time, event_hash};
 use motcua_domain::dossier::{
-    ActionContext, ActionKind, Applicant, Command, Dossier, EventDraft, NewDossier, ReceivedComponent, Status,
+    ActionContext, ActionKind, Applicant, Command, Dossier, EventDraft, NewDossier,
+    ReceivedComponent, Status,
 };
 use motcua_domain::ids::{AgencyCode, DossierCode, Phone, ProcedureCode};
-use motcua_domain::VN_OFFSET;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// A request to open a dossier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenDossier {
     /// Procedure code; the latest version is used and kept by the dossier.
     pub procedure: ProcedureCode,
@@ -39,11 +41,17 @@ pub struct OpenDossier {
     /// Components received or declared.
     #[serde(default)]
     pub components: Vec<ReceivedComponent>,
+    /// Staff only: `false` registers the dossier as submitted without receiving it yet (a postal
+    /// filing before its check, or a counter filing to be refused or asked for supplements at
+    /// intake). Default `true`: received at once with its appointment.
+    #[serde(default)]
+    pub receive: Option<bool>,
 }
 
 /// What public tracking shows: no personal data beyond what the applicant gave (the phone
 /// number proves it is theirs).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrackingView {
     /// Dossier code.
     pub code: String,
@@ -67,6 +75,7 @@ pub struct TrackingView {
 
 /// One step of the public timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrackingStep {
     /// When.
     pub at: String,
@@ -96,7 +105,9 @@ fn competent_code(p: &Procedure, receiving: &Agency) -> Result<AgencyCode, AppEr
             })?;
             format!("{unit}.{}", kind.suffix())
         }
-        Level::Province | Level::Central => format!("{}.{}", receiving.province_code, kind.suffix()),
+        Level::Province | Level::Central => {
+            format!("{}.{}", receiving.province_code, kind.suffix())
+        }
     };
     AgencyCode::parse(&code).map_err(|e| AppError::Internal(e.to_string()))
 }
@@ -119,11 +130,20 @@ impl App {
         match d {
             Some(d) if self.may_see(actor, &d) => Ok(d),
             // Same answer for "absent" and "not yours": a code is not a capability.
-            _ => Err(AppError::not_found("dossier.not_found", format!("no dossier {code} in your jurisdiction"))),
+            _ => Err(AppError::not_found(
+                "dossier.not_found",
+                format!("no dossier {code} in your jurisdiction"),
+            )),
         }
     }
 
-    fn event_row(&self, d: &Dossier, draft: &EventDraft, actor: &Actor, prev_hash: &str) -> StoredEvent {
+    fn event_row(
+        &self,
+        d: &Dossier,
+        draft: &EventDraft,
+        actor: &Actor,
+        prev_hash: &str,
+    ) -> StoredEvent {
         let mut payload = draft.payload.clone();
         if let Some(due) = &draft.due {
             payload["due"] = serde_json::to_value(due).unwrap_or_default();
@@ -161,12 +181,20 @@ impl App {
     /// Opens a dossier. Staff (counter intake) receive it at once and the appointment is issued;
     /// the public (online, kiosk) submit it for intake. With an `Idempotency-Key`, a retry with the
     /// same request returns the same dossier; the same key with another request is refused.
-    pub async fn open_dossier(&self, actor: &Actor, req: OpenDossier, idem_key: Option<&str>) -> Result<Dossier, AppError> {
+    pub async fn open_dossier(
+        &self,
+        actor: &Actor,
+        req: OpenDossier,
+        idem_key: Option<&str>,
+    ) -> Result<Dossier, AppError> {
         let idem = match idem_key {
             Some(k) => {
                 let k = k.trim();
                 if k.is_empty() || k.len() > 200 || !k.bytes().all(|b| b.is_ascii_graphic()) {
-                    return Err(AppError::invalid("Idempotency-Key", "1-200 visible ASCII characters"));
+                    return Err(AppError::invalid(
+                        "Idempotency-Key",
+                        "1-200 visible ASCII characters",
+                    ));
                 }
                 let hash = request_hash(actor, &req);
                 if let Some(found) = self.store.idempotency(k).await? {
@@ -180,22 +208,36 @@ impl App {
         let (channel, receiving_code, receive_now) = match actor {
             Actor::Staff(s) => {
                 if !s.role.may(ActionKind::Receive) {
-                    return Err(AppError::Forbidden(format!("role {} may not receive dossiers", s.role.as_str())));
+                    return Err(AppError::Forbidden(format!(
+                        "role {} may not receive dossiers",
+                        s.role.as_str()
+                    )));
                 }
                 let ch = req.channel.unwrap_or(Channel::Direct);
                 if !matches!(ch, Channel::Direct | Channel::Postal) {
-                    return Err(AppError::invalid("channel", "counter intake is direct or postal"));
+                    return Err(AppError::invalid(
+                        "channel",
+                        "counter intake is direct or postal",
+                    ));
                 }
-                let rc = req.receiving_agency.clone().unwrap_or_else(|| s.agency.clone());
+                let rc = req
+                    .receiving_agency
+                    .clone()
+                    .unwrap_or_else(|| s.agency.clone());
                 if rc != s.agency {
-                    return Err(AppError::Forbidden("a counter may only receive for its own agency".into()));
+                    return Err(AppError::Forbidden(
+                        "a counter may only receive for its own agency".into(),
+                    ));
                 }
-                (ch, rc, true)
+                (ch, rc, req.receive.unwrap_or(true))
             }
             Actor::Public => {
                 let ch = req.channel.unwrap_or(Channel::Online);
                 if !matches!(ch, Channel::Online | Channel::Kiosk) {
-                    return Err(AppError::invalid("channel", "public submission is online or kiosk"));
+                    return Err(AppError::invalid(
+                        "channel",
+                        "public submission is online or kiosk",
+                    ));
                 }
                 let rc = req
                     .receiving_agency
@@ -208,22 +250,41 @@ impl App {
             AppError::invalid("receiving_agency", format!("no agency {receiving_code}"))
         })?;
         if !receiving.kind.is_receiving_point() {
-            return Err(AppError::invalid("receiving_agency", format!("{receiving_code} is not a one-stop receiving point")));
+            return Err(AppError::invalid(
+                "receiving_agency",
+                format!("{receiving_code} is not a one-stop receiving point"),
+            ));
         }
         let procedure = self.procedure(&req.procedure, None).await?;
         let competent = competent_code(&procedure, &receiving)?;
         let competent = self.agency(&competent).await.map_err(|_| {
-            AppError::invalid("procedure", format!("no competent agency {competent} is registered"))
+            AppError::invalid(
+                "procedure",
+                format!("no competent agency {competent} is registered"),
+            )
         })?;
         let calendar = self.calendar_for(&receiving).await?;
         let now = self.now();
         let unit = receiving
             .unit_code
             .clone()
-            .or_else(|| self.units().communes_of(&receiving.province_code).first().map(|c| c.code.clone()))
+            .or_else(|| {
+                self.units()
+                    .communes_of(&receiving.province_code)
+                    .first()
+                    .map(|c| c.code.clone())
+            })
             .ok_or_else(|| AppError::Internal("province without communes".into()))?;
-        let unit_for_code = receiving.unit_code.as_ref().map(|u| u.to_string()).unwrap_or_else(|| receiving.province_code.to_string());
-        let prefix = self.settings.code_pattern.prefix(&unit_for_code, receiving.code.as_str(), now.to_offset(VN_OFFSET).date());
+        let unit_for_code = receiving
+            .unit_code
+            .as_ref()
+            .map(|u| u.to_string())
+            .unwrap_or_else(|| receiving.province_code.to_string());
+        let prefix = self.settings.code_pattern.prefix(
+            &unit_for_code,
+            receiving.code.as_str(),
+            now.to_offset(VN_OFFSET).date(),
+        );
 
         // Validate everything before a sequence number is taken.
         let draft = NewDossier {
@@ -240,28 +301,59 @@ impl App {
             components: req.components.clone(),
             receive_now,
         };
-        let ctx = ActionContext { now, calendar: &calendar, procedure: &procedure };
+        let ctx = ActionContext {
+            now,
+            calendar: &calendar,
+            procedure: &procedure,
+        };
         Dossier::open(draft.clone(), ctx)?;
 
-        let seq = self.store.next_code_sequence(&receiving.province_code, &prefix).await?;
-        let code = self.settings.code_pattern.code(&prefix, seq).map_err(|e| AppError::Internal(e.to_string()))?;
+        let seq = self
+            .store
+            .next_code_sequence(&receiving.province_code, &prefix)
+            .await?;
+        let code = self
+            .settings
+            .code_pattern
+            .code(&prefix, seq)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         let (d, first) = Dossier::open(NewDossier { code, ..draft }, ctx)?;
         let event = self.event_row(&d, &first, actor, &d.last_event_hash);
-        let d = Dossier { last_event_hash: event.hash.clone(), ..d };
-        let idem_rec = idem.map(|(key, request_hash)| IdempotencyRecord { key, request_hash, dossier_code: d.code.clone() });
-        match self.store.insert_dossier(&d, &event, idem_rec.as_ref()).await {
+        let d = Dossier {
+            last_event_hash: event.hash.clone(),
+            ..d
+        };
+        let idem_rec = idem.map(|(key, request_hash)| IdempotencyRecord {
+            key,
+            request_hash,
+            dossier_code: d.code.clone(),
+        });
+        match self
+            .store
+            .insert_dossier(&d, &event, idem_rec.as_ref())
+            .await
+        {
             Ok(()) => Ok(d),
             Err(StoreError::Duplicate(_)) if idem_rec.is_some() => {
                 // A concurrent request with the same key won the race.
                 let rec = idem_rec.expect("checked");
-                let found = self.store.idempotency(&rec.key).await?.ok_or_else(|| AppError::Internal("idempotency row vanished".into()))?;
+                let found = self
+                    .store
+                    .idempotency(&rec.key)
+                    .await?
+                    .ok_or_else(|| AppError::Internal("idempotency row vanished".into()))?;
                 self.replay(actor, found, &rec.request_hash).await
             }
             Err(e) => Err(e.into()),
         }
     }
 
-    async fn replay(&self, actor: &Actor, found: IdempotencyRecord, hash: &str) -> Result<Dossier, AppError> {
+    async fn replay(
+        &self,
+        actor: &Actor,
+        found: IdempotencyRecord,
+        hash: &str,
+    ) -> Result<Dossier, AppError> {
         if found.request_hash != hash {
             return Err(AppError::IdempotencyMismatch);
         }
@@ -273,37 +365,80 @@ impl App {
     }
 
     /// Applies an action to a dossier at `version` (the version the client last read).
-    pub async fn act(&self, actor: &Actor, code: &DossierCode, version: i64, cmd: Command) -> Result<Dossier, AppError> {
+    pub async fn act(
+        &self,
+        actor: &Actor,
+        code: &DossierCode,
+        version: i64,
+        cmd: Command,
+    ) -> Result<Dossier, AppError> {
         let Actor::Staff(staff) = actor else {
             return Err(AppError::Unauthenticated);
         };
         let d = self.load(actor, code).await?;
         let kind = cmd.kind();
         if !staff.role.may(kind) {
-            return Err(AppError::Forbidden(format!("role {} may not {}", staff.role.as_str(), kind.as_str())));
+            return Err(AppError::Forbidden(format!(
+                "role {} may not {}",
+                staff.role.as_str(),
+                kind.as_str()
+            )));
         }
-        if staff.role != Role::Admin && staff.role != Role::Leader && kind != ActionKind::ReturnResult && kind != ActionKind::Receive
-            && staff.agency != d.current_agency && staff.agency != d.competent_agency
+        // The receiving counter deals with the applicant (intake, supplements, withdrawal, fees,
+        // returning results) wherever the dossier is; everything else is for the agency holding
+        // the dossier or the competent agency.
+        let counter_action = matches!(
+            kind,
+            ActionKind::Receive
+                | ActionKind::Supplement
+                | ActionKind::Withdraw
+                | ActionKind::Pay
+                | ActionKind::ReturnResult
+        ) && staff.agency == d.receiving_agency;
+        if staff.role != Role::Admin
+            && !counter_action
+            && staff.agency != d.current_agency
+            && staff.agency != d.competent_agency
         {
-            return Err(AppError::Forbidden(format!("the dossier is held by {}; only that agency may {}", d.current_agency, kind.as_str())));
+            return Err(AppError::Forbidden(format!(
+                "the dossier is held by {}; only that agency may {}",
+                d.current_agency,
+                kind.as_str()
+            )));
         }
         if version != d.version {
             return Err(AppError::VersionConflict { current: d.version });
         }
         if let Command::Transfer { to_agency, .. } = &cmd {
-            self.agency(to_agency).await.map_err(|_| AppError::invalid("to_agency", format!("no agency {to_agency}")))?;
+            self.agency(to_agency)
+                .await
+                .map_err(|_| AppError::invalid("to_agency", format!("no agency {to_agency}")))?;
         }
-        let procedure = self.procedure(&d.procedure.code, Some(d.procedure.version)).await?;
+        let procedure = self
+            .procedure(&d.procedure.code, Some(d.procedure.version))
+            .await?;
         let clock_agency = self.agency(&d.receiving_agency).await?;
         let calendar = self.calendar_for(&clock_agency).await?;
-        let ctx = ActionContext { now: self.now(), calendar: &calendar, procedure: &procedure };
+        let ctx = ActionContext {
+            now: self.now(),
+            calendar: &calendar,
+            procedure: &procedure,
+        };
         let (next, draft) = d.apply(&cmd, ctx)?;
         let event = self.event_row(&next, &draft, actor, &d.last_event_hash);
-        let next = Dossier { last_event_hash: event.hash.clone(), ..next };
+        let next = Dossier {
+            last_event_hash: event.hash.clone(),
+            ..next
+        };
         match self.store.append_transition(&next, d.version, &event).await {
             Ok(()) => Ok(next),
             Err(StoreError::Conflict) => {
-                let current = self.store.dossier(code).await?.map(|x| x.version).unwrap_or(d.version);
+                let current = self
+                    .store
+                    .dossier(code)
+                    .await?
+                    .map(|x| x.version)
+                    .unwrap_or(d.version);
                 Err(AppError::VersionConflict { current })
             }
             Err(e) => Err(e.into()),
@@ -316,19 +451,30 @@ impl App {
     }
 
     /// The events of a dossier.
-    pub async fn dossier_events(&self, actor: &Actor, code: &DossierCode) -> Result<Vec<StoredEvent>, AppError> {
+    pub async fn dossier_events(
+        &self,
+        actor: &Actor,
+        code: &DossierCode,
+    ) -> Result<Vec<StoredEvent>, AppError> {
         let d = self.load(actor, code).await?;
         Ok(self.store.events(d.id).await?)
     }
 
     /// Lists dossiers. Staff see their own agency's; an admin may name any agency.
-    pub async fn list_dossiers(&self, actor: &Actor, mut f: DossierFilter) -> Result<Vec<Dossier>, AppError> {
+    pub async fn list_dossiers(
+        &self,
+        actor: &Actor,
+        mut f: DossierFilter,
+    ) -> Result<Vec<Dossier>, AppError> {
         let Actor::Staff(staff) = actor else {
             return Err(AppError::Unauthenticated);
         };
         match &f.agency {
             Some(a) if a != &staff.agency && staff.role != Role::Admin => {
-                return Err(AppError::Forbidden(format!("your token is scoped to {}", staff.agency)));
+                return Err(AppError::Forbidden(format!(
+                    "your token is scoped to {}",
+                    staff.agency
+                )));
             }
             None if staff.role != Role::Admin => f.agency = Some(staff.agency.clone()),
             _ => {}
@@ -340,14 +486,24 @@ impl App {
     /// Public tracking by code and the applicant's phone number. A wrong phone number gets the
     /// same answer as an unknown code.
     pub async fn track(&self, code: &str, phone: &str) -> Result<TrackingView, AppError> {
-        let not_found = || AppError::not_found("dossier.not_found", "no dossier with this code and phone number");
+        let not_found = || {
+            AppError::not_found(
+                "dossier.not_found",
+                "no dossier with this code and phone number",
+            )
+        };
         let code = DossierCode::parse(&code.to_uppercase()).map_err(|_| not_found())?;
         let phone = Phone::parse(phone).map_err(|_| not_found())?;
         let d = self.store.dossier(&code).await?.ok_or_else(not_found)?;
         if d.applicant.phone != phone {
             return Err(not_found());
         }
-        let agency = self.store.agency(&d.current_agency).await?.map(|a| a.name).unwrap_or_else(|| d.current_agency.to_string());
+        let agency = self
+            .store
+            .agency(&d.current_agency)
+            .await?
+            .map(|a| a.name)
+            .unwrap_or_else(|| d.current_agency.to_string());
         let events = self.store.events(d.id).await?;
         Ok(TrackingView {
             code: d.code.to_string(),
@@ -360,7 +516,11 @@ impl App {
             current_agency: agency,
             timeline: events
                 .iter()
-                .map(|e| TrackingStep { at: motcua_domain::dossier::fmt(e.at), action: e.action.clone(), status: e.status.clone() })
+                .map(|e| TrackingStep {
+                    at: motcua_domain::dossier::fmt(e.at),
+                    action: e.action.clone(),
+                    status: e.status.clone(),
+                })
                 .collect(),
         })
     }

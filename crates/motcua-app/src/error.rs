@@ -70,11 +70,18 @@ impl AppError {
 
     /// Shorthand for an invalid field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        AppError::Invalid { code: "request.invalid_field", message: message.into(), field: Some(field.to_owned()) }
+        AppError::Invalid {
+            code: "request.invalid_field",
+            message: message.into(),
+            field: Some(field.to_owned()),
+        }
     }
 
     /// Shorthand for not found.
     pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
-        AppError::NotFound { code, message: message.into() }
+        AppError::NotFound {
+            code,
+            message: message.into(),
+        }
     }
 }

@@ -1,12 +1,12 @@
 //! Ports: what the use cases need from the outside world.
 
 use async_trait::async_trait;
+use motcua_domain::access::Role;
 use motcua_domain::agency::Agency;
 use motcua_domain::calendar::{HolidayYear, OfficeHours};
 use motcua_domain::catalogue::Procedure;
 use motcua_domain::dossier::{Dossier, Status};
 use motcua_domain::ids::{AgencyCode, DossierCode, ProcedureCode, ProvinceCode, UnitCode};
-use motcua_domain::access::Role;
 use motcua_domain::units::UnitsData;
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -29,10 +29,13 @@ pub enum StoreError {
 
 /// One stored dossier event (a row of the append-only, hash-chained log).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredEvent {
     /// Event id (UUIDv7).
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub id: Uuid,
     /// Dossier id.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub dossier_id: Uuid,
     /// Province (tenant key).
     pub province_code: ProvinceCode,
@@ -48,6 +51,7 @@ pub struct StoredEvent {
     pub agency: String,
     /// When, truncated to seconds.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub at: OffsetDateTime,
     /// Payload JSON text, exactly as hashed.
     pub payload: String,
@@ -130,7 +134,10 @@ pub trait Store: Send + Sync + 'static {
     /// Agencies of a commune (`unit`), or of a province when `unit` is a province's level.
     async fn agencies_of_unit(&self, unit: &UnitCode) -> Result<Vec<Agency>, StoreError>;
     /// Province-level agencies of a province.
-    async fn agencies_of_province(&self, province: &ProvinceCode) -> Result<Vec<Agency>, StoreError>;
+    async fn agencies_of_province(
+        &self,
+        province: &ProvinceCode,
+    ) -> Result<Vec<Agency>, StoreError>;
     /// Number of agencies.
     async fn count_agencies(&self) -> Result<i64, StoreError>;
 
@@ -138,29 +145,56 @@ pub trait Store: Send + Sync + 'static {
     /// latest stored). Fails with `Duplicate` if that version exists (a concurrent edit).
     async fn insert_procedure_version(&self, p: &Procedure) -> Result<(), StoreError>;
     /// A procedure at a version, or its latest version.
-    async fn procedure(&self, code: &ProcedureCode, version: Option<u32>) -> Result<Option<Procedure>, StoreError>;
+    async fn procedure(
+        &self,
+        code: &ProcedureCode,
+        version: Option<u32>,
+    ) -> Result<Option<Procedure>, StoreError>;
     /// The latest version of every procedure.
     async fn current_procedures(&self) -> Result<Vec<Procedure>, StoreError>;
 
     /// Official holiday tables entered for a province.
     async fn holiday_years(&self, province: &ProvinceCode) -> Result<Vec<HolidayYear>, StoreError>;
     /// Saves (replaces) one year's official table for a province.
-    async fn save_holiday_year(&self, province: &ProvinceCode, year: &HolidayYear) -> Result<(), StoreError>;
+    async fn save_holiday_year(
+        &self,
+        province: &ProvinceCode,
+        year: &HolidayYear,
+    ) -> Result<(), StoreError>;
     /// Office hours set for a unit, if not the default.
     async fn office_hours(&self, unit: &UnitCode) -> Result<Option<OfficeHours>, StoreError>;
     /// Sets a unit's office hours.
-    async fn set_office_hours(&self, unit: &UnitCode, province: &ProvinceCode, hours: &OfficeHours) -> Result<(), StoreError>;
+    async fn set_office_hours(
+        &self,
+        unit: &UnitCode,
+        province: &ProvinceCode,
+        hours: &OfficeHours,
+    ) -> Result<(), StoreError>;
 
     /// Allocates the next sequence number for a dossier-code prefix (atomic, never reused).
-    async fn next_code_sequence(&self, province: &ProvinceCode, prefix: &str) -> Result<u64, StoreError>;
+    async fn next_code_sequence(
+        &self,
+        province: &ProvinceCode,
+        prefix: &str,
+    ) -> Result<u64, StoreError>;
     /// Looks up an idempotency key.
     async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError>;
     /// Inserts a new dossier with its first event (and idempotency record) in one transaction.
     /// `Duplicate` if the idempotency key or code already exists; nothing is written then.
-    async fn insert_dossier(&self, d: &Dossier, first: &StoredEvent, idem: Option<&IdempotencyRecord>) -> Result<(), StoreError>;
+    async fn insert_dossier(
+        &self,
+        d: &Dossier,
+        first: &StoredEvent,
+        idem: Option<&IdempotencyRecord>,
+    ) -> Result<(), StoreError>;
     /// Writes the new dossier state and appends its event in one transaction, if the stored
     /// version is still `expected_version`; else `Conflict` and nothing is written.
-    async fn append_transition(&self, d: &Dossier, expected_version: i64, event: &StoredEvent) -> Result<(), StoreError>;
+    async fn append_transition(
+        &self,
+        d: &Dossier,
+        expected_version: i64,
+        event: &StoredEvent,
+    ) -> Result<(), StoreError>;
     /// A dossier by code.
     async fn dossier(&self, code: &DossierCode) -> Result<Option<Dossier>, StoreError>;
     /// A page of dossiers, ordered by due date (none last), then code.

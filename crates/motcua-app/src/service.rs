@@ -70,18 +70,25 @@ pub struct App {
     pub(crate) settings: AppSettings,
     pub(crate) units: Arc<RwLock<Arc<UnitDirectory>>>,
     pub(crate) catalogue: Arc<RwLock<Option<Arc<Vec<Procedure>>>>>,
-    pub(crate) calendars: Arc<RwLock<HashMap<(ProvinceCode, Option<UnitCode>), Arc<WorkingCalendar>>>>,
+    pub(crate) calendars:
+        Arc<RwLock<HashMap<(ProvinceCode, Option<UnitCode>), Arc<WorkingCalendar>>>>,
 }
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("App").field("settings", &self.settings).finish_non_exhaustive()
+        f.debug_struct("App")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
     }
 }
 
 impl App {
     /// Builds the application and loads the unit directory from the store.
-    pub async fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: AppSettings) -> Result<Self, AppError> {
+    pub async fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        settings: AppSettings,
+    ) -> Result<Self, AppError> {
         let units = store.load_units().await?;
         Ok(Self {
             store,
@@ -137,7 +144,10 @@ impl App {
         }
         .unwrap_or_else(|| self.settings.default_office_hours.clone());
         let cal = Arc::new(WorkingCalendar::new(office, years));
-        self.calendars.write().expect("calendar lock").insert(key, cal.clone());
+        self.calendars
+            .write()
+            .expect("calendar lock")
+            .insert(key, cal.clone());
         Ok(cal)
     }
 

@@ -18,7 +18,12 @@ fn hash(secret: &str) -> String {
 
 impl App {
     /// Creates a token for `agency` with `role`; returns the record and the secret (shown once).
-    pub async fn create_token(&self, agency: &AgencyCode, role: Role, label: &str) -> Result<(TokenRecord, String), AppError> {
+    pub async fn create_token(
+        &self,
+        agency: &AgencyCode,
+        role: Role,
+        label: &str,
+    ) -> Result<(TokenRecord, String), AppError> {
         self.agency(agency).await?;
         let mut bytes = [0u8; 24];
         rand::rng().fill_bytes(&mut bytes);
@@ -39,7 +44,15 @@ impl App {
         if !secret.starts_with(TOKEN_PREFIX) || secret.len() > 200 {
             return Err(AppError::Unauthenticated);
         }
-        let rec = self.store.token(&hash(secret)).await?.ok_or(AppError::Unauthenticated)?;
-        Ok(StaffActor { token_id: rec.id, agency: rec.agency, role: rec.role })
+        let rec = self
+            .store
+            .token(&hash(secret))
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        Ok(StaffActor {
+            token_id: rec.id,
+            agency: rec.agency,
+            role: rec.role,
+        })
     }
 }

@@ -1,1 +1,417 @@
-fn main() {}
+//! # motcua
+//!
+//! The one binary: `serve`, `demo`, `init`, `migrate`, `import`, `export`, `token`, `audit`,
+//! `calendar`. This is the only place where the store, the use cases and the web layer are wired
+//! together.
+
+mod calendar_cmd;
+mod demo;
+mod settings;
+mod setup;
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Parser, Subcommand};
+use motcua_app::Store;
+use motcua_domain::access::Role;
+use motcua_domain::ids::AgencyCode;
+use settings::{Overrides, Settings};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "motcua",
+    version,
+    about = "One-stop administrative procedure system (một cửa)"
+)]
+struct Cli {
+    /// TOML settings file (default: $MOTCUA_CONFIG, else ./motcua.toml if present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Data directory (database and state).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// SQLite database file (default <data-dir>/motcua.db).
+    #[arg(long, global = true)]
+    database: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the API and pages.
+    Serve {
+        /// Port.
+        #[arg(long)]
+        port: Option<u16>,
+        /// Address to listen on.
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Create a demo database (units, catalogue, Lâm Đồng agencies, dossiers), print tokens, serve.
+    Demo {
+        /// Port.
+        #[arg(long)]
+        port: Option<u16>,
+        /// Address to listen on.
+        #[arg(long)]
+        listen: Option<String>,
+        /// Number of demo dossiers to generate on a new database.
+        #[arg(long, default_value_t = 300)]
+        dossiers: usize,
+        /// Prepare the database and print the tokens, but do not serve.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Create the database and load units, agencies, the seed catalogue and holiday tables.
+    Init,
+    /// Apply database migrations.
+    Migrate,
+    /// Import reference data.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Export reference data.
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        what: TokenWhat,
+    },
+    /// Audit log checks.
+    Audit {
+        #[command(subcommand)]
+        what: AuditWhat,
+    },
+    /// Working-day calendar.
+    Calendar {
+        #[command(subcommand)]
+        what: CalendarWhat,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ImportWhat {
+    /// Reload units from a directory holding provinces_2025.csv, communes_2025.csv, mapping_2025.csv
+    /// (default: the shipped files).
+    Units {
+        /// Directory.
+        dir: Option<PathBuf>,
+    },
+    /// Import procedures from a JSON array (or a .csv list); changed records become new versions.
+    Procedures {
+        /// File.
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ExportWhat {
+    /// Write the current catalogue as JSON.
+    Procedures {
+        /// Output file (default stdout).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum TokenWhat {
+    /// Create a staff token scoped to an agency and role; prints the secret once.
+    Create {
+        /// Agency code, e.g. 24958.TTPVHCC.
+        #[arg(long)]
+        agency: String,
+        /// counter_officer, specialist, approver, leader or admin.
+        #[arg(long)]
+        role: String,
+        /// Free label.
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditWhat {
+    /// Recompute every dossier's hash chain; fails naming the dossier if any event was altered or removed.
+    Verify,
+}
+
+#[derive(Subcommand, Debug)]
+enum CalendarWhat {
+    /// Print the date of Tết (lunar new year) of YEAR.
+    Tet {
+        /// Year, 1900-2100.
+        year: i32,
+    },
+    /// Print the non-working days other than weekends of YEAR: `date, name`.
+    Holidays {
+        /// Year, 1900-2100.
+        year: i32,
+    },
+    /// Print a due date.
+    Due {
+        /// Moment of receipt, RFC 3339.
+        #[arg(long)]
+        from: String,
+        /// Processing time value.
+        #[arg(long)]
+        value: u32,
+        /// working-days, working-hours, days, months or same-day.
+        #[arg(long)]
+        unit: String,
+        /// Also print the explanation.
+        #[arg(long)]
+        explain: bool,
+    },
+}
+
+fn init_logging(s: &Settings) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MOTCUA_LOG")
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if s.log_format == "json" {
+        b.json().init();
+    } else {
+        b.init();
+    }
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    if let Command::Calendar { what } = &cli.command {
+        let out = match what {
+            CalendarWhat::Tet { year } => calendar_cmd::tet_cmd(*year)?,
+            CalendarWhat::Holidays { year } => calendar_cmd::holidays_cmd(*year)?,
+            CalendarWhat::Due {
+                from,
+                value,
+                unit,
+                explain,
+            } => calendar_cmd::due_cmd(from, *value, unit, *explain)?,
+        };
+        println!("{}", out.trim_end());
+        return Ok(());
+    }
+    let (port, listen) = match &cli.command {
+        Command::Serve { port, listen } | Command::Demo { port, listen, .. } => {
+            (*port, listen.clone())
+        }
+        _ => (None, None),
+    };
+    let flags = Overrides {
+        data_dir: cli.data_dir.clone(),
+        database: cli.database.clone(),
+        listen,
+        port,
+    };
+    let settings = Settings::load(cli.config.as_deref(), &|k| std::env::var(k).ok(), &flags)?;
+    init_logging(&settings);
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run(cli, settings))
+}
+
+async fn run(cli: Cli, s: Settings) -> Result<()> {
+    let store = setup::open_store(&s).await?;
+    match cli.command {
+        Command::Calendar { .. } => unreachable!("handled before the runtime"),
+        Command::Migrate => {
+            let n = store.migrate().await.map_err(|e| anyhow!("{e}"))?;
+            println!(
+                "database {} is at migration {n}",
+                s.database_path().display()
+            );
+        }
+        Command::Init => {
+            let (_, r) = setup::init(&s, store.clone()).await?;
+            print_init(&s, &r);
+        }
+        Command::Serve { .. } => {
+            let app = setup::open_app(&s, store.clone()).await?;
+            if app.units().provinces().is_empty() {
+                bail!("the database has no units; run `motcua init` first");
+            }
+            serve(&s, app).await?;
+        }
+        Command::Demo {
+            dossiers, no_serve, ..
+        } => {
+            let (app, r) = setup::init(&s, store.clone()).await?;
+            print_init(&s, &r);
+            let tokens = demo::create_tokens(&app).await?;
+            if store.count_dossiers().await.map_err(|e| anyhow!("{e}"))? == 0 && dossiers > 0 {
+                let now = app.now();
+                let clock = Arc::new(motcua_app::FixedClock::new(now));
+                let gen_app =
+                    motcua_app::App::new(store.clone(), clock.clone(), setup::app_settings(&s)?)
+                        .await
+                        .map_err(|e| anyhow!("{e}"))?;
+                let actors: Vec<_> = tokens.iter().map(|(a, _)| a.clone()).collect();
+                let made = demo::generate(&gen_app, &clock, &actors, dossiers, now).await?;
+                println!(
+                    "generated {made} demo dossiers (applicants are generated, not real people)"
+                );
+            }
+            println!("\nDemo tokens (Authorization: Bearer …), new on every start:");
+            for (_, t) in &tokens {
+                println!("  {:<15} {:<16} {}", t.agency, t.role.as_str(), t.secret);
+            }
+            if !no_serve {
+                serve(&s, app).await?;
+            }
+        }
+        Command::Import {
+            what: ImportWhat::Units { dir },
+        } => {
+            let data = match dir {
+                None => setup::shipped_units()?,
+                Some(d) => {
+                    let read = |f: &str| {
+                        std::fs::read_to_string(d.join(f)).with_context(|| format!("reading {f}"))
+                    };
+                    motcua_domain::units::UnitsData::from_csv(
+                        &read("provinces_2025.csv")?,
+                        &read("communes_2025.csv")?,
+                        &read("mapping_2025.csv")?,
+                    )?
+                }
+            };
+            store
+                .replace_units(&data)
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+            println!(
+                "units: {} provinces, {} communes, {} mapping rows",
+                data.provinces.len(),
+                data.communes.len(),
+                data.mapping.len()
+            );
+        }
+        Command::Import {
+            what: ImportWhat::Procedures { file },
+        } => {
+            let app = setup::open_app(&s, store.clone()).await?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let list = if file.extension().is_some_and(|e| e == "csv") {
+                motcua_domain::catalogue::csv_import::parse(&text)?
+            } else {
+                serde_json::from_str(&text)
+                    .context("the file must be a JSON array of procedures")?
+            };
+            let r = app
+                .import_procedures(list)
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+            println!(
+                "created {}, new versions {}, unchanged {}",
+                r.created.len(),
+                r.updated.len(),
+                r.unchanged.len()
+            );
+        }
+        Command::Export {
+            what: ExportWhat::Procedures { out },
+        } => {
+            let app = setup::open_app(&s, store.clone()).await?;
+            let all = app.procedures().await.map_err(|e| anyhow!("{e}"))?;
+            let json = serde_json::to_string_pretty(all.as_ref())?;
+            match out {
+                Some(p) => {
+                    std::fs::write(&p, json).with_context(|| format!("writing {}", p.display()))?
+                }
+                None => println!("{json}"),
+            }
+        }
+        Command::Token {
+            what:
+                TokenWhat::Create {
+                    agency,
+                    role,
+                    label,
+                },
+        } => {
+            let app = setup::open_app(&s, store.clone()).await?;
+            let role = Role::parse(&role).ok_or_else(|| {
+                anyhow!("role is one of counter_officer, specialist, approver, leader, admin")
+            })?;
+            let agency = AgencyCode::parse(&agency)?;
+            let (rec, secret) = app
+                .create_token(&agency, role, &label)
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+            eprintln!(
+                "token {} for {} as {} (shown once):",
+                rec.id,
+                rec.agency,
+                role.as_str()
+            );
+            println!("{secret}");
+        }
+        Command::Audit {
+            what: AuditWhat::Verify,
+        } => {
+            let app = setup::open_app(&s, store.clone()).await?;
+            let r = app.verify_audit().await.map_err(|e| anyhow!("{e}"))?;
+            if r.breaks.is_empty() {
+                println!(
+                    "audit ok: {} dossiers, {} events, every chain verifies",
+                    r.dossiers, r.events
+                );
+            } else {
+                for b in &r.breaks {
+                    println!("BROKEN {} at event {}: {}", b.dossier, b.seq, b.problem);
+                }
+                store.close().await;
+                bail!(
+                    "{} of {} dossiers have a broken chain",
+                    r.breaks.len(),
+                    r.dossiers
+                );
+            }
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
+fn print_init(s: &Settings, r: &setup::InitReport) {
+    println!(
+        "database {}: {} provinces, {} communes, {} mapping rows, {} agencies; procedures: {} new, {} new versions, {} unchanged",
+        s.database_path().display(),
+        r.units.0,
+        r.units.1,
+        r.units.2,
+        r.agencies,
+        r.procedures.0,
+        r.procedures.1,
+        r.procedures.2
+    );
+}
+
+async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
+    let addr = format!("{}:{}", s.listen, s.port);
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    let local = listener.local_addr()?;
+    println!(
+        "\nmotcua is serving at http://{local}/  (API docs: http://{local}/api/docs) — Ctrl-C to stop"
+    );
+    let router = motcua_web::router(app);
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
-    /// Counter officer: intake, refusal, supplement requests, returning results.
+    /// Counter officer: intake, refusal, supplement requests, forwarding to the competent agency,
+    /// fees collected at the counter, returning results.
     CounterOfficer,
     /// Specialist: examines, transfers, asks for payment, proposes results.
     Specialist,
@@ -23,7 +24,13 @@ pub enum Role {
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 5] = [Role::CounterOfficer, Role::Specialist, Role::Approver, Role::Leader, Role::Admin];
+    pub const ALL: [Role; 5] = [
+        Role::CounterOfficer,
+        Role::Specialist,
+        Role::Approver,
+        Role::Leader,
+        Role::Admin,
+    ];
 
     /// The snake_case name.
     pub fn as_str(self) -> &'static str {
@@ -48,13 +55,31 @@ impl Role {
             Role::Leader | Role::Admin => true,
             Role::CounterOfficer => matches!(
                 action,
-                A::Submit | A::Receive | A::Refuse | A::RequestSupplement | A::Supplement | A::ReturnResult | A::Withdraw | A::Pay
+                A::Submit
+                    | A::Receive
+                    | A::Refuse
+                    | A::RequestSupplement
+                    | A::Supplement
+                    | A::Transfer
+                    | A::ReturnResult
+                    | A::Withdraw
+                    | A::Pay
             ),
             Role::Specialist => matches!(
                 action,
-                A::Assign | A::Transfer | A::RequestSupplement | A::Supplement | A::RequestPayment | A::Pay | A::Finish | A::Reschedule
+                A::Assign
+                    | A::Transfer
+                    | A::RequestSupplement
+                    | A::Supplement
+                    | A::RequestPayment
+                    | A::Pay
+                    | A::Finish
+                    | A::Reschedule
             ),
-            Role::Approver => matches!(action, A::Assign | A::Transfer | A::Finish | A::Reschedule | A::Stop),
+            Role::Approver => matches!(
+                action,
+                A::Assign | A::Transfer | A::Finish | A::Reschedule | A::Stop
+            ),
         }
     }
 

@@ -55,8 +55,12 @@ impl AgencyKind {
         use AgencyKind::*;
         match self {
             CommunePeoplesCommittee | CommunePolice | CommuneServiceCenter => Level::Commune,
-            ProvincialPeoplesCommittee | ProvincialServiceCenter | ProvincialPolice
-            | DepartmentOfJustice | DepartmentOfHomeAffairs | DepartmentOfConstruction
+            ProvincialPeoplesCommittee
+            | ProvincialServiceCenter
+            | ProvincialPolice
+            | DepartmentOfJustice
+            | DepartmentOfHomeAffairs
+            | DepartmentOfConstruction
             | SocialInsurance => Level::Province,
         }
     }
@@ -77,7 +81,10 @@ impl AgencyKind {
 
     /// True for the kinds that run a one-stop counter (receiving points).
     pub fn is_receiving_point(self) -> bool {
-        matches!(self, AgencyKind::CommuneServiceCenter | AgencyKind::ProvincialServiceCenter)
+        matches!(
+            self,
+            AgencyKind::CommuneServiceCenter | AgencyKind::ProvincialServiceCenter
+        )
     }
 
     fn title(self) -> &'static str {
@@ -164,8 +171,16 @@ pub fn province_agencies(p: &Province) -> Vec<Agency> {
                 AgencyKind::ProvincialPeoplesCommittee
                 | AgencyKind::ProvincialPolice
                 | AgencyKind::ProvincialServiceCenter
-                | AgencyKind::SocialInsurance => format!("{} {}", kind.title(), lower_first(&p.name)),
-                _ => format!("{} {}", kind.title(), p.name.trim_start_matches("Tỉnh ").trim_start_matches("Thành phố ")),
+                | AgencyKind::SocialInsurance => {
+                    format!("{} {}", kind.title(), lower_first(&p.name))
+                }
+                _ => format!(
+                    "{} {}",
+                    kind.title(),
+                    p.name
+                        .trim_start_matches("Tỉnh ")
+                        .trim_start_matches("Thành phố ")
+                ),
             };
             Agency {
                 code: AgencyCode::parse(&format!("{}.{}", p.code, kind.suffix()))
@@ -208,7 +223,10 @@ mod tests {
             codename: "lam_dong".into(),
         };
         let a = province_agencies(&p);
-        let stp = a.iter().find(|a| a.kind == AgencyKind::DepartmentOfJustice).unwrap();
+        let stp = a
+            .iter()
+            .find(|a| a.kind == AgencyKind::DepartmentOfJustice)
+            .unwrap();
         assert_eq!(stp.code.as_str(), "68.STP");
         assert_eq!(stp.name, "Sở Tư pháp Lâm Đồng");
         assert_eq!(stp.level, Level::Province);

@@ -9,6 +9,8 @@ use crate::agency::{AgencyKind, Level};
 use crate::calendar::ProcessingTime;
 use crate::ids::ProcedureCode;
 use crate::text::has_hostile_chars;
+pub mod csv_import;
+
 use serde::{Deserialize, Serialize};
 
 /// How a dossier reaches the one-stop unit (`KenhThucHien` / `HinhThuc`).
@@ -182,10 +184,17 @@ impl Procedure {
     /// Checks the record's own consistency: names present and clean, at least one case and
     /// channel, unique case, component and channel codes.
     pub fn validate(&self) -> Result<(), InvalidProcedure> {
-        let err = |m: String| InvalidProcedure { code: self.code.to_string(), message: m };
-        let text_ok = |s: &str, max: usize| !s.trim().is_empty() && s.chars().count() <= max && !has_hostile_chars(s);
+        let err = |m: String| InvalidProcedure {
+            code: self.code.to_string(),
+            message: m,
+        };
+        let text_ok = |s: &str, max: usize| {
+            !s.trim().is_empty() && s.chars().count() <= max && !has_hostile_chars(s)
+        };
         if !text_ok(&self.name, 500) {
-            return Err(err("name must be 1-500 characters without control characters".into()));
+            return Err(err(
+                "name must be 1-500 characters without control characters".into(),
+            ));
         }
         if !text_ok(&self.field, 200) {
             return Err(err("field must be 1-200 characters".into()));
@@ -202,19 +211,31 @@ impl Procedure {
         let mut seen = std::collections::HashSet::new();
         for c in &self.cases {
             if !seen.insert(c.code.as_str()) || !text_ok(&c.code, 40) {
-                return Err(err(format!("case code {:?} is empty, too long or repeated", c.code)));
+                return Err(err(format!(
+                    "case code {:?} is empty, too long or repeated",
+                    c.code
+                )));
             }
             let mut comps = std::collections::HashSet::new();
             for comp in &c.components {
-                if !comps.insert(comp.code.as_str()) || !text_ok(&comp.code, 40) || !text_ok(&comp.name, 500) {
-                    return Err(err(format!("component {:?} of case {} is invalid or repeated", comp.code, c.code)));
+                if !comps.insert(comp.code.as_str())
+                    || !text_ok(&comp.code, 40)
+                    || !text_ok(&comp.name, 500)
+                {
+                    return Err(err(format!(
+                        "component {:?} of case {} is invalid or repeated",
+                        comp.code, c.code
+                    )));
                 }
             }
         }
         let mut chans = std::collections::HashSet::new();
         for ch in &self.channels {
             if !chans.insert(ch.channel) {
-                return Err(err(format!("channel {} is listed twice", ch.channel.as_str())));
+                return Err(err(format!(
+                    "channel {} is listed twice",
+                    ch.channel.as_str()
+                )));
             }
         }
         Ok(())

@@ -108,11 +108,16 @@ impl AgencyCode {
         let s = s.trim();
         let ok = !s.is_empty()
             && s.len() <= 40
-            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
         if ok {
             Ok(Self(s.to_owned()))
         } else {
-            Err(invalid("agency code", s, "letters, digits, '.', '-', '_', at most 40"))
+            Err(invalid(
+                "agency code",
+                s,
+                "letters, digits, '.', '-', '_', at most 40",
+            ))
         }
     }
 }
@@ -128,7 +133,8 @@ impl ProcedureCode {
         let s = s.trim();
         let ok = !s.is_empty()
             && s.len() <= 40
-            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b".-_".contains(&b));
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-_".contains(&b));
         if ok {
             Ok(Self(s.to_owned()))
         } else {
@@ -167,7 +173,10 @@ string_id!(
 impl Phone {
     /// Parses a phone number; spaces, dots and dashes are tolerated.
     pub fn parse(s: &str) -> Result<Self, InvalidId> {
-        let raw: String = s.chars().filter(|c| !matches!(c, ' ' | '.' | '-')).collect();
+        let raw: String = s
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '.' | '-'))
+            .collect();
         let digits = match raw.strip_prefix("+84") {
             Some(rest) => format!("0{rest}"),
             None => raw.clone(),
@@ -178,7 +187,11 @@ impl Phone {
         if ok {
             Ok(Self(digits))
         } else {
-            Err(invalid("phone number", &raw, "10 or 11 digits starting with 0 or +84"))
+            Err(invalid(
+                "phone number",
+                &raw,
+                "10 or 11 digits starting with 0 or +84",
+            ))
         }
     }
 
@@ -200,7 +213,8 @@ impl DossierCode {
         let s = s.trim();
         let ok = !s.is_empty()
             && s.len() <= 60
-            && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b"-.".contains(&b));
+            && s.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b"-.".contains(&b));
         if ok {
             Ok(Self(s.to_owned()))
         } else {
@@ -217,14 +231,23 @@ mod tests {
     fn cccd_must_have_exactly_twelve_digits() {
         assert!(CitizenId::parse("068095001234").is_ok());
         assert!(CitizenId::parse("068 095 001 234").is_ok());
-        for bad in ["", "06809500123", "0680950012345", "06809500123a", "٠٦٨٠٩٥٠٠١٢٣٤"] {
+        for bad in [
+            "",
+            "06809500123",
+            "0680950012345",
+            "06809500123a",
+            "٠٦٨٠٩٥٠٠١٢٣٤",
+        ] {
             assert!(CitizenId::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn phone_accepts_plus84_and_rejects_letters() {
-        assert_eq!(Phone::parse("+84 912 345 678").unwrap().as_str(), "0912345678");
+        assert_eq!(
+            Phone::parse("+84 912 345 678").unwrap().as_str(),
+            "0912345678"
+        );
         assert!(Phone::parse("0912-345-678").is_ok());
         assert!(Phone::parse("912345678").is_err());
         assert!(Phone::parse("09123456ab").is_err());
@@ -232,7 +255,10 @@ mod tests {
 
     #[test]
     fn masking_hides_the_middle() {
-        assert_eq!(CitizenId::parse("068095001234").unwrap().masked(), "********1234");
+        assert_eq!(
+            CitizenId::parse("068095001234").unwrap().masked(),
+            "********1234"
+        );
         assert_eq!(Phone::parse("0912345678").unwrap().masked(), "091****678");
     }
 

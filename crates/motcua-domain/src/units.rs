@@ -189,7 +189,8 @@ impl UnitsData {
                     old_district_name: r.old_district_name,
                     old_commune_code: r.old_commune_code,
                     old_commune_name: r.old_commune_name,
-                    new_commune_code: UnitCode::parse(&r.new_commune_code).map_err(|e| bad(M, e))?,
+                    new_commune_code: UnitCode::parse(&r.new_commune_code)
+                        .map_err(|e| bad(M, e))?,
                     new_commune_name: r.new_commune_name,
                     new_province_code: ProvinceCode::parse(&r.new_province_code)
                         .map_err(|e| bad(M, e))?,
@@ -210,13 +211,29 @@ impl UnitsData {
     }
 
     fn check(&self) -> Result<(), UnitsCsvError> {
-        let provinces: std::collections::HashSet<_> = self.provinces.iter().map(|p| &p.code).collect();
-        let communes: std::collections::HashSet<_> = self.communes.iter().map(|c| &c.code).collect();
-        if let Some(c) = self.communes.iter().find(|c| !provinces.contains(&c.province_code)) {
-            return Err(bad("communes_2025.csv", format!("{} has unknown province", c.code)));
+        let provinces: std::collections::HashSet<_> =
+            self.provinces.iter().map(|p| &p.code).collect();
+        let communes: std::collections::HashSet<_> =
+            self.communes.iter().map(|c| &c.code).collect();
+        if let Some(c) = self
+            .communes
+            .iter()
+            .find(|c| !provinces.contains(&c.province_code))
+        {
+            return Err(bad(
+                "communes_2025.csv",
+                format!("{} has unknown province", c.code),
+            ));
         }
-        if let Some(m) = self.mapping.iter().find(|m| !communes.contains(&m.new_commune_code)) {
-            return Err(bad("mapping_2025.csv", format!("unknown new commune {}", m.new_commune_code)));
+        if let Some(m) = self
+            .mapping
+            .iter()
+            .find(|m| !communes.contains(&m.new_commune_code))
+        {
+            return Err(bad(
+                "mapping_2025.csv",
+                format!("unknown new commune {}", m.new_commune_code),
+            ));
         }
         Ok(())
     }
@@ -273,8 +290,23 @@ pub struct Resolution {
 
 /// Type words that may precede a unit name, folded. Longest first so "thi tran" wins over "t".
 const PREFIXES: &[&str] = &[
-    "thanh pho", "thi tran", "thi xa", "dac khu", "phuong", "huyen", "quan", "tinh", "xa", "tp",
-    "tx", "tt", "q", "p", "h", "x", "t",
+    "thanh pho",
+    "thi tran",
+    "thi xa",
+    "dac khu",
+    "phuong",
+    "huyen",
+    "quan",
+    "tinh",
+    "xa",
+    "tp",
+    "tx",
+    "tt",
+    "q",
+    "p",
+    "h",
+    "x",
+    "t",
 ];
 
 /// Folds a unit name and strips its type word: "Tp. Đà Lạt" → "da lat", "Phường 01" → "1".
@@ -327,10 +359,18 @@ impl UnitDirectory {
         let mut province_keys: HashMap<String, Vec<String>> = HashMap::new();
         for (i, m) in data.mapping.iter().enumerate() {
             if !m.old_commune_code.is_empty() {
-                mapping_by_old_code.entry(m.old_commune_code.clone()).or_default().push(i);
+                mapping_by_old_code
+                    .entry(m.old_commune_code.clone())
+                    .or_default()
+                    .push(i);
             }
-            mapping_by_old_key.entry(unit_key(&m.old_commune_name)).or_default().push(i);
-            let v = province_keys.entry(unit_key(&m.old_province_name)).or_default();
+            mapping_by_old_key
+                .entry(unit_key(&m.old_commune_name))
+                .or_default()
+                .push(i);
+            let v = province_keys
+                .entry(unit_key(&m.old_province_name))
+                .or_default();
             if !v.contains(&m.old_province_code) {
                 v.push(m.old_province_code.clone());
             }
@@ -369,12 +409,18 @@ impl UnitDirectory {
 
     /// The communes of a province, in NSO order.
     pub fn communes_of(&self, province: &ProvinceCode) -> Vec<&Commune> {
-        self.data.communes.iter().filter(|c| &c.province_code == province).collect()
+        self.data
+            .communes
+            .iter()
+            .filter(|c| &c.province_code == province)
+            .collect()
     }
 
     /// A commune by code.
     pub fn commune(&self, code: &UnitCode) -> Option<&Commune> {
-        self.commune_by_code.get(code).map(|&i| &self.data.communes[i])
+        self.commune_by_code
+            .get(code)
+            .map(|&i| &self.data.communes[i])
     }
 
     fn candidate(&self, m: &MappingRow) -> ResolvedUnit {
@@ -396,8 +442,15 @@ impl UnitDirectory {
 
     /// Resolves an old (pre-2025) commune code to its new unit(s).
     pub fn resolve_old_code(&self, old_code: &str) -> Resolution {
-        let rows = self.mapping_by_old_code.get(old_code.trim()).cloned().unwrap_or_default();
-        let candidates: Vec<_> = rows.iter().map(|&i| self.candidate(&self.data.mapping[i])).collect();
+        let rows = self
+            .mapping_by_old_code
+            .get(old_code.trim())
+            .cloned()
+            .unwrap_or_default();
+        let candidates: Vec<_> = rows
+            .iter()
+            .map(|&i| self.candidate(&self.data.mapping[i]))
+            .collect();
         Resolution {
             matched: if candidates.is_empty() { "none" } else { "old" },
             ambiguous: false,
@@ -427,7 +480,8 @@ impl UnitDirectory {
         let province_ok = |m: &MappingRow| match province {
             None => true,
             Some(codes) => codes.iter().any(|c| {
-                c == &m.old_province_code || c.strip_prefix("new:") == Some(m.new_province_code.as_str())
+                c == &m.old_province_code
+                    || c.strip_prefix("new:") == Some(m.new_province_code.as_str())
             }),
         };
         // District: the last remaining part if it names an old district of a matching row.
@@ -453,7 +507,11 @@ impl UnitDirectory {
             let rows: Vec<&MappingRow> = rows
                 .into_iter()
                 .filter(|m| province_ok(m))
-                .filter(|m| district.as_ref().is_none_or(|d| &unit_key(&m.old_district_name) == d))
+                .filter(|m| {
+                    district
+                        .as_ref()
+                        .is_none_or(|d| &unit_key(&m.old_district_name) == d)
+                })
                 .collect();
             if !rows.is_empty() {
                 let mut olds: Vec<(&str, &str)> = rows
@@ -477,7 +535,9 @@ impl UnitDirectory {
                 .into_iter()
                 .filter(|c| match province {
                     None => true,
-                    Some(codes) => codes.iter().any(|p| p.strip_prefix("new:") == Some(c.province_code.as_str())),
+                    Some(codes) => codes
+                        .iter()
+                        .any(|p| p.strip_prefix("new:") == Some(c.province_code.as_str())),
                 })
                 .collect();
             if !news.is_empty() && district.is_none() {

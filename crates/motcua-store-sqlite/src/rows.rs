@@ -24,12 +24,14 @@ pub(crate) fn ts(t: OffsetDateTime) -> String {
 }
 
 pub(crate) fn parse_ts(s: &str) -> Result<OffsetDateTime, StoreError> {
-    OffsetDateTime::parse(s, &Rfc3339).map_err(|e| StoreError::Internal(format!("stored time {s:?}: {e}")))
+    OffsetDateTime::parse(s, &Rfc3339)
+        .map_err(|e| StoreError::Internal(format!("stored time {s:?}: {e}")))
 }
 
 pub(crate) fn parse<T: std::str::FromStr>(s: &str) -> Result<T, StoreError>
 where
     T::Err: std::fmt::Display,
 {
-    s.parse().map_err(|e: T::Err| StoreError::Internal(format!("stored value {s:?}: {e}")))
+    s.parse()
+        .map_err(|e: T::Err| StoreError::Internal(format!("stored value {s:?}: {e}")))
 }

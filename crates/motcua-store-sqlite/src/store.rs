@@ -11,7 +11,10 @@ use motcua_domain::catalogue::Procedure;
 use motcua_domain::dossier::Dossier;
 use motcua_domain::ids::{AgencyCode, DossierCode, ProcedureCode, ProvinceCode, UnitCode};
 use motcua_domain::units::{Commune, MappingRow, Province, UnitsData};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
 use sqlx::{AssertSqlSafe, Row};
 use std::path::Path;
 use std::time::Duration;
@@ -28,7 +31,10 @@ pub struct SqliteStore {
 }
 
 fn enum_str<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|x| x.as_str().map(str::to_owned)).unwrap_or_default()
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|x| x.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 fn enum_parse<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
@@ -50,7 +56,10 @@ impl SqliteStore {
             .connect_with(opts.clone())
             .await
             .map_err(db_err)?;
-        sqlx::migrate!("./migrations").run(&writer).await.map_err(|e| StoreError::Internal(e.to_string()))?;
+        sqlx::migrate!("./migrations")
+            .run(&writer)
+            .await
+            .map_err(|e| StoreError::Internal(e.to_string()))?;
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(opts.read_only(true))
@@ -62,7 +71,9 @@ impl SqliteStore {
     /// Applies pending migrations (done by [`SqliteStore::open`] too); returns how many are known.
     pub async fn migrate(&self) -> Result<usize, StoreError> {
         let m = sqlx::migrate!("./migrations");
-        m.run(&self.writer).await.map_err(|e| StoreError::Internal(e.to_string()))?;
+        m.run(&self.writer)
+            .await
+            .map_err(|e| StoreError::Internal(e.to_string()))?;
         Ok(m.iter().count())
     }
 
@@ -75,7 +86,10 @@ impl SqliteStore {
     /// Runs raw SQL on the writer (for maintenance and tamper tests only).
     #[doc(hidden)]
     pub async fn execute_raw(&self, sql: &str) -> Result<u64, StoreError> {
-        let r = sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).execute(&self.writer).await.map_err(db_err)?;
+        let r = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
         Ok(r.rows_affected())
     }
 }
@@ -140,7 +154,10 @@ impl Store for SqliteStore {
     async fn replace_units(&self, data: &UnitsData) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await.map_err(db_err)?;
         // Agencies reference units; keep them, replacing units in place.
-        sqlx::query("DELETE FROM unit_mapping").execute(&mut *tx).await.map_err(db_err)?;
+        sqlx::query("DELETE FROM unit_mapping")
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
         for p in &data.provinces {
             sqlx::query(
                 "INSERT INTO provinces (code, name, kind, codename) VALUES (?, ?, ?, ?)
@@ -196,35 +213,38 @@ impl Store for SqliteStore {
     }
 
     async fn load_units(&self) -> Result<UnitsData, StoreError> {
-        let provinces = sqlx::query("SELECT code, name, kind, codename FROM provinces ORDER BY rowid")
-            .fetch_all(&self.reader)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(|r| {
-                Ok(Province {
-                    code: parse(r.get::<&str, _>("code"))?,
-                    name: r.get("name"),
-                    kind: r.get("kind"),
-                    codename: r.get("codename"),
+        let provinces =
+            sqlx::query("SELECT code, name, kind, codename FROM provinces ORDER BY rowid")
+                .fetch_all(&self.reader)
+                .await
+                .map_err(db_err)?
+                .iter()
+                .map(|r| {
+                    Ok(Province {
+                        code: parse(r.get::<&str, _>("code"))?,
+                        name: r.get("name"),
+                        kind: r.get("kind"),
+                        codename: r.get("codename"),
+                    })
                 })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+        let communes = sqlx::query(
+            "SELECT code, province_code, name, kind, codename FROM communes ORDER BY rowid",
+        )
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(|r| {
+            Ok(Commune {
+                code: parse(r.get::<&str, _>("code"))?,
+                name: r.get("name"),
+                kind: r.get("kind"),
+                province_code: parse(r.get::<&str, _>("province_code"))?,
+                codename: r.get("codename"),
             })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let communes = sqlx::query("SELECT code, province_code, name, kind, codename FROM communes ORDER BY rowid")
-            .fetch_all(&self.reader)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(|r| {
-                Ok(Commune {
-                    code: parse(r.get::<&str, _>("code"))?,
-                    name: r.get("name"),
-                    kind: r.get("kind"),
-                    province_code: parse(r.get::<&str, _>("province_code"))?,
-                    codename: r.get("codename"),
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
         let mapping = sqlx::query(
             "SELECT new_province_code, old_province_code, old_province_name, old_district_code, old_district_name,
              old_commune_code, old_commune_name, new_commune_code, new_commune_name, new_province_name, nso_note,
@@ -252,7 +272,11 @@ impl Store for SqliteStore {
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(UnitsData { provinces, communes, mapping })
+        Ok(UnitsData {
+            provinces,
+            communes,
+            mapping,
+        })
     }
 
     async fn upsert_agencies(&self, agencies: &[Agency]) -> Result<(), StoreError> {
@@ -278,37 +302,62 @@ impl Store for SqliteStore {
 
     async fn agency(&self, code: &AgencyCode) -> Result<Option<Agency>, StoreError> {
         let sql = format!("SELECT {AGENCY_COLS} FROM agencies WHERE code = ?");
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(code.as_str()).fetch_optional(&self.reader).await.map_err(db_err)?;
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(code.as_str())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
         row.as_ref().map(agency_from_row).transpose()
     }
 
     async fn agencies_of_unit(&self, unit: &UnitCode) -> Result<Vec<Agency>, StoreError> {
         let sql = format!("SELECT {AGENCY_COLS} FROM agencies WHERE unit_code = ? ORDER BY code");
-        let rows = sqlx::query(AssertSqlSafe(sql)).bind(unit.as_str()).fetch_all(&self.reader).await.map_err(db_err)?;
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(unit.as_str())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
         rows.iter().map(agency_from_row).collect()
     }
 
-    async fn agencies_of_province(&self, province: &ProvinceCode) -> Result<Vec<Agency>, StoreError> {
-        let sql = format!("SELECT {AGENCY_COLS} FROM agencies WHERE province_code = ? AND level = 'province' ORDER BY code");
-        let rows = sqlx::query(AssertSqlSafe(sql)).bind(province.as_str()).fetch_all(&self.reader).await.map_err(db_err)?;
+    async fn agencies_of_province(
+        &self,
+        province: &ProvinceCode,
+    ) -> Result<Vec<Agency>, StoreError> {
+        let sql = format!(
+            "SELECT {AGENCY_COLS} FROM agencies WHERE province_code = ? AND level = 'province' ORDER BY code"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(province.as_str())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
         rows.iter().map(agency_from_row).collect()
     }
 
     async fn count_agencies(&self) -> Result<i64, StoreError> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM agencies").fetch_one(&self.reader).await.map_err(db_err)
+        sqlx::query_scalar("SELECT COUNT(*) FROM agencies")
+            .fetch_one(&self.reader)
+            .await
+            .map_err(db_err)
     }
 
     async fn insert_procedure_version(&self, p: &Procedure) -> Result<(), StoreError> {
         let data = serde_json::to_string(p).map_err(json_err)?;
         let mut tx = self.writer.begin().await.map_err(db_err)?;
-        let latest: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM procedures WHERE province_code = ? AND code = ?")
-            .bind(NATIONAL)
-            .bind(p.code.as_str())
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        let latest: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(version) FROM procedures WHERE province_code = ? AND code = ?",
+        )
+        .bind(NATIONAL)
+        .bind(p.code.as_str())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
         if latest.unwrap_or(0) + 1 != i64::from(p.version) {
-            return Err(StoreError::Duplicate(format!("procedure {} version {}", p.code, p.version)));
+            return Err(StoreError::Duplicate(format!(
+                "procedure {} version {}",
+                p.code, p.version
+            )));
         }
         sqlx::query("INSERT INTO procedures (province_code, code, version, name, data, created_at) VALUES (?, ?, ?, ?, ?, ?)")
             .bind(NATIONAL)
@@ -323,7 +372,11 @@ impl Store for SqliteStore {
         tx.commit().await.map_err(db_err)
     }
 
-    async fn procedure(&self, code: &ProcedureCode, version: Option<u32>) -> Result<Option<Procedure>, StoreError> {
+    async fn procedure(
+        &self,
+        code: &ProcedureCode,
+        version: Option<u32>,
+    ) -> Result<Option<Procedure>, StoreError> {
         let data: Option<String> = match version {
             Some(v) => sqlx::query_scalar("SELECT data FROM procedures WHERE province_code = ? AND code = ? AND version = ?")
                 .bind(NATIONAL)
@@ -340,7 +393,8 @@ impl Store for SqliteStore {
             .await,
         }
         .map_err(db_err)?;
-        data.map(|d| serde_json::from_str(&d).map_err(json_err)).transpose()
+        data.map(|d| serde_json::from_str(&d).map_err(json_err))
+            .transpose()
     }
 
     async fn current_procedures(&self) -> Result<Vec<Procedure>, StoreError> {
@@ -354,19 +408,29 @@ impl Store for SqliteStore {
         .fetch_all(&self.reader)
         .await
         .map_err(db_err)?;
-        rows.iter().map(|d| serde_json::from_str(d).map_err(json_err)).collect()
+        rows.iter()
+            .map(|d| serde_json::from_str(d).map_err(json_err))
+            .collect()
     }
 
     async fn holiday_years(&self, province: &ProvinceCode) -> Result<Vec<HolidayYear>, StoreError> {
-        let rows: Vec<String> = sqlx::query_scalar("SELECT data FROM holiday_years WHERE province_code = ? ORDER BY year")
-            .bind(province.as_str())
-            .fetch_all(&self.reader)
-            .await
-            .map_err(db_err)?;
-        rows.iter().map(|d| serde_json::from_str(d).map_err(json_err)).collect()
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT data FROM holiday_years WHERE province_code = ? ORDER BY year",
+        )
+        .bind(province.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|d| serde_json::from_str(d).map_err(json_err))
+            .collect()
     }
 
-    async fn save_holiday_year(&self, province: &ProvinceCode, year: &HolidayYear) -> Result<(), StoreError> {
+    async fn save_holiday_year(
+        &self,
+        province: &ProvinceCode,
+        year: &HolidayYear,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO holiday_years (province_code, year, data) VALUES (?, ?, ?)
              ON CONFLICT(province_code, year) DO UPDATE SET data = excluded.data",
@@ -381,15 +445,22 @@ impl Store for SqliteStore {
     }
 
     async fn office_hours(&self, unit: &UnitCode) -> Result<Option<OfficeHours>, StoreError> {
-        let d: Option<String> = sqlx::query_scalar("SELECT data FROM office_hours WHERE unit_code = ?")
-            .bind(unit.as_str())
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(db_err)?;
-        d.map(|d| serde_json::from_str(&d).map_err(json_err)).transpose()
+        let d: Option<String> =
+            sqlx::query_scalar("SELECT data FROM office_hours WHERE unit_code = ?")
+                .bind(unit.as_str())
+                .fetch_optional(&self.reader)
+                .await
+                .map_err(db_err)?;
+        d.map(|d| serde_json::from_str(&d).map_err(json_err))
+            .transpose()
     }
 
-    async fn set_office_hours(&self, unit: &UnitCode, province: &ProvinceCode, hours: &OfficeHours) -> Result<(), StoreError> {
+    async fn set_office_hours(
+        &self,
+        unit: &UnitCode,
+        province: &ProvinceCode,
+        hours: &OfficeHours,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO office_hours (unit_code, province_code, data) VALUES (?, ?, ?)
              ON CONFLICT(unit_code) DO UPDATE SET data = excluded.data",
@@ -403,7 +474,11 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn next_code_sequence(&self, province: &ProvinceCode, prefix: &str) -> Result<u64, StoreError> {
+    async fn next_code_sequence(
+        &self,
+        province: &ProvinceCode,
+        prefix: &str,
+    ) -> Result<u64, StoreError> {
         let n: i64 = sqlx::query_scalar(
             "INSERT INTO code_sequences (prefix, province_code, last) VALUES (?, ?, 1)
              ON CONFLICT(prefix) DO UPDATE SET last = last + 1 RETURNING last",
@@ -417,11 +492,13 @@ impl Store for SqliteStore {
     }
 
     async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
-        let row = sqlx::query("SELECT key, request_hash, dossier_code FROM idempotency_keys WHERE key = ?")
-            .bind(key)
-            .fetch_optional(&self.writer)
-            .await
-            .map_err(db_err)?;
+        let row = sqlx::query(
+            "SELECT key, request_hash, dossier_code FROM idempotency_keys WHERE key = ?",
+        )
+        .bind(key)
+        .fetch_optional(&self.writer)
+        .await
+        .map_err(db_err)?;
         row.map(|r| {
             Ok(IdempotencyRecord {
                 key: r.get("key"),
@@ -432,7 +509,12 @@ impl Store for SqliteStore {
         .transpose()
     }
 
-    async fn insert_dossier(&self, d: &Dossier, first: &StoredEvent, idem: Option<&IdempotencyRecord>) -> Result<(), StoreError> {
+    async fn insert_dossier(
+        &self,
+        d: &Dossier,
+        first: &StoredEvent,
+        idem: Option<&IdempotencyRecord>,
+    ) -> Result<(), StoreError> {
         let data = serde_json::to_string(d).map_err(json_err)?;
         let mut tx = self.writer.begin().await.map_err(db_err)?;
         sqlx::query(
@@ -474,7 +556,12 @@ impl Store for SqliteStore {
         tx.commit().await.map_err(db_err)
     }
 
-    async fn append_transition(&self, d: &Dossier, expected_version: i64, event: &StoredEvent) -> Result<(), StoreError> {
+    async fn append_transition(
+        &self,
+        d: &Dossier,
+        expected_version: i64,
+        event: &StoredEvent,
+    ) -> Result<(), StoreError> {
         let data = serde_json::to_string(d).map_err(json_err)?;
         let mut tx = self.writer.begin().await.map_err(db_err)?;
         let updated = sqlx::query(
@@ -506,20 +593,25 @@ impl Store for SqliteStore {
             .fetch_optional(&self.reader)
             .await
             .map_err(db_err)?;
-        data.map(|d| serde_json::from_str(&d).map_err(json_err)).transpose()
+        data.map(|d| serde_json::from_str(&d).map_err(json_err))
+            .transpose()
     }
 
     async fn list_dossiers(&self, f: &DossierFilter) -> Result<Vec<Dossier>, StoreError> {
         // Built only from static fragments; every value is bound.
         let mut sql = String::from("SELECT data FROM dossiers WHERE 1 = 1");
         if f.agency.is_some() {
-            sql.push_str(" AND (current_agency = ?1 OR receiving_agency = ?1 OR competent_agency = ?1)");
+            sql.push_str(
+                " AND (current_agency = ?1 OR receiving_agency = ?1 OR competent_agency = ?1)",
+            );
         }
         if f.status.is_some() {
             sql.push_str(" AND status = ?2");
         }
         if f.due_before.is_some() {
-            sql.push_str(" AND status IN ('received', 'processing', 'awaiting_payment') AND due_at < ?3");
+            sql.push_str(
+                " AND status IN ('received', 'processing', 'awaiting_payment') AND due_at < ?3",
+            );
         }
         if f.procedure.is_some() {
             sql.push_str(" AND procedure_code = ?4");
@@ -535,15 +627,21 @@ impl Store for SqliteStore {
             .fetch_all(&self.reader)
             .await
             .map_err(db_err)?;
-        rows.iter().map(|d| serde_json::from_str(d).map_err(json_err)).collect()
+        rows.iter()
+            .map(|d| serde_json::from_str(d).map_err(json_err))
+            .collect()
     }
 
     async fn count_dossiers(&self) -> Result<i64, StoreError> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM dossiers").fetch_one(&self.reader).await.map_err(db_err)
+        sqlx::query_scalar("SELECT COUNT(*) FROM dossiers")
+            .fetch_one(&self.reader)
+            .await
+            .map_err(db_err)
     }
 
     async fn events(&self, dossier_id: Uuid) -> Result<Vec<StoredEvent>, StoreError> {
-        let sql = format!("SELECT {EVENT_COLS} FROM dossier_events WHERE dossier_id = ? ORDER BY seq");
+        let sql =
+            format!("SELECT {EVENT_COLS} FROM dossier_events WHERE dossier_id = ? ORDER BY seq");
         let rows = sqlx::query(AssertSqlSafe(sql))
             .bind(dossier_id.to_string())
             .fetch_all(&self.reader)
@@ -553,10 +651,11 @@ impl Store for SqliteStore {
     }
 
     async fn chain_heads(&self) -> Result<Vec<ChainHead>, StoreError> {
-        let rows = sqlx::query("SELECT id, code, version, last_event_hash FROM dossiers ORDER BY code")
-            .fetch_all(&self.reader)
-            .await
-            .map_err(db_err)?;
+        let rows =
+            sqlx::query("SELECT id, code, version, last_event_hash FROM dossiers ORDER BY code")
+                .fetch_all(&self.reader)
+                .await
+                .map_err(db_err)?;
         rows.iter()
             .map(|r| {
                 Ok(ChainHead {
@@ -588,16 +687,19 @@ impl Store for SqliteStore {
     }
 
     async fn token(&self, secret_hash: &str) -> Result<Option<TokenRecord>, StoreError> {
-        let row = sqlx::query("SELECT id, agency_code, role, label, created_at FROM api_tokens WHERE secret_hash = ?")
-            .bind(secret_hash)
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(db_err)?;
+        let row = sqlx::query(
+            "SELECT id, agency_code, role, label, created_at FROM api_tokens WHERE secret_hash = ?",
+        )
+        .bind(secret_hash)
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(db_err)?;
         row.map(|r| {
             Ok(TokenRecord {
                 id: parse(r.get::<&str, _>("id"))?,
                 agency: parse(r.get::<&str, _>("agency_code"))?,
-                role: Role::parse(r.get::<&str, _>("role")).ok_or_else(|| StoreError::Internal("stored role".into()))?,
+                role: Role::parse(r.get::<&str, _>("role"))
+                    .ok_or_else(|| StoreError::Internal("stored role".into()))?,
                 label: r.get("label"),
                 created_at: parse_ts(r.get::<&str, _>("created_at"))?,
             })

@@ -1,1 +1,54 @@
-//! placeholder
+//! # motcua-web
+//!
+//! The HTTP face of motcua: the JSON API under `/api/v1` (described by the OpenAPI document at
+//! `/api/openapi.json`, browsable at `/api/docs` with a vendored Swagger UI), `/healthz`, and the
+//! home page. Every error leaves through one envelope with a stable code ([`error::ERROR_CODES`]).
+//! This crate never touches the database: it calls `motcua-app` use cases.
+
+pub mod api;
+pub mod error;
+pub mod extract;
+mod openapi;
+mod pages;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use motcua_app::App;
+use std::time::Duration;
+use tower_http::timeout::TimeoutLayer;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// Shared state of every handler.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The application.
+    pub app: App,
+}
+
+/// Largest JSON body accepted (a dossier with its component list is a few KiB).
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// Builds the whole router.
+pub fn router(app: App) -> Router {
+    let state = AppState { app };
+    Router::new()
+        .merge(api::routes())
+        .merge(pages::routes())
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi::ApiDoc::openapi()))
+        .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .with_state(state)
+}
+
+/// The OpenAPI document (for tests and `motcua` tooling).
+pub fn openapi_json() -> String {
+    openapi::ApiDoc::openapi()
+        .to_pretty_json()
+        .unwrap_or_default()
+}

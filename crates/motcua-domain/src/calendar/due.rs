@@ -148,8 +148,12 @@ fn seconds_of_day(t: Time) -> i64 {
 }
 
 fn time_of(secs: i64) -> Time {
-    Time::from_hms((secs / 3600) as u8, ((secs / 60) % 60) as u8, (secs % 60) as u8)
-        .expect("within a day")
+    Time::from_hms(
+        (secs / 3600) as u8,
+        ((secs / 60) % 60) as u8,
+        (secs % 60) as u8,
+    )
+    .expect("within a day")
 }
 
 fn skip_reason(s: &DayStatus) -> String {
@@ -184,7 +188,11 @@ impl WorkingCalendar {
     }
 
     /// Adds `seconds` of working time to `from`, walking through office hours.
-    pub fn add_working_seconds(&self, from: OffsetDateTime, seconds: i64) -> (OffsetDateTime, Vec<SkippedDay>) {
+    pub fn add_working_seconds(
+        &self,
+        from: OffsetDateTime,
+        seconds: i64,
+    ) -> (OffsetDateTime, Vec<SkippedDay>) {
         if seconds <= 0 {
             return (from, vec![]);
         }
@@ -221,7 +229,10 @@ impl WorkingCalendar {
                     }
                 }
             } else {
-                skipped.push(SkippedDay { date, reason: skip_reason(&status) });
+                skipped.push(SkippedDay {
+                    date,
+                    reason: skip_reason(&status),
+                });
             }
             date = date.next_day().expect("date in range");
             t = 0;
@@ -253,14 +264,21 @@ impl WorkingCalendar {
     }
 
     /// The closing instant of `date` if it is worked, else of the next working day.
-    fn close_of_working_day_from(&self, date: Date, skipped: &mut Vec<SkippedDay>) -> OffsetDateTime {
+    fn close_of_working_day_from(
+        &self,
+        date: Date,
+        skipped: &mut Vec<SkippedDay>,
+    ) -> OffsetDateTime {
         let mut d = date;
         for _ in 0..MAX_WALK_DAYS {
             let status = self.day_status(d);
             if status.is_working() {
                 return at(d, self.office().closing());
             }
-            skipped.push(SkippedDay { date: d, reason: skip_reason(&status) });
+            skipped.push(SkippedDay {
+                date: d,
+                reason: skip_reason(&status),
+            });
             d = d.next_day().expect("date in range");
         }
         at(d, self.office().closing())
@@ -345,16 +363,29 @@ impl WorkingCalendar {
         let mut skipped = Vec::new();
         let today_ok = self.is_working_day(from.date()) && from.time() <= SAME_DAY_CUTOFF;
         let (due, rule) = if today_ok {
-            (at(from.date(), self.office().closing()), "same-day-before-cutoff")
+            (
+                at(from.date(), self.office().closing()),
+                "same-day-before-cutoff",
+            )
         } else {
             let next = from.date().next_day().expect("date in range");
             if !self.is_working_day(from.date()) {
-                skipped.push(SkippedDay { date: from.date(), reason: skip_reason(&self.day_status(from.date())) });
+                skipped.push(SkippedDay {
+                    date: from.date(),
+                    reason: skip_reason(&self.day_status(from.date())),
+                });
             }
-            (self.close_of_working_day_from(next, &mut skipped), "same-day-after-cutoff")
+            (
+                self.close_of_working_day_from(next, &mut skipped),
+                "same-day-after-cutoff",
+            )
         };
         let summary = if today_ok {
-            format!("Thủ tục giải quyết trong ngày, tiếp nhận lúc {} (trước 15:00): hạn {}.", fmt_vn(from), fmt_vn(due))
+            format!(
+                "Thủ tục giải quyết trong ngày, tiếp nhận lúc {} (trước 15:00): hạn {}.",
+                fmt_vn(from),
+                fmt_vn(due)
+            )
         } else {
             format!(
                 "Thủ tục giải quyết trong ngày, tiếp nhận lúc {} (sau 15:00 hoặc ngoài ngày làm việc): hạn cuối ngày làm việc tiếp theo, {}.",
@@ -431,23 +462,75 @@ mod tests {
         let c = cal();
         let cases = [
             // (received, time, due)
-            (datetime!(2025-03-03 08:00 +7), pt(4, TimeUnit::WorkingHours), datetime!(2025-03-03 13:30 +7)),
-            (datetime!(2025-03-03 06:00 +7), pt(1, TimeUnit::WorkingDays), datetime!(2025-03-03 17:00 +7)),
-            (datetime!(2025-03-03 12:00 +7), pt(2, TimeUnit::WorkingHours), datetime!(2025-03-03 15:00 +7)),
-            (datetime!(2025-03-03 18:00 +7), pt(1, TimeUnit::WorkingHours), datetime!(2025-03-04 08:30 +7)),
-            (datetime!(2025-03-08 10:00 +7), pt(1, TimeUnit::WorkingDays), datetime!(2025-03-10 17:00 +7)),
+            (
+                datetime!(2025-03-03 08:00 +7),
+                pt(4, TimeUnit::WorkingHours),
+                datetime!(2025-03-03 13:30 +7),
+            ),
+            (
+                datetime!(2025-03-03 06:00 +7),
+                pt(1, TimeUnit::WorkingDays),
+                datetime!(2025-03-03 17:00 +7),
+            ),
+            (
+                datetime!(2025-03-03 12:00 +7),
+                pt(2, TimeUnit::WorkingHours),
+                datetime!(2025-03-03 15:00 +7),
+            ),
+            (
+                datetime!(2025-03-03 18:00 +7),
+                pt(1, TimeUnit::WorkingHours),
+                datetime!(2025-03-04 08:30 +7),
+            ),
+            (
+                datetime!(2025-03-08 10:00 +7),
+                pt(1, TimeUnit::WorkingDays),
+                datetime!(2025-03-10 17:00 +7),
+            ),
             // Same day: by 15:00 → today's close; after → next working day's close.
-            (datetime!(2025-03-03 15:00 +7), pt(0, TimeUnit::SameDay), datetime!(2025-03-03 17:00 +7)),
-            (datetime!(2025-03-03 15:01 +7), pt(0, TimeUnit::SameDay), datetime!(2025-03-04 17:00 +7)),
-            (datetime!(2025-03-07 16:00 +7), pt(0, TimeUnit::WorkingDays), datetime!(2025-03-10 17:00 +7)),
-            (datetime!(2025-03-08 09:00 +7), pt(0, TimeUnit::SameDay), datetime!(2025-03-10 17:00 +7)),
+            (
+                datetime!(2025-03-03 15:00 +7),
+                pt(0, TimeUnit::SameDay),
+                datetime!(2025-03-03 17:00 +7),
+            ),
+            (
+                datetime!(2025-03-03 15:01 +7),
+                pt(0, TimeUnit::SameDay),
+                datetime!(2025-03-04 17:00 +7),
+            ),
+            (
+                datetime!(2025-03-07 16:00 +7),
+                pt(0, TimeUnit::WorkingDays),
+                datetime!(2025-03-10 17:00 +7),
+            ),
+            (
+                datetime!(2025-03-08 09:00 +7),
+                pt(0, TimeUnit::SameDay),
+                datetime!(2025-03-10 17:00 +7),
+            ),
             // Swapped Saturday 26 April 2025 is worked.
-            (datetime!(2025-04-25 16:00 +7), pt(2, TimeUnit::WorkingHours), datetime!(2025-04-26 08:30 +7)),
+            (
+                datetime!(2025-04-25 16:00 +7),
+                pt(2, TimeUnit::WorkingHours),
+                datetime!(2025-04-26 08:30 +7),
+            ),
             // Calendar days: 10 days from 2025-04-22 ends 2 May (off) → Monday 5 May close.
-            (datetime!(2025-04-22 09:00 +7), pt(10, TimeUnit::Days), datetime!(2025-05-05 17:00 +7)),
-            (datetime!(2025-03-03 09:00 +7), pt(3, TimeUnit::Days), datetime!(2025-03-06 17:00 +7)),
+            (
+                datetime!(2025-04-22 09:00 +7),
+                pt(10, TimeUnit::Days),
+                datetime!(2025-05-05 17:00 +7),
+            ),
+            (
+                datetime!(2025-03-03 09:00 +7),
+                pt(3, TimeUnit::Days),
+                datetime!(2025-03-06 17:00 +7),
+            ),
             // Months: 31 Jan + 1 month = 28 Feb 2025 (Friday).
-            (datetime!(2025-01-31 09:00 +7), pt(1, TimeUnit::Months), datetime!(2025-02-28 17:00 +7)),
+            (
+                datetime!(2025-01-31 09:00 +7),
+                pt(1, TimeUnit::Months),
+                datetime!(2025-02-28 17:00 +7),
+            ),
         ];
         for (from, time, want) in cases {
             assert_eq!(c.due(from, time).due, want, "{from} + {time:?}");
@@ -471,11 +554,17 @@ mod tests {
     fn working_seconds_between_skips_lunch_and_nights() {
         let c = cal();
         assert_eq!(
-            c.working_seconds_between(datetime!(2025-03-03 11:00 +7), datetime!(2025-03-03 14:00 +7)),
+            c.working_seconds_between(
+                datetime!(2025-03-03 11:00 +7),
+                datetime!(2025-03-03 14:00 +7)
+            ),
             90 * 60
         );
         assert_eq!(
-            c.working_seconds_between(datetime!(2025-03-07 16:00 +7), datetime!(2025-03-10 08:30 +7)),
+            c.working_seconds_between(
+                datetime!(2025-03-07 16:00 +7),
+                datetime!(2025-03-10 08:30 +7)
+            ),
             2 * 3600
         );
     }

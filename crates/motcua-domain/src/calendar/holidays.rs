@@ -95,20 +95,41 @@ fn ymd(y: i32, m: Month, d: u8) -> Date {
 /// Tết is proposed as the last day of the old lunar year and the first four days of the new one;
 /// the second National Day day as 1 September.
 pub fn default_holidays(year: i32) -> HolidayYear {
-    let mut off: Vec<(Date, String)> = vec![(ymd(year, Month::January, 1), "Tết Dương lịch".into())];
+    let mut off: Vec<(Date, String)> =
+        vec![(ymd(year, Month::January, 1), "Tết Dương lịch".into())];
     // Tết of the lunar year starting in this solar year. The last day of the previous lunar year
     // is the day before Tết (it may fall in this solar year, as it always does after 1900).
     let t = tet(year);
-    off.push((t - Duration::days(1), "Tết Nguyên Đán (ngày cuối năm âm lịch)".into()));
+    off.push((
+        t - Duration::days(1),
+        "Tết Nguyên Đán (ngày cuối năm âm lịch)".into(),
+    ));
     for i in 0..4 {
-        off.push((t + Duration::days(i), format!("Tết Nguyên Đán (mùng {})", i + 1)));
+        off.push((
+            t + Duration::days(i),
+            format!("Tết Nguyên Đán (mùng {})", i + 1),
+        ));
     }
-    if let Some(h) = lunar_to_solar(LunarDate { day: 10, month: 3, year, leap: false }) {
+    if let Some(h) = lunar_to_solar(LunarDate {
+        day: 10,
+        month: 3,
+        year,
+        leap: false,
+    }) {
         off.push((h, "Giỗ Tổ Hùng Vương (10/3 âm lịch)".into()));
     }
-    off.push((ymd(year, Month::April, 30), "Ngày Chiến thắng (30/4)".into()));
-    off.push((ymd(year, Month::May, 1), "Ngày Quốc tế Lao động (1/5)".into()));
-    off.push((ymd(year, Month::September, 1), "Quốc khánh (ngày liền kề)".into()));
+    off.push((
+        ymd(year, Month::April, 30),
+        "Ngày Chiến thắng (30/4)".into(),
+    ));
+    off.push((
+        ymd(year, Month::May, 1),
+        "Ngày Quốc tế Lao động (1/5)".into(),
+    ));
+    off.push((
+        ymd(year, Month::September, 1),
+        "Quốc khánh (ngày liền kề)".into(),
+    ));
     off.push((ymd(year, Month::September, 2), "Quốc khánh (2/9)".into()));
     off.retain(|(d, _)| d.year() == year);
     off.sort_by_key(|(d, _)| *d);
@@ -134,7 +155,11 @@ pub fn default_holidays(year: i32) -> HolidayYear {
         source: HolidaySource::Default,
         days: off
             .into_iter()
-            .map(|(date, name)| SpecialDay { date, kind: DayKind::Off, name })
+            .map(|(date, name)| SpecialDay {
+                date,
+                kind: DayKind::Off,
+                name,
+            })
             .collect(),
     }
 }
@@ -142,7 +167,11 @@ pub fn default_holidays(year: i32) -> HolidayYear {
 /// The official 2025 table, as announced: 1 Jan; Tết 27–31 Jan; Hùng Kings 7 Apr; 30 Apr, 1 May
 /// and 2 May off with Saturday 26 Apr worked; 1–2 Sep.
 pub fn official_2025() -> HolidayYear {
-    let off = |m, d, name: &str| SpecialDay { date: ymd(2025, m, d), kind: DayKind::Off, name: name.into() };
+    let off = |m, d, name: &str| SpecialDay {
+        date: ymd(2025, m, d),
+        kind: DayKind::Off,
+        name: name.into(),
+    };
     HolidayYear {
         year: 2025,
         source: HolidaySource::Official,

@@ -79,7 +79,11 @@ fn lunar_month_11(yy: i32) -> i64 {
     let off = jd(Date::from_calendar_date(yy, Month::December, 31).expect("valid")) - 2415021;
     let k = int(off as f64 / 29.530588853);
     let nm = new_moon_day(k);
-    if sun_sector(nm) >= 9 { new_moon_day(k - 1) } else { nm }
+    if sun_sector(nm) >= 9 {
+        new_moon_day(k - 1)
+    } else {
+        nm
+    }
 }
 
 /// Offset (in months after month 11) of the leap month in a year with 13 months.
@@ -177,7 +181,11 @@ pub fn solar_to_lunar(date: Date) -> LunarDate {
     if lunar_month > 12 {
         lunar_month -= 12;
     }
-    let lunar_year = if lunar_month >= 11 && diff < 4 { lunar_year - 1 } else { lunar_year };
+    let lunar_year = if lunar_month >= 11 && diff < 4 {
+        lunar_year - 1
+    } else {
+        lunar_year
+    };
     LunarDate {
         day: lunar_day as u8,
         month: lunar_month as u8,
@@ -234,14 +242,31 @@ mod tests {
     #[test]
     fn year_2025_has_leap_sixth_month() {
         // Ất Tỵ 2025 has a leap 6th month starting 2025-07-25.
-        let l = LunarDate { day: 1, month: 6, year: 2025, leap: true };
+        let l = LunarDate {
+            day: 1,
+            month: 6,
+            year: 2025,
+            leap: true,
+        };
         assert_eq!(lunar_to_solar(l), Some(date!(2025 - 07 - 25)));
-        assert_eq!(lunar_to_solar(LunarDate { leap: true, month: 5, ..l }), None);
+        assert_eq!(
+            lunar_to_solar(LunarDate {
+                leap: true,
+                month: 5,
+                ..l
+            }),
+            None
+        );
     }
 
     #[test]
     fn hung_kings_day_2025_is_april_7() {
-        let l = LunarDate { day: 10, month: 3, year: 2025, leap: false };
+        let l = LunarDate {
+            day: 10,
+            month: 3,
+            year: 2025,
+            leap: false,
+        };
         assert_eq!(lunar_to_solar(l), Some(date!(2025 - 04 - 07)));
     }
 }

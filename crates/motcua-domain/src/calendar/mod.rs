@@ -10,7 +10,9 @@ pub mod lunar;
 mod office;
 
 pub use due::{DueDate, DueExplanation, ProcessingTime, SkippedDay, TimeUnit};
-pub use holidays::{DayKind, HolidaySource, HolidayYear, SpecialDay, default_holidays, official_2025};
+pub use holidays::{
+    DayKind, HolidaySource, HolidayYear, SpecialDay, default_holidays, official_2025,
+};
 pub use office::{OfficeHours, OfficePeriod};
 
 use std::collections::BTreeMap;
@@ -18,8 +20,11 @@ use std::sync::{Arc, LazyLock};
 use time::{Date, Weekday};
 
 /// Default holiday proposals, computed once per process for 1900–2100.
-static DEFAULTS: LazyLock<BTreeMap<i32, Arc<HolidayYear>>> =
-    LazyLock::new(|| (1900..=2100).map(|y| (y, Arc::new(default_holidays(y)))).collect());
+static DEFAULTS: LazyLock<BTreeMap<i32, Arc<HolidayYear>>> = LazyLock::new(|| {
+    (1900..=2100)
+        .map(|y| (y, Arc::new(default_holidays(y))))
+        .collect()
+});
 
 /// Why a day is or is not worked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +59,10 @@ impl WorkingCalendar {
     pub fn new(office: OfficeHours, official: impl IntoIterator<Item = HolidayYear>) -> Self {
         Self {
             office,
-            official: official.into_iter().map(|y| (y.year, Arc::new(y))).collect(),
+            official: official
+                .into_iter()
+                .map(|y| (y.year, Arc::new(y)))
+                .collect(),
         }
     }
 
@@ -68,7 +76,10 @@ impl WorkingCalendar {
         if let Some(y) = self.official.get(&year) {
             return y.clone();
         }
-        DEFAULTS.get(&year).cloned().unwrap_or_else(|| Arc::new(default_holidays(year)))
+        DEFAULTS
+            .get(&year)
+            .cloned()
+            .unwrap_or_else(|| Arc::new(default_holidays(year)))
     }
 
     /// Whether `date` is worked, and why.

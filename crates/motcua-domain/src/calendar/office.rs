@@ -29,8 +29,14 @@ impl Default for OfficeHours {
     fn default() -> Self {
         Self {
             periods: vec![
-                OfficePeriod { open: time::macros::time!(07:30), close: time::macros::time!(11:30) },
-                OfficePeriod { open: time::macros::time!(13:00), close: time::macros::time!(17:00) },
+                OfficePeriod {
+                    open: time::macros::time!(07:30),
+                    close: time::macros::time!(11:30),
+                },
+                OfficePeriod {
+                    open: time::macros::time!(13:00),
+                    close: time::macros::time!(17:00),
+                },
             ],
         }
     }
@@ -56,7 +62,10 @@ impl OfficeHours {
         }
         for p in &periods {
             if p.open >= p.close {
-                return Err(format!("period {}–{} closes before it opens", p.open, p.close));
+                return Err(format!(
+                    "period {}–{} closes before it opens",
+                    p.open, p.close
+                ));
             }
         }
         for w in periods.windows(2) {
@@ -72,8 +81,14 @@ impl OfficeHours {
         let periods = s
             .split(',')
             .map(|p| {
-                let (a, b) = p.trim().split_once('-').ok_or_else(|| format!("bad period {p:?}"))?;
-                Ok(OfficePeriod { open: hhmm::parse(a.trim())?, close: hhmm::parse(b.trim())? })
+                let (a, b) = p
+                    .trim()
+                    .split_once('-')
+                    .ok_or_else(|| format!("bad period {p:?}"))?;
+                Ok(OfficePeriod {
+                    open: hhmm::parse(a.trim())?,
+                    close: hhmm::parse(b.trim())?,
+                })
             })
             .collect::<Result<Vec<_>, String>>()?;
         Self::new(periods)
@@ -86,12 +101,20 @@ impl OfficeHours {
 
     /// Seconds of office time in one working day.
     pub fn day_seconds(&self) -> i64 {
-        self.periods.iter().map(|p| (p.close - p.open).whole_seconds()).sum()
+        self.periods
+            .iter()
+            .map(|p| (p.close - p.open).whole_seconds())
+            .sum()
     }
 
     /// Opening time of the day.
     pub fn opening(&self) -> Time {
         self.periods[0].open
+    }
+
+    /// True when `t` is within a period, opening and closing instants included.
+    pub fn contains(&self, t: Time) -> bool {
+        self.periods.iter().any(|p| p.open <= t && t <= p.close)
     }
 
     /// Closing time of the day.
@@ -105,7 +128,9 @@ pub(crate) mod hhmm {
     use time::Time;
 
     pub(crate) fn parse(s: &str) -> Result<Time, String> {
-        let (h, m) = s.split_once(':').ok_or_else(|| format!("time {s:?} is not HH:MM"))?;
+        let (h, m) = s
+            .split_once(':')
+            .ok_or_else(|| format!("time {s:?} is not HH:MM"))?;
         let h: u8 = h.parse().map_err(|_| format!("time {s:?} is not HH:MM"))?;
         let m: u8 = m.parse().map_err(|_| format!("time {s:?} is not HH:MM"))?;
         Time::from_hms(h, m, 0).map_err(|e| e.to_string())

@@ -31,7 +31,16 @@ pub struct ChainInput<'a> {
 /// field lists hash the same bytes.
 pub fn event_hash(e: &ChainInput<'_>) -> String {
     let mut h = Sha256::new();
-    for field in [e.prev_hash, e.dossier_id, &e.seq.to_string(), e.action, e.actor, e.agency, e.at, e.payload] {
+    for field in [
+        e.prev_hash,
+        e.dossier_id,
+        &e.seq.to_string(),
+        e.action,
+        e.actor,
+        e.agency,
+        e.at,
+        e.payload,
+    ] {
         h.update((field.len() as u64).to_be_bytes());
         h.update(field.as_bytes());
     }
@@ -60,14 +69,34 @@ mod tests {
         let base = event_hash(&input("{}"));
         assert_eq!(base.len(), 64);
         assert_ne!(base, event_hash(&input("{ }")));
-        assert_ne!(base, event_hash(&ChainInput { seq: 2, ..input("{}") }));
-        assert_ne!(base, event_hash(&ChainInput { actor: "b", ..input("{}") }));
+        assert_ne!(
+            base,
+            event_hash(&ChainInput {
+                seq: 2,
+                ..input("{}")
+            })
+        );
+        assert_ne!(
+            base,
+            event_hash(&ChainInput {
+                actor: "b",
+                ..input("{}")
+            })
+        );
     }
 
     #[test]
     fn field_boundaries_matter() {
-        let a = event_hash(&ChainInput { actor: "ab", agency: "c", ..input("{}") });
-        let b = event_hash(&ChainInput { actor: "a", agency: "bc", ..input("{}") });
+        let a = event_hash(&ChainInput {
+            actor: "ab",
+            agency: "c",
+            ..input("{}")
+        });
+        let b = event_hash(&ChainInput {
+            actor: "a",
+            agency: "bc",
+            ..input("{}")
+        });
         assert_ne!(a, b);
     }
 }

@@ -32,11 +32,16 @@ impl CodePattern {
         if start + 5 + end + 1 != p.len() {
             return Err("{seq:N} must end the pattern".into());
         }
-        let width: usize = rest[..end].parse().map_err(|_| "N in {seq:N} must be a number".to_string())?;
+        let width: usize = rest[..end]
+            .parse()
+            .map_err(|_| "N in {seq:N} must be a number".to_string())?;
         if !(1..=9).contains(&width) {
             return Err("N in {seq:N} must be 1..9".into());
         }
-        Ok(Self { pattern: p.to_owned(), seq_width: width })
+        Ok(Self {
+            pattern: p.to_owned(),
+            seq_width: width,
+        })
     }
 
     /// The part before the sequence for a given unit, agency and date; sequences are counted

@@ -9,11 +9,11 @@ pub mod chain;
 pub mod code;
 pub mod status;
 
+use crate::VN_OFFSET;
 use crate::calendar::{DueDate, WorkingCalendar};
 use crate::catalogue::{Channel, Procedure, ProcedureRef};
 use crate::ids::{AgencyCode, CitizenId, DossierCode, Phone, ProvinceCode, UnitCode};
 use crate::text::has_hostile_chars;
-use crate::VN_OFFSET;
 use serde::{Deserialize, Serialize};
 pub use status::{ActionKind, Status, legal_actions, next_status};
 use time::OffsetDateTime;
@@ -354,7 +354,9 @@ impl DossierError {
         match self {
             DossierError::InvalidTransition { .. } => "dossier.invalid_transition",
             DossierError::SupplementAlreadyRequested => "dossier.supplement_already_requested",
-            DossierError::SupplementItemNotInProcedure(_) => "dossier.supplement_item_not_in_procedure",
+            DossierError::SupplementItemNotInProcedure(_) => {
+                "dossier.supplement_item_not_in_procedure"
+            }
             DossierError::SupplementEmpty => "dossier.supplement_empty",
             DossierError::UnknownComponent(_) => "dossier.unknown_component",
             DossierError::ReasonRequired => "dossier.reason_required",
@@ -370,18 +372,31 @@ impl DossierError {
 pub fn check_text(field: &'static str, s: &str, max: usize) -> Result<String, DossierError> {
     let t = crate::text::nfc(s);
     if t.is_empty() {
-        return Err(DossierError::InvalidField { field, message: "must not be empty".into() });
+        return Err(DossierError::InvalidField {
+            field,
+            message: "must not be empty".into(),
+        });
     }
     if t.chars().count() > max {
-        return Err(DossierError::InvalidField { field, message: format!("at most {max} characters") });
+        return Err(DossierError::InvalidField {
+            field,
+            message: format!("at most {max} characters"),
+        });
     }
     if has_hostile_chars(&t) {
-        return Err(DossierError::InvalidField { field, message: "contains control characters".into() });
+        return Err(DossierError::InvalidField {
+            field,
+            message: "contains control characters".into(),
+        });
     }
     Ok(t)
 }
 
-fn check_opt(field: &'static str, s: &Option<String>, max: usize) -> Result<Option<String>, DossierError> {
+fn check_opt(
+    field: &'static str,
+    s: &Option<String>,
+    max: usize,
+) -> Result<Option<String>, DossierError> {
     match s.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => check_text(field, v, max).map(Some),
@@ -399,9 +414,15 @@ fn reason(s: &str) -> Result<String, DossierError> {
 pub fn check_applicant(a: &Applicant) -> Result<Applicant, DossierError> {
     let email = check_opt("applicant.email", &a.email, 200)?;
     if let Some(e) = &email {
-        let ok = e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.')) && !e.contains(' ');
+        let ok = e
+            .split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.'))
+            && !e.contains(' ');
         if !ok {
-            return Err(DossierError::InvalidField { field: "applicant.email", message: "not an e-mail address".into() });
+            return Err(DossierError::InvalidField {
+                field: "applicant.email",
+                message: "not an e-mail address".into(),
+            });
         }
     }
     Ok(Applicant {
@@ -424,7 +445,9 @@ pub fn check_components(
     for c in comps {
         let known = case.is_some_and(|k| k.components.iter().any(|x| x.code == c.code));
         if !known || !seen.insert(c.code.as_str()) || c.originals > 100 || c.copies > 100 {
-            return Err(DossierError::UnknownComponent(c.code.chars().take(40).collect()));
+            return Err(DossierError::UnknownComponent(
+                c.code.chars().take(40).collect(),
+            ));
         }
     }
     Ok(comps.to_vec())
@@ -457,7 +480,9 @@ pub struct ActionContext<'a> {
 }
 
 fn truncate_seconds(t: OffsetDateTime) -> OffsetDateTime {
-    t.replace_nanosecond(0).expect("0 is valid").to_offset(VN_OFFSET)
+    t.replace_nanosecond(0)
+        .expect("0 is valid")
+        .to_offset(VN_OFFSET)
 }
 
 /// What is needed to open a dossier.
@@ -490,20 +515,33 @@ pub struct NewDossier {
 }
 
 /// Validates the parts of a new dossier that do not depend on the store.
-pub fn check_new(n: &NewDossier, procedure: &Procedure) -> Result<(NewDossier, String), DossierError> {
-    let case_code = match &n.case_code {
-        Some(c) => procedure
-            .case(Some(c))
-            .map(|c| c.code.clone())
-            .ok_or(DossierError::InvalidField { field: "case", message: format!("{:?} is not a case of this procedure", c.chars().take(40).collect::<String>()) })?,
-        None => procedure.cases[0].code.clone(),
-    };
+pub fn check_new(
+    n: &NewDossier,
+    procedure: &Procedure,
+) -> Result<(NewDossier, String), DossierError> {
+    let case_code =
+        match &n.case_code {
+            Some(c) => procedure.case(Some(c)).map(|c| c.code.clone()).ok_or(
+                DossierError::InvalidField {
+                    field: "case",
+                    message: format!(
+                        "{:?} is not a case of this procedure",
+                        c.chars().take(40).collect::<String>()
+                    ),
+                },
+            )?,
+            None => procedure.cases[0].code.clone(),
+        };
     if procedure.offer(n.channel).is_none() {
         return Err(DossierError::ChannelNotOffered(n.channel.as_str()));
     }
     let mut out = n.clone();
     out.applicant = check_applicant(&n.applicant)?;
-    out.summary = if n.summary.trim().is_empty() { procedure.name.clone() } else { check_text("summary", &n.summary, 1000)? };
+    out.summary = if n.summary.trim().is_empty() {
+        procedure.name.clone()
+    } else {
+        check_text("summary", &n.summary, 1000)?
+    };
     out.components = check_components(procedure, &case_code, &n.components)?;
     Ok((out, case_code))
 }
@@ -511,14 +549,20 @@ pub fn check_new(n: &NewDossier, procedure: &Procedure) -> Result<(NewDossier, S
 impl Dossier {
     /// Opens a dossier: `submit` (online/kiosk → submitted) or counter intake (→ received, with
     /// the appointment). Returns the dossier and its first event.
-    pub fn open(n: NewDossier, ctx: ActionContext<'_>) -> Result<(Dossier, EventDraft), DossierError> {
+    pub fn open(
+        n: NewDossier,
+        ctx: ActionContext<'_>,
+    ) -> Result<(Dossier, EventDraft), DossierError> {
         let (n, case_code) = check_new(&n, ctx.procedure)?;
         let now = truncate_seconds(ctx.now);
         let mut d = Dossier {
             id: n.id,
             code: n.code,
             province_code: n.province_code,
-            procedure: ProcedureRef { code: ctx.procedure.code.clone(), version: ctx.procedure.version },
+            procedure: ProcedureRef {
+                code: ctx.procedure.code.clone(),
+                version: ctx.procedure.version,
+            },
             procedure_name: ctx.procedure.name.clone(),
             case_code,
             channel: n.channel,
@@ -570,11 +614,27 @@ impl Dossier {
             payload["due_at"] = serde_json::json!(fmt(due.due));
         }
         d.version = 1;
-        Ok((d.clone(), EventDraft { action, status: d.status, at: now, payload, due }))
+        Ok((
+            d.clone(),
+            EventDraft {
+                action,
+                status: d.status,
+                at: now,
+                payload,
+                due,
+            },
+        ))
     }
 
-    fn receive(&mut self, now: OffsetDateTime, ctx: ActionContext<'_>) -> Result<DueDate, DossierError> {
-        let offer = ctx.procedure.offer(self.channel).ok_or(DossierError::ChannelNotOffered(self.channel.as_str()))?;
+    fn receive(
+        &mut self,
+        now: OffsetDateTime,
+        ctx: ActionContext<'_>,
+    ) -> Result<DueDate, DossierError> {
+        let offer = ctx
+            .procedure
+            .offer(self.channel)
+            .ok_or(DossierError::ChannelNotOffered(self.channel.as_str()))?;
         let due = ctx.calendar.due(now, offer.processing_time);
         self.status = Status::Received;
         self.received_at = Some(now);
@@ -584,10 +644,17 @@ impl Dossier {
     }
 
     /// Applies `cmd` at `ctx.now`. The dossier is unchanged on error.
-    pub fn apply(&self, cmd: &Command, ctx: ActionContext<'_>) -> Result<(Dossier, EventDraft), DossierError> {
+    pub fn apply(
+        &self,
+        cmd: &Command,
+        ctx: ActionContext<'_>,
+    ) -> Result<(Dossier, EventDraft), DossierError> {
         let kind = cmd.kind();
         let Some(next) = next_status(self.status, kind, self.resume_status) else {
-            return Err(DossierError::InvalidTransition { status: self.status.as_str(), action: kind.as_str() });
+            return Err(DossierError::InvalidTransition {
+                status: self.status.as_str(),
+                action: kind.as_str(),
+            });
         };
         let now = truncate_seconds(ctx.now);
         let mut d = self.clone();
@@ -618,11 +685,17 @@ impl Dossier {
                 let case = ctx.procedure.case(Some(&d.case_code));
                 let mut checked = Vec::new();
                 for it in items {
-                    let listed = case.is_some_and(|c| c.components.iter().any(|x| x.code == it.component));
+                    let listed =
+                        case.is_some_and(|c| c.components.iter().any(|x| x.code == it.component));
                     if !listed {
-                        return Err(DossierError::SupplementItemNotInProcedure(it.component.chars().take(40).collect()));
+                        return Err(DossierError::SupplementItemNotInProcedure(
+                            it.component.chars().take(40).collect(),
+                        ));
                     }
-                    checked.push(SupplementItem { component: it.component.clone(), note: check_opt("items.note", &it.note, 500)? });
+                    checked.push(SupplementItem {
+                        component: it.component.clone(),
+                        note: check_opt("items.note", &it.note, 500)?,
+                    });
                 }
                 let r = check_opt("reason", r, 2000)?;
                 d.supplement_requests += 1;
@@ -642,7 +715,9 @@ impl Dossier {
                     }
                 }
                 let mut p = serde_json::json!({ "components": components });
-                if let (Some(paused_at), Some(due), Some(appt)) = (d.paused_at, d.due_at, d.appointment_at) {
+                if let (Some(paused_at), Some(due), Some(appt)) =
+                    (d.paused_at, d.due_at, d.appointment_at)
+                {
                     let (new_due, paused) = ctx.calendar.shift_by_pause(due, paused_at, now);
                     let (new_appt, _) = ctx.calendar.shift_by_pause(appt, paused_at, now);
                     d.due_at = Some(new_due);
@@ -680,7 +755,13 @@ impl Dossier {
             }
             Command::Pay { amount_vnd, online } => {
                 if Some(*amount_vnd) != d.payment_due_vnd {
-                    return Err(DossierError::InvalidField { field: "amount_vnd", message: format!("must equal the amount requested ({})", d.payment_due_vnd.unwrap_or(0)) });
+                    return Err(DossierError::InvalidField {
+                        field: "amount_vnd",
+                        message: format!(
+                            "must equal the amount requested ({})",
+                            d.payment_due_vnd.unwrap_or(0)
+                        ),
+                    });
                 }
                 d.paid_online = *online;
                 serde_json::json!({ "amount_vnd": amount_vnd, "online": online })
@@ -688,7 +769,11 @@ impl Dossier {
             Command::Finish { result } => {
                 let r = DossierResult {
                     summary: check_text("result.summary", &result.summary, 1000)?,
-                    document_number: check_opt("result.document_number", &result.document_number, 100)?,
+                    document_number: check_opt(
+                        "result.document_number",
+                        &result.document_number,
+                        100,
+                    )?,
                 };
                 d.result = Some(r.clone());
                 d.finished_at = Some(now);
@@ -698,17 +783,25 @@ impl Dossier {
             Command::ReturnResult { method } => {
                 let m = method.clone().unwrap_or_else(|| "counter".into());
                 if !matches!(m.as_str(), "counter" | "postal" | "online") {
-                    return Err(DossierError::InvalidField { field: "method", message: "counter, postal or online".into() });
+                    return Err(DossierError::InvalidField {
+                        field: "method",
+                        message: "counter, postal or online".into(),
+                    });
                 }
                 d.returned_at = Some(now);
                 serde_json::json!({ "method": m })
             }
-            Command::Reschedule { reason: r, new_due_at } => {
+            Command::Reschedule {
+                reason: r,
+                new_due_at,
+            } => {
                 let r = reason(r)?;
                 let new_due = truncate_seconds(*new_due_at);
                 let current = d.due_at.unwrap_or(now);
-                let (next_open, _) = ctx.calendar.next_office_instant(new_due);
-                if new_due <= current || new_due <= now || !ctx.calendar.is_working_day(new_due.date()) || next_open != new_due {
+                let local = new_due.to_offset(VN_OFFSET);
+                let in_office = ctx.calendar.is_working_day(local.date())
+                    && ctx.calendar.office().contains(local.time());
+                if new_due <= current || new_due <= now || !in_office {
                     return Err(DossierError::RescheduleNotLater);
                 }
                 d.due_at = Some(new_due);
@@ -731,7 +824,16 @@ impl Dossier {
         };
         d.status = next;
         d.version = self.version + 1;
-        Ok((d.clone(), EventDraft { action: kind, status: next, at: now, payload, due: due_out }))
+        Ok((
+            d.clone(),
+            EventDraft {
+                action: kind,
+                status: next,
+                at: now,
+                payload,
+                due: due_out,
+            },
+        ))
     }
 }
 

@@ -101,13 +101,19 @@ impl Status {
     /// True for the states no action leaves (the end states of the 766 index, except
     /// `finished`, which still returns its result).
     pub fn is_closed(self) -> bool {
-        matches!(self, Status::Refused | Status::Withdrawn | Status::Stopped | Status::Returned)
+        matches!(
+            self,
+            Status::Refused | Status::Withdrawn | Status::Stopped | Status::Returned
+        )
     }
 
     /// True while the agency still owes the applicant something (counts toward backlog and
     /// overdue): received, processing, awaiting payment. A paused dossier is not overdue.
     pub fn is_open_with_clock(self) -> bool {
-        matches!(self, Status::Received | Status::Processing | Status::AwaitingPayment)
+        matches!(
+            self,
+            Status::Received | Status::Processing | Status::AwaitingPayment
+        )
     }
 }
 
@@ -202,8 +208,12 @@ pub fn next_status(from: Status, action: ActionKind, resume: Option<Status>) -> 
     match (from, action) {
         (S::Submitted, A::Receive) => Some(S::Received),
         (S::Submitted, A::Refuse) => Some(S::Refused),
-        (S::Submitted | S::Received | S::Processing, A::RequestSupplement) => Some(S::SupplementRequested),
-        (S::SupplementRequested, A::Supplement) => resume.filter(|r| matches!(r, S::Submitted | S::Received | S::Processing)),
+        (S::Submitted | S::Received | S::Processing, A::RequestSupplement) => {
+            Some(S::SupplementRequested)
+        }
+        (S::SupplementRequested, A::Supplement) => {
+            resume.filter(|r| matches!(r, S::Submitted | S::Received | S::Processing))
+        }
         (S::Received | S::Processing, A::Assign | A::Transfer) => Some(S::Processing),
         (S::Received | S::Processing, A::RequestPayment) => Some(S::AwaitingPayment),
         (S::AwaitingPayment, A::Pay) => Some(S::Processing),
@@ -211,10 +221,16 @@ pub fn next_status(from: Status, action: ActionKind, resume: Option<Status>) -> 
         (S::Finished, A::ReturnResult) => Some(S::Returned),
         (S::Received | S::Processing | S::AwaitingPayment, A::Reschedule) => Some(from),
         (
-            S::Submitted | S::Received | S::Processing | S::SupplementRequested | S::AwaitingPayment,
+            S::Submitted
+            | S::Received
+            | S::Processing
+            | S::SupplementRequested
+            | S::AwaitingPayment,
             A::Withdraw,
         ) => Some(S::Withdrawn),
-        (S::Received | S::Processing | S::SupplementRequested | S::AwaitingPayment, A::Stop) => Some(S::Stopped),
+        (S::Received | S::Processing | S::SupplementRequested | S::AwaitingPayment, A::Stop) => {
+            Some(S::Stopped)
+        }
         _ => None,
     }
 }

@@ -1,0 +1,206 @@
+//! Settings: command-line flags > `MOTCUA_*` environment variables > a TOML file > defaults.
+//! `config.example.toml` documents every key.
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// Every setting, after layering.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Where the database and other state live.
+    pub data_dir: PathBuf,
+    /// SQLite database file (default `<data_dir>/motcua.db`).
+    pub database: Option<PathBuf>,
+    /// Address to listen on.
+    pub listen: String,
+    /// Port to listen on.
+    pub port: u16,
+    /// Dossier code pattern.
+    pub code_pattern: String,
+    /// Default office hours, e.g. "07:30-11:30,13:00-17:00".
+    pub office_hours: String,
+    /// `text` or `json` logs.
+    pub log_format: String,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // No secrets today; keep Debug explicit so none slips in later.
+        f.debug_struct("Settings")
+            .field("data_dir", &self.data_dir)
+            .field("database", &self.database)
+            .field("listen", &self.listen)
+            .field("port", &self.port)
+            .field("code_pattern", &self.code_pattern)
+            .field("office_hours", &self.office_hours)
+            .field("log_format", &self.log_format)
+            .finish()
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("motcua-data"),
+            database: None,
+            listen: "127.0.0.1".into(),
+            port: 8080,
+            code_pattern: "{unit}-{yymmdd}-{seq:4}".into(),
+            office_hours: "07:30-11:30,13:00-17:00".into(),
+            log_format: "text".into(),
+        }
+    }
+}
+
+/// The TOML file's shape (every key optional).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    data_dir: Option<PathBuf>,
+    database: Option<PathBuf>,
+    listen: Option<String>,
+    port: Option<u16>,
+    code_pattern: Option<String>,
+    office_hours: Option<String>,
+    log_format: Option<String>,
+}
+
+/// Flags that override settings (each `None` when not given).
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    /// `--data-dir`.
+    pub data_dir: Option<PathBuf>,
+    /// `--database`.
+    pub database: Option<PathBuf>,
+    /// `--listen`.
+    pub listen: Option<String>,
+    /// `--port`.
+    pub port: Option<u16>,
+}
+
+impl Settings {
+    /// Layers defaults, the TOML file (`config` or `MOTCUA_CONFIG`, or `./motcua.toml` if present),
+    /// the environment, and the flags.
+    pub fn load(
+        config: Option<&Path>,
+        env: &dyn Fn(&str) -> Option<String>,
+        flags: &Overrides,
+    ) -> Result<Self> {
+        let mut s = Settings::default();
+        let path = config
+            .map(Path::to_path_buf)
+            .or_else(|| env("MOTCUA_CONFIG").map(PathBuf::from))
+            .or_else(|| {
+                let p = PathBuf::from("motcua.toml");
+                p.exists().then_some(p)
+            });
+        if let Some(path) = path {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let f: FileSettings =
+                toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+            if let Some(v) = f.data_dir {
+                s.data_dir = v
+            }
+            if let Some(v) = f.database {
+                s.database = Some(v)
+            }
+            if let Some(v) = f.listen {
+                s.listen = v
+            }
+            if let Some(v) = f.port {
+                s.port = v
+            }
+            if let Some(v) = f.code_pattern {
+                s.code_pattern = v
+            }
+            if let Some(v) = f.office_hours {
+                s.office_hours = v
+            }
+            if let Some(v) = f.log_format {
+                s.log_format = v
+            }
+        }
+        if let Some(v) = env("MOTCUA_DATA_DIR") {
+            s.data_dir = v.into()
+        }
+        if let Some(v) = env("MOTCUA_DATABASE") {
+            s.database = Some(v.into())
+        }
+        if let Some(v) = env("MOTCUA_LISTEN") {
+            s.listen = v
+        }
+        if let Some(v) = env("MOTCUA_PORT") {
+            s.port = v.parse().context("MOTCUA_PORT must be a port number")?
+        }
+        if let Some(v) = env("MOTCUA_CODE_PATTERN") {
+            s.code_pattern = v
+        }
+        if let Some(v) = env("MOTCUA_OFFICE_HOURS") {
+            s.office_hours = v
+        }
+        if let Some(v) = env("MOTCUA_LOG_FORMAT") {
+            s.log_format = v
+        }
+        if let Some(v) = &flags.data_dir {
+            s.data_dir = v.clone()
+        }
+        if let Some(v) = &flags.database {
+            s.database = Some(v.clone())
+        }
+        if let Some(v) = &flags.listen {
+            s.listen = v.clone()
+        }
+        if let Some(v) = flags.port {
+            s.port = v
+        }
+        if !matches!(s.log_format.as_str(), "text" | "json") {
+            bail!("log_format must be text or json");
+        }
+        Ok(s)
+    }
+
+    /// The database file.
+    pub fn database_path(&self) -> PathBuf {
+        self.database
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("motcua.db"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn flags_beat_env_beat_file_beat_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("m.toml");
+        std::fs::write(
+            &file,
+            "port = 7000\nlisten = \"0.0.0.0\"\ncode_pattern = \"{agency}-{yyyymmdd}-{seq:5}\"\n",
+        )
+        .unwrap();
+        let env: HashMap<&str, &str> = [("MOTCUA_PORT", "7001"), ("MOTCUA_LISTEN", "::1")].into();
+        let get = |k: &str| env.get(k).map(|v| v.to_string());
+        let flags = Overrides {
+            port: Some(7002),
+            ..Default::default()
+        };
+        let s = Settings::load(Some(&file), &get, &flags).unwrap();
+        assert_eq!(s.port, 7002);
+        assert_eq!(s.listen, "::1");
+        assert_eq!(s.code_pattern, "{agency}-{yyyymmdd}-{seq:5}");
+        assert_eq!(s.office_hours, Settings::default().office_hours);
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("m.toml");
+        std::fs::write(&file, "prot = 1\n").unwrap();
+        assert!(Settings::load(Some(&file), &|_| None, &Overrides::default()).is_err());
+    }
+}

@@ -1,0 +1,117 @@
+//! Working-day calendar: due dates and holiday tables.
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiQuery, Staff};
+use axum::Json;
+use axum::extract::{Path, State};
+use motcua_domain::calendar::{DueDate, HolidayYear, ProcessingTime, TimeUnit};
+use motcua_domain::ids::{AgencyCode, ProvinceCode};
+use serde::Deserialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// Query of the due-date calculator.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct DueQuery {
+    /// Moment of receipt, RFC 3339 (e.g. 2025-01-24T16:00:00+07:00).
+    pub from: String,
+    /// Processing time value.
+    pub value: u32,
+    /// working-days, working-hours, days, months or same-day.
+    pub unit: String,
+    /// Agency whose calendar applies (office hours of its unit, holidays of its province).
+    pub agency: String,
+}
+
+/// `GET /api/v1/calendar/due`: the due date and its explanation.
+#[utoipa::path(get, path = "/api/v1/calendar/due", tag = "calendar", params(DueQuery),
+    responses((status = 200, body = DueDate), (status = 400, description = "request.invalid_query"), (status = 404, description = "agency.not_found")))]
+pub async fn get_due(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<DueQuery>,
+) -> Result<Json<DueDate>, ApiError> {
+    let from = OffsetDateTime::parse(&q.from, &Rfc3339)
+        .map_err(|_| ApiError::new("request.invalid_query", "from must be RFC 3339"))?;
+    if !(1900..=2100).contains(&from.year()) {
+        return Err(ApiError::new(
+            "request.invalid_query",
+            "from must be within 1900-2100",
+        ));
+    }
+    let unit = TimeUnit::parse(&q.unit).ok_or_else(|| {
+        ApiError::new(
+            "request.invalid_query",
+            "unit is working-days, working-hours, days, months or same-day",
+        )
+    })?;
+    if q.value > 3650 {
+        return Err(ApiError::new(
+            "request.invalid_query",
+            "value is at most 3650",
+        ));
+    }
+    let agency = AgencyCode::parse(&q.agency)
+        .map_err(|_| ApiError::new("agency.not_found", "no such agency"))?;
+    Ok(Json(
+        s.app
+            .due_date(
+                from,
+                ProcessingTime {
+                    value: q.value,
+                    unit,
+                },
+                &agency,
+            )
+            .await?,
+    ))
+}
+
+fn parse_province(s: &str) -> Result<ProvinceCode, ApiError> {
+    ProvinceCode::parse(s).map_err(|_| ApiError::new("unit.not_found", "no such province"))
+}
+
+/// `GET /api/v1/calendar/holidays/{province}/{year}`: the table in force (official or default).
+#[utoipa::path(get, path = "/api/v1/calendar/holidays/{province}/{year}", tag = "calendar",
+    params(("province" = String, Path), ("year" = i32, Path)), responses((status = 200, body = HolidayYear)))]
+pub async fn get_holidays(
+    State(s): State<AppState>,
+    Path((province, year)): Path<(String, i32)>,
+) -> Result<Json<HolidayYear>, ApiError> {
+    let p = parse_province(&province)?;
+    if s.app.units().province(&p).is_none() {
+        return Err(ApiError::new("unit.not_found", "no such province"));
+    }
+    Ok(Json(s.app.holiday_year(&p, year).await?))
+}
+
+/// `PUT /api/v1/calendar/holidays/{province}/{year}`: enter the year's official notice (admin).
+#[utoipa::path(put, path = "/api/v1/calendar/holidays/{province}/{year}", tag = "calendar", security(("bearer" = [])),
+    params(("province" = String, Path), ("year" = i32, Path)), request_body = HolidayYear,
+    responses((status = 200, body = HolidayYear), (status = 403, description = "auth.forbidden"), (status = 422, description = "request.invalid_field")))]
+pub async fn put_holidays(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    Path((province, year)): Path<(String, i32)>,
+    ApiJson(body): ApiJson<HolidayYear>,
+) -> Result<Json<HolidayYear>, ApiError> {
+    if !staff.role.may_administer() {
+        return Err(ApiError::new(
+            "auth.forbidden",
+            "only an administrator may edit holiday tables",
+        ));
+    }
+    let p = parse_province(&province)?;
+    if s.app.units().province(&p).is_none() {
+        return Err(ApiError::new("unit.not_found", "no such province"));
+    }
+    if body.year != year {
+        return Err(ApiError::new(
+            "request.invalid_field",
+            "year in the body must match the path",
+        )
+        .field("year", year));
+    }
+    s.app.save_holiday_year(&p, body).await?;
+    Ok(Json(s.app.holiday_year(&p, year).await?))
+}

@@ -1,0 +1,299 @@
+//! Dossiers: create (online submission or counter intake), read, list, act, events, tracking.
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiQuery, MaybeStaff, Staff};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use motcua_app::dossiers::{OpenDossier, TrackingView};
+use motcua_app::ports::{DossierFilter, StoredEvent};
+use motcua_app::{Actor, AppError};
+use motcua_domain::dossier::{ActionKind, Command, Dossier, DossierError, Status};
+use motcua_domain::ids::{AgencyCode, DossierCode, ProcedureCode};
+use serde::{Deserialize, Serialize};
+
+/// A dossier with what a client needs to act on it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DossierView {
+    /// The dossier.
+    #[serde(flatten)]
+    pub dossier: Dossier,
+    /// National portal status code (1–10).
+    pub status_code: u8,
+    /// Status name in Vietnamese.
+    pub status_name: &'static str,
+    /// Actions legal now.
+    pub legal_actions: Vec<ActionKind>,
+    /// Open and past its due date.
+    pub overdue: bool,
+}
+
+fn view(d: Dossier, now: time::OffsetDateTime) -> DossierView {
+    DossierView {
+        status_code: d.status.national_code(),
+        status_name: d.status.name_vi(),
+        legal_actions: d.legal_actions(),
+        overdue: d.is_overdue(now),
+        dossier: d,
+    }
+}
+
+fn parse_code(code: &str) -> Result<DossierCode, ApiError> {
+    DossierCode::parse(code).map_err(|_| ApiError::new("dossier.not_found", "no such dossier"))
+}
+
+/// `POST /api/v1/dossiers`: with a staff token, counter intake (received at once, appointment
+/// issued); without, an online or kiosk submission (status `submitted`). Send an
+/// `Idempotency-Key` header to make retries safe.
+#[utoipa::path(post, path = "/api/v1/dossiers", tag = "dossiers", request_body = OpenDossier,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Same key + same body returns the same dossier")),
+    responses((status = 201, body = DossierView), (status = 422, description = "request.invalid_field, request.idempotency_key_reused"),
+              (status = 404, description = "catalogue.unknown_procedure")))]
+pub async fn create_dossier(
+    State(s): State<AppState>,
+    MaybeStaff(actor): MaybeStaff,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<OpenDossier>,
+) -> Result<(StatusCode, Json<DossierView>), ApiError> {
+    let key = match headers.get("idempotency-key") {
+        Some(v) => Some(v.to_str().map_err(|_| {
+            ApiError::new("request.invalid_field", "Idempotency-Key must be ASCII")
+        })?),
+        None => None,
+    };
+    let d = s.app.open_dossier(&actor, req, key).await?;
+    Ok((StatusCode::CREATED, Json(view(d, s.app.now()))))
+}
+
+/// `GET /api/v1/dossiers/{code}`: one dossier in the token's jurisdiction.
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}", tag = "dossiers", security(("bearer" = [])),
+    params(("code" = String, Path)), responses((status = 200, body = DossierView), (status = 404, description = "dossier.not_found")))]
+pub async fn get_dossier(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    Path(code): Path<String>,
+) -> Result<Json<DossierView>, ApiError> {
+    let d = s
+        .app
+        .dossier(&Actor::Staff(staff), &parse_code(&code)?)
+        .await?;
+    Ok(Json(view(d, s.app.now())))
+}
+
+/// Filters of the dossier list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// Agency code (defaults to the token's agency; only an admin may name another).
+    pub agency: Option<String>,
+    /// Status name, e.g. `processing`.
+    pub status: Option<String>,
+    /// Only open dossiers past their due date.
+    pub overdue: Option<bool>,
+    /// Procedure code.
+    pub procedure: Option<String>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u32>,
+    /// Offset (default 0).
+    pub offset: Option<u32>,
+}
+
+/// A dossier in a list: personal numbers masked.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DossierSummary {
+    /// Dossier code.
+    pub code: String,
+    /// Procedure code.
+    pub procedure_code: String,
+    /// Procedure name.
+    pub procedure_name: String,
+    /// Status.
+    pub status: Status,
+    /// National status code.
+    pub status_code: u8,
+    /// Applicant name.
+    pub applicant_name: String,
+    /// Masked CCCD.
+    pub applicant_id_masked: String,
+    /// Masked phone.
+    pub applicant_phone_masked: String,
+    /// Receiving agency.
+    pub receiving_agency: String,
+    /// Current agency.
+    pub current_agency: String,
+    /// Due date, RFC 3339.
+    pub due_at: Option<String>,
+    /// Overdue now.
+    pub overdue: bool,
+    /// Version (for actions).
+    pub version: i64,
+}
+
+/// A page of dossiers.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DossierPage {
+    /// The dossiers, by due date.
+    pub items: Vec<DossierSummary>,
+    /// Offset of the next page, if there may be one.
+    pub next_offset: Option<u32>,
+}
+
+/// `GET /api/v1/dossiers`: the inbox, by due date.
+#[utoipa::path(get, path = "/api/v1/dossiers", tag = "dossiers", security(("bearer" = [])), params(ListQuery),
+    responses((status = 200, body = DossierPage), (status = 403, description = "auth.forbidden")))]
+pub async fn list_dossiers(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<DossierPage>, ApiError> {
+    let now = s.app.now();
+    let agency = q
+        .agency
+        .as_deref()
+        .map(AgencyCode::parse)
+        .transpose()
+        .map_err(|_| ApiError::new("request.invalid_query", "agency is not an agency code"))?;
+    let status = q
+        .status
+        .as_deref()
+        .map(|x| {
+            Status::parse(x).ok_or_else(|| {
+                ApiError::new(
+                    "request.invalid_query",
+                    format!(
+                        "unknown status {:?}",
+                        x.chars().take(30).collect::<String>()
+                    ),
+                )
+            })
+        })
+        .transpose()?;
+    let procedure = q
+        .procedure
+        .as_deref()
+        .map(ProcedureCode::parse)
+        .transpose()
+        .map_err(|_| ApiError::new("request.invalid_query", "procedure is not a procedure code"))?;
+    let limit = q.limit.unwrap_or(50).clamp(1, 200);
+    let offset = q.offset.unwrap_or(0);
+    let f = DossierFilter {
+        agency,
+        status,
+        due_before: q.overdue.unwrap_or(false).then_some(now),
+        procedure,
+        limit,
+        offset,
+    };
+    let list = s.app.list_dossiers(&Actor::Staff(staff), f).await?;
+    let full = list.len() as u32 == limit;
+    let items = list
+        .into_iter()
+        .map(|d| DossierSummary {
+            overdue: d.is_overdue(now),
+            code: d.code.to_string(),
+            procedure_code: d.procedure.code.to_string(),
+            procedure_name: d.procedure_name.clone(),
+            status: d.status,
+            status_code: d.status.national_code(),
+            applicant_name: d.applicant.name.clone(),
+            applicant_id_masked: d.applicant.id_number.masked(),
+            applicant_phone_masked: d.applicant.phone.masked(),
+            receiving_agency: d.receiving_agency.to_string(),
+            current_agency: d.current_agency.to_string(),
+            due_at: d.due_at.map(motcua_domain::dossier::fmt),
+            version: d.version,
+        })
+        .collect();
+    Ok(Json(DossierPage {
+        items,
+        next_offset: full.then_some(offset + limit),
+    }))
+}
+
+/// Body of an action: `{"action": "...", "version": n, ...payload}`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ActionRequest {
+    /// Action name: receive, refuse, request_supplement, supplement, assign, transfer,
+    /// request_payment, pay, finish, return_result, reschedule, withdraw, stop.
+    pub action: String,
+    /// The dossier version the client last read.
+    pub version: i64,
+    /// Payload fields of the action (reason, items, to_agency, handler, result, new_due_at, …).
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `POST /api/v1/dossiers/{code}/actions`: apply a lifecycle action.
+#[utoipa::path(post, path = "/api/v1/dossiers/{code}/actions", tag = "dossiers", security(("bearer" = [])),
+    params(("code" = String, Path)), request_body = ActionRequest,
+    responses((status = 200, body = DossierView),
+              (status = 409, description = "dossier.invalid_transition, dossier.version_conflict, dossier.supplement_already_requested"),
+              (status = 422, description = "dossier.supplement_item_not_in_procedure, dossier.reason_required, …")))]
+pub async fn act_on_dossier(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    Path(code): Path<String>,
+    ApiJson(req): ApiJson<ActionRequest>,
+) -> Result<Json<DossierView>, ApiError> {
+    let code = parse_code(&code)?;
+    let Some(kind) = ActionKind::parse(&req.action) else {
+        return Err(ApiError::new("dossier.unknown_action", "unknown action")
+            .field("action", req.action.chars().take(40).collect::<String>()));
+    };
+    let actor = Actor::Staff(staff);
+    if kind == ActionKind::Submit {
+        let d = s.app.dossier(&actor, &code).await?;
+        return Err(AppError::from(DossierError::InvalidTransition {
+            status: d.status.as_str(),
+            action: "submit",
+        })
+        .into());
+    }
+    let mut obj = req.payload;
+    obj.insert(
+        "action".into(),
+        serde_json::Value::String(req.action.clone()),
+    );
+    let cmd: Command = serde_json::from_value(serde_json::Value::Object(obj)).map_err(|e| {
+        ApiError::new(
+            "request.invalid_field",
+            e.to_string().chars().take(300).collect::<String>(),
+        )
+    })?;
+    let d = s.app.act(&actor, &code, req.version, cmd).await?;
+    Ok(Json(view(d, s.app.now())))
+}
+
+/// `GET /api/v1/dossiers/{code}/events`: the hash-chained event log.
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}/events", tag = "dossiers", security(("bearer" = [])),
+    params(("code" = String, Path)), responses((status = 200, body = [StoredEvent]), (status = 404, description = "dossier.not_found")))]
+pub async fn list_events(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    Path(code): Path<String>,
+) -> Result<Json<Vec<StoredEvent>>, ApiError> {
+    Ok(Json(
+        s.app
+            .dossier_events(&Actor::Staff(staff), &parse_code(&code)?)
+            .await?,
+    ))
+}
+
+/// Query of public tracking.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct TrackQuery {
+    /// The applicant's phone number as given at filing.
+    pub phone: String,
+}
+
+/// `GET /api/v1/track/{code}?phone=…`: public tracking (no login).
+#[utoipa::path(get, path = "/api/v1/track/{code}", tag = "public", params(("code" = String, Path), TrackQuery),
+    responses((status = 200, body = TrackingView), (status = 404, description = "dossier.not_found")))]
+pub async fn track_dossier(
+    State(s): State<AppState>,
+    Path(code): Path<String>,
+    ApiQuery(q): ApiQuery<TrackQuery>,
+) -> Result<Json<TrackingView>, ApiError> {
+    Ok(Json(s.app.track(&code, &q.phone).await?))
+}

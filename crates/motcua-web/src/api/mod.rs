@@ -1,0 +1,60 @@
+//! JSON API handlers, one module per resource. Handlers are named `<verb>_<resource>`.
+
+pub mod calendar;
+pub mod catalogue;
+pub mod dossiers;
+pub mod units;
+
+use crate::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+
+/// `GET /healthz`: the process is up and the database answers.
+#[utoipa::path(get, path = "/healthz", tag = "system", responses((status = 200, description = "Healthy", body = serde_json::Value)))]
+pub async fn get_health(
+    axum::extract::State(s): axum::extract::State<AppState>,
+) -> Result<axum::Json<serde_json::Value>, crate::error::ApiError> {
+    let dossiers = s
+        .app
+        .store()
+        .count_dossiers()
+        .await
+        .map_err(motcua_app::AppError::from)?;
+    Ok(axum::Json(
+        serde_json::json!({ "status": "ok", "dossiers": dossiers }),
+    ))
+}
+
+/// All API routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(get_health))
+        .route("/api/v1/units/provinces", get(units::list_provinces))
+        .route(
+            "/api/v1/units/provinces/{code}/communes",
+            get(units::list_communes),
+        )
+        .route("/api/v1/units/resolve", get(units::resolve_address))
+        .route("/api/v1/agencies", get(catalogue::list_agencies))
+        .route(
+            "/api/v1/procedures",
+            get(catalogue::list_procedures).post(catalogue::import_procedures),
+        )
+        .route("/api/v1/procedures/{code}", get(catalogue::get_procedure))
+        .route(
+            "/api/v1/dossiers",
+            post(dossiers::create_dossier).get(dossiers::list_dossiers),
+        )
+        .route("/api/v1/dossiers/{code}", get(dossiers::get_dossier))
+        .route(
+            "/api/v1/dossiers/{code}/actions",
+            post(dossiers::act_on_dossier),
+        )
+        .route("/api/v1/dossiers/{code}/events", get(dossiers::list_events))
+        .route("/api/v1/track/{code}", get(dossiers::track_dossier))
+        .route("/api/v1/calendar/due", get(calendar::get_due))
+        .route(
+            "/api/v1/calendar/holidays/{province}/{year}",
+            get(calendar::get_holidays).put(calendar::put_holidays),
+        )
+}

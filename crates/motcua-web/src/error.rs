@@ -1,0 +1,237 @@
+//! The error envelope and the table of stable error codes.
+//!
+//! Body: `{"error": {"code": "...", "message": "...", "fields": {...}}}`. Codes never change
+//! meaning once released; `docs/API.md` lists them (a test checks the list is complete).
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use motcua_app::AppError;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Every error code the API returns, with its HTTP status and meaning.
+pub const ERROR_CODES: &[(&str, u16, &str)] = &[
+    ("request.malformed_json", 400, "The body is not valid JSON."),
+    (
+        "request.invalid_query",
+        400,
+        "A query parameter is missing or malformed.",
+    ),
+    (
+        "request.invalid_field",
+        422,
+        "A field is missing, has the wrong type, or breaks a rule (see `fields`).",
+    ),
+    (
+        "request.unsupported_media_type",
+        415,
+        "The body must be `application/json`.",
+    ),
+    (
+        "request.too_large",
+        413,
+        "The body is larger than the limit (256 KiB).",
+    ),
+    (
+        "request.idempotency_key_reused",
+        422,
+        "The Idempotency-Key was already used with a different request.",
+    ),
+    ("request.timeout", 408, "The request took too long."),
+    ("route.not_found", 404, "No such endpoint."),
+    (
+        "route.method_not_allowed",
+        405,
+        "The endpoint does not accept this method.",
+    ),
+    (
+        "auth.unauthenticated",
+        401,
+        "A valid staff bearer token is required.",
+    ),
+    (
+        "auth.forbidden",
+        403,
+        "The token's agency or role does not allow this.",
+    ),
+    ("unit.not_found", 404, "No such province or commune."),
+    ("agency.not_found", 404, "No such agency."),
+    (
+        "catalogue.unknown_procedure",
+        404,
+        "No such procedure (or version).",
+    ),
+    (
+        "catalogue.invalid_procedure",
+        422,
+        "A procedure record is inconsistent (names, cases, channels).",
+    ),
+    (
+        "catalogue.channel_not_offered",
+        422,
+        "The procedure is not offered on that channel.",
+    ),
+    (
+        "dossier.not_found",
+        404,
+        "No such dossier in your jurisdiction (or wrong phone number when tracking).",
+    ),
+    (
+        "dossier.unknown_action",
+        422,
+        "The action name is not one of the lifecycle actions.",
+    ),
+    (
+        "dossier.invalid_transition",
+        409,
+        "The action is not allowed in the dossier's current status.",
+    ),
+    (
+        "dossier.version_conflict",
+        409,
+        "The dossier changed since you read it; `fields.current_version` says its version.",
+    ),
+    (
+        "dossier.supplement_already_requested",
+        409,
+        "A supplement was already requested; only one request per dossier.",
+    ),
+    (
+        "dossier.supplement_item_not_in_procedure",
+        422,
+        "A requested item is not a component of the dossier's procedure.",
+    ),
+    (
+        "dossier.supplement_empty",
+        422,
+        "A supplement request must list at least one component.",
+    ),
+    (
+        "dossier.unknown_component",
+        422,
+        "A component is not part of the procedure case, or is listed twice.",
+    ),
+    (
+        "dossier.reason_required",
+        422,
+        "This action needs a reason.",
+    ),
+    (
+        "dossier.reschedule_not_later",
+        422,
+        "The new appointment must be later than the current one, on a working day, in office hours.",
+    ),
+    (
+        "dossier.transfer_to_self",
+        422,
+        "The dossier is already at that agency.",
+    ),
+    (
+        "internal",
+        500,
+        "An internal error; it is logged. Nothing was changed by a failed write.",
+    ),
+];
+
+/// An API error: code, message and per-field details.
+#[derive(Debug)]
+pub struct ApiError {
+    /// Stable code.
+    pub code: &'static str,
+    /// Human message.
+    pub message: String,
+    /// Details by field.
+    pub fields: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    error: Body<'a>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    code: &'a str,
+    message: &'a str,
+    fields: &'a BTreeMap<String, serde_json::Value>,
+}
+
+impl ApiError {
+    /// An error with a code and message.
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            fields: BTreeMap::new(),
+        }
+    }
+
+    /// Adds a field detail.
+    pub fn field(mut self, name: &str, v: impl Into<serde_json::Value>) -> Self {
+        self.fields.insert(name.to_owned(), v.into());
+        self
+    }
+
+    /// The HTTP status of this error's code.
+    pub fn status(&self) -> StatusCode {
+        let s = ERROR_CODES
+            .iter()
+            .find(|(c, _, _)| *c == self.code)
+            .map(|x| x.1)
+            .unwrap_or(500);
+        StatusCode::from_u16(s).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        let code = e.code();
+        match e {
+            AppError::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                ApiError::new("internal", "internal error; nothing was changed")
+            }
+            AppError::VersionConflict { current } => {
+                ApiError::new(code, e.to_string()).field("current_version", current)
+            }
+            AppError::Invalid { ref field, .. } => {
+                let f = field.clone();
+                let mut err = ApiError::new(code, e.to_string());
+                if let Some(f) = f {
+                    err = err.field(&f, e.to_string());
+                }
+                err
+            }
+            AppError::Dossier(motcua_domain::dossier::DossierError::InvalidField {
+                field,
+                ref message,
+            }) => ApiError::new(code, e.to_string()).field(field, message.clone()),
+            other => ApiError::new(code, other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let body = Envelope {
+            error: Body {
+                code: self.code,
+                message: &self.message,
+                fields: &self.fields,
+            },
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+/// Fallback for unknown routes.
+pub async fn not_found() -> ApiError {
+    ApiError::new("route.not_found", "no such endpoint")
+}
+
+/// Fallback for a known route with another method.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new("route.method_not_allowed", "method not allowed")
+}

@@ -1,0 +1,38 @@
+//! The OpenAPI 3.1 document.
+
+use crate::api;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("Staff token from `motcua token create`"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "motcua API", description = "One-stop administrative procedures: units, catalogue, dossiers, tracking, working-day calendar. Errors: {\"error\": {\"code\", \"message\", \"fields\"}} with the codes of docs/API.md."),
+    paths(
+        api::get_health,
+        api::units::list_provinces, api::units::list_communes, api::units::resolve_address,
+        api::catalogue::list_agencies, api::catalogue::list_procedures, api::catalogue::get_procedure, api::catalogue::import_procedures,
+        api::dossiers::create_dossier, api::dossiers::get_dossier, api::dossiers::list_dossiers, api::dossiers::act_on_dossier,
+        api::dossiers::list_events, api::dossiers::track_dossier,
+        api::calendar::get_due, api::calendar::get_holidays, api::calendar::put_holidays,
+    ),
+    modifiers(&Security),
+    tags((name = "units"), (name = "catalogue"), (name = "dossiers"), (name = "public"), (name = "calendar"), (name = "system"))
+)]
+pub(crate) struct ApiDoc;
