@@ -341,6 +341,8 @@ pub struct UnitDirectory {
     mapping_by_old_key: HashMap<String, Vec<usize>>,
     new_by_key: HashMap<String, Vec<usize>>,
     province_keys: HashMap<String, Vec<String>>,
+    /// Folded old district name of each mapping row (same index).
+    district_keys: Vec<String>,
 }
 
 impl UnitDirectory {
@@ -382,7 +384,9 @@ impl UnitDirectory {
                 v.push(code);
             }
         }
+        let district_keys = data.mapping.iter().map(|m| unit_key(&m.old_district_name)).collect();
         Self {
+            district_keys,
             data,
             commune_by_code,
             mapping_by_old_code,
@@ -492,7 +496,8 @@ impl UnitDirectory {
                 .data
                 .mapping
                 .iter()
-                .any(|m| province_ok(m) && unit_key(&m.old_district_name) == last);
+                .zip(&self.district_keys)
+                .any(|(m, k)| k == &last && province_ok(m));
             if names_district {
                 district = Some(last);
                 parts.pop();

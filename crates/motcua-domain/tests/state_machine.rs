@@ -1,0 +1,83 @@
+//! The dossier state machine as a table: every (status, action) pair, legal or not.
+
+use motcua_domain::dossier::{ActionKind as A, Status as S, legal_actions, next_status};
+
+/// Every legal transition. Anything not listed must be refused.
+const LEGAL: &[(S, A, S)] = &[
+    (S::Submitted, A::Receive, S::Received),
+    (S::Submitted, A::Refuse, S::Refused),
+    (S::Submitted, A::RequestSupplement, S::SupplementRequested),
+    (S::Submitted, A::Withdraw, S::Withdrawn),
+    (S::Received, A::RequestSupplement, S::SupplementRequested),
+    (S::Received, A::Assign, S::Processing),
+    (S::Received, A::Transfer, S::Processing),
+    (S::Received, A::RequestPayment, S::AwaitingPayment),
+    (S::Received, A::Finish, S::Finished),
+    (S::Received, A::Reschedule, S::Received),
+    (S::Received, A::Withdraw, S::Withdrawn),
+    (S::Received, A::Stop, S::Stopped),
+    (S::Processing, A::RequestSupplement, S::SupplementRequested),
+    (S::Processing, A::Assign, S::Processing),
+    (S::Processing, A::Transfer, S::Processing),
+    (S::Processing, A::RequestPayment, S::AwaitingPayment),
+    (S::Processing, A::Finish, S::Finished),
+    (S::Processing, A::Reschedule, S::Processing),
+    (S::Processing, A::Withdraw, S::Withdrawn),
+    (S::Processing, A::Stop, S::Stopped),
+    // Supplement returns to the status held when it was requested (tested separately below).
+    (S::SupplementRequested, A::Supplement, S::Processing),
+    (S::SupplementRequested, A::Withdraw, S::Withdrawn),
+    (S::SupplementRequested, A::Stop, S::Stopped),
+    (S::AwaitingPayment, A::Pay, S::Processing),
+    (S::AwaitingPayment, A::Reschedule, S::AwaitingPayment),
+    (S::AwaitingPayment, A::Withdraw, S::Withdrawn),
+    (S::AwaitingPayment, A::Stop, S::Stopped),
+    (S::Finished, A::ReturnResult, S::Returned),
+];
+
+#[test]
+fn every_status_action_pair_is_legal_exactly_when_listed() {
+    let mut checked = 0;
+    for from in S::ALL {
+        for action in A::ALL {
+            let want = LEGAL.iter().find(|(f, a, _)| *f == from && *a == action).map(|x| x.2);
+            let resume = (from == S::SupplementRequested).then_some(S::Processing);
+            assert_eq!(next_status(from, action, resume), want, "{} --{}-->", from.as_str(), action.as_str());
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 10 * 14);
+}
+
+#[test]
+fn supplement_returns_to_the_status_it_paused() {
+    for resume in [S::Submitted, S::Received, S::Processing] {
+        assert_eq!(next_status(S::SupplementRequested, A::Supplement, Some(resume)), Some(resume));
+    }
+    for bad in [None, Some(S::Finished), Some(S::SupplementRequested)] {
+        assert_eq!(next_status(S::SupplementRequested, A::Supplement, bad), None, "{bad:?}");
+    }
+}
+
+#[test]
+fn submit_is_never_legal_on_an_existing_dossier() {
+    for s in S::ALL {
+        assert_eq!(next_status(s, A::Submit, Some(S::Processing)), None);
+    }
+}
+
+#[test]
+fn closed_dossiers_never_reopen() {
+    for s in S::ALL.into_iter().filter(|s| s.is_closed()) {
+        assert!(legal_actions(s, Some(S::Processing)).is_empty(), "{} has actions", s.as_str());
+    }
+}
+
+#[test]
+fn statuses_map_one_to_one_onto_national_codes() {
+    let codes: Vec<u8> = S::ALL.iter().map(|s| s.national_code()).collect();
+    assert_eq!(codes, (1..=10).collect::<Vec<u8>>());
+    for s in S::ALL {
+        assert_eq!(S::parse(s.as_str()), Some(s));
+    }
+}
