@@ -650,6 +650,11 @@ impl Dossier {
         ctx: ActionContext<'_>,
     ) -> Result<(Dossier, EventDraft), DossierError> {
         let kind = cmd.kind();
+        // One supplement request per dossier (Decree 118/2025; Decision 766 counts a second one as
+        // overdue): say so plainly, whatever the current status.
+        if kind == ActionKind::RequestSupplement && self.supplement_requests >= 1 && !self.status.is_closed() {
+            return Err(DossierError::SupplementAlreadyRequested);
+        }
         let Some(next) = next_status(self.status, kind, self.resume_status) else {
             return Err(DossierError::InvalidTransition {
                 status: self.status.as_str(),

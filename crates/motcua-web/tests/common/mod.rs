@@ -1,0 +1,140 @@
+//! The test harness: a real router over a real SQLite store in a temp dir, with the shipped
+//! units of two provinces (Lâm Đồng 68, Hồ Chí Minh City 79), the seed catalogue, standard
+//! agencies and the official 2025 holidays, and a settable clock.
+
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use motcua_app::{App, AppSettings, FixedClock, Store};
+use motcua_domain::access::Role;
+use motcua_domain::calendar::official_2025;
+use motcua_domain::catalogue::Procedure;
+use motcua_domain::units::UnitsData;
+use motcua_store_sqlite::SqliteStore;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use time::OffsetDateTime;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    pub app: App,
+    pub store: Arc<SqliteStore>,
+    pub clock: Arc<FixedClock>,
+    _dir: tempfile::TempDir,
+}
+
+pub fn units() -> UnitsData {
+    let all = UnitsData::from_csv(
+        include_str!("../../../../data/units/provinces_2025.csv"),
+        include_str!("../../../../data/units/communes_2025.csv"),
+        include_str!("../../../../data/units/mapping_2025.csv"),
+    )
+    .unwrap();
+    let keep = |c: &str| c == "68" || c == "79";
+    UnitsData {
+        provinces: all.provinces.into_iter().filter(|p| keep(p.code.as_str())).collect(),
+        communes: all.communes.into_iter().filter(|c| keep(c.province_code.as_str())).collect(),
+        mapping: all.mapping.into_iter().filter(|m| keep(m.new_province_code.as_str())).collect(),
+    }
+}
+
+pub fn seed() -> Vec<Procedure> {
+    serde_json::from_str(include_str!("../../../../data/procedures/seed.json")).unwrap()
+}
+
+impl TestApp {
+    pub async fn new(now: OffsetDateTime) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(&dir.path().join("t.db")).await.unwrap());
+        store.replace_units(&units()).await.unwrap();
+        let clock = Arc::new(FixedClock::new(now));
+        let app = App::new(store.clone(), clock.clone(), AppSettings::default()).await.unwrap();
+        app.register_standard_agencies().await.unwrap();
+        app.import_procedures(seed()).await.unwrap();
+        for p in ["68", "79"] {
+            app.save_holiday_year(&p.parse().unwrap(), official_2025()).await.unwrap();
+        }
+        let router = motcua_web::router(app.clone());
+        Self { router, app, store, clock, _dir: dir }
+    }
+
+    pub async fn token(&self, agency: &str, role: Role) -> String {
+        self.app.create_token(&agency.parse().unwrap(), role, "test").await.unwrap().1
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> (StatusCode, Value) {
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        let v = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        (status, v)
+    }
+
+    pub async fn get(&self, uri: &str, token: Option<&str>) -> (StatusCode, Value) {
+        let mut b = Request::get(uri);
+        if let Some(t) = token {
+            b = b.header("authorization", format!("Bearer {t}"));
+        }
+        self.send(b.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn post(&self, uri: &str, token: Option<&str>, body: &Value) -> (StatusCode, Value) {
+        self.post_with(uri, token, body, &[]).await
+    }
+
+    pub async fn post_with(&self, uri: &str, token: Option<&str>, body: &Value, headers: &[(&str, &str)]) -> (StatusCode, Value) {
+        let mut b = Request::post(uri).header("content-type", "application/json");
+        if let Some(t) = token {
+            b = b.header("authorization", format!("Bearer {t}"));
+        }
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        self.send(b.body(Body::from(body.to_string())).unwrap()).await
+    }
+
+    /// Counter intake at a commune center; returns the created dossier JSON.
+    pub async fn intake(&self, token: &str, procedure: &str, center: &str) -> Value {
+        let (s, v) = self.post("/api/v1/dossiers", Some(token), &intake_body(procedure, center)).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        v
+    }
+
+    pub async fn act(&self, token: &str, code: &str, body: Value) -> (StatusCode, Value) {
+        self.post(&format!("/api/v1/dossiers/{code}/actions"), Some(token), &body).await
+    }
+
+    pub async fn dossier(&self, token: &str, code: &str) -> Value {
+        let (s, v) = self.get(&format!("/api/v1/dossiers/{code}"), Some(token)).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v
+    }
+
+    pub async fn events(&self, token: &str, code: &str) -> Vec<Value> {
+        let (s, v) = self.get(&format!("/api/v1/dossiers/{code}/events"), Some(token)).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v.as_array().unwrap().clone()
+    }
+
+    pub async fn count(&self) -> i64 {
+        self.store.count_dossiers().await.unwrap()
+    }
+}
+
+pub fn intake_body(procedure: &str, center: &str) -> Value {
+    json!({
+        "procedure": procedure,
+        "receiving_agency": center,
+        "applicant": {"name": "Nguyễn Thị Lan", "id_number": "068195001234", "phone": "0912345678",
+                      "address": "Xã Phú Hội, Huyện Đức Trọng, Tỉnh Lâm Đồng"},
+        "components": [],
+    })
+}
+
+pub fn error_code(v: &Value) -> &str {
+    v["error"]["code"].as_str().unwrap_or("<no error code>")
+}
