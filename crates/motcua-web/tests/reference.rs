@@ -1,0 +1,178 @@
+//! Units, agencies, catalogue, calendar and the API's own description, through the router.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{TestApp, error_code};
+use motcua_domain::access::Role;
+use serde_json::json;
+use time::macros::datetime;
+
+async fn app() -> TestApp {
+    TestApp::new(datetime!(2025-03-03 08:00 +7)).await
+}
+
+#[tokio::test]
+async fn units_are_listed_and_old_addresses_resolved() {
+    let t = app().await;
+    let (s, v) = t.get("/api/v1/units/provinces", None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v.as_array().unwrap().len(), 2);
+    let (_, v) = t.get("/api/v1/units/provinces/68/communes", None).await;
+    assert_eq!(v.as_array().unwrap().len(), 124);
+    for bad in ["99", "6", "abc", "68%27"] {
+        let (s, v) = t.get(&format!("/api/v1/units/provinces/{bad}/communes"), None).await;
+        assert_eq!((s, error_code(&v)), (StatusCode::NOT_FOUND, "unit.not_found"), "{bad}");
+    }
+    let (s, v) = t.get("/api/v1/units/resolve?address=Xa%20Phu%20Hoi%2C%20Huyen%20Duc%20Trong%2C%20Tinh%20Lam%20Dong", None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["candidates"][0]["commune_code"], "24958");
+    assert_eq!(v["candidates"][0]["old"]["commune_code"], "24982");
+    let (_, v) = t.get("/api/v1/units/resolve?old_commune_code=24982", None).await;
+    assert_eq!(v["candidates"][0]["commune_name"], "Xã Đức Trọng");
+    for q in ["", "?address=", "?old_commune_code=12", "?old_commune_code=abcde"] {
+        let (s, v) = t.get(&format!("/api/v1/units/resolve{q}"), None).await;
+        assert_eq!((s, error_code(&v)), (StatusCode::BAD_REQUEST, "request.invalid_query"), "{q}");
+    }
+}
+
+#[tokio::test]
+async fn agencies_of_a_commune_and_a_province() {
+    let t = app().await;
+    let (s, v) = t.get("/api/v1/agencies?unit=24958", None).await;
+    assert_eq!(s, StatusCode::OK);
+    let codes: Vec<&str> = v.as_array().unwrap().iter().map(|a| a["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["24958.CA", "24958.TTPVHCC", "24958.UBND"]);
+    let (_, v) = t.get("/api/v1/agencies?unit=68", None).await;
+    let stp = v.as_array().unwrap().iter().find(|a| a["code"] == "68.STP").unwrap();
+    assert_eq!(stp["kind"], "department_of_justice");
+    assert_eq!(stp["name"], "Sở Tư pháp Lâm Đồng");
+    let (s, v) = t.get("/api/v1/agencies?unit=00000", None).await;
+    assert_eq!((s, error_code(&v)), (StatusCode::NOT_FOUND, "unit.not_found"));
+    let (s, v) = t.get("/api/v1/agencies", None).await;
+    assert_eq!((s, error_code(&v)), (StatusCode::BAD_REQUEST, "request.invalid_query"));
+}
+
+#[tokio::test]
+async fn procedure_search_ignores_diacritics_and_case() {
+    let t = app().await;
+    for q in ["dang%20ky%20ket%20hon", "%C4%90%C4%82NG%20K%C3%9D%20K%E1%BA%BET%20H%C3%94N", "%C4%91%C4%83ng%20k%C3%BD%20k%E1%BA%BFt%20h%C3%B4n"] {
+        let (s, v) = t.get(&format!("/api/v1/procedures?q={q}"), None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(v[0]["code"], "1.000894", "{q}: {v}");
+    }
+    let (_, v) = t.get("/api/v1/procedures", None).await;
+    assert_eq!(v.as_array().unwrap().len(), 26);
+    let (_, v) = t.get("/api/v1/procedures?q=khai%20sinh", None).await;
+    assert_eq!(v[0]["code"], "1.001193");
+    let (s, v) = t.get("/api/v1/procedures/1.001193", None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["channels"][0]["processing_time"], json!({"value": 0, "unit": "same-day"}));
+    let (s, v) = t.get("/api/v1/procedures/9.999999", None).await;
+    assert_eq!((s, error_code(&v)), (StatusCode::NOT_FOUND, "catalogue.unknown_procedure"));
+}
+
+#[tokio::test]
+async fn the_due_date_endpoint_explains_itself() {
+    let t = app().await;
+    let (s, v) = t.get("/api/v1/calendar/due?from=2025-01-24T16:00:00%2B07:00&value=3&unit=working-days&agency=24958.TTPVHCC", None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["due"], "2025-02-05T16:00:00+07:00");
+    assert_eq!(v["explanation"]["rule"], "working-time");
+    assert!(v["explanation"]["summary"].as_str().unwrap().contains("05/02/2025"));
+    let bad = [
+        "from=yesterday&value=3&unit=working-days&agency=24958.TTPVHCC",
+        "from=2025-01-24T16:00:00%2B07:00&value=3&unit=fortnights&agency=24958.TTPVHCC",
+        "from=2025-01-24T16:00:00%2B07:00&value=-1&unit=days&agency=24958.TTPVHCC",
+        "from=2025-01-24T16:00:00%2B07:00&value=3&unit=days",
+    ];
+    for q in bad {
+        let (s, v) = t.get(&format!("/api/v1/calendar/due?{q}"), None).await;
+        assert_eq!((s, error_code(&v)), (StatusCode::BAD_REQUEST, "request.invalid_query"), "{q}");
+    }
+    let (s, v) = t.get("/api/v1/calendar/due?from=2025-01-24T16:00:00%2B07:00&value=3&unit=days&agency=99.X", None).await;
+    assert_eq!((s, error_code(&v)), (StatusCode::NOT_FOUND, "agency.not_found"));
+}
+
+#[tokio::test]
+async fn an_administrator_enters_a_years_holiday_notice() {
+    let t = app().await;
+    let (s, v) = t.get("/api/v1/calendar/holidays/68/2026", None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["source"], "default");
+    let admin = t.token("68.UBND", Role::Admin).await;
+    let counter = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
+    let notice = json!({"year": 2026, "source": "official", "days": [
+        {"date": "2026-01-01", "kind": "off", "name": "Tết Dương lịch"},
+        {"date": "2026-02-16", "kind": "off", "name": "Tết Nguyên Đán"},
+        {"date": "2026-03-04", "kind": "off", "name": "Nghỉ theo thông báo (ví dụ)"}
+    ]});
+    let put = |tok: String, body: serde_json::Value| {
+        let t = &t;
+        async move {
+            let req = axum::http::Request::put("/api/v1/calendar/holidays/68/2026")
+                .header("content-type", "application/json")
+                .header("authorization", format!("Bearer {tok}"))
+                .body(axum::body::Body::from(body.to_string()))
+                .unwrap();
+            t.send(req).await
+        }
+    };
+    let (s, v) = put(counter, notice.clone()).await;
+    assert_eq!((s, error_code(&v)), (StatusCode::FORBIDDEN, "auth.forbidden"));
+    let mut wrong = notice.clone();
+    wrong["days"][0]["date"] = json!("2025-12-31");
+    let (s, v) = put(admin.clone(), wrong).await;
+    assert_eq!((s, error_code(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "request.invalid_field"));
+    let (s, v) = put(admin, notice).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["source"], "official");
+    // The new day off now counts: 1 working day from Tue 3 March 16:00 skips Wed 4 March.
+    let (_, v) = t.get("/api/v1/calendar/due?from=2026-03-03T16:00:00%2B07:00&value=1&unit=working-days&agency=24958.TTPVHCC", None).await;
+    assert_eq!(v["due"], "2026-03-05T16:00:00+07:00");
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route() {
+    let t = app().await;
+    let (s, v) = t.get("/api/openapi.json", None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(v["openapi"].as_str().unwrap().starts_with("3.1"));
+    let paths: Vec<&str> = v["paths"].as_object().unwrap().keys().map(String::as_str).collect();
+    for want in [
+        "/healthz",
+        "/api/v1/units/provinces",
+        "/api/v1/units/provinces/{code}/communes",
+        "/api/v1/units/resolve",
+        "/api/v1/agencies",
+        "/api/v1/procedures",
+        "/api/v1/procedures/{code}",
+        "/api/v1/dossiers",
+        "/api/v1/dossiers/{code}",
+        "/api/v1/dossiers/{code}/actions",
+        "/api/v1/dossiers/{code}/events",
+        "/api/v1/track/{code}",
+        "/api/v1/calendar/due",
+        "/api/v1/calendar/holidays/{province}/{year}",
+    ] {
+        assert!(paths.contains(&want), "{want} missing from {paths:?}");
+    }
+    let (s, v) = t.get("/api/docs/", None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(v.as_str().unwrap().contains("swagger"), "Swagger UI is served");
+    let (s, v) = t.get("/healthz", None).await;
+    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("ok")));
+    let (s, v) = t.get("/api/v1/nothing-here", None).await;
+    assert_eq!((s, error_code(&v)), (StatusCode::NOT_FOUND, "route.not_found"));
+    let (s, v) = t.post("/api/v1/units/provinces", None, &json!({})).await;
+    assert_eq!((s, error_code(&v)), (StatusCode::METHOD_NOT_ALLOWED, "route.method_not_allowed"));
+}
+
+#[test]
+fn every_error_code_is_documented_in_api_md() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/API.md")).expect("docs/API.md");
+    for (code, status, _) in motcua_web::error::ERROR_CODES {
+        let row = format!("`{code}` | {status}");
+        assert!(doc.contains(&row), "docs/API.md lacks the row {row}");
+    }
+}
