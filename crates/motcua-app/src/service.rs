@@ -14,6 +14,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use uuid::Uuid;
 
+/// Working calendars by province and unit (a unit's office hours, its province's holidays).
+type CalendarCache = HashMap<(ProvinceCode, Option<UnitCode>), Arc<WorkingCalendar>>;
+
 /// Settings the use cases need.
 #[derive(Debug, Clone, Default)]
 pub struct AppSettings {
@@ -70,8 +73,7 @@ pub struct App {
     pub(crate) settings: AppSettings,
     pub(crate) units: Arc<RwLock<Arc<UnitDirectory>>>,
     pub(crate) catalogue: Arc<RwLock<Option<Arc<Vec<Procedure>>>>>,
-    pub(crate) calendars:
-        Arc<RwLock<HashMap<(ProvinceCode, Option<UnitCode>), Arc<WorkingCalendar>>>>,
+    pub(crate) calendars: Arc<RwLock<CalendarCache>>,
 }
 
 impl std::fmt::Debug for App {

@@ -352,7 +352,7 @@ pub async fn generate(
                             counter.clone(),
                             Command::Pay {
                                 amount_vnd: 50_000,
-                                online: roll % 2 == 0,
+                                online: roll.is_multiple_of(2),
                             },
                         ));
                     }
@@ -366,7 +366,7 @@ pub async fn generate(
                         },
                     ));
                 }
-                if roll % 11 != 0 {
+                if !roll.is_multiple_of(11) {
                     steps.push((
                         approver.clone(),
                         Command::Finish {
@@ -380,7 +380,7 @@ pub async fn generate(
                             },
                         },
                     ));
-                    if roll % 3 != 0 {
+                    if !roll.is_multiple_of(3) {
                         steps.push((
                             counter.clone(),
                             Command::ReturnResult {

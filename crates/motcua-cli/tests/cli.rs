@@ -13,7 +13,11 @@ fn motcua(args: &[&str]) -> (bool, String, String) {
         .env("RUST_BACKTRACE", "0")
         .output()
         .expect("run motcua");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -25,19 +29,55 @@ fn calendar_commands_print_tet_holidays_and_due_dates() {
     let first: Vec<&str> = out.lines().map(|l| &l[..10]).collect();
     assert_eq!(
         first,
-        ["2025-01-01", "2025-01-27", "2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31", "2025-04-07", "2025-04-30", "2025-05-01", "2025-05-02", "2025-09-01", "2025-09-02"]
+        [
+            "2025-01-01",
+            "2025-01-27",
+            "2025-01-28",
+            "2025-01-29",
+            "2025-01-30",
+            "2025-01-31",
+            "2025-04-07",
+            "2025-04-30",
+            "2025-05-01",
+            "2025-05-02",
+            "2025-09-01",
+            "2025-09-02"
+        ]
     );
-    let (_, out, _) = motcua(&["calendar", "due", "--from", "2025-01-24T16:00:00+07:00", "--value", "3", "--unit", "working-days"]);
+    let (_, out, _) = motcua(&[
+        "calendar",
+        "due",
+        "--from",
+        "2025-01-24T16:00:00+07:00",
+        "--value",
+        "3",
+        "--unit",
+        "working-days",
+    ]);
     assert_eq!(out.trim(), "2025-02-05T16:00:00+07:00");
-    let (_, out, _) = motcua(&["calendar", "due", "--from", "2025-03-03T15:30:00+07:00", "--value", "0", "--unit", "same-day"]);
+    let (_, out, _) = motcua(&[
+        "calendar",
+        "due",
+        "--from",
+        "2025-03-03T15:30:00+07:00",
+        "--value",
+        "0",
+        "--unit",
+        "same-day",
+    ]);
     assert_eq!(out.trim(), "2025-03-04T17:00:00+07:00");
-    let (ok, _, err) = motcua(&["calendar", "due", "--from", "soon", "--value", "3", "--unit", "days"]);
+    let (ok, _, err) = motcua(&[
+        "calendar", "due", "--from", "soon", "--value", "3", "--unit", "days",
+    ]);
     assert!(!ok && err.contains("RFC 3339"), "{err}");
     assert!(!motcua(&["calendar", "tet", "2101"]).0);
 }
 
 fn tamper(db: &Path, sql: &str) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let store = SqliteStore::open(db).await.unwrap();
         store.execute_raw(sql).await.unwrap();
@@ -51,7 +91,10 @@ fn audit_verify_passes_on_the_demo_and_fails_after_tampering() {
     let data = dir.path().to_str().unwrap();
     let (ok, out, err) = motcua(&["--data-dir", data, "demo", "--no-serve", "--dossiers", "40"]);
     assert!(ok, "{out}\n{err}");
-    assert!(out.contains("34 provinces, 3321 communes, 10571 mapping rows"), "{out}");
+    assert!(
+        out.contains("34 provinces, 3321 communes, 10571 mapping rows"),
+        "{out}"
+    );
     assert!(out.contains("24958.TTPVHCC"), "demo tokens are printed");
     let (ok, out, _) = motcua(&["--data-dir", data, "audit", "verify"]);
     assert!(ok && out.contains("audit ok"), "{out}");
@@ -92,19 +135,71 @@ fn tokens_need_a_known_agency_and_role() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
     assert!(motcua(&["--data-dir", data, "init"]).0);
-    let (ok, out, _) = motcua(&["--data-dir", data, "token", "create", "--agency", "68.STP", "--role", "specialist"]);
+    let (ok, out, _) = motcua(&[
+        "--data-dir",
+        data,
+        "token",
+        "create",
+        "--agency",
+        "68.STP",
+        "--role",
+        "specialist",
+    ]);
     assert!(ok && out.trim().starts_with("mct_"), "{out}");
-    assert!(!motcua(&["--data-dir", data, "token", "create", "--agency", "99.NONE", "--role", "specialist"]).0);
-    assert!(!motcua(&["--data-dir", data, "token", "create", "--agency", "68.STP", "--role", "king"]).0);
+    assert!(
+        !motcua(&[
+            "--data-dir",
+            data,
+            "token",
+            "create",
+            "--agency",
+            "99.NONE",
+            "--role",
+            "specialist"
+        ])
+        .0
+    );
+    assert!(
+        !motcua(&[
+            "--data-dir",
+            data,
+            "token",
+            "create",
+            "--agency",
+            "68.STP",
+            "--role",
+            "king"
+        ])
+        .0
+    );
     // Export then re-import: nothing changes.
     let export = dir.path().join("procedures.json");
-    assert!(motcua(&["--data-dir", data, "export", "procedures", "--out", export.to_str().unwrap()]).0);
-    let (ok, out, _) = motcua(&["--data-dir", data, "import", "procedures", export.to_str().unwrap()]);
+    assert!(
+        motcua(&[
+            "--data-dir",
+            data,
+            "export",
+            "procedures",
+            "--out",
+            export.to_str().unwrap()
+        ])
+        .0
+    );
+    let (ok, out, _) = motcua(&[
+        "--data-dir",
+        data,
+        "import",
+        "procedures",
+        export.to_str().unwrap(),
+    ]);
     assert!(ok);
     assert_eq!(out.trim(), "created 0, new versions 0, unchanged 26");
     // A second init is idempotent.
     let (ok, out, _) = motcua(&["--data-dir", data, "init"]);
-    assert!(ok && out.contains("0 new, 0 new versions, 26 unchanged"), "{out}");
+    assert!(
+        ok && out.contains("0 new, 0 new versions, 26 unchanged"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -126,7 +221,11 @@ fn serve_answers_on_a_real_socket() {
         }
     };
     let mut s = std::net::TcpStream::connect(&url).unwrap();
-    write!(s, "GET /healthz HTTP/1.1\r\nHost: {url}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET /healthz HTTP/1.1\r\nHost: {url}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut resp = String::new();
     s.read_to_string(&mut resp).unwrap();
     child.kill().ok();

@@ -384,7 +384,11 @@ impl UnitDirectory {
                 v.push(code);
             }
         }
-        let district_keys = data.mapping.iter().map(|m| unit_key(&m.old_district_name)).collect();
+        let district_keys = data
+            .mapping
+            .iter()
+            .map(|m| unit_key(&m.old_district_name))
+            .collect();
         Self {
             district_keys,
             data,

@@ -3,7 +3,9 @@
 
 use motcua_domain::VN_OFFSET;
 use motcua_domain::calendar::lunar::{solar_to_lunar, tet};
-use motcua_domain::calendar::{OfficeHours, ProcessingTime, TimeUnit, WorkingCalendar, official_2025};
+use motcua_domain::calendar::{
+    OfficeHours, ProcessingTime, TimeUnit, WorkingCalendar, official_2025,
+};
 use proptest::prelude::*;
 use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, Time};
 
@@ -24,7 +26,11 @@ fn tet_matches_the_reference_for_every_year_1900_to_2100() {
 fn tet_is_lunar_first_day_of_first_month() {
     for year in 1900..=2100 {
         let l = solar_to_lunar(tet(year));
-        assert_eq!((l.day, l.month, l.year, l.leap), (1, 1, year, false), "{year}");
+        assert_eq!(
+            (l.day, l.month, l.year, l.leap),
+            (1, 1, year, false),
+            "{year}"
+        );
     }
 }
 
@@ -45,7 +51,8 @@ fn unit_strategy() -> impl Strategy<Value = TimeUnit> {
 fn instant_strategy() -> impl Strategy<Value = OffsetDateTime> {
     // Any minute between 2024-01-01 and 2027-12-31, local time.
     (0i64..(4 * 366), 0u8..24, 0u8..60).prop_map(|(days, h, m)| {
-        let d = Date::from_calendar_date(2024, time::Month::January, 1).unwrap() + Duration::days(days);
+        let d =
+            Date::from_calendar_date(2024, time::Month::January, 1).unwrap() + Duration::days(days);
         PrimitiveDateTime::new(d, Time::from_hms(h, m, 0).unwrap()).assume_offset(VN_OFFSET)
     })
 }

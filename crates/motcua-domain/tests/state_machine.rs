@@ -40,9 +40,18 @@ fn every_status_action_pair_is_legal_exactly_when_listed() {
     let mut checked = 0;
     for from in S::ALL {
         for action in A::ALL {
-            let want = LEGAL.iter().find(|(f, a, _)| *f == from && *a == action).map(|x| x.2);
+            let want = LEGAL
+                .iter()
+                .find(|(f, a, _)| *f == from && *a == action)
+                .map(|x| x.2);
             let resume = (from == S::SupplementRequested).then_some(S::Processing);
-            assert_eq!(next_status(from, action, resume), want, "{} --{}-->", from.as_str(), action.as_str());
+            assert_eq!(
+                next_status(from, action, resume),
+                want,
+                "{} --{}-->",
+                from.as_str(),
+                action.as_str()
+            );
             checked += 1;
         }
     }
@@ -52,10 +61,17 @@ fn every_status_action_pair_is_legal_exactly_when_listed() {
 #[test]
 fn supplement_returns_to_the_status_it_paused() {
     for resume in [S::Submitted, S::Received, S::Processing] {
-        assert_eq!(next_status(S::SupplementRequested, A::Supplement, Some(resume)), Some(resume));
+        assert_eq!(
+            next_status(S::SupplementRequested, A::Supplement, Some(resume)),
+            Some(resume)
+        );
     }
     for bad in [None, Some(S::Finished), Some(S::SupplementRequested)] {
-        assert_eq!(next_status(S::SupplementRequested, A::Supplement, bad), None, "{bad:?}");
+        assert_eq!(
+            next_status(S::SupplementRequested, A::Supplement, bad),
+            None,
+            "{bad:?}"
+        );
     }
 }
 
@@ -69,7 +85,11 @@ fn submit_is_never_legal_on_an_existing_dossier() {
 #[test]
 fn closed_dossiers_never_reopen() {
     for s in S::ALL.into_iter().filter(|s| s.is_closed()) {
-        assert!(legal_actions(s, Some(S::Processing)).is_empty(), "{} has actions", s.as_str());
+        assert!(
+            legal_actions(s, Some(S::Processing)).is_empty(),
+            "{} has actions",
+            s.as_str()
+        );
     }
 }
 

@@ -14,7 +14,12 @@ static DIR: LazyLock<UnitDirectory> = LazyLock::new(|| {
 });
 
 fn new_codes(address: &str) -> Vec<String> {
-    let mut v: Vec<String> = DIR.resolve_address(address).candidates.iter().map(|c| c.commune_code.to_string()).collect();
+    let mut v: Vec<String> = DIR
+        .resolve_address(address)
+        .candidates
+        .iter()
+        .map(|c| c.commune_code.to_string())
+        .collect();
     v.sort();
     v.dedup();
     v
@@ -39,9 +44,15 @@ fn old_addresses_resolve_with_or_without_diacritics_and_prefixes() {
         ("xa phu hoi, huyen duc trong, tinh lam dong", "24958"),
         ("Phú Hội, Đức Trọng, Lâm Đồng", "24958"),
         ("XÃ PHÚ HỘI, H. ĐỨC TRỌNG, LÂM ĐỒNG", "24958"),
-        ("Thị trấn Liên Nghĩa, Huyện Đức Trọng, Tỉnh Lâm Đồng", "24958"),
+        (
+            "Thị trấn Liên Nghĩa, Huyện Đức Trọng, Tỉnh Lâm Đồng",
+            "24958",
+        ),
         ("TT Liên Nghĩa, Đức Trọng, Lâm Đồng", "24958"),
-        ("Thôn 2, Xã Phú Hội, Huyện Đức Trọng, Tỉnh Lâm Đồng", "24958"),
+        (
+            "Thôn 2, Xã Phú Hội, Huyện Đức Trọng, Tỉnh Lâm Đồng",
+            "24958",
+        ),
         // A new address is recognised as such.
         ("Xã Đức Trọng, Tỉnh Lâm Đồng", "24958"),
     ];
@@ -60,7 +71,10 @@ fn city_prefixes_and_numbered_wards_are_tolerated() {
     // District 1 of old Hồ Chí Minh City: "Q.1".
     let b = new_codes("Phường Bến Nghé, Q.1, TP Hồ Chí Minh");
     assert!(!b.is_empty());
-    assert_eq!(new_codes("Phuong Ben Nghe, Quan 1, Thanh pho Ho Chi Minh"), b);
+    assert_eq!(
+        new_codes("Phuong Ben Nghe, Quan 1, Thanh pho Ho Chi Minh"),
+        b
+    );
 }
 
 #[test]
@@ -87,7 +101,10 @@ fn a_split_old_commune_returns_every_candidate_marked_partial() {
     assert!(r.candidates.iter().all(|c| c.partial));
     let r = DIR.resolve_address("Phường Điện Biên, Quận Ba Đình, Thành phố Hà Nội");
     assert_eq!(r.candidates.len(), 4);
-    assert!(!r.ambiguous, "one old commune split in four is not ambiguous");
+    assert!(
+        !r.ambiguous,
+        "one old commune split in four is not ambiguous"
+    );
 }
 
 #[test]

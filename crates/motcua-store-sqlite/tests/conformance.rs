@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 async fn fresh() -> (Arc<dyn Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = SqliteStore::open(&dir.path().join("t.db")).await.expect("open");
+    let store = SqliteStore::open(&dir.path().join("t.db"))
+        .await
+        .expect("open");
     (Arc::new(store), dir)
 }
 

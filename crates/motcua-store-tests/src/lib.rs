@@ -8,10 +8,15 @@ use motcua_app::ports::{DossierFilter, IdempotencyRecord, StoredEvent, TokenReco
 use motcua_app::{Store, StoreError};
 use motcua_domain::access::Role;
 use motcua_domain::agency::{Agency, AgencyKind, Level};
-use motcua_domain::calendar::{HolidayYear, OfficeHours, ProcessingTime, TimeUnit, WorkingCalendar, default_holidays, official_2025};
+use motcua_domain::calendar::{
+    HolidayYear, OfficeHours, ProcessingTime, TimeUnit, WorkingCalendar, default_holidays,
+    official_2025,
+};
 use motcua_domain::catalogue::{Case, Channel, ChannelOffer, Component, Procedure};
 use motcua_domain::dossier::chain::{ChainInput, GENESIS, chain_time, event_hash};
-use motcua_domain::dossier::{ActionContext, Applicant, Command, Dossier, EventDraft, NewDossier, Status};
+use motcua_domain::dossier::{
+    ActionContext, Applicant, Command, Dossier, EventDraft, NewDossier, Status,
+};
 use motcua_domain::ids::{AgencyCode, DossierCode, ProcedureCode, ProvinceCode, UnitCode};
 use motcua_domain::units::{Commune, MappingRow, Province, UnitsData};
 use std::sync::Arc;
@@ -55,11 +60,26 @@ fn a(code: &str) -> AgencyCode {
 
 /// A two-province, three-commune unit set.
 pub fn small_units() -> UnitsData {
-    let prov = |c: &str, n: &str| Province { code: p(c), name: n.into(), kind: "tỉnh".into(), codename: n.to_lowercase() };
-    let com = |c: &str, n: &str, pc: &str| Commune { code: u(c), name: n.into(), kind: "xã".into(), province_code: p(pc), codename: n.to_lowercase() };
+    let prov = |c: &str, n: &str| Province {
+        code: p(c),
+        name: n.into(),
+        kind: "tỉnh".into(),
+        codename: n.to_lowercase(),
+    };
+    let com = |c: &str, n: &str, pc: &str| Commune {
+        code: u(c),
+        name: n.into(),
+        kind: "xã".into(),
+        province_code: p(pc),
+        codename: n.to_lowercase(),
+    };
     UnitsData {
         provinces: vec![prov("68", "Tỉnh Lâm Đồng"), prov("01", "Thành phố Hà Nội")],
-        communes: vec![com("24958", "Xã Đức Trọng", "68"), com("24781", "Phường Xuân Hương - Đà Lạt", "68"), com("00004", "Phường Ba Đình", "01")],
+        communes: vec![
+            com("24958", "Xã Đức Trọng", "68"),
+            com("24781", "Phường Xuân Hương - Đà Lạt", "68"),
+            com("00004", "Phường Ba Đình", "01"),
+        ],
         mapping: vec![MappingRow {
             old_province_code: "68".into(),
             old_province_name: "Tỉnh Lâm Đồng".into(),
@@ -93,9 +113,21 @@ async fn seeded(store: &Arc<dyn Store>) {
     store.replace_units(&small_units()).await.unwrap();
     store
         .upsert_agencies(&[
-            agency("24958.TTPVHCC", AgencyKind::CommuneServiceCenter, Some("24958")),
-            agency("24958.UBND", AgencyKind::CommunePeoplesCommittee, Some("24958")),
-            agency("24781.TTPVHCC", AgencyKind::CommuneServiceCenter, Some("24781")),
+            agency(
+                "24958.TTPVHCC",
+                AgencyKind::CommuneServiceCenter,
+                Some("24958"),
+            ),
+            agency(
+                "24958.UBND",
+                AgencyKind::CommunePeoplesCommittee,
+                Some("24958"),
+            ),
+            agency(
+                "24781.TTPVHCC",
+                AgencyKind::CommuneServiceCenter,
+                Some("24781"),
+            ),
             agency("68.STP", AgencyKind::DepartmentOfJustice, None),
         ])
         .await
@@ -117,9 +149,24 @@ pub fn procedure(code: &str, version: u32) -> Procedure {
         cases: vec![Case {
             code: "default".into(),
             name: "Thông thường".into(),
-            components: vec![Component { code: "BC".into(), name: "Bản chính".into(), originals: 1, copies: 0, form: None, required: true }],
+            components: vec![Component {
+                code: "BC".into(),
+                name: "Bản chính".into(),
+                originals: 1,
+                copies: 0,
+                form: None,
+                required: true,
+            }],
         }],
-        channels: vec![ChannelOffer { channel: Channel::Direct, processing_time: ProcessingTime { value: 3, unit: TimeUnit::WorkingDays }, fees: vec![], note: None }],
+        channels: vec![ChannelOffer {
+            channel: Channel::Direct,
+            processing_time: ProcessingTime {
+                value: 3,
+                unit: TimeUnit::WorkingDays,
+            },
+            fees: vec![],
+            note: None,
+        }],
         requirements: vec![],
         legal_basis: vec![],
         results: vec![],
@@ -133,7 +180,16 @@ fn event_for(d: &Dossier, draft: &EventDraft, prev: &str) -> StoredEvent {
     let payload = draft.payload.to_string();
     let id = d.id.to_string();
     let at = chain_time(draft.at);
-    let hash = event_hash(&ChainInput { prev_hash: prev, dossier_id: &id, seq: d.version, action: draft.action.as_str(), actor: "test", agency: "24958.TTPVHCC", at: &at, payload: &payload });
+    let hash = event_hash(&ChainInput {
+        prev_hash: prev,
+        dossier_id: &id,
+        seq: d.version,
+        action: draft.action.as_str(),
+        actor: "test",
+        agency: "24958.TTPVHCC",
+        at: &at,
+        payload: &payload,
+    });
     StoredEvent {
         id: uuid::Uuid::now_v7(),
         dossier_id: d.id,
@@ -163,22 +219,57 @@ pub fn sample_dossier(code: &str, receiving: &str, at: OffsetDateTime) -> (Dossi
         receiving_unit: u(&receiving[..5]),
         receiving_agency: a(receiving),
         competent_agency: a(&format!("{}.UBND", &receiving[..5])),
-        applicant: Applicant { name: "Nguyễn Văn An".into(), id_number: "068095001234".parse().unwrap(), phone: "0912345678".parse().unwrap(), email: None, address: None },
+        applicant: Applicant {
+            name: "Nguyễn Văn An".into(),
+            id_number: "068095001234".parse().unwrap(),
+            phone: "0912345678".parse().unwrap(),
+            email: None,
+            address: None,
+        },
         summary: String::new(),
         components: vec![],
         receive_now: true,
     };
-    let (d, draft) = Dossier::open(n, ActionContext { now: at, calendar: &cal, procedure: &proc_ }).unwrap();
+    let (d, draft) = Dossier::open(
+        n,
+        ActionContext {
+            now: at,
+            calendar: &cal,
+            procedure: &proc_,
+        },
+    )
+    .unwrap();
     let ev = event_for(&d, &draft, GENESIS);
-    (Dossier { last_event_hash: ev.hash.clone(), ..d }, ev)
+    (
+        Dossier {
+            last_event_hash: ev.hash.clone(),
+            ..d
+        },
+        ev,
+    )
 }
 
 fn apply(d: &Dossier, cmd: Command, at: OffsetDateTime) -> (Dossier, StoredEvent) {
     let cal = WorkingCalendar::new(OfficeHours::default(), [official_2025()]);
     let proc_ = procedure("2.000815", 1);
-    let (next, draft) = d.apply(&cmd, ActionContext { now: at, calendar: &cal, procedure: &proc_ }).unwrap();
+    let (next, draft) = d
+        .apply(
+            &cmd,
+            ActionContext {
+                now: at,
+                calendar: &cal,
+                procedure: &proc_,
+            },
+        )
+        .unwrap();
     let ev = event_for(&next, &draft, &d.last_event_hash);
-    (Dossier { last_event_hash: ev.hash.clone(), ..next }, ev)
+    (
+        Dossier {
+            last_event_hash: ev.hash.clone(),
+            ..next
+        },
+        ev,
+    )
 }
 
 /// Units are stored and loaded unchanged, in order.
@@ -197,9 +288,21 @@ pub async fn agencies_by_unit_and_province(store: Arc<dyn Store>) {
     let got = store.agency(&a("24958.UBND")).await.unwrap().unwrap();
     assert_eq!(got.kind, AgencyKind::CommunePeoplesCommittee);
     assert_eq!(got.unit_code, Some(u("24958")));
-    let of_unit: Vec<String> = store.agencies_of_unit(&u("24958")).await.unwrap().iter().map(|a| a.code.to_string()).collect();
+    let of_unit: Vec<String> = store
+        .agencies_of_unit(&u("24958"))
+        .await
+        .unwrap()
+        .iter()
+        .map(|a| a.code.to_string())
+        .collect();
     assert_eq!(of_unit, ["24958.TTPVHCC", "24958.UBND"]);
-    let of_prov: Vec<String> = store.agencies_of_province(&p("68")).await.unwrap().iter().map(|a| a.code.to_string()).collect();
+    let of_prov: Vec<String> = store
+        .agencies_of_province(&p("68"))
+        .await
+        .unwrap()
+        .iter()
+        .map(|a| a.code.to_string())
+        .collect();
     assert_eq!(of_prov, ["68.STP"]);
     assert!(store.agency(&a("99.NONE")).await.unwrap().is_none());
     assert_eq!(store.count_agencies().await.unwrap(), 4);
@@ -208,22 +311,57 @@ pub async fn agencies_by_unit_and_province(store: Arc<dyn Store>) {
 /// Every version is kept; the latest is current; a version number is never reused.
 pub async fn procedure_versions_are_kept(store: Arc<dyn Store>) {
     let code = ProcedureCode::parse("2.000815").unwrap();
-    store.insert_procedure_version(&procedure("2.000815", 1)).await.unwrap();
-    store.insert_procedure_version(&procedure("2.000815", 2)).await.unwrap();
-    store.insert_procedure_version(&procedure("1.001193", 1)).await.unwrap();
-    assert_eq!(store.procedure(&code, None).await.unwrap().unwrap().version, 2);
-    assert_eq!(store.procedure(&code, Some(1)).await.unwrap().unwrap().name, "Thủ tục 2.000815 v1");
+    store
+        .insert_procedure_version(&procedure("2.000815", 1))
+        .await
+        .unwrap();
+    store
+        .insert_procedure_version(&procedure("2.000815", 2))
+        .await
+        .unwrap();
+    store
+        .insert_procedure_version(&procedure("1.001193", 1))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.procedure(&code, None).await.unwrap().unwrap().version,
+        2
+    );
+    assert_eq!(
+        store.procedure(&code, Some(1)).await.unwrap().unwrap().name,
+        "Thủ tục 2.000815 v1"
+    );
     assert!(store.procedure(&code, Some(3)).await.unwrap().is_none());
-    assert!(matches!(store.insert_procedure_version(&procedure("2.000815", 2)).await, Err(StoreError::Duplicate(_))));
-    let current: Vec<(String, u32)> = store.current_procedures().await.unwrap().iter().map(|p| (p.code.to_string(), p.version)).collect();
-    assert_eq!(current, [("1.001193".to_string(), 1), ("2.000815".to_string(), 2)]);
+    assert!(matches!(
+        store
+            .insert_procedure_version(&procedure("2.000815", 2))
+            .await,
+        Err(StoreError::Duplicate(_))
+    ));
+    let current: Vec<(String, u32)> = store
+        .current_procedures()
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| (p.code.to_string(), p.version))
+        .collect();
+    assert_eq!(
+        current,
+        [("1.001193".to_string(), 1), ("2.000815".to_string(), 2)]
+    );
 }
 
 /// A year's table is per province and replaced on save.
 pub async fn holiday_years_replace_per_province_and_year(store: Arc<dyn Store>) {
     seeded(&store).await;
-    store.save_holiday_year(&p("68"), &default_holidays(2026)).await.unwrap();
-    store.save_holiday_year(&p("68"), &official_2025()).await.unwrap();
+    store
+        .save_holiday_year(&p("68"), &default_holidays(2026))
+        .await
+        .unwrap();
+    store
+        .save_holiday_year(&p("68"), &official_2025())
+        .await
+        .unwrap();
     let mut edited = official_2025();
     edited.days.pop();
     store.save_holiday_year(&p("68"), &edited).await.unwrap();
@@ -238,7 +376,10 @@ pub async fn office_hours_per_unit(store: Arc<dyn Store>) {
     seeded(&store).await;
     assert!(store.office_hours(&u("24958")).await.unwrap().is_none());
     let h = OfficeHours::parse("07:00-11:00,13:30-17:30").unwrap();
-    store.set_office_hours(&u("24958"), &p("68"), &h).await.unwrap();
+    store
+        .set_office_hours(&u("24958"), &p("68"), &h)
+        .await
+        .unwrap();
     assert_eq!(store.office_hours(&u("24958")).await.unwrap(), Some(h));
 }
 
@@ -247,7 +388,11 @@ pub async fn code_sequences_are_unique_under_concurrency(store: Arc<dyn Store>) 
     let mut tasks = Vec::new();
     for _ in 0..40 {
         let s = store.clone();
-        tasks.push(tokio::spawn(async move { s.next_code_sequence(&p("68"), "24958-250124-").await.unwrap() }));
+        tasks.push(tokio::spawn(async move {
+            s.next_code_sequence(&p("68"), "24958-250124-")
+                .await
+                .unwrap()
+        }));
     }
     let mut got = Vec::new();
     for t in tasks {
@@ -255,14 +400,28 @@ pub async fn code_sequences_are_unique_under_concurrency(store: Arc<dyn Store>) 
     }
     got.sort();
     assert_eq!(got, (1..=40).collect::<Vec<u64>>());
-    assert_eq!(store.next_code_sequence(&p("68"), "24781-250124-").await.unwrap(), 1);
+    assert_eq!(
+        store
+            .next_code_sequence(&p("68"), "24781-250124-")
+            .await
+            .unwrap(),
+        1
+    );
 }
 
 /// A dossier reads back exactly as written; its idempotency key finds it.
 pub async fn dossier_round_trip_and_idempotency(store: Arc<dyn Store>) {
     seeded(&store).await;
-    let (d, ev) = sample_dossier("24958-250124-0001", "24958.TTPVHCC", datetime!(2025-01-24 16:00 +7));
-    let idem = IdempotencyRecord { key: "k1".into(), request_hash: "h1".into(), dossier_code: d.code.clone() };
+    let (d, ev) = sample_dossier(
+        "24958-250124-0001",
+        "24958.TTPVHCC",
+        datetime!(2025-01-24 16:00 +7),
+    );
+    let idem = IdempotencyRecord {
+        key: "k1".into(),
+        request_hash: "h1".into(),
+        dossier_code: d.code.clone(),
+    };
     store.insert_dossier(&d, &ev, Some(&idem)).await.unwrap();
     assert_eq!(store.dossier(&d.code).await.unwrap(), Some(d.clone()));
     assert_eq!(store.idempotency("k1").await.unwrap(), Some(idem));
@@ -273,17 +432,39 @@ pub async fn dossier_round_trip_and_idempotency(store: Arc<dyn Store>) {
 /// A reused idempotency key or code fails and leaves nothing half-written.
 pub async fn duplicate_idempotency_key_writes_nothing(store: Arc<dyn Store>) {
     seeded(&store).await;
-    let (d1, e1) = sample_dossier("24958-250124-0001", "24958.TTPVHCC", datetime!(2025-01-24 09:00 +7));
-    let (d2, e2) = sample_dossier("24958-250124-0002", "24958.TTPVHCC", datetime!(2025-01-24 10:00 +7));
-    let k = |c: &DossierCode| IdempotencyRecord { key: "same".into(), request_hash: "h".into(), dossier_code: c.clone() };
-    store.insert_dossier(&d1, &e1, Some(&k(&d1.code))).await.unwrap();
+    let (d1, e1) = sample_dossier(
+        "24958-250124-0001",
+        "24958.TTPVHCC",
+        datetime!(2025-01-24 09:00 +7),
+    );
+    let (d2, e2) = sample_dossier(
+        "24958-250124-0002",
+        "24958.TTPVHCC",
+        datetime!(2025-01-24 10:00 +7),
+    );
+    let k = |c: &DossierCode| IdempotencyRecord {
+        key: "same".into(),
+        request_hash: "h".into(),
+        dossier_code: c.clone(),
+    };
+    store
+        .insert_dossier(&d1, &e1, Some(&k(&d1.code)))
+        .await
+        .unwrap();
     let r = store.insert_dossier(&d2, &e2, Some(&k(&d2.code))).await;
     assert!(matches!(r, Err(StoreError::Duplicate(_))), "{r:?}");
     assert!(store.dossier(&d2.code).await.unwrap().is_none());
     assert!(store.events(d2.id).await.unwrap().is_empty());
     // Same code again.
-    let (d3, e3) = sample_dossier("24958-250124-0001", "24958.TTPVHCC", datetime!(2025-01-24 11:00 +7));
-    assert!(matches!(store.insert_dossier(&d3, &e3, None).await, Err(StoreError::Duplicate(_))));
+    let (d3, e3) = sample_dossier(
+        "24958-250124-0001",
+        "24958.TTPVHCC",
+        datetime!(2025-01-24 11:00 +7),
+    );
+    assert!(matches!(
+        store.insert_dossier(&d3, &e3, None).await,
+        Err(StoreError::Duplicate(_))
+    ));
     assert!(store.events(d3.id).await.unwrap().is_empty());
     assert_eq!(store.count_dossiers().await.unwrap(), 1);
 }
@@ -291,12 +472,31 @@ pub async fn duplicate_idempotency_key_writes_nothing(store: Arc<dyn Store>) {
 /// Appending with a stale version is a conflict; the state and the log are unchanged.
 pub async fn stale_version_is_a_conflict_and_writes_nothing(store: Arc<dyn Store>) {
     seeded(&store).await;
-    let (d, ev) = sample_dossier("24958-250124-0001", "24958.TTPVHCC", datetime!(2025-01-24 09:00 +7));
+    let (d, ev) = sample_dossier(
+        "24958-250124-0001",
+        "24958.TTPVHCC",
+        datetime!(2025-01-24 09:00 +7),
+    );
     store.insert_dossier(&d, &ev, None).await.unwrap();
-    let (d2, ev2) = apply(&d, Command::Assign { handler: "A".into() }, datetime!(2025-01-24 10:00 +7));
+    let (d2, ev2) = apply(
+        &d,
+        Command::Assign {
+            handler: "A".into(),
+        },
+        datetime!(2025-01-24 10:00 +7),
+    );
     store.append_transition(&d2, d.version, &ev2).await.unwrap();
-    let (d3, ev3) = apply(&d, Command::Assign { handler: "B".into() }, datetime!(2025-01-24 10:05 +7));
-    assert!(matches!(store.append_transition(&d3, d.version, &ev3).await, Err(StoreError::Conflict)));
+    let (d3, ev3) = apply(
+        &d,
+        Command::Assign {
+            handler: "B".into(),
+        },
+        datetime!(2025-01-24 10:05 +7),
+    );
+    assert!(matches!(
+        store.append_transition(&d3, d.version, &ev3).await,
+        Err(StoreError::Conflict)
+    ));
     assert_eq!(store.dossier(&d.code).await.unwrap(), Some(d2));
     assert_eq!(store.events(d.id).await.unwrap().len(), 2);
 }
@@ -305,36 +505,106 @@ pub async fn stale_version_is_a_conflict_and_writes_nothing(store: Arc<dyn Store
 /// order by due date.
 pub async fn list_filters_and_orders_by_due_date(store: Arc<dyn Store>) {
     seeded(&store).await;
-    let (a1, e1) = sample_dossier("24958-250303-0001", "24958.TTPVHCC", datetime!(2025-03-03 09:00 +7)); // due Thu 6th 09:00
-    let (a2, e2) = sample_dossier("24958-250303-0002", "24958.TTPVHCC", datetime!(2025-03-03 08:00 +7)); // due Thu 6th 08:00
-    let (b1, f1) = sample_dossier("24781-250310-0001", "24781.TTPVHCC", datetime!(2025-03-10 09:00 +7));
+    let (a1, e1) = sample_dossier(
+        "24958-250303-0001",
+        "24958.TTPVHCC",
+        datetime!(2025-03-03 09:00 +7),
+    ); // due Thu 6th 09:00
+    let (a2, e2) = sample_dossier(
+        "24958-250303-0002",
+        "24958.TTPVHCC",
+        datetime!(2025-03-03 08:00 +7),
+    ); // due Thu 6th 08:00
+    let (b1, f1) = sample_dossier(
+        "24781-250310-0001",
+        "24781.TTPVHCC",
+        datetime!(2025-03-10 09:00 +7),
+    );
     for (d, e) in [(&a1, &e1), (&a2, &e2), (&b1, &f1)] {
         store.insert_dossier(d, e, None).await.unwrap();
     }
-    let (a1t, a1e) = apply(&a1, Command::Transfer { to_agency: a("68.STP"), note: None }, datetime!(2025-03-04 09:00 +7));
-    store.append_transition(&a1t, a1.version, &a1e).await.unwrap();
-    let codes = |v: Vec<Dossier>| v.into_iter().map(|d| d.code.to_string()).collect::<Vec<_>>();
-    let base = DossierFilter { limit: 50, ..Default::default() };
-    let f = DossierFilter { agency: Some(a("24958.TTPVHCC")), ..base.clone() };
-    assert_eq!(codes(store.list_dossiers(&f).await.unwrap()), ["24958-250303-0002", "24958-250303-0001"]);
-    let f = DossierFilter { agency: Some(a("68.STP")), ..base.clone() };
-    assert_eq!(codes(store.list_dossiers(&f).await.unwrap()), ["24958-250303-0001"]);
-    let f = DossierFilter { status: Some(Status::Processing), ..base.clone() };
-    assert_eq!(codes(store.list_dossiers(&f).await.unwrap()), ["24958-250303-0001"]);
-    let f = DossierFilter { due_before: Some(datetime!(2025-03-07 00:00 +7)), ..base.clone() };
+    let (a1t, a1e) = apply(
+        &a1,
+        Command::Transfer {
+            to_agency: a("68.STP"),
+            note: None,
+        },
+        datetime!(2025-03-04 09:00 +7),
+    );
+    store
+        .append_transition(&a1t, a1.version, &a1e)
+        .await
+        .unwrap();
+    let codes = |v: Vec<Dossier>| {
+        v.into_iter()
+            .map(|d| d.code.to_string())
+            .collect::<Vec<_>>()
+    };
+    let base = DossierFilter {
+        limit: 50,
+        ..Default::default()
+    };
+    let f = DossierFilter {
+        agency: Some(a("24958.TTPVHCC")),
+        ..base.clone()
+    };
+    assert_eq!(
+        codes(store.list_dossiers(&f).await.unwrap()),
+        ["24958-250303-0002", "24958-250303-0001"]
+    );
+    let f = DossierFilter {
+        agency: Some(a("68.STP")),
+        ..base.clone()
+    };
+    assert_eq!(
+        codes(store.list_dossiers(&f).await.unwrap()),
+        ["24958-250303-0001"]
+    );
+    let f = DossierFilter {
+        status: Some(Status::Processing),
+        ..base.clone()
+    };
+    assert_eq!(
+        codes(store.list_dossiers(&f).await.unwrap()),
+        ["24958-250303-0001"]
+    );
+    let f = DossierFilter {
+        due_before: Some(datetime!(2025-03-07 00:00 +7)),
+        ..base.clone()
+    };
     assert_eq!(store.list_dossiers(&f).await.unwrap().len(), 2);
-    let f = DossierFilter { procedure: Some(ProcedureCode::parse("1.001193").unwrap()), ..base.clone() };
+    let f = DossierFilter {
+        procedure: Some(ProcedureCode::parse("1.001193").unwrap()),
+        ..base.clone()
+    };
     assert!(store.list_dossiers(&f).await.unwrap().is_empty());
-    let f = DossierFilter { limit: 1, offset: 1, ..base.clone() };
-    assert_eq!(codes(store.list_dossiers(&f).await.unwrap()), ["24958-250303-0001"]);
+    let f = DossierFilter {
+        limit: 1,
+        offset: 1,
+        ..base.clone()
+    };
+    assert_eq!(
+        codes(store.list_dossiers(&f).await.unwrap()),
+        ["24958-250303-0001"]
+    );
 }
 
 /// Events come back in order; chain heads match the dossier rows.
 pub async fn events_and_chain_heads(store: Arc<dyn Store>) {
     seeded(&store).await;
-    let (d, ev) = sample_dossier("24958-250124-0001", "24958.TTPVHCC", datetime!(2025-01-24 09:00 +7));
+    let (d, ev) = sample_dossier(
+        "24958-250124-0001",
+        "24958.TTPVHCC",
+        datetime!(2025-01-24 09:00 +7),
+    );
     store.insert_dossier(&d, &ev, None).await.unwrap();
-    let (d2, ev2) = apply(&d, Command::Assign { handler: "A".into() }, datetime!(2025-01-24 10:00 +7));
+    let (d2, ev2) = apply(
+        &d,
+        Command::Assign {
+            handler: "A".into(),
+        },
+        datetime!(2025-01-24 10:00 +7),
+    );
     store.append_transition(&d2, 1, &ev2).await.unwrap();
     let evs = store.events(d.id).await.unwrap();
     assert_eq!(evs, vec![ev, ev2.clone()]);
@@ -347,7 +617,13 @@ pub async fn events_and_chain_heads(store: Arc<dyn Store>) {
 /// Tokens are found by the hash of their secret only.
 pub async fn tokens_by_secret_hash(store: Arc<dyn Store>) {
     seeded(&store).await;
-    let t = TokenRecord { id: uuid::Uuid::now_v7(), agency: a("24958.TTPVHCC"), role: Role::CounterOfficer, label: "x".into(), created_at: datetime!(2025-01-01 0:00 UTC) };
+    let t = TokenRecord {
+        id: uuid::Uuid::now_v7(),
+        agency: a("24958.TTPVHCC"),
+        role: Role::CounterOfficer,
+        label: "x".into(),
+        created_at: datetime!(2025-01-01 0:00 UTC),
+    };
     store.insert_token("abc", &t).await.unwrap();
     assert_eq!(store.token("abc").await.unwrap(), Some(t));
     assert!(store.token("abd").await.unwrap().is_none());

@@ -21,18 +21,35 @@ async fn units_are_listed_and_old_addresses_resolved() {
     let (_, v) = t.get("/api/v1/units/provinces/68/communes", None).await;
     assert_eq!(v.as_array().unwrap().len(), 124);
     for bad in ["99", "6", "abc", "68%27"] {
-        let (s, v) = t.get(&format!("/api/v1/units/provinces/{bad}/communes"), None).await;
-        assert_eq!((s, error_code(&v)), (StatusCode::NOT_FOUND, "unit.not_found"), "{bad}");
+        let (s, v) = t
+            .get(&format!("/api/v1/units/provinces/{bad}/communes"), None)
+            .await;
+        assert_eq!(
+            (s, error_code(&v)),
+            (StatusCode::NOT_FOUND, "unit.not_found"),
+            "{bad}"
+        );
     }
     let (s, v) = t.get("/api/v1/units/resolve?address=Xa%20Phu%20Hoi%2C%20Huyen%20Duc%20Trong%2C%20Tinh%20Lam%20Dong", None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["candidates"][0]["commune_code"], "24958");
     assert_eq!(v["candidates"][0]["old"]["commune_code"], "24982");
-    let (_, v) = t.get("/api/v1/units/resolve?old_commune_code=24982", None).await;
+    let (_, v) = t
+        .get("/api/v1/units/resolve?old_commune_code=24982", None)
+        .await;
     assert_eq!(v["candidates"][0]["commune_name"], "Xã Đức Trọng");
-    for q in ["", "?address=", "?old_commune_code=12", "?old_commune_code=abcde"] {
+    for q in [
+        "",
+        "?address=",
+        "?old_commune_code=12",
+        "?old_commune_code=abcde",
+    ] {
         let (s, v) = t.get(&format!("/api/v1/units/resolve{q}"), None).await;
-        assert_eq!((s, error_code(&v)), (StatusCode::BAD_REQUEST, "request.invalid_query"), "{q}");
+        assert_eq!(
+            (s, error_code(&v)),
+            (StatusCode::BAD_REQUEST, "request.invalid_query"),
+            "{q}"
+        );
     }
 }
 
@@ -41,22 +58,42 @@ async fn agencies_of_a_commune_and_a_province() {
     let t = app().await;
     let (s, v) = t.get("/api/v1/agencies?unit=24958", None).await;
     assert_eq!(s, StatusCode::OK);
-    let codes: Vec<&str> = v.as_array().unwrap().iter().map(|a| a["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["code"].as_str().unwrap())
+        .collect();
     assert_eq!(codes, ["24958.CA", "24958.TTPVHCC", "24958.UBND"]);
     let (_, v) = t.get("/api/v1/agencies?unit=68", None).await;
-    let stp = v.as_array().unwrap().iter().find(|a| a["code"] == "68.STP").unwrap();
+    let stp = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["code"] == "68.STP")
+        .unwrap();
     assert_eq!(stp["kind"], "department_of_justice");
     assert_eq!(stp["name"], "Sở Tư pháp Lâm Đồng");
     let (s, v) = t.get("/api/v1/agencies?unit=00000", None).await;
-    assert_eq!((s, error_code(&v)), (StatusCode::NOT_FOUND, "unit.not_found"));
+    assert_eq!(
+        (s, error_code(&v)),
+        (StatusCode::NOT_FOUND, "unit.not_found")
+    );
     let (s, v) = t.get("/api/v1/agencies", None).await;
-    assert_eq!((s, error_code(&v)), (StatusCode::BAD_REQUEST, "request.invalid_query"));
+    assert_eq!(
+        (s, error_code(&v)),
+        (StatusCode::BAD_REQUEST, "request.invalid_query")
+    );
 }
 
 #[tokio::test]
 async fn procedure_search_ignores_diacritics_and_case() {
     let t = app().await;
-    for q in ["dang%20ky%20ket%20hon", "%C4%90%C4%82NG%20K%C3%9D%20K%E1%BA%BET%20H%C3%94N", "%C4%91%C4%83ng%20k%C3%BD%20k%E1%BA%BFt%20h%C3%B4n"] {
+    for q in [
+        "dang%20ky%20ket%20hon",
+        "%C4%90%C4%82NG%20K%C3%9D%20K%E1%BA%BET%20H%C3%94N",
+        "%C4%91%C4%83ng%20k%C3%BD%20k%E1%BA%BFt%20h%C3%B4n",
+    ] {
         let (s, v) = t.get(&format!("/api/v1/procedures?q={q}"), None).await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(v[0]["code"], "1.000894", "{q}: {v}");
@@ -67,9 +104,15 @@ async fn procedure_search_ignores_diacritics_and_case() {
     assert_eq!(v[0]["code"], "1.001193");
     let (s, v) = t.get("/api/v1/procedures/1.001193", None).await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(v["channels"][0]["processing_time"], json!({"value": 0, "unit": "same-day"}));
+    assert_eq!(
+        v["channels"][0]["processing_time"],
+        json!({"value": 0, "unit": "same-day"})
+    );
     let (s, v) = t.get("/api/v1/procedures/9.999999", None).await;
-    assert_eq!((s, error_code(&v)), (StatusCode::NOT_FOUND, "catalogue.unknown_procedure"));
+    assert_eq!(
+        (s, error_code(&v)),
+        (StatusCode::NOT_FOUND, "catalogue.unknown_procedure")
+    );
 }
 
 #[tokio::test]
@@ -79,7 +122,12 @@ async fn the_due_date_endpoint_explains_itself() {
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["due"], "2025-02-05T16:00:00+07:00");
     assert_eq!(v["explanation"]["rule"], "working-time");
-    assert!(v["explanation"]["summary"].as_str().unwrap().contains("05/02/2025"));
+    assert!(
+        v["explanation"]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("05/02/2025")
+    );
     let bad = [
         "from=yesterday&value=3&unit=working-days&agency=24958.TTPVHCC",
         "from=2025-01-24T16:00:00%2B07:00&value=3&unit=fortnights&agency=24958.TTPVHCC",
@@ -88,10 +136,22 @@ async fn the_due_date_endpoint_explains_itself() {
     ];
     for q in bad {
         let (s, v) = t.get(&format!("/api/v1/calendar/due?{q}"), None).await;
-        assert_eq!((s, error_code(&v)), (StatusCode::BAD_REQUEST, "request.invalid_query"), "{q}");
+        assert_eq!(
+            (s, error_code(&v)),
+            (StatusCode::BAD_REQUEST, "request.invalid_query"),
+            "{q}"
+        );
     }
-    let (s, v) = t.get("/api/v1/calendar/due?from=2025-01-24T16:00:00%2B07:00&value=3&unit=days&agency=99.X", None).await;
-    assert_eq!((s, error_code(&v)), (StatusCode::NOT_FOUND, "agency.not_found"));
+    let (s, v) = t
+        .get(
+            "/api/v1/calendar/due?from=2025-01-24T16:00:00%2B07:00&value=3&unit=days&agency=99.X",
+            None,
+        )
+        .await;
+    assert_eq!(
+        (s, error_code(&v)),
+        (StatusCode::NOT_FOUND, "agency.not_found")
+    );
 }
 
 #[tokio::test]
@@ -119,11 +179,17 @@ async fn an_administrator_enters_a_years_holiday_notice() {
         }
     };
     let (s, v) = put(counter, notice.clone()).await;
-    assert_eq!((s, error_code(&v)), (StatusCode::FORBIDDEN, "auth.forbidden"));
+    assert_eq!(
+        (s, error_code(&v)),
+        (StatusCode::FORBIDDEN, "auth.forbidden")
+    );
     let mut wrong = notice.clone();
     wrong["days"][0]["date"] = json!("2025-12-31");
     let (s, v) = put(admin.clone(), wrong).await;
-    assert_eq!((s, error_code(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "request.invalid_field"));
+    assert_eq!(
+        (s, error_code(&v)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "request.invalid_field")
+    );
     let (s, v) = put(admin, notice).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["source"], "official");
@@ -138,7 +204,12 @@ async fn the_openapi_document_describes_every_route() {
     let (s, v) = t.get("/api/openapi.json", None).await;
     assert_eq!(s, StatusCode::OK);
     assert!(v["openapi"].as_str().unwrap().starts_with("3.1"));
-    let paths: Vec<&str> = v["paths"].as_object().unwrap().keys().map(String::as_str).collect();
+    let paths: Vec<&str> = v["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     for want in [
         "/healthz",
         "/api/v1/units/provinces",
@@ -159,18 +230,28 @@ async fn the_openapi_document_describes_every_route() {
     }
     let (s, v) = t.get("/api/docs/", None).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(v.as_str().unwrap().contains("swagger"), "Swagger UI is served");
+    assert!(
+        v.as_str().unwrap().contains("swagger"),
+        "Swagger UI is served"
+    );
     let (s, v) = t.get("/healthz", None).await;
     assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("ok")));
     let (s, v) = t.get("/api/v1/nothing-here", None).await;
-    assert_eq!((s, error_code(&v)), (StatusCode::NOT_FOUND, "route.not_found"));
+    assert_eq!(
+        (s, error_code(&v)),
+        (StatusCode::NOT_FOUND, "route.not_found")
+    );
     let (s, v) = t.post("/api/v1/units/provinces", None, &json!({})).await;
-    assert_eq!((s, error_code(&v)), (StatusCode::METHOD_NOT_ALLOWED, "route.method_not_allowed"));
+    assert_eq!(
+        (s, error_code(&v)),
+        (StatusCode::METHOD_NOT_ALLOWED, "route.method_not_allowed")
+    );
 }
 
 #[test]
 fn every_error_code_is_documented_in_api_md() {
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/API.md")).expect("docs/API.md");
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/API.md"))
+        .expect("docs/API.md");
     for (code, status, _) in motcua_web::error::ERROR_CODES {
         let row = format!("`{code}` | {status}");
         assert!(doc.contains(&row), "docs/API.md lacks the row {row}");

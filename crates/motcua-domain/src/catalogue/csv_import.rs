@@ -131,6 +131,12 @@ pub fn parse(text: &str) -> Result<Vec<Procedure>, CsvError> {
 mod tests {
     use super::*;
 
+    impl Procedure {
+        fn processing_unit_for_test(&self) -> TimeUnit {
+            self.channels[0].processing_time.unit
+        }
+    }
+
     #[test]
     fn a_list_row_becomes_a_procedure_with_one_case() {
         let csv = "code,name,name_en,field,level,agency_kind,processing_value,processing_unit,fee_vnd,full_online,boundary_free\n\
@@ -147,11 +153,5 @@ mod tests {
                    1.1,X,,F,commune,commune_police,3,weeks\n";
         let e = parse(csv).unwrap_err();
         assert_eq!(e.row, 2);
-    }
-
-    impl Procedure {
-        fn processing_unit_for_test(&self) -> TimeUnit {
-            self.channels[0].processing_time.unit
-        }
     }
 }

@@ -47,6 +47,15 @@ pub fn event_hash(e: &ChainInput<'_>) -> String {
     hex::encode(h.finalize())
 }
 
+/// The form of an event time that the hash covers: RFC 3339 in UTC, whole seconds.
+pub fn chain_time(t: time::OffsetDateTime) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .expect("0 is valid")
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("formattable")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,13 +108,4 @@ mod tests {
         });
         assert_ne!(a, b);
     }
-}
-
-/// The form of an event time that the hash covers: RFC 3339 in UTC, whole seconds.
-pub fn chain_time(t: time::OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .expect("0 is valid")
-        .format(&time::format_description::well_known::Rfc3339)
-        .expect("formattable")
 }

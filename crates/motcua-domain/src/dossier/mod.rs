@@ -652,7 +652,10 @@ impl Dossier {
         let kind = cmd.kind();
         // One supplement request per dossier (Decree 118/2025; Decision 766 counts a second one as
         // overdue): say so plainly, whatever the current status.
-        if kind == ActionKind::RequestSupplement && self.supplement_requests >= 1 && !self.status.is_closed() {
+        if kind == ActionKind::RequestSupplement
+            && self.supplement_requests >= 1
+            && !self.status.is_closed()
+        {
             return Err(DossierError::SupplementAlreadyRequested);
         }
         let Some(next) = next_status(self.status, kind, self.resume_status) else {

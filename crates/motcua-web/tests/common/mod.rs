@@ -36,9 +36,21 @@ pub fn units() -> UnitsData {
     .unwrap();
     let keep = |c: &str| c == "68" || c == "79";
     UnitsData {
-        provinces: all.provinces.into_iter().filter(|p| keep(p.code.as_str())).collect(),
-        communes: all.communes.into_iter().filter(|c| keep(c.province_code.as_str())).collect(),
-        mapping: all.mapping.into_iter().filter(|m| keep(m.new_province_code.as_str())).collect(),
+        provinces: all
+            .provinces
+            .into_iter()
+            .filter(|p| keep(p.code.as_str()))
+            .collect(),
+        communes: all
+            .communes
+            .into_iter()
+            .filter(|c| keep(c.province_code.as_str()))
+            .collect(),
+        mapping: all
+            .mapping
+            .into_iter()
+            .filter(|m| keep(m.new_province_code.as_str()))
+            .collect(),
     }
 }
 
@@ -52,25 +64,40 @@ impl TestApp {
         let store = Arc::new(SqliteStore::open(&dir.path().join("t.db")).await.unwrap());
         store.replace_units(&units()).await.unwrap();
         let clock = Arc::new(FixedClock::new(now));
-        let app = App::new(store.clone(), clock.clone(), AppSettings::default()).await.unwrap();
+        let app = App::new(store.clone(), clock.clone(), AppSettings::default())
+            .await
+            .unwrap();
         app.register_standard_agencies().await.unwrap();
         app.import_procedures(seed()).await.unwrap();
         for p in ["68", "79"] {
-            app.save_holiday_year(&p.parse().unwrap(), official_2025()).await.unwrap();
+            app.save_holiday_year(&p.parse().unwrap(), official_2025())
+                .await
+                .unwrap();
         }
         let router = motcua_web::router(app.clone());
-        Self { router, app, store, clock, _dir: dir }
+        Self {
+            router,
+            app,
+            store,
+            clock,
+            _dir: dir,
+        }
     }
 
     pub async fn token(&self, agency: &str, role: Role) -> String {
-        self.app.create_token(&agency.parse().unwrap(), role, "test").await.unwrap().1
+        self.app
+            .create_token(&agency.parse().unwrap(), role, "test")
+            .await
+            .unwrap()
+            .1
     }
 
     pub async fn send(&self, req: Request<Body>) -> (StatusCode, Value) {
         let resp = self.router.clone().oneshot(req).await.unwrap();
         let status = resp.status();
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        let v = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        let v = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
         (status, v)
     }
 
@@ -86,7 +113,13 @@ impl TestApp {
         self.post_with(uri, token, body, &[]).await
     }
 
-    pub async fn post_with(&self, uri: &str, token: Option<&str>, body: &Value, headers: &[(&str, &str)]) -> (StatusCode, Value) {
+    pub async fn post_with(
+        &self,
+        uri: &str,
+        token: Option<&str>,
+        body: &Value,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
         let mut b = Request::post(uri).header("content-type", "application/json");
         if let Some(t) = token {
             b = b.header("authorization", format!("Bearer {t}"));
@@ -94,28 +127,44 @@ impl TestApp {
         for (k, v) in headers {
             b = b.header(*k, *v);
         }
-        self.send(b.body(Body::from(body.to_string())).unwrap()).await
+        self.send(b.body(Body::from(body.to_string())).unwrap())
+            .await
     }
 
     /// Counter intake at a commune center; returns the created dossier JSON.
     pub async fn intake(&self, token: &str, procedure: &str, center: &str) -> Value {
-        let (s, v) = self.post("/api/v1/dossiers", Some(token), &intake_body(procedure, center)).await;
+        let (s, v) = self
+            .post(
+                "/api/v1/dossiers",
+                Some(token),
+                &intake_body(procedure, center),
+            )
+            .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         v
     }
 
     pub async fn act(&self, token: &str, code: &str, body: Value) -> (StatusCode, Value) {
-        self.post(&format!("/api/v1/dossiers/{code}/actions"), Some(token), &body).await
+        self.post(
+            &format!("/api/v1/dossiers/{code}/actions"),
+            Some(token),
+            &body,
+        )
+        .await
     }
 
     pub async fn dossier(&self, token: &str, code: &str) -> Value {
-        let (s, v) = self.get(&format!("/api/v1/dossiers/{code}"), Some(token)).await;
+        let (s, v) = self
+            .get(&format!("/api/v1/dossiers/{code}"), Some(token))
+            .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         v
     }
 
     pub async fn events(&self, token: &str, code: &str) -> Vec<Value> {
-        let (s, v) = self.get(&format!("/api/v1/dossiers/{code}/events"), Some(token)).await;
+        let (s, v) = self
+            .get(&format!("/api/v1/dossiers/{code}/events"), Some(token))
+            .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         v.as_array().unwrap().clone()
     }
