@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use crate::service::App;
 use motcua_domain::agency::{Agency, commune_agencies, province_agencies};
-use motcua_domain::calendar::{DueDate, HolidaySource, HolidayYear, ProcessingTime};
+use motcua_domain::calendar::{DueDate, HolidaySource, HolidayYear, OfficeHours, ProcessingTime};
 use motcua_domain::catalogue::Procedure;
 use motcua_domain::ids::{AgencyCode, ProcedureCode, ProvinceCode, UnitCode};
 use motcua_domain::text::fold;
@@ -200,6 +200,37 @@ impl App {
             .into_iter()
             .find(|y| y.year == year)
             .unwrap_or_else(|| motcua_domain::calendar::default_holidays(year)))
+    }
+
+    /// A commune's office hours (its own, or the deployment default) and whether they are its own.
+    pub async fn office_hours(&self, unit: &UnitCode) -> Result<(OfficeHours, bool), AppError> {
+        if self.units().commune(unit).is_none() {
+            return Err(AppError::not_found(
+                "unit.not_found",
+                format!("no commune {unit}"),
+            ));
+        }
+        Ok(match self.store.office_hours(unit).await? {
+            Some(h) => (h, true),
+            None => (self.settings.default_office_hours.clone(), false),
+        })
+    }
+
+    /// Sets a commune's office hours; due dates computed afterwards use them.
+    pub async fn set_office_hours(
+        &self,
+        unit: &UnitCode,
+        hours: &OfficeHours,
+    ) -> Result<(), AppError> {
+        let commune =
+            self.units().commune(unit).cloned().ok_or_else(|| {
+                AppError::not_found("unit.not_found", format!("no commune {unit}"))
+            })?;
+        self.store
+            .set_office_hours(unit, &commune.province_code, hours)
+            .await?;
+        self.invalidate_calendars();
+        Ok(())
     }
 
     /// Saves a year's official table for a province (replacing the default proposal).

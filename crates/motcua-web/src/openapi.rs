@@ -31,6 +31,7 @@ impl Modify for Security {
         api::dossiers::create_dossier, api::dossiers::get_dossier, api::dossiers::list_dossiers, api::dossiers::act_on_dossier,
         api::dossiers::list_events, api::dossiers::track_dossier,
         api::calendar::get_due, api::calendar::get_holidays, api::calendar::put_holidays,
+        api::calendar::get_office_hours, api::calendar::put_office_hours,
     ),
     modifiers(&Security),
     tags((name = "units"), (name = "catalogue"), (name = "dossiers"), (name = "public"), (name = "calendar"), (name = "system"))

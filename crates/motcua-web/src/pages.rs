@@ -7,6 +7,19 @@ use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
 
+/// Groups thousands with dots, as written in Vietnamese (3.321).
+fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -16,10 +29,10 @@ fn esc(s: &str) -> String {
 
 async fn home(State(s): State<AppState>) -> Html<String> {
     let units = s.app.units();
-    let provinces = units.provinces().len();
-    let communes = units.data().communes.len();
-    let procedures = s.app.procedures().await.map(|p| p.len()).unwrap_or(0);
-    let dossiers = s.app.store().count_dossiers().await.unwrap_or(0);
+    let provinces = grouped(units.provinces().len() as i64);
+    let communes = grouped(units.data().communes.len() as i64);
+    let procedures = grouped(s.app.procedures().await.map(|p| p.len()).unwrap_or(0) as i64);
+    let dossiers = grouped(s.app.store().count_dossiers().await.unwrap_or(0));
     let rows: String = s
         .app
         .procedures()
@@ -58,4 +71,20 @@ a{{color:#0b4f9c}}</style></head><body>
 /// Page routes.
 pub fn routes() -> Router<AppState> {
     Router::new().route("/", get(home))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped_with_dots() {
+        assert_eq!(grouped(3321), "3.321");
+        assert_eq!(grouped(34), "34");
+        assert_eq!(grouped(1_000_000), "1.000.000");
+        assert_eq!(
+            esc("<a href=\"x\">&</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;"
+        );
+    }
 }

@@ -225,6 +225,7 @@ async fn the_openapi_document_describes_every_route() {
         "/api/v1/track/{code}",
         "/api/v1/calendar/due",
         "/api/v1/calendar/holidays/{province}/{year}",
+        "/api/v1/calendar/office-hours/{unit}",
     ] {
         assert!(paths.contains(&want), "{want} missing from {paths:?}");
     }
@@ -256,4 +257,46 @@ fn every_error_code_is_documented_in_api_md() {
         let row = format!("`{code}` | {status}");
         assert!(doc.contains(&row), "docs/API.md lacks the row {row}");
     }
+}
+
+#[tokio::test]
+async fn a_communes_own_office_hours_change_its_due_dates() {
+    let t = app().await;
+    let (s, v) = t.get("/api/v1/calendar/office-hours/24958", None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["own"], false);
+    assert_eq!(
+        v["hours"]["periods"][0],
+        json!({"open": "07:30", "close": "11:30"})
+    );
+    let admin = t.token("68.UBND", Role::Admin).await;
+    let put = |body: serde_json::Value, tok: String| {
+        let t = &t;
+        async move {
+            let req = axum::http::Request::put("/api/v1/calendar/office-hours/24958")
+                .header("content-type", "application/json")
+                .header("authorization", format!("Bearer {tok}"))
+                .body(axum::body::Body::from(body.to_string()))
+                .unwrap();
+            t.send(req).await
+        }
+    };
+    let (s, v) = put(
+        json!({"periods": [{"open": "13:00", "close": "11:00"}]}),
+        admin.clone(),
+    )
+    .await;
+    assert_eq!(
+        (s, error_code(&v)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "request.invalid_field")
+    );
+    let (s, v) = put(json!({"periods": [{"open": "07:00", "close": "11:00"}, {"open": "13:30", "close": "17:30"}]}), admin).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["own"], true);
+    // 2 working hours from 10:00 at Đức Trọng: 10:00-11:00, then 13:30-14:30.
+    let (_, v) = t.get("/api/v1/calendar/due?from=2025-03-03T10:00:00%2B07:00&value=2&unit=working-hours&agency=24958.TTPVHCC", None).await;
+    assert_eq!(v["due"], "2025-03-03T14:30:00+07:00");
+    // Another commune keeps the default.
+    let (_, v) = t.get("/api/v1/calendar/due?from=2025-03-03T10:00:00%2B07:00&value=2&unit=working-hours&agency=24781.TTPVHCC", None).await;
+    assert_eq!(v["due"], "2025-03-03T13:30:00+07:00");
 }

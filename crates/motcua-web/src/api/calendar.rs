@@ -5,9 +5,11 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, Staff};
 use axum::Json;
 use axum::extract::{Path, State};
-use motcua_domain::calendar::{DueDate, HolidayYear, ProcessingTime, TimeUnit};
+use motcua_domain::calendar::{DueDate, HolidayYear, OfficeHours, ProcessingTime, TimeUnit};
+use motcua_domain::ids::UnitCode;
 use motcua_domain::ids::{AgencyCode, ProvinceCode};
 use serde::Deserialize;
+use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -24,7 +26,7 @@ pub struct DueQuery {
     pub agency: String,
 }
 
-/// `GET /api/v1/calendar/due`: the due date and its explanation.
+/// The due date and its explanation.
 #[utoipa::path(get, path = "/api/v1/calendar/due", tag = "calendar", params(DueQuery),
     responses((status = 200, body = DueDate), (status = 400, description = "request.invalid_query"), (status = 404, description = "agency.not_found")))]
 pub async fn get_due(
@@ -71,7 +73,7 @@ fn parse_province(s: &str) -> Result<ProvinceCode, ApiError> {
     ProvinceCode::parse(s).map_err(|_| ApiError::new("unit.not_found", "no such province"))
 }
 
-/// `GET /api/v1/calendar/holidays/{province}/{year}`: the table in force (official or default).
+/// The table in force (official or default).
 #[utoipa::path(get, path = "/api/v1/calendar/holidays/{province}/{year}", tag = "calendar",
     params(("province" = String, Path), ("year" = i32, Path)), responses((status = 200, body = HolidayYear)))]
 pub async fn get_holidays(
@@ -85,7 +87,7 @@ pub async fn get_holidays(
     Ok(Json(s.app.holiday_year(&p, year).await?))
 }
 
-/// `PUT /api/v1/calendar/holidays/{province}/{year}`: enter the year's official notice (admin).
+/// Enter the year's official notice (admin).
 #[utoipa::path(put, path = "/api/v1/calendar/holidays/{province}/{year}", tag = "calendar", security(("bearer" = [])),
     params(("province" = String, Path), ("year" = i32, Path)), request_body = HolidayYear,
     responses((status = 200, body = HolidayYear), (status = 403, description = "auth.forbidden"), (status = 422, description = "request.invalid_field")))]
@@ -114,4 +116,62 @@ pub async fn put_holidays(
     }
     s.app.save_holiday_year(&p, body).await?;
     Ok(Json(s.app.holiday_year(&p, year).await?))
+}
+
+/// A commune's office hours.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OfficeHoursView {
+    /// Commune code.
+    pub unit: String,
+    /// True when the commune has its own hours; false when the deployment default applies.
+    pub own: bool,
+    /// The hours.
+    pub hours: OfficeHours,
+}
+
+fn parse_unit(s: &str) -> Result<UnitCode, ApiError> {
+    UnitCode::parse(s).map_err(|_| ApiError::new("unit.not_found", "no such commune"))
+}
+
+/// A commune's office hours.
+#[utoipa::path(get, path = "/api/v1/calendar/office-hours/{unit}", tag = "calendar",
+    params(("unit" = String, Path, description = "Five-digit commune code")),
+    responses((status = 200, body = OfficeHoursView), (status = 404, description = "unit.not_found")))]
+pub async fn get_office_hours(
+    State(s): State<AppState>,
+    Path(unit): Path<String>,
+) -> Result<Json<OfficeHoursView>, ApiError> {
+    let unit = parse_unit(&unit)?;
+    let (hours, own) = s.app.office_hours(&unit).await?;
+    Ok(Json(OfficeHoursView {
+        unit: unit.to_string(),
+        own,
+        hours,
+    }))
+}
+
+/// Set a commune's office hours (admin).
+#[utoipa::path(put, path = "/api/v1/calendar/office-hours/{unit}", tag = "calendar", security(("bearer" = [])),
+    params(("unit" = String, Path)), request_body = OfficeHours,
+    responses((status = 200, body = OfficeHoursView), (status = 403, description = "auth.forbidden"), (status = 422, description = "request.invalid_field")))]
+pub async fn put_office_hours(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    Path(unit): Path<String>,
+    ApiJson(hours): ApiJson<OfficeHours>,
+) -> Result<Json<OfficeHoursView>, ApiError> {
+    if !staff.role.may_administer() {
+        return Err(ApiError::new(
+            "auth.forbidden",
+            "only an administrator may set office hours",
+        ));
+    }
+    let unit = parse_unit(&unit)?;
+    s.app.set_office_hours(&unit, &hours).await?;
+    let (hours, own) = s.app.office_hours(&unit).await?;
+    Ok(Json(OfficeHoursView {
+        unit: unit.to_string(),
+        own,
+        hours,
+    }))
 }

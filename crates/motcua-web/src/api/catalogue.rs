@@ -18,7 +18,7 @@ pub struct ProcedureQuery {
     pub q: Option<String>,
 }
 
-/// `GET /api/v1/procedures?q=…`: search the catalogue (latest versions).
+/// Search the catalogue (latest versions).
 #[utoipa::path(get, path = "/api/v1/procedures", tag = "catalogue", params(ProcedureQuery),
     responses((status = 200, description = "Matching procedures, best first", body = [Procedure])))]
 pub async fn list_procedures(
@@ -42,7 +42,7 @@ pub struct VersionQuery {
     pub version: Option<u32>,
 }
 
-/// `GET /api/v1/procedures/{code}`: one procedure (latest version, or `?version=`).
+/// One procedure (latest version, or `?version=`).
 #[utoipa::path(get, path = "/api/v1/procedures/{code}", tag = "catalogue",
     params(("code" = String, Path, description = "Procedure code, e.g. 1.001193"), VersionQuery),
     responses((status = 200, body = Procedure), (status = 404, description = "catalogue.unknown_procedure")))]
@@ -56,7 +56,7 @@ pub async fn get_procedure(
     Ok(Json(s.app.procedure(&code, q.version).await?))
 }
 
-/// `POST /api/v1/procedures`: import or edit procedures (admin). A changed record becomes a new
+/// Import or edit procedures (admin). A changed record becomes a new
 /// version; dossiers keep the version they were received under.
 #[utoipa::path(post, path = "/api/v1/procedures", tag = "catalogue", request_body = [Procedure],
     security(("bearer" = [])),
@@ -83,7 +83,7 @@ pub struct AgencyQuery {
     pub unit: String,
 }
 
-/// `GET /api/v1/agencies?unit=CODE`: agencies of a unit.
+/// Agencies of a unit.
 #[utoipa::path(get, path = "/api/v1/agencies", tag = "catalogue", params(AgencyQuery),
     responses((status = 200, body = [Agency]), (status = 404, description = "unit.not_found")))]
 pub async fn list_agencies(

@@ -43,7 +43,7 @@ fn parse_code(code: &str) -> Result<DossierCode, ApiError> {
     DossierCode::parse(code).map_err(|_| ApiError::new("dossier.not_found", "no such dossier"))
 }
 
-/// `POST /api/v1/dossiers`: with a staff token, counter intake (received at once, appointment
+/// With a staff token, counter intake (received at once, appointment
 /// issued); without, an online or kiosk submission (status `submitted`). Send an
 /// `Idempotency-Key` header to make retries safe.
 #[utoipa::path(post, path = "/api/v1/dossiers", tag = "dossiers", request_body = OpenDossier,
@@ -66,7 +66,7 @@ pub async fn create_dossier(
     Ok((StatusCode::CREATED, Json(view(d, s.app.now()))))
 }
 
-/// `GET /api/v1/dossiers/{code}`: one dossier in the token's jurisdiction.
+/// One dossier in the token's jurisdiction.
 #[utoipa::path(get, path = "/api/v1/dossiers/{code}", tag = "dossiers", security(("bearer" = [])),
     params(("code" = String, Path)), responses((status = 200, body = DossierView), (status = 404, description = "dossier.not_found")))]
 pub async fn get_dossier(
@@ -138,7 +138,7 @@ pub struct DossierPage {
     pub next_offset: Option<u32>,
 }
 
-/// `GET /api/v1/dossiers`: the inbox, by due date.
+/// The inbox, by due date.
 #[utoipa::path(get, path = "/api/v1/dossiers", tag = "dossiers", security(("bearer" = [])), params(ListQuery),
     responses((status = 200, body = DossierPage), (status = 403, description = "auth.forbidden")))]
 pub async fn list_dossiers(
@@ -224,7 +224,7 @@ pub struct ActionRequest {
     pub payload: serde_json::Map<String, serde_json::Value>,
 }
 
-/// `POST /api/v1/dossiers/{code}/actions`: apply a lifecycle action.
+/// Apply a lifecycle action.
 #[utoipa::path(post, path = "/api/v1/dossiers/{code}/actions", tag = "dossiers", security(("bearer" = [])),
     params(("code" = String, Path)), request_body = ActionRequest,
     responses((status = 200, body = DossierView),
@@ -265,7 +265,7 @@ pub async fn act_on_dossier(
     Ok(Json(view(d, s.app.now())))
 }
 
-/// `GET /api/v1/dossiers/{code}/events`: the hash-chained event log.
+/// The hash-chained event log.
 #[utoipa::path(get, path = "/api/v1/dossiers/{code}/events", tag = "dossiers", security(("bearer" = [])),
     params(("code" = String, Path)), responses((status = 200, body = [StoredEvent]), (status = 404, description = "dossier.not_found")))]
 pub async fn list_events(
@@ -287,7 +287,7 @@ pub struct TrackQuery {
     pub phone: String,
 }
 
-/// `GET /api/v1/track/{code}?phone=…`: public tracking (no login).
+/// Public tracking (no login).
 #[utoipa::path(get, path = "/api/v1/track/{code}", tag = "public", params(("code" = String, Path), TrackQuery),
     responses((status = 200, body = TrackingView), (status = 404, description = "dossier.not_found")))]
 pub async fn track_dossier(

@@ -9,7 +9,7 @@ use crate::AppState;
 use axum::Router;
 use axum::routing::{get, post};
 
-/// `GET /healthz`: the process is up and the database answers.
+/// The process is up and the database answers.
 #[utoipa::path(get, path = "/healthz", tag = "system", responses((status = 200, description = "Healthy", body = serde_json::Value)))]
 pub async fn get_health(
     axum::extract::State(s): axum::extract::State<AppState>,
@@ -56,5 +56,9 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/calendar/holidays/{province}/{year}",
             get(calendar::get_holidays).put(calendar::put_holidays),
+        )
+        .route(
+            "/api/v1/calendar/office-hours/{unit}",
+            get(calendar::get_office_hours).put(calendar::put_office_hours),
         )
 }

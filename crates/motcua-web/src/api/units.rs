@@ -9,14 +9,14 @@ use motcua_domain::ids::ProvinceCode;
 use motcua_domain::units::{Commune, Province, Resolution};
 use serde::Deserialize;
 
-/// `GET /api/v1/units/provinces`: the 34 provinces.
+/// The 34 provinces.
 #[utoipa::path(get, path = "/api/v1/units/provinces", tag = "units",
     responses((status = 200, description = "The provinces", body = [Province])))]
 pub async fn list_provinces(State(s): State<AppState>) -> Json<Vec<Province>> {
     Json(s.app.units().provinces().to_vec())
 }
 
-/// `GET /api/v1/units/provinces/{code}/communes`: the communes of a province.
+/// The communes of a province.
 #[utoipa::path(get, path = "/api/v1/units/provinces/{code}/communes", tag = "units",
     params(("code" = String, Path, description = "Two-digit province code, e.g. 68")),
     responses((status = 200, description = "Communes", body = [Commune]), (status = 404, description = "unit.not_found")))]
@@ -43,7 +43,7 @@ pub struct ResolveQuery {
     pub old_commune_code: Option<String>,
 }
 
-/// `GET /api/v1/units/resolve`: resolve an old address or commune code to the new unit(s).
+/// Resolve an old address or commune code to the new unit(s).
 #[utoipa::path(get, path = "/api/v1/units/resolve", tag = "units", params(ResolveQuery),
     responses((status = 200, description = "Candidates (a split old commune gives several, marked partial)", body = Resolution),
               (status = 400, description = "request.invalid_query")))]
