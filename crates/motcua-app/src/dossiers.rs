@@ -112,6 +112,48 @@ fn competent_code(p: &Procedure, receiving: &Agency) -> Result<AgencyCode, AppEr
     AgencyCode::parse(&code).map_err(|e| AppError::Internal(e.to_string()))
 }
 
+/// Turns an action's event draft into the stored event, hashed onto the dossier's chain after
+/// `prev_hash`. The due date and its explanation go into the payload, so the hash covers them.
+pub fn seal_event(
+    d: &Dossier,
+    draft: &EventDraft,
+    actor: &str,
+    agency: &str,
+    prev_hash: &str,
+) -> StoredEvent {
+    let mut payload = draft.payload.clone();
+    if let Some(due) = &draft.due {
+        payload["due"] = serde_json::to_value(due).unwrap_or_default();
+    }
+    let payload = payload.to_string();
+    let id = d.id.to_string();
+    let at = chain_time(draft.at);
+    let hash = event_hash(&ChainInput {
+        prev_hash,
+        dossier_id: &id,
+        seq: d.version,
+        action: draft.action.as_str(),
+        actor,
+        agency,
+        at: &at,
+        payload: &payload,
+    });
+    StoredEvent {
+        id: uuid::Uuid::now_v7(),
+        dossier_id: d.id,
+        province_code: d.province_code.clone(),
+        seq: d.version,
+        action: draft.action.as_str().into(),
+        status: draft.status.as_str().into(),
+        actor: actor.to_owned(),
+        agency: agency.to_owned(),
+        at: draft.at.to_offset(time::UtcOffset::UTC),
+        payload,
+        prev_hash: prev_hash.to_owned(),
+        hash,
+    }
+}
+
 impl App {
     fn may_see(&self, actor: &Actor, d: &Dossier) -> bool {
         match actor {
@@ -144,38 +186,7 @@ impl App {
         actor: &Actor,
         prev_hash: &str,
     ) -> StoredEvent {
-        let mut payload = draft.payload.clone();
-        if let Some(due) = &draft.due {
-            payload["due"] = serde_json::to_value(due).unwrap_or_default();
-        }
-        let payload = payload.to_string();
-        let id = d.id.to_string();
-        let at = chain_time(draft.at);
-        let (actor_id, agency) = (actor.id(), actor.agency());
-        let hash = event_hash(&ChainInput {
-            prev_hash,
-            dossier_id: &id,
-            seq: d.version,
-            action: draft.action.as_str(),
-            actor: &actor_id,
-            agency: &agency,
-            at: &at,
-            payload: &payload,
-        });
-        StoredEvent {
-            id: uuid::Uuid::now_v7(),
-            dossier_id: d.id,
-            province_code: d.province_code.clone(),
-            seq: d.version,
-            action: draft.action.as_str().into(),
-            status: draft.status.as_str().into(),
-            actor: actor_id,
-            agency,
-            at: draft.at.to_offset(time::UtcOffset::UTC),
-            payload,
-            prev_hash: prev_hash.to_owned(),
-            hash,
-        }
+        seal_event(d, draft, &actor.id(), &actor.agency(), prev_hash)
     }
 
     /// Opens a dossier. Staff (counter intake) receive it at once and the appointment is issued;

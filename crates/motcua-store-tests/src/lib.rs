@@ -13,7 +13,7 @@ use motcua_domain::calendar::{
     official_2025,
 };
 use motcua_domain::catalogue::{Case, Channel, ChannelOffer, Component, Procedure};
-use motcua_domain::dossier::chain::{ChainInput, GENESIS, chain_time, event_hash};
+use motcua_domain::dossier::chain::GENESIS;
 use motcua_domain::dossier::{
     ActionContext, Applicant, Command, Dossier, EventDraft, NewDossier, Status,
 };
@@ -177,33 +177,7 @@ pub fn procedure(code: &str, version: u32) -> Procedure {
 }
 
 fn event_for(d: &Dossier, draft: &EventDraft, prev: &str) -> StoredEvent {
-    let payload = draft.payload.to_string();
-    let id = d.id.to_string();
-    let at = chain_time(draft.at);
-    let hash = event_hash(&ChainInput {
-        prev_hash: prev,
-        dossier_id: &id,
-        seq: d.version,
-        action: draft.action.as_str(),
-        actor: "test",
-        agency: "24958.TTPVHCC",
-        at: &at,
-        payload: &payload,
-    });
-    StoredEvent {
-        id: uuid::Uuid::now_v7(),
-        dossier_id: d.id,
-        province_code: d.province_code.clone(),
-        seq: d.version,
-        action: draft.action.as_str().into(),
-        status: draft.status.as_str().into(),
-        actor: "test".into(),
-        agency: "24958.TTPVHCC".into(),
-        at: draft.at.to_offset(time::UtcOffset::UTC),
-        payload,
-        prev_hash: prev.into(),
-        hash,
-    }
+    motcua_app::dossiers::seal_event(d, draft, "test", "24958.TTPVHCC", prev)
 }
 
 /// Opens a received dossier at `at` (3 working days) and returns it with its first event.
