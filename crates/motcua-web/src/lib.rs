@@ -9,7 +9,7 @@ pub mod api;
 pub mod error;
 pub mod extract;
 mod openapi;
-mod pages;
+pub mod pages;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -36,14 +36,25 @@ pub fn router(app: App) -> Router {
         .merge(api::routes())
         .merge(pages::routes())
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi::ApiDoc::openapi()))
-        .fallback(error::not_found)
+        .fallback(fallback)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
+        .layer(axum::middleware::from_fn(pages::i18n::lang_layer))
         .with_state(state)
+}
+
+/// Unknown paths: the JSON envelope under `/api`, the HTML page elsewhere.
+async fn fallback(tr: Option<axum::Extension<pages::i18n::Tr>>, uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") || uri.path() == "/api" {
+        return error::not_found().await.into_response();
+    }
+    let tr = tr.map(|t| t.0).unwrap_or(pages::i18n::Tr { lang: pages::i18n::Lang::Vi });
+    pages::not_found_page(&tr, &uri)
 }
 
 /// The OpenAPI document (for tests and `motcua` tooling).

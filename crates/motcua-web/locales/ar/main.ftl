@@ -1,0 +1,159 @@
+site-name = الشباك الواحد
+site-tagline = الإجراءات الإدارية
+skip-link = انتقل إلى المحتوى الرئيسي
+nav-home = الرئيسية
+nav-track = تتبّع ملف
+nav-kiosk = الكشك
+nav-staff = الموظفون
+lang-switch = اللغة
+footer-text = نظام الشباك الواحد للإجراءات الإدارية — الحكم المحلي ذو المستويين في فيتنام.
+footer-api = واجهة برمجية للمطوّرين
+
+home-title = ما الإجراء الذي تحتاج إليه؟
+home-lead = ابحث عن الإجراء بكلماتك: الوثائق المطلوبة والرسوم والمدة ومكان التقديم.
+search-label = ابحث عن إجراء
+search-hint = مثال: تسجيل المواليد، نسخة مصدّقة، dang ky ket hon
+search-button = بحث
+search-results = { $count ->
+    [zero] لم يُعثر على أي إجراء لـ «{ $q }».
+    [one] عُثر على إجراء واحد لـ «{ $q }».
+    [two] عُثر على إجراءين لـ «{ $q }».
+    [few] عُثر على { $count } إجراءات لـ «{ $q }».
+    [many] عُثر على { $count } إجراءً لـ «{ $q }».
+   *[other] عُثر على { $count } إجراء لـ «{ $q }».
+}
+search-none-help = جرّب كلمات أخرى، أو اسأل موظفًا في أقرب مركز لخدمات الإدارة العامة.
+home-all = جميع الإجراءات
+home-stats = { $procedures } إجراء · { $provinces } مقاطعة · { $communes } بلدية وحيّ ومنطقة خاصة
+home-track-title = هل قدّمت ملفًا؟
+home-track-lead = تحقّق من حالته برمز الملف ورقم الهاتف.
+
+proc-field = المجال
+proc-level = المستوى
+proc-agency = الجهة المختصة
+proc-purpose = الغرض من هذا الإجراء
+proc-steps = الخطوات
+proc-documents = الوثائق المطلوبة
+proc-case = الحالة
+proc-originals = أصول
+proc-copies = نسخ
+proc-form = النموذج
+proc-optional = إن وُجد
+proc-fees = الرسوم
+proc-fee-free = بدون رسوم
+proc-fee-council = يحدّدها مجلس الشعب في المقاطعة
+proc-time = مدة المعالجة
+proc-channel = طريقة التقديم
+proc-requirements = الشروط
+proc-legal = الأساس القانوني
+proc-results = النتيجة
+proc-where = مكان التقديم
+proc-where-commune = مركز خدمات الإدارة العامة في البلدية أو الحيّ الذي تقيم فيه.
+proc-where-boundary-free = يمكن تقديم هذا الإجراء في أي مركز لخدمات الإدارة العامة في المقاطعة، أينما كنت تقيم.
+proc-where-province = مركز خدمات الإدارة العامة في المقاطعة، أو مركز البلدية الذي يحيله إلى الجهة المختصة.
+proc-where-find = اعثر على مكان التقديم من عنوانك (العناوين القديمة مقبولة)
+proc-where-address = عنوانك
+proc-where-button = بحث
+proc-where-result = هذا العنوان يتبع الآن { $commune }، { $province }.
+proc-where-partial = قُسّمت البلدية القديمة: قد يتبع عنوانك إحدى الوحدات التالية.
+proc-where-none = لم يُتعرّف على هذا العنوان. اكتب البلدية والمنطقة والمقاطعة.
+proc-online = خدمة إلكترونية كاملة
+proc-apply = قدّم إلكترونيًا
+proc-example = قيمة توضيحية لم يؤكدها نص قانوني
+proc-not-found = لا يوجد إجراء بهذا الرمز.
+proc-version = الإصدار { $version }
+
+channel-direct = حضوريًا
+channel-online = إلكترونيًا
+channel-postal = بالبريد
+channel-kiosk = الكشك
+
+level-commune = البلدية
+level-province = المقاطعة
+level-central = المركز
+
+time-same-day = في اليوم نفسه (بعد الساعة 15:00: يوم العمل التالي)
+time-working-hours = { $n ->
+    [one] ساعة عمل واحدة
+    [two] ساعتا عمل
+    [few] { $n } ساعات عمل
+    [many] { $n } ساعة عمل
+   *[other] { $n } ساعة عمل
+}
+time-working-days = { $n ->
+    [one] يوم عمل واحد
+    [two] يوما عمل
+    [few] { $n } أيام عمل
+    [many] { $n } يوم عمل
+   *[other] { $n } يوم عمل
+}
+time-days = { $n ->
+    [one] يوم واحد
+    [two] يومان
+    [few] { $n } أيام
+    [many] { $n } يومًا
+   *[other] { $n } يوم
+}
+time-months = { $n ->
+    [one] شهر واحد
+    [two] شهران
+    [few] { $n } أشهر
+    [many] { $n } شهرًا
+   *[other] { $n } شهر
+}
+
+track-title = تتبّع ملف
+track-lead = أدخل رمز الملف المطبوع على الإيصال ورقم الهاتف الذي قدّمته.
+track-code = رمز الملف
+track-code-hint = مثال: 24958-250303-0001
+track-phone = رقم الهاتف
+track-button = تتبّع
+track-not-found = لا يوجد ملف بهذا الرمز ورقم الهاتف. يرجى التحقق من الإيصال.
+track-status = الحالة
+track-due = موعد النتيجة
+track-agency = قيد المعالجة لدى
+track-submitted = تاريخ التقديم
+track-timeline = مراحل المعالجة
+error-summary = يوجد خطأ
+error-code-required = أدخل رمز الملف
+error-phone-invalid = أدخل رقم هاتف من 10 أو 11 رقمًا يبدأ بـ 0
+
+status-submitted = مُقدَّم
+status-received = مُستلَم
+status-refused = غير مقبول
+status-processing = قيد المعالجة
+status-supplement_requested = مطلوب وثائق إضافية
+status-awaiting_payment = بانتظار دفع الرسوم
+status-withdrawn = مسحوب
+status-stopped = متوقف
+status-finished = النتيجة جاهزة
+status-returned = سُلّمت النتيجة
+
+action-submit = قُدّم
+action-receive = استُلم
+action-refuse = لم يُقبل
+action-request_supplement = طُلبت وثائق إضافية
+action-supplement = قُدّمت الوثائق
+action-assign = أُسند إلى موظف
+action-transfer = أُحيل إلى جهة أخرى
+action-request_payment = طُلبت الرسوم
+action-pay = دُفعت الرسوم
+action-finish = النتيجة جاهزة
+action-return_result = سُلّمت النتيجة
+action-reschedule = اعتذار وموعد جديد
+action-withdraw = سُحب
+action-stop = أُوقف
+
+not-found-title = الصفحة غير موجودة
+not-found-lead = الصفحة التي تبحث عنها غير موجودة. عُد إلى الصفحة الرئيسية.
+
+kind-commune_peoples_committee = اللجنة الشعبية للبلدية
+kind-commune_police = شرطة البلدية
+kind-commune_service_center = مركز خدمات الإدارة العامة في البلدية
+kind-provincial_peoples_committee = اللجنة الشعبية للمقاطعة
+kind-provincial_service_center = مركز خدمات الإدارة العامة في المقاطعة
+kind-provincial_police = شرطة المقاطعة
+kind-department_of_justice = إدارة العدل
+kind-department_of_home_affairs = إدارة الشؤون الداخلية
+kind-department_of_construction = إدارة البناء
+kind-social_insurance = مكتب التأمين الاجتماعي

@@ -1,0 +1,144 @@
+site-name = One-stop
+site-tagline = Administrative procedures
+skip-link = Skip to main content
+nav-home = Home
+nav-track = Track a dossier
+nav-kiosk = Kiosk
+nav-staff = Staff
+lang-switch = Language
+footer-text = One-stop administrative procedure system — two-level local government of Viet Nam.
+footer-api = API for developers
+
+home-title = What do you need to do?
+home-lead = Find a procedure in your own words, with or without Vietnamese accents: documents to bring, fees, time and where to file.
+search-label = Find a procedure
+search-hint = For example: birth registration, certified copy, dang ky ket hon
+search-button = Search
+search-results = { $count ->
+    [0] No procedure found for “{ $q }”.
+    [one] One procedure found for “{ $q }”.
+   *[other] { $count } procedures found for “{ $q }”.
+}
+search-none-help = Try other words, or ask an officer at the nearest Public Administration Service Center.
+home-all = All procedures
+home-stats = { $procedures } procedures · { $provinces } provinces · { $communes } communes, wards and special zones
+home-track-title = Already filed?
+home-track-lead = Check the status with your dossier code and phone number.
+
+proc-field = Field
+proc-level = Level
+proc-agency = Deciding agency
+proc-purpose = What this procedure is for
+proc-steps = Steps
+proc-documents = Documents to bring
+proc-case = Case
+proc-originals = Originals
+proc-copies = Copies
+proc-form = Form
+proc-optional = if any
+proc-fees = Fees and charges
+proc-fee-free = No fee
+proc-fee-council = Set by the provincial People's Council
+proc-time = Processing time
+proc-channel = How to file
+proc-requirements = Conditions
+proc-legal = Legal basis
+proc-results = Result
+proc-where = Where to file
+proc-where-commune = The Public Administration Service Center of the commune or ward where you live.
+proc-where-boundary-free = This procedure can be filed at any Public Administration Service Center in the province, wherever you live.
+proc-where-province = The provincial Public Administration Service Center, or a commune center (which forwards it to the deciding agency).
+proc-where-find = Find where to file from your address (old addresses work too)
+proc-where-address = Your address
+proc-where-button = Find
+proc-where-result = This address is now in { $commune }, { $province }.
+proc-where-partial = The old commune was split: your address may be in one of these units.
+proc-where-none = This address was not recognised. Write the commune, district and province (accents optional).
+proc-online = Fully online service
+proc-apply = Apply online
+proc-example = Example value, not confirmed by a legal text
+proc-not-found = There is no procedure with this code.
+proc-version = Version { $version }
+
+channel-direct = In person
+channel-online = Online
+channel-postal = By post
+channel-kiosk = Kiosk
+
+level-commune = Commune
+level-province = Province
+level-central = Central
+
+time-same-day = Same day (filed after 15:00: the next working day)
+time-working-hours = { $n ->
+    [one] { $n } working hour
+   *[other] { $n } working hours
+}
+time-working-days = { $n ->
+    [one] { $n } working day
+   *[other] { $n } working days
+}
+time-days = { $n ->
+    [one] { $n } day
+   *[other] { $n } days
+}
+time-months = { $n ->
+    [one] { $n } month
+   *[other] { $n } months
+}
+
+track-title = Track a dossier
+track-lead = Enter the dossier code printed on your receipt and the phone number you gave when filing.
+track-code = Dossier code
+track-code-hint = For example: 24958-250303-0001
+track-phone = Phone number
+track-button = Track
+track-not-found = No dossier with this code and phone number. Please check your receipt.
+track-status = Status
+track-due = Result due
+track-agency = Being handled by
+track-submitted = Filed on
+track-timeline = Progress
+error-summary = There is a problem
+error-code-required = Enter the dossier code
+error-phone-invalid = Enter a phone number of 10 or 11 digits starting with 0
+
+status-submitted = Submitted
+status-received = Received
+status-refused = Not accepted
+status-processing = Being processed
+status-supplement_requested = Documents needed
+status-awaiting_payment = Waiting for fees
+status-withdrawn = Withdrawn
+status-stopped = Stopped
+status-finished = Result ready
+status-returned = Result returned
+
+action-submit = Filed
+action-receive = Received
+action-refuse = Not accepted
+action-request_supplement = More documents requested
+action-supplement = Documents supplied
+action-assign = Assigned to an officer
+action-transfer = Sent to another agency
+action-request_payment = Fees requested
+action-pay = Fees paid
+action-finish = Result ready
+action-return_result = Result returned
+action-reschedule = Apology and new date
+action-withdraw = Withdrawn
+action-stop = Stopped
+
+not-found-title = Page not found
+not-found-lead = The page you are looking for does not exist. Go back to the home page.
+
+kind-commune_peoples_committee = Commune People's Committee
+kind-commune_police = Commune police
+kind-commune_service_center = Commune Public Administration Service Center
+kind-provincial_peoples_committee = Provincial People's Committee
+kind-provincial_service_center = Provincial Public Administration Service Center
+kind-provincial_police = Provincial police
+kind-department_of_justice = Department of Justice
+kind-department_of_home_affairs = Department of Home Affairs
+kind-department_of_construction = Department of Construction
+kind-social_insurance = Social insurance office

@@ -1,0 +1,109 @@
+//! Server-rendered pages (askama templates, Fluent strings). Every page works without
+//! JavaScript; assets are embedded. Public pages: `/` (search), `/procedures/{code}`, `/track`.
+
+mod assets;
+pub mod i18n;
+mod public;
+
+use crate::AppState;
+use axum::Router;
+use axum::http::Uri;
+use axum::routing::get;
+use i18n::{Lang, Tr};
+use time::OffsetDateTime;
+
+/// One entry of the language switch.
+#[derive(Debug, Clone)]
+pub struct LangLink {
+    /// Language code.
+    pub code: &'static str,
+    /// Native name.
+    pub name: &'static str,
+    /// The current page in that language.
+    pub href: String,
+    /// True for the page's language.
+    pub current: bool,
+}
+
+/// What every page's layout needs.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    /// Translations.
+    pub tr: Tr,
+    /// Page title.
+    pub title: String,
+    /// Language switch.
+    pub langs: Vec<LangLink>,
+}
+
+impl Chrome {
+    /// The layout context for a page at `uri`, titled by the Fluent key or text `title`.
+    pub fn new(tr: Tr, uri: &Uri, title: String) -> Self {
+        let other: Vec<&str> = uri.query().map(|q| q.split('&').filter(|kv| !kv.starts_with("lang=") && !kv.is_empty()).collect()).unwrap_or_default();
+        let langs = Lang::ALL
+            .into_iter()
+            .map(|l| {
+                let mut q = other.clone();
+                let lang_kv = format!("lang={}", l.code());
+                q.push(&lang_kv);
+                LangLink { code: l.code(), name: l.native_name(), href: format!("{}?{}", uri.path(), q.join("&")), current: l == tr.lang }
+            })
+            .collect();
+        Self { tr, title, langs }
+    }
+}
+
+/// `dd/mm/yyyy HH:MM` in Vietnam time.
+pub fn fmt_datetime(t: OffsetDateTime) -> String {
+    let t = t.to_offset(motcua_domain::VN_OFFSET);
+    format!("{:02}/{:02}/{} {:02}:{:02}", t.day(), u8::from(t.month()), t.year(), t.hour(), t.minute())
+}
+
+/// Groups thousands with dots, as written in Vietnamese (3.321).
+pub fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// Page routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(public::home))
+        .route("/procedures/{code}", get(public::procedure_page))
+        .route("/track", get(public::track_page))
+        .route("/assets/{*path}", get(assets::get_asset))
+}
+
+pub use public::not_found_page;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped_with_dots() {
+        assert_eq!(grouped(3321), "3.321");
+        assert_eq!(grouped(34), "34");
+        assert_eq!(grouped(1_000_000), "1.000.000");
+    }
+
+    #[test]
+    fn dates_are_day_month_year_in_vietnam_time() {
+        assert_eq!(fmt_datetime(time::macros::datetime!(2025-02-05 09:00 UTC)), "05/02/2025 16:00");
+    }
+
+    #[test]
+    fn the_language_switch_keeps_the_other_query_parameters() {
+        let uri: Uri = "/?q=khai+sinh&lang=en".parse().unwrap();
+        let c = Chrome::new(Tr { lang: Lang::En }, &uri, "x".into());
+        assert_eq!(c.langs[2].href, "/?q=khai+sinh&lang=ar");
+        assert!(c.langs[1].current);
+    }
+}

@@ -1,0 +1,373 @@
+//! The citizen portal's public pages: search, procedure, tracking.
+
+use super::i18n::Tr;
+use super::{Chrome, fmt_datetime, grouped};
+use crate::AppState;
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use fluent_templates::fluent_bundle::FluentValue;
+use motcua_domain::calendar::{ProcessingTime, TimeUnit};
+use motcua_domain::catalogue::{Channel, Procedure};
+use motcua_domain::ids::{AgencyCode, ProcedureCode};
+use serde::Deserialize;
+
+fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+/// Processing time in plain words.
+pub fn time_text(tr: &Tr, t: ProcessingTime) -> String {
+    let n = i64::from(t.value);
+    match t.unit {
+        _ if t.value == 0 => tr.t("time-same-day"),
+        TimeUnit::SameDay => tr.t("time-same-day"),
+        TimeUnit::WorkingHours => tr.tn("time-working-hours", n),
+        TimeUnit::WorkingDays => tr.tn("time-working-days", n),
+        TimeUnit::Days => tr.tn("time-days", n),
+        TimeUnit::Months => tr.tn("time-months", n),
+    }
+}
+
+fn display_name(tr: &Tr, p: &Procedure) -> (String, Option<String>) {
+    match (tr.lang, &p.name_en) {
+        (super::i18n::Lang::Vi, _) | (_, None) => (p.name.clone(), None),
+        (_, Some(en)) => (en.clone(), Some(p.name.clone())),
+    }
+}
+
+/// A procedure in a list.
+pub struct Card {
+    code: String,
+    name: String,
+    name_alt: Option<String>,
+    field: String,
+    full_online: bool,
+    time: String,
+}
+
+fn card(tr: &Tr, p: &Procedure) -> Card {
+    let (name, name_alt) = display_name(tr, p);
+    let time = p.offer(Channel::Direct).or(p.channels.first()).map(|o| time_text(tr, o.processing_time)).unwrap_or_default();
+    Card { code: p.code.to_string(), name, name_alt, field: p.field.clone(), full_online: p.full_online, time }
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    c: Chrome,
+    q: String,
+    searched: bool,
+    results_heading: String,
+    stats: String,
+    results: Vec<Card>,
+}
+
+/// Query of the home page.
+#[derive(Debug, Deserialize)]
+pub struct HomeQuery {
+    q: Option<String>,
+}
+
+/// `GET /`: the search box, results or the whole catalogue.
+pub async fn home(State(s): State<AppState>, Extension(tr): Extension<Tr>, uri: Uri, Query(q): Query<HomeQuery>) -> Response {
+    let query: String = q.q.unwrap_or_default().chars().take(200).collect();
+    let searched = !query.trim().is_empty();
+    let results = match s.app.search_procedures(&query).await {
+        Ok(r) => r,
+        Err(e) => return crate::error::ApiError::from(e).into_response(),
+    };
+    let units = s.app.units();
+    let stats = tr.ta(
+        "home-stats",
+        &[
+            ("procedures", FluentValue::from(grouped(results.len() as i64))),
+            ("provinces", FluentValue::from(grouped(units.provinces().len() as i64))),
+            ("communes", FluentValue::from(grouped(units.data().communes.len() as i64))),
+        ],
+    );
+    let results_heading = tr.ta("search-results", &[("count", FluentValue::from(results.len() as i64)), ("q", FluentValue::from(query.clone()))]);
+    let page = HomePage {
+        c: Chrome::new(tr, &uri, tr.t("home-title")),
+        q: query,
+        searched,
+        results_heading,
+        stats,
+        results: results.iter().map(|p| card(&tr, p)).collect(),
+    };
+    render(&page)
+}
+
+struct CaseView {
+    name: String,
+    components: Vec<motcua_domain::catalogue::Component>,
+}
+
+struct ChannelView {
+    channel: String,
+    time: String,
+    note: Option<String>,
+    fees: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "procedure.html")]
+struct ProcedurePage {
+    c: Chrome,
+    p: Card,
+    version_label: String,
+    tags: Vec<String>,
+    example_fields: String,
+    description: Option<String>,
+    cases: Vec<CaseView>,
+    channels: Vec<ChannelView>,
+    steps: Vec<String>,
+    requirements: Vec<String>,
+    results: Vec<String>,
+    legal: Vec<String>,
+    where_text: String,
+    agency_kind: String,
+    address: String,
+    where_message: Option<String>,
+    points: Vec<String>,
+}
+
+/// Query of the procedure page: an address to find where to file.
+#[derive(Debug, Deserialize)]
+pub struct ProcedureQuery {
+    address: Option<String>,
+}
+
+fn fee_text(tr: &Tr, f: &motcua_domain::catalogue::Fee) -> String {
+    match (f.amount_vnd, &f.note) {
+        (Some(0), _) => format!("{}: {}", f.name, tr.t("proc-fee-free")),
+        (Some(a), Some(n)) => format!("{}: {} đ. {n}", f.name, grouped(a as i64)),
+        (Some(a), None) => format!("{}: {} đ", f.name, grouped(a as i64)),
+        // No fixed national amount: the note says who sets it (or when it is free).
+        (None, Some(n)) => format!("{}: {n}", f.name),
+        (None, None) => format!("{}: {}", f.name, tr.t("proc-fee-council")),
+    }
+}
+
+/// `GET /procedures/{code}`: what a procedure is, what to bring, fees, time, where to file.
+pub async fn procedure_page(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    Path(code): Path<String>,
+    Query(q): Query<ProcedureQuery>,
+) -> Response {
+    let Some(p) = ProcedureCode::parse(&code).ok() else {
+        return not_found(&tr, &uri, tr.t("proc-not-found"));
+    };
+    let p = match s.app.procedure(&p, None).await {
+        Ok(p) => p,
+        Err(_) => return not_found(&tr, &uri, tr.t("proc-not-found")),
+    };
+    let level_key = |l: &motcua_domain::agency::Level| match l {
+        motcua_domain::agency::Level::Commune => "level-commune",
+        motcua_domain::agency::Level::Province => "level-province",
+        motcua_domain::agency::Level::Central => "level-central",
+    };
+    let mut tags = vec![p.field.clone()];
+    tags.extend(p.levels.iter().map(|l| tr.t(level_key(l))));
+    let kind = serde_json::to_value(p.competent_agency_kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let provincial = p.competent_agency_kind.level() != motcua_domain::agency::Level::Commune;
+    let where_text = if p.boundary_free {
+        tr.t("proc-where-boundary-free")
+    } else if provincial {
+        tr.t("proc-where-province")
+    } else {
+        tr.t("proc-where-commune")
+    };
+    let address: String = q.address.unwrap_or_default().chars().take(300).collect();
+    let (mut where_message, mut points) = (None, Vec::new());
+    if !address.trim().is_empty() {
+        let r = s.app.units().resolve_address(&address);
+        if r.candidates.is_empty() {
+            where_message = Some(tr.t("proc-where-none"));
+        } else {
+            let mut seen = std::collections::BTreeSet::new();
+            for cand in &r.candidates {
+                if !seen.insert(cand.commune_code.clone()) {
+                    continue;
+                }
+                let center = AgencyCode::parse(&format!("{}.TTPVHCC", cand.commune_code)).ok();
+                let name = match center {
+                    Some(c) => s.app.agency(&c).await.map(|a| a.name).unwrap_or_default(),
+                    None => String::new(),
+                };
+                points.push(format!("{name} ({}, {})", cand.commune_name, cand.province_name));
+                if provincial && let Ok(pc) = AgencyCode::parse(&format!("{}.TTPVHCC", cand.province_code)) {
+                    if let Ok(a) = s.app.agency(&pc).await {
+                        points.push(a.name);
+                    }
+                }
+            }
+            points.dedup();
+            where_message = Some(if seen.len() > 1 || r.candidates.iter().any(|c| c.partial) && seen.len() > 1 {
+                tr.t("proc-where-partial")
+            } else {
+                let c0 = &r.candidates[0];
+                tr.ta("proc-where-result", &[("commune", FluentValue::from(c0.commune_name.clone())), ("province", FluentValue::from(c0.province_name.clone()))])
+            });
+        }
+    }
+    let channel_key = |c: Channel| match c {
+        Channel::Direct => "channel-direct",
+        Channel::Online => "channel-online",
+        Channel::Postal => "channel-postal",
+        Channel::Kiosk => "channel-kiosk",
+    };
+    let example = p.unconfirmed.iter().filter(|f| f.as_str() != "code").cloned().collect::<Vec<_>>().join(", ");
+    let page = ProcedurePage {
+        c: Chrome::new(tr, &uri, display_name(&tr, &p).0),
+        version_label: tr.ta("proc-version", &[("version", FluentValue::from(i64::from(p.version)))]),
+        tags,
+        example_fields: example,
+        description: p.description.clone(),
+        cases: p.cases.iter().map(|c| CaseView { name: c.name.clone(), components: c.components.clone() }).collect(),
+        channels: p
+            .channels
+            .iter()
+            .map(|o| ChannelView {
+                channel: tr.t(channel_key(o.channel)),
+                time: time_text(&tr, o.processing_time),
+                note: o.note.clone(),
+                fees: o.fees.iter().map(|f| fee_text(&tr, f)).collect(),
+            })
+            .collect(),
+        steps: p.steps.clone(),
+        requirements: p.requirements.clone(),
+        results: p.results.clone(),
+        legal: p.legal_basis.clone(),
+        where_text,
+        agency_kind: tr.t(&format!("kind-{kind}")),
+        address,
+        where_message,
+        points,
+        p: card(&tr, &p),
+    };
+    render(&page)
+}
+
+/// A form error for the summary.
+pub struct FormError {
+    field: &'static str,
+    message: String,
+}
+
+/// One line of the public timeline.
+pub struct Step {
+    at: String,
+    text: String,
+}
+
+/// The tracking result.
+pub struct TrackResult {
+    code: String,
+    procedure: String,
+    status: String,
+    status_class: &'static str,
+    submitted: String,
+    due: Option<String>,
+    agency: String,
+    timeline: Vec<Step>,
+}
+
+#[derive(Template)]
+#[template(path = "track.html")]
+struct TrackPage {
+    c: Chrome,
+    code: String,
+    phone: String,
+    errors: Vec<FormError>,
+    error_code: bool,
+    error_phone: bool,
+    not_found: bool,
+    result: Option<TrackResult>,
+}
+
+/// Query of the tracking page.
+#[derive(Debug, Deserialize)]
+pub struct TrackQuery {
+    code: Option<String>,
+    phone: Option<String>,
+}
+
+fn parse_rfc3339(s: &str) -> Option<time::OffsetDateTime> {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
+}
+
+/// `GET /track`: the form, and the dossier's status when code and phone match.
+pub async fn track_page(State(s): State<AppState>, Extension(tr): Extension<Tr>, uri: Uri, Query(q): Query<TrackQuery>) -> Response {
+    let code: String = q.code.clone().unwrap_or_default().trim().chars().take(60).collect();
+    let phone: String = q.phone.clone().unwrap_or_default().trim().chars().take(20).collect();
+    let submitted = q.code.is_some() || q.phone.is_some();
+    let mut errors = Vec::new();
+    let error_code = submitted && code.is_empty();
+    let error_phone = submitted && motcua_domain::ids::Phone::parse(&phone).is_err();
+    if error_code {
+        errors.push(FormError { field: "code", message: tr.t("error-code-required") });
+    }
+    if error_phone {
+        errors.push(FormError { field: "phone", message: tr.t("error-phone-invalid") });
+    }
+    let (mut not_found, mut result) = (false, None);
+    if submitted && errors.is_empty() {
+        match s.app.track(&code, &phone).await {
+            Ok(v) => {
+                let status_class = match v.status {
+                    motcua_domain::dossier::Status::Finished | motcua_domain::dossier::Status::Returned => "done",
+                    motcua_domain::dossier::Status::SupplementRequested | motcua_domain::dossier::Status::AwaitingPayment => "attention",
+                    s if s.is_closed() => "closed",
+                    _ => "",
+                };
+                result = Some(TrackResult {
+                    code: v.code.clone(),
+                    procedure: v.procedure_name.clone(),
+                    status: tr.t(&format!("status-{}", v.status.as_str())),
+                    status_class,
+                    submitted: parse_rfc3339(&v.submitted_at).map(fmt_datetime).unwrap_or_default(),
+                    due: v.due_at.as_deref().and_then(parse_rfc3339).map(fmt_datetime),
+                    agency: v.current_agency.clone(),
+                    timeline: v
+                        .timeline
+                        .iter()
+                        .map(|st| Step { at: parse_rfc3339(&st.at).map(fmt_datetime).unwrap_or_default(), text: tr.t(&format!("action-{}", st.action)) })
+                        .collect(),
+                });
+            }
+            Err(_) => not_found = true,
+        }
+    }
+    let title = tr.t("track-title");
+    let page = TrackPage { c: Chrome::new(tr, &uri, title), code, phone, errors, error_code, error_phone, not_found, result };
+    let status = if not_found { StatusCode::NOT_FOUND } else { StatusCode::OK };
+    (status, render(&page)).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "not_found.html")]
+struct NotFoundPage {
+    c: Chrome,
+    message: String,
+}
+
+fn not_found(tr: &Tr, uri: &Uri, message: String) -> Response {
+    let page = NotFoundPage { c: Chrome::new(*tr, uri, tr.t("not-found-title")), message };
+    (StatusCode::NOT_FOUND, render(&page)).into_response()
+}
+
+/// The HTML 404 page for unknown non-API paths.
+pub fn not_found_page(tr: &Tr, uri: &Uri) -> Response {
+    not_found(tr, uri, tr.t("not-found-lead"))
+}
