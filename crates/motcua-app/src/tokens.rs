@@ -56,3 +56,9 @@ impl App {
         })
     }
 }
+
+/// The anti-forgery token for forms posted with a staff session: derived from the session
+/// secret, so it cannot be guessed by another site and needs no storage.
+pub fn csrf_for(secret: &str) -> String {
+    hex::encode(Sha256::digest(format!("motcua-csrf\n{secret}").as_bytes()))
+}

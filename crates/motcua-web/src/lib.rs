@@ -48,12 +48,17 @@ pub fn router(app: App) -> Router {
 }
 
 /// Unknown paths: the JSON envelope under `/api`, the HTML page elsewhere.
-async fn fallback(tr: Option<axum::Extension<pages::i18n::Tr>>, uri: axum::http::Uri) -> axum::response::Response {
+async fn fallback(
+    tr: Option<axum::Extension<pages::i18n::Tr>>,
+    uri: axum::http::Uri,
+) -> axum::response::Response {
     use axum::response::IntoResponse;
     if uri.path().starts_with("/api/") || uri.path() == "/api" {
         return error::not_found().await.into_response();
     }
-    let tr = tr.map(|t| t.0).unwrap_or(pages::i18n::Tr { lang: pages::i18n::Lang::Vi });
+    let tr = tr.map(|t| t.0).unwrap_or(pages::i18n::Tr {
+        lang: pages::i18n::Lang::Vi,
+    });
     pages::not_found_page(&tr, &uri)
 }
 

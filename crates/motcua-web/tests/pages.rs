@@ -10,15 +10,35 @@ use motcua_domain::access::Role;
 use time::macros::datetime;
 use tower::ServiceExt;
 
-async fn page(t: &TestApp, uri: &str, cookie: Option<&str>) -> (StatusCode, String, Option<String>) {
+async fn page(
+    t: &TestApp,
+    uri: &str,
+    cookie: Option<&str>,
+) -> (StatusCode, String, Option<String>) {
     let mut b = Request::get(uri);
     if let Some(c) = cookie {
         b = b.header(header::COOKIE, c);
     }
-    let resp = t.router.clone().oneshot(b.body(Body::empty()).unwrap()).await.unwrap();
+    let resp = t
+        .router
+        .clone()
+        .oneshot(b.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let status = resp.status();
-    let set_cookie = resp.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_owned());
-    let body = String::from_utf8(resp.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    let set_cookie = resp
+        .headers()
+        .get(header::SET_COOKIE)
+        .map(|v| v.to_str().unwrap().to_owned());
+    let body = String::from_utf8(
+        resp.into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
     (status, body, set_cookie)
 }
 
@@ -45,7 +65,10 @@ async fn search_without_diacritics_finds_the_procedure() {
     let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
     let (s, html, _) = page(&t, "/?q=dang+ky+ket+hon", None).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(html.contains(r#"href="/procedures/1.000894">Đăng ký kết hôn</a>"#), "{html}");
+    assert!(
+        html.contains(r#"href="/procedures/1.000894">Đăng ký kết hôn</a>"#),
+        "{html}"
+    );
     let (_, html, _) = page(&t, "/?q=xyzzy", None).await;
     assert!(html.contains("Không tìm thấy thủ tục nào"));
     // Hostile input is escaped, never executed.
@@ -62,9 +85,17 @@ async fn a_procedure_page_lists_documents_fees_time_and_where_to_file() {
     assert!(html.contains("Bản chính giấy tờ, văn bản"));
     assert!(html.contains("2.000 đ"), "fee shown");
     assert!(html.contains("Trong ngày"));
-    let (_, html, _) = page(&t, "/procedures/1.004873?lang=en&address=Xa+Phu+Hoi%2C+Huyen+Duc+Trong%2C+Lam+Dong", None).await;
+    let (_, html, _) = page(
+        &t,
+        "/procedures/1.004873?lang=en&address=Xa+Phu+Hoi%2C+Huyen+Duc+Trong%2C+Lam+Dong",
+        None,
+    )
+    .await;
     assert!(html.contains("3 working days"));
-    assert!(html.contains("This address is now in Xã Đức Trọng, Tỉnh Lâm Đồng."), "{html}");
+    assert!(
+        html.contains("This address is now in Xã Đức Trọng, Tỉnh Lâm Đồng."),
+        "{html}"
+    );
     assert!(html.contains("Trung tâm Phục vụ hành chính công xã Đức Trọng"));
     let (_, html, _) = page(&t, "/procedures/1.004194", None).await;
     assert!(html.contains("Giá trị ví dụ"), "example values are marked");
@@ -82,15 +113,24 @@ async fn tracking_shows_the_timeline_only_with_the_right_phone() {
     let (s, html, _) = page(&t, &format!("/track?code={code}&phone=0912345678"), None).await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("Đã tiếp nhận"));
-    assert!(html.contains("06/03/2025 08:00"), "appointment shown dd/mm/yyyy");
+    assert!(
+        html.contains("06/03/2025 08:00"),
+        "appointment shown dd/mm/yyyy"
+    );
     assert!(!html.contains("068195001234"));
     let (s, html, _) = page(&t, &format!("/track?code={code}&phone=0999999999"), None).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert!(html.contains("Không tìm thấy hồ sơ"));
     let (s, html, _) = page(&t, "/track?code=&phone=12", None).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(html.contains(r##"<a href="#code">Nhập mã hồ sơ</a>"##), "error summary links to the field");
-    assert!(html.contains(r#"value="12""#), "what the user typed is kept");
+    assert!(
+        html.contains(r##"<a href="#code">Nhập mã hồ sơ</a>"##),
+        "error summary links to the field"
+    );
+    assert!(
+        html.contains(r#"value="12""#),
+        "what the user typed is kept"
+    );
 }
 
 #[tokio::test]
@@ -99,7 +139,16 @@ async fn assets_are_embedded_and_unknown_pages_are_html_404s() {
     let (s, css, _) = page(&t, "/assets/css/motcua.css", None).await;
     assert_eq!(s, StatusCode::OK);
     assert!(css.contains("inset-inline-start"));
-    let resp = t.router.clone().oneshot(Request::get("/assets/fonts/be-vietnam-pro-vietnamese-400-normal.woff2").body(Body::empty()).unwrap()).await.unwrap();
+    let resp = t
+        .router
+        .clone()
+        .oneshot(
+            Request::get("/assets/fonts/be-vietnam-pro-vietnamese-400-normal.woff2")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(resp.headers()[header::CONTENT_TYPE], "font/woff2");
     let (s, _, _) = page(&t, "/assets/nope.js", None).await;

@@ -91,8 +91,10 @@ impl Tr {
 
     /// The string for `key` with arguments.
     pub fn ta(&self, key: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
-        let map: HashMap<Cow<'static, str>, FluentValue<'static>> =
-            args.iter().map(|(k, v)| (Cow::Borrowed(*k), v.clone())).collect();
+        let map: HashMap<Cow<'static, str>, FluentValue<'static>> = args
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), v.clone()))
+            .collect();
         LOCALES.lookup_with_args(&self.lang.id(), key, &map)
     }
 
@@ -103,29 +105,46 @@ impl Tr {
 }
 
 fn query_lang(query: Option<&str>) -> Option<Lang> {
-    query?.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(Lang::parse)
+    query?
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("lang="))
+        .and_then(Lang::parse)
 }
 
 fn cookie_lang(req: &Request) -> Option<Lang> {
-    req.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
-        v.split(';').find_map(|c| c.trim().strip_prefix("motcua_lang=")).and_then(Lang::parse)
-    })
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            v.split(';')
+                .find_map(|c| c.trim().strip_prefix("motcua_lang="))
+                .and_then(Lang::parse)
+        })
 }
 
 fn accept_lang(req: &Request) -> Option<Lang> {
     let v = req.headers().get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
-    v.split(',').find_map(|part| Lang::parse(part.split(';').next().unwrap_or("")))
+    v.split(',')
+        .find_map(|part| Lang::parse(part.split(';').next().unwrap_or("")))
 }
 
 /// Middleware: decides the language and puts a [`Tr`] in the request; `?lang=` also sets the
 /// cookie so the choice persists.
 pub async fn lang_layer(mut req: Request, next: Next) -> Response {
     let from_query = query_lang(req.uri().query());
-    let lang = from_query.or_else(|| cookie_lang(&req)).or_else(|| accept_lang(&req)).unwrap_or(Lang::Vi);
+    let lang = from_query
+        .or_else(|| cookie_lang(&req))
+        .or_else(|| accept_lang(&req))
+        .unwrap_or(Lang::Vi);
     req.extensions_mut().insert(Tr { lang });
     let mut resp = next.run(req).await;
     if let Some(l) = from_query
-        && let Ok(v) = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", l.code()).parse()
+        && let Ok(v) = format!(
+            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            l.code()
+        )
+        .parse()
     {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -147,13 +166,42 @@ mod tests {
     fn every_key_exists_in_every_language() {
         let vi = keys(include_str!("../../locales/vi/main.ftl"));
         assert!(vi.len() > 50);
-        assert_eq!(keys(include_str!("../../locales/en/main.ftl")), vi, "en differs from vi");
-        assert_eq!(keys(include_str!("../../locales/ar/main.ftl")), vi, "ar differs from vi");
+        assert_eq!(
+            keys(include_str!("../../locales/en/main.ftl")),
+            vi,
+            "en differs from vi"
+        );
+        assert_eq!(
+            keys(include_str!("../../locales/ar/main.ftl")),
+            vi,
+            "ar differs from vi"
+        );
         for lang in Lang::ALL {
             for key in &vi {
                 let tr = Tr { lang };
-                let s = tr.ta(key, &[("n", FluentValue::from(2)), ("count", FluentValue::from(2)), ("q", FluentValue::from("x")), ("version", FluentValue::from(1)), ("procedures", FluentValue::from("1")), ("provinces", FluentValue::from("1")), ("communes", FluentValue::from("1")), ("commune", FluentValue::from("x")), ("province", FluentValue::from("y"))]);
-                assert!(!s.is_empty() && !s.contains(key), "{key} in {}: {s:?}", lang.code());
+                let s = tr.ta(
+                    key,
+                    &[
+                        ("n", FluentValue::from(2)),
+                        ("count", FluentValue::from(2)),
+                        ("q", FluentValue::from("x")),
+                        ("version", FluentValue::from(1)),
+                        ("procedures", FluentValue::from("1")),
+                        ("provinces", FluentValue::from("1")),
+                        ("communes", FluentValue::from("1")),
+                        ("commune", FluentValue::from("x")),
+                        ("province", FluentValue::from("y")),
+                        ("code", FluentValue::from("c")),
+                        ("agency", FluentValue::from("a")),
+                        ("role", FluentValue::from("r")),
+                        ("action", FluentValue::from("x")),
+                    ],
+                );
+                assert!(
+                    !s.is_empty() && !s.contains(key),
+                    "{key} in {}: {s:?}",
+                    lang.code()
+                );
             }
         }
     }

@@ -4,6 +4,7 @@
 mod assets;
 pub mod i18n;
 mod public;
+mod staff;
 
 use crate::AppState;
 use axum::Router;
@@ -34,29 +35,58 @@ pub struct Chrome {
     pub title: String,
     /// Language switch.
     pub langs: Vec<LangLink>,
+    /// "agency · role" when a staff member is signed in.
+    pub staff: Option<String>,
+    /// Anti-forgery token for staff forms (empty on public pages).
+    pub csrf: String,
 }
 
 impl Chrome {
     /// The layout context for a page at `uri`, titled by the Fluent key or text `title`.
     pub fn new(tr: Tr, uri: &Uri, title: String) -> Self {
-        let other: Vec<&str> = uri.query().map(|q| q.split('&').filter(|kv| !kv.starts_with("lang=") && !kv.is_empty()).collect()).unwrap_or_default();
+        let other: Vec<&str> = uri
+            .query()
+            .map(|q| {
+                q.split('&')
+                    .filter(|kv| !kv.starts_with("lang=") && !kv.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
         let langs = Lang::ALL
             .into_iter()
             .map(|l| {
                 let mut q = other.clone();
                 let lang_kv = format!("lang={}", l.code());
                 q.push(&lang_kv);
-                LangLink { code: l.code(), name: l.native_name(), href: format!("{}?{}", uri.path(), q.join("&")), current: l == tr.lang }
+                LangLink {
+                    code: l.code(),
+                    name: l.native_name(),
+                    href: format!("{}?{}", uri.path(), q.join("&")),
+                    current: l == tr.lang,
+                }
             })
             .collect();
-        Self { tr, title, langs }
+        Self {
+            tr,
+            title,
+            langs,
+            staff: None,
+            csrf: String::new(),
+        }
     }
 }
 
 /// `dd/mm/yyyy HH:MM` in Vietnam time.
 pub fn fmt_datetime(t: OffsetDateTime) -> String {
     let t = t.to_offset(motcua_domain::VN_OFFSET);
-    format!("{:02}/{:02}/{} {:02}:{:02}", t.day(), u8::from(t.month()), t.year(), t.hour(), t.minute())
+    format!(
+        "{:02}/{:02}/{} {:02}:{:02}",
+        t.day(),
+        u8::from(t.month()),
+        t.year(),
+        t.hour(),
+        t.minute()
+    )
 }
 
 /// Groups thousands with dots, as written in Vietnamese (3.321).
@@ -79,6 +109,16 @@ pub fn routes() -> Router<AppState> {
         .route("/procedures/{code}", get(public::procedure_page))
         .route("/track", get(public::track_page))
         .route("/assets/{*path}", get(assets::get_asset))
+        .route("/staff/login", get(staff::login_page).post(staff::login))
+        .route("/staff/logout", axum::routing::post(staff::logout))
+        .route(
+            "/counter",
+            get(staff::counter_page).post(staff::counter_submit),
+        )
+        .route("/inbox", get(staff::inbox_page))
+        .route("/inbox/{code}", get(staff::dossier_page))
+        .route("/inbox/{code}/act", axum::routing::post(staff::dossier_act))
+        .route("/inbox/{code}/receipt", get(staff::receipt_page))
 }
 
 pub use public::not_found_page;
@@ -96,7 +136,10 @@ mod tests {
 
     #[test]
     fn dates_are_day_month_year_in_vietnam_time() {
-        assert_eq!(fmt_datetime(time::macros::datetime!(2025-02-05 09:00 UTC)), "05/02/2025 16:00");
+        assert_eq!(
+            fmt_datetime(time::macros::datetime!(2025-02-05 09:00 UTC)),
+            "05/02/2025 16:00"
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use motcua_domain::catalogue::{Channel, Procedure};
 use motcua_domain::ids::{AgencyCode, ProcedureCode};
 use serde::Deserialize;
 
-fn render(t: &impl Template) -> Response {
+pub(super) fn render(t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
@@ -56,8 +56,19 @@ pub struct Card {
 
 fn card(tr: &Tr, p: &Procedure) -> Card {
     let (name, name_alt) = display_name(tr, p);
-    let time = p.offer(Channel::Direct).or(p.channels.first()).map(|o| time_text(tr, o.processing_time)).unwrap_or_default();
-    Card { code: p.code.to_string(), name, name_alt, field: p.field.clone(), full_online: p.full_online, time }
+    let time = p
+        .offer(Channel::Direct)
+        .or(p.channels.first())
+        .map(|o| time_text(tr, o.processing_time))
+        .unwrap_or_default();
+    Card {
+        code: p.code.to_string(),
+        name,
+        name_alt,
+        field: p.field.clone(),
+        full_online: p.full_online,
+        time,
+    }
 }
 
 #[derive(Template)]
@@ -78,7 +89,12 @@ pub struct HomeQuery {
 }
 
 /// `GET /`: the search box, results or the whole catalogue.
-pub async fn home(State(s): State<AppState>, Extension(tr): Extension<Tr>, uri: Uri, Query(q): Query<HomeQuery>) -> Response {
+pub async fn home(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    Query(q): Query<HomeQuery>,
+) -> Response {
     let query: String = q.q.unwrap_or_default().chars().take(200).collect();
     let searched = !query.trim().is_empty();
     let results = match s.app.search_procedures(&query).await {
@@ -89,12 +105,27 @@ pub async fn home(State(s): State<AppState>, Extension(tr): Extension<Tr>, uri: 
     let stats = tr.ta(
         "home-stats",
         &[
-            ("procedures", FluentValue::from(grouped(results.len() as i64))),
-            ("provinces", FluentValue::from(grouped(units.provinces().len() as i64))),
-            ("communes", FluentValue::from(grouped(units.data().communes.len() as i64))),
+            (
+                "procedures",
+                FluentValue::from(grouped(results.len() as i64)),
+            ),
+            (
+                "provinces",
+                FluentValue::from(grouped(units.provinces().len() as i64)),
+            ),
+            (
+                "communes",
+                FluentValue::from(grouped(units.data().communes.len() as i64)),
+            ),
         ],
     );
-    let results_heading = tr.ta("search-results", &[("count", FluentValue::from(results.len() as i64)), ("q", FluentValue::from(query.clone()))]);
+    let results_heading = tr.ta(
+        "search-results",
+        &[
+            ("count", FluentValue::from(results.len() as i64)),
+            ("q", FluentValue::from(query.clone())),
+        ],
+    );
     let page = HomePage {
         c: Chrome::new(tr, &uri, tr.t("home-title")),
         q: query,
@@ -179,7 +210,10 @@ pub async fn procedure_page(
     };
     let mut tags = vec![p.field.clone()];
     tags.extend(p.levels.iter().map(|l| tr.t(level_key(l))));
-    let kind = serde_json::to_value(p.competent_agency_kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let kind = serde_json::to_value(p.competent_agency_kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
     let provincial = p.competent_agency_kind.level() != motcua_domain::agency::Level::Commune;
     let where_text = if p.boundary_free {
         tr.t("proc-where-boundary-free")
@@ -205,20 +239,32 @@ pub async fn procedure_page(
                     Some(c) => s.app.agency(&c).await.map(|a| a.name).unwrap_or_default(),
                     None => String::new(),
                 };
-                points.push(format!("{name} ({}, {})", cand.commune_name, cand.province_name));
-                if provincial && let Ok(pc) = AgencyCode::parse(&format!("{}.TTPVHCC", cand.province_code)) {
-                    if let Ok(a) = s.app.agency(&pc).await {
-                        points.push(a.name);
-                    }
+                points.push(format!(
+                    "{name} ({}, {})",
+                    cand.commune_name, cand.province_name
+                ));
+                if provincial
+                    && let Ok(pc) = AgencyCode::parse(&format!("{}.TTPVHCC", cand.province_code))
+                    && let Ok(a) = s.app.agency(&pc).await
+                {
+                    points.push(a.name);
                 }
             }
             points.dedup();
-            where_message = Some(if seen.len() > 1 || r.candidates.iter().any(|c| c.partial) && seen.len() > 1 {
-                tr.t("proc-where-partial")
-            } else {
-                let c0 = &r.candidates[0];
-                tr.ta("proc-where-result", &[("commune", FluentValue::from(c0.commune_name.clone())), ("province", FluentValue::from(c0.province_name.clone()))])
-            });
+            where_message = Some(
+                if seen.len() > 1 || r.candidates.iter().any(|c| c.partial) && seen.len() > 1 {
+                    tr.t("proc-where-partial")
+                } else {
+                    let c0 = &r.candidates[0];
+                    tr.ta(
+                        "proc-where-result",
+                        &[
+                            ("commune", FluentValue::from(c0.commune_name.clone())),
+                            ("province", FluentValue::from(c0.province_name.clone())),
+                        ],
+                    )
+                },
+            );
         }
     }
     let channel_key = |c: Channel| match c {
@@ -227,14 +273,30 @@ pub async fn procedure_page(
         Channel::Postal => "channel-postal",
         Channel::Kiosk => "channel-kiosk",
     };
-    let example = p.unconfirmed.iter().filter(|f| f.as_str() != "code").cloned().collect::<Vec<_>>().join(", ");
+    let example = p
+        .unconfirmed
+        .iter()
+        .filter(|f| f.as_str() != "code")
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     let page = ProcedurePage {
         c: Chrome::new(tr, &uri, display_name(&tr, &p).0),
-        version_label: tr.ta("proc-version", &[("version", FluentValue::from(i64::from(p.version)))]),
+        version_label: tr.ta(
+            "proc-version",
+            &[("version", FluentValue::from(i64::from(p.version)))],
+        ),
         tags,
         example_fields: example,
         description: p.description.clone(),
-        cases: p.cases.iter().map(|c| CaseView { name: c.name.clone(), components: c.components.clone() }).collect(),
+        cases: p
+            .cases
+            .iter()
+            .map(|c| CaseView {
+                name: c.name.clone(),
+                components: c.components.clone(),
+            })
+            .collect(),
         channels: p
             .channels
             .iter()
@@ -308,26 +370,53 @@ fn parse_rfc3339(s: &str) -> Option<time::OffsetDateTime> {
 }
 
 /// `GET /track`: the form, and the dossier's status when code and phone match.
-pub async fn track_page(State(s): State<AppState>, Extension(tr): Extension<Tr>, uri: Uri, Query(q): Query<TrackQuery>) -> Response {
-    let code: String = q.code.clone().unwrap_or_default().trim().chars().take(60).collect();
-    let phone: String = q.phone.clone().unwrap_or_default().trim().chars().take(20).collect();
+pub async fn track_page(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    Query(q): Query<TrackQuery>,
+) -> Response {
+    let code: String = q
+        .code
+        .clone()
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(60)
+        .collect();
+    let phone: String = q
+        .phone
+        .clone()
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(20)
+        .collect();
     let submitted = q.code.is_some() || q.phone.is_some();
     let mut errors = Vec::new();
     let error_code = submitted && code.is_empty();
     let error_phone = submitted && motcua_domain::ids::Phone::parse(&phone).is_err();
     if error_code {
-        errors.push(FormError { field: "code", message: tr.t("error-code-required") });
+        errors.push(FormError {
+            field: "code",
+            message: tr.t("error-code-required"),
+        });
     }
     if error_phone {
-        errors.push(FormError { field: "phone", message: tr.t("error-phone-invalid") });
+        errors.push(FormError {
+            field: "phone",
+            message: tr.t("error-phone-invalid"),
+        });
     }
     let (mut not_found, mut result) = (false, None);
     if submitted && errors.is_empty() {
         match s.app.track(&code, &phone).await {
             Ok(v) => {
                 let status_class = match v.status {
-                    motcua_domain::dossier::Status::Finished | motcua_domain::dossier::Status::Returned => "done",
-                    motcua_domain::dossier::Status::SupplementRequested | motcua_domain::dossier::Status::AwaitingPayment => "attention",
+                    motcua_domain::dossier::Status::Finished
+                    | motcua_domain::dossier::Status::Returned => "done",
+                    motcua_domain::dossier::Status::SupplementRequested
+                    | motcua_domain::dossier::Status::AwaitingPayment => "attention",
                     s if s.is_closed() => "closed",
                     _ => "",
                 };
@@ -336,13 +425,22 @@ pub async fn track_page(State(s): State<AppState>, Extension(tr): Extension<Tr>,
                     procedure: v.procedure_name.clone(),
                     status: tr.t(&format!("status-{}", v.status.as_str())),
                     status_class,
-                    submitted: parse_rfc3339(&v.submitted_at).map(fmt_datetime).unwrap_or_default(),
-                    due: v.due_at.as_deref().and_then(parse_rfc3339).map(fmt_datetime),
+                    submitted: parse_rfc3339(&v.submitted_at)
+                        .map(fmt_datetime)
+                        .unwrap_or_default(),
+                    due: v
+                        .due_at
+                        .as_deref()
+                        .and_then(parse_rfc3339)
+                        .map(fmt_datetime),
                     agency: v.current_agency.clone(),
                     timeline: v
                         .timeline
                         .iter()
-                        .map(|st| Step { at: parse_rfc3339(&st.at).map(fmt_datetime).unwrap_or_default(), text: tr.t(&format!("action-{}", st.action)) })
+                        .map(|st| Step {
+                            at: parse_rfc3339(&st.at).map(fmt_datetime).unwrap_or_default(),
+                            text: tr.t(&format!("action-{}", st.action)),
+                        })
                         .collect(),
                 });
             }
@@ -350,8 +448,21 @@ pub async fn track_page(State(s): State<AppState>, Extension(tr): Extension<Tr>,
         }
     }
     let title = tr.t("track-title");
-    let page = TrackPage { c: Chrome::new(tr, &uri, title), code, phone, errors, error_code, error_phone, not_found, result };
-    let status = if not_found { StatusCode::NOT_FOUND } else { StatusCode::OK };
+    let page = TrackPage {
+        c: Chrome::new(tr, &uri, title),
+        code,
+        phone,
+        errors,
+        error_code,
+        error_phone,
+        not_found,
+        result,
+    };
+    let status = if not_found {
+        StatusCode::NOT_FOUND
+    } else {
+        StatusCode::OK
+    };
     (status, render(&page)).into_response()
 }
 
@@ -363,7 +474,10 @@ struct NotFoundPage {
 }
 
 fn not_found(tr: &Tr, uri: &Uri, message: String) -> Response {
-    let page = NotFoundPage { c: Chrome::new(*tr, uri, tr.t("not-found-title")), message };
+    let page = NotFoundPage {
+        c: Chrome::new(*tr, uri, tr.t("not-found-title")),
+        message,
+    };
     (StatusCode::NOT_FOUND, render(&page)).into_response()
 }
 

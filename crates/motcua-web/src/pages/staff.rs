@@ -1,0 +1,841 @@
+//! Staff pages: sign-in with an access token (kept in an HttpOnly, SameSite=Strict cookie),
+//! counter intake, the inbox, and the dossier page with only the actions legal now. Every
+//! state-changing form carries an anti-forgery token derived from the session.
+
+use super::i18n::Tr;
+use super::public::{render, time_text};
+use super::{Chrome, fmt_datetime};
+use crate::AppState;
+use askama::Template;
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use fluent_templates::fluent_bundle::FluentValue;
+use motcua_app::dossiers::OpenDossier;
+use motcua_app::ports::DossierFilter;
+use motcua_app::tokens::csrf_for;
+use motcua_app::{Actor, AppError, StaffActor};
+use motcua_domain::catalogue::{Channel, Procedure};
+use motcua_domain::dossier::{ActionKind, Command, Dossier, ReceivedComponent, Status};
+use motcua_domain::ids::{DossierCode, ProcedureCode};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// The staff session cookie (holds the access token; HttpOnly, SameSite=Strict).
+pub const STAFF_COOKIE: &str = "motcua_staff";
+
+/// A signed-in staff member on a page.
+#[derive(Debug, Clone)]
+pub struct StaffSession {
+    actor: StaffActor,
+    csrf: String,
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            v.split(';').find_map(|c| {
+                c.trim()
+                    .strip_prefix(name)
+                    .and_then(|r| r.strip_prefix('='))
+                    .map(str::to_owned)
+            })
+        })
+}
+
+impl FromRequestParts<AppState> for StaffSession {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let to_login = || {
+            Redirect::to(&format!(
+                "/staff/login?next={}",
+                urlencode(parts.uri.path())
+            ))
+            .into_response()
+        };
+        let Some(secret) = cookie(&parts.headers, STAFF_COOKIE) else {
+            return Err(to_login());
+        };
+        match state.app.authenticate(&secret).await {
+            Ok(actor) => Ok(StaffSession {
+                actor,
+                csrf: csrf_for(&secret),
+            }),
+            Err(_) => Err(to_login()),
+        }
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+fn form(body: &Bytes) -> HashMap<String, String> {
+    form_urlencoded::parse(body).into_owned().collect()
+}
+
+fn staff_chrome(tr: Tr, uri: &Uri, title: String, s: &StaffSession) -> Chrome {
+    let mut c = Chrome::new(tr, uri, title);
+    c.staff = Some(tr.ta(
+        "staff-signed-in",
+        &[
+            ("agency", FluentValue::from(s.actor.agency.to_string())),
+            ("role", FluentValue::from(s.actor.role.as_str())),
+        ],
+    ));
+    c.csrf = s.csrf.clone();
+    c
+}
+
+/// True when the form carries this session's anti-forgery token.
+fn csrf_ok(f: &HashMap<String, String>, s: &StaffSession) -> bool {
+    f.get("csrf").map(String::as_str) == Some(s.csrf.as_str())
+}
+
+fn forged() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        "the form expired or came from another site; reload the page and try again",
+    )
+        .into_response()
+}
+
+#[derive(Template)]
+#[template(path = "staff_login.html")]
+struct LoginPage {
+    c: Chrome,
+    next: String,
+    error: bool,
+}
+
+/// Query of the login page.
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+fn safe_next(next: Option<&str>) -> String {
+    // Only local paths: no open redirect.
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/inbox".into(),
+    }
+}
+
+/// `GET /staff/login`.
+pub async fn login_page(
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    Query(q): Query<NextQuery>,
+) -> Response {
+    let c = Chrome::new(tr, &uri, tr.t("staff-login-title"));
+    render(&LoginPage {
+        c,
+        next: safe_next(q.next.as_deref()),
+        error: false,
+    })
+}
+
+/// `POST /staff/login`: checks the token and sets the session cookie.
+pub async fn login(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    let f = form(&body);
+    let token = f
+        .get("token")
+        .map(|t| t.trim().to_owned())
+        .unwrap_or_default();
+    let next = safe_next(f.get("next").map(String::as_str));
+    if s.app.authenticate(&token).await.is_ok() {
+        let cookie =
+            format!("{STAFF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200");
+        return ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response();
+    }
+    let c = Chrome::new(tr, &uri, tr.t("staff-login-title"));
+    (
+        StatusCode::UNAUTHORIZED,
+        render(&LoginPage {
+            c,
+            next,
+            error: true,
+        }),
+    )
+        .into_response()
+}
+
+/// `POST /staff/logout`.
+pub async fn logout() -> Response {
+    let cookie = format!("{STAFF_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
+}
+
+struct CompRow {
+    code: String,
+    name: String,
+    originals: u32,
+    copies: u32,
+    checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "counter.html")]
+struct CounterPage {
+    c: Chrome,
+    procedures: Vec<(String, String, bool)>,
+    chosen: Option<String>,
+    components: Vec<CompRow>,
+    values: HashMap<String, String>,
+    errors: Vec<(String, String)>,
+}
+
+impl CounterPage {
+    fn value(&self, k: &str) -> String {
+        self.values.get(k).cloned().unwrap_or_default()
+    }
+}
+
+/// Query of the counter page.
+#[derive(Debug, Deserialize)]
+pub struct CounterQuery {
+    procedure: Option<String>,
+}
+
+async fn counter_page_with(
+    s: &AppState,
+    tr: Tr,
+    uri: &Uri,
+    sess: &StaffSession,
+    chosen: Option<Procedure>,
+    values: HashMap<String, String>,
+    errors: Vec<(String, String)>,
+) -> Result<CounterPage, AppError> {
+    let all = s.app.procedures().await?;
+    let chosen_code = chosen.as_ref().map(|p| p.code.to_string());
+    let components = chosen
+        .as_ref()
+        .and_then(|p| p.case(None))
+        .map(|c| {
+            c.components
+                .iter()
+                .map(|x| CompRow {
+                    code: x.code.clone(),
+                    name: x.name.clone(),
+                    originals: values
+                        .get(&format!("orig_{}", x.code))
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(x.originals),
+                    copies: values
+                        .get(&format!("copy_{}", x.code))
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(x.copies),
+                    checked: values.contains_key(&format!("recv_{}", x.code)),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(CounterPage {
+        c: staff_chrome(tr, uri, tr.t("counter-title"), sess),
+        procedures: all
+            .iter()
+            .filter(|p| p.offer(Channel::Direct).is_some())
+            .map(|p| {
+                (
+                    p.code.to_string(),
+                    format!("{} — {}", p.code, p.name),
+                    Some(p.code.to_string()) == chosen_code,
+                )
+            })
+            .collect(),
+        chosen: chosen_code,
+        components,
+        values,
+        errors,
+    })
+}
+
+/// `GET /counter`: choose the procedure, enter the applicant, tick the components received.
+pub async fn counter_page(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    Query(q): Query<CounterQuery>,
+) -> Response {
+    let chosen = match q.procedure.as_deref().map(ProcedureCode::parse) {
+        Some(Ok(code)) => s.app.procedure(&code, None).await.ok(),
+        _ => None,
+    };
+    match counter_page_with(&s, tr, &uri, &sess, chosen, HashMap::new(), vec![]).await {
+        Ok(p) => render(&p),
+        Err(e) => crate::error::ApiError::from(e).into_response(),
+    }
+}
+
+/// `POST /counter`: receive the dossier (issues the appointment) and show it.
+pub async fn counter_submit(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    body: Bytes,
+) -> Response {
+    let f = form(&body);
+    if !csrf_ok(&f, &sess) {
+        return forged();
+    }
+    let get = |k: &str| f.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+    let procedure = match ProcedureCode::parse(&get("procedure")) {
+        Ok(c) => s.app.procedure(&c, None).await.ok(),
+        Err(_) => None,
+    };
+    let mut errors = Vec::new();
+    let Some(procedure) = procedure else {
+        errors.push(("procedure".to_owned(), tr.t("counter-choose")));
+        return match counter_page_with(&s, tr, &uri, &sess, None, f.clone(), errors).await {
+            Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response(),
+            Err(e) => crate::error::ApiError::from(e).into_response(),
+        };
+    };
+    let components: Vec<ReceivedComponent> = procedure
+        .case(None)
+        .map(|c| {
+            c.components
+                .iter()
+                .filter(|x| f.contains_key(&format!("recv_{}", x.code)))
+                .map(|x| ReceivedComponent {
+                    code: x.code.clone(),
+                    originals: f
+                        .get(&format!("orig_{}", x.code))
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0),
+                    copies: f
+                        .get(&format!("copy_{}", x.code))
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let applicant = serde_json::json!({
+        "name": get("name"), "id_number": get("id_number"), "phone": get("phone"),
+        "email": Some(get("email")).filter(|e| !e.is_empty()), "address": Some(get("address")).filter(|a| !a.is_empty()),
+    });
+    let req = serde_json::json!({
+        "procedure": procedure.code, "applicant": applicant, "components": components,
+        "summary": Some(get("summary")).filter(|x| !x.is_empty()),
+    });
+    let result = match serde_json::from_value::<OpenDossier>(req) {
+        Ok(req) => {
+            s.app
+                .open_dossier(
+                    &Actor::Staff(sess.actor.clone()),
+                    req,
+                    f.get("idem").map(String::as_str),
+                )
+                .await
+        }
+        Err(e) => {
+            let msg = e.to_string();
+            let field = if msg.contains("CCCD") {
+                "id_number"
+            } else if msg.contains("phone") {
+                "phone"
+            } else {
+                "name"
+            };
+            Err(AppError::invalid(field, msg))
+        }
+    };
+    match result {
+        Ok(d) => Redirect::to(&format!("/inbox/{}?done=receive", d.code)).into_response(),
+        Err(e) => {
+            let field = match &e {
+                AppError::Invalid { field: Some(f), .. } => {
+                    f.trim_start_matches("applicant.").to_owned()
+                }
+                AppError::Dossier(motcua_domain::dossier::DossierError::InvalidField {
+                    field,
+                    ..
+                }) => field.trim_start_matches("applicant.").to_owned(),
+                _ => "procedure".into(),
+            };
+            errors.push((field, e.to_string()));
+            match counter_page_with(&s, tr, &uri, &sess, Some(procedure), f.clone(), errors).await {
+                Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response(),
+                Err(e) => crate::error::ApiError::from(e).into_response(),
+            }
+        }
+    }
+}
+
+struct Row {
+    code: String,
+    procedure: String,
+    applicant: String,
+    status: String,
+    due: String,
+    overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "inbox.html")]
+struct InboxPage {
+    c: Chrome,
+    rows: Vec<Row>,
+    statuses: Vec<(String, String, bool)>,
+    overdue: bool,
+    next: Option<String>,
+}
+
+/// Filters of the inbox page.
+#[derive(Debug, Deserialize)]
+pub struct InboxQuery {
+    status: Option<String>,
+    overdue: Option<String>,
+    offset: Option<u32>,
+}
+
+/// `GET /inbox`: the agency's dossiers by due date, with filters.
+pub async fn inbox_page(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    Query(q): Query<InboxQuery>,
+) -> Response {
+    let status = q.status.as_deref().and_then(Status::parse);
+    let overdue = q.overdue.as_deref() == Some("1");
+    let offset = q.offset.unwrap_or(0);
+    let now = s.app.now();
+    let f = DossierFilter {
+        agency: None,
+        status,
+        due_before: overdue.then_some(now),
+        procedure: None,
+        limit: 50,
+        offset,
+    };
+    let list = match s
+        .app
+        .list_dossiers(&Actor::Staff(sess.actor.clone()), f)
+        .await
+    {
+        Ok(l) => l,
+        Err(e) => return crate::error::ApiError::from(e).into_response(),
+    };
+    let next = (list.len() == 50).then(|| {
+        let mut q = format!("offset={}", offset + 50);
+        if let Some(st) = status {
+            q.push_str(&format!("&status={}", st.as_str()));
+        }
+        if overdue {
+            q.push_str("&overdue=1");
+        }
+        format!("/inbox?{q}")
+    });
+    let rows = list
+        .iter()
+        .map(|d| Row {
+            code: d.code.to_string(),
+            procedure: d.procedure_name.clone(),
+            applicant: d.applicant.name.clone(),
+            status: tr.t(&format!("status-{}", d.status.as_str())),
+            due: d.due_at.map(fmt_datetime).unwrap_or_default(),
+            overdue: d.is_overdue(now),
+        })
+        .collect();
+    let statuses = Status::ALL
+        .iter()
+        .map(|st| {
+            (
+                st.as_str().to_owned(),
+                tr.t(&format!("status-{}", st.as_str())),
+                Some(*st) == status,
+            )
+        })
+        .collect();
+    render(&InboxPage {
+        c: staff_chrome(tr, &uri, tr.t("inbox-title"), &sess),
+        rows,
+        statuses,
+        overdue,
+        next,
+    })
+}
+
+struct ActionForm {
+    action: String,
+    label: String,
+    fields: Vec<&'static str>,
+}
+
+struct EventRow {
+    at: String,
+    action: String,
+    agency: String,
+}
+
+#[derive(Template)]
+#[template(path = "dossier.html")]
+struct DossierPage {
+    c: Chrome,
+    d: Dossier,
+    status: String,
+    due: String,
+    received: String,
+    due_summary: String,
+    components: Vec<(String, u32, u32)>,
+    supplement_options: Vec<(String, String)>,
+    agencies: Vec<(String, String)>,
+    actions: Vec<ActionForm>,
+    events: Vec<EventRow>,
+    done: Option<String>,
+    errors: Vec<(String, String)>,
+}
+
+fn fields_of(a: ActionKind) -> Vec<&'static str> {
+    match a {
+        ActionKind::Refuse | ActionKind::Stop => vec!["reason"],
+        ActionKind::Withdraw => vec!["reason_optional"],
+        ActionKind::RequestSupplement => vec!["items", "reason_optional"],
+        ActionKind::Assign => vec!["handler"],
+        ActionKind::Transfer => vec!["to_agency"],
+        ActionKind::RequestPayment | ActionKind::Pay => vec!["amount"],
+        ActionKind::Finish => vec!["result", "document_number"],
+        ActionKind::ReturnResult => vec!["method"],
+        ActionKind::Reschedule => vec!["reason", "new_due"],
+        ActionKind::Submit | ActionKind::Receive | ActionKind::Supplement => vec![],
+    }
+}
+
+/// Query of the dossier page.
+#[derive(Debug, Deserialize)]
+pub struct DossierQuery {
+    done: Option<String>,
+}
+
+async fn dossier_page_with(
+    s: &AppState,
+    tr: Tr,
+    uri: &Uri,
+    sess: &StaffSession,
+    code: &DossierCode,
+    done: Option<String>,
+    errors: Vec<(String, String)>,
+) -> Result<DossierPage, AppError> {
+    let actor = Actor::Staff(sess.actor.clone());
+    let d = s.app.dossier(&actor, code).await?;
+    let events = s.app.dossier_events(&actor, code).await?;
+    let procedure = s
+        .app
+        .procedure(&d.procedure.code, Some(d.procedure.version))
+        .await?;
+    let comp_name = |c: &str| {
+        procedure
+            .case(Some(&d.case_code))
+            .and_then(|k| k.components.iter().find(|x| x.code == c))
+            .map(|x| x.name.clone())
+            .unwrap_or_else(|| c.to_owned())
+    };
+    let due_summary = events
+        .iter()
+        .rev()
+        .find_map(|e| {
+            serde_json::from_str::<serde_json::Value>(&e.payload)
+                .ok()
+                .and_then(|p| {
+                    p["due"]["explanation"]["summary"]
+                        .as_str()
+                        .map(str::to_owned)
+                })
+        })
+        .unwrap_or_default();
+    let mut agencies = Vec::new();
+    if let Some(u) = s.app.units().commune(&d.receiving_unit).cloned() {
+        for a in s
+            .app
+            .agencies_of_unit(&u.code)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .chain(
+                s.app
+                    .agencies_of_province(&u.province_code)
+                    .await
+                    .unwrap_or_default(),
+            )
+        {
+            if a.code != d.current_agency {
+                agencies.push((a.code.to_string(), format!("{} ({})", a.name, a.code)));
+            }
+        }
+    }
+    let actions = d
+        .legal_actions()
+        .into_iter()
+        .filter(|a| sess.actor.role.may(*a))
+        .map(|a| ActionForm {
+            action: a.as_str().to_owned(),
+            label: tr.t(&format!("action-{}", a.as_str())),
+            fields: fields_of(a),
+        })
+        .collect();
+    Ok(DossierPage {
+        c: staff_chrome(
+            tr,
+            uri,
+            tr.ta(
+                "dossier-title",
+                &[("code", FluentValue::from(d.code.to_string()))],
+            ),
+            sess,
+        ),
+        status: tr.t(&format!("status-{}", d.status.as_str())),
+        due: d.due_at.map(fmt_datetime).unwrap_or_default(),
+        received: d.received_at.map(fmt_datetime).unwrap_or_default(),
+        due_summary,
+        components: d
+            .components
+            .iter()
+            .map(|c| (comp_name(&c.code), c.originals, c.copies))
+            .collect(),
+        supplement_options: procedure
+            .case(Some(&d.case_code))
+            .map(|c| {
+                c.components
+                    .iter()
+                    .map(|x| (x.code.clone(), x.name.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        agencies,
+        actions,
+        events: events
+            .iter()
+            .map(|e| EventRow {
+                at: fmt_datetime(e.at),
+                action: tr.t(&format!("action-{}", e.action)),
+                agency: e.agency.clone(),
+            })
+            .collect(),
+        done: done.and_then(|a| ActionKind::parse(&a)).map(|a| {
+            tr.ta(
+                "dossier-done",
+                &[(
+                    "action",
+                    FluentValue::from(tr.t(&format!("action-{}", a.as_str()))),
+                )],
+            )
+        }),
+        errors,
+        d,
+    })
+}
+
+/// `GET /inbox/{code}`: the dossier, its due-date explanation, timeline and legal actions.
+pub async fn dossier_page(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    Path(code): Path<String>,
+    Query(q): Query<DossierQuery>,
+) -> Response {
+    let Ok(code) = DossierCode::parse(&code) else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    match dossier_page_with(&s, tr, &uri, &sess, &code, q.done, vec![]).await {
+        Ok(p) => render(&p),
+        Err(_) => super::public::not_found_page(&tr, &uri),
+    }
+}
+
+fn command_from_form(
+    f: &HashMap<String, String>,
+    d: &Dossier,
+    tr: &Tr,
+) -> Result<Command, AppError> {
+    let get = |k: &str| {
+        f.get(k)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let action = get("action").unwrap_or_default();
+    let mut body = serde_json::json!({ "action": action });
+    match ActionKind::parse(&action) {
+        Some(ActionKind::RequestSupplement) => {
+            let items: Vec<serde_json::Value> = f
+                .keys()
+                .filter_map(|k| k.strip_prefix("item_"))
+                .map(|c| serde_json::json!({"component": c}))
+                .collect();
+            body["items"] = items.into();
+            body["reason"] = get("reason").into();
+        }
+        Some(ActionKind::RequestPayment) | Some(ActionKind::Pay) => {
+            let amount: u64 = get("amount")
+                .and_then(|a| a.replace(['.', ','], "").parse().ok())
+                .ok_or_else(|| AppError::invalid("amount", tr.t("field-amount")))?;
+            body["amount_vnd"] = amount.into();
+            body["online"] = false.into();
+        }
+        Some(ActionKind::Finish) => {
+            body["result"] = serde_json::json!({"summary": get("result").unwrap_or_default(), "document_number": get("document_number")});
+        }
+        Some(ActionKind::Reschedule) => {
+            let local = get("new_due").unwrap_or_default();
+            body["new_due_at"] = format!("{local}:00+07:00").into();
+            body["reason"] = get("reason").unwrap_or_default().into();
+        }
+        _ => {
+            for k in ["reason", "handler", "to_agency", "method"] {
+                if let Some(v) = get(k) {
+                    body[k] = v.into();
+                }
+            }
+            if matches!(
+                ActionKind::parse(&action),
+                Some(ActionKind::Refuse | ActionKind::Stop)
+            ) && body.get("reason").is_none()
+            {
+                body["reason"] = "".into();
+            }
+            if ActionKind::parse(&action) == Some(ActionKind::Assign)
+                && body.get("handler").is_none()
+            {
+                body["handler"] = "".into();
+            }
+        }
+    }
+    let _ = d;
+    serde_json::from_value(body).map_err(|e| AppError::Invalid {
+        code: "request.invalid_field",
+        message: e.to_string(),
+        field: None,
+    })
+}
+
+/// `POST /inbox/{code}/act`: apply one action; back to the dossier page.
+pub async fn dossier_act(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = form(&body);
+    if !csrf_ok(&f, &sess) {
+        return forged();
+    }
+    let Ok(code) = DossierCode::parse(&code) else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let actor = Actor::Staff(sess.actor.clone());
+    let d = match s.app.dossier(&actor, &code).await {
+        Ok(d) => d,
+        Err(_) => return super::public::not_found_page(&tr, &uri),
+    };
+    let version: i64 = f.get("version").and_then(|v| v.parse().ok()).unwrap_or(-1);
+    let result = match command_from_form(&f, &d, &tr) {
+        Ok(cmd) => s.app.act(&actor, &code, version, cmd).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Redirect::to(&format!(
+            "/inbox/{code}?done={}",
+            f.get("action").map(String::as_str).unwrap_or("")
+        ))
+        .into_response(),
+        Err(e) => {
+            let status = crate::error::ApiError::from(AppError::Invalid {
+                code: e.code(),
+                message: String::new(),
+                field: None,
+            })
+            .status();
+            let errors = vec![(f.get("action").cloned().unwrap_or_default(), e.to_string())];
+            match dossier_page_with(&s, tr, &uri, &sess, &code, None, errors).await {
+                Ok(p) => (status, render(&p)).into_response(),
+                Err(_) => super::public::not_found_page(&tr, &uri),
+            }
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "receipt.html")]
+struct ReceiptPage {
+    c: Chrome,
+    d: Dossier,
+    agency: String,
+    received: String,
+    due: String,
+    time: String,
+    components: Vec<(String, u32, u32)>,
+}
+
+/// `GET /inbox/{code}/receipt`: the receipt and appointment slip (form 01), printable.
+pub async fn receipt_page(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    Path(code): Path<String>,
+) -> Response {
+    let actor = Actor::Staff(sess.actor.clone());
+    let Ok(code) = DossierCode::parse(&code) else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let Ok(d) = s.app.dossier(&actor, &code).await else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let procedure = s
+        .app
+        .procedure(&d.procedure.code, Some(d.procedure.version))
+        .await
+        .ok();
+    let name = |c: &str| {
+        procedure
+            .as_ref()
+            .and_then(|p| p.case(Some(&d.case_code)))
+            .and_then(|k| k.components.iter().find(|x| x.code == c))
+            .map(|x| x.name.clone())
+            .unwrap_or_else(|| c.to_owned())
+    };
+    let agency = s
+        .app
+        .agency(&d.receiving_agency)
+        .await
+        .map(|a| a.name)
+        .unwrap_or_else(|_| d.receiving_agency.to_string());
+    let time = procedure
+        .as_ref()
+        .and_then(|p| p.offer(d.channel))
+        .map(|o| time_text(&tr, o.processing_time))
+        .unwrap_or_default();
+    let page = ReceiptPage {
+        c: staff_chrome(tr, &uri, tr.t("receipt-title"), &sess),
+        agency,
+        received: d.received_at.map(fmt_datetime).unwrap_or_default(),
+        due: d.due_at.map(fmt_datetime).unwrap_or_default(),
+        time,
+        components: d
+            .components
+            .iter()
+            .map(|c| (name(&c.code), c.originals, c.copies))
+            .collect(),
+        d,
+    };
+    render(&page)
+}

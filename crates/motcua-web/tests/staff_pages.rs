@@ -1,0 +1,246 @@
+//! Staff pages through the router: sign-in, counter intake, inbox, dossier actions, receipt,
+//! and the anti-forgery check.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::TestApp;
+use http_body_util::BodyExt;
+use motcua_domain::access::Role;
+use time::macros::datetime;
+use tower::ServiceExt;
+
+struct Resp {
+    status: StatusCode,
+    location: Option<String>,
+    cookie: Option<String>,
+    body: String,
+}
+
+async fn call(
+    t: &TestApp,
+    method: &str,
+    uri: &str,
+    cookie: Option<&str>,
+    form: Option<&str>,
+) -> Resp {
+    let mut b = Request::builder().method(method).uri(uri);
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    let body = match form {
+        Some(f) => {
+            b = b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            Body::from(f.to_owned())
+        }
+        None => Body::empty(),
+    };
+    let resp = t
+        .router
+        .clone()
+        .oneshot(b.body(body).unwrap())
+        .await
+        .unwrap();
+    let h = |n| {
+        resp.headers()
+            .get(n)
+            .map(|v: &axum::http::HeaderValue| v.to_str().unwrap().to_owned())
+    };
+    let (status, location, cookie) = (resp.status(), h(header::LOCATION), h(header::SET_COOKIE));
+    let body = String::from_utf8(
+        resp.into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    Resp {
+        status,
+        location,
+        cookie,
+        body,
+    }
+}
+
+fn csrf(html: &str) -> String {
+    let i =
+        html.find(r#"name="csrf" value=""#).expect("csrf field") + r#"name="csrf" value=""#.len();
+    html[i..i + 64].to_owned()
+}
+
+fn enc(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[tokio::test]
+async fn a_counter_officer_signs_in_receives_a_dossier_and_prints_the_receipt() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let token = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
+    // Not signed in: sent to the login page.
+    let r = call(&t, "GET", "/counter", None, None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location.as_deref(), Some("/staff/login?next=%2Fcounter"));
+    let r = call(
+        &t,
+        "POST",
+        "/staff/login",
+        None,
+        Some("token=mct_wrong&next=%2Fcounter"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("error-summary"));
+    let r = call(
+        &t,
+        "POST",
+        "/staff/login",
+        None,
+        Some(&format!("token={token}&next=%2Fcounter")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let set = r.cookie.unwrap();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    let cookie = set.split(';').next().unwrap().to_owned();
+    // An open redirect is refused.
+    let r = call(
+        &t,
+        "POST",
+        "/staff/login",
+        None,
+        Some(&format!("token={token}&next=%2F%2Fevil.example")),
+    )
+    .await;
+    assert_eq!(r.location.as_deref(), Some("/inbox"));
+
+    let r = call(
+        &t,
+        "GET",
+        "/counter?procedure=1.004873",
+        Some(&cookie),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body
+            .contains("Tờ khai cấp Giấy xác nhận tình trạng hôn nhân")
+    );
+    let token_csrf = csrf(&r.body);
+    // Invalid CCCD: the form comes back with what was typed and the error.
+    let bad = format!(
+        "csrf={token_csrf}&procedure=1.004873&name={}&id_number=123&phone=0912345678&recv_TK=on&orig_TK=1&copy_TK=0",
+        enc("Lê Thị Hoa")
+    );
+    let r = call(&t, "POST", "/counter", Some(&cookie), Some(&bad)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("error-summary") && r.body.contains("Lê Thị Hoa"),
+        "{}",
+        r.body
+    );
+    assert_eq!(t.count().await, 0);
+    // A forged form (no token) is refused and writes nothing.
+    let forged = bad
+        .replace(&format!("csrf={token_csrf}&"), "")
+        .replace("id_number=123", "id_number=068195001234");
+    let r = call(&t, "POST", "/counter", Some(&cookie), Some(&forged)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(t.count().await, 0);
+    let good = bad.replace("id_number=123", "id_number=068195001234");
+    let r = call(&t, "POST", "/counter", Some(&cookie), Some(&good)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        r.location.as_deref(),
+        Some("/inbox/24958-250303-0001?done=receive")
+    );
+    let r = call(
+        &t,
+        "GET",
+        "/inbox/24958-250303-0001?done=receive",
+        Some(&cookie),
+        None,
+    )
+    .await;
+    assert!(r.body.contains("Đã thực hiện: Tiếp nhận hồ sơ."));
+    assert!(r.body.contains("06/03/2025 08:00"));
+    let r = call(
+        &t,
+        "GET",
+        "/inbox/24958-250303-0001/receipt",
+        Some(&cookie),
+        None,
+    )
+    .await;
+    assert!(r.body.contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"));
+    assert!(r.body.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
+    let r = call(&t, "GET", "/inbox", Some(&cookie), None).await;
+    assert!(r.body.contains(r#"<a href="/inbox/24958-250303-0001">"#));
+}
+
+#[tokio::test]
+async fn a_supplement_request_offers_only_the_procedures_components() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let token = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
+    let d = t.intake(&token, "2.000815", "24958.TTPVHCC").await;
+    let code = d["code"].as_str().unwrap();
+    let cookie = format!("motcua_staff={token}");
+    let r = call(&t, "GET", &format!("/inbox/{code}"), Some(&cookie), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let boxes: Vec<&str> = r
+        .body
+        .match_indices(r#"name="item_"#)
+        .map(|(i, _)| &r.body[i + 11..i + 13])
+        .collect();
+    assert_eq!(boxes, ["BC", "BS"], "only the two listed components");
+    assert!(
+        !r.body.contains(r#"value="finish""#),
+        "a counter officer is not offered finish"
+    );
+    let token_csrf = csrf(&r.body);
+    // An item that is not a component, forged into the form, is refused by the rule.
+    let forged =
+        format!("csrf={token_csrf}&version=1&action=request_supplement&item_SO-HO-KHAU=on");
+    let r = call(
+        &t,
+        "POST",
+        &format!("/inbox/{code}/act"),
+        Some(&cookie),
+        Some(&forged),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("not a component of this procedure"));
+    let ok = format!(
+        "csrf={token_csrf}&version=1&action=request_supplement&item_BS=on&reason={}",
+        enc("Bản sao bị mờ")
+    );
+    let r = call(
+        &t,
+        "POST",
+        &format!("/inbox/{code}/act"),
+        Some(&cookie),
+        Some(&ok),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = call(&t, "GET", &format!("/inbox/{code}"), Some(&cookie), None).await;
+    assert!(r.body.contains("Cần bổ sung giấy tờ"));
+    // Another agency's staff cannot open it.
+    let other = t.token("24781.TTPVHCC", Role::CounterOfficer).await;
+    let r = call(
+        &t,
+        "GET",
+        &format!("/inbox/{code}"),
+        Some(&format!("motcua_staff={other}")),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
