@@ -2,7 +2,7 @@
 
 use crate::error::AppError;
 use crate::ports::{DossierFilter, IdempotencyRecord, StoreError, StoredEvent};
-use crate::service::{Actor, App};
+use crate::service::{Actor, App, StaffActor};
 use motcua_domain::VN_OFFSET;
 use motcua_domain::access::Role;
 use motcua_domain::agency::{Agency, AgencyKind, Level};
@@ -155,6 +155,28 @@ pub fn seal_event(
 }
 
 impl App {
+    /// Whether `staff` may perform `kind` on `d` (role and jurisdiction; not the state, which
+    /// the lifecycle decides). The receiving counter deals with the applicant (intake,
+    /// supplements, withdrawal, fees, returning results) wherever the dossier is; everything else
+    /// is for the agency holding the dossier or the competent agency.
+    pub fn may_act(&self, staff: &StaffActor, d: &Dossier, kind: ActionKind) -> bool {
+        if !staff.role.may(kind) || !self.may_see(&Actor::Staff(staff.clone()), d) {
+            return false;
+        }
+        let counter_action = matches!(
+            kind,
+            ActionKind::Receive
+                | ActionKind::Supplement
+                | ActionKind::Withdraw
+                | ActionKind::Pay
+                | ActionKind::ReturnResult
+        ) && staff.agency == d.receiving_agency;
+        staff.role == Role::Admin
+            || counter_action
+            || staff.agency == d.current_agency
+            || staff.agency == d.competent_agency
+    }
+
     fn may_see(&self, actor: &Actor, d: &Dossier) -> bool {
         match actor {
             Actor::Staff(s) => {
@@ -395,22 +417,7 @@ impl App {
                 kind.as_str()
             )));
         }
-        // The receiving counter deals with the applicant (intake, supplements, withdrawal, fees,
-        // returning results) wherever the dossier is; everything else is for the agency holding
-        // the dossier or the competent agency.
-        let counter_action = matches!(
-            kind,
-            ActionKind::Receive
-                | ActionKind::Supplement
-                | ActionKind::Withdraw
-                | ActionKind::Pay
-                | ActionKind::ReturnResult
-        ) && staff.agency == d.receiving_agency;
-        if staff.role != Role::Admin
-            && !counter_action
-            && staff.agency != d.current_agency
-            && staff.agency != d.competent_agency
-        {
+        if !self.may_act(staff, &d, kind) {
             return Err(AppError::Forbidden(format!(
                 "the dossier is held by {}; only that agency may {}",
                 d.current_agency,

@@ -209,3 +209,17 @@ field-items = الوثائق المطلوب استكمالها
 field-method = طريقة التسليم
 receipt-title = إيصال الاستلام وموعد النتيجة
 receipt-print = طباعة
+
+do-receive = استلام الملف
+do-refuse = رفض الاستلام
+do-request_supplement = طلب وثائق إضافية
+do-supplement = تسجيل الوثائق المقدّمة
+do-assign = إسناد إلى موظف
+do-transfer = إحالة إلى جهة أخرى
+do-request_payment = طلب الرسوم
+do-pay = تسجيل الدفع
+do-finish = تسجيل النتيجة
+do-return_result = تسليم النتيجة
+do-reschedule = الاعتذار وتحديد موعد جديد
+do-withdraw = السحب بطلب مقدّم الطلب
+do-stop = إيقاف المعالجة

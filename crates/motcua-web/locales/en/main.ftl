@@ -194,3 +194,17 @@ field-items = Documents to supplement
 field-method = How it is returned
 receipt-title = Receipt and appointment slip
 receipt-print = Print
+
+do-receive = Receive the dossier
+do-refuse = Refuse at intake
+do-request_supplement = Request more documents
+do-supplement = Record the documents supplied
+do-assign = Assign a handler
+do-transfer = Send to another agency
+do-request_payment = Request fees
+do-pay = Record the payment
+do-finish = Record the result
+do-return_result = Return the result
+do-reschedule = Apologise and set a new date
+do-withdraw = Withdraw at the applicant's request
+do-stop = Stop processing

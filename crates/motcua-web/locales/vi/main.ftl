@@ -181,3 +181,17 @@ field-items = Giấy tờ cần bổ sung
 field-method = Hình thức trả
 receipt-title = Giấy tiếp nhận hồ sơ và hẹn trả kết quả
 receipt-print = In
+
+do-receive = Tiếp nhận hồ sơ
+do-refuse = Từ chối tiếp nhận
+do-request_supplement = Yêu cầu bổ sung giấy tờ
+do-supplement = Ghi nhận đã bổ sung
+do-assign = Phân công xử lý
+do-transfer = Chuyển cơ quan xử lý
+do-request_payment = Yêu cầu nộp phí, lệ phí
+do-pay = Ghi nhận đã nộp phí
+do-finish = Ghi nhận kết quả giải quyết
+do-return_result = Trả kết quả
+do-reschedule = Xin lỗi và hẹn lại
+do-withdraw = Rút hồ sơ theo đề nghị của người nộp
+do-stop = Dừng giải quyết

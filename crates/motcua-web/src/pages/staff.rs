@@ -490,6 +490,7 @@ struct EventRow {
 struct DossierPage {
     c: Chrome,
     d: Dossier,
+    overdue: bool,
     status: String,
     due: String,
     received: String,
@@ -583,14 +584,15 @@ async fn dossier_page_with(
     let actions = d
         .legal_actions()
         .into_iter()
-        .filter(|a| sess.actor.role.may(*a))
+        .filter(|a| s.app.may_act(&sess.actor, &d, *a))
         .map(|a| ActionForm {
             action: a.as_str().to_owned(),
-            label: tr.t(&format!("action-{}", a.as_str())),
+            label: tr.t(&format!("do-{}", a.as_str())),
             fields: fields_of(a),
         })
         .collect();
     Ok(DossierPage {
+        overdue: d.is_overdue(s.app.now()),
         c: staff_chrome(
             tr,
             uri,
@@ -819,10 +821,18 @@ pub async fn receipt_page(
         .await
         .map(|a| a.name)
         .unwrap_or_else(|_| d.receiving_agency.to_string());
+    // Form 01 is an official Vietnamese document whatever the page language.
     let time = procedure
         .as_ref()
         .and_then(|p| p.offer(d.channel))
-        .map(|o| time_text(&tr, o.processing_time))
+        .map(|o| {
+            time_text(
+                &Tr {
+                    lang: super::i18n::Lang::Vi,
+                },
+                o.processing_time,
+            )
+        })
         .unwrap_or_default();
     let page = ReceiptPage {
         c: staff_chrome(tr, &uri, tr.t("receipt-title"), &sess),
