@@ -11,6 +11,7 @@
 pub mod audit;
 pub mod catalogue;
 pub mod dossiers;
+pub mod drafts;
 pub mod error;
 pub mod ports;
 pub mod service;

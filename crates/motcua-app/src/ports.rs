@@ -118,6 +118,54 @@ pub struct IdempotencyRecord {
     pub dossier_code: DossierCode,
 }
 
+/// An online application in progress (the wizard's answers as JSON).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftRecord {
+    /// Draft id (random; the applicant's browser holds it in a cookie).
+    pub id: Uuid,
+    /// Province of the chosen receiving point (`00` until one is chosen).
+    pub province_code: ProvinceCode,
+    /// The procedure applied for.
+    pub procedure: ProcedureCode,
+    /// The answers so far.
+    pub data: serde_json::Value,
+    /// When started.
+    pub created_at: OffsetDateTime,
+    /// When last changed.
+    pub updated_at: OffsetDateTime,
+}
+
+/// A file uploaded for a component, first to a draft, then linked to the dossier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Attachment {
+    /// Attachment id.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: Uuid,
+    /// Province (tenant key).
+    pub province_code: ProvinceCode,
+    /// The draft it was uploaded to.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub draft_id: Option<Uuid>,
+    /// The dossier it belongs to once submitted.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub dossier_id: Option<Uuid>,
+    /// Component code of the procedure case.
+    pub component_code: String,
+    /// Cleaned file name.
+    pub file_name: String,
+    /// MIME type judged from the bytes.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// SHA-256 of the bytes (hex).
+    pub sha256: String,
+    /// When uploaded.
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: OffsetDateTime,
+}
+
 /// Everything the use cases need from a database. Implemented by `motcua-store-sqlite` (and the
 /// PostgreSQL store); both must pass `motcua-store-tests`.
 #[async_trait]
@@ -205,6 +253,23 @@ pub trait Store: Send + Sync + 'static {
     async fn events(&self, dossier_id: Uuid) -> Result<Vec<StoredEvent>, StoreError>;
     /// Chain heads of all dossiers, for audit verification.
     async fn chain_heads(&self) -> Result<Vec<ChainHead>, StoreError>;
+
+    /// Inserts or replaces a draft.
+    async fn save_draft(&self, d: &DraftRecord) -> Result<(), StoreError>;
+    /// A draft by id.
+    async fn draft(&self, id: Uuid) -> Result<Option<DraftRecord>, StoreError>;
+    /// Stores an attachment and its bytes (bytes are kept once per SHA-256).
+    async fn add_attachment(&self, a: &Attachment, bytes: &[u8]) -> Result<(), StoreError>;
+    /// Removes an attachment from a draft (not from a dossier).
+    async fn remove_draft_attachment(&self, draft_id: Uuid, id: Uuid) -> Result<bool, StoreError>;
+    /// Attachments of a draft, oldest first.
+    async fn draft_attachments(&self, draft_id: Uuid) -> Result<Vec<Attachment>, StoreError>;
+    /// Attachments of a dossier, oldest first.
+    async fn dossier_attachments(&self, dossier_id: Uuid) -> Result<Vec<Attachment>, StoreError>;
+    /// The bytes of an attachment.
+    async fn attachment_bytes(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Moves a draft's attachments to the dossier and deletes the draft, in one transaction.
+    async fn link_draft(&self, draft_id: Uuid, dossier_id: Uuid, province: &ProvinceCode) -> Result<(), StoreError>;
 
     /// Stores a token (by the SHA-256 of its secret).
     async fn insert_token(&self, secret_hash: &str, t: &TokenRecord) -> Result<(), StoreError>;

@@ -16,6 +16,7 @@ pub mod dossier;
 pub mod ids;
 pub mod text;
 pub mod units;
+pub mod upload;
 
 /// Vietnam's time zone offset (UTC+7; no daylight-saving time since 1975).
 pub const VN_OFFSET: time::UtcOffset = time::macros::offset!(+7);

@@ -2,7 +2,7 @@
 
 use crate::rows::{db_err, json_err, parse, parse_ts, ts};
 use async_trait::async_trait;
-use motcua_app::ports::{ChainHead, DossierFilter, IdempotencyRecord, StoredEvent, TokenRecord};
+use motcua_app::ports::{Attachment, ChainHead, DossierFilter, DraftRecord, IdempotencyRecord, StoredEvent, TokenRecord};
 use motcua_app::{Store, StoreError};
 use motcua_domain::access::Role;
 use motcua_domain::agency::Agency;
@@ -120,6 +120,24 @@ fn event_from_row(r: &SqliteRow) -> Result<StoredEvent, StoreError> {
         payload: r.get("payload"),
         prev_hash: r.get("prev_hash"),
         hash: r.get("hash"),
+    })
+}
+
+const ATTACHMENT_COLS: &str = "id, province_code, draft_id, dossier_id, component_code, file_name, content_type, size, sha256, created_at";
+
+fn attachment_from_row(r: &SqliteRow) -> Result<Attachment, StoreError> {
+    let opt = |c: &str| -> Result<Option<Uuid>, StoreError> { r.get::<Option<String>, _>(c).as_deref().map(parse).transpose() };
+    Ok(Attachment {
+        id: parse(r.get::<&str, _>("id"))?,
+        province_code: parse(r.get::<&str, _>("province_code"))?,
+        draft_id: opt("draft_id")?,
+        dossier_id: opt("dossier_id")?,
+        component_code: r.get("component_code"),
+        file_name: r.get("file_name"),
+        content_type: r.get("content_type"),
+        size: r.get("size"),
+        sha256: r.get("sha256"),
+        created_at: parse_ts(r.get::<&str, _>("created_at"))?,
     })
 }
 
@@ -666,6 +684,113 @@ impl Store for SqliteStore {
                 })
             })
             .collect()
+    }
+
+    async fn save_draft(&self, d: &DraftRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO drafts (id, province_code, procedure_code, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT(id) DO UPDATE SET province_code = excluded.province_code, data = excluded.data, updated_at = excluded.updated_at",
+        )
+        .bind(d.id.to_string())
+        .bind(d.province_code.as_str())
+        .bind(d.procedure.as_str())
+        .bind(d.data.to_string())
+        .bind(ts(d.created_at))
+        .bind(ts(d.updated_at))
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn draft(&self, id: Uuid) -> Result<Option<DraftRecord>, StoreError> {
+        let row = sqlx::query("SELECT id, province_code, procedure_code, data, created_at, updated_at FROM drafts WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
+        row.map(|r| {
+            Ok(DraftRecord {
+                id: parse(r.get::<&str, _>("id"))?,
+                province_code: parse(r.get::<&str, _>("province_code"))?,
+                procedure: parse(r.get::<&str, _>("procedure_code"))?,
+                data: serde_json::from_str(r.get::<&str, _>("data")).map_err(json_err)?,
+                created_at: parse_ts(r.get::<&str, _>("created_at"))?,
+                updated_at: parse_ts(r.get::<&str, _>("updated_at"))?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn add_attachment(&self, a: &Attachment, bytes: &[u8]) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await.map_err(db_err)?;
+        sqlx::query("INSERT INTO attachment_blobs (sha256, bytes) VALUES (?, ?) ON CONFLICT(sha256) DO NOTHING")
+            .bind(&a.sha256)
+            .bind(bytes)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO attachments (id, province_code, draft_id, dossier_id, component_code, file_name, content_type, size, sha256, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(a.id.to_string())
+        .bind(a.province_code.as_str())
+        .bind(a.draft_id.map(|x| x.to_string()))
+        .bind(a.dossier_id.map(|x| x.to_string()))
+        .bind(&a.component_code)
+        .bind(&a.file_name)
+        .bind(&a.content_type)
+        .bind(a.size)
+        .bind(&a.sha256)
+        .bind(ts(a.created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn remove_draft_attachment(&self, draft_id: Uuid, id: Uuid) -> Result<bool, StoreError> {
+        let r = sqlx::query("DELETE FROM attachments WHERE id = ? AND draft_id = ? AND dossier_id IS NULL")
+            .bind(id.to_string())
+            .bind(draft_id.to_string())
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn draft_attachments(&self, draft_id: Uuid) -> Result<Vec<Attachment>, StoreError> {
+        let sql = format!("SELECT {ATTACHMENT_COLS} FROM attachments WHERE draft_id = ? AND dossier_id IS NULL ORDER BY created_at, id");
+        let rows = sqlx::query(AssertSqlSafe(sql)).bind(draft_id.to_string()).fetch_all(&self.reader).await.map_err(db_err)?;
+        rows.iter().map(attachment_from_row).collect()
+    }
+
+    async fn dossier_attachments(&self, dossier_id: Uuid) -> Result<Vec<Attachment>, StoreError> {
+        let sql = format!("SELECT {ATTACHMENT_COLS} FROM attachments WHERE dossier_id = ? ORDER BY created_at, id");
+        let rows = sqlx::query(AssertSqlSafe(sql)).bind(dossier_id.to_string()).fetch_all(&self.reader).await.map_err(db_err)?;
+        rows.iter().map(attachment_from_row).collect()
+    }
+
+    async fn attachment_bytes(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        sqlx::query_scalar("SELECT bytes FROM attachment_blobs WHERE sha256 = ?")
+            .bind(sha256)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)
+    }
+
+    async fn link_draft(&self, draft_id: Uuid, dossier_id: Uuid, province: &ProvinceCode) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await.map_err(db_err)?;
+        sqlx::query("UPDATE attachments SET dossier_id = ?, province_code = ?, draft_id = NULL WHERE draft_id = ?")
+            .bind(dossier_id.to_string())
+            .bind(province.as_str())
+            .bind(draft_id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        sqlx::query("DELETE FROM drafts WHERE id = ?").bind(draft_id.to_string()).execute(&mut *tx).await.map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
     }
 
     async fn insert_token(&self, secret_hash: &str, t: &TokenRecord) -> Result<(), StoreError> {

@@ -4,7 +4,7 @@
 //! empty store; a backend crate runs them all with [`conformance_tests!`] (SQLite by default,
 //! PostgreSQL when its store exists and `MOTCUA_TEST_DATABASE_URL` is set).
 
-use motcua_app::ports::{DossierFilter, IdempotencyRecord, StoredEvent, TokenRecord};
+use motcua_app::ports::{Attachment, DossierFilter, DraftRecord, IdempotencyRecord, StoredEvent, TokenRecord};
 use motcua_app::{Store, StoreError};
 use motcua_domain::access::Role;
 use motcua_domain::agency::{Agency, AgencyKind, Level};
@@ -33,7 +33,7 @@ macro_rules! conformance_tests {
             holiday_years_replace_per_province_and_year, office_hours_per_unit, code_sequences_are_unique_under_concurrency,
             dossier_round_trip_and_idempotency, duplicate_idempotency_key_writes_nothing,
             stale_version_is_a_conflict_and_writes_nothing, list_filters_and_orders_by_due_date,
-            events_and_chain_heads, tokens_by_secret_hash);
+            events_and_chain_heads, tokens_by_secret_hash, drafts_and_attachments_move_to_the_dossier);
     };
     (@each $make:expr; $($name:ident),*) => {
         $(
@@ -601,4 +601,53 @@ pub async fn tokens_by_secret_hash(store: Arc<dyn Store>) {
     store.insert_token("abc", &t).await.unwrap();
     assert_eq!(store.token("abc").await.unwrap(), Some(t));
     assert!(store.token("abd").await.unwrap().is_none());
+}
+
+/// A draft keeps its answers; files go with it to the dossier, the draft goes away; bytes are
+/// stored once per content.
+pub async fn drafts_and_attachments_move_to_the_dossier(store: Arc<dyn Store>) {
+    seeded(&store).await;
+    let now = datetime!(2025-03-03 08:00 UTC);
+    let draft = DraftRecord {
+        id: uuid::Uuid::new_v4(),
+        province_code: p("00"),
+        procedure: ProcedureCode::parse("2.000815").unwrap(),
+        data: serde_json::json!({"name": "Nguyễn Văn An"}),
+        created_at: now,
+        updated_at: now,
+    };
+    store.save_draft(&draft).await.unwrap();
+    let changed = DraftRecord { province_code: p("68"), data: serde_json::json!({"name": "Lê Thị Hoa"}), ..draft.clone() };
+    store.save_draft(&changed).await.unwrap();
+    assert_eq!(store.draft(draft.id).await.unwrap(), Some(changed));
+    let file = |code: &str, sha: &str| Attachment {
+        id: uuid::Uuid::now_v7(),
+        province_code: p("00"),
+        draft_id: Some(draft.id),
+        dossier_id: None,
+        component_code: code.into(),
+        file_name: "ban-chinh.pdf".into(),
+        content_type: "application/pdf".into(),
+        size: 8,
+        sha256: sha.into(),
+        created_at: now,
+    };
+    let a1 = file("BC", "aa");
+    let a2 = file("BS", "aa");
+    let a3 = file("BS", "bb");
+    store.add_attachment(&a1, b"%PDF-1.4").await.unwrap();
+    store.add_attachment(&a2, b"%PDF-1.4").await.unwrap();
+    store.add_attachment(&a3, b"%PDF-1.5").await.unwrap();
+    assert!(store.remove_draft_attachment(draft.id, a3.id).await.unwrap());
+    assert!(!store.remove_draft_attachment(uuid::Uuid::new_v4(), a1.id).await.unwrap());
+    assert_eq!(store.draft_attachments(draft.id).await.unwrap(), vec![a1.clone(), a2.clone()]);
+    assert_eq!(store.attachment_bytes("aa").await.unwrap().as_deref(), Some(&b"%PDF-1.4"[..]));
+    let (d, ev) = sample_dossier("24958-250303-0001", "24958.TTPVHCC", datetime!(2025-03-03 09:00 +7));
+    store.insert_dossier(&d, &ev, None).await.unwrap();
+    store.link_draft(draft.id, d.id, &p("68")).await.unwrap();
+    assert!(store.draft(draft.id).await.unwrap().is_none());
+    assert!(store.draft_attachments(draft.id).await.unwrap().is_empty());
+    let linked = store.dossier_attachments(d.id).await.unwrap();
+    assert_eq!(linked.len(), 2);
+    assert!(linked.iter().all(|a| a.dossier_id == Some(d.id) && a.province_code == p("68")));
 }

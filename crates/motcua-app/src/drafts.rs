@@ -1,0 +1,191 @@
+//! Online applications in progress (the citizen wizard, also used by the kiosk): answers are
+//! kept in a draft until the applicant submits, files are checked and stored as they are
+//! uploaded, and submission opens the dossier and moves the files to it.
+
+use crate::dossiers::OpenDossier;
+use crate::error::AppError;
+use crate::ports::{Attachment, DraftRecord};
+use crate::service::{Actor, App};
+use motcua_domain::catalogue::Channel;
+use motcua_domain::dossier::{Applicant, Dossier, ReceivedComponent};
+use motcua_domain::ids::{AgencyCode, ProcedureCode, ProvinceCode};
+use motcua_domain::upload::{check_file, clean_file_name};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+/// The wizard's answers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answers {
+    /// The address as the applicant wrote it.
+    pub address: Option<String>,
+    /// The receiving point chosen (a service center).
+    pub receiving_agency: Option<AgencyCode>,
+    /// Full name.
+    pub name: Option<String>,
+    /// CCCD number.
+    pub id_number: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// E-mail, optional.
+    pub email: Option<String>,
+    /// `online` or `kiosk`.
+    pub kiosk: bool,
+}
+
+/// A draft with its answers decoded.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// Draft id.
+    pub id: Uuid,
+    /// Procedure.
+    pub procedure: ProcedureCode,
+    /// Answers.
+    pub answers: Answers,
+}
+
+fn national() -> ProvinceCode {
+    ProvinceCode::parse("00").expect("valid")
+}
+
+impl App {
+    /// Starts an application for a procedure; returns the draft id.
+    pub async fn start_draft(&self, procedure: &ProcedureCode, kiosk: bool) -> Result<Uuid, AppError> {
+        self.procedure(procedure, None).await?;
+        let now = self.now();
+        let id = Uuid::new_v4();
+        let answers = Answers { kiosk, ..Answers::default() };
+        self.store
+            .save_draft(&DraftRecord {
+                id,
+                province_code: national(),
+                procedure: procedure.clone(),
+                data: serde_json::to_value(&answers).map_err(|e| AppError::Internal(e.to_string()))?,
+                created_at: now,
+                updated_at: now,
+            })
+            .await?;
+        Ok(id)
+    }
+
+    /// A draft, if it exists and is for `procedure`.
+    pub async fn draft(&self, id: Uuid, procedure: &ProcedureCode) -> Result<Draft, AppError> {
+        let rec = self.store.draft(id).await?.filter(|d| &d.procedure == procedure);
+        let rec = rec.ok_or_else(|| AppError::not_found("draft.not_found", "this application was not found; start again"))?;
+        let answers = serde_json::from_value(rec.data).unwrap_or_default();
+        Ok(Draft { id: rec.id, procedure: rec.procedure, answers })
+    }
+
+    /// Saves the answers of a draft.
+    pub async fn save_answers(&self, d: &Draft) -> Result<(), AppError> {
+        let province = match &d.answers.receiving_agency {
+            Some(a) => self.agency(a).await?.province_code,
+            None => national(),
+        };
+        let existing = self.store.draft(d.id).await?.ok_or_else(|| AppError::not_found("draft.not_found", "start again"))?;
+        self.store
+            .save_draft(&DraftRecord {
+                province_code: province,
+                data: serde_json::to_value(&d.answers).map_err(|e| AppError::Internal(e.to_string()))?,
+                updated_at: self.now(),
+                ..existing
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Checks and stores a file for a component of the draft's procedure.
+    pub async fn add_draft_file(&self, d: &Draft, component: &str, file_name: &str, declared_type: Option<&str>, bytes: &[u8]) -> Result<Attachment, AppError> {
+        let procedure = self.procedure(&d.procedure, None).await?;
+        let listed = procedure.case(None).is_some_and(|c| c.components.iter().any(|x| x.code == component));
+        if !listed {
+            return Err(AppError::Dossier(motcua_domain::dossier::DossierError::UnknownComponent(component.chars().take(40).collect())));
+        }
+        let kind = check_file(bytes, declared_type).map_err(|e| AppError::Invalid { code: e.code(), message: e.to_string(), field: Some(format!("file_{component}")) })?;
+        let a = Attachment {
+            id: Uuid::now_v7(),
+            province_code: national(),
+            draft_id: Some(d.id),
+            dossier_id: None,
+            component_code: component.to_owned(),
+            file_name: clean_file_name(file_name),
+            content_type: kind.mime().to_owned(),
+            size: bytes.len() as i64,
+            sha256: hex::encode(Sha256::digest(bytes)),
+            created_at: self.now(),
+        };
+        self.store.add_attachment(&a, bytes).await?;
+        Ok(a)
+    }
+
+    /// Removes a file from a draft.
+    pub async fn remove_draft_file(&self, d: &Draft, attachment: Uuid) -> Result<(), AppError> {
+        self.store.remove_draft_attachment(d.id, attachment).await?;
+        Ok(())
+    }
+
+    /// Files uploaded to a draft.
+    pub async fn draft_files(&self, d: &Draft) -> Result<Vec<Attachment>, AppError> {
+        Ok(self.store.draft_attachments(d.id).await?)
+    }
+
+    /// Submits the draft: every required component must have a file; opens the dossier
+    /// (`online`, or `kiosk`) at the chosen receiving point and moves the files to it.
+    pub async fn submit_draft(&self, d: &Draft) -> Result<Dossier, AppError> {
+        let procedure = self.procedure(&d.procedure, None).await?;
+        let files = self.draft_files(d).await?;
+        let a = &d.answers;
+        let missing = || AppError::Invalid { code: "apply.incomplete", message: "some answers are missing".into(), field: None };
+        let applicant = Applicant {
+            name: a.name.clone().ok_or_else(missing)?,
+            id_number: a.id_number.as_deref().ok_or_else(missing)?.parse().map_err(|_| missing())?,
+            phone: a.phone.as_deref().ok_or_else(missing)?.parse().map_err(|_| missing())?,
+            email: a.email.clone(),
+            address: a.address.clone(),
+        };
+        let receiving = a.receiving_agency.clone().ok_or_else(missing)?;
+        let case = procedure.case(None).ok_or_else(|| AppError::Internal("procedure without a case".into()))?;
+        let lacking: Vec<String> = case
+            .components
+            .iter()
+            .filter(|c| c.required && !files.iter().any(|f| f.component_code == c.code))
+            .map(|c| c.name.clone())
+            .collect();
+        if !lacking.is_empty() {
+            return Err(AppError::Invalid { code: "apply.missing_documents", message: format!("upload: {}", lacking.join("; ")), field: Some("documents".into()) });
+        }
+        let mut components: Vec<ReceivedComponent> = Vec::new();
+        for f in &files {
+            if !components.iter().any(|c| c.code == f.component_code) {
+                components.push(ReceivedComponent { code: f.component_code.clone(), originals: 0, copies: 1 });
+            }
+        }
+        let req = OpenDossier {
+            procedure: d.procedure.clone(),
+            case: None,
+            channel: Some(if a.kiosk { Channel::Kiosk } else { Channel::Online }),
+            receiving_agency: Some(receiving),
+            applicant,
+            summary: None,
+            components,
+            receive: None,
+        };
+        let dossier = self.open_dossier(&Actor::Public, req, Some(&format!("draft-{}", d.id))).await?;
+        self.store.link_draft(d.id, dossier.id, &dossier.province_code).await?;
+        Ok(dossier)
+    }
+
+    /// Files of a dossier (for staff who may see it).
+    pub async fn dossier_files(&self, actor: &Actor, code: &motcua_domain::ids::DossierCode) -> Result<Vec<Attachment>, AppError> {
+        let d = self.dossier(actor, code).await?;
+        Ok(self.store.dossier_attachments(d.id).await?)
+    }
+
+    /// The bytes of one of a dossier's files (for staff who may see the dossier).
+    pub async fn dossier_file(&self, actor: &Actor, code: &motcua_domain::ids::DossierCode, id: Uuid) -> Result<(Attachment, Vec<u8>), AppError> {
+        let files = self.dossier_files(actor, code).await?;
+        let a = files.into_iter().find(|f| f.id == id).ok_or_else(|| AppError::not_found("attachment.not_found", "no such file"))?;
+        let bytes = self.store.attachment_bytes(&a.sha256).await?.ok_or_else(|| AppError::Internal("attachment bytes missing".into()))?;
+        Ok((a, bytes))
+    }
+}
