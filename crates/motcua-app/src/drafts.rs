@@ -50,17 +50,25 @@ fn national() -> ProvinceCode {
 
 impl App {
     /// Starts an application for a procedure; returns the draft id.
-    pub async fn start_draft(&self, procedure: &ProcedureCode, kiosk: bool) -> Result<Uuid, AppError> {
+    pub async fn start_draft(
+        &self,
+        procedure: &ProcedureCode,
+        kiosk: bool,
+    ) -> Result<Uuid, AppError> {
         self.procedure(procedure, None).await?;
         let now = self.now();
         let id = Uuid::new_v4();
-        let answers = Answers { kiosk, ..Answers::default() };
+        let answers = Answers {
+            kiosk,
+            ..Answers::default()
+        };
         self.store
             .save_draft(&DraftRecord {
                 id,
                 province_code: national(),
                 procedure: procedure.clone(),
-                data: serde_json::to_value(&answers).map_err(|e| AppError::Internal(e.to_string()))?,
+                data: serde_json::to_value(&answers)
+                    .map_err(|e| AppError::Internal(e.to_string()))?,
                 created_at: now,
                 updated_at: now,
             })
@@ -70,10 +78,23 @@ impl App {
 
     /// A draft, if it exists and is for `procedure`.
     pub async fn draft(&self, id: Uuid, procedure: &ProcedureCode) -> Result<Draft, AppError> {
-        let rec = self.store.draft(id).await?.filter(|d| &d.procedure == procedure);
-        let rec = rec.ok_or_else(|| AppError::not_found("draft.not_found", "this application was not found; start again"))?;
+        let rec = self
+            .store
+            .draft(id)
+            .await?
+            .filter(|d| &d.procedure == procedure);
+        let rec = rec.ok_or_else(|| {
+            AppError::not_found(
+                "draft.not_found",
+                "this application was not found; start again",
+            )
+        })?;
         let answers = serde_json::from_value(rec.data).unwrap_or_default();
-        Ok(Draft { id: rec.id, procedure: rec.procedure, answers })
+        Ok(Draft {
+            id: rec.id,
+            procedure: rec.procedure,
+            answers,
+        })
     }
 
     /// Saves the answers of a draft.
@@ -82,11 +103,16 @@ impl App {
             Some(a) => self.agency(a).await?.province_code,
             None => national(),
         };
-        let existing = self.store.draft(d.id).await?.ok_or_else(|| AppError::not_found("draft.not_found", "start again"))?;
+        let existing = self
+            .store
+            .draft(d.id)
+            .await?
+            .ok_or_else(|| AppError::not_found("draft.not_found", "start again"))?;
         self.store
             .save_draft(&DraftRecord {
                 province_code: province,
-                data: serde_json::to_value(&d.answers).map_err(|e| AppError::Internal(e.to_string()))?,
+                data: serde_json::to_value(&d.answers)
+                    .map_err(|e| AppError::Internal(e.to_string()))?,
                 updated_at: self.now(),
                 ..existing
             })
@@ -95,13 +121,30 @@ impl App {
     }
 
     /// Checks and stores a file for a component of the draft's procedure.
-    pub async fn add_draft_file(&self, d: &Draft, component: &str, file_name: &str, declared_type: Option<&str>, bytes: &[u8]) -> Result<Attachment, AppError> {
+    pub async fn add_draft_file(
+        &self,
+        d: &Draft,
+        component: &str,
+        file_name: &str,
+        declared_type: Option<&str>,
+        bytes: &[u8],
+    ) -> Result<Attachment, AppError> {
         let procedure = self.procedure(&d.procedure, None).await?;
-        let listed = procedure.case(None).is_some_and(|c| c.components.iter().any(|x| x.code == component));
+        let listed = procedure
+            .case(None)
+            .is_some_and(|c| c.components.iter().any(|x| x.code == component));
         if !listed {
-            return Err(AppError::Dossier(motcua_domain::dossier::DossierError::UnknownComponent(component.chars().take(40).collect())));
+            return Err(AppError::Dossier(
+                motcua_domain::dossier::DossierError::UnknownComponent(
+                    component.chars().take(40).collect(),
+                ),
+            ));
         }
-        let kind = check_file(bytes, declared_type).map_err(|e| AppError::Invalid { code: e.code(), message: e.to_string(), field: Some(format!("file_{component}")) })?;
+        let kind = check_file(bytes, declared_type).map_err(|e| AppError::Invalid {
+            code: e.code(),
+            message: e.to_string(),
+            field: Some(format!("file_{component}")),
+        })?;
         let a = Attachment {
             id: Uuid::now_v7(),
             province_code: national(),
@@ -135,16 +178,32 @@ impl App {
         let procedure = self.procedure(&d.procedure, None).await?;
         let files = self.draft_files(d).await?;
         let a = &d.answers;
-        let missing = || AppError::Invalid { code: "apply.incomplete", message: "some answers are missing".into(), field: None };
+        let missing = || AppError::Invalid {
+            code: "apply.incomplete",
+            message: "some answers are missing".into(),
+            field: None,
+        };
         let applicant = Applicant {
             name: a.name.clone().ok_or_else(missing)?,
-            id_number: a.id_number.as_deref().ok_or_else(missing)?.parse().map_err(|_| missing())?,
-            phone: a.phone.as_deref().ok_or_else(missing)?.parse().map_err(|_| missing())?,
+            id_number: a
+                .id_number
+                .as_deref()
+                .ok_or_else(missing)?
+                .parse()
+                .map_err(|_| missing())?,
+            phone: a
+                .phone
+                .as_deref()
+                .ok_or_else(missing)?
+                .parse()
+                .map_err(|_| missing())?,
             email: a.email.clone(),
             address: a.address.clone(),
         };
         let receiving = a.receiving_agency.clone().ok_or_else(missing)?;
-        let case = procedure.case(None).ok_or_else(|| AppError::Internal("procedure without a case".into()))?;
+        let case = procedure
+            .case(None)
+            .ok_or_else(|| AppError::Internal("procedure without a case".into()))?;
         let lacking: Vec<String> = case
             .components
             .iter()
@@ -152,40 +211,72 @@ impl App {
             .map(|c| c.name.clone())
             .collect();
         if !lacking.is_empty() {
-            return Err(AppError::Invalid { code: "apply.missing_documents", message: format!("upload: {}", lacking.join("; ")), field: Some("documents".into()) });
+            return Err(AppError::Invalid {
+                code: "apply.missing_documents",
+                message: format!("upload: {}", lacking.join("; ")),
+                field: Some("documents".into()),
+            });
         }
         let mut components: Vec<ReceivedComponent> = Vec::new();
         for f in &files {
             if !components.iter().any(|c| c.code == f.component_code) {
-                components.push(ReceivedComponent { code: f.component_code.clone(), originals: 0, copies: 1 });
+                components.push(ReceivedComponent {
+                    code: f.component_code.clone(),
+                    originals: 0,
+                    copies: 1,
+                });
             }
         }
         let req = OpenDossier {
             procedure: d.procedure.clone(),
             case: None,
-            channel: Some(if a.kiosk { Channel::Kiosk } else { Channel::Online }),
+            channel: Some(if a.kiosk {
+                Channel::Kiosk
+            } else {
+                Channel::Online
+            }),
             receiving_agency: Some(receiving),
             applicant,
             summary: None,
             components,
             receive: None,
         };
-        let dossier = self.open_dossier(&Actor::Public, req, Some(&format!("draft-{}", d.id))).await?;
-        self.store.link_draft(d.id, dossier.id, &dossier.province_code).await?;
+        let dossier = self
+            .open_dossier(&Actor::Public, req, Some(&format!("draft-{}", d.id)))
+            .await?;
+        self.store
+            .link_draft(d.id, dossier.id, &dossier.province_code)
+            .await?;
         Ok(dossier)
     }
 
     /// Files of a dossier (for staff who may see it).
-    pub async fn dossier_files(&self, actor: &Actor, code: &motcua_domain::ids::DossierCode) -> Result<Vec<Attachment>, AppError> {
+    pub async fn dossier_files(
+        &self,
+        actor: &Actor,
+        code: &motcua_domain::ids::DossierCode,
+    ) -> Result<Vec<Attachment>, AppError> {
         let d = self.dossier(actor, code).await?;
         Ok(self.store.dossier_attachments(d.id).await?)
     }
 
     /// The bytes of one of a dossier's files (for staff who may see the dossier).
-    pub async fn dossier_file(&self, actor: &Actor, code: &motcua_domain::ids::DossierCode, id: Uuid) -> Result<(Attachment, Vec<u8>), AppError> {
+    pub async fn dossier_file(
+        &self,
+        actor: &Actor,
+        code: &motcua_domain::ids::DossierCode,
+        id: Uuid,
+    ) -> Result<(Attachment, Vec<u8>), AppError> {
         let files = self.dossier_files(actor, code).await?;
-        let a = files.into_iter().find(|f| f.id == id).ok_or_else(|| AppError::not_found("attachment.not_found", "no such file"))?;
-        let bytes = self.store.attachment_bytes(&a.sha256).await?.ok_or_else(|| AppError::Internal("attachment bytes missing".into()))?;
+        let a = files
+            .into_iter()
+            .find(|f| f.id == id)
+            .ok_or_else(|| AppError::not_found("attachment.not_found", "no such file"))?;
+        let bytes = self
+            .store
+            .attachment_bytes(&a.sha256)
+            .await?
+            .ok_or_else(|| AppError::Internal("attachment bytes missing".into()))?;
         Ok((a, bytes))
     }
 }

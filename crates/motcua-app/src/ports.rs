@@ -269,7 +269,12 @@ pub trait Store: Send + Sync + 'static {
     /// The bytes of an attachment.
     async fn attachment_bytes(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError>;
     /// Moves a draft's attachments to the dossier and deletes the draft, in one transaction.
-    async fn link_draft(&self, draft_id: Uuid, dossier_id: Uuid, province: &ProvinceCode) -> Result<(), StoreError>;
+    async fn link_draft(
+        &self,
+        draft_id: Uuid,
+        dossier_id: Uuid,
+        province: &ProvinceCode,
+    ) -> Result<(), StoreError>;
 
     /// Stores a token (by the SHA-256 of its secret).
     async fn insert_token(&self, secret_hash: &str, t: &TokenRecord) -> Result<(), StoreError>;

@@ -85,13 +85,21 @@ pub fn check_file(bytes: &[u8], declared: Option<&str>) -> Result<FileKind, Uplo
         return Err(UploadError::TooLarge);
     }
     let kind = FileKind::sniff(bytes).ok_or(UploadError::UnsupportedType)?;
-    if let Some(d) = declared.map(|d| d.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
-        && !d.is_empty()
+    if let Some(d) = declared.map(|d| {
+        d.split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    }) && !d.is_empty()
         && d != "application/octet-stream"
         && d != kind.mime()
         && !(d == "image/jpg" && kind == FileKind::Jpeg)
     {
-        return Err(UploadError::Mislabelled { declared: d.chars().take(60).collect(), actual: kind.mime() });
+        return Err(UploadError::Mislabelled {
+            declared: d.chars().take(60).collect(),
+            actual: kind.mime(),
+        });
     }
     Ok(kind)
 }
@@ -103,11 +111,21 @@ pub fn clean_file_name(name: &str) -> String {
     let cleaned: String = base
         .chars()
         .filter(|c| !c.is_control() && !crate::text::has_hostile_chars(&c.to_string()))
-        .map(|c| if matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*') { '_' } else { c })
+        .map(|c| {
+            if matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*') {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     let cleaned = cleaned.trim().trim_start_matches('.').trim();
     let out: String = cleaned.chars().take(100).collect();
-    if out.is_empty() { "tep-dinh-kem".into() } else { out }
+    if out.is_empty() {
+        "tep-dinh-kem".into()
+    } else {
+        out
+    }
 }
 
 #[cfg(test)]
@@ -116,20 +134,44 @@ mod tests {
 
     #[test]
     fn files_are_judged_by_their_bytes() {
-        assert_eq!(check_file(b"%PDF-1.7 ...", Some("application/pdf")), Ok(FileKind::Pdf));
-        assert_eq!(check_file(&[0xFF, 0xD8, 0xFF, 0xE0, 1], Some("image/jpeg")), Ok(FileKind::Jpeg));
-        assert_eq!(check_file(b"\x89PNG\r\n\x1a\nxxxx", None), Ok(FileKind::Png));
-        assert_eq!(check_file(b"MZ\x90\x00", Some("application/pdf")), Err(UploadError::UnsupportedType));
-        assert!(matches!(check_file(b"%PDF-1.4", Some("image/png")), Err(UploadError::Mislabelled { .. })));
+        assert_eq!(
+            check_file(b"%PDF-1.7 ...", Some("application/pdf")),
+            Ok(FileKind::Pdf)
+        );
+        assert_eq!(
+            check_file(&[0xFF, 0xD8, 0xFF, 0xE0, 1], Some("image/jpeg")),
+            Ok(FileKind::Jpeg)
+        );
+        assert_eq!(
+            check_file(b"\x89PNG\r\n\x1a\nxxxx", None),
+            Ok(FileKind::Png)
+        );
+        assert_eq!(
+            check_file(b"MZ\x90\x00", Some("application/pdf")),
+            Err(UploadError::UnsupportedType)
+        );
+        assert!(matches!(
+            check_file(b"%PDF-1.4", Some("image/png")),
+            Err(UploadError::Mislabelled { .. })
+        ));
         assert_eq!(check_file(b"", None), Err(UploadError::Empty));
-        assert_eq!(check_file(&vec![b'%'; MAX_FILE_BYTES + 1], None), Err(UploadError::TooLarge));
-        assert_eq!(check_file(b"%PDF-1.4", Some("application/octet-stream")), Ok(FileKind::Pdf));
+        assert_eq!(
+            check_file(&vec![b'%'; MAX_FILE_BYTES + 1], None),
+            Err(UploadError::TooLarge)
+        );
+        assert_eq!(
+            check_file(b"%PDF-1.4", Some("application/octet-stream")),
+            Ok(FileKind::Pdf)
+        );
     }
 
     #[test]
     fn names_lose_paths_and_hostile_characters() {
         assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
-        assert_eq!(clean_file_name("C:\\Users\\a\\giấy khai sinh.pdf"), "giấy khai sinh.pdf");
+        assert_eq!(
+            clean_file_name("C:\\Users\\a\\giấy khai sinh.pdf"),
+            "giấy khai sinh.pdf"
+        );
         assert_eq!(clean_file_name("abc\u{202E}fdp.exe"), "abcfdp.exe");
         assert_eq!(clean_file_name("<script>.pdf"), "_script_.pdf");
         assert_eq!(clean_file_name("..."), "tep-dinh-kem");

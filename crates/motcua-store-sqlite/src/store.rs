@@ -2,7 +2,9 @@
 
 use crate::rows::{db_err, json_err, parse, parse_ts, ts};
 use async_trait::async_trait;
-use motcua_app::ports::{Attachment, ChainHead, DossierFilter, DraftRecord, IdempotencyRecord, StoredEvent, TokenRecord};
+use motcua_app::ports::{
+    Attachment, ChainHead, DossierFilter, DraftRecord, IdempotencyRecord, StoredEvent, TokenRecord,
+};
 use motcua_app::{Store, StoreError};
 use motcua_domain::access::Role;
 use motcua_domain::agency::Agency;
@@ -126,7 +128,12 @@ fn event_from_row(r: &SqliteRow) -> Result<StoredEvent, StoreError> {
 const ATTACHMENT_COLS: &str = "id, province_code, draft_id, dossier_id, component_code, file_name, content_type, size, sha256, created_at";
 
 fn attachment_from_row(r: &SqliteRow) -> Result<Attachment, StoreError> {
-    let opt = |c: &str| -> Result<Option<Uuid>, StoreError> { r.get::<Option<String>, _>(c).as_deref().map(parse).transpose() };
+    let opt = |c: &str| -> Result<Option<Uuid>, StoreError> {
+        r.get::<Option<String>, _>(c)
+            .as_deref()
+            .map(parse)
+            .transpose()
+    };
     Ok(Attachment {
         id: parse(r.get::<&str, _>("id"))?,
         province_code: parse(r.get::<&str, _>("province_code"))?,
@@ -751,24 +758,38 @@ impl Store for SqliteStore {
     }
 
     async fn remove_draft_attachment(&self, draft_id: Uuid, id: Uuid) -> Result<bool, StoreError> {
-        let r = sqlx::query("DELETE FROM attachments WHERE id = ? AND draft_id = ? AND dossier_id IS NULL")
-            .bind(id.to_string())
-            .bind(draft_id.to_string())
-            .execute(&self.writer)
-            .await
-            .map_err(db_err)?;
+        let r = sqlx::query(
+            "DELETE FROM attachments WHERE id = ? AND draft_id = ? AND dossier_id IS NULL",
+        )
+        .bind(id.to_string())
+        .bind(draft_id.to_string())
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
         Ok(r.rows_affected() == 1)
     }
 
     async fn draft_attachments(&self, draft_id: Uuid) -> Result<Vec<Attachment>, StoreError> {
-        let sql = format!("SELECT {ATTACHMENT_COLS} FROM attachments WHERE draft_id = ? AND dossier_id IS NULL ORDER BY created_at, id");
-        let rows = sqlx::query(AssertSqlSafe(sql)).bind(draft_id.to_string()).fetch_all(&self.reader).await.map_err(db_err)?;
+        let sql = format!(
+            "SELECT {ATTACHMENT_COLS} FROM attachments WHERE draft_id = ? AND dossier_id IS NULL ORDER BY created_at, id"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(draft_id.to_string())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
         rows.iter().map(attachment_from_row).collect()
     }
 
     async fn dossier_attachments(&self, dossier_id: Uuid) -> Result<Vec<Attachment>, StoreError> {
-        let sql = format!("SELECT {ATTACHMENT_COLS} FROM attachments WHERE dossier_id = ? ORDER BY created_at, id");
-        let rows = sqlx::query(AssertSqlSafe(sql)).bind(dossier_id.to_string()).fetch_all(&self.reader).await.map_err(db_err)?;
+        let sql = format!(
+            "SELECT {ATTACHMENT_COLS} FROM attachments WHERE dossier_id = ? ORDER BY created_at, id"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(dossier_id.to_string())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
         rows.iter().map(attachment_from_row).collect()
     }
 
@@ -780,7 +801,12 @@ impl Store for SqliteStore {
             .map_err(db_err)
     }
 
-    async fn link_draft(&self, draft_id: Uuid, dossier_id: Uuid, province: &ProvinceCode) -> Result<(), StoreError> {
+    async fn link_draft(
+        &self,
+        draft_id: Uuid,
+        dossier_id: Uuid,
+        province: &ProvinceCode,
+    ) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await.map_err(db_err)?;
         sqlx::query("UPDATE attachments SET dossier_id = ?, province_code = ?, draft_id = NULL WHERE draft_id = ?")
             .bind(dossier_id.to_string())
@@ -789,7 +815,11 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
-        sqlx::query("DELETE FROM drafts WHERE id = ?").bind(draft_id.to_string()).execute(&mut *tx).await.map_err(db_err)?;
+        sqlx::query("DELETE FROM drafts WHERE id = ?")
+            .bind(draft_id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
         tx.commit().await.map_err(db_err)
     }
 

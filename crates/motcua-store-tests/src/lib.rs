@@ -4,7 +4,9 @@
 //! empty store; a backend crate runs them all with [`conformance_tests!`] (SQLite by default,
 //! PostgreSQL when its store exists and `MOTCUA_TEST_DATABASE_URL` is set).
 
-use motcua_app::ports::{Attachment, DossierFilter, DraftRecord, IdempotencyRecord, StoredEvent, TokenRecord};
+use motcua_app::ports::{
+    Attachment, DossierFilter, DraftRecord, IdempotencyRecord, StoredEvent, TokenRecord,
+};
 use motcua_app::{Store, StoreError};
 use motcua_domain::access::Role;
 use motcua_domain::agency::{Agency, AgencyKind, Level};
@@ -617,7 +619,11 @@ pub async fn drafts_and_attachments_move_to_the_dossier(store: Arc<dyn Store>) {
         updated_at: now,
     };
     store.save_draft(&draft).await.unwrap();
-    let changed = DraftRecord { province_code: p("68"), data: serde_json::json!({"name": "Lê Thị Hoa"}), ..draft.clone() };
+    let changed = DraftRecord {
+        province_code: p("68"),
+        data: serde_json::json!({"name": "Lê Thị Hoa"}),
+        ..draft.clone()
+    };
     store.save_draft(&changed).await.unwrap();
     assert_eq!(store.draft(draft.id).await.unwrap(), Some(changed));
     let file = |code: &str, sha: &str| Attachment {
@@ -638,16 +644,40 @@ pub async fn drafts_and_attachments_move_to_the_dossier(store: Arc<dyn Store>) {
     store.add_attachment(&a1, b"%PDF-1.4").await.unwrap();
     store.add_attachment(&a2, b"%PDF-1.4").await.unwrap();
     store.add_attachment(&a3, b"%PDF-1.5").await.unwrap();
-    assert!(store.remove_draft_attachment(draft.id, a3.id).await.unwrap());
-    assert!(!store.remove_draft_attachment(uuid::Uuid::new_v4(), a1.id).await.unwrap());
-    assert_eq!(store.draft_attachments(draft.id).await.unwrap(), vec![a1.clone(), a2.clone()]);
-    assert_eq!(store.attachment_bytes("aa").await.unwrap().as_deref(), Some(&b"%PDF-1.4"[..]));
-    let (d, ev) = sample_dossier("24958-250303-0001", "24958.TTPVHCC", datetime!(2025-03-03 09:00 +7));
+    assert!(
+        store
+            .remove_draft_attachment(draft.id, a3.id)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .remove_draft_attachment(uuid::Uuid::new_v4(), a1.id)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.draft_attachments(draft.id).await.unwrap(),
+        vec![a1.clone(), a2.clone()]
+    );
+    assert_eq!(
+        store.attachment_bytes("aa").await.unwrap().as_deref(),
+        Some(&b"%PDF-1.4"[..])
+    );
+    let (d, ev) = sample_dossier(
+        "24958-250303-0001",
+        "24958.TTPVHCC",
+        datetime!(2025-03-03 09:00 +7),
+    );
     store.insert_dossier(&d, &ev, None).await.unwrap();
     store.link_draft(draft.id, d.id, &p("68")).await.unwrap();
     assert!(store.draft(draft.id).await.unwrap().is_none());
     assert!(store.draft_attachments(draft.id).await.unwrap().is_empty());
     let linked = store.dossier_attachments(d.id).await.unwrap();
     assert_eq!(linked.len(), 2);
-    assert!(linked.iter().all(|a| a.dossier_id == Some(d.id) && a.province_code == p("68")));
+    assert!(
+        linked
+            .iter()
+            .all(|a| a.dossier_id == Some(d.id) && a.province_code == p("68"))
+    );
 }

@@ -127,6 +127,38 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
         422,
         "The dossier is already at that agency.",
     ),
+    ("upload.empty", 422, "An uploaded file is empty."),
+    (
+        "upload.too_large",
+        422,
+        "An uploaded file is larger than 5 MB.",
+    ),
+    (
+        "upload.unsupported_type",
+        422,
+        "Only PDF, JPEG and PNG files are accepted (judged from the bytes).",
+    ),
+    (
+        "upload.mislabelled",
+        422,
+        "A file's declared type does not match its content.",
+    ),
+    (
+        "draft.not_found",
+        404,
+        "No such application in progress (expired or never started).",
+    ),
+    (
+        "apply.incomplete",
+        422,
+        "The application lacks answers (address, name, ID number or phone).",
+    ),
+    (
+        "apply.missing_documents",
+        422,
+        "A required component has no uploaded file.",
+    ),
+    ("attachment.not_found", 404, "No such file on this dossier."),
     (
         "internal",
         500,

@@ -195,6 +195,8 @@ mod tests {
                         ("agency", FluentValue::from("a")),
                         ("role", FluentValue::from("r")),
                         ("action", FluentValue::from("x")),
+                        ("name", FluentValue::from("n")),
+                        ("time", FluentValue::from("t")),
                     ],
                 );
                 assert!(

@@ -1,6 +1,7 @@
 //! Server-rendered pages (askama templates, Fluent strings). Every page works without
 //! JavaScript; assets are embedded. Public pages: `/` (search), `/procedures/{code}`, `/track`.
 
+mod apply;
 mod assets;
 pub mod i18n;
 mod public;
@@ -109,6 +110,23 @@ pub fn routes() -> Router<AppState> {
         .route("/procedures/{code}", get(public::procedure_page))
         .route("/track", get(public::track_page))
         .route("/assets/{*path}", get(assets::get_asset))
+        .route("/apply/{code}", get(apply::start_page).post(apply::start))
+        .route(
+            "/apply/{code}/documents",
+            get(apply::documents_page).post(apply::upload).layer(
+                axum::extract::DefaultBodyLimit::max(
+                    4 * motcua_domain::upload::MAX_FILE_BYTES + 64 * 1024,
+                ),
+            ),
+        )
+        .route(
+            "/apply/{code}/check",
+            get(apply::check_page).post(apply::submit),
+        )
+        .route(
+            "/apply/{code}/{step}",
+            get(apply::question_page).post(apply::answer),
+        )
         .route("/staff/login", get(staff::login_page).post(staff::login))
         .route("/staff/logout", axum::routing::post(staff::logout))
         .route(
@@ -119,6 +137,7 @@ pub fn routes() -> Router<AppState> {
         .route("/inbox/{code}", get(staff::dossier_page))
         .route("/inbox/{code}/act", axum::routing::post(staff::dossier_act))
         .route("/inbox/{code}/receipt", get(staff::receipt_page))
+        .route("/inbox/{code}/files/{id}", get(staff::dossier_file))
 }
 
 pub use public::not_found_page;

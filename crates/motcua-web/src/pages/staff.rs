@@ -500,6 +500,7 @@ struct DossierPage {
     agencies: Vec<(String, String)>,
     actions: Vec<ActionForm>,
     events: Vec<EventRow>,
+    files: Vec<(String, String, String)>,
     done: Option<String>,
     errors: Vec<(String, String)>,
 }
@@ -628,6 +629,19 @@ async fn dossier_page_with(
                 at: fmt_datetime(e.at),
                 action: tr.t(&format!("action-{}", e.action)),
                 agency: e.agency.clone(),
+            })
+            .collect(),
+        files: s
+            .app
+            .dossier_files(&actor, code)
+            .await?
+            .into_iter()
+            .map(|f| {
+                (
+                    f.id.to_string(),
+                    f.file_name,
+                    format!("{} KB", (f.size + 1023) / 1024),
+                )
             })
             .collect(),
         done: done.and_then(|a| ActionKind::parse(&a)).map(|a| {
@@ -848,4 +862,36 @@ pub async fn receipt_page(
         d,
     };
     render(&page)
+}
+
+/// `GET /inbox/{code}/files/{id}`: a file of the dossier, as a download (never rendered inline).
+pub async fn dossier_file(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    Path((code, id)): Path<(String, String)>,
+) -> Response {
+    let (Ok(code), Ok(id)) = (DossierCode::parse(&code), id.parse::<uuid::Uuid>()) else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    match s
+        .app
+        .dossier_file(&Actor::Staff(sess.actor.clone()), &code, id)
+        .await
+    {
+        Ok((a, bytes)) => {
+            let disposition = format!("attachment; filename*=UTF-8''{}", urlencode(&a.file_name));
+            (
+                [
+                    (header::CONTENT_TYPE, a.content_type),
+                    (header::CONTENT_DISPOSITION, disposition),
+                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(_) => super::public::not_found_page(&tr, &uri),
+    }
 }

@@ -1,0 +1,739 @@
+//! The application wizard (GOV.UK pattern): one question per page, uploads, check your answers
+//! with "Change" links, a confirmation with the dossier code. The draft id lives in an HttpOnly
+//! cookie scoped to `/apply`; forms carry an anti-forgery token derived from it.
+
+use super::Chrome;
+use super::i18n::Tr;
+use super::public::{render, time_text};
+use crate::AppState;
+use askama::Template;
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use fluent_templates::fluent_bundle::FluentValue;
+use motcua_app::drafts::Draft;
+use motcua_app::tokens::csrf_for;
+use motcua_domain::catalogue::{Channel, Procedure};
+use motcua_domain::ids::{AgencyCode, CitizenId, Phone, ProcedureCode};
+use serde::Deserialize;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+const DRAFT_COOKIE: &str = "motcua_draft";
+
+/// The steps, in order.
+const STEPS: [&str; 6] = ["where", "name", "id", "contact", "documents", "check"];
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            v.split(';').find_map(|c| {
+                c.trim()
+                    .strip_prefix(name)
+                    .and_then(|r| r.strip_prefix('='))
+                    .map(str::to_owned)
+            })
+        })
+}
+
+fn form(body: &Bytes) -> HashMap<String, String> {
+    form_urlencoded::parse(body).into_owned().collect()
+}
+
+async fn procedure_of(s: &AppState, code: &str) -> Option<Procedure> {
+    let code = ProcedureCode::parse(code).ok()?;
+    s.app.procedure(&code, None).await.ok()
+}
+
+async fn load(s: &AppState, headers: &HeaderMap, p: &Procedure) -> Option<Draft> {
+    let id: Uuid = cookie(headers, DRAFT_COOKIE)?.parse().ok()?;
+    s.app.draft(id, &p.code).await.ok()
+}
+
+fn restart(code: &ProcedureCode) -> Response {
+    Redirect::to(&format!("/apply/{code}?expired=1")).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "apply_start.html")]
+struct StartPage {
+    c: Chrome,
+    code: String,
+    name: String,
+    time: String,
+    documents: Vec<String>,
+    expired: bool,
+    kiosk: bool,
+}
+
+/// Query of the start page.
+#[derive(Debug, Deserialize)]
+pub struct StartQuery {
+    expired: Option<String>,
+    kiosk: Option<String>,
+}
+
+/// `GET /apply/{code}`: what you will need, and the start button.
+pub async fn start_page(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    Path(code): Path<String>,
+    Query(q): Query<StartQuery>,
+) -> Response {
+    let Some(p) = procedure_of(&s, &code).await else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let time = p
+        .offer(Channel::Online)
+        .map(|o| time_text(&tr, o.processing_time))
+        .unwrap_or_default();
+    let page = StartPage {
+        c: Chrome::new(tr, &uri, tr.t("apply-start-title")),
+        code: p.code.to_string(),
+        name: p.name.clone(),
+        time,
+        documents: p
+            .case(None)
+            .map(|c| c.components.iter().map(|x| x.name.clone()).collect())
+            .unwrap_or_default(),
+        expired: q.expired.is_some(),
+        kiosk: q.kiosk.as_deref() == Some("1"),
+    };
+    render(&page)
+}
+
+/// `POST /apply/{code}`: starts a draft.
+pub async fn start(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Some(p) = procedure_of(&s, &code).await else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let kiosk = form(&body).get("kiosk").is_some_and(|v| v == "1");
+    match s.app.start_draft(&p.code, kiosk).await {
+        Ok(id) => {
+            let c =
+                format!("{DRAFT_COOKIE}={id}; Path=/apply; HttpOnly; SameSite=Lax; Max-Age=86400");
+            (
+                [(header::SET_COOKIE, c)],
+                Redirect::to(&format!("/apply/{}/where", p.code)),
+            )
+                .into_response()
+        }
+        Err(e) => crate::error::ApiError::from(e).into_response(),
+    }
+}
+
+/// A radio choice on the "where" step.
+pub struct Choice {
+    value: String,
+    label: String,
+}
+
+#[derive(Template)]
+#[template(path = "apply_question.html")]
+struct QuestionPage {
+    c: Chrome,
+    step: &'static str,
+    back: String,
+    error: Option<String>,
+    values: HashMap<String, String>,
+    choices: Vec<Choice>,
+}
+
+impl QuestionPage {
+    fn value(&self, k: &str) -> String {
+        self.values.get(k).cloned().unwrap_or_default()
+    }
+}
+
+fn back_of(code: &ProcedureCode, step: &str) -> String {
+    match STEPS.iter().position(|s| *s == step) {
+        Some(0) | None => format!("/apply/{code}"),
+        Some(i) => format!("/apply/{code}/{}", STEPS[i - 1]),
+    }
+}
+
+fn next_of(code: &ProcedureCode, step: &str, change: bool) -> String {
+    if change {
+        return format!("/apply/{code}/check");
+    }
+    let i = STEPS.iter().position(|s| *s == step).unwrap_or(0);
+    format!("/apply/{code}/{}", STEPS[(i + 1).min(STEPS.len() - 1)])
+}
+
+fn title_of(tr: &Tr, step: &str) -> String {
+    tr.t(match step {
+        "where" => "apply-where-title",
+        "name" => "apply-name-title",
+        "id" => "apply-id-title",
+        _ => "apply-contact-title",
+    })
+}
+
+fn question(
+    tr: Tr,
+    uri: &Uri,
+    d: &Draft,
+    step: &'static str,
+    error: Option<String>,
+    values: HashMap<String, String>,
+    choices: Vec<Choice>,
+) -> QuestionPage {
+    let mut c = Chrome::new(tr, uri, title_of(&tr, step));
+    c.csrf = csrf_for(&d.id.to_string());
+    QuestionPage {
+        c,
+        step,
+        back: back_of(&d.procedure, step),
+        error,
+        values,
+        choices,
+    }
+}
+
+fn current_values(d: &Draft) -> HashMap<String, String> {
+    let a = &d.answers;
+    [
+        ("address", &a.address),
+        ("name", &a.name),
+        ("id_number", &a.id_number),
+        ("phone", &a.phone),
+        ("email", &a.email),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.clone().map(|v| (k.to_owned(), v)))
+    .collect()
+}
+
+/// Query of a question page.
+#[derive(Debug, Deserialize)]
+pub struct StepQuery {
+    change: Option<String>,
+}
+
+/// `GET /apply/{code}/{step}` for the question steps.
+pub async fn question_page(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path((code, step)): Path<(String, String)>,
+) -> Response {
+    let Some(p) = procedure_of(&s, &code).await else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let Some(d) = load(&s, &headers, &p).await else {
+        return restart(&p.code);
+    };
+    let Some(step) = ["where", "name", "id", "contact"]
+        .into_iter()
+        .find(|x| *x == step)
+    else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    render(&question(
+        tr,
+        &uri,
+        &d,
+        step,
+        None,
+        current_values(&d),
+        vec![],
+    ))
+}
+
+fn receiving_for(p: &Procedure, unit: &motcua_domain::units::ResolvedUnit) -> Option<AgencyCode> {
+    let provincial = p.competent_agency_kind.level() != motcua_domain::agency::Level::Commune;
+    let code = if provincial {
+        format!("{}.TTPVHCC", unit.province_code)
+    } else {
+        format!("{}.TTPVHCC", unit.commune_code)
+    };
+    AgencyCode::parse(&code).ok()
+}
+
+/// `POST /apply/{code}/{step}`: validates one answer; the next step, or the question again
+/// with the error and what was typed.
+pub async fn answer(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path((code, step)): Path<(String, String)>,
+    Query(q): Query<StepQuery>,
+    body: Bytes,
+) -> Response {
+    let Some(p) = procedure_of(&s, &code).await else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let Some(mut d) = load(&s, &headers, &p).await else {
+        return restart(&p.code);
+    };
+    let f = form(&body);
+    if f.get("csrf").map(String::as_str) != Some(csrf_for(&d.id.to_string()).as_str()) {
+        return (StatusCode::FORBIDDEN, "the form expired; reload the page").into_response();
+    }
+    let Some(step) = ["where", "name", "id", "contact"]
+        .into_iter()
+        .find(|x| *x == step)
+    else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let get = |k: &str| f.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+    let values: HashMap<String, String> = f
+        .iter()
+        .filter(|(k, _)| k.as_str() != "csrf")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let fail = |msg: String, choices: Vec<Choice>| {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&question(
+                tr,
+                &uri,
+                &d,
+                step,
+                Some(msg),
+                values.clone(),
+                choices,
+            )),
+        )
+            .into_response()
+    };
+    match step {
+        "where" => {
+            let address: String = get("address").chars().take(300).collect();
+            let r = s.app.units().resolve_address(&address);
+            let mut units: Vec<motcua_domain::units::ResolvedUnit> = Vec::new();
+            for c in r.candidates {
+                if !units.iter().any(|u| u.commune_code == c.commune_code) {
+                    units.push(c);
+                }
+            }
+            let chosen = match (units.len(), f.get("unit")) {
+                (0, _) => return fail(tr.t("apply-where-error"), vec![]),
+                (1, _) => units.into_iter().next(),
+                (_, Some(u)) => units.into_iter().find(|x| x.commune_code.as_str() == u),
+                (_, None) => None,
+            };
+            let Some(unit) = chosen else {
+                let r = s.app.units().resolve_address(&address);
+                let mut choices: Vec<Choice> = Vec::new();
+                for c in r.candidates {
+                    if !choices.iter().any(|x| x.value == c.commune_code.as_str()) {
+                        choices.push(Choice {
+                            value: c.commune_code.to_string(),
+                            label: format!("{}, {}", c.commune_name, c.province_name),
+                        });
+                    }
+                }
+                let msg = if f.contains_key("unit") || f.contains_key("choosing") {
+                    Some(tr.t("apply-where-choose-error"))
+                } else {
+                    None
+                };
+                let page = question(tr, &uri, &d, step, msg.clone(), values.clone(), choices);
+                let status = if msg.is_some() {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                } else {
+                    StatusCode::OK
+                };
+                return (status, render(&page)).into_response();
+            };
+            d.answers.address = Some(address);
+            d.answers.receiving_agency = receiving_for(&p, &unit);
+        }
+        "name" => {
+            let name = get("name");
+            if name.is_empty()
+                || name.chars().count() > 200
+                || motcua_domain::text::has_hostile_chars(&name)
+            {
+                return fail(tr.t("apply-name-error"), vec![]);
+            }
+            d.answers.name = Some(name);
+        }
+        "id" => match CitizenId::parse(&get("id_number")) {
+            Ok(id) => d.answers.id_number = Some(id.to_string()),
+            Err(_) => return fail(tr.t("apply-id-error"), vec![]),
+        },
+        _ => {
+            let Ok(phone) = Phone::parse(&get("phone")) else {
+                return fail(tr.t("error-phone-invalid"), vec![]);
+            };
+            let email = get("email");
+            if !email.is_empty()
+                && (!email.contains('@') || email.contains(' ') || email.chars().count() > 200)
+            {
+                return fail(tr.t("apply-email-error"), vec![]);
+            }
+            d.answers.phone = Some(phone.to_string());
+            d.answers.email = Some(email).filter(|e| !e.is_empty());
+        }
+    }
+    match s.app.save_answers(&d).await {
+        Ok(()) => Redirect::to(&next_of(&p.code, step, q.change.is_some())).into_response(),
+        Err(e) => crate::error::ApiError::from(e).into_response(),
+    }
+}
+
+/// One component row on the documents page.
+pub struct DocRow {
+    code: String,
+    name: String,
+    required: bool,
+    files: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "apply_documents.html")]
+struct DocumentsPage {
+    c: Chrome,
+    code: String,
+    rows: Vec<DocRow>,
+    errors: Vec<(String, String)>,
+}
+
+async fn documents_view(
+    s: &AppState,
+    tr: Tr,
+    uri: &Uri,
+    p: &Procedure,
+    d: &Draft,
+    errors: Vec<(String, String)>,
+) -> Response {
+    let files = s.app.draft_files(d).await.unwrap_or_default();
+    let rows = p
+        .case(None)
+        .map(|c| {
+            c.components
+                .iter()
+                .map(|x| DocRow {
+                    code: x.code.clone(),
+                    name: x.name.clone(),
+                    required: x.required,
+                    files: files
+                        .iter()
+                        .filter(|f| f.component_code == x.code)
+                        .map(|f| (f.id.to_string(), f.file_name.clone()))
+                        .collect(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut c = Chrome::new(tr, uri, tr.t("apply-docs-title"));
+    c.csrf = csrf_for(&d.id.to_string());
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (
+        status,
+        render(&DocumentsPage {
+            c,
+            code: p.code.to_string(),
+            rows,
+            errors,
+        }),
+    )
+        .into_response()
+}
+
+/// `GET /apply/{code}/documents`.
+pub async fn documents_page(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Response {
+    let Some(p) = procedure_of(&s, &code).await else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let Some(d) = load(&s, &headers, &p).await else {
+        return restart(&p.code);
+    };
+    documents_view(&s, tr, &uri, &p, &d, vec![]).await
+}
+
+/// `POST /apply/{code}/documents` (multipart): stores the files sent, removes one if asked, and
+/// continues when every required component has a file.
+pub async fn upload(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    mut mp: Multipart,
+) -> Response {
+    let Some(p) = procedure_of(&s, &code).await else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let Some(d) = load(&s, &headers, &p).await else {
+        return restart(&p.code);
+    };
+    let mut errors = Vec::new();
+    let mut csrf_seen = false;
+    let mut remove: Option<Uuid> = None;
+    let mut files: Vec<(String, String, Option<String>, Bytes)> = Vec::new();
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => {
+                errors.push(("documents".into(), tr.t("apply-docs-hint")));
+                break;
+            }
+        };
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "csrf" {
+            csrf_seen =
+                field.text().await.ok().as_deref() == Some(csrf_for(&d.id.to_string()).as_str());
+        } else if name == "remove" {
+            remove = field.text().await.ok().and_then(|t| t.parse().ok());
+        } else if let Some(comp) = name.strip_prefix("file_") {
+            let comp = comp.to_owned();
+            let file_name = field.file_name().unwrap_or("").to_owned();
+            let declared = field.content_type().map(str::to_owned);
+            match field.bytes().await {
+                Ok(b) if b.is_empty() && file_name.is_empty() => {}
+                Ok(b) => files.push((comp, file_name, declared, b)),
+                Err(_) => errors.push((format!("file_{comp}"), tr.t("apply-docs-hint"))),
+            }
+        }
+    }
+    if !csrf_seen {
+        return (StatusCode::FORBIDDEN, "the form expired; reload the page").into_response();
+    }
+    if let Some(id) = remove {
+        let _ = s.app.remove_draft_file(&d, id).await;
+        return Redirect::to(&format!("/apply/{}/documents", p.code)).into_response();
+    }
+    for (comp, file_name, declared, bytes) in files {
+        if let Err(e) = s
+            .app
+            .add_draft_file(&d, &comp, &file_name, declared.as_deref(), &bytes)
+            .await
+        {
+            let comp_name = p
+                .case(None)
+                .and_then(|c| c.components.iter().find(|x| x.code == comp))
+                .map(|x| x.name.clone())
+                .unwrap_or_default();
+            errors.push((
+                format!("file_{comp}"),
+                format!("{comp_name}: {}", upload_message(&tr, &e)),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        let have = s.app.draft_files(&d).await.unwrap_or_default();
+        for x in p
+            .case(None)
+            .map(|c| c.components.clone())
+            .unwrap_or_default()
+        {
+            if x.required && !have.iter().any(|f| f.component_code == x.code) {
+                errors.push((
+                    format!("file_{}", x.code),
+                    tr.ta(
+                        "apply-docs-missing",
+                        &[("name", FluentValue::from(x.name.clone()))],
+                    ),
+                ));
+            }
+        }
+    }
+    if errors.is_empty() {
+        return Redirect::to(&format!("/apply/{}/check", p.code)).into_response();
+    }
+    documents_view(&s, tr, &uri, &p, &d, errors).await
+}
+
+fn upload_message(tr: &Tr, e: &motcua_app::AppError) -> String {
+    match e.code() {
+        "upload.too_large" | "upload.unsupported_type" | "upload.mislabelled" | "upload.empty" => {
+            format!("{} ({})", tr.t("apply-docs-hint"), e)
+        }
+        _ => e.to_string(),
+    }
+}
+
+/// A row of the check-your-answers list.
+pub struct AnswerRow {
+    label: String,
+    value: String,
+    change: String,
+}
+
+#[derive(Template)]
+#[template(path = "apply_check.html")]
+struct CheckPage {
+    c: Chrome,
+    code: String,
+    name: String,
+    rows: Vec<AnswerRow>,
+    errors: Vec<String>,
+}
+
+async fn check_view(
+    s: &AppState,
+    tr: Tr,
+    uri: &Uri,
+    p: &Procedure,
+    d: &Draft,
+    errors: Vec<String>,
+) -> Response {
+    let a = &d.answers;
+    let receiving = match &a.receiving_agency {
+        Some(c) => s.app.agency(c).await.map(|x| x.name).unwrap_or_default(),
+        None => String::new(),
+    };
+    let files = s.app.draft_files(d).await.unwrap_or_default();
+    let code = &p.code;
+    let rows = vec![
+        AnswerRow {
+            label: tr.t("counter-address"),
+            value: a.address.clone().unwrap_or_default(),
+            change: format!("/apply/{code}/where?change=1"),
+        },
+        AnswerRow {
+            label: tr.t("apply-receiving"),
+            value: receiving,
+            change: format!("/apply/{code}/where?change=1"),
+        },
+        AnswerRow {
+            label: tr.t("counter-name"),
+            value: a.name.clone().unwrap_or_default(),
+            change: format!("/apply/{code}/name?change=1"),
+        },
+        AnswerRow {
+            label: tr.t("counter-id"),
+            value: a.id_number.clone().unwrap_or_default(),
+            change: format!("/apply/{code}/id?change=1"),
+        },
+        AnswerRow {
+            label: tr.t("counter-phone"),
+            value: a.phone.clone().unwrap_or_default(),
+            change: format!("/apply/{code}/contact?change=1"),
+        },
+        AnswerRow {
+            label: tr.t("counter-email"),
+            value: a.email.clone().unwrap_or_default(),
+            change: format!("/apply/{code}/contact?change=1"),
+        },
+        AnswerRow {
+            label: tr.t("apply-docs-title"),
+            value: files
+                .iter()
+                .map(|f| f.file_name.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+            change: format!("/apply/{code}/documents"),
+        },
+    ];
+    let mut c = Chrome::new(tr, uri, tr.t("apply-check-title"));
+    c.csrf = csrf_for(&d.id.to_string());
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (
+        status,
+        render(&CheckPage {
+            c,
+            code: code.to_string(),
+            name: p.name.clone(),
+            rows,
+            errors,
+        }),
+    )
+        .into_response()
+}
+
+/// `GET /apply/{code}/check`.
+pub async fn check_page(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Response {
+    let Some(p) = procedure_of(&s, &code).await else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let Some(d) = load(&s, &headers, &p).await else {
+        return restart(&p.code);
+    };
+    check_view(&s, tr, &uri, &p, &d, vec![]).await
+}
+
+#[derive(Template)]
+#[template(path = "apply_done.html")]
+struct DonePage {
+    c: Chrome,
+    dossier: String,
+    next_text: String,
+}
+
+/// `POST /apply/{code}/check`: submits; the confirmation page with the dossier code.
+pub async fn submit(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Some(p) = procedure_of(&s, &code).await else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let Some(d) = load(&s, &headers, &p).await else {
+        return restart(&p.code);
+    };
+    if form(&body).get("csrf").map(String::as_str) != Some(csrf_for(&d.id.to_string()).as_str()) {
+        return (StatusCode::FORBIDDEN, "the form expired; reload the page").into_response();
+    }
+    match s.app.submit_draft(&d).await {
+        Ok(dossier) => {
+            let agency = s
+                .app
+                .agency(&dossier.receiving_agency)
+                .await
+                .map(|a| a.name)
+                .unwrap_or_default();
+            let time = p
+                .offer(dossier.channel)
+                .map(|o| time_text(&tr, o.processing_time))
+                .unwrap_or_default();
+            let next_text = tr.ta(
+                "apply-done-next-text",
+                &[
+                    ("agency", FluentValue::from(agency)),
+                    ("time", FluentValue::from(time)),
+                ],
+            );
+            let page = DonePage {
+                c: Chrome::new(tr, &uri, tr.t("apply-done-title")),
+                dossier: dossier.code.to_string(),
+                next_text,
+            };
+            let clear = format!("{DRAFT_COOKIE}=; Path=/apply; HttpOnly; SameSite=Lax; Max-Age=0");
+            ([(header::SET_COOKIE, clear)], render(&page)).into_response()
+        }
+        Err(e) => check_view(&s, tr, &uri, &p, &d, vec![e.to_string()]).await,
+    }
+}

@@ -1,0 +1,344 @@
+//! The online application wizard through the router: one question per page, uploads checked
+//! by content, check answers, confirmation; the dossier arrives at the counter with its files.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::TestApp;
+use http_body_util::BodyExt;
+use time::macros::datetime;
+use tower::ServiceExt;
+
+struct Browser<'a> {
+    t: &'a TestApp,
+    cookie: String,
+}
+
+struct Resp {
+    status: StatusCode,
+    location: Option<String>,
+    body: String,
+}
+
+impl Browser<'_> {
+    async fn send(&mut self, req: Request<Body>) -> Resp {
+        let resp = self.t.router.clone().oneshot(req).await.unwrap();
+        if let Some(c) = resp.headers().get(header::SET_COOKIE) {
+            let c = c.to_str().unwrap().split(';').next().unwrap().to_owned();
+            if c.starts_with("motcua_draft=") {
+                self.cookie = c;
+            }
+        }
+        let status = resp.status();
+        let location = resp
+            .headers()
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_owned());
+        let body = String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes())
+            .into_owned();
+        Resp {
+            status,
+            location,
+            body,
+        }
+    }
+
+    async fn get(&mut self, uri: &str) -> Resp {
+        let req = Request::get(uri)
+            .header(header::COOKIE, self.cookie.clone())
+            .body(Body::empty())
+            .unwrap();
+        self.send(req).await
+    }
+
+    async fn post(&mut self, uri: &str, form: &str) -> Resp {
+        let req = Request::post(uri)
+            .header(header::COOKIE, self.cookie.clone())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form.to_owned()))
+            .unwrap();
+        self.send(req).await
+    }
+
+    async fn upload(&mut self, uri: &str, csrf: &str, files: &[(&str, &str, &str, &[u8])]) -> Resp {
+        let boundary = "XbOuNdArYx";
+        let mut body: Vec<u8> = Vec::new();
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n"
+            )
+            .as_bytes(),
+        );
+        for (field, name, ct, bytes) in files {
+            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: {ct}\r\n\r\n").as_bytes());
+            body.extend(*bytes);
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{boundary}--\r\n").as_bytes());
+        let req = Request::post(uri)
+            .header(header::COOKIE, self.cookie.clone())
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+}
+
+fn csrf(html: &str) -> String {
+    let i =
+        html.find(r#"name="csrf" value=""#).expect("csrf field") + r#"name="csrf" value=""#.len();
+    html[i..i + 64].to_owned()
+}
+
+#[tokio::test]
+async fn a_citizen_applies_online_with_uploads_and_the_counter_sees_the_files() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let mut b = Browser {
+        t: &t,
+        cookie: String::new(),
+    };
+    let r = b.get("/apply/1.004873").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = b.post("/apply/1.004873", "").await;
+    assert_eq!(r.location.as_deref(), Some("/apply/1.004873/where"));
+    assert!(b.cookie.starts_with("motcua_draft="));
+    let page = b.get("/apply/1.004873/where").await.body;
+    let token = csrf(&page);
+
+    // An unknown address: the question again, with the error and what was typed.
+    let r = b
+        .post(
+            "/apply/1.004873/where",
+            &format!("csrf={token}&address=Xa+Khong+Co"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("error-summary") && r.body.contains(r#"value="Xa Khong Co""#));
+    let r = b
+        .post(
+            "/apply/1.004873/where",
+            &format!("csrf={token}&address=Xa+Phu+Hoi%2C+Huyen+Duc+Trong%2C+Lam+Dong"),
+        )
+        .await;
+    assert_eq!(r.location.as_deref(), Some("/apply/1.004873/name"));
+    let r = b
+        .post(
+            "/apply/1.004873/name",
+            &format!("csrf={token}&name=Tr%E1%BA%A7n+Th%E1%BB%8B+Mai"),
+        )
+        .await;
+    assert_eq!(r.location.as_deref(), Some("/apply/1.004873/id"));
+    let r = b
+        .post(
+            "/apply/1.004873/id",
+            &format!("csrf={token}&id_number=12345"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = b
+        .post(
+            "/apply/1.004873/id",
+            &format!("csrf={token}&id_number=068195009999"),
+        )
+        .await;
+    assert_eq!(r.location.as_deref(), Some("/apply/1.004873/contact"));
+    let r = b
+        .post(
+            "/apply/1.004873/contact",
+            &format!("csrf={token}&phone=0987654321&email="),
+        )
+        .await;
+    assert_eq!(r.location.as_deref(), Some("/apply/1.004873/documents"));
+
+    // A renamed executable and a mislabelled file are refused; nothing is stored for them.
+    let r = b
+        .upload(
+            "/apply/1.004873/documents",
+            &token,
+            &[(
+                "file_TK",
+                "to-khai.pdf",
+                "application/pdf",
+                b"MZ\x90\x00evil",
+            )],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("PDF, JPEG"), "{}", r.body);
+    let r = b
+        .upload(
+            "/apply/1.004873/documents",
+            &token,
+            &[("file_TK", "to-khai.png", "image/png", b"%PDF-1.4 x")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Only one of two required documents: asked for the other.
+    let r = b
+        .upload(
+            "/apply/1.004873/documents",
+            &token,
+            &[(
+                "file_TK",
+                "to-khai.pdf",
+                "application/pdf",
+                b"%PDF-1.4 to khai",
+            )],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("Cần tải lên: Giấy tờ tùy thân"),
+        "{}",
+        r.body
+    );
+    let r = b
+        .upload(
+            "/apply/1.004873/documents",
+            &token,
+            &[(
+                "file_CCCD",
+                "../../cccd.jpg",
+                "image/jpeg",
+                &[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3],
+            )],
+        )
+        .await;
+    assert_eq!(r.location.as_deref(), Some("/apply/1.004873/check"));
+    let r = b.get("/apply/1.004873/check").await;
+    assert!(
+        r.body.contains("Trần Thị Mai") && r.body.contains("to-khai.pdf, cccd.jpg"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("Trung tâm Phục vụ hành chính công xã Đức Trọng")
+    );
+    assert!(r.body.contains(r#"href="/apply/1.004873/name?change=1""#));
+    // Change the name from the check page: back to the check page.
+    let r = b
+        .post(
+            "/apply/1.004873/name?change=1",
+            &format!("csrf={token}&name=Tr%E1%BA%A7n+Th%E1%BB%8B+Mai+Anh"),
+        )
+        .await;
+    assert_eq!(r.location.as_deref(), Some("/apply/1.004873/check"));
+    // A forged submission (no token) is refused.
+    let r = b.post("/apply/1.004873/check", "").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(t.count().await, 0);
+    let r = b
+        .post("/apply/1.004873/check", &format!("csrf={token}"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("24958-250303-0001"), "{}", r.body);
+    assert_eq!(t.count().await, 1);
+    // The draft is gone: going back does not submit twice.
+    let r = b
+        .post("/apply/1.004873/check", &format!("csrf={token}"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(t.count().await, 1);
+
+    // The counter sees a submitted online dossier with both files.
+    let counter = t
+        .token("24958.TTPVHCC", motcua_domain::access::Role::CounterOfficer)
+        .await;
+    let d = t.dossier(&counter, "24958-250303-0001").await;
+    assert_eq!(d["status"], "submitted");
+    assert_eq!(d["channel"], "online");
+    assert_eq!(d["applicant"]["name"], "Trần Thị Mai Anh");
+    let files = t
+        .app
+        .dossier_files(
+            &motcua_app::Actor::Staff(t.app.authenticate(&counter).await.unwrap()),
+            &"24958-250303-0001".parse().unwrap(),
+        )
+        .await
+        .unwrap();
+    let names: Vec<&str> = files.iter().map(|f| f.file_name.as_str()).collect();
+    assert_eq!(names, ["to-khai.pdf", "cccd.jpg"]);
+    assert_eq!(files[1].content_type, "image/jpeg");
+}
+
+#[tokio::test]
+async fn wizard_pages_without_a_draft_send_the_citizen_to_the_start() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let mut b = Browser {
+        t: &t,
+        cookie: "motcua_draft=5f0c1e2a-0000-4000-8000-000000000000".into(),
+    };
+    let r = b.get("/apply/1.004873/name").await;
+    assert_eq!(r.location.as_deref(), Some("/apply/1.004873?expired=1"));
+    let r = b.get("/apply/9.999999").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn staff_download_the_uploaded_file_as_an_attachment() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let code = "1.004873".parse().unwrap();
+    let id = t.app.start_draft(&code, false).await.unwrap();
+    let mut d = t.app.draft(id, &code).await.unwrap();
+    d.answers.address = Some("Xa Phu Hoi, Duc Trong, Lam Dong".into());
+    d.answers.receiving_agency = Some("24958.TTPVHCC".parse().unwrap());
+    d.answers.name = Some("Lò Văn Páo".into());
+    d.answers.id_number = Some("068095001111".into());
+    d.answers.phone = Some("0912000111".into());
+    t.app.save_answers(&d).await.unwrap();
+    t.app
+        .add_draft_file(
+            &d,
+            "TK",
+            "tờ khai.pdf",
+            Some("application/pdf"),
+            b"%PDF-1.4 hello",
+        )
+        .await
+        .unwrap();
+    let err = t.app.submit_draft(&d).await.unwrap_err();
+    assert_eq!(err.code(), "apply.missing_documents");
+    t.app
+        .add_draft_file(&d, "CCCD", "cccd.png", None, b"\x89PNG\r\n\x1a\nxx")
+        .await
+        .unwrap();
+    let dossier = t.app.submit_draft(&d).await.unwrap();
+    let counter = t
+        .token("24958.TTPVHCC", motcua_domain::access::Role::CounterOfficer)
+        .await;
+    let staff = motcua_app::Actor::Staff(t.app.authenticate(&counter).await.unwrap());
+    let files = t.app.dossier_files(&staff, &dossier.code).await.unwrap();
+    let req = Request::get(format!("/inbox/{}/files/{}", dossier.code, files[0].id))
+        .header(header::COOKIE, format!("motcua_staff={counter}"))
+        .body(Body::empty())
+        .unwrap();
+    let resp = t.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()[header::CONTENT_TYPE], "application/pdf");
+    assert!(
+        resp.headers()[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename*=UTF-8''t%E1%BB%9D")
+    );
+    assert_eq!(resp.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&body[..], b"%PDF-1.4 hello");
+    // Another agency cannot fetch it.
+    let other = t
+        .token("24781.TTPVHCC", motcua_domain::access::Role::CounterOfficer)
+        .await;
+    let req = Request::get(format!("/inbox/{}/files/{}", dossier.code, files[0].id))
+        .header(header::COOKIE, format!("motcua_staff={other}"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(
+        t.router.clone().oneshot(req).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+}
