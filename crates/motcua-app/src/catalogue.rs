@@ -247,3 +247,55 @@ impl App {
         Ok(())
     }
 }
+
+/// What a leader's dashboard shows.
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    /// `province` (an administrator sees the whole province) or `agency`.
+    pub scope: String,
+    /// The counts.
+    pub stats: crate::ports::DossierStats,
+    /// The most overdue open dossiers (up to 20), oldest due date first.
+    pub overdue: Vec<motcua_domain::dossier::Dossier>,
+}
+
+impl App {
+    /// The dashboard of a leader (their agency) or an administrator (their province).
+    pub async fn dashboard(
+        &self,
+        staff: &crate::service::StaffActor,
+    ) -> Result<Dashboard, AppError> {
+        use motcua_domain::access::Role;
+        if !matches!(staff.role, Role::Leader | Role::Admin) {
+            return Err(AppError::Forbidden(
+                "the dashboard is for leaders and administrators".into(),
+            ));
+        }
+        let agency = self.agency(&staff.agency).await?;
+        let now = self.now();
+        let since = now - time::Duration::days(30);
+        let whole_province = staff.role == Role::Admin;
+        let scope_agency = (!whole_province).then_some(&staff.agency);
+        let stats = self
+            .store
+            .dossier_stats(&agency.province_code, scope_agency, now, since)
+            .await?;
+        let filter = crate::ports::DossierFilter {
+            province: Some(agency.province_code.clone()),
+            agency: scope_agency.cloned(),
+            due_before: Some(now),
+            limit: 20,
+            ..Default::default()
+        };
+        let overdue = self.store.list_dossiers(&filter).await?;
+        Ok(Dashboard {
+            scope: if whole_province {
+                "province".into()
+            } else {
+                "agency".into()
+            },
+            stats,
+            overdue,
+        })
+    }
+}

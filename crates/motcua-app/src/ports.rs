@@ -77,6 +77,8 @@ pub struct ChainHead {
 /// Filters for dossier lists.
 #[derive(Debug, Clone, Default)]
 pub struct DossierFilter {
+    /// Only this province.
+    pub province: Option<ProvinceCode>,
     /// Dossiers this agency receives, is competent for, or holds.
     pub agency: Option<AgencyCode>,
     /// Only this status.
@@ -166,6 +168,23 @@ pub struct Attachment {
     pub created_at: OffsetDateTime,
 }
 
+/// Counts for a dashboard scope (a province, or one agency's dossiers).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DossierStats {
+    /// Dossiers per status.
+    pub by_status: Vec<(String, i64)>,
+    /// Per receiving agency: (agency, received, finished or returned, on time or early, overdue now).
+    pub by_agency: Vec<(String, i64, i64, i64, i64)>,
+    /// Dossiers submitted per day (Vietnam date, `YYYY-MM-DD`) in the window asked for.
+    pub per_day: Vec<(String, i64)>,
+    /// Finished dossiers classified on time or early.
+    pub on_time: i64,
+    /// Finished dossiers classified late.
+    pub late: i64,
+    /// Open dossiers past their due date.
+    pub overdue: i64,
+}
+
 /// Everything the use cases need from a database. Implemented by `motcua-store-sqlite` (and the
 /// PostgreSQL store); both must pass `motcua-store-tests`.
 #[async_trait]
@@ -253,6 +272,16 @@ pub trait Store: Send + Sync + 'static {
     async fn events(&self, dossier_id: Uuid) -> Result<Vec<StoredEvent>, StoreError>;
     /// Chain heads of all dossiers, for audit verification.
     async fn chain_heads(&self) -> Result<Vec<ChainHead>, StoreError>;
+
+    /// Dashboard counts for a province (all of it) or one agency (dossiers it receives, is
+    /// competent for or holds), with "overdue" judged at `now` and days counted from `since`.
+    async fn dossier_stats(
+        &self,
+        province: &ProvinceCode,
+        agency: Option<&AgencyCode>,
+        now: OffsetDateTime,
+        since: OffsetDateTime,
+    ) -> Result<DossierStats, StoreError>;
 
     /// Inserts or replaces a draft.
     async fn save_draft(&self, d: &DraftRecord) -> Result<(), StoreError>;

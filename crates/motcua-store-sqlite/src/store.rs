@@ -3,7 +3,8 @@
 use crate::rows::{db_err, json_err, parse, parse_ts, ts};
 use async_trait::async_trait;
 use motcua_app::ports::{
-    Attachment, ChainHead, DossierFilter, DraftRecord, IdempotencyRecord, StoredEvent, TokenRecord,
+    Attachment, ChainHead, DossierFilter, DossierStats, DraftRecord, IdempotencyRecord,
+    StoredEvent, TokenRecord,
 };
 use motcua_app::{Store, StoreError};
 use motcua_domain::access::Role;
@@ -641,6 +642,9 @@ impl Store for SqliteStore {
         if f.procedure.is_some() {
             sql.push_str(" AND procedure_code = ?4");
         }
+        if f.province.is_some() {
+            sql.push_str(" AND province_code = ?7");
+        }
         sql.push_str(" ORDER BY due_at IS NULL, due_at, code LIMIT ?5 OFFSET ?6");
         let rows: Vec<String> = sqlx::query_scalar(AssertSqlSafe(sql))
             .bind(f.agency.as_ref().map(|a| a.as_str().to_owned()))
@@ -649,6 +653,7 @@ impl Store for SqliteStore {
             .bind(f.procedure.as_ref().map(|p| p.as_str().to_owned()))
             .bind(i64::from(f.limit))
             .bind(i64::from(f.offset))
+            .bind(f.province.as_ref().map(|p| p.as_str().to_owned()))
             .fetch_all(&self.reader)
             .await
             .map_err(db_err)?;
@@ -691,6 +696,70 @@ impl Store for SqliteStore {
                 })
             })
             .collect()
+    }
+
+    async fn dossier_stats(
+        &self,
+        province: &ProvinceCode,
+        agency: Option<&AgencyCode>,
+        now: time::OffsetDateTime,
+        since: time::OffsetDateTime,
+    ) -> Result<DossierStats, StoreError> {
+        // Scope: ?1 province, ?2 agency (NULL = the whole province). Static SQL, values bound.
+        const SCOPE: &str = "province_code = ?1 AND (?2 IS NULL OR receiving_agency = ?2 OR competent_agency = ?2 OR current_agency = ?2)";
+        let agency = agency.map(|a| a.as_str().to_owned());
+        let by_status: Vec<(String, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT status, COUNT(*) FROM dossiers WHERE {SCOPE} GROUP BY status ORDER BY status"
+        )))
+        .bind(province.as_str())
+        .bind(&agency)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        let by_agency: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT receiving_agency, COUNT(*),
+                    SUM(status IN ('finished', 'returned')),
+                    SUM(json_extract(data, '$.timeliness') IN ('on_time', 'early')),
+                    SUM(status IN ('received', 'processing', 'awaiting_payment') AND due_at < ?3)
+             FROM dossiers WHERE {SCOPE} GROUP BY receiving_agency ORDER BY receiving_agency"
+        )))
+        .bind(province.as_str())
+        .bind(&agency)
+        .bind(ts(now))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        let per_day: Vec<(String, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT date(submitted_at, '+7 hours') AS d, COUNT(*) FROM dossiers
+             WHERE {SCOPE} AND submitted_at >= ?3 GROUP BY d ORDER BY d"
+        )))
+        .bind(province.as_str())
+        .bind(&agency)
+        .bind(ts(since))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        let (on_time, late, overdue): (Option<i64>, Option<i64>, Option<i64>) =
+            sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT SUM(json_extract(data, '$.timeliness') IN ('on_time', 'early')),
+                    SUM(json_extract(data, '$.timeliness') = 'late'),
+                    SUM(status IN ('received', 'processing', 'awaiting_payment') AND due_at < ?3)
+             FROM dossiers WHERE {SCOPE}"
+            )))
+            .bind(province.as_str())
+            .bind(&agency)
+            .bind(ts(now))
+            .fetch_one(&self.reader)
+            .await
+            .map_err(db_err)?;
+        Ok(DossierStats {
+            by_status,
+            by_agency,
+            per_day,
+            on_time: on_time.unwrap_or(0),
+            late: late.unwrap_or(0),
+            overdue: overdue.unwrap_or(0),
+        })
     }
 
     async fn save_draft(&self, d: &DraftRecord) -> Result<(), StoreError> {

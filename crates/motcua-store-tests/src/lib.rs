@@ -35,7 +35,7 @@ macro_rules! conformance_tests {
             holiday_years_replace_per_province_and_year, office_hours_per_unit, code_sequences_are_unique_under_concurrency,
             dossier_round_trip_and_idempotency, duplicate_idempotency_key_writes_nothing,
             stale_version_is_a_conflict_and_writes_nothing, list_filters_and_orders_by_due_date,
-            events_and_chain_heads, tokens_by_secret_hash, drafts_and_attachments_move_to_the_dossier);
+            events_and_chain_heads, tokens_by_secret_hash, drafts_and_attachments_move_to_the_dossier, stats_count_by_status_agency_and_day);
     };
     (@each $make:expr; $($name:ident),*) => {
         $(
@@ -555,6 +555,16 @@ pub async fn list_filters_and_orders_by_due_date(store: Arc<dyn Store>) {
     };
     assert!(store.list_dossiers(&f).await.unwrap().is_empty());
     let f = DossierFilter {
+        province: Some(p("01")),
+        ..base.clone()
+    };
+    assert!(store.list_dossiers(&f).await.unwrap().is_empty());
+    let f = DossierFilter {
+        province: Some(p("68")),
+        ..base.clone()
+    };
+    assert_eq!(store.list_dossiers(&f).await.unwrap().len(), 3);
+    let f = DossierFilter {
         limit: 1,
         offset: 1,
         ..base.clone()
@@ -679,5 +689,69 @@ pub async fn drafts_and_attachments_move_to_the_dossier(store: Arc<dyn Store>) {
         linked
             .iter()
             .all(|a| a.dossier_id == Some(d.id) && a.province_code == p("68"))
+    );
+}
+
+/// Dashboard counts: per status, per receiving agency, per day, on time/late, overdue now.
+pub async fn stats_count_by_status_agency_and_day(store: Arc<dyn Store>) {
+    seeded(&store).await;
+    let (a1, e1) = sample_dossier(
+        "24958-250303-0001",
+        "24958.TTPVHCC",
+        datetime!(2025-03-03 09:00 +7),
+    );
+    let (a2, e2) = sample_dossier(
+        "24958-250304-0001",
+        "24958.TTPVHCC",
+        datetime!(2025-03-04 09:00 +7),
+    );
+    let (b1, f1) = sample_dossier(
+        "24781-250304-0001",
+        "24781.TTPVHCC",
+        datetime!(2025-03-04 10:00 +7),
+    );
+    for (d, e) in [(&a1, &e1), (&a2, &e2), (&b1, &f1)] {
+        store.insert_dossier(d, e, None).await.unwrap();
+    }
+    let (a1f, a1e) = apply(
+        &a1,
+        Command::Finish {
+            result: motcua_domain::dossier::DossierResult {
+                summary: "ok".into(),
+                document_number: None,
+            },
+        },
+        datetime!(2025-03-04 10:00 +7),
+    );
+    store.append_transition(&a1f, 1, &a1e).await.unwrap();
+    let now = datetime!(2025-03-20 09:00 +7);
+    let since = datetime!(2025-03-01 00:00 +7);
+    let all = store
+        .dossier_stats(&p("68"), None, now, since)
+        .await
+        .unwrap();
+    assert_eq!(
+        all.by_status,
+        vec![("finished".to_string(), 1), ("received".to_string(), 2)]
+    );
+    assert_eq!(
+        all.per_day,
+        vec![("2025-03-03".to_string(), 1), ("2025-03-04".to_string(), 2)]
+    );
+    assert_eq!((all.on_time, all.late, all.overdue), (1, 0, 2));
+    assert_eq!(all.by_agency[0], ("24781.TTPVHCC".to_string(), 1, 0, 0, 1));
+    assert_eq!(all.by_agency[1], ("24958.TTPVHCC".to_string(), 2, 1, 1, 1));
+    let one = store
+        .dossier_stats(&p("68"), Some(&a("24781.TTPVHCC")), now, since)
+        .await
+        .unwrap();
+    assert_eq!(one.by_status, vec![("received".to_string(), 1)]);
+    assert!(
+        store
+            .dossier_stats(&p("01"), None, now, since)
+            .await
+            .unwrap()
+            .by_status
+            .is_empty()
     );
 }

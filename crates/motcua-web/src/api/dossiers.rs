@@ -177,6 +177,7 @@ pub async fn list_dossiers(
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
     let offset = q.offset.unwrap_or(0);
     let f = DossierFilter {
+        province: None,
         agency,
         status,
         due_before: q.overdue.unwrap_or(false).then_some(now),

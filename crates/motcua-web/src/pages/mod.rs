@@ -3,7 +3,10 @@
 
 mod apply;
 mod assets;
+mod charts;
 pub mod i18n;
+mod kiosk;
+mod leader;
 mod public;
 mod staff;
 
@@ -40,6 +43,12 @@ pub struct Chrome {
     pub staff: Option<String>,
     /// Anti-forgery token for staff forms (empty on public pages).
     pub csrf: String,
+    /// Show the dashboard link.
+    pub is_leader: bool,
+    /// Show the administration link.
+    pub is_admin: bool,
+    /// Kiosk pages: go back to the kiosk start after this many seconds without use.
+    pub kiosk_reset: Option<u32>,
 }
 
 impl Chrome {
@@ -73,6 +82,9 @@ impl Chrome {
             langs,
             staff: None,
             csrf: String::new(),
+            is_leader: false,
+            is_admin: false,
+            kiosk_reset: None,
         }
     }
 }
@@ -127,6 +139,19 @@ pub fn routes() -> Router<AppState> {
             "/apply/{code}/{step}",
             get(apply::question_page).post(apply::answer),
         )
+        .route("/dashboard", get(leader::dashboard))
+        .route("/admin", get(leader::admin))
+        .route(
+            "/admin/procedures/{code}",
+            get(leader::edit_procedure).post(leader::save_procedure),
+        )
+        .route(
+            "/admin/holidays",
+            get(leader::holidays).post(leader::save_holidays),
+        )
+        .route("/kiosk", get(kiosk::home))
+        .route("/kiosk/procedures", get(kiosk::procedures))
+        .route("/kiosk/track", get(kiosk::track).post(kiosk::track_key))
         .route("/staff/login", get(staff::login_page).post(staff::login))
         .route("/staff/logout", axum::routing::post(staff::logout))
         .route(

@@ -81,8 +81,30 @@ fn form(body: &Bytes) -> HashMap<String, String> {
     form_urlencoded::parse(body).into_owned().collect()
 }
 
+impl StaffSession {
+    /// The signed-in staff member.
+    pub fn actor(&self) -> &StaffActor {
+        &self.actor
+    }
+
+    /// The layout for a staff page.
+    pub fn chrome(&self, tr: Tr, uri: &Uri, title: String) -> Chrome {
+        staff_chrome(tr, uri, title, self)
+    }
+
+    /// True when the form carries this session's anti-forgery token.
+    pub fn csrf_ok(&self, f: &HashMap<String, String>) -> bool {
+        csrf_ok(f, self)
+    }
+}
+
 fn staff_chrome(tr: Tr, uri: &Uri, title: String, s: &StaffSession) -> Chrome {
     let mut c = Chrome::new(tr, uri, title);
+    c.is_leader = matches!(
+        s.actor.role,
+        motcua_domain::access::Role::Leader | motcua_domain::access::Role::Admin
+    );
+    c.is_admin = s.actor.role == motcua_domain::access::Role::Admin;
     c.staff = Some(tr.ta(
         "staff-signed-in",
         &[
@@ -99,7 +121,8 @@ fn csrf_ok(f: &HashMap<String, String>, s: &StaffSession) -> bool {
     f.get("csrf").map(String::as_str) == Some(s.csrf.as_str())
 }
 
-fn forged() -> Response {
+/// The answer to a form without this session's anti-forgery token.
+pub fn forged() -> Response {
     (
         StatusCode::FORBIDDEN,
         "the form expired or came from another site; reload the page and try again",
@@ -418,6 +441,7 @@ pub async fn inbox_page(
     let offset = q.offset.unwrap_or(0);
     let now = s.app.now();
     let f = DossierFilter {
+        province: None,
         agency: None,
         status,
         due_before: overdue.then_some(now),

@@ -1,0 +1,535 @@
+//! The leader's dashboard and the administration pages (catalogue versions, holiday tables).
+
+use super::charts;
+use super::i18n::Tr;
+use super::public::render;
+use super::staff::StaffSession;
+use super::{Chrome, fmt_datetime, grouped};
+use crate::AppState;
+use askama::Template;
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use fluent_templates::fluent_bundle::FluentValue;
+use motcua_domain::access::Role;
+use motcua_domain::calendar::{DayKind, HolidaySource, HolidayYear, SpecialDay};
+use motcua_domain::catalogue::Procedure;
+use motcua_domain::ids::{ProcedureCode, ProvinceCode};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    c: Chrome,
+    message: String,
+}
+
+fn forbidden(tr: Tr, uri: &Uri, s: &StaffSession, key: &str) -> Response {
+    let c = s.chrome(tr, uri, tr.t(key));
+    (
+        StatusCode::FORBIDDEN,
+        render(&MessagePage {
+            c,
+            message: tr.t(key),
+        }),
+    )
+        .into_response()
+}
+
+struct AgencyRow {
+    name: String,
+    received: i64,
+    finished: i64,
+    on_time: i64,
+    overdue: i64,
+}
+
+struct OverdueRow {
+    code: String,
+    procedure: String,
+    due: String,
+    agency: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    c: Chrome,
+    scope: String,
+    total: String,
+    rate: String,
+    overdue: String,
+    status_chart: String,
+    status_rows: Vec<(String, i64)>,
+    day_chart: String,
+    agencies: Vec<AgencyRow>,
+    overdue_rows: Vec<OverdueRow>,
+}
+
+/// `GET /dashboard`: counts by status, on-time rate, overdue list, a table per receiving point,
+/// and charts drawn as SVG on the server.
+pub async fn dashboard(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+) -> Response {
+    let d = match s.app.dashboard(sess.actor()).await {
+        Ok(d) => d,
+        Err(_) => return forbidden(tr, &uri, &sess, "dash-forbidden"),
+    };
+    let st = &d.stats;
+    let total: i64 = st.by_status.iter().map(|x| x.1).sum();
+    let finished = st.on_time + st.late;
+    let rate = if finished > 0 {
+        (st.on_time * 1000 / finished) as f64 / 10.0
+    } else {
+        0.0
+    };
+    let status_rows: Vec<(String, i64)> = st
+        .by_status
+        .iter()
+        .map(|(k, n)| (tr.t(&format!("status-{k}")), *n))
+        .collect();
+    let mut agencies = Vec::new();
+    for (code, received, fin, on_time, overdue) in &st.by_agency {
+        let name = match code.parse() {
+            Ok(c) => s
+                .app
+                .agency(&c)
+                .await
+                .map(|a| a.name)
+                .unwrap_or_else(|_| code.clone()),
+            Err(_) => code.clone(),
+        };
+        agencies.push(AgencyRow {
+            name,
+            received: *received,
+            finished: *fin,
+            on_time: *on_time,
+            overdue: *overdue,
+        });
+    }
+    let page = DashboardPage {
+        c: sess.chrome(tr, &uri, tr.t("dash-title")),
+        scope: tr.t(if d.scope == "province" {
+            "dash-scope-province"
+        } else {
+            "dash-scope-agency"
+        }),
+        total: grouped(total),
+        rate: tr.ta(
+            "dash-on-time-rate-value",
+            &[
+                ("rate", FluentValue::from(format!("{rate:.1}"))),
+                ("on_time", FluentValue::from(st.on_time)),
+                ("finished", FluentValue::from(finished)),
+            ],
+        ),
+        overdue: grouped(st.overdue),
+        status_chart: charts::bars(&tr.t("dash-by-status"), &status_rows),
+        status_rows,
+        day_chart: charts::columns(&tr.t("dash-per-day"), &st.per_day),
+        agencies,
+        overdue_rows: d
+            .overdue
+            .iter()
+            .map(|x| OverdueRow {
+                code: x.code.to_string(),
+                procedure: x.procedure_name.clone(),
+                due: x.due_at.map(fmt_datetime).unwrap_or_default(),
+                agency: x.current_agency.to_string(),
+            })
+            .collect(),
+    };
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    c: Chrome,
+    procedures: Vec<(String, String, u32)>,
+    province: String,
+    year: i32,
+}
+
+/// `GET /admin`: the catalogue and links to the holiday tables.
+pub async fn admin(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+) -> Response {
+    if sess.actor().role != Role::Admin {
+        return forbidden(tr, &uri, &sess, "admin-forbidden");
+    }
+    let all = s
+        .app
+        .procedures()
+        .await
+        .map(|p| p.to_vec())
+        .unwrap_or_default();
+    let province = s
+        .app
+        .agency(&sess.actor().agency)
+        .await
+        .map(|a| a.province_code.to_string())
+        .unwrap_or_default();
+    let page = AdminPage {
+        c: sess.chrome(tr, &uri, tr.t("admin-title")),
+        procedures: all
+            .iter()
+            .map(|p| (p.code.to_string(), p.name.clone(), p.version))
+            .collect(),
+        province,
+        year: s.app.now().to_offset(motcua_domain::VN_OFFSET).year(),
+    };
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "admin_procedure.html")]
+struct ProcedureEditPage {
+    c: Chrome,
+    code: String,
+    json: String,
+    versions: Vec<(u32, String)>,
+    saved: Option<String>,
+    error: Option<String>,
+}
+
+async fn versions_of(s: &AppState, p: &Procedure) -> Vec<(u32, String)> {
+    let mut out = Vec::new();
+    for v in (1..=p.version).rev() {
+        if let Ok(x) = s.app.procedure(&p.code, Some(v)).await {
+            let time = x
+                .channels
+                .first()
+                .map(|o| o.processing_time.describe_vi())
+                .unwrap_or_default();
+            out.push((v, format!("{} · {time}", x.name)));
+        }
+    }
+    out
+}
+
+/// `GET /admin/procedures/{code}`: the record as JSON, and its versions.
+pub async fn edit_procedure(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    Path(code): Path<String>,
+) -> Response {
+    if sess.actor().role != Role::Admin {
+        return forbidden(tr, &uri, &sess, "admin-forbidden");
+    }
+    let Some(p) = ProcedureCode::parse(&code).ok() else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let Ok(p) = s.app.procedure(&p, None).await else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let page = ProcedureEditPage {
+        c: sess.chrome(tr, &uri, format!("{} — {}", p.code, tr.t("admin-edit"))),
+        code: p.code.to_string(),
+        json: serde_json::to_string_pretty(&p).unwrap_or_default(),
+        versions: versions_of(&s, &p).await,
+        saved: None,
+        error: None,
+    };
+    render(&page)
+}
+
+/// `POST /admin/procedures/{code}`: saves the edited record as a new version.
+pub async fn save_procedure(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Response {
+    if sess.actor().role != Role::Admin {
+        return forbidden(tr, &uri, &sess, "admin-forbidden");
+    }
+    let f: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
+    if !sess.csrf_ok(&f) {
+        return super::staff::forged();
+    }
+    let json = f.get("json").cloned().unwrap_or_default();
+    let parsed: Result<Procedure, String> = serde_json::from_str(&json).map_err(|e| e.to_string());
+    let result = match parsed {
+        Ok(p) if p.code.as_str() != code => Err(format!("the code must stay {code}")),
+        Ok(p) => s
+            .app
+            .import_procedures(vec![p])
+            .await
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e),
+    };
+    let (saved, error, status) = match result {
+        Ok(r) => {
+            let what = if !r.updated.is_empty() {
+                "new version"
+            } else if !r.created.is_empty() {
+                "created"
+            } else {
+                "unchanged"
+            };
+            (
+                Some(tr.ta("admin-saved", &[("result", FluentValue::from(what))])),
+                None,
+                StatusCode::OK,
+            )
+        }
+        Err(e) => (None, Some(e), StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    let current = match ProcedureCode::parse(&code) {
+        Ok(c) => s.app.procedure(&c, None).await.ok(),
+        Err(_) => None,
+    };
+    let Some(current) = current else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let page = ProcedureEditPage {
+        c: sess.chrome(
+            tr,
+            &uri,
+            format!("{} — {}", current.code, tr.t("admin-edit")),
+        ),
+        code: current.code.to_string(),
+        json: if error.is_some() {
+            json
+        } else {
+            serde_json::to_string_pretty(&current).unwrap_or_default()
+        },
+        versions: versions_of(&s, &current).await,
+        saved,
+        error,
+    };
+    (status, render(&page)).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "admin_holidays.html")]
+struct HolidaysPage {
+    c: Chrome,
+    province: String,
+    year: i32,
+    provinces: Vec<(String, String, bool)>,
+    source: String,
+    days: Vec<(String, String, String)>,
+    lines: String,
+    error: Option<String>,
+}
+
+/// Query of the holiday page.
+#[derive(Debug, Deserialize)]
+pub struct HolidayQuery {
+    province: Option<String>,
+    year: Option<i32>,
+}
+
+async fn holidays_view(
+    s: &AppState,
+    tr: Tr,
+    uri: &Uri,
+    sess: &StaffSession,
+    province: ProvinceCode,
+    year: i32,
+    lines: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let table = match s.app.holiday_year(&province, year).await {
+        Ok(t) => t,
+        Err(e) => return crate::error::ApiError::from(e).into_response(),
+    };
+    let kind = |k: DayKind| if k == DayKind::Off { "off" } else { "work" };
+    let page = HolidaysPage {
+        c: sess.chrome(tr, uri, tr.t("admin-holidays")),
+        provinces: s
+            .app
+            .units()
+            .provinces()
+            .iter()
+            .map(|p| (p.code.to_string(), p.name.clone(), p.code == province))
+            .collect(),
+        province: province.to_string(),
+        year,
+        source: tr.t(if table.source == HolidaySource::Official {
+            "admin-holiday-source-official"
+        } else {
+            "admin-holiday-source-default"
+        }),
+        days: table
+            .days
+            .iter()
+            .map(|d| (d.date.to_string(), kind(d.kind).to_owned(), d.name.clone()))
+            .collect(),
+        lines: lines.unwrap_or_else(|| {
+            table
+                .days
+                .iter()
+                .map(|d| format!("{}, {}, {}", d.date, kind(d.kind), d.name))
+                .collect::<Vec<_>>()
+                .join("\n")
+        }),
+        error: error.clone(),
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    (status, render(&page)).into_response()
+}
+
+fn parse_lines(year: i32, text: &str) -> Result<HolidayYear, String> {
+    let mut days = Vec::new();
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let mut parts = line.splitn(3, ',').map(str::trim);
+        let (Some(date), Some(kind), Some(name)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(format!("line {}: write YYYY-MM-DD, off|work, name", i + 1));
+        };
+        let date = time::Date::parse(date, &time::format_description::well_known::Iso8601::DATE)
+            .map_err(|_| format!("line {}: {date:?} is not a date", i + 1))?;
+        let kind = match kind {
+            "off" => DayKind::Off,
+            "work" => DayKind::Work,
+            _ => return Err(format!("line {}: the kind is off or work", i + 1)),
+        };
+        days.push(SpecialDay {
+            date,
+            kind,
+            name: name.to_owned(),
+        });
+    }
+    let y = HolidayYear {
+        year,
+        source: HolidaySource::Official,
+        days,
+    };
+    y.validate()?;
+    Ok(y)
+}
+
+/// `GET /admin/holidays?province=68&year=2026`: the table in force.
+pub async fn holidays(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    Query(q): Query<HolidayQuery>,
+) -> Response {
+    if sess.actor().role != Role::Admin {
+        return forbidden(tr, &uri, &sess, "admin-forbidden");
+    }
+    let province = q
+        .province
+        .as_deref()
+        .and_then(|p| ProvinceCode::parse(p).ok())
+        .filter(|p| s.app.units().province(p).is_some());
+    let province = match province {
+        Some(p) => p,
+        None => match s.app.agency(&sess.actor().agency).await {
+            Ok(a) => a.province_code,
+            Err(e) => return crate::error::ApiError::from(e).into_response(),
+        },
+    };
+    let year = q
+        .year
+        .filter(|y| (1900..=2100).contains(y))
+        .unwrap_or_else(|| s.app.now().year());
+    holidays_view(&s, tr, &uri, &sess, province, year, None, None).await
+}
+
+/// `POST /admin/holidays`: saves the year's official notice.
+pub async fn save_holidays(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    body: Bytes,
+) -> Response {
+    if sess.actor().role != Role::Admin {
+        return forbidden(tr, &uri, &sess, "admin-forbidden");
+    }
+    let f: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
+    if !sess.csrf_ok(&f) {
+        return super::staff::forged();
+    }
+    let Some(province) = f
+        .get("province")
+        .and_then(|p| ProvinceCode::parse(p).ok())
+        .filter(|p| s.app.units().province(p).is_some())
+    else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let year: i32 = f
+        .get("year")
+        .and_then(|y| y.parse().ok())
+        .filter(|y| (1900..=2100).contains(y))
+        .unwrap_or(0);
+    let lines = f.get("lines").cloned().unwrap_or_default();
+    match parse_lines(year, &lines).map_err(|e| e.to_string()) {
+        Ok(table) => match s.app.save_holiday_year(&province, table).await {
+            Ok(()) => holidays_view(&s, tr, &uri, &sess, province, year, None, None).await,
+            Err(e) => {
+                holidays_view(
+                    &s,
+                    tr,
+                    &uri,
+                    &sess,
+                    province,
+                    year,
+                    Some(lines),
+                    Some(e.to_string()),
+                )
+                .await
+            }
+        },
+        Err(e) => {
+            holidays_view(
+                &s,
+                tr,
+                &uri,
+                &sess,
+                province,
+                year.max(1900),
+                Some(lines),
+                Some(e),
+            )
+            .await
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holiday_lines_parse_and_refuse_bad_rows() {
+        let y = parse_lines(
+            2026,
+            "2026-01-01, off, Tết Dương lịch\n\n2026-02-14, work, Làm bù",
+        )
+        .unwrap();
+        assert_eq!(y.days.len(), 2);
+        assert_eq!(y.days[1].kind, DayKind::Work);
+        assert!(parse_lines(2026, "2026-13-01, off, x").is_err());
+        assert!(parse_lines(2026, "2025-01-01, off, x").is_err());
+        assert!(parse_lines(2026, "2026-01-01, maybe, x").is_err());
+        assert!(parse_lines(2026, "2026-01-01").is_err());
+    }
+}

@@ -1,0 +1,220 @@
+//! Dashboard, kiosk and administration pages through the router.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::TestApp;
+use http_body_util::BodyExt;
+use motcua_domain::access::Role;
+use time::macros::datetime;
+use tower::ServiceExt;
+
+async fn call(
+    t: &TestApp,
+    method: &str,
+    uri: &str,
+    cookie: Option<&str>,
+    form: Option<&str>,
+) -> (StatusCode, String) {
+    let mut b = Request::builder().method(method).uri(uri);
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    let body = match form {
+        Some(f) => {
+            b = b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            Body::from(f.to_owned())
+        }
+        None => Body::empty(),
+    };
+    let resp = t
+        .router
+        .clone()
+        .oneshot(b.body(body).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    (
+        status,
+        String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).into_owned(),
+    )
+}
+
+fn csrf(html: &str) -> String {
+    let i = html.find(r#"name="csrf" value=""#).expect("csrf") + r#"name="csrf" value=""#.len();
+    html[i..i + 64].to_owned()
+}
+
+#[tokio::test]
+async fn the_dashboard_counts_and_charts_for_leaders_only() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let counter = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
+    t.intake(&counter, "2.000884", "24958.TTPVHCC").await;
+    t.intake(&counter, "1.004873", "24958.TTPVHCC").await;
+    t.clock.set(datetime!(2025-03-04 09:00 +7));
+    let (s, _) = call(
+        &t,
+        "GET",
+        "/dashboard",
+        Some(&format!("motcua_staff={counter}")),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let leader = t.token("24958.TTPVHCC", Role::Leader).await;
+    let (s, html) = call(
+        &t,
+        "GET",
+        "/dashboard",
+        Some(&format!("motcua_staff={leader}")),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("<svg class=\"chart\""),
+        "server-side SVG charts"
+    );
+    assert!(
+        html.contains(r#"<span class="big">2</span>"#),
+        "two dossiers"
+    );
+    assert!(
+        html.contains(r#"<span class="big">1</span>Đang quá hạn"#),
+        "the same-day one is overdue: {html}"
+    );
+    let admin = t.token("68.UBND", Role::Admin).await;
+    let (_, html) = call(
+        &t,
+        "GET",
+        "/dashboard",
+        Some(&format!("motcua_staff={admin}")),
+        None,
+    )
+    .await;
+    assert!(html.contains("Toàn tỉnh"));
+}
+
+#[tokio::test]
+async fn the_kiosk_tracks_with_the_keypad_and_resets_itself() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let counter = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
+    let code = t.intake(&counter, "2.000884", "24958.TTPVHCC").await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (s, html) = call(&t, "GET", "/kiosk", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains(r#"<meta http-equiv="refresh" content="120;url=/kiosk">"#));
+    assert!(html.contains("Chứng thực"), "fields are offered as choices");
+    // Type the code key by key, then the phone.
+    let mut state = ("code".to_string(), String::new(), String::new());
+    let keys: Vec<String> = code
+        .chars()
+        .map(|c| c.to_string())
+        .chain(["ok".into()])
+        .chain("0912345678".chars().map(|c| c.to_string()))
+        .chain(["ok".into()])
+        .collect();
+    let mut html = String::new();
+    for k in keys {
+        let form = format!(
+            "stage={}&code={}&phone={}&key={}",
+            state.0, state.1, state.2, k
+        );
+        let (s, h) = call(&t, "POST", "/kiosk/track", None, Some(&form)).await;
+        assert_eq!(s, StatusCode::OK);
+        let field = |name: &str| {
+            let pat = format!(r#"name="{name}" value=""#);
+            h.find(&pat)
+                .map(|i| h[i + pat.len()..].split('"').next().unwrap().to_owned())
+                .unwrap_or_default()
+        };
+        state = (field("stage"), field("code"), field("phone"));
+        html = h;
+    }
+    assert!(html.contains("Đã tiếp nhận"), "{html}");
+    assert!(html.contains("data-print"));
+}
+
+#[tokio::test]
+async fn an_administrator_edits_a_procedure_and_a_holiday_table() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let admin = t.token("68.UBND", Role::Admin).await;
+    let cookie = format!("motcua_staff={admin}");
+    let (s, html) = call(&t, "GET", "/admin", Some(&cookie), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains(r#"href="/admin/procedures/2.000884""#));
+    let (_, html) = call(&t, "GET", "/admin/procedures/2.000884", Some(&cookie), None).await;
+    let token = csrf(&html);
+    let mut p: serde_json::Value =
+        serde_json::from_str(include_str!("../../../data/procedures/seed.json")).unwrap();
+    let mut rec = p
+        .as_array_mut()
+        .unwrap()
+        .iter()
+        .find(|x| x["code"] == "2.000884")
+        .unwrap()
+        .clone();
+    rec["name"] = "Chứng thực chữ ký (đã sửa)".into();
+    let body = format!(
+        "csrf={token}&json={}",
+        form_urlencoded::byte_serialize(rec.to_string().as_bytes()).collect::<String>()
+    );
+    let (s, html) = call(
+        &t,
+        "POST",
+        "/admin/procedures/2.000884",
+        Some(&cookie),
+        Some(&body),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(html.contains("v2"));
+    let (s, html) = call(
+        &t,
+        "POST",
+        "/admin/procedures/2.000884",
+        Some(&cookie),
+        Some(&format!("csrf={token}&json=%7Bnot+json")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("{not json"), "what was typed is kept");
+    let (s, _) = call(
+        &t,
+        "POST",
+        "/admin/procedures/2.000884",
+        Some(&cookie),
+        Some("json=%7B%7D"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "no anti-forgery token");
+    let lines = form_urlencoded::byte_serialize(
+        "2026-01-01, off, Tết Dương lịch\n2026-03-04, off, Nghỉ theo thông báo".as_bytes(),
+    )
+    .collect::<String>();
+    let (s, html) = call(
+        &t,
+        "POST",
+        "/admin/holidays",
+        Some(&cookie),
+        Some(&format!("csrf={token}&province=68&year=2026&lines={lines}")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(html.contains("Theo thông báo chính thức"));
+    let (_, v) = t.get("/api/v1/calendar/holidays/68/2026", None).await;
+    assert_eq!(v["days"].as_array().unwrap().len(), 2);
+    let counter = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
+    let (s, _) = call(
+        &t,
+        "GET",
+        "/admin",
+        Some(&format!("motcua_staff={counter}")),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
