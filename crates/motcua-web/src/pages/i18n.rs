@@ -196,6 +196,10 @@ mod tests {
                         ("role", FluentValue::from("r")),
                         ("action", FluentValue::from("x")),
                         ("name", FluentValue::from("n")),
+                        ("result", FluentValue::from("r")),
+                        ("rate", FluentValue::from("9")),
+                        ("on_time", FluentValue::from(1)),
+                        ("finished", FluentValue::from(2)),
                         ("time", FluentValue::from("t")),
                     ],
                 );

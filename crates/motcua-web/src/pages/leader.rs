@@ -340,11 +340,10 @@ async fn holidays_view(
     tr: Tr,
     uri: &Uri,
     sess: &StaffSession,
-    province: ProvinceCode,
-    year: i32,
-    lines: Option<String>,
-    error: Option<String>,
+    (province, year): (ProvinceCode, i32),
+    edit: (Option<String>, Option<String>),
 ) -> Response {
+    let (lines, error) = edit;
     let table = match s.app.holiday_year(&province, year).await {
         Ok(t) => t,
         Err(e) => return crate::error::ApiError::from(e).into_response(),
@@ -450,7 +449,7 @@ pub async fn holidays(
         .year
         .filter(|y| (1900..=2100).contains(y))
         .unwrap_or_else(|| s.app.now().year());
-    holidays_view(&s, tr, &uri, &sess, province, year, None, None).await
+    holidays_view(&s, tr, &uri, &sess, (province, year), (None, None)).await
 }
 
 /// `POST /admin/holidays`: saves the year's official notice.
@@ -483,17 +482,15 @@ pub async fn save_holidays(
     let lines = f.get("lines").cloned().unwrap_or_default();
     match parse_lines(year, &lines).map_err(|e| e.to_string()) {
         Ok(table) => match s.app.save_holiday_year(&province, table).await {
-            Ok(()) => holidays_view(&s, tr, &uri, &sess, province, year, None, None).await,
+            Ok(()) => holidays_view(&s, tr, &uri, &sess, (province, year), (None, None)).await,
             Err(e) => {
                 holidays_view(
                     &s,
                     tr,
                     &uri,
                     &sess,
-                    province,
-                    year,
-                    Some(lines),
-                    Some(e.to_string()),
+                    (province, year),
+                    (Some(lines), Some(e.to_string())),
                 )
                 .await
             }
@@ -504,10 +501,8 @@ pub async fn save_holidays(
                 tr,
                 &uri,
                 &sess,
-                province,
-                year.max(1900),
-                Some(lines),
-                Some(e),
+                (province, year.max(1900)),
+                (Some(lines), Some(e)),
             )
             .await
         }
