@@ -407,7 +407,12 @@ async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
     println!(
         "\nmotcua is serving at http://{local}/  (API docs: http://{local}/api/docs) — Ctrl-C to stop"
     );
-    let router = motcua_web::router(app);
+    let router = motcua_web::router_with(
+        app,
+        motcua_web::WebSettings {
+            kiosk_reset_seconds: s.kiosk_reset_seconds.max(5),
+        },
+    );
     axum::serve(listener, router)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

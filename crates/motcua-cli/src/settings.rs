@@ -22,6 +22,8 @@ pub struct Settings {
     pub office_hours: String,
     /// `text` or `json` logs.
     pub log_format: String,
+    /// Seconds without use before a kiosk page returns to the kiosk start.
+    pub kiosk_reset_seconds: u32,
 }
 
 impl std::fmt::Debug for Settings {
@@ -35,6 +37,7 @@ impl std::fmt::Debug for Settings {
             .field("code_pattern", &self.code_pattern)
             .field("office_hours", &self.office_hours)
             .field("log_format", &self.log_format)
+            .field("kiosk_reset_seconds", &self.kiosk_reset_seconds)
             .finish()
     }
 }
@@ -49,6 +52,7 @@ impl Default for Settings {
             code_pattern: "{unit}-{yymmdd}-{seq:4}".into(),
             office_hours: "07:30-11:30,13:00-17:00".into(),
             log_format: "text".into(),
+            kiosk_reset_seconds: 120,
         }
     }
 }
@@ -64,6 +68,7 @@ struct FileSettings {
     code_pattern: Option<String>,
     office_hours: Option<String>,
     log_format: Option<String>,
+    kiosk_reset_seconds: Option<u32>,
 }
 
 /// Flags that override settings (each `None` when not given).
@@ -121,6 +126,9 @@ impl Settings {
             if let Some(v) = f.log_format {
                 s.log_format = v
             }
+            if let Some(v) = f.kiosk_reset_seconds {
+                s.kiosk_reset_seconds = v
+            }
         }
         if let Some(v) = env("MOTCUA_DATA_DIR") {
             s.data_dir = v.into()
@@ -142,6 +150,11 @@ impl Settings {
         }
         if let Some(v) = env("MOTCUA_LOG_FORMAT") {
             s.log_format = v
+        }
+        if let Some(v) = env("MOTCUA_KIOSK_RESET_SECONDS") {
+            s.kiosk_reset_seconds = v
+                .parse()
+                .context("MOTCUA_KIOSK_RESET_SECONDS must be a number of seconds")?
         }
         if let Some(v) = &flags.data_dir {
             s.data_dir = v.clone()

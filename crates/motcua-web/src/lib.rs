@@ -24,6 +24,23 @@ use utoipa_swagger_ui::SwaggerUi;
 pub struct AppState {
     /// The application.
     pub app: App,
+    /// Web settings.
+    pub web: WebSettings,
+}
+
+/// Settings of the web layer.
+#[derive(Clone, Debug)]
+pub struct WebSettings {
+    /// Seconds without use before a kiosk page returns to the kiosk start.
+    pub kiosk_reset_seconds: u32,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        Self {
+            kiosk_reset_seconds: 120,
+        }
+    }
 }
 
 /// Largest JSON body accepted (a dossier with its component list is a few KiB).
@@ -31,7 +48,12 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 /// Builds the whole router.
 pub fn router(app: App) -> Router {
-    let state = AppState { app };
+    router_with(app, WebSettings::default())
+}
+
+/// Builds the whole router with explicit web settings.
+pub fn router_with(app: App, web: WebSettings) -> Router {
+    let state = AppState { app, web };
     Router::new()
         .merge(api::routes())
         .merge(pages::routes())

@@ -17,12 +17,9 @@ use motcua_domain::catalogue::Channel;
 use serde::Deserialize;
 use std::collections::HashMap;
 
-/// Seconds without use before a kiosk page goes back to the start.
-pub const KIOSK_RESET_SECONDS: u32 = 120;
-
-fn kiosk_chrome(tr: Tr, uri: &Uri, title: String) -> Chrome {
+fn kiosk_chrome(s: &AppState, tr: Tr, uri: &Uri, title: String) -> Chrome {
     let mut c = Chrome::new(tr, uri, title);
-    c.kiosk_reset = Some(KIOSK_RESET_SECONDS);
+    c.kiosk_reset = Some(s.web.kiosk_reset_seconds);
     c
 }
 
@@ -44,7 +41,7 @@ pub async fn home(State(s): State<AppState>, Extension(tr): Extension<Tr>, uri: 
     fields.sort();
     fields.dedup();
     render(&HomePage {
-        c: kiosk_chrome(tr, &uri, tr.t("kiosk-title")),
+        c: kiosk_chrome(&s, tr, &uri, tr.t("kiosk-title")),
         fields,
     })
 }
@@ -98,7 +95,7 @@ pub async fn procedures(
         })
         .unwrap_or_default();
     render(&ProceduresPage {
-        c: kiosk_chrome(tr, &uri, tr.t("kiosk-choose-procedure")),
+        c: kiosk_chrome(&s, tr, &uri, tr.t("kiosk-choose-procedure")),
         field,
         procedures,
     })
@@ -124,9 +121,9 @@ struct TrackPage {
 }
 
 /// `GET /kiosk/track`: the keypad, starting with the dossier code.
-pub async fn track(Extension(tr): Extension<Tr>, uri: Uri) -> Response {
+pub async fn track(State(s): State<AppState>, Extension(tr): Extension<Tr>, uri: Uri) -> Response {
     render(&TrackPage {
-        c: kiosk_chrome(tr, &uri, tr.t("kiosk-track")),
+        c: kiosk_chrome(&s, tr, &uri, tr.t("kiosk-track")),
         stage: "code",
         code: String::new(),
         phone: String::new(),
@@ -200,7 +197,7 @@ pub async fn track_key(
         (_, k) => phone = press(&phone, k, 11).replace('-', ""),
     }
     render(&TrackPage {
-        c: kiosk_chrome(tr, &uri, tr.t("kiosk-track")),
+        c: kiosk_chrome(&s, tr, &uri, tr.t("kiosk-track")),
         stage,
         code,
         phone,
