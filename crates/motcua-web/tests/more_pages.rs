@@ -106,7 +106,7 @@ async fn the_kiosk_tracks_with_the_keypad_and_resets_itself() {
         .to_owned();
     let (s, html) = call(&t, "GET", "/kiosk", None, None).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(html.contains(r#"<meta http-equiv="refresh" content="120;url=/kiosk">"#));
+    assert!(html.contains(r#"data-kiosk-reset="120""#) && html.contains("/assets/js/kiosk.js"));
     assert!(html.contains("Chứng thực"), "fields are offered as choices");
     // Type the code key by key, then the phone.
     let mut state = ("code".to_string(), String::new(), String::new());

@@ -1,0 +1,314 @@
+// Browser journeys of motcua in Debian's Chromium, driven by playwright-core (no browser
+// download). Starts `motcua demo` on a free port with a fresh data directory, runs each journey,
+// saves screenshots to e2e/artifacts/, runs axe-core on the main pages (no serious or critical
+// violation allowed) and records page weights. Exit code 1 if anything fails.
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+const BIN = resolve(here, process.env.MOTCUA_BIN || '../target/debug/motcua');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ART = join(here, 'artifacts');
+rmSync(ART, { recursive: true, force: true });
+mkdirSync(ART, { recursive: true });
+
+function startServer() {
+  const data = mkdtempSync(join(tmpdir(), 'motcua-e2e-'));
+  const child = spawn(BIN, ['--data-dir', data, 'demo', '--port', '0', '--dossiers', '60'], {
+    env: { ...process.env, MOTCUA_KIOSK_RESET_SECONDS: '6', MOTCUA_LOG: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const tokens = {};
+  return new Promise((ok, fail) => {
+    let buf = '';
+    const timer = setTimeout(() => fail(new Error('motcua demo did not start in 120 s')), 120000);
+    child.on('exit', (code) => fail(new Error(`motcua exited with ${code}`)));
+    child.stdout.on('data', (chunk) => {
+      buf += chunk.toString();
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        const t = line.match(/^\s+(\S+)\s+(\S+)\s+(mct_[0-9a-f]+)$/);
+        if (t) tokens[`${t[1]} ${t[2]}`] = t[3];
+        const u = line.match(/serving at (http:\/\/[^/ ]+)\//);
+        if (u) {
+          clearTimeout(timer);
+          ok({ base: u[1], tokens, child, data });
+        }
+      }
+    });
+  });
+}
+
+const results = [];
+const ONLY = process.env.E2E_ONLY;
+const DEBUG = process.env.E2E_DEBUG;
+async function journey(name, fn) {
+  if (ONLY && !ONLY.split(',').some((w) => name.includes(w))) return;
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true, ms: Date.now() - started });
+    console.log(`PASS ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    results.push({ name, ok: false, error: String(e && e.stack || e) });
+    console.log(`FAIL ${name}\n${e && e.stack || e}`);
+  }
+}
+
+function expect(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+const server = await startServer();
+const { base, tokens } = server;
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+
+async function newPage(lang) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: lang || 'vi-VN' });
+  return ctx.newPage();
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(ART, `${name}.png`), fullPage: true });
+}
+
+async function signIn(page, agencyRole) {
+  const t0 = Date.now();
+  const token = tokens[agencyRole];
+  expect(token, `no demo token for ${agencyRole}`);
+  await page.goto(`${base}/staff/login`);
+  await page.fill('#token', token);
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/staff/login"] button[type=submit]')]);
+  if (DEBUG) console.log('  signed in', agencyRole, Date.now() - t0);
+}
+
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 0xff, 0xd9]);
+const files = mkdtempSync(join(tmpdir(), 'motcua-files-'));
+writeFileSync(join(files, 'to-khai.pdf'), PDF);
+writeFileSync(join(files, 'cccd.jpg'), JPEG);
+
+let onlineCode = null;
+await journey('citizen searches without diacritics, applies online with uploads and tracks', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/`);
+  await page.fill('#q', 'dang ky ket hon');
+  await Promise.all([page.waitForNavigation(), page.press('#q', 'Enter')]);
+  await shot(page, '01-search');
+  expect(await page.locator('a[href="/procedures/1.000894"]').count() === 1, 'marriage registration found');
+  // With JavaScript, htmx updates the results while typing (no page load).
+  await page.fill('#q', 'khai tu');
+  await page.waitForSelector('#results-area a[href="/procedures/1.000656"]', { timeout: 5000 });
+  expect(page.url().includes('q=khai+tu') || page.url().includes('q=khai%20tu'), `URL follows the search: ${page.url()}`);
+  await page.goto(`${base}/procedures/1.004873`);
+  await shot(page, '02-procedure');
+  await Promise.all([page.waitForNavigation(), page.click('a[href="/apply/1.004873"]')]);
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/apply/1.004873"] button')]);
+  await page.fill('#address', 'Xa Phu Hoi, Huyen Duc Trong, Lam Dong');
+  await shot(page, '03-apply-where');
+  await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+  await page.fill('#name', 'Trần Thị Mai');
+  await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+  await page.fill('#id_number', '12345');
+  await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+  expect(await page.locator('.error-summary').count() === 1, 'a bad CCCD shows the error summary');
+  await shot(page, '04-apply-id-error');
+  await page.fill('#id_number', '068195009999');
+  await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+  await page.fill('#phone', '0987654321');
+  await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+  await page.setInputFiles('#file_TK', join(files, 'to-khai.pdf'));
+  await page.setInputFiles('#file_CCCD', join(files, 'cccd.jpg'));
+  await shot(page, '05-apply-documents');
+  await Promise.all([page.waitForNavigation(), page.click('main form button[type=submit]:not([name])')]);
+  expect(page.url().endsWith('/apply/1.004873/check'), `check page, got ${page.url()}`);
+  await shot(page, '06-apply-check');
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/apply/1.004873/check"] button')]);
+  onlineCode = (await page.locator('.confirmation .code').textContent()).trim();
+  expect(/^24958-\d{6}-\d{4}$/.test(onlineCode), `dossier code ${onlineCode}`);
+  await shot(page, '07-apply-done');
+  await page.goto(`${base}/track`);
+  await page.fill('#code', onlineCode);
+  await page.fill('#phone', '0987654321');
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/track"] button')]);
+  expect((await page.content()).includes('Mới đăng ký'), 'status shown');
+  await shot(page, '08-track');
+  await page.context().close();
+});
+
+let counterCode = null;
+await journey('counter officer receives an in-person dossier and prints the receipt', async () => {
+  const page = await newPage();
+  await signIn(page, '24958.TTPVHCC counter_officer');
+  await page.goto(`${base}/counter`);
+  await page.selectOption('#procedure-choose', '2.000815');
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/counter"][method=get] button')]);
+  await page.fill('#name', 'Phạm Văn Đức');
+  await page.fill('#id_number', '068090001122');
+  await page.fill('#phone', '0911222333');
+  await page.fill('#address', 'Thị trấn Liên Nghĩa, Huyện Đức Trọng, Tỉnh Lâm Đồng');
+  await page.check('#recv_BC');
+  await page.check('#recv_BS');
+  await shot(page, '10-counter');
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/counter"][method=post] button[type=submit]')]);
+  expect(/\/inbox\/24958-\d{6}-\d{4}/.test(page.url()), `dossier page, got ${page.url()}`);
+  counterCode = page.url().match(/inbox\/([0-9-]+)/)[1];
+  await shot(page, '11-dossier-received');
+  await Promise.all([page.waitForNavigation(), page.click(`a[href="/inbox/${counterCode}/receipt"]`)]);
+  expect((await page.content()).includes('GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ'), 'receipt');
+  expect(await page.locator('button[data-print]').isVisible(), 'print button shown with JavaScript');
+  await shot(page, '12-receipt');
+  await page.emulateMedia({ media: 'print' });
+  await page.pdf({ path: join(ART, '12-receipt.pdf'), format: 'A4' });
+  await page.context().close();
+});
+
+async function act(page, code, action, fill) {
+  const t0 = Date.now();
+  await page.goto(`${base}/inbox/${code}`);
+  if (DEBUG) console.log('  goto', action, Date.now() - t0);
+  const form = page.locator(`#act-${action}`);
+  expect(await form.count() === 1, `action ${action} offered on ${code}`);
+  if (fill) await fill(form);
+  await Promise.all([page.waitForNavigation(), form.locator('button[type=submit]').click()]);
+  if (DEBUG) console.log('  submitted', action, Date.now() - t0);
+  if (!page.url().includes(`done=${action}`)) {
+    const why = await page.locator('.error-summary').first().textContent({ timeout: 1000 }).catch(() => '');
+    throw new Error(`${action} not done, got ${page.url()}: ${why}`);
+  }
+}
+
+await journey('a specialist processes the dossier to the end', async () => {
+  expect(counterCode, 'needs the counter journey');
+  const page = await newPage();
+  const as = async (who) => {
+    await page.context().clearCookies();
+    await signIn(page, who);
+  };
+  await as('24958.TTPVHCC counter_officer');
+  await act(page, counterCode, 'transfer', (f) => f.locator('select[name=to_agency]').selectOption('24958.UBND'));
+  await as('24958.UBND specialist');
+  await act(page, counterCode, 'assign', (f) => f.locator('input[name=handler]').fill('Nguyễn Văn Chuyên'));
+  await shot(page, '20-specialist');
+  await as('24958.UBND approver');
+  await act(page, counterCode, 'finish', async (f) => {
+    await f.locator('input[name=result]').fill('Đã chứng thực 2 bản sao');
+    await f.locator('input[name=document_number]').fill('15/2026/CT');
+  });
+  await as('24958.TTPVHCC counter_officer');
+  await act(page, counterCode, 'return_result', null);
+  expect((await page.content()).includes('Đã trả kết quả'), 'returned');
+  await shot(page, '21-returned');
+  await page.context().close();
+});
+
+await journey('a supplement request offers only the listed components', async () => {
+  expect(onlineCode, 'needs the online dossier');
+  const page = await newPage();
+  await signIn(page, '24958.TTPVHCC counter_officer');
+  await page.goto(`${base}/inbox/${onlineCode}`);
+  const boxes = await page.locator('#act-request_supplement input[type=checkbox]').evaluateAll((els) => els.map((e) => e.name));
+  expect(JSON.stringify(boxes) === JSON.stringify(['item_TK', 'item_CCCD']), `checkboxes ${boxes}`);
+  await shot(page, '30-supplement-choices');
+  await act(page, onlineCode, 'request_supplement', (f) => f.locator('input[name=item_CCCD]').check());
+  expect((await page.content()).includes('Cần bổ sung giấy tờ'), 'status changed');
+  await page.context().close();
+});
+
+await journey('the Arabic home page is right-to-left', async () => {
+  const page = await newPage('ar');
+  await page.goto(`${base}/?lang=ar`);
+  const dir = await page.evaluate(() => [document.documentElement.dir, getComputedStyle(document.body).direction]);
+  expect(dir[0] === 'rtl' && dir[1] === 'rtl', `direction ${dir}`);
+  const brand = await page.locator('.brand').boundingBox();
+  expect(brand.x > 600, `brand on the right in RTL, x=${brand.x}`);
+  await shot(page, '40-arabic');
+  // The choice persists.
+  await page.goto(`${base}/track`);
+  expect(await page.evaluate(() => document.documentElement.lang) === 'ar', 'language kept');
+  await page.context().close();
+});
+
+await journey('the kiosk resets itself after inactivity', async () => {
+  const page = await newPage();
+  await page.setViewportSize({ width: 1080, height: 1920 });
+  await page.goto(`${base}/kiosk`);
+  await shot(page, '50-kiosk');
+  await Promise.all([page.waitForNavigation(), page.click('a[href="/kiosk/track"]')]);
+  for (const k of ['2', '4', '9']) {
+    await Promise.all([page.waitForNavigation(), page.click(`.keypad button[value="${k}"]`)]);
+  }
+  expect((await page.locator('.kdisplay output').textContent()).trim() === '249', 'keypad typed');
+  await shot(page, '51-kiosk-keypad');
+  await page.waitForURL(`${base}/kiosk`, { timeout: 15000 });
+  await page.context().close();
+});
+
+const weights = {};
+await journey('axe-core finds no serious or critical violation; page weights recorded', async () => {
+  const page = await newPage();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  const types = new Map();
+  let bytes = 0;
+  cdp.on('Network.responseReceived', (e) => types.set(e.requestId, e.response.mimeType));
+  cdp.on('Network.loadingFinished', (e) => {
+    if (!(types.get(e.requestId) || '').startsWith('font/')) bytes += e.encodedDataLength;
+  });
+  const pages = [
+    ['/', false], ['/?q=khai+sinh', false], ['/procedures/1.004873', false], ['/track', false],
+    ['/?lang=ar', false], ['/kiosk', false], ['/kiosk/track', false], ['/apply/1.004873', false],
+  ];
+  const staffPages = [['/counter?procedure=2.000815', '24958.TTPVHCC counter_officer'], ['/inbox', '24958.TTPVHCC counter_officer'],
+    ['/dashboard', '68.UBND admin'], ['/admin', '68.UBND admin']];
+  const problems = [];
+  async function check(path) {
+    bytes = 0;
+    await page.goto(`${base}${path}`, { waitUntil: 'networkidle' });
+    weights[path] = bytes;
+    await page.addScriptTag({ path: AXE });
+    const v = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+      .filter((x) => x.impact === 'serious' || x.impact === 'critical')
+      .map((x) => `${x.id} (${x.impact}): ${x.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
+    for (const x of v) problems.push(`${path}: ${x}`);
+  }
+  for (const [p] of pages) await check(p);
+  if (counterCode) await check(`/inbox/${counterCode}`.replace(/^/, '')).catch(() => {});
+  let signed = null;
+  for (const [p, who] of staffPages) {
+    if (signed !== who) {
+      await page.context().clearCookies();
+      await signIn(page, who);
+      signed = who;
+    }
+    await check(p);
+  }
+  writeFileSync(join(ART, 'weights.json'), JSON.stringify(weights, null, 2));
+  console.log('page weights (bytes transferred, fonts excluded):', JSON.stringify(weights));
+  expect(problems.length === 0, `axe violations:\n${problems.join('\n')}`);
+  const heavy = Object.entries(weights).filter(([, b]) => b > 100 * 1024);
+  expect(heavy.length === 0, `pages over 100 KB: ${JSON.stringify(heavy)}`);
+  await page.context().close();
+});
+
+await browser.close();
+server.child.kill();
+rmSync(server.data, { recursive: true, force: true });
+rmSync(files, { recursive: true, force: true });
+writeFileSync(join(ART, 'results.json'), JSON.stringify(results, null, 2));
+const failed = results.filter((r) => !r.ok);
+console.log(`${results.length - failed.length} passed, ${failed.length} failed; screenshots in e2e/artifacts/`);
+process.exit(failed.length ? 1 : 0);
