@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages motcua needs to build and test. Safe to run again.
-# Today: a C compiler for the bundled SQLite (sqlx builds it from source) and pkg-config.
+# - a C compiler and pkg-config (sqlx builds SQLite from source);
+# - Chromium, Node.js and npm for the browser journeys (e2e/ drives Debian's Chromium with
+#   playwright-core; no browser is ever downloaded by a test tool).
 set -euo pipefail
 need=()
 command -v cc >/dev/null 2>&1 || need+=(build-essential)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -eq 0 ]; then
   echo "system packages: all present"
   exit 0
@@ -12,4 +17,4 @@ fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 $SUDO apt-get update
-$SUDO apt-get install -y --no-install-recommends "${need[@]}"
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${need[@]}"

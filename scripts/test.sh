@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test of motcua: the Rust workspace (domain tables and properties, the store
+# conformance suite, HTTP through the router, the binary end to end), then the browser journeys
+# in Debian's Chromium (e2e/). Needs the packages of scripts/install-system-deps.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo test --workspace --locked
+
+cargo build --locked --bin motcua
+target="${CARGO_TARGET_DIR:-target}"
+bin="$(cd "$target" && pwd)/debug/motcua"
+if [ ! -x /usr/bin/chromium ] || ! command -v node >/dev/null 2>&1; then
+  echo "The browser journeys need Chromium and Node.js: run scripts/install-system-deps.sh" >&2
+  exit 1
+fi
+npm ci --prefix e2e --no-audit --no-fund --loglevel=error
+MOTCUA_BIN="$bin" node e2e/run.mjs
