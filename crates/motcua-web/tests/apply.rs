@@ -168,7 +168,11 @@ async fn a_citizen_applies_online_with_uploads_and_the_counter_sees_the_files() 
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("PDF, JPEG"), "{}", r.body);
+    assert!(
+        r.body.contains("Chỉ nhận tệp PDF, JPEG hoặc PNG"),
+        "{}",
+        r.body
+    );
     let r = b
         .upload(
             "/apply/1.004873/documents",

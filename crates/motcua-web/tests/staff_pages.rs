@@ -244,3 +244,73 @@ async fn a_supplement_request_offers_only_the_procedures_components() {
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_counter_can_refuse_or_ask_for_the_unticked_components_at_intake() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let token = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
+    let cookie = format!("motcua_staff={token}");
+    let r = call(
+        &t,
+        "GET",
+        "/counter?procedure=2.000815",
+        Some(&cookie),
+        None,
+    )
+    .await;
+    let c = csrf(&r.body);
+    let base =
+        format!("csrf={c}&procedure=2.000815&name=An&id_number=068195001234&phone=0912345678");
+    // Refusing needs a reason; nothing is written without one.
+    let r = call(
+        &t,
+        "POST",
+        "/counter",
+        Some(&cookie),
+        Some(&format!("{base}&decision=refuse&reason=")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(t.count().await, 0);
+    let r = call(
+        &t,
+        "POST",
+        "/counter",
+        Some(&cookie),
+        Some(&format!(
+            "{base}&decision=refuse&reason=Gi%E1%BA%A5y+t%E1%BB%9D+gi%E1%BA%A3"
+        )),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(r.location.as_deref().unwrap().ends_with("?done=refuse"));
+    let d = t.dossier(&token, "24958-250303-0001").await;
+    assert_eq!(d["status"], "refused");
+    // Everything ticked: nothing to ask for.
+    let r = call(
+        &t,
+        "POST",
+        "/counter",
+        Some(&cookie),
+        Some(&format!("{base}&recv_BC=on&recv_BS=on&decision=supplement")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The copy is missing: the request lists exactly it.
+    let r = call(
+        &t,
+        "POST",
+        "/counter",
+        Some(&cookie),
+        Some(&format!("{base}&recv_BC=on&decision=supplement")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let d = t.dossier(&token, "24958-250303-0002").await;
+    assert_eq!(d["status"], "supplement_requested");
+    assert_eq!(
+        d["supplement_items"],
+        serde_json::json!([{"component": "BS", "note": null}])
+    );
+    assert!(d["due_at"].is_null(), "not received yet: no appointment");
+}

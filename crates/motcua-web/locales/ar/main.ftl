@@ -306,3 +306,17 @@ admin-holiday-source-official = من الإشعار الرسمي المُدخل
 admin-holiday-lines = الأيام (سطر لكل يوم: YYYY-MM-DD، off أو work، الاسم)
 admin-holiday-save = احفظ كإشعار رسمي
 admin-forbidden = الإدارة مخصّصة للمسؤولين.
+
+counter-decision = نتيجة فحص الملف
+counter-refuse-button = رفض الاستلام
+counter-supplement-button = طلب الوثائق غير المحدّدة
+counter-reason = السبب (مطلوب عند الرفض)
+counter-supplement-none = ألغِ تحديد الوثائق الناقصة قبل طلبها
+inbox-due-filter = الموعد
+inbox-due-today = مستحق حتى اليوم
+inbox-due-soon = مستحق خلال 3 أيام
+inbox-procedure = الإجراء
+upload-too-large = الملف أكبر من 5 ميغابايت
+upload-unsupported = تُقبل ملفات PDF أو JPEG أو PNG فقط
+upload-mislabelled = محتوى الملف لا يطابق نوعه
+upload-empty = الملف فارغ

@@ -291,3 +291,17 @@ admin-holiday-source-official = From the official notice entered
 admin-holiday-lines = Days (one per line: YYYY-MM-DD, off or work, name)
 admin-holiday-save = Save as the official notice
 admin-forbidden = Administration is for administrators.
+
+counter-decision = Result of the intake check
+counter-refuse-button = Refuse at intake
+counter-supplement-button = Request the unticked documents
+counter-reason = Reason (required to refuse)
+counter-supplement-none = Untick the missing documents before requesting them
+inbox-due-filter = Due
+inbox-due-today = Due by today
+inbox-due-soon = Due within 3 days
+inbox-procedure = Procedure
+upload-too-large = The file is larger than 5 MB
+upload-unsupported = Only PDF, JPEG or PNG files are accepted
+upload-mislabelled = The file's content does not match its type
+upload-empty = The file is empty

@@ -278,3 +278,17 @@ admin-holiday-source-official = Theo thông báo chính thức đã nhập
 admin-holiday-lines = Các ngày (mỗi dòng: YYYY-MM-DD, off hoặc work, tên ngày)
 admin-holiday-save = Lưu làm thông báo chính thức
 admin-forbidden = Trang quản trị dành cho quản trị viên.
+
+counter-decision = Kết quả kiểm tra hồ sơ
+counter-refuse-button = Từ chối tiếp nhận
+counter-supplement-button = Yêu cầu bổ sung các giấy tờ chưa đánh dấu
+counter-reason = Lý do (bắt buộc khi từ chối)
+counter-supplement-none = Hãy bỏ đánh dấu các giấy tờ còn thiếu trước khi yêu cầu bổ sung
+inbox-due-filter = Hạn
+inbox-due-today = Đến hạn hôm nay
+inbox-due-soon = Đến hạn trong 3 ngày
+inbox-procedure = Thủ tục
+upload-too-large = Tệp lớn hơn 5 MB
+upload-unsupported = Chỉ nhận tệp PDF, JPEG hoặc PNG
+upload-mislabelled = Nội dung tệp không đúng với loại tệp
+upload-empty = Tệp rỗng

@@ -564,9 +564,10 @@ pub async fn upload(
 
 fn upload_message(tr: &Tr, e: &motcua_app::AppError) -> String {
     match e.code() {
-        "upload.too_large" | "upload.unsupported_type" | "upload.mislabelled" | "upload.empty" => {
-            format!("{} ({})", tr.t("apply-docs-hint"), e)
-        }
+        "upload.too_large" => tr.t("upload-too-large"),
+        "upload.unsupported_type" => tr.t("upload-unsupported"),
+        "upload.mislabelled" => tr.t("upload-mislabelled"),
+        "upload.empty" => tr.t("upload-empty"),
         _ => e.to_string(),
     }
 }

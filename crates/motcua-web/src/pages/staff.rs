@@ -353,9 +353,54 @@ pub async fn counter_submit(
         "name": get("name"), "id_number": get("id_number"), "phone": get("phone"),
         "email": Some(get("email")).filter(|e| !e.is_empty()), "address": Some(get("address")).filter(|a| !a.is_empty()),
     });
+    // The intake check's outcome: receive (default), refuse with a reason, or ask for the
+    // components not ticked as received (only the procedure's own components can be asked for).
+    let decision = get("decision");
+    let missing: Vec<serde_json::Value> = procedure
+        .case(None)
+        .map(|c| {
+            c.components
+                .iter()
+                .filter(|x| !f.contains_key(&format!("recv_{}", x.code)))
+                .map(|x| serde_json::json!({"component": x.code}))
+                .collect()
+        })
+        .unwrap_or_default();
+    let follow_up = match decision.as_str() {
+        "refuse" if get("reason").is_empty() => {
+            errors.push(("reason".to_owned(), tr.t("counter-reason")));
+            None
+        }
+        "refuse" => Some(serde_json::json!({"action": "refuse", "reason": get("reason")})),
+        "supplement" if missing.is_empty() => {
+            errors.push(("recv".to_owned(), tr.t("counter-supplement-none")));
+            None
+        }
+        "supplement" => Some(
+            serde_json::json!({"action": "request_supplement", "items": missing, "reason": Some(get("reason")).filter(|r| !r.is_empty())}),
+        ),
+        _ => None,
+    };
+    if !errors.is_empty() {
+        return match counter_page_with(&s, tr, &uri, &sess, Some(procedure), f.clone(), errors)
+            .await
+        {
+            Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response(),
+            Err(e) => crate::error::ApiError::from(e).into_response(),
+        };
+    }
+    let follow_up: Option<Command> = match follow_up.map(serde_json::from_value) {
+        Some(Ok(c)) => Some(c),
+        Some(Err(e)) => {
+            return crate::error::ApiError::from(AppError::invalid("reason", e.to_string()))
+                .into_response();
+        }
+        None => None,
+    };
     let req = serde_json::json!({
         "procedure": procedure.code, "applicant": applicant, "components": components,
         "summary": Some(get("summary")).filter(|x| !x.is_empty()),
+        "receive": follow_up.is_none(),
     });
     let result = match serde_json::from_value::<OpenDossier>(req) {
         Ok(req) => {
@@ -379,8 +424,21 @@ pub async fn counter_submit(
             Err(AppError::invalid(field, msg))
         }
     };
+    let result = match (result, follow_up) {
+        (Ok(d), Some(cmd)) => {
+            let kind = cmd.kind();
+            s.app
+                .act(&Actor::Staff(sess.actor.clone()), &d.code, d.version, cmd)
+                .await
+                .map(|d| (d, kind))
+        }
+        (Ok(d), None) => Ok((d, ActionKind::Receive)),
+        (Err(e), _) => Err(e),
+    };
     match result {
-        Ok(d) => Redirect::to(&format!("/inbox/{}?done=receive", d.code)).into_response(),
+        Ok((d, kind)) => {
+            Redirect::to(&format!("/inbox/{}?done={}", d.code, kind.as_str())).into_response()
+        }
         Err(e) => {
             let field = match &e {
                 AppError::Invalid { field: Some(f), .. } => {
