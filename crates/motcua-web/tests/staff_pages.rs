@@ -314,3 +314,29 @@ async fn the_counter_can_refuse_or_ask_for_the_unticked_components_at_intake() {
     );
     assert!(d["due_at"].is_null(), "not received yet: no appointment");
 }
+
+#[tokio::test]
+async fn the_inbox_filters_by_due_date_and_procedure() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let token = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
+    let cookie = format!("motcua_staff={token}");
+    let same_day = t.intake(&token, "2.000884", "24958.TTPVHCC").await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let three_days = t.intake(&token, "1.004873", "24958.TTPVHCC").await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let row = |html: &str, code: &str| html.contains(&format!(r#"<a href="/inbox/{code}">"#));
+    let r = call(&t, "GET", "/inbox?due=today", Some(&cookie), None).await;
+    assert!(row(&r.body, &same_day) && !row(&r.body, &three_days));
+    let r = call(&t, "GET", "/inbox?due=soon", Some(&cookie), None).await;
+    assert!(row(&r.body, &same_day) && row(&r.body, &three_days));
+    let r = call(&t, "GET", "/inbox?procedure=1.004873", Some(&cookie), None).await;
+    assert!(!row(&r.body, &same_day) && row(&r.body, &three_days));
+    t.clock.set(datetime!(2025-03-04 09:00 +7));
+    let r = call(&t, "GET", "/inbox?due=overdue", Some(&cookie), None).await;
+    assert!(row(&r.body, &same_day) && !row(&r.body, &three_days));
+    assert!(r.body.contains(r#"<tr class="overdue">"#));
+}

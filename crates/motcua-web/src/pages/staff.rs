@@ -474,7 +474,8 @@ struct InboxPage {
     c: Chrome,
     rows: Vec<Row>,
     statuses: Vec<(String, String, bool)>,
-    overdue: bool,
+    dues: Vec<(&'static str, String, bool)>,
+    procedures: Vec<(String, String, bool)>,
     next: Option<String>,
 }
 
@@ -482,11 +483,15 @@ struct InboxPage {
 #[derive(Debug, Deserialize)]
 pub struct InboxQuery {
     status: Option<String>,
+    /// `overdue`, `today` (due by the end of today) or `soon` (within three days).
+    due: Option<String>,
+    /// Kept for old links: `overdue=1` is `due=overdue`.
     overdue: Option<String>,
+    procedure: Option<String>,
     offset: Option<u32>,
 }
 
-/// `GET /inbox`: the agency's dossiers by due date, with filters.
+/// `GET /inbox`: the agency's dossiers by due date, with filters (status, due, procedure).
 pub async fn inbox_page(
     State(s): State<AppState>,
     Extension(tr): Extension<Tr>,
@@ -495,15 +500,31 @@ pub async fn inbox_page(
     Query(q): Query<InboxQuery>,
 ) -> Response {
     let status = q.status.as_deref().and_then(Status::parse);
-    let overdue = q.overdue.as_deref() == Some("1");
+    let due = match (q.due.as_deref(), q.overdue.as_deref()) {
+        (Some(d @ ("overdue" | "today" | "soon")), _) => Some(d),
+        (_, Some("1")) => Some("overdue"),
+        _ => None,
+    };
+    let procedure = q
+        .procedure
+        .as_deref()
+        .and_then(|p| ProcedureCode::parse(p).ok());
     let offset = q.offset.unwrap_or(0);
     let now = s.app.now();
+    let local = now.to_offset(motcua_domain::VN_OFFSET);
+    let end_of_today = local.replace_time(time::macros::time!(23:59:59));
+    let due_before = match due {
+        Some("overdue") => Some(now),
+        Some("today") => Some(end_of_today),
+        Some("soon") => Some(end_of_today + time::Duration::days(3)),
+        _ => None,
+    };
     let f = DossierFilter {
         province: None,
         agency: None,
         status,
-        due_before: overdue.then_some(now),
-        procedure: None,
+        due_before,
+        procedure: procedure.clone(),
         limit: 50,
         offset,
     };
@@ -520,8 +541,11 @@ pub async fn inbox_page(
         if let Some(st) = status {
             q.push_str(&format!("&status={}", st.as_str()));
         }
-        if overdue {
-            q.push_str("&overdue=1");
+        if let Some(d) = due {
+            q.push_str(&format!("&due={d}"));
+        }
+        if let Some(p) = &procedure {
+            q.push_str(&format!("&procedure={p}"));
         }
         format!("/inbox?{q}")
     });
@@ -546,11 +570,36 @@ pub async fn inbox_page(
             )
         })
         .collect();
+    let dues = [
+        ("overdue", "inbox-overdue"),
+        ("today", "inbox-due-today"),
+        ("soon", "inbox-due-soon"),
+    ]
+    .into_iter()
+    .map(|(v, k)| (v, tr.t(k), Some(v) == due))
+    .collect();
+    let procedures = s
+        .app
+        .procedures()
+        .await
+        .map(|ps| {
+            ps.iter()
+                .map(|p| {
+                    (
+                        p.code.to_string(),
+                        format!("{} — {}", p.code, p.name),
+                        Some(&p.code) == procedure.as_ref(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     render(&InboxPage {
         c: staff_chrome(tr, &uri, tr.t("inbox-title"), &sess),
         rows,
         statuses,
-        overdue,
+        dues,
+        procedures,
         next,
     })
 }
