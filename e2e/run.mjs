@@ -279,6 +279,7 @@ await journey('axe-core finds no serious or critical violation; page weights rec
     bytes = 0;
     await page.goto(`${base}${path}`, { waitUntil: 'networkidle' });
     weights[path] = bytes;
+    await page.screenshot({ path: join(ART, `60-page-${path.replace(/[^a-z0-9]+/gi, '_')}.png`), fullPage: true });
     await page.addScriptTag({ path: AXE });
     const v = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
       .filter((x) => x.impact === 'serious' || x.impact === 'critical')

@@ -393,11 +393,11 @@ pub async fn generate(
         }
         let mut t = t0;
         for (who, mut cmd) in steps {
-            // Next step: between 20 minutes and about a working day later; late ones wait longer.
+            // Next step: between 10 minutes and two working hours later; late ones wait longer.
             let gap = if late {
                 rng.random_range(3600..5 * 8 * 3600)
             } else {
-                rng.random_range(1200..8 * 3600)
+                rng.random_range(600..2 * 3600)
             };
             let (next, _) = cal.add_working_seconds(t, gap);
             if next >= now {

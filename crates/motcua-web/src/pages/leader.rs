@@ -43,7 +43,7 @@ struct AgencyRow {
     name: String,
     received: i64,
     finished: i64,
-    on_time: i64,
+    on_time: String,
     overdue: i64,
 }
 
@@ -109,7 +109,14 @@ pub async fn dashboard(
             name,
             received: *received,
             finished: *fin,
-            on_time: *on_time,
+            on_time: if *fin > 0 {
+                format!(
+                    "{:.0}% ({on_time}/{fin})",
+                    *on_time as f64 * 100.0 / *fin as f64
+                )
+            } else {
+                "—".into()
+            },
             overdue: *overdue,
         });
     }
