@@ -712,6 +712,8 @@ async fn dossier_page_with(
                 agencies.push((a.code.to_string(), format!("{} ({})", a.name, a.code)));
             }
         }
+        // The competent agency first: the usual hand-over after intake.
+        agencies.sort_by_key(|(code, _)| code != d.competent_agency.as_str());
     }
     let actions = d
         .legal_actions()
