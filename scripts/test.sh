@@ -5,9 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Also builds target/debug/motcua (the binary's own tests run it), which the journeys use.
 cargo test --workspace --locked
 
-cargo build --locked --bin motcua
 target="${CARGO_TARGET_DIR:-target}"
 bin="$(cd "$target" && pwd)/debug/motcua"
 if [ ! -x /usr/bin/chromium ] || ! command -v node >/dev/null 2>&1; then
