@@ -320,3 +320,15 @@ upload-too-large = الملف أكبر من 5 ميغابايت
 upload-unsupported = تُقبل ملفات PDF أو JPEG أو PNG فقط
 upload-mislabelled = محتوى الملف لا يطابق نوعه
 upload-empty = الملف فارغ
+
+err-dossier-invalid_transition = لا يمكن تنفيذ هذا الإجراء في حالة الملف الحالية.
+err-dossier-version_conflict = حدّث شخص آخر الملف للتو. أعد تحميل الصفحة وحاول مجددًا.
+err-dossier-supplement_already_requested = طُلب استكمال الوثائق مرة واحدة؛ لا يُسمح بطلب ثانٍ.
+err-dossier-supplement_item_not_in_procedure = لا يجوز طلب إلا الوثائق المدرجة في الإجراء.
+err-dossier-supplement_empty = اختر وثيقة واحدة على الأقل.
+err-dossier-reason_required = أدخل السبب.
+err-dossier-reschedule_not_later = يجب أن يكون الموعد الجديد بعد الموعد الحالي، في يوم عمل وخلال ساعات العمل.
+err-dossier-unknown_component = هذه الوثيقة ليست من وثائق الإجراء.
+err-dossier-transfer_to_self = الملف موجود لدى هذه الجهة بالفعل.
+err-auth-forbidden = لا يحق لك تنفيذ هذا الإجراء على هذا الملف.
+err-request-invalid_field = بعض المعلومات غير صحيحة. يرجى التحقق منها.

@@ -305,3 +305,15 @@ upload-too-large = The file is larger than 5 MB
 upload-unsupported = Only PDF, JPEG or PNG files are accepted
 upload-mislabelled = The file's content does not match its type
 upload-empty = The file is empty
+
+err-dossier-invalid_transition = This action is not possible in the dossier's current status.
+err-dossier-version_conflict = Someone else has just updated the dossier. Reload the page and try again.
+err-dossier-supplement_already_requested = A supplement was already requested once; a second request is not allowed.
+err-dossier-supplement_item_not_in_procedure = Only documents listed for the procedure may be requested.
+err-dossier-supplement_empty = Choose at least one document to request.
+err-dossier-reason_required = Enter a reason.
+err-dossier-reschedule_not_later = The new date must be after the current one, on a working day, in office hours.
+err-dossier-unknown_component = This document is not one of the procedure's documents.
+err-dossier-transfer_to_self = The dossier is already at this agency.
+err-auth-forbidden = You may not take this action on this dossier.
+err-request-invalid_field = Some information is not right. Please check it.

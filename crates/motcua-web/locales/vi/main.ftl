@@ -292,3 +292,15 @@ upload-too-large = Tệp lớn hơn 5 MB
 upload-unsupported = Chỉ nhận tệp PDF, JPEG hoặc PNG
 upload-mislabelled = Nội dung tệp không đúng với loại tệp
 upload-empty = Tệp rỗng
+
+err-dossier-invalid_transition = Thao tác này không thực hiện được ở tình trạng hiện tại của hồ sơ.
+err-dossier-version_conflict = Hồ sơ vừa được người khác cập nhật. Hãy tải lại trang và thử lại.
+err-dossier-supplement_already_requested = Hồ sơ đã được yêu cầu bổ sung một lần; không được yêu cầu lần thứ hai.
+err-dossier-supplement_item_not_in_procedure = Chỉ được yêu cầu bổ sung giấy tờ có trong thành phần hồ sơ của thủ tục.
+err-dossier-supplement_empty = Chọn ít nhất một giấy tờ cần bổ sung.
+err-dossier-reason_required = Nhập lý do.
+err-dossier-reschedule_not_later = Ngày hẹn mới phải sau ngày hẹn hiện tại, vào ngày làm việc, trong giờ hành chính.
+err-dossier-unknown_component = Giấy tờ không thuộc thành phần hồ sơ của thủ tục.
+err-dossier-transfer_to_self = Hồ sơ đang ở cơ quan này.
+err-auth-forbidden = Bạn không có quyền thực hiện thao tác này với hồ sơ này.
+err-request-invalid_field = Thông tin nhập chưa đúng. Hãy kiểm tra lại.

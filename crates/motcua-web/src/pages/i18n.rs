@@ -89,6 +89,15 @@ impl Tr {
         LOCALES.lookup(&self.lang.id(), key)
     }
 
+    /// The message for an error in the user's language (`err-<code>`), or the error's own
+    /// message when no translation exists.
+    pub fn error(&self, e: &motcua_app::AppError) -> String {
+        let key = format!("err-{}", e.code().replace('.', "-"));
+        LOCALES
+            .lookup_no_default_fallback::<&str>(&self.lang.id(), &key, None)
+            .unwrap_or_else(|| e.to_string())
+    }
+
     /// The string for `key` with arguments.
     pub fn ta(&self, key: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue<'static>> = args

@@ -450,7 +450,15 @@ pub async fn counter_submit(
                 }) => field.trim_start_matches("applicant.").to_owned(),
                 _ => "procedure".into(),
             };
-            errors.push((field, e.to_string()));
+            // Say what to do, in the user's language.
+            let message = match field.as_str() {
+                "id_number" => tr.t("apply-id-error"),
+                "phone" => tr.t("error-phone-invalid"),
+                "name" => tr.t("apply-name-error"),
+                "email" => tr.t("apply-email-error"),
+                _ => tr.error(&e),
+            };
+            errors.push((field, message));
             match counter_page_with(&s, tr, &uri, &sess, Some(procedure), f.clone(), errors).await {
                 Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response(),
                 Err(e) => crate::error::ApiError::from(e).into_response(),
@@ -913,7 +921,7 @@ pub async fn dossier_act(
                 field: None,
             })
             .status();
-            let errors = vec![(f.get("action").cloned().unwrap_or_default(), e.to_string())];
+            let errors = vec![(f.get("action").cloned().unwrap_or_default(), tr.error(&e))];
             match dossier_page_with(&s, tr, &uri, &sess, &code, None, errors).await {
                 Ok(p) => (status, render(&p)).into_response(),
                 Err(_) => super::public::not_found_page(&tr, &uri),
