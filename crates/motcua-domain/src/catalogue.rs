@@ -97,6 +97,10 @@ pub struct Component {
     /// Form name or reference, when there is a form.
     #[serde(default)]
     pub form: Option<String>,
+    /// Where the official form file can be downloaded (the national database's form URL), when
+    /// the catalogue record has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form_url: Option<String>,
     /// False for documents brought only in some situations.
     #[serde(default = "yes")]
     pub required: bool,
@@ -218,6 +222,22 @@ impl Procedure {
             }
             let mut comps = std::collections::HashSet::new();
             for comp in &c.components {
+                if let Some(u) = &comp.form_url {
+                    // Only web addresses or local paths: never `javascript:` or `data:` links.
+                    let scheme_ok = u.starts_with("https://")
+                        || u.starts_with("http://")
+                        || (u.starts_with('/') && !u.starts_with("//"));
+                    if !scheme_ok
+                        || u.len() > 500
+                        || has_hostile_chars(u)
+                        || u.contains(char::is_whitespace)
+                    {
+                        return Err(err(format!(
+                            "form_url of component {:?} must be an http(s) address or a local path",
+                            comp.code
+                        )));
+                    }
+                }
                 if !comps.insert(comp.code.as_str())
                     || !text_ok(&comp.code, 40)
                     || !text_ok(&comp.name, 500)
@@ -269,4 +289,35 @@ pub struct ProcedureRef {
     pub code: ProcedureCode,
     /// The version.
     pub version: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seed() -> Vec<Procedure> {
+        serde_json::from_str(include_str!("../../../data/procedures/seed.json"))
+            .expect("seed parses")
+    }
+
+    #[test]
+    fn every_seed_procedure_is_valid() {
+        let all = seed();
+        assert_eq!(all.len(), 26);
+        for p in &all {
+            p.validate().unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+
+    #[test]
+    fn form_links_must_be_web_addresses() {
+        let mut p = seed().remove(0);
+        p.cases[0].components[0].form_url = Some("javascript:alert(1)".into());
+        assert!(p.validate().is_err());
+        p.cases[0].components[0].form_url = Some("//evil.example/x".into());
+        assert!(p.validate().is_err());
+        p.cases[0].components[0].form_url =
+            Some("https://dichvucong.gov.vn/mau/to-khai.docx".into());
+        assert!(p.validate().is_ok());
+    }
 }

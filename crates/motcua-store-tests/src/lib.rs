@@ -157,6 +157,7 @@ pub fn procedure(code: &str, version: u32) -> Procedure {
                 originals: 1,
                 copies: 0,
                 form: None,
+                form_url: None,
                 required: true,
             }],
         }],

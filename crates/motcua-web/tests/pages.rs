@@ -97,6 +97,18 @@ async fn a_procedure_page_lists_documents_fees_time_and_where_to_file() {
         "{html}"
     );
     assert!(html.contains("Trung tâm Phục vụ hành chính công xã Đức Trọng"));
+    // Boundary-free: every receiving point of the province is listed.
+    let (_, html, _) = page(
+        &t,
+        "/procedures/local.xac-nhan-thong-tin-cu-tru?address=Xa+Phu+Hoi%2C+Duc+Trong%2C+Lam+Dong",
+        None,
+    )
+    .await;
+    assert!(
+        html.contains("Tất cả 124 nơi tiếp nhận trong tỉnh"),
+        "{html}"
+    );
+    assert!(html.contains("Trung tâm Phục vụ hành chính công phường Xuân Hương - Đà Lạt"));
     let (_, html, _) = page(&t, "/procedures/1.004194", None).await;
     assert!(html.contains("Giá trị ví dụ"), "example values are marked");
     let (s, html, _) = page(&t, "/procedures/9.999999", None).await;

@@ -216,7 +216,12 @@ async fn a_supplement_request_offers_only_the_procedures_components() {
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("Chỉ được yêu cầu bổ sung giấy tờ có trong thành phần hồ sơ của thủ tục."), "{}", r.body);
+    assert!(
+        r.body
+            .contains("Chỉ được yêu cầu bổ sung giấy tờ có trong thành phần hồ sơ của thủ tục."),
+        "{}",
+        r.body
+    );
     let ok = format!(
         "csrf={token_csrf}&version=1&action=request_supplement&item_BS=on&reason={}",
         enc("Bản sao bị mờ")

@@ -332,3 +332,4 @@ err-dossier-unknown_component = هذه الوثيقة ليست من وثائق �
 err-dossier-transfer_to_self = الملف موجود لدى هذه الجهة بالفعل.
 err-auth-forbidden = لا يحق لك تنفيذ هذا الإجراء على هذا الملف.
 err-request-invalid_field = بعض المعلومات غير صحيحة. يرجى التحقق منها.
+proc-where-all = جميع نقاط الاستلام في المقاطعة ({ $count })

@@ -317,3 +317,4 @@ err-dossier-unknown_component = This document is not one of the procedure's docu
 err-dossier-transfer_to_self = The dossier is already at this agency.
 err-auth-forbidden = You may not take this action on this dossier.
 err-request-invalid_field = Some information is not right. Please check it.
+proc-where-all = All { $count } receiving points in the province

@@ -304,3 +304,4 @@ err-dossier-unknown_component = Giấy tờ không thuộc thành phần hồ s�
 err-dossier-transfer_to_self = Hồ sơ đang ở cơ quan này.
 err-auth-forbidden = Bạn không có quyền thực hiện thao tác này với hồ sơ này.
 err-request-invalid_field = Thông tin nhập chưa đúng. Hãy kiểm tra lại.
+proc-where-all = Tất cả { $count } nơi tiếp nhận trong tỉnh

@@ -206,6 +206,7 @@ mod tests {
                         ("action", FluentValue::from("x")),
                         ("name", FluentValue::from("n")),
                         ("result", FluentValue::from("r")),
+                        ("count", FluentValue::from(3)),
                         ("rate", FluentValue::from("9")),
                         ("on_time", FluentValue::from(1)),
                         ("finished", FluentValue::from(2)),

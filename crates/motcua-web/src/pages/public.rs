@@ -170,6 +170,8 @@ struct ProcedurePage {
     address: String,
     where_message: Option<String>,
     points: Vec<String>,
+    all_points_label: String,
+    all_points: Vec<String>,
 }
 
 /// Query of the procedure page: an address to find where to file.
@@ -225,6 +227,7 @@ pub async fn procedure_page(
     };
     let address: String = q.address.unwrap_or_default().chars().take(300).collect();
     let (mut where_message, mut points) = (None, Vec::new());
+    let mut all_points: Vec<String> = Vec::new();
     if !address.trim().is_empty() {
         let r = s.app.units().resolve_address(&address);
         if r.candidates.is_empty() {
@@ -252,6 +255,18 @@ pub async fn procedure_page(
                 }
             }
             points.dedup();
+            // Boundary-free procedures can be filed at every one-stop point of the province.
+            if p.boundary_free
+                && let Some(province) = r.candidates.first().map(|c| c.province_code.clone())
+            {
+                for commune in s.app.units().communes_of(&province) {
+                    if let Ok(code) = AgencyCode::parse(&format!("{}.TTPVHCC", commune.code))
+                        && let Ok(a) = s.app.agency(&code).await
+                    {
+                        all_points.push(a.name);
+                    }
+                }
+            }
             where_message = Some(
                 if seen.len() > 1 || r.candidates.iter().any(|c| c.partial) && seen.len() > 1 {
                     tr.t("proc-where-partial")
@@ -318,6 +333,11 @@ pub async fn procedure_page(
         address,
         where_message,
         points,
+        all_points_label: tr.ta(
+            "proc-where-all",
+            &[("count", FluentValue::from(all_points.len() as i64))],
+        ),
+        all_points,
         p: card(&tr, &p),
     };
     render(&page)
