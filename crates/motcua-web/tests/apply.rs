@@ -5,7 +5,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::TestApp;
+use common::{TestApp, csrf};
 use http_body_util::BodyExt;
 use time::macros::datetime;
 use tower::ServiceExt;
@@ -86,12 +86,6 @@ impl Browser<'_> {
             .unwrap();
         self.send(req).await
     }
-}
-
-fn csrf(html: &str) -> String {
-    let i =
-        html.find(r#"name="csrf" value=""#).expect("csrf field") + r#"name="csrf" value=""#.len();
-    html[i..i + 64].to_owned()
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::TestApp;
+use common::{TestApp, csrf};
 use http_body_util::BodyExt;
 use motcua_domain::access::Role;
 use time::macros::datetime;
@@ -39,11 +39,6 @@ async fn call(
         status,
         String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).into_owned(),
     )
-}
-
-fn csrf(html: &str) -> String {
-    let i = html.find(r#"name="csrf" value=""#).expect("csrf") + r#"name="csrf" value=""#.len();
-    html[i..i + 64].to_owned()
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::TestApp;
+use common::{TestApp, csrf};
 use http_body_util::BodyExt;
 use motcua_domain::access::Role;
 use time::macros::datetime;
@@ -63,12 +63,6 @@ async fn call(
         cookie,
         body,
     }
-}
-
-fn csrf(html: &str) -> String {
-    let i =
-        html.find(r#"name="csrf" value=""#).expect("csrf field") + r#"name="csrf" value=""#.len();
-    html[i..i + 64].to_owned()
 }
 
 fn enc(s: &str) -> String {

@@ -2,9 +2,9 @@
 //! with "Change" links, a confirmation with the dossier code. The draft id lives in an HttpOnly
 //! cookie scoped to `/apply`; forms carry an anti-forgery token derived from it.
 
-use super::Chrome;
 use super::i18n::Tr;
 use super::public::{render, time_text};
+use super::{Chrome, cookie, form};
 use crate::AppState;
 use askama::Template;
 use axum::Extension;
@@ -25,25 +25,6 @@ const DRAFT_COOKIE: &str = "motcua_draft";
 
 /// The steps, in order.
 const STEPS: [&str; 6] = ["where", "name", "id", "contact", "documents", "check"];
-
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| {
-            v.split(';').find_map(|c| {
-                c.trim()
-                    .strip_prefix(name)
-                    .and_then(|r| r.strip_prefix('='))
-                    .map(str::to_owned)
-            })
-        })
-}
-
-fn form(body: &Bytes) -> HashMap<String, String> {
-    form_urlencoded::parse(body).into_owned().collect()
-}
 
 async fn procedure_of(s: &AppState, code: &str) -> Option<Procedure> {
     let code = ProcedureCode::parse(code).ok()?;

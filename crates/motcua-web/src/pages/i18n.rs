@@ -121,15 +121,9 @@ fn query_lang(query: Option<&str>) -> Option<Lang> {
 }
 
 fn cookie_lang(req: &Request) -> Option<Lang> {
-    req.headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| {
-            v.split(';')
-                .find_map(|c| c.trim().strip_prefix("motcua_lang="))
-                .and_then(Lang::parse)
-        })
+    super::cookie(req.headers(), LANG_COOKIE)
+        .as_deref()
+        .and_then(Lang::parse)
 }
 
 fn accept_lang(req: &Request) -> Option<Lang> {

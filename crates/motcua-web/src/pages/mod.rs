@@ -89,6 +89,27 @@ impl Chrome {
     }
 }
 
+/// The value of cookie `name`, if the request carries it.
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            v.split(';').find_map(|c| {
+                c.trim()
+                    .strip_prefix(name)
+                    .and_then(|r| r.strip_prefix('='))
+                    .map(str::to_owned)
+            })
+        })
+}
+
+/// A URL-encoded form body as a map (the last value of a repeated field wins).
+pub fn form(body: &axum::body::Bytes) -> std::collections::HashMap<String, String> {
+    form_urlencoded::parse(body).into_owned().collect()
+}
+
 /// `dd/mm/yyyy HH:MM` in Vietnam time.
 pub fn fmt_datetime(t: OffsetDateTime) -> String {
     let t = t.to_offset(motcua_domain::VN_OFFSET);

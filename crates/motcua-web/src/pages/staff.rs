@@ -4,14 +4,14 @@
 
 use super::i18n::Tr;
 use super::public::{render, time_text};
-use super::{Chrome, fmt_datetime};
+use super::{Chrome, cookie, fmt_datetime, form};
 use crate::AppState;
 use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_templates::fluent_bundle::FluentValue;
 use motcua_app::dossiers::OpenDossier;
@@ -32,21 +32,6 @@ pub const STAFF_COOKIE: &str = "motcua_staff";
 pub struct StaffSession {
     actor: StaffActor,
     csrf: String,
-}
-
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| {
-            v.split(';').find_map(|c| {
-                c.trim()
-                    .strip_prefix(name)
-                    .and_then(|r| r.strip_prefix('='))
-                    .map(str::to_owned)
-            })
-        })
 }
 
 impl FromRequestParts<AppState> for StaffSession {
@@ -75,10 +60,6 @@ impl FromRequestParts<AppState> for StaffSession {
 
 fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
-fn form(body: &Bytes) -> HashMap<String, String> {
-    form_urlencoded::parse(body).into_owned().collect()
 }
 
 impl StaffSession {

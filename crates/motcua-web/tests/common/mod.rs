@@ -187,3 +187,10 @@ pub fn intake_body(procedure: &str, center: &str) -> Value {
 pub fn error_code(v: &Value) -> &str {
     v["error"]["code"].as_str().unwrap_or("<no error code>")
 }
+
+/// The anti-forgery token of the first form of a page.
+pub fn csrf(html: &str) -> String {
+    let pat = r#"name="csrf" value=""#;
+    let i = html.find(pat).expect("the page has a csrf field") + pat.len();
+    html[i..i + 64].to_owned()
+}
