@@ -669,6 +669,7 @@ struct DonePage {
     c: Chrome,
     dossier: String,
     next_text: String,
+    kiosk: bool,
 }
 
 /// `POST /apply/{code}/check`: submits; the confirmation page with the dossier code.
@@ -708,14 +709,20 @@ pub async fn submit(
                     ("time", FluentValue::from(time)),
                 ],
             );
+            let mut c = Chrome::new(tr, &uri, tr.t("apply-done-title"));
+            if d.answers.kiosk {
+                // At a kiosk: print the slip, then the screen returns to the start by itself.
+                c.kiosk_reset = Some(s.web.kiosk_reset_seconds);
+            }
             let page = DonePage {
-                c: Chrome::new(tr, &uri, tr.t("apply-done-title")),
+                c,
                 dossier: dossier.code.to_string(),
                 next_text,
+                kiosk: d.answers.kiosk,
             };
             let clear = format!("{DRAFT_COOKIE}=; Path=/apply; HttpOnly; SameSite=Lax; Max-Age=0");
             ([(header::SET_COOKIE, clear)], render(&page)).into_response()
         }
-        Err(e) => check_view(&s, tr, &uri, &p, &d, vec![e.to_string()]).await,
+        Err(e) => check_view(&s, tr, &uri, &p, &d, vec![tr.error(&e)]).await,
     }
 }
