@@ -333,3 +333,5 @@ err-dossier-transfer_to_self = الملف موجود لدى هذه الجهة ب
 err-auth-forbidden = لا يحق لك تنفيذ هذا الإجراء على هذا الملف.
 err-request-invalid_field = بعض المعلومات غير صحيحة. يرجى التحقق منها.
 proc-where-all = جميع نقاط الاستلام في المقاطعة ({ $count })
+err-apply-missing_documents = تنقص وثيقة مطلوبة؛ ارفعها قبل الإرسال.
+err-apply-incomplete = تنقص بعض الإجابات؛ تحقّق من العنوان والاسم ورقم الهوية والهاتف.

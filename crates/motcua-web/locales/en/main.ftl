@@ -318,3 +318,5 @@ err-dossier-transfer_to_self = The dossier is already at this agency.
 err-auth-forbidden = You may not take this action on this dossier.
 err-request-invalid_field = Some information is not right. Please check it.
 proc-where-all = All { $count } receiving points in the province
+err-apply-missing_documents = A required document is missing; upload it before submitting.
+err-apply-incomplete = Some answers are missing; check the address, name, ID number and phone.

@@ -305,3 +305,5 @@ err-dossier-transfer_to_self = Hồ sơ đang ở cơ quan này.
 err-auth-forbidden = Bạn không có quyền thực hiện thao tác này với hồ sơ này.
 err-request-invalid_field = Thông tin nhập chưa đúng. Hãy kiểm tra lại.
 proc-where-all = Tất cả { $count } nơi tiếp nhận trong tỉnh
+err-apply-missing_documents = Còn thiếu giấy tờ bắt buộc; hãy tải lên trước khi nộp.
+err-apply-incomplete = Còn thiếu câu trả lời; hãy kiểm tra địa chỉ, họ tên, số CCCD và số điện thoại.
