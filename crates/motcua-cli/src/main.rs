@@ -411,6 +411,7 @@ async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
         app,
         motcua_web::WebSettings {
             kiosk_reset_seconds: s.kiosk_reset_seconds.max(5),
+            public_url: s.public_url.clone(),
         },
     );
     axum::serve(listener, router)

@@ -24,6 +24,8 @@ pub struct Settings {
     pub log_format: String,
     /// Seconds without use before a kiosk page returns to the kiosk start.
     pub kiosk_reset_seconds: u32,
+    /// The address citizens reach the server at (QR codes on printed slips).
+    pub public_url: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -38,6 +40,7 @@ impl std::fmt::Debug for Settings {
             .field("office_hours", &self.office_hours)
             .field("log_format", &self.log_format)
             .field("kiosk_reset_seconds", &self.kiosk_reset_seconds)
+            .field("public_url", &self.public_url)
             .finish()
     }
 }
@@ -53,6 +56,7 @@ impl Default for Settings {
             office_hours: "07:30-11:30,13:00-17:00".into(),
             log_format: "text".into(),
             kiosk_reset_seconds: 120,
+            public_url: None,
         }
     }
 }
@@ -69,6 +73,7 @@ struct FileSettings {
     office_hours: Option<String>,
     log_format: Option<String>,
     kiosk_reset_seconds: Option<u32>,
+    public_url: Option<String>,
 }
 
 /// Flags that override settings (each `None` when not given).
@@ -129,6 +134,9 @@ impl Settings {
             if let Some(v) = f.kiosk_reset_seconds {
                 s.kiosk_reset_seconds = v
             }
+            if let Some(v) = f.public_url {
+                s.public_url = Some(v)
+            }
         }
         if let Some(v) = env("MOTCUA_DATA_DIR") {
             s.data_dir = v.into()
@@ -150,6 +158,9 @@ impl Settings {
         }
         if let Some(v) = env("MOTCUA_LOG_FORMAT") {
             s.log_format = v
+        }
+        if let Some(v) = env("MOTCUA_PUBLIC_URL") {
+            s.public_url = Some(v)
         }
         if let Some(v) = env("MOTCUA_KIOSK_RESET_SECONDS") {
             s.kiosk_reset_seconds = v

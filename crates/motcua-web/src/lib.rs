@@ -33,12 +33,16 @@ pub struct AppState {
 pub struct WebSettings {
     /// Seconds without use before a kiosk page returns to the kiosk start.
     pub kiosk_reset_seconds: u32,
+    /// The address citizens reach this server at (for QR codes on printed slips), e.g.
+    /// `https://dichvucong.lamdong.gov.vn`; when unset, the request's `Host` is used.
+    pub public_url: Option<String>,
 }
 
 impl Default for WebSettings {
     fn default() -> Self {
         Self {
             kiosk_reset_seconds: 120,
+            public_url: None,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod i18n;
 mod kiosk;
 mod leader;
 mod public;
+mod qr;
 mod staff;
 
 use crate::AppState;

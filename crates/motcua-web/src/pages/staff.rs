@@ -915,6 +915,7 @@ pub async fn dossier_act(
 #[template(path = "receipt.html")]
 struct ReceiptPage {
     c: Chrome,
+    qr: String,
     d: Dossier,
     agency: String,
     received: String,
@@ -928,6 +929,7 @@ pub async fn receipt_page(
     State(s): State<AppState>,
     Extension(tr): Extension<Tr>,
     uri: Uri,
+    headers: axum::http::HeaderMap,
     sess: StaffSession,
     Path(code): Path<String>,
 ) -> Response {
@@ -970,7 +972,13 @@ pub async fn receipt_page(
             )
         })
         .unwrap_or_default();
+    let base = super::qr::base_url(
+        s.web.public_url.as_deref(),
+        headers.get(header::HOST).and_then(|h| h.to_str().ok()),
+    );
+    let qr = super::qr::svg(&format!("{base}/track?code={}", d.code)).unwrap_or_default();
     let page = ReceiptPage {
+        qr,
         c: staff_chrome(tr, &uri, tr.t("receipt-title"), &sess),
         agency,
         received: d.received_at.map(fmt_datetime).unwrap_or_default(),
