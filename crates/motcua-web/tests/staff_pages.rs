@@ -174,7 +174,10 @@ async fn a_counter_officer_signs_in_receives_a_dossier_and_prints_the_receipt() 
     .await;
     assert!(r.body.contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"));
     assert!(r.body.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
-    assert!(r.body.contains(r#"<figure class="qr""#) && r.body.contains("<svg"), "a QR code to the tracking page");
+    assert!(
+        r.body.contains(r#"<figure class="qr""#) && r.body.contains("<svg"),
+        "a QR code to the tracking page"
+    );
     let r = call(&t, "GET", "/inbox", Some(&cookie), None).await;
     assert!(r.body.contains(r#"<a href="/inbox/24958-250303-0001">"#));
 }
