@@ -2,13 +2,10 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use common::{TestApp, csrf};
-use http_body_util::BodyExt;
 use motcua_domain::access::Role;
 use time::macros::datetime;
-use tower::ServiceExt;
 
 async fn call(
     t: &TestApp,
@@ -17,28 +14,8 @@ async fn call(
     cookie: Option<&str>,
     form: Option<&str>,
 ) -> (StatusCode, String) {
-    let mut b = Request::builder().method(method).uri(uri);
-    if let Some(c) = cookie {
-        b = b.header(header::COOKIE, c);
-    }
-    let body = match form {
-        Some(f) => {
-            b = b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-            Body::from(f.to_owned())
-        }
-        None => Body::empty(),
-    };
-    let resp = t
-        .router
-        .clone()
-        .oneshot(b.body(body).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    (
-        status,
-        String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).into_owned(),
-    )
+    let r = t.page(method, uri, cookie, form).await;
+    (r.status, r.body)
 }
 
 #[tokio::test]

@@ -3,20 +3,10 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use common::{TestApp, csrf};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
+use common::{PageResp, TestApp, csrf};
 use motcua_domain::access::Role;
 use time::macros::datetime;
-use tower::ServiceExt;
-
-struct Resp {
-    status: StatusCode,
-    location: Option<String>,
-    cookie: Option<String>,
-    body: String,
-}
 
 async fn call(
     t: &TestApp,
@@ -24,45 +14,8 @@ async fn call(
     uri: &str,
     cookie: Option<&str>,
     form: Option<&str>,
-) -> Resp {
-    let mut b = Request::builder().method(method).uri(uri);
-    if let Some(c) = cookie {
-        b = b.header(header::COOKIE, c);
-    }
-    let body = match form {
-        Some(f) => {
-            b = b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-            Body::from(f.to_owned())
-        }
-        None => Body::empty(),
-    };
-    let resp = t
-        .router
-        .clone()
-        .oneshot(b.body(body).unwrap())
-        .await
-        .unwrap();
-    let h = |n| {
-        resp.headers()
-            .get(n)
-            .map(|v: &axum::http::HeaderValue| v.to_str().unwrap().to_owned())
-    };
-    let (status, location, cookie) = (resp.status(), h(header::LOCATION), h(header::SET_COOKIE));
-    let body = String::from_utf8(
-        resp.into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec(),
-    )
-    .unwrap();
-    Resp {
-        status,
-        location,
-        cookie,
-        body,
-    }
+) -> PageResp {
+    t.page(method, uri, cookie, form).await
 }
 
 fn enc(s: &str) -> String {

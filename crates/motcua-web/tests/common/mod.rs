@@ -194,3 +194,61 @@ pub fn csrf(html: &str) -> String {
     let i = html.find(pat).expect("the page has a csrf field") + pat.len();
     html[i..i + 64].to_owned()
 }
+
+/// A page response as a browser sees it.
+pub struct PageResp {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub cookie: Option<String>,
+    pub body: String,
+}
+
+impl TestApp {
+    /// A browser-like request: optional cookie, optional URL-encoded form body.
+    pub async fn page(
+        &self,
+        method: &str,
+        uri: &str,
+        cookie: Option<&str>,
+        form: Option<&str>,
+    ) -> PageResp {
+        let mut b = Request::builder().method(method).uri(uri);
+        if let Some(c) = cookie {
+            b = b.header(axum::http::header::COOKIE, c);
+        }
+        let body = match form {
+            Some(f) => {
+                b = b.header(
+                    axum::http::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                );
+                Body::from(f.to_owned())
+            }
+            None => Body::empty(),
+        };
+        let resp = self
+            .router
+            .clone()
+            .oneshot(b.body(body).unwrap())
+            .await
+            .unwrap();
+        let h = |n| {
+            resp.headers()
+                .get(n)
+                .map(|v: &axum::http::HeaderValue| v.to_str().unwrap().to_owned())
+        };
+        let (status, location, cookie) = (
+            resp.status(),
+            h(axum::http::header::LOCATION),
+            h(axum::http::header::SET_COOKIE),
+        );
+        let body = String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes())
+            .into_owned();
+        PageResp {
+            status,
+            location,
+            cookie,
+            body,
+        }
+    }
+}
