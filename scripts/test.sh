@@ -5,6 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The store conformance suite also runs on PostgreSQL (MOTCUA_TEST_DATABASE_URL, by default the
+# local server at 127.0.0.1:5432, one fresh database per test); without a server it is skipped.
+pg_url="${MOTCUA_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -d "$pg_url"; then
+  echo "NOTE: PostgreSQL is not reachable at $pg_url: the PostgreSQL conformance tests are SKIPPED" >&2
+fi
+
 # Also builds target/debug/motcua (the binary's own tests run it), which the journeys use.
 cargo test --workspace --locked
 

@@ -1,0 +1,956 @@
+//! The [`Store`] implementation for PostgreSQL.
+
+use async_trait::async_trait;
+use motcua_app::ports::{
+    Attachment, ChainHead, DossierFilter, DossierStats, DraftRecord, IdempotencyRecord,
+    StoredEvent, TokenRecord,
+};
+use motcua_app::{Store, StoreError};
+use motcua_domain::access::Role;
+use motcua_domain::agency::Agency;
+use motcua_domain::calendar::{HolidayYear, OfficeHours};
+use motcua_domain::catalogue::Procedure;
+use motcua_domain::dossier::Dossier;
+use motcua_domain::ids::{AgencyCode, DossierCode, ProcedureCode, ProvinceCode, UnitCode};
+use motcua_domain::units::{Commune, MappingRow, Province, UnitsData};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::types::Json;
+use sqlx::{AssertSqlSafe, Row};
+use std::str::FromStr;
+use std::time::Duration;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// The national catalogue's province key.
+const NATIONAL: &str = "00";
+
+/// Pool and timeout settings.
+#[derive(Debug, Clone)]
+pub struct PgOptions {
+    /// Largest number of connections.
+    pub max_connections: u32,
+    /// `statement_timeout` set on every connection.
+    pub statement_timeout: Duration,
+}
+
+impl Default for PgOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 16,
+            statement_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The PostgreSQL store.
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+fn db_err(e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(d) = &e
+        && d.is_unique_violation()
+    {
+        return StoreError::Duplicate(d.message().to_owned());
+    }
+    StoreError::Internal(e.to_string())
+}
+
+fn json_err(e: serde_json::Error) -> StoreError {
+    StoreError::Internal(format!("stored JSON: {e}"))
+}
+
+fn parse<T: FromStr>(s: &str) -> Result<T, StoreError>
+where
+    T::Err: std::fmt::Display,
+{
+    s.parse()
+        .map_err(|e: T::Err| StoreError::Internal(format!("stored value {s:?}: {e}")))
+}
+
+fn enum_str<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|x| x.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn enum_parse<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(json_err)
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, StoreError> {
+    serde_json::from_value(v).map_err(json_err)
+}
+
+impl PgStore {
+    /// Connects to `url` and applies pending migrations.
+    pub async fn connect(url: &str, opts: &PgOptions) -> Result<Self, StoreError> {
+        let connect = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Internal(e.to_string()))?
+            .options([(
+                "statement_timeout",
+                format!("{}", opts.statement_timeout.as_millis()),
+            )]);
+        let pool = PgPoolOptions::new()
+            .max_connections(opts.max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(connect)
+            .await
+            .map_err(db_err)?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Internal(e.to_string()))?;
+        Ok(Self { pool })
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Runs raw SQL (for maintenance and tamper tests only).
+    #[doc(hidden)]
+    pub async fn execute_raw(&self, sql: &str) -> Result<u64, StoreError> {
+        let r = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(r.rows_affected())
+    }
+}
+
+const AGENCY_COLS: &str = "code, name, kind, level, province_code, unit_code";
+const EVENT_COLS: &str = "id, dossier_id, province_code, seq, action, status, actor, agency, at, payload, prev_hash, hash";
+const ATTACHMENT_COLS: &str = "id, province_code, draft_id, dossier_id, component_code, file_name, content_type, size, sha256, created_at";
+
+fn agency_from_row(r: &PgRow) -> Result<Agency, StoreError> {
+    let unit: Option<String> = r.get("unit_code");
+    Ok(Agency {
+        code: parse(r.get::<&str, _>("code"))?,
+        name: r.get("name"),
+        kind: enum_parse(r.get::<&str, _>("kind"))?,
+        level: enum_parse(r.get::<&str, _>("level"))?,
+        province_code: parse(r.get::<&str, _>("province_code"))?,
+        unit_code: unit.as_deref().map(parse).transpose()?,
+    })
+}
+
+fn event_from_row(r: &PgRow) -> Result<StoredEvent, StoreError> {
+    Ok(StoredEvent {
+        id: r.get("id"),
+        dossier_id: r.get("dossier_id"),
+        province_code: parse(r.get::<&str, _>("province_code"))?,
+        seq: r.get("seq"),
+        action: r.get("action"),
+        status: r.get("status"),
+        actor: r.get("actor"),
+        agency: r.get("agency"),
+        at: r.get("at"),
+        payload: r.get("payload"),
+        prev_hash: r.get("prev_hash"),
+        hash: r.get("hash"),
+    })
+}
+
+fn attachment_from_row(r: &PgRow) -> Result<Attachment, StoreError> {
+    Ok(Attachment {
+        id: r.get("id"),
+        province_code: parse(r.get::<&str, _>("province_code"))?,
+        draft_id: r.get("draft_id"),
+        dossier_id: r.get("dossier_id"),
+        component_code: r.get("component_code"),
+        file_name: r.get("file_name"),
+        content_type: r.get("content_type"),
+        size: r.get("size"),
+        sha256: r.get("sha256"),
+        created_at: r.get("created_at"),
+    })
+}
+
+async fn insert_event(tx: &mut sqlx::PgConnection, e: &StoredEvent) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO dossier_events (id, dossier_id, province_code, seq, action, status, actor, agency, at, payload, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(e.id)
+    .bind(e.dossier_id)
+    .bind(e.province_code.as_str())
+    .bind(e.seq)
+    .bind(&e.action)
+    .bind(&e.status)
+    .bind(&e.actor)
+    .bind(&e.agency)
+    .bind(e.at)
+    .bind(&e.payload)
+    .bind(&e.prev_hash)
+    .bind(&e.hash)
+    .execute(tx)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn replace_units(&self, data: &UnitsData) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        sqlx::query("DELETE FROM unit_mapping")
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        for p in &data.provinces {
+            sqlx::query(
+                "INSERT INTO provinces (code, name, kind, codename) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, codename = excluded.codename",
+            )
+            .bind(p.code.as_str())
+            .bind(&p.name)
+            .bind(&p.kind)
+            .bind(&p.codename)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        for c in &data.communes {
+            sqlx::query(
+                "INSERT INTO communes (code, province_code, name, kind, codename) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (code) DO UPDATE SET province_code = excluded.province_code, name = excluded.name,
+                 kind = excluded.kind, codename = excluded.codename",
+            )
+            .bind(c.code.as_str())
+            .bind(c.province_code.as_str())
+            .bind(&c.name)
+            .bind(&c.kind)
+            .bind(&c.codename)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        for m in &data.mapping {
+            sqlx::query(
+                "INSERT INTO unit_mapping (new_province_code, old_province_code, old_province_name, old_district_code,
+                 old_district_name, old_commune_code, old_commune_name, new_commune_code, new_commune_name,
+                 new_province_name, nso_note, is_partial, old_split_count)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            )
+            .bind(m.new_province_code.as_str())
+            .bind(&m.old_province_code)
+            .bind(&m.old_province_name)
+            .bind(&m.old_district_code)
+            .bind(&m.old_district_name)
+            .bind(&m.old_commune_code)
+            .bind(&m.old_commune_name)
+            .bind(m.new_commune_code.as_str())
+            .bind(&m.new_commune_name)
+            .bind(&m.new_province_name)
+            .bind(&m.nso_note)
+            .bind(m.is_partial)
+            .bind(m.old_split_count as i32)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn load_units(&self) -> Result<UnitsData, StoreError> {
+        let provinces =
+            sqlx::query("SELECT code, name, kind, codename FROM provinces ORDER BY ord")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?
+                .iter()
+                .map(|r| {
+                    Ok(Province {
+                        code: parse(r.get::<&str, _>("code"))?,
+                        name: r.get("name"),
+                        kind: r.get("kind"),
+                        codename: r.get("codename"),
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+        let communes = sqlx::query(
+            "SELECT code, province_code, name, kind, codename FROM communes ORDER BY ord",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(|r| {
+            Ok(Commune {
+                code: parse(r.get::<&str, _>("code"))?,
+                name: r.get("name"),
+                kind: r.get("kind"),
+                province_code: parse(r.get::<&str, _>("province_code"))?,
+                codename: r.get("codename"),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        let mapping = sqlx::query(
+            "SELECT new_province_code, old_province_code, old_province_name, old_district_code, old_district_name,
+             old_commune_code, old_commune_name, new_commune_code, new_commune_name, new_province_name, nso_note,
+             is_partial, old_split_count FROM unit_mapping ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(|r| {
+            Ok(MappingRow {
+                old_province_code: r.get("old_province_code"),
+                old_province_name: r.get("old_province_name"),
+                old_district_code: r.get("old_district_code"),
+                old_district_name: r.get("old_district_name"),
+                old_commune_code: r.get("old_commune_code"),
+                old_commune_name: r.get("old_commune_name"),
+                new_commune_code: parse(r.get::<&str, _>("new_commune_code"))?,
+                new_commune_name: r.get("new_commune_name"),
+                new_province_code: parse(r.get::<&str, _>("new_province_code"))?,
+                new_province_name: r.get("new_province_name"),
+                nso_note: r.get("nso_note"),
+                is_partial: r.get("is_partial"),
+                old_split_count: r.get::<i32, _>("old_split_count") as u32,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(UnitsData {
+            provinces,
+            communes,
+            mapping,
+        })
+    }
+
+    async fn upsert_agencies(&self, agencies: &[Agency]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        for a in agencies {
+            sqlx::query(
+                "INSERT INTO agencies (code, province_code, unit_code, name, kind, level) VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (code) DO UPDATE SET province_code = excluded.province_code, unit_code = excluded.unit_code,
+                 name = excluded.name, kind = excluded.kind, level = excluded.level",
+            )
+            .bind(a.code.as_str())
+            .bind(a.province_code.as_str())
+            .bind(a.unit_code.as_ref().map(|u| u.as_str().to_owned()))
+            .bind(&a.name)
+            .bind(enum_str(&a.kind))
+            .bind(enum_str(&a.level))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn agency(&self, code: &AgencyCode) -> Result<Option<Agency>, StoreError> {
+        let sql = format!("SELECT {AGENCY_COLS} FROM agencies WHERE code = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(code.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(agency_from_row).transpose()
+    }
+
+    async fn agencies_of_unit(&self, unit: &UnitCode) -> Result<Vec<Agency>, StoreError> {
+        let sql = format!("SELECT {AGENCY_COLS} FROM agencies WHERE unit_code = $1 ORDER BY code");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(unit.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(agency_from_row).collect()
+    }
+
+    async fn agencies_of_province(
+        &self,
+        province: &ProvinceCode,
+    ) -> Result<Vec<Agency>, StoreError> {
+        let sql = format!(
+            "SELECT {AGENCY_COLS} FROM agencies WHERE province_code = $1 AND level = 'province' ORDER BY code"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(province.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(agency_from_row).collect()
+    }
+
+    async fn count_agencies(&self) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM agencies")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)
+    }
+
+    async fn insert_procedure_version(&self, p: &Procedure) -> Result<(), StoreError> {
+        let data = serde_json::to_value(p).map_err(json_err)?;
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let latest: Option<i32> = sqlx::query_scalar(
+            "SELECT MAX(version) FROM procedures WHERE province_code = $1 AND code = $2",
+        )
+        .bind(NATIONAL)
+        .bind(p.code.as_str())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if i64::from(latest.unwrap_or(0)) + 1 != i64::from(p.version) {
+            return Err(StoreError::Duplicate(format!(
+                "procedure {} version {}",
+                p.code, p.version
+            )));
+        }
+        sqlx::query("INSERT INTO procedures (province_code, code, version, name, data, created_at) VALUES ($1, $2, $3, $4, $5, now())")
+            .bind(NATIONAL)
+            .bind(p.code.as_str())
+            .bind(p.version as i32)
+            .bind(&p.name)
+            .bind(Json(data))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn procedure(
+        &self,
+        code: &ProcedureCode,
+        version: Option<u32>,
+    ) -> Result<Option<Procedure>, StoreError> {
+        let data: Option<Json<serde_json::Value>> = match version {
+            Some(v) => sqlx::query_scalar("SELECT data FROM procedures WHERE province_code = $1 AND code = $2 AND version = $3")
+                .bind(NATIONAL)
+                .bind(code.as_str())
+                .bind(v as i32)
+                .fetch_optional(&self.pool)
+                .await,
+            None => sqlx::query_scalar(
+                "SELECT data FROM procedures WHERE province_code = $1 AND code = $2 ORDER BY version DESC LIMIT 1",
+            )
+            .bind(NATIONAL)
+            .bind(code.as_str())
+            .fetch_optional(&self.pool)
+            .await,
+        }
+        .map_err(db_err)?;
+        data.map(|d| from_json(d.0)).transpose()
+    }
+
+    async fn current_procedures(&self) -> Result<Vec<Procedure>, StoreError> {
+        let rows: Vec<Json<serde_json::Value>> = sqlx::query_scalar(
+            "SELECT DISTINCT ON (code) data FROM procedures WHERE province_code = $1 ORDER BY code, version DESC",
+        )
+        .bind(NATIONAL)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.into_iter().map(|d| from_json(d.0)).collect()
+    }
+
+    async fn holiday_years(&self, province: &ProvinceCode) -> Result<Vec<HolidayYear>, StoreError> {
+        let rows: Vec<Json<serde_json::Value>> = sqlx::query_scalar(
+            "SELECT data FROM holiday_years WHERE province_code = $1 ORDER BY year",
+        )
+        .bind(province.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.into_iter().map(|d| from_json(d.0)).collect()
+    }
+
+    async fn save_holiday_year(
+        &self,
+        province: &ProvinceCode,
+        year: &HolidayYear,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO holiday_years (province_code, year, data) VALUES ($1, $2, $3)
+             ON CONFLICT (province_code, year) DO UPDATE SET data = excluded.data",
+        )
+        .bind(province.as_str())
+        .bind(year.year)
+        .bind(Json(serde_json::to_value(year).map_err(json_err)?))
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn office_hours(&self, unit: &UnitCode) -> Result<Option<OfficeHours>, StoreError> {
+        let d: Option<Json<serde_json::Value>> =
+            sqlx::query_scalar("SELECT data FROM office_hours WHERE unit_code = $1")
+                .bind(unit.as_str())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
+        d.map(|d| from_json(d.0)).transpose()
+    }
+
+    async fn set_office_hours(
+        &self,
+        unit: &UnitCode,
+        province: &ProvinceCode,
+        hours: &OfficeHours,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO office_hours (unit_code, province_code, data) VALUES ($1, $2, $3)
+             ON CONFLICT (unit_code) DO UPDATE SET data = excluded.data",
+        )
+        .bind(unit.as_str())
+        .bind(province.as_str())
+        .bind(Json(serde_json::to_value(hours).map_err(json_err)?))
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn next_code_sequence(
+        &self,
+        province: &ProvinceCode,
+        prefix: &str,
+    ) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar(
+            "INSERT INTO code_sequences (prefix, province_code, last) VALUES ($1, $2, 1)
+             ON CONFLICT (prefix) DO UPDATE SET last = code_sequences.last + 1 RETURNING last",
+        )
+        .bind(prefix)
+        .bind(province.as_str())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(n as u64)
+    }
+
+    async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT key, request_hash, dossier_code FROM idempotency_keys WHERE key = $1",
+        )
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.map(|r| {
+            Ok(IdempotencyRecord {
+                key: r.get("key"),
+                request_hash: r.get("request_hash"),
+                dossier_code: parse(r.get::<&str, _>("dossier_code"))?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn insert_dossier(
+        &self,
+        d: &Dossier,
+        first: &StoredEvent,
+        idem: Option<&IdempotencyRecord>,
+    ) -> Result<(), StoreError> {
+        let data = serde_json::to_value(d).map_err(json_err)?;
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO dossiers (id, province_code, code, procedure_code, procedure_version, status, version,
+             receiving_agency, competent_agency, current_agency, due_at, submitted_at, last_event_hash, data)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .bind(d.id)
+        .bind(d.province_code.as_str())
+        .bind(d.code.as_str())
+        .bind(d.procedure.code.as_str())
+        .bind(d.procedure.version as i32)
+        .bind(d.status.as_str())
+        .bind(d.version)
+        .bind(d.receiving_agency.as_str())
+        .bind(d.competent_agency.as_str())
+        .bind(d.current_agency.as_str())
+        .bind(d.due_at)
+        .bind(d.submitted_at)
+        .bind(&d.last_event_hash)
+        .bind(Json(data))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        insert_event(&mut tx, first).await?;
+        if let Some(i) = idem {
+            sqlx::query(
+                "INSERT INTO idempotency_keys (key, province_code, request_hash, dossier_code, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&i.key)
+            .bind(d.province_code.as_str())
+            .bind(&i.request_hash)
+            .bind(d.code.as_str())
+            .bind(d.submitted_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn append_transition(
+        &self,
+        d: &Dossier,
+        expected_version: i64,
+        event: &StoredEvent,
+    ) -> Result<(), StoreError> {
+        let data = serde_json::to_value(d).map_err(json_err)?;
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let updated = sqlx::query(
+            "UPDATE dossiers SET status = $1, version = $2, current_agency = $3, due_at = $4, last_event_hash = $5, data = $6
+             WHERE id = $7 AND province_code = $8 AND version = $9",
+        )
+        .bind(d.status.as_str())
+        .bind(d.version)
+        .bind(d.current_agency.as_str())
+        .bind(d.due_at)
+        .bind(&d.last_event_hash)
+        .bind(Json(data))
+        .bind(d.id)
+        .bind(d.province_code.as_str())
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::Conflict);
+        }
+        insert_event(&mut tx, event).await?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn dossier(&self, code: &DossierCode) -> Result<Option<Dossier>, StoreError> {
+        let data: Option<Json<serde_json::Value>> =
+            sqlx::query_scalar("SELECT data FROM dossiers WHERE code = $1")
+                .bind(code.as_str())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
+        data.map(|d| from_json(d.0)).transpose()
+    }
+
+    async fn list_dossiers(&self, f: &DossierFilter) -> Result<Vec<Dossier>, StoreError> {
+        // Built only from static fragments with numbered placeholders; every value is bound.
+        let mut sql = String::from("SELECT data FROM dossiers WHERE TRUE");
+        let mut n = 0;
+        let mut next = || {
+            n += 1;
+            n
+        };
+        if f.agency.is_some() {
+            let i = next();
+            sql.push_str(&format!(
+                " AND (current_agency = ${i} OR receiving_agency = ${i} OR competent_agency = ${i})"
+            ));
+        }
+        if f.status.is_some() {
+            sql.push_str(&format!(" AND status = ${}", next()));
+        }
+        if f.due_before.is_some() {
+            sql.push_str(&format!(
+                " AND status IN ('received', 'processing', 'awaiting_payment') AND due_at < ${}",
+                next()
+            ));
+        }
+        if f.procedure.is_some() {
+            sql.push_str(&format!(" AND procedure_code = ${}", next()));
+        }
+        if f.province.is_some() {
+            sql.push_str(&format!(" AND province_code = ${}", next()));
+        }
+        let (l, o) = (next(), next());
+        sql.push_str(&format!(
+            " ORDER BY due_at IS NULL, due_at, code LIMIT ${l} OFFSET ${o}"
+        ));
+        let mut q = sqlx::query_scalar::<_, Json<serde_json::Value>>(AssertSqlSafe(sql));
+        if let Some(a) = &f.agency {
+            q = q.bind(a.as_str().to_owned());
+        }
+        if let Some(s) = f.status {
+            q = q.bind(s.as_str());
+        }
+        if let Some(t) = f.due_before {
+            q = q.bind(t);
+        }
+        if let Some(p) = &f.procedure {
+            q = q.bind(p.as_str().to_owned());
+        }
+        if let Some(p) = &f.province {
+            q = q.bind(p.as_str().to_owned());
+        }
+        let rows = q
+            .bind(i64::from(f.limit))
+            .bind(i64::from(f.offset))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.into_iter().map(|d| from_json(d.0)).collect()
+    }
+
+    async fn count_dossiers(&self) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM dossiers")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)
+    }
+
+    async fn events(&self, dossier_id: Uuid) -> Result<Vec<StoredEvent>, StoreError> {
+        let sql =
+            format!("SELECT {EVENT_COLS} FROM dossier_events WHERE dossier_id = $1 ORDER BY seq");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(dossier_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(event_from_row).collect()
+    }
+
+    async fn chain_heads(&self) -> Result<Vec<ChainHead>, StoreError> {
+        let rows =
+            sqlx::query("SELECT id, code, version, last_event_hash FROM dossiers ORDER BY code")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(ChainHead {
+                    dossier_id: r.get("id"),
+                    code: parse(r.get::<&str, _>("code"))?,
+                    version: r.get("version"),
+                    last_event_hash: r.get("last_event_hash"),
+                })
+            })
+            .collect()
+    }
+
+    async fn dossier_stats(
+        &self,
+        province: &ProvinceCode,
+        agency: Option<&AgencyCode>,
+        now: OffsetDateTime,
+        since: OffsetDateTime,
+    ) -> Result<DossierStats, StoreError> {
+        const SCOPE: &str = "province_code = $1 AND ($2::text IS NULL OR receiving_agency = $2 OR competent_agency = $2 OR current_agency = $2)";
+        const OPEN: &str = "status IN ('received', 'processing', 'awaiting_payment')";
+        let agency = agency.map(|a| a.as_str().to_owned());
+        let by_status: Vec<(String, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT status, COUNT(*) FROM dossiers WHERE {SCOPE} GROUP BY status ORDER BY status"
+        )))
+        .bind(province.as_str())
+        .bind(&agency)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let by_agency: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT receiving_agency, COUNT(*),
+                    COUNT(*) FILTER (WHERE status IN ('finished', 'returned')),
+                    COUNT(*) FILTER (WHERE data->>'timeliness' IN ('on_time', 'early')),
+                    COUNT(*) FILTER (WHERE {OPEN} AND due_at < $3)
+             FROM dossiers WHERE {SCOPE} GROUP BY receiving_agency ORDER BY receiving_agency"
+        )))
+        .bind(province.as_str())
+        .bind(&agency)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let per_day: Vec<(String, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT to_char(submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') AS d, COUNT(*) FROM dossiers
+             WHERE {SCOPE} AND submitted_at >= $3 GROUP BY d ORDER BY d"
+        )))
+        .bind(province.as_str())
+        .bind(&agency)
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let (on_time, late, overdue): (i64, i64, i64) = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT COUNT(*) FILTER (WHERE data->>'timeliness' IN ('on_time', 'early')),
+                    COUNT(*) FILTER (WHERE data->>'timeliness' = 'late'),
+                    COUNT(*) FILTER (WHERE {OPEN} AND due_at < $3)
+             FROM dossiers WHERE {SCOPE}"
+        )))
+        .bind(province.as_str())
+        .bind(&agency)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(DossierStats {
+            by_status,
+            by_agency,
+            per_day,
+            on_time,
+            late,
+            overdue,
+        })
+    }
+
+    async fn save_draft(&self, d: &DraftRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO drafts (id, province_code, procedure_code, data, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (id) DO UPDATE SET province_code = excluded.province_code, data = excluded.data, updated_at = excluded.updated_at",
+        )
+        .bind(d.id)
+        .bind(d.province_code.as_str())
+        .bind(d.procedure.as_str())
+        .bind(Json(&d.data))
+        .bind(d.created_at)
+        .bind(d.updated_at)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn draft(&self, id: Uuid) -> Result<Option<DraftRecord>, StoreError> {
+        let row = sqlx::query("SELECT id, province_code, procedure_code, data, created_at, updated_at FROM drafts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.map(|r| {
+            Ok(DraftRecord {
+                id: r.get("id"),
+                province_code: parse(r.get::<&str, _>("province_code"))?,
+                procedure: parse(r.get::<&str, _>("procedure_code"))?,
+                data: r.get::<Json<serde_json::Value>, _>("data").0,
+                created_at: r.get("created_at"),
+                updated_at: r.get("updated_at"),
+            })
+        })
+        .transpose()
+    }
+
+    async fn add_attachment(&self, a: &Attachment, bytes: &[u8]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        sqlx::query("INSERT INTO attachment_blobs (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING")
+            .bind(&a.sha256)
+            .bind(bytes)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO attachments (id, province_code, draft_id, dossier_id, component_code, file_name, content_type, size, sha256, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(a.id)
+        .bind(a.province_code.as_str())
+        .bind(a.draft_id)
+        .bind(a.dossier_id)
+        .bind(&a.component_code)
+        .bind(&a.file_name)
+        .bind(&a.content_type)
+        .bind(a.size)
+        .bind(&a.sha256)
+        .bind(a.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn remove_draft_attachment(&self, draft_id: Uuid, id: Uuid) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "DELETE FROM attachments WHERE id = $1 AND draft_id = $2 AND dossier_id IS NULL",
+        )
+        .bind(id)
+        .bind(draft_id)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn draft_attachments(&self, draft_id: Uuid) -> Result<Vec<Attachment>, StoreError> {
+        let sql = format!(
+            "SELECT {ATTACHMENT_COLS} FROM attachments WHERE draft_id = $1 AND dossier_id IS NULL ORDER BY created_at, id"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(draft_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(attachment_from_row).collect()
+    }
+
+    async fn dossier_attachments(&self, dossier_id: Uuid) -> Result<Vec<Attachment>, StoreError> {
+        let sql = format!(
+            "SELECT {ATTACHMENT_COLS} FROM attachments WHERE dossier_id = $1 ORDER BY created_at, id"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(dossier_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(attachment_from_row).collect()
+    }
+
+    async fn attachment_bytes(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        sqlx::query_scalar("SELECT bytes FROM attachment_blobs WHERE sha256 = $1")
+            .bind(sha256)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)
+    }
+
+    async fn link_draft(
+        &self,
+        draft_id: Uuid,
+        dossier_id: Uuid,
+        province: &ProvinceCode,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        sqlx::query("UPDATE attachments SET dossier_id = $1, province_code = $2, draft_id = NULL WHERE draft_id = $3")
+            .bind(dossier_id)
+            .bind(province.as_str())
+            .bind(draft_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        sqlx::query("DELETE FROM drafts WHERE id = $1")
+            .bind(draft_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn insert_token(&self, secret_hash: &str, t: &TokenRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO api_tokens (id, secret_hash, province_code, agency_code, role, label, created_at)
+             VALUES ($1, $2, (SELECT province_code FROM agencies WHERE code = $3), $3, $4, $5, $6)",
+        )
+        .bind(t.id)
+        .bind(secret_hash)
+        .bind(t.agency.as_str())
+        .bind(t.role.as_str())
+        .bind(&t.label)
+        .bind(t.created_at)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn token(&self, secret_hash: &str) -> Result<Option<TokenRecord>, StoreError> {
+        let row = sqlx::query("SELECT id, agency_code, role, label, created_at FROM api_tokens WHERE secret_hash = $1")
+            .bind(secret_hash)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.map(|r| {
+            Ok(TokenRecord {
+                id: r.get("id"),
+                agency: parse(r.get::<&str, _>("agency_code"))?,
+                role: Role::parse(r.get::<&str, _>("role"))
+                    .ok_or_else(|| StoreError::Internal("stored role".into()))?,
+                label: r.get("label"),
+                created_at: r.get("created_at"),
+            })
+        })
+        .transpose()
+    }
+}
