@@ -15,6 +15,7 @@ pub mod drafts;
 pub mod error;
 pub mod ports;
 pub mod service;
+pub mod store_support;
 pub mod tokens;
 
 pub use error::AppError;

@@ -5,6 +5,7 @@ use motcua_app::ports::{
     Attachment, ChainHead, DossierFilter, DossierStats, DraftRecord, IdempotencyRecord,
     StoredEvent, TokenRecord,
 };
+use motcua_app::store_support::{enum_parse, enum_str, json_err, parse};
 use motcua_app::{Store, StoreError};
 use motcua_domain::access::Role;
 use motcua_domain::agency::Agency;
@@ -16,7 +17,7 @@ use motcua_domain::units::{Commune, MappingRow, Province, UnitsData};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::types::Json;
 use sqlx::{AssertSqlSafe, Row};
-use std::str::FromStr;
+use std::str::FromStr as _;
 use std::time::Duration;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -55,29 +56,6 @@ fn db_err(e: sqlx::Error) -> StoreError {
         return StoreError::Duplicate(d.message().to_owned());
     }
     StoreError::Internal(e.to_string())
-}
-
-fn json_err(e: serde_json::Error) -> StoreError {
-    StoreError::Internal(format!("stored JSON: {e}"))
-}
-
-fn parse<T: FromStr>(s: &str) -> Result<T, StoreError>
-where
-    T::Err: std::fmt::Display,
-{
-    s.parse()
-        .map_err(|e: T::Err| StoreError::Internal(format!("stored value {s:?}: {e}")))
-}
-
-fn enum_str<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|x| x.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-fn enum_parse<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(json_err)
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, StoreError> {

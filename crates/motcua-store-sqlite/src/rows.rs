@@ -14,10 +14,6 @@ pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
     StoreError::Internal(e.to_string())
 }
 
-pub(crate) fn json_err(e: serde_json::Error) -> StoreError {
-    StoreError::Internal(format!("stored JSON: {e}"))
-}
-
 /// RFC 3339 UTC with whole seconds: sortable as text.
 pub(crate) fn ts(t: OffsetDateTime) -> String {
     motcua_domain::dossier::chain::chain_time(t)
@@ -26,12 +22,4 @@ pub(crate) fn ts(t: OffsetDateTime) -> String {
 pub(crate) fn parse_ts(s: &str) -> Result<OffsetDateTime, StoreError> {
     OffsetDateTime::parse(s, &Rfc3339)
         .map_err(|e| StoreError::Internal(format!("stored time {s:?}: {e}")))
-}
-
-pub(crate) fn parse<T: std::str::FromStr>(s: &str) -> Result<T, StoreError>
-where
-    T::Err: std::fmt::Display,
-{
-    s.parse()
-        .map_err(|e: T::Err| StoreError::Internal(format!("stored value {s:?}: {e}")))
 }

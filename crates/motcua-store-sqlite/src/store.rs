@@ -1,11 +1,12 @@
 //! The [`Store`] implementation.
 
-use crate::rows::{db_err, json_err, parse, parse_ts, ts};
+use crate::rows::{db_err, parse_ts, ts};
 use async_trait::async_trait;
 use motcua_app::ports::{
     Attachment, ChainHead, DossierFilter, DossierStats, DraftRecord, IdempotencyRecord,
     StoredEvent, TokenRecord,
 };
+use motcua_app::store_support::{enum_parse, enum_str, json_err, parse};
 use motcua_app::{Store, StoreError};
 use motcua_domain::access::Role;
 use motcua_domain::agency::Agency;
@@ -31,17 +32,6 @@ const NATIONAL: &str = "00";
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
-}
-
-fn enum_str<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|x| x.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-fn enum_parse<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(json_err)
 }
 
 impl SqliteStore {

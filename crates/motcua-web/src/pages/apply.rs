@@ -36,6 +36,24 @@ async fn load(s: &AppState, headers: &HeaderMap, p: &Procedure) -> Option<Draft>
     s.app.draft(id, &p.code).await.ok()
 }
 
+/// The procedure and this browser's draft for it; otherwise the answer to send instead (not
+/// found, or back to the start when the draft expired).
+async fn application(
+    s: &AppState,
+    tr: &Tr,
+    uri: &Uri,
+    headers: &HeaderMap,
+    code: &str,
+) -> Result<(Procedure, Draft), Response> {
+    let Some(p) = procedure_of(s, code).await else {
+        return Err(super::public::not_found_page(tr, uri));
+    };
+    match load(s, headers, &p).await {
+        Some(d) => Ok((p, d)),
+        None => Err(restart(&p.code)),
+    }
+}
+
 fn restart(code: &ProcedureCode) -> Response {
     Redirect::to(&format!("/apply/{code}?expired=1")).into_response()
 }
@@ -211,11 +229,9 @@ pub async fn question_page(
     headers: HeaderMap,
     Path((code, step)): Path<(String, String)>,
 ) -> Response {
-    let Some(p) = procedure_of(&s, &code).await else {
-        return super::public::not_found_page(&tr, &uri);
-    };
-    let Some(d) = load(&s, &headers, &p).await else {
-        return restart(&p.code);
+    let (_, d) = match application(&s, &tr, &uri, &headers, &code).await {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     let Some(step) = ["where", "name", "id", "contact"]
         .into_iter()
@@ -255,11 +271,9 @@ pub async fn answer(
     Query(q): Query<StepQuery>,
     body: Bytes,
 ) -> Response {
-    let Some(p) = procedure_of(&s, &code).await else {
-        return super::public::not_found_page(&tr, &uri);
-    };
-    let Some(mut d) = load(&s, &headers, &p).await else {
-        return restart(&p.code);
+    let (p, mut d) = match application(&s, &tr, &uri, &headers, &code).await {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     let f = form(&body);
     if f.get("csrf").map(String::as_str) != Some(csrf_for(&d.id.to_string()).as_str()) {
@@ -440,11 +454,9 @@ pub async fn documents_page(
     headers: HeaderMap,
     Path(code): Path<String>,
 ) -> Response {
-    let Some(p) = procedure_of(&s, &code).await else {
-        return super::public::not_found_page(&tr, &uri);
-    };
-    let Some(d) = load(&s, &headers, &p).await else {
-        return restart(&p.code);
+    let (p, d) = match application(&s, &tr, &uri, &headers, &code).await {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     documents_view(&s, tr, &uri, &p, &d, vec![]).await
 }
@@ -459,11 +471,9 @@ pub async fn upload(
     Path(code): Path<String>,
     mut mp: Multipart,
 ) -> Response {
-    let Some(p) = procedure_of(&s, &code).await else {
-        return super::public::not_found_page(&tr, &uri);
-    };
-    let Some(d) = load(&s, &headers, &p).await else {
-        return restart(&p.code);
+    let (p, d) = match application(&s, &tr, &uri, &headers, &code).await {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     let mut errors = Vec::new();
     let mut csrf_seen = false;
@@ -654,11 +664,9 @@ pub async fn check_page(
     headers: HeaderMap,
     Path(code): Path<String>,
 ) -> Response {
-    let Some(p) = procedure_of(&s, &code).await else {
-        return super::public::not_found_page(&tr, &uri);
-    };
-    let Some(d) = load(&s, &headers, &p).await else {
-        return restart(&p.code);
+    let (p, d) = match application(&s, &tr, &uri, &headers, &code).await {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     check_view(&s, tr, &uri, &p, &d, vec![]).await
 }
@@ -681,11 +689,9 @@ pub async fn submit(
     Path(code): Path<String>,
     body: Bytes,
 ) -> Response {
-    let Some(p) = procedure_of(&s, &code).await else {
-        return super::public::not_found_page(&tr, &uri);
-    };
-    let Some(d) = load(&s, &headers, &p).await else {
-        return restart(&p.code);
+    let (p, d) = match application(&s, &tr, &uri, &headers, &code).await {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     if form(&body).get("csrf").map(String::as_str) != Some(csrf_for(&d.id.to_string()).as_str()) {
         return (StatusCode::FORBIDDEN, "the form expired; reload the page").into_response();
