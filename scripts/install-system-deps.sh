@@ -2,13 +2,19 @@
 # Installs the Debian packages motcua needs to build and test. Safe to run again.
 # - a C compiler and pkg-config (sqlx builds SQLite from source);
 # - Chromium, Node.js and npm for the browser journeys (e2e/ drives Debian's Chromium with
-#   playwright-core; no browser is ever downloaded by a test tool).
+#   playwright-core; no browser is ever downloaded by a test tool);
+# - OpenSSL's headers (libssl-dev) for the PDF signatures (CMS, PKCS#12, chain checks);
+# - poppler-utils (pdfsig, pdftoppm) and libnss3-tools (certutil): the tests check our signed PDFs
+#   with an independent verifier, trusting the deployment's CA in a throw-away NSS database.
 set -euo pipefail
 need=()
 command -v cc >/dev/null 2>&1 || need+=(build-essential)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
+[ -f /usr/include/openssl/cms.h ] || need+=(libssl-dev)
+command -v pdfsig >/dev/null 2>&1 || need+=(poppler-utils)
+command -v certutil >/dev/null 2>&1 || need+=(libnss3-tools)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -eq 0 ]; then
   echo "system packages: all present"

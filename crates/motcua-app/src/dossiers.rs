@@ -1,5 +1,6 @@
 //! Dossier use cases: open (online submission or counter intake), act, read, list, track.
 
+use crate::documents::Form;
 use crate::error::AppError;
 use crate::ports::{DossierFilter, IdempotencyRecord, StoreError, StoredEvent};
 use crate::service::{Actor, App, StaffActor};
@@ -356,6 +357,14 @@ impl App {
             last_event_hash: event.hash.clone(),
             ..d
         };
+        let docs = match Form::issued_by(first.action).filter(|_| d.received_at.is_some()) {
+            Some(form) => self
+                .issue_form(form, &d, std::slice::from_ref(&event), &procedure, actor)
+                .await?
+                .into_iter()
+                .collect(),
+            None => Vec::new(),
+        };
         let idem_rec = idem.map(|(key, request_hash)| IdempotencyRecord {
             key,
             request_hash,
@@ -363,7 +372,7 @@ impl App {
         });
         match self
             .store
-            .insert_dossier(&d, &event, idem_rec.as_ref())
+            .insert_dossier(&d, &event, idem_rec.as_ref(), &docs)
             .await
         {
             Ok(()) => Ok(d),
@@ -448,7 +457,22 @@ impl App {
             last_event_hash: event.hash.clone(),
             ..next
         };
-        match self.store.append_transition(&next, d.version, &event).await {
+        let docs = match Form::issued_by(kind) {
+            Some(form) => {
+                let mut events = self.store.events(d.id).await?;
+                events.push(event.clone());
+                self.issue_form(form, &next, &events, &procedure, actor)
+                    .await?
+                    .into_iter()
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        match self
+            .store
+            .append_transition(&next, d.version, &event, &docs)
+            .await
+        {
             Ok(()) => Ok(next),
             Err(StoreError::Conflict) => {
                 let current = self

@@ -10,6 +10,7 @@
 
 pub mod audit;
 pub mod catalogue;
+pub mod documents;
 pub mod dossiers;
 pub mod drafts;
 pub mod error;

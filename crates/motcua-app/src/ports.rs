@@ -168,6 +168,55 @@ pub struct Attachment {
     pub created_at: OffsetDateTime,
 }
 
+/// An issued document: a form, a signed result or a digitised component, stored with its
+/// dossier. The bytes are stored beside it and never change (a re-issue is a new document).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DocumentRecord {
+    /// Public id (in the QR code's verification link).
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: Uuid,
+    /// Province (partition key).
+    pub province_code: ProvinceCode,
+    /// The dossier.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub dossier_id: Uuid,
+    /// The dossier's code.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub dossier_code: DossierCode,
+    /// `form01` … `form06`, `result` or `scan`.
+    pub kind: String,
+    /// Document number (`Số`), for numbered forms.
+    pub number: Option<String>,
+    /// Title in Vietnamese.
+    pub title: String,
+    /// File name offered on download.
+    pub file_name: String,
+    /// SHA-256 of the stored bytes.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// The agency whose certificate signed it; `None` when issued unsigned.
+    pub signed_by: Option<AgencyCode>,
+    /// The signer as the certificate names it.
+    pub signer_name: Option<String>,
+    /// The event (sequence number) that issued it.
+    pub event_seq: Option<i64>,
+    /// When issued.
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: OffsetDateTime,
+}
+
+/// A document with its bytes, to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDocument {
+    /// The record.
+    pub record: DocumentRecord,
+    /// The PDF.
+    pub bytes: Vec<u8>,
+}
+
 /// Counts for a dashboard scope (a province, or one agency's dossiers).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DossierStats {
@@ -253,6 +302,7 @@ pub trait Store: Send + Sync + 'static {
         d: &Dossier,
         first: &StoredEvent,
         idem: Option<&IdempotencyRecord>,
+        documents: &[NewDocument],
     ) -> Result<(), StoreError>;
     /// Writes the new dossier state and appends its event in one transaction, if the stored
     /// version is still `expected_version`; else `Conflict` and nothing is written.
@@ -261,7 +311,18 @@ pub trait Store: Send + Sync + 'static {
         d: &Dossier,
         expected_version: i64,
         event: &StoredEvent,
+        documents: &[NewDocument],
     ) -> Result<(), StoreError>;
+    /// Stores a document issued outside a transition (a signed result, a digitised component).
+    async fn add_document(&self, doc: &NewDocument) -> Result<(), StoreError>;
+    /// A dossier's documents, oldest first.
+    async fn dossier_documents(&self, dossier_id: Uuid) -> Result<Vec<DocumentRecord>, StoreError>;
+    /// A document by id.
+    async fn document(&self, id: Uuid) -> Result<Option<DocumentRecord>, StoreError>;
+    /// A document's bytes.
+    async fn document_bytes(&self, id: Uuid) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Documents whose bytes have this SHA-256 (verification of an uploaded file).
+    async fn documents_by_sha256(&self, sha256: &str) -> Result<Vec<DocumentRecord>, StoreError>;
     /// A dossier by code.
     async fn dossier(&self, code: &DossierCode) -> Result<Option<Dossier>, StoreError>;
     /// A page of dossiers, ordered by due date (none last), then code.

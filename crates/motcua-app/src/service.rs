@@ -35,6 +35,8 @@ pub struct StaffActor {
     pub agency: AgencyCode,
     /// The token's role.
     pub role: Role,
+    /// The token's label: the officer's name as printed on forms.
+    pub label: String,
 }
 
 /// Who is calling a use case.
@@ -74,6 +76,8 @@ pub struct App {
     pub(crate) units: Arc<RwLock<Arc<UnitDirectory>>>,
     pub(crate) catalogue: Arc<RwLock<Option<Arc<Vec<Procedure>>>>>,
     pub(crate) calendars: Arc<RwLock<CalendarCache>>,
+    pub(crate) documents: Option<Arc<dyn crate::documents::DocumentEngine>>,
+    pub(crate) public_url: String,
 }
 
 impl std::fmt::Debug for App {
@@ -99,6 +103,8 @@ impl App {
             units: Arc::new(RwLock::new(Arc::new(UnitDirectory::new(units)))),
             catalogue: Arc::new(RwLock::new(None)),
             calendars: Arc::new(RwLock::new(HashMap::new())),
+            documents: None,
+            public_url: "http://127.0.0.1:8080".into(),
         })
     }
 

@@ -53,6 +53,7 @@ impl App {
             token_id: rec.id,
             agency: rec.agency,
             role: rec.role,
+            label: rec.label,
         })
     }
 }

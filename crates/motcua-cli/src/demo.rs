@@ -52,7 +52,7 @@ pub async fn create_tokens(app: &App) -> Result<Vec<(StaffActor, DemoToken)>> {
     for (agency, role) in specs {
         let code = AgencyCode::parse(agency)?;
         let (rec, secret) = app
-            .create_token(&code, role, "demo")
+            .create_token(&code, role, &demo_officer(role))
             .await
             .map_err(|e| anyhow!("{e}"))?;
         out.push((
@@ -60,6 +60,7 @@ pub async fn create_tokens(app: &App) -> Result<Vec<(StaffActor, DemoToken)>> {
                 token_id: rec.id,
                 agency: rec.agency,
                 role,
+                label: rec.label,
             },
             DemoToken {
                 agency: agency.into(),
@@ -69,6 +70,18 @@ pub async fn create_tokens(app: &App) -> Result<Vec<(StaffActor, DemoToken)>> {
         ));
     }
     Ok(out)
+}
+
+/// The label of a demo token, printed as the officer on forms: says plainly it is a demo account.
+fn demo_officer(role: Role) -> String {
+    let who = match role {
+        Role::CounterOfficer => "Cán bộ tiếp nhận",
+        Role::Specialist => "Chuyên viên xử lý",
+        Role::Approver => "Lãnh đạo phê duyệt",
+        Role::Leader => "Lãnh đạo đơn vị",
+        Role::Admin => "Quản trị hệ thống",
+    };
+    format!("{who} (tài khoản demo)")
 }
 
 const FAMILY: &[&str] = &[

@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 use motcua_app::ports::{
-    Attachment, ChainHead, DossierFilter, DossierStats, DraftRecord, IdempotencyRecord,
-    StoredEvent, TokenRecord,
+    Attachment, ChainHead, DocumentRecord, DossierFilter, DossierStats, DraftRecord,
+    IdempotencyRecord, NewDocument, StoredEvent, TokenRecord,
 };
 use motcua_app::store_support::{enum_parse, enum_str, json_err, parse};
 use motcua_app::{Store, StoreError};
@@ -144,6 +144,57 @@ fn attachment_from_row(r: &PgRow) -> Result<Attachment, StoreError> {
         content_type: r.get("content_type"),
         size: r.get("size"),
         sha256: r.get("sha256"),
+        created_at: r.get("created_at"),
+    })
+}
+
+const DOCUMENT_COLS: &str = "id, province_code, dossier_id, dossier_code, kind, number, title, file_name, sha256, size, signed_by, signer_name, event_seq, created_at";
+
+async fn insert_document(tx: &mut sqlx::PgConnection, d: &NewDocument) -> Result<(), StoreError> {
+    let r = &d.record;
+    sqlx::query(
+        "INSERT INTO documents (id, province_code, dossier_id, dossier_code, kind, number, title, file_name, sha256, size, signed_by, signer_name, event_seq, created_at, bytes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+    )
+    .bind(r.id)
+    .bind(r.province_code.as_str())
+    .bind(r.dossier_id)
+    .bind(r.dossier_code.as_str())
+    .bind(&r.kind)
+    .bind(&r.number)
+    .bind(&r.title)
+    .bind(&r.file_name)
+    .bind(&r.sha256)
+    .bind(r.size)
+    .bind(r.signed_by.as_ref().map(|c| c.as_str()))
+    .bind(&r.signer_name)
+    .bind(r.event_seq)
+    .bind(r.created_at)
+    .bind(&d.bytes)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+fn document_from_row(r: &PgRow) -> Result<DocumentRecord, StoreError> {
+    Ok(DocumentRecord {
+        id: r.get("id"),
+        province_code: parse(r.get::<&str, _>("province_code"))?,
+        dossier_id: r.get("dossier_id"),
+        dossier_code: parse(r.get::<&str, _>("dossier_code"))?,
+        kind: r.get("kind"),
+        number: r.get("number"),
+        title: r.get("title"),
+        file_name: r.get("file_name"),
+        sha256: r.get("sha256"),
+        size: r.get("size"),
+        signed_by: r
+            .get::<Option<&str>, _>("signed_by")
+            .map(parse)
+            .transpose()?,
+        signer_name: r.get("signer_name"),
+        event_seq: r.get("event_seq"),
         created_at: r.get("created_at"),
     })
 }
@@ -526,6 +577,7 @@ impl Store for PgStore {
         d: &Dossier,
         first: &StoredEvent,
         idem: Option<&IdempotencyRecord>,
+        documents: &[NewDocument],
     ) -> Result<(), StoreError> {
         let data = serde_json::to_value(d).map_err(json_err)?;
         let mut tx = self.pool.begin().await.map_err(db_err)?;
@@ -565,6 +617,9 @@ impl Store for PgStore {
             .await
             .map_err(db_err)?;
         }
+        for doc in documents {
+            insert_document(&mut tx, doc).await?;
+        }
         tx.commit().await.map_err(db_err)
     }
 
@@ -573,6 +628,7 @@ impl Store for PgStore {
         d: &Dossier,
         expected_version: i64,
         event: &StoredEvent,
+        documents: &[NewDocument],
     ) -> Result<(), StoreError> {
         let data = serde_json::to_value(d).map_err(json_err)?;
         let mut tx = self.pool.begin().await.map_err(db_err)?;
@@ -596,7 +652,57 @@ impl Store for PgStore {
             return Err(StoreError::Conflict);
         }
         insert_event(&mut tx, event).await?;
+        for doc in documents {
+            insert_document(&mut tx, doc).await?;
+        }
         tx.commit().await.map_err(db_err)
+    }
+
+    async fn add_document(&self, doc: &NewDocument) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        insert_document(&mut tx, doc).await?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn dossier_documents(&self, dossier_id: Uuid) -> Result<Vec<DocumentRecord>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {DOCUMENT_COLS} FROM documents WHERE dossier_id = $1 ORDER BY created_at, id"
+        )))
+        .bind(dossier_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(document_from_row).collect()
+    }
+
+    async fn document(&self, id: Uuid) -> Result<Option<DocumentRecord>, StoreError> {
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {DOCUMENT_COLS} FROM documents WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(document_from_row).transpose()
+    }
+
+    async fn document_bytes(&self, id: Uuid) -> Result<Option<Vec<u8>>, StoreError> {
+        sqlx::query_scalar("SELECT bytes FROM documents WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)
+    }
+
+    async fn documents_by_sha256(&self, sha256: &str) -> Result<Vec<DocumentRecord>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {DOCUMENT_COLS} FROM documents WHERE sha256 = $1 ORDER BY created_at"
+        )))
+        .bind(sha256)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(document_from_row).collect()
     }
 
     async fn dossier(&self, code: &DossierCode) -> Result<Option<Dossier>, StoreError> {

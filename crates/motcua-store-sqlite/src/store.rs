@@ -3,8 +3,8 @@
 use crate::rows::{db_err, parse_ts, ts};
 use async_trait::async_trait;
 use motcua_app::ports::{
-    Attachment, ChainHead, DossierFilter, DossierStats, DraftRecord, IdempotencyRecord,
-    StoredEvent, TokenRecord,
+    Attachment, ChainHead, DocumentRecord, DossierFilter, DossierStats, DraftRecord,
+    IdempotencyRecord, NewDocument, StoredEvent, TokenRecord,
 };
 use motcua_app::store_support::{enum_parse, enum_str, json_err, parse};
 use motcua_app::{Store, StoreError};
@@ -141,6 +141,60 @@ fn attachment_from_row(r: &SqliteRow) -> Result<Attachment, StoreError> {
 
 const AGENCY_COLS: &str = "code, name, kind, level, province_code, unit_code";
 const EVENT_COLS: &str = "id, dossier_id, province_code, seq, action, status, actor, agency, at, payload, prev_hash, hash";
+
+const DOCUMENT_COLS: &str = "id, province_code, dossier_id, dossier_code, kind, number, title, file_name, sha256, size, signed_by, signer_name, event_seq, created_at";
+
+async fn insert_document(
+    tx: &mut sqlx::SqliteConnection,
+    d: &NewDocument,
+) -> Result<(), StoreError> {
+    let r = &d.record;
+    sqlx::query(
+        "INSERT INTO documents (id, province_code, dossier_id, dossier_code, kind, number, title, file_name, sha256, size, signed_by, signer_name, event_seq, created_at, bytes)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(r.id.to_string())
+    .bind(r.province_code.as_str())
+    .bind(r.dossier_id.to_string())
+    .bind(r.dossier_code.as_str())
+    .bind(&r.kind)
+    .bind(&r.number)
+    .bind(&r.title)
+    .bind(&r.file_name)
+    .bind(&r.sha256)
+    .bind(r.size)
+    .bind(r.signed_by.as_ref().map(|c| c.as_str()))
+    .bind(&r.signer_name)
+    .bind(r.event_seq)
+    .bind(ts(r.created_at))
+    .bind(&d.bytes)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+fn document_from_row(r: &SqliteRow) -> Result<DocumentRecord, StoreError> {
+    Ok(DocumentRecord {
+        id: parse(r.get::<&str, _>("id"))?,
+        province_code: parse(r.get::<&str, _>("province_code"))?,
+        dossier_id: parse(r.get::<&str, _>("dossier_id"))?,
+        dossier_code: parse(r.get::<&str, _>("dossier_code"))?,
+        kind: r.get("kind"),
+        number: r.get("number"),
+        title: r.get("title"),
+        file_name: r.get("file_name"),
+        sha256: r.get("sha256"),
+        size: r.get("size"),
+        signed_by: r
+            .get::<Option<&str>, _>("signed_by")
+            .map(parse)
+            .transpose()?,
+        signer_name: r.get("signer_name"),
+        event_seq: r.get("event_seq"),
+        created_at: parse_ts(r.get::<&str, _>("created_at"))?,
+    })
+}
 
 async fn insert_event(tx: &mut sqlx::SqliteConnection, e: &StoredEvent) -> Result<(), StoreError> {
     sqlx::query(
@@ -530,6 +584,7 @@ impl Store for SqliteStore {
         d: &Dossier,
         first: &StoredEvent,
         idem: Option<&IdempotencyRecord>,
+        documents: &[NewDocument],
     ) -> Result<(), StoreError> {
         let data = serde_json::to_string(d).map_err(json_err)?;
         let mut tx = self.writer.begin().await.map_err(db_err)?;
@@ -569,6 +624,9 @@ impl Store for SqliteStore {
             .await
             .map_err(db_err)?;
         }
+        for doc in documents {
+            insert_document(&mut tx, doc).await?;
+        }
         tx.commit().await.map_err(db_err)
     }
 
@@ -577,6 +635,7 @@ impl Store for SqliteStore {
         d: &Dossier,
         expected_version: i64,
         event: &StoredEvent,
+        documents: &[NewDocument],
     ) -> Result<(), StoreError> {
         let data = serde_json::to_string(d).map_err(json_err)?;
         let mut tx = self.writer.begin().await.map_err(db_err)?;
@@ -600,7 +659,57 @@ impl Store for SqliteStore {
             return Err(StoreError::Conflict);
         }
         insert_event(&mut tx, event).await?;
+        for doc in documents {
+            insert_document(&mut tx, doc).await?;
+        }
         tx.commit().await.map_err(db_err)
+    }
+
+    async fn add_document(&self, doc: &NewDocument) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await.map_err(db_err)?;
+        insert_document(&mut tx, doc).await?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn dossier_documents(&self, dossier_id: Uuid) -> Result<Vec<DocumentRecord>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {DOCUMENT_COLS} FROM documents WHERE dossier_id = ? ORDER BY created_at, id"
+        )))
+        .bind(dossier_id.to_string())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(document_from_row).collect()
+    }
+
+    async fn document(&self, id: Uuid) -> Result<Option<DocumentRecord>, StoreError> {
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {DOCUMENT_COLS} FROM documents WHERE id = ?"
+        )))
+        .bind(id.to_string())
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(document_from_row).transpose()
+    }
+
+    async fn document_bytes(&self, id: Uuid) -> Result<Option<Vec<u8>>, StoreError> {
+        sqlx::query_scalar("SELECT bytes FROM documents WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)
+    }
+
+    async fn documents_by_sha256(&self, sha256: &str) -> Result<Vec<DocumentRecord>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {DOCUMENT_COLS} FROM documents WHERE sha256 = ? ORDER BY created_at"
+        )))
+        .bind(sha256)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(document_from_row).collect()
     }
 
     async fn dossier(&self, code: &DossierCode) -> Result<Option<Dossier>, StoreError> {

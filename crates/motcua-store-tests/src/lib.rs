@@ -5,7 +5,8 @@
 //! PostgreSQL when its store exists and `MOTCUA_TEST_DATABASE_URL` is set).
 
 use motcua_app::ports::{
-    Attachment, DossierFilter, DraftRecord, IdempotencyRecord, StoredEvent, TokenRecord,
+    Attachment, DocumentRecord, DossierFilter, DraftRecord, IdempotencyRecord, NewDocument,
+    StoredEvent, TokenRecord,
 };
 use motcua_app::{Store, StoreError};
 use motcua_domain::access::Role;
@@ -21,6 +22,7 @@ use motcua_domain::dossier::{
 };
 use motcua_domain::ids::{AgencyCode, DossierCode, ProcedureCode, ProvinceCode, UnitCode};
 use motcua_domain::units::{Commune, MappingRow, Province, UnitsData};
+use sha2::Digest as _;
 use std::sync::Arc;
 use time::OffsetDateTime;
 use time::macros::datetime;
@@ -37,7 +39,8 @@ macro_rules! conformance_tests {
             holiday_years_replace_per_province_and_year, office_hours_per_unit, code_sequences_are_unique_under_concurrency,
             dossier_round_trip_and_idempotency, duplicate_idempotency_key_writes_nothing,
             stale_version_is_a_conflict_and_writes_nothing, list_filters_and_orders_by_due_date,
-            events_and_chain_heads, tokens_by_secret_hash, drafts_and_attachments_move_to_the_dossier, stats_count_by_status_agency_and_day);
+            events_and_chain_heads, tokens_by_secret_hash, drafts_and_attachments_move_to_the_dossier, stats_count_by_status_agency_and_day,
+            documents_are_written_with_their_transition_or_not_at_all);
     };
     (@each $make:expr; $($name:ident),*) => {
         $(
@@ -403,7 +406,10 @@ pub async fn dossier_round_trip_and_idempotency(store: Arc<dyn Store>) {
         request_hash: "h1".into(),
         dossier_code: d.code.clone(),
     };
-    store.insert_dossier(&d, &ev, Some(&idem)).await.unwrap();
+    store
+        .insert_dossier(&d, &ev, Some(&idem), &[])
+        .await
+        .unwrap();
     assert_eq!(store.dossier(&d.code).await.unwrap(), Some(d.clone()));
     assert_eq!(store.idempotency("k1").await.unwrap(), Some(idem));
     assert!(store.idempotency("k2").await.unwrap().is_none());
@@ -429,10 +435,12 @@ pub async fn duplicate_idempotency_key_writes_nothing(store: Arc<dyn Store>) {
         dossier_code: c.clone(),
     };
     store
-        .insert_dossier(&d1, &e1, Some(&k(&d1.code)))
+        .insert_dossier(&d1, &e1, Some(&k(&d1.code)), &[])
         .await
         .unwrap();
-    let r = store.insert_dossier(&d2, &e2, Some(&k(&d2.code))).await;
+    let r = store
+        .insert_dossier(&d2, &e2, Some(&k(&d2.code)), &[])
+        .await;
     assert!(matches!(r, Err(StoreError::Duplicate(_))), "{r:?}");
     assert!(store.dossier(&d2.code).await.unwrap().is_none());
     assert!(store.events(d2.id).await.unwrap().is_empty());
@@ -443,7 +451,7 @@ pub async fn duplicate_idempotency_key_writes_nothing(store: Arc<dyn Store>) {
         datetime!(2025-01-24 11:00 +7),
     );
     assert!(matches!(
-        store.insert_dossier(&d3, &e3, None).await,
+        store.insert_dossier(&d3, &e3, None, &[]).await,
         Err(StoreError::Duplicate(_))
     ));
     assert!(store.events(d3.id).await.unwrap().is_empty());
@@ -458,7 +466,7 @@ pub async fn stale_version_is_a_conflict_and_writes_nothing(store: Arc<dyn Store
         "24958.TTPVHCC",
         datetime!(2025-01-24 09:00 +7),
     );
-    store.insert_dossier(&d, &ev, None).await.unwrap();
+    store.insert_dossier(&d, &ev, None, &[]).await.unwrap();
     let (d2, ev2) = apply(
         &d,
         Command::Assign {
@@ -466,7 +474,10 @@ pub async fn stale_version_is_a_conflict_and_writes_nothing(store: Arc<dyn Store
         },
         datetime!(2025-01-24 10:00 +7),
     );
-    store.append_transition(&d2, d.version, &ev2).await.unwrap();
+    store
+        .append_transition(&d2, d.version, &ev2, &[])
+        .await
+        .unwrap();
     let (d3, ev3) = apply(
         &d,
         Command::Assign {
@@ -475,7 +486,7 @@ pub async fn stale_version_is_a_conflict_and_writes_nothing(store: Arc<dyn Store
         datetime!(2025-01-24 10:05 +7),
     );
     assert!(matches!(
-        store.append_transition(&d3, d.version, &ev3).await,
+        store.append_transition(&d3, d.version, &ev3, &[]).await,
         Err(StoreError::Conflict)
     ));
     assert_eq!(store.dossier(&d.code).await.unwrap(), Some(d2));
@@ -502,7 +513,7 @@ pub async fn list_filters_and_orders_by_due_date(store: Arc<dyn Store>) {
         datetime!(2025-03-10 09:00 +7),
     );
     for (d, e) in [(&a1, &e1), (&a2, &e2), (&b1, &f1)] {
-        store.insert_dossier(d, e, None).await.unwrap();
+        store.insert_dossier(d, e, None, &[]).await.unwrap();
     }
     let (a1t, a1e) = apply(
         &a1,
@@ -513,7 +524,7 @@ pub async fn list_filters_and_orders_by_due_date(store: Arc<dyn Store>) {
         datetime!(2025-03-04 09:00 +7),
     );
     store
-        .append_transition(&a1t, a1.version, &a1e)
+        .append_transition(&a1t, a1.version, &a1e, &[])
         .await
         .unwrap();
     let codes = |v: Vec<Dossier>| {
@@ -588,7 +599,7 @@ pub async fn events_and_chain_heads(store: Arc<dyn Store>) {
         "24958.TTPVHCC",
         datetime!(2025-01-24 09:00 +7),
     );
-    store.insert_dossier(&d, &ev, None).await.unwrap();
+    store.insert_dossier(&d, &ev, None, &[]).await.unwrap();
     let (d2, ev2) = apply(
         &d,
         Command::Assign {
@@ -596,7 +607,7 @@ pub async fn events_and_chain_heads(store: Arc<dyn Store>) {
         },
         datetime!(2025-01-24 10:00 +7),
     );
-    store.append_transition(&d2, 1, &ev2).await.unwrap();
+    store.append_transition(&d2, 1, &ev2, &[]).await.unwrap();
     let evs = store.events(d.id).await.unwrap();
     assert_eq!(evs, vec![ev, ev2.clone()]);
     let heads = store.chain_heads().await.unwrap();
@@ -684,7 +695,7 @@ pub async fn drafts_and_attachments_move_to_the_dossier(store: Arc<dyn Store>) {
         "24958.TTPVHCC",
         datetime!(2025-03-03 09:00 +7),
     );
-    store.insert_dossier(&d, &ev, None).await.unwrap();
+    store.insert_dossier(&d, &ev, None, &[]).await.unwrap();
     store.link_draft(draft.id, d.id, &p("68")).await.unwrap();
     assert!(store.draft(draft.id).await.unwrap().is_none());
     assert!(store.draft_attachments(draft.id).await.unwrap().is_empty());
@@ -716,7 +727,7 @@ pub async fn stats_count_by_status_agency_and_day(store: Arc<dyn Store>) {
         datetime!(2025-03-04 10:00 +7),
     );
     for (d, e) in [(&a1, &e1), (&a2, &e2), (&b1, &f1)] {
-        store.insert_dossier(d, e, None).await.unwrap();
+        store.insert_dossier(d, e, None, &[]).await.unwrap();
     }
     let (a1f, a1e) = apply(
         &a1,
@@ -728,7 +739,7 @@ pub async fn stats_count_by_status_agency_and_day(store: Arc<dyn Store>) {
         },
         datetime!(2025-03-04 10:00 +7),
     );
-    store.append_transition(&a1f, 1, &a1e).await.unwrap();
+    store.append_transition(&a1f, 1, &a1e, &[]).await.unwrap();
     let now = datetime!(2025-03-20 09:00 +7);
     let since = datetime!(2025-03-01 00:00 +7);
     let all = store
@@ -759,4 +770,115 @@ pub async fn stats_count_by_status_agency_and_day(store: Arc<dyn Store>) {
             .by_status
             .is_empty()
     );
+}
+
+fn sample_document(d: &Dossier, kind: &str, bytes: &[u8], at: OffsetDateTime) -> NewDocument {
+    NewDocument {
+        record: DocumentRecord {
+            id: uuid::Uuid::now_v7(),
+            province_code: d.province_code.clone(),
+            dossier_id: d.id,
+            dossier_code: d.code.clone(),
+            kind: kind.into(),
+            number: Some("01/GTN".into()),
+            title: "Giấy tiếp nhận hồ sơ và hẹn trả kết quả".into(),
+            file_name: format!("{}-{kind}.pdf", d.code),
+            sha256: hex::encode(sha2::Sha256::digest(bytes)),
+            size: bytes.len() as i64,
+            signed_by: Some(d.receiving_agency.clone()),
+            signer_name: Some("Trung tâm".into()),
+            event_seq: Some(d.version),
+            created_at: at,
+        },
+        bytes: bytes.to_vec(),
+    }
+}
+
+/// Documents are stored in the same transaction as the dossier or transition that issues them:
+/// a conflicting transition stores none; they are listed in order, found by id and by hash, and
+/// their bytes come back exactly; standalone documents (results, scans) are added alone.
+pub async fn documents_are_written_with_their_transition_or_not_at_all(store: Arc<dyn Store>) {
+    seeded(&store).await;
+    let t0 = datetime!(2025-01-24 09:00 +7);
+    let (d, ev) = sample_dossier("24958-250124-0009", "24958.TTPVHCC", t0);
+    let receipt = sample_document(&d, "form01", b"%PDF-1.7 receipt", t0);
+    store
+        .insert_dossier(&d, &ev, None, std::slice::from_ref(&receipt))
+        .await
+        .unwrap();
+    let (d2, ev2) = apply(
+        &d,
+        Command::Assign {
+            handler: "A".into(),
+        },
+        t0 + time::Duration::hours(1),
+    );
+    let slip = sample_document(
+        &d2,
+        "form06",
+        b"%PDF-1.7 slip",
+        t0 + time::Duration::hours(1),
+    );
+    store
+        .append_transition(&d2, d.version, &ev2, std::slice::from_ref(&slip))
+        .await
+        .unwrap();
+    // A stale transition with a document: nothing of it is written.
+    let (d3, ev3) = apply(
+        &d,
+        Command::Assign {
+            handler: "B".into(),
+        },
+        t0 + time::Duration::hours(2),
+    );
+    let lost = sample_document(
+        &d3,
+        "form02",
+        b"%PDF-1.7 lost",
+        t0 + time::Duration::hours(2),
+    );
+    assert!(matches!(
+        store
+            .append_transition(&d3, d.version, &ev3, std::slice::from_ref(&lost))
+            .await,
+        Err(StoreError::Conflict)
+    ));
+    assert_eq!(store.document(lost.record.id).await.unwrap(), None);
+    let scan = sample_document(&d2, "scan", b"%PDF-1.7 scan", t0 + time::Duration::hours(3));
+    store.add_document(&scan).await.unwrap();
+
+    let listed = store.dossier_documents(d.id).await.unwrap();
+    assert_eq!(
+        listed,
+        vec![
+            receipt.record.clone(),
+            slip.record.clone(),
+            scan.record.clone()
+        ]
+    );
+    assert_eq!(
+        store.document(slip.record.id).await.unwrap(),
+        Some(slip.record.clone())
+    );
+    assert_eq!(
+        store.document_bytes(receipt.record.id).await.unwrap(),
+        Some(receipt.bytes.clone())
+    );
+    assert_eq!(
+        store
+            .documents_by_sha256(&scan.record.sha256)
+            .await
+            .unwrap(),
+        vec![scan.record.clone()]
+    );
+    assert!(
+        store
+            .documents_by_sha256(&"0".repeat(64))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.document(uuid::Uuid::now_v7()).await.unwrap(), None);
+    // The same id twice is refused (documents are immutable).
+    assert!(store.add_document(&scan).await.is_err());
 }

@@ -1,0 +1,744 @@
+//! Issued documents: which form an action issues (Circular 03/2025/TT-VPCP annex, forms 01–07),
+//! what goes on it, and the port to the engine that renders, signs and verifies PDFs.
+//!
+//! The content of each form is decided here, from the dossier, its events and the catalogue; the
+//! engine (`motcua-documents`: typst, OpenSSL) only lays it out and signs it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::error::AppError;
+use crate::ports::{DocumentRecord, NewDocument, StoredEvent};
+use crate::service::{Actor, App};
+use motcua_domain::VN_OFFSET;
+use motcua_domain::agency::{Agency, AgencyKind, Level};
+use motcua_domain::catalogue::Procedure;
+use motcua_domain::dossier::{ActionKind, Dossier, Timeliness};
+use motcua_domain::ids::{AgencyCode, DossierCode};
+use serde::Serialize;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// The forms of the Circular 03/2025 annex.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Form {
+    /// 01 Giấy tiếp nhận hồ sơ và hẹn trả kết quả.
+    Receipt,
+    /// 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ.
+    SupplementRequest,
+    /// 03 Phiếu từ chối tiếp nhận giải quyết hồ sơ.
+    Refusal,
+    /// 04 Phiếu xin lỗi và hẹn lại ngày trả kết quả.
+    Apology,
+    /// 05 Thông báo dừng giải quyết hồ sơ.
+    StopNotice,
+    /// 06 Phiếu kiểm soát quá trình giải quyết hồ sơ.
+    ControlSlip,
+    /// 07 Sổ theo dõi hồ sơ (per agency and period, generated on request).
+    Register,
+}
+
+impl Form {
+    /// The form issued automatically by an action, if any. The receipt comes with intake, the
+    /// supplement request, refusal, apology and stop notice with their actions; the control slip
+    /// is re-issued at every hand-over and when the result is recorded, so the latest slip always
+    /// shows every row.
+    pub fn issued_by(kind: ActionKind) -> Option<Form> {
+        match kind {
+            ActionKind::Receive => Some(Form::Receipt),
+            ActionKind::RequestSupplement => Some(Form::SupplementRequest),
+            ActionKind::Refuse => Some(Form::Refusal),
+            ActionKind::Reschedule => Some(Form::Apology),
+            ActionKind::Stop => Some(Form::StopNotice),
+            ActionKind::Transfer | ActionKind::Finish => Some(Form::ControlSlip),
+            ActionKind::Submit
+            | ActionKind::Supplement
+            | ActionKind::Assign
+            | ActionKind::RequestPayment
+            | ActionKind::Pay
+            | ActionKind::ReturnResult
+            | ActionKind::Withdraw => None,
+        }
+    }
+
+    /// `form01` … `form07`: the stored kind and the template name.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Form::Receipt => "form01",
+            Form::SupplementRequest => "form02",
+            Form::Refusal => "form03",
+            Form::Apology => "form04",
+            Form::StopNotice => "form05",
+            Form::ControlSlip => "form06",
+            Form::Register => "form07",
+        }
+    }
+
+    /// The title in Vietnamese.
+    pub fn title(self) -> &'static str {
+        match self {
+            Form::Receipt => "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+            Form::SupplementRequest => "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+            Form::Refusal => "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+            Form::Apology => "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
+            Form::StopNotice => "Thông báo dừng giải quyết hồ sơ",
+            Form::ControlSlip => "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+            Form::Register => "Sổ theo dõi hồ sơ",
+        }
+    }
+
+    /// The suffix of the document number (`Số: 12/GTN`); the slip and register are not numbered.
+    fn number_suffix(self) -> Option<&'static str> {
+        match self {
+            Form::Receipt => Some("GTN"),
+            Form::SupplementRequest => Some("PYCBS"),
+            Form::Refusal => Some("PTC"),
+            Form::Apology => Some("PXL"),
+            Form::StopNotice => Some("TB-DGQ"),
+            Form::ControlSlip | Form::Register => None,
+        }
+    }
+}
+
+/// The verdict on a PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VerifyStatus {
+    /// Intact, trusted, whole file covered.
+    Valid,
+    /// Changed after signing, or the signature does not verify.
+    Invalid,
+    /// Intact, but the signer is not trusted now (unknown CA, expired, not yet valid).
+    Untrusted,
+    /// A PDF without signatures.
+    Unsigned,
+    /// Not a PDF.
+    NotPdf,
+}
+
+/// One signature of a verified PDF.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignatureReport {
+    /// Whether the signed bytes are intact (digest and signature verify).
+    pub intact: bool,
+    /// Whether the signer's chain leads to a trusted anchor and is valid now.
+    pub trusted: bool,
+    /// Whether this signature covers every byte of the file.
+    pub covers_whole_file: bool,
+    /// Why not intact or not trusted (a stable code, e.g. `certificate.expired`).
+    pub problem: Option<String>,
+    /// Signer (certificate common name).
+    pub signer: Option<String>,
+    /// Signer's organisational unit (our agency code).
+    pub signer_unit: Option<String>,
+    /// Issuer common name.
+    pub issuer: Option<String>,
+    /// Certificate valid from.
+    pub not_before: Option<String>,
+    /// Certificate valid until.
+    pub not_after: Option<String>,
+    /// Signing time claimed in the signature dictionary (`/M`).
+    pub signed_at: Option<String>,
+    /// `/Reason`.
+    pub reason: Option<String>,
+}
+
+/// The outcome of verifying a PDF.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Verification {
+    /// The verdict.
+    pub status: VerifyStatus,
+    /// A stable reason code when not valid: `file.not_pdf`, `file.truncated`, `signature.none`,
+    /// `signature.digest_mismatch`, `signature.byte_range`, `signature.malformed`,
+    /// `signature.not_covering`, `certificate.untrusted`, `certificate.expired`,
+    /// `certificate.not_yet_valid`.
+    pub reason: Option<String>,
+    /// The verdict in Vietnamese words.
+    pub message: String,
+    /// The signatures, in file order.
+    pub signatures: Vec<SignatureReport>,
+    /// SHA-256 of the file.
+    pub sha256: String,
+}
+
+/// What the public verification shows: the engine's verdict and the matching record, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VerificationView {
+    /// The signature check.
+    #[serde(flatten)]
+    pub verification: Verification,
+    /// Whether the file is byte for byte a document on record.
+    pub matches_record: bool,
+    /// The document on record (by hash, or the one the QR link names).
+    pub document: Option<PublicDocument>,
+}
+
+/// A document as the public may see it: no personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicDocument {
+    /// Document id.
+    pub id: String,
+    /// Kind (`form01` … `form06`, `result`, `scan`).
+    pub kind: String,
+    /// Title.
+    pub title: String,
+    /// Number.
+    pub number: Option<String>,
+    /// Dossier code.
+    pub dossier_code: String,
+    /// Procedure name.
+    pub procedure_name: String,
+    /// Issuing (signing) agency name.
+    pub issued_by: Option<String>,
+    /// When issued (RFC 3339, UTC+7).
+    pub issued_at: String,
+    /// SHA-256 on record.
+    pub sha256: String,
+}
+
+/// Renders, signs and verifies PDFs (implemented by `motcua-documents`). Blocking: the app
+/// calls it on the blocking thread pool.
+pub trait DocumentEngine: Send + Sync + 'static {
+    /// Renders a template (`form01` … `form07`, `scan`) with its data to PDF. The data's
+    /// `qr_url` becomes the QR code; `files` are extra inputs (the scanned image).
+    fn render(
+        &self,
+        template: &str,
+        data: &Value,
+        files: &[(String, Vec<u8>)],
+    ) -> Result<Vec<u8>, String>;
+    /// Who will sign for `agency` (the certificate's name), or `None` when it has no signing
+    /// identity (documents are then issued unsigned and say so).
+    fn signer_name(&self, agency: &Agency) -> Option<String>;
+    /// Signs a PDF as `agency`.
+    fn sign(
+        &self,
+        agency: &Agency,
+        pdf: &[u8],
+        reason: &str,
+        location: &str,
+    ) -> Result<Vec<u8>, String>;
+    /// Verifies a PDF's signatures against the deployment's trust anchors.
+    fn verify(&self, pdf: &[u8]) -> Verification;
+}
+
+/// A date in words: "ngày 23 tháng 11 năm 2026" (Decree 30/2020 style: day and month < 10 with a
+/// leading zero for 1–2 only in the month, as written on forms: "ngày 05 tháng 02").
+pub fn date_words(t: OffsetDateTime) -> String {
+    let t = t.to_offset(VN_OFFSET);
+    format!(
+        "ngày {:02} tháng {:02} năm {}",
+        t.day(),
+        t.month() as u8,
+        t.year()
+    )
+}
+
+/// "09 giờ 30 phút, ngày 23/11/2026".
+pub fn time_words(t: OffsetDateTime) -> String {
+    let t = t.to_offset(VN_OFFSET);
+    format!(
+        "{:02} giờ {:02} phút, ngày {:02}/{:02}/{}",
+        t.hour(),
+        t.minute(),
+        t.day(),
+        t.month() as u8,
+        t.year()
+    )
+}
+
+fn non_empty(s: &Option<String>) -> Value {
+    match s {
+        Some(v) if !v.trim().is_empty() => json!(v),
+        _ => Value::Null,
+    }
+}
+
+fn timeliness_vi(t: Timeliness) -> &'static str {
+    match t {
+        Timeliness::Early => "Trước hạn",
+        Timeliness::OnTime => "Đúng hạn",
+        Timeliness::Late => "Quá hạn",
+    }
+}
+
+impl App {
+    /// Attaches the document engine; without one, no documents are issued (unit tests of other
+    /// use cases).
+    pub fn with_documents(mut self, engine: Arc<dyn DocumentEngine>, public_url: &str) -> Self {
+        self.documents = Some(engine);
+        self.public_url = public_url.trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// Whether documents are issued.
+    pub fn issues_documents(&self) -> bool {
+        self.documents.is_some()
+    }
+
+    /// The public base URL (for links printed on documents).
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    /// The header lines of an agency: the body above it (its People's Committee, or the
+    /// province's) and its own name.
+    async fn header_of(&self, a: &Agency) -> Value {
+        let parent_code = match (a.kind, a.level) {
+            (AgencyKind::ProvincialPeoplesCommittee, _) => None,
+            (AgencyKind::CommunePolice, _) => Some(format!(
+                "{}.{}",
+                a.province_code,
+                AgencyKind::ProvincialPolice.suffix()
+            )),
+            (AgencyKind::CommunePeoplesCommittee, _) | (_, Level::Province | Level::Central) => {
+                Some(format!(
+                    "{}.{}",
+                    a.province_code,
+                    AgencyKind::ProvincialPeoplesCommittee.suffix()
+                ))
+            }
+            (_, Level::Commune) => a
+                .unit_code
+                .as_ref()
+                .map(|u| format!("{u}.{}", AgencyKind::CommunePeoplesCommittee.suffix())),
+        };
+        let mut parent = None;
+        if let Some(code) = parent_code.and_then(|c| AgencyCode::parse(&c).ok())
+            && let Ok(Some(p)) = self.store.agency(&code).await
+        {
+            parent = Some(p.name);
+        }
+        json!({ "parent": parent, "name": a.name })
+    }
+
+    /// The place name printed before the date: the commune's or province's name.
+    fn place_of(&self, a: &Agency) -> String {
+        let units = self.units();
+        a.unit_code
+            .as_ref()
+            .and_then(|u| units.commune(u))
+            .map(|c| c.name.clone())
+            .or_else(|| units.province(&a.province_code).map(|p| p.name.clone()))
+            .unwrap_or_default()
+    }
+
+    async fn number_for(
+        &self,
+        form: Form,
+        agency: &Agency,
+        now: OffsetDateTime,
+    ) -> Result<Option<String>, AppError> {
+        let Some(suffix) = form.number_suffix() else {
+            return Ok(None);
+        };
+        let year = now.to_offset(VN_OFFSET).year();
+        let seq = self
+            .store
+            .next_code_sequence(
+                &agency.province_code,
+                &format!("DOC-{}-{year}-{}", agency.code, form.kind()),
+            )
+            .await?;
+        Ok(Some(format!("{seq:02}/{suffix}")))
+    }
+
+    /// Renders and signs the form an action issues, as a document ready to store with the
+    /// transition. `events` are the dossier's events including the new one.
+    pub(crate) async fn issue_form(
+        &self,
+        form: Form,
+        d: &Dossier,
+        events: &[StoredEvent],
+        procedure: &Procedure,
+        actor: &Actor,
+    ) -> Result<Option<NewDocument>, AppError> {
+        let Some(engine) = self.documents.clone() else {
+            return Ok(None);
+        };
+        let now = self.now();
+        // The issuing agency: the receiving point for intake forms, the holder for the rest.
+        let issuer_code = match form {
+            Form::Receipt | Form::SupplementRequest | Form::Refusal => &d.receiving_agency,
+            _ => match actor {
+                Actor::Staff(s) => &s.agency,
+                Actor::Public => &d.receiving_agency,
+            },
+        };
+        let issuer = self.agency(issuer_code).await?;
+        let id = Uuid::now_v7();
+        let number = self.number_for(form, &issuer, now).await?;
+        let officer = match actor {
+            Actor::Staff(s) => Some(s.label.clone()),
+            Actor::Public => None,
+        };
+        let last = events.last();
+        let payload: Value = last
+            .and_then(|e| serde_json::from_str(&e.payload).ok())
+            .unwrap_or(Value::Null);
+        let names = self.agency_names(events, d).await;
+        let components = self.component_lines(d, procedure, form, &payload);
+        let offer = procedure.offer(d.channel);
+        let first_received = d.received_at.unwrap_or(d.submitted_at);
+        let old_due = payload
+            .get("old_due_at")
+            .and_then(Value::as_str)
+            .and_then(|s| {
+                OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
+            });
+        let engine_signer = {
+            let engine = engine.clone();
+            let issuer = issuer.clone();
+            blocking(move || Ok(engine.signer_name(&issuer))).await?
+        };
+        let verify_url = format!("{}/verify/{id}", self.public_url);
+        let (qr_url, qr_caption) = match form {
+            Form::Receipt | Form::SupplementRequest | Form::Refusal => (
+                format!("{}/track?code={}", self.public_url, d.code),
+                "Quét mã để tra cứu tình trạng hồ sơ (cần số điện thoại đã khai).",
+            ),
+            _ => (verify_url.clone(), "Quét mã để xác thực văn bản này."),
+        };
+        let data = json!({
+            "title": form.title(),
+            "document_id": id.to_string(),
+            "verify_url": verify_url,
+            "agency": self.header_of(&issuer).await,
+            "number": number,
+            "place": self.place_of(&issuer),
+            "date_words": date_words(now),
+            "qr_url": qr_url,
+            "qr_caption": qr_caption,
+            "signer": engine_signer,
+            "signed_at": engine_signer.as_ref().map(|_| time_words(now)),
+            "officer": officer,
+            "contact": format!("{} (mã hồ sơ {})", issuer.name, d.code),
+            "note": Value::Null,
+            "reason": payload.get("reason").cloned().unwrap_or(Value::Null),
+            "dossier": {
+                "code": d.code.as_str(),
+                "summary": if d.summary.trim().is_empty() { d.procedure_name.clone() } else { d.summary.clone() },
+                "procedure_name": d.procedure_name,
+                "procedure_code": d.procedure.code.as_str(),
+                "processing_time": offer.map(|o| o.processing_time.describe_vi()),
+                "received_at": time_words(first_received),
+                "received_date": format!("{:02}/{:02}/{}", first_received.to_offset(VN_OFFSET).day(), first_received.to_offset(VN_OFFSET).month() as u8, first_received.to_offset(VN_OFFSET).year()),
+                "appointment_at": d.due_at.map(time_words),
+                "old_due_at": old_due.map(time_words),
+                "return_place": names.get(&d.receiving_agency).cloned(),
+                "competent_agency": names.get(&d.competent_agency).cloned(),
+                "coordinating": Value::Null,
+            },
+            "applicant": {
+                "name": d.applicant.name,
+                "id_number": d.applicant.id_number.as_str(),
+                "phone": d.applicant.phone.as_str(),
+                "email": non_empty(&d.applicant.email),
+                "address": non_empty(&d.applicant.address),
+            },
+            "components": components,
+            "rows": if form == Form::ControlSlip { self.control_rows(d, events, &names) } else { json!([]) },
+            "register": [],
+            "period": Value::Null,
+            "scan": Value::Null,
+        });
+        let pdf = {
+            let engine = engine.clone();
+            let template = form.kind().to_owned();
+            blocking(move || engine.render(&template, &data, &[])).await?
+        };
+        let location = self.place_of(&issuer);
+        let reason = format!("{} — hồ sơ {}", form.title(), d.code);
+        let (bytes, signed_by) = if engine_signer.is_some() {
+            let engine = engine.clone();
+            let issuer2 = issuer.clone();
+            let signed = blocking(move || engine.sign(&issuer2, &pdf, &reason, &location)).await?;
+            (signed, Some(issuer.code.clone()))
+        } else {
+            (pdf, None)
+        };
+        let file_name = format!("{}-{}.pdf", d.code, form.kind());
+        Ok(Some(NewDocument {
+            record: DocumentRecord {
+                id,
+                province_code: d.province_code.clone(),
+                dossier_id: d.id,
+                dossier_code: d.code.clone(),
+                kind: form.kind().into(),
+                number,
+                title: form.title().into(),
+                file_name,
+                sha256: hex::encode(Sha256::digest(&bytes)),
+                size: bytes.len() as i64,
+                signed_by,
+                signer_name: engine_signer,
+                event_seq: last.map(|e| e.seq),
+                created_at: now,
+            },
+            bytes,
+        }))
+    }
+
+    /// Names of every agency the dossier has met.
+    async fn agency_names(
+        &self,
+        events: &[StoredEvent],
+        d: &Dossier,
+    ) -> HashMap<AgencyCode, String> {
+        let mut codes: Vec<AgencyCode> = vec![
+            d.receiving_agency.clone(),
+            d.competent_agency.clone(),
+            d.current_agency.clone(),
+        ];
+        for e in events {
+            if let Ok(c) = AgencyCode::parse(&e.agency) {
+                codes.push(c);
+            }
+            if let Ok(p) = serde_json::from_str::<Value>(&e.payload) {
+                for k in ["from_agency", "to_agency"] {
+                    if let Some(c) = p.get(k).and_then(Value::as_str)
+                        && let Ok(c) = AgencyCode::parse(c)
+                    {
+                        codes.push(c);
+                    }
+                }
+            }
+        }
+        let mut out = HashMap::new();
+        for c in codes {
+            if out.contains_key(&c) {
+                continue;
+            }
+            if let Ok(Some(a)) = self.store.agency(&c).await {
+                out.insert(c, a.name);
+            }
+        }
+        out
+    }
+
+    fn component_lines(
+        &self,
+        d: &Dossier,
+        procedure: &Procedure,
+        form: Form,
+        payload: &Value,
+    ) -> Value {
+        let case = procedure.case(Some(&d.case_code));
+        let name_of = |code: &str| {
+            case.and_then(|c| c.components.iter().find(|x| x.code == code))
+                .map(|x| x.name.clone())
+                .unwrap_or_else(|| code.to_owned())
+        };
+        if form == Form::SupplementRequest {
+            let items = payload
+                .get("items")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            return Value::Array(
+                items
+                    .iter()
+                    .map(|i| {
+                        let code = i.get("component").and_then(Value::as_str).unwrap_or("");
+                        let spec = case.and_then(|c| c.components.iter().find(|x| x.code == code));
+                        json!({
+                            "name": name_of(code),
+                            "originals": spec.map_or(0, |s| s.originals),
+                            "copies": spec.map_or(0, |s| s.copies),
+                            "note": i.get("note").cloned().filter(|n| !n.is_null()).unwrap_or(json!("Bổ sung")),
+                        })
+                    })
+                    .collect(),
+            );
+        }
+        Value::Array(
+            d.components
+                .iter()
+                .map(|c| {
+                    json!({
+                        "name": name_of(&c.code),
+                        "originals": c.originals,
+                        "copies": c.copies,
+                    })
+                })
+                .collect(),
+        )
+    }
+
+    /// Rows of the processing control slip: every hand-over (intake to the competent agency,
+    /// transfers, the result back to the counter) with its timeliness against the appointment.
+    fn control_rows(
+        &self,
+        d: &Dossier,
+        events: &[StoredEvent],
+        names: &HashMap<AgencyCode, String>,
+    ) -> Value {
+        let name = |code: &str| {
+            AgencyCode::parse(code)
+                .ok()
+                .and_then(|c| names.get(&c).cloned())
+                .unwrap_or_else(|| code.to_owned())
+        };
+        let due = d.due_at;
+        let result_at = |at: OffsetDateTime| match due {
+            Some(due) if at.to_offset(VN_OFFSET).date() < due.to_offset(VN_OFFSET).date() => {
+                "Trước hạn"
+            }
+            Some(due) if at <= due => "Đúng hạn",
+            Some(_) => "Quá hạn",
+            None => "—",
+        };
+        let mut rows = Vec::new();
+        for e in events {
+            let p: Value = serde_json::from_str(&e.payload).unwrap_or(Value::Null);
+            let (giver, receiver, note) = match e.action.as_str() {
+                "receive" => (
+                    name(&e.agency),
+                    name(d.competent_agency.as_str()),
+                    "Tiếp nhận, chuyển cơ quan giải quyết".to_owned(),
+                ),
+                "transfer" => (
+                    name(
+                        p.get("from_agency")
+                            .and_then(Value::as_str)
+                            .unwrap_or(&e.agency),
+                    ),
+                    name(p.get("to_agency").and_then(Value::as_str).unwrap_or("")),
+                    p.get("note")
+                        .and_then(Value::as_str)
+                        .unwrap_or("Chuyển xử lý")
+                        .to_owned(),
+                ),
+                "finish" => (
+                    name(&e.agency),
+                    name(d.receiving_agency.as_str()),
+                    "Có kết quả, chuyển trả".to_owned(),
+                ),
+                "return_result" => (
+                    name(&e.agency),
+                    d.applicant.name.clone(),
+                    "Trả kết quả".to_owned(),
+                ),
+                _ => continue,
+            };
+            let result = if e.action == "finish" {
+                p.get("timeliness")
+                    .and_then(|t| serde_json::from_value::<Timeliness>(t.clone()).ok())
+                    .map(timeliness_vi)
+                    .unwrap_or_else(|| result_at(e.at))
+            } else {
+                result_at(e.at)
+            };
+            rows.push(json!({
+                "agency": name(&e.agency),
+                "giver": giver,
+                "receiver": receiver,
+                "at": time_words(e.at),
+                "result": result,
+                "note": note,
+            }));
+        }
+        Value::Array(rows)
+    }
+
+    /// The documents of a dossier the actor may see.
+    pub async fn dossier_documents(
+        &self,
+        actor: &Actor,
+        code: &DossierCode,
+    ) -> Result<Vec<DocumentRecord>, AppError> {
+        let d = self.dossier(actor, code).await?;
+        Ok(self.store.dossier_documents(d.id).await?)
+    }
+
+    /// A document's record and bytes, if the actor may see its dossier.
+    pub async fn document_file(
+        &self,
+        actor: &Actor,
+        code: &DossierCode,
+        id: Uuid,
+    ) -> Result<(DocumentRecord, Vec<u8>), AppError> {
+        let d = self.dossier(actor, code).await?;
+        let not_found = || AppError::not_found("document.not_found", "no such document");
+        let rec = self
+            .store
+            .document(id)
+            .await?
+            .filter(|r| r.dossier_id == d.id)
+            .ok_or_else(not_found)?;
+        let bytes = self.store.document_bytes(id).await?.ok_or_else(not_found)?;
+        Ok((rec, bytes))
+    }
+
+    /// Verifies an uploaded PDF: its signatures, and whether it is a document on record.
+    pub async fn verify_pdf(&self, pdf: Vec<u8>) -> Result<VerificationView, AppError> {
+        let engine = self
+            .documents
+            .clone()
+            .ok_or_else(|| AppError::Internal("no document engine".into()))?;
+        let verification = blocking(move || Ok(engine.verify(&pdf))).await?;
+        let found = self
+            .store
+            .documents_by_sha256(&verification.sha256)
+            .await?
+            .into_iter()
+            .next();
+        let document = match found {
+            Some(r) => Some(self.public_document(&r).await?),
+            None => None,
+        };
+        Ok(VerificationView {
+            matches_record: document.is_some(),
+            document,
+            verification,
+        })
+    }
+
+    /// What the QR link of a document shows: its public record (no personal data).
+    pub async fn public_document(&self, r: &DocumentRecord) -> Result<PublicDocument, AppError> {
+        let d = self.store.dossier(&r.dossier_code).await?;
+        let issued_by = match &r.signed_by {
+            Some(c) => self.store.agency(c).await?.map(|a| a.name),
+            None => None,
+        };
+        Ok(PublicDocument {
+            id: r.id.to_string(),
+            kind: r.kind.clone(),
+            title: r.title.clone(),
+            number: r.number.clone(),
+            dossier_code: d.as_ref().map(|d| d.code.to_string()).unwrap_or_default(),
+            procedure_name: d.map(|d| d.procedure_name).unwrap_or_default(),
+            issued_by,
+            issued_at: motcua_domain::dossier::fmt(r.created_at),
+            sha256: r.sha256.clone(),
+        })
+    }
+
+    /// A document's public record by id (the QR link), with its bytes for download.
+    pub async fn published_document(
+        &self,
+        id: Uuid,
+    ) -> Result<(PublicDocument, Vec<u8>), AppError> {
+        let not_found = || AppError::not_found("document.not_found", "no such document");
+        let r = self.store.document(id).await?.ok_or_else(not_found)?;
+        let bytes = self.store.document_bytes(id).await?.ok_or_else(not_found)?;
+        Ok((self.public_document(&r).await?, bytes))
+    }
+}
+
+/// Runs blocking work (typst, OpenSSL) off the async workers.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(AppError::Internal)
+}
