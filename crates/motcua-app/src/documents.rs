@@ -742,3 +742,391 @@ pub(crate) async fn blocking<T: Send + 'static>(
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(AppError::Internal)
 }
+
+/// What a register (form 07) covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisterPeriod {
+    /// First day (UTC+7), inclusive.
+    pub from: time::Date,
+    /// Last day (UTC+7), inclusive.
+    pub to: time::Date,
+}
+
+/// The most dossiers one register PDF lists (a commune's busiest month is far below).
+pub const REGISTER_MAX_ROWS: usize = 5_000;
+
+impl App {
+    fn staff_of<'a>(&self, actor: &'a Actor) -> Result<&'a crate::service::StaffActor, AppError> {
+        match actor {
+            Actor::Staff(s) => Ok(s),
+            Actor::Public => Err(AppError::Unauthenticated),
+        }
+    }
+
+    async fn sign_as(
+        &self,
+        engine: &Arc<dyn DocumentEngine>,
+        agency: &Agency,
+        pdf: Vec<u8>,
+        reason: String,
+    ) -> Result<(Vec<u8>, Option<AgencyCode>, Option<String>), AppError> {
+        let name = {
+            let engine = engine.clone();
+            let agency = agency.clone();
+            blocking(move || Ok(engine.signer_name(&agency))).await?
+        };
+        if name.is_none() {
+            return Ok((pdf, None, None));
+        }
+        let location = self.place_of(agency);
+        let engine = engine.clone();
+        let a = agency.clone();
+        let signed = blocking(move || {
+            engine.sign(&a, &pdf, &reason, &location).map_err(|e| {
+                // A PDF lopdf cannot read is the uploader's problem, reported by the caller.
+                format!("sign: {e}")
+            })
+        })
+        .await;
+        match signed {
+            Ok(b) => Ok((b, Some(agency.code.clone()), name)),
+            Err(AppError::Internal(m)) if m.contains("not a readable PDF") => {
+                Err(AppError::Invalid {
+                    code: "upload.unreadable_pdf",
+                    message: "the PDF cannot be read (damaged or not a standard PDF)".into(),
+                    field: Some("file".into()),
+                })
+            }
+            Err(AppError::Internal(m)) if m.contains("encrypted") => Err(AppError::Invalid {
+                code: "upload.unreadable_pdf",
+                message: "the PDF is encrypted; upload it without a password".into(),
+                field: Some("file".into()),
+            }),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Digitises a component received at the counter: records the scan's hash with the dossier
+    /// and issues it as a PDF signed by the receiving agency (Decree 118/2025: digitised
+    /// components are signed by the receiving one-stop unit). Images are placed on an A4 page
+    /// with their record; PDFs are signed as they are.
+    pub async fn digitise_component(
+        &self,
+        actor: &Actor,
+        code: &DossierCode,
+        component: &str,
+        file_name: &str,
+        declared_type: Option<&str>,
+        bytes: Vec<u8>,
+    ) -> Result<DocumentRecord, AppError> {
+        let staff = self.staff_of(actor)?;
+        let d = self.dossier(actor, code).await?;
+        if staff.agency != d.receiving_agency && staff.role != motcua_domain::access::Role::Admin
+        {
+            return Err(AppError::Forbidden(
+                "only the receiving counter digitises components".into(),
+            ));
+        }
+        if !staff.role.may(ActionKind::Receive) {
+            return Err(AppError::Forbidden(format!(
+                "role {} may not receive components",
+                staff.role.as_str()
+            )));
+        }
+        let procedure = self
+            .procedure(&d.procedure.code, Some(d.procedure.version))
+            .await?;
+        let spec = procedure
+            .case(Some(&d.case_code))
+            .and_then(|c| c.components.iter().find(|x| x.code == component))
+            .cloned()
+            .ok_or_else(|| {
+                AppError::Dossier(motcua_domain::dossier::DossierError::UnknownComponent(
+                    component.chars().take(40).collect(),
+                ))
+            })?;
+        let kind = motcua_domain::upload::check_file(&bytes, declared_type).map_err(|e| {
+            AppError::Invalid {
+                code: e.code(),
+                message: e.to_string(),
+                field: Some("file".into()),
+            }
+        })?;
+        let engine = self
+            .documents
+            .clone()
+            .ok_or_else(|| AppError::Internal("no document engine".into()))?;
+        let receiving = self.agency(&d.receiving_agency).await?;
+        let now = self.now();
+        let sha = hex::encode(Sha256::digest(&bytes));
+        let clean = motcua_domain::upload::clean_file_name(file_name);
+        let id = Uuid::now_v7();
+        let pdf = match kind {
+            motcua_domain::upload::FileKind::Pdf => bytes.clone(),
+            img => {
+                let ext = if img == motcua_domain::upload::FileKind::Png {
+                    "png"
+                } else {
+                    "jpg"
+                };
+                let image = format!("scan.{ext}");
+                let signer = {
+                    let engine = engine.clone();
+                    let r = receiving.clone();
+                    blocking(move || Ok(engine.signer_name(&r))).await?
+                };
+                let data = json!({
+                    "title": "Bản số hóa thành phần hồ sơ",
+                    "document_id": id.to_string(),
+                    "verify_url": format!("{}/verify/{id}", self.public_url),
+                    "agency": self.header_of(&receiving).await,
+                    "number": Value::Null,
+                    "place": self.place_of(&receiving),
+                    "date_words": date_words(now),
+                    "qr_url": format!("{}/verify/{id}", self.public_url),
+                    "qr_caption": "Quét mã để xác thực bản số hóa này.",
+                    "signer": signer,
+                    "signed_at": signer.as_ref().map(|_| time_words(now)),
+                    "note": Value::Null,
+                    "dossier": { "code": d.code.as_str() },
+                    "scan": {
+                        "component": spec.name,
+                        "file_name": clean,
+                        "sha256": sha,
+                        "received_at": time_words(now),
+                        "image": image,
+                    },
+                });
+                let engine = engine.clone();
+                let files = vec![(image, bytes.clone())];
+                blocking(move || engine.render("scan", &data, &files)).await?
+            }
+        };
+        let (signed, signed_by, signer_name) = self
+            .sign_as(
+                &engine,
+                &receiving,
+                pdf,
+                format!("Số hóa thành phần hồ sơ {} — {}", d.code, spec.name),
+            )
+            .await?;
+        let attachment = crate::ports::Attachment {
+            id: Uuid::now_v7(),
+            province_code: d.province_code.clone(),
+            draft_id: None,
+            dossier_id: Some(d.id),
+            component_code: component.to_owned(),
+            file_name: clean.clone(),
+            content_type: kind.mime().to_owned(),
+            size: bytes.len() as i64,
+            sha256: sha,
+            created_at: now,
+        };
+        self.store.add_attachment(&attachment, &bytes).await?;
+        let record = DocumentRecord {
+            id,
+            province_code: d.province_code.clone(),
+            dossier_id: d.id,
+            dossier_code: d.code.clone(),
+            kind: "scan".into(),
+            number: None,
+            title: format!("Bản số hóa: {}", spec.name),
+            file_name: format!("{}-scan-{}.pdf", d.code, component),
+            sha256: hex::encode(Sha256::digest(&signed)),
+            size: signed.len() as i64,
+            signed_by,
+            signer_name,
+            event_seq: Some(d.version),
+            created_at: now,
+        };
+        self.store
+            .add_document(&NewDocument {
+                record: record.clone(),
+                bytes: signed,
+            })
+            .await?;
+        Ok(record)
+    }
+
+    /// Records the result document (a PDF) of a dossier, signed by the competent agency.
+    pub async fn attach_result(
+        &self,
+        actor: &Actor,
+        code: &DossierCode,
+        bytes: Vec<u8>,
+    ) -> Result<DocumentRecord, AppError> {
+        let staff = self.staff_of(actor)?;
+        let d = self.dossier(actor, code).await?;
+        if !self.may_act(staff, &d, ActionKind::Finish) {
+            return Err(AppError::Forbidden(
+                "only the competent agency's approver records the result".into(),
+            ));
+        }
+        if d.status.is_closed() {
+            return Err(AppError::Dossier(
+                motcua_domain::dossier::DossierError::InvalidTransition {
+                    status: d.status.as_str(),
+                    action: ActionKind::Finish.as_str(),
+                },
+            ));
+        }
+        if motcua_domain::upload::check_file(&bytes, Some("application/pdf")).map_err(|e| {
+            AppError::Invalid {
+                code: e.code(),
+                message: e.to_string(),
+                field: Some("file".into()),
+            }
+        })? != motcua_domain::upload::FileKind::Pdf
+        {
+            return Err(AppError::Invalid {
+                code: "upload.unsupported_type",
+                message: "the result must be a PDF".into(),
+                field: Some("file".into()),
+            });
+        }
+        let engine = self
+            .documents
+            .clone()
+            .ok_or_else(|| AppError::Internal("no document engine".into()))?;
+        let competent = self.agency(&d.competent_agency).await?;
+        let (signed, signed_by, signer_name) = self
+            .sign_as(
+                &engine,
+                &competent,
+                bytes,
+                format!("Kết quả giải quyết hồ sơ {}", d.code),
+            )
+            .await?;
+        let record = DocumentRecord {
+            id: Uuid::now_v7(),
+            province_code: d.province_code.clone(),
+            dossier_id: d.id,
+            dossier_code: d.code.clone(),
+            kind: "result".into(),
+            number: None,
+            title: format!("Kết quả giải quyết: {}", d.procedure_name),
+            file_name: format!("{}-ket-qua.pdf", d.code),
+            sha256: hex::encode(Sha256::digest(&signed)),
+            size: signed.len() as i64,
+            signed_by,
+            signer_name,
+            event_seq: Some(d.version),
+            created_at: self.now(),
+        };
+        self.store
+            .add_document(&NewDocument {
+                record: record.clone(),
+                bytes: signed,
+            })
+            .await?;
+        Ok(record)
+    }
+
+    /// Form 07, the dossier register of `agency` for a period: every dossier it received (or is
+    /// competent for) submitted in the period, oldest first.
+    pub async fn register_pdf(
+        &self,
+        actor: &Actor,
+        agency: &AgencyCode,
+        period: &RegisterPeriod,
+    ) -> Result<Vec<u8>, AppError> {
+        let staff = self.staff_of(actor)?;
+        if &staff.agency != agency && staff.role != motcua_domain::access::Role::Admin {
+            return Err(AppError::Forbidden(format!(
+                "your token is scoped to {}",
+                staff.agency
+            )));
+        }
+        if period.to < period.from || (period.to - period.from).whole_days() > 366 {
+            return Err(AppError::invalid(
+                "to",
+                "the period must run forwards and last at most a year",
+            ));
+        }
+        let engine = self
+            .documents
+            .clone()
+            .ok_or_else(|| AppError::Internal("no document engine".into()))?;
+        let a = self.agency(agency).await?;
+        let in_period = |t: OffsetDateTime| {
+            let day = t.to_offset(VN_OFFSET).date();
+            day >= period.from && day <= period.to
+        };
+        let mut rows: Vec<Dossier> = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = self
+                .store
+                .list_dossiers(&crate::ports::DossierFilter {
+                    agency: Some(agency.clone()),
+                    limit: 500,
+                    offset,
+                    ..Default::default()
+                })
+                .await?;
+            let n = page.len();
+            rows.extend(page.into_iter().filter(|d| in_period(d.submitted_at)));
+            if n < 500 || rows.len() >= REGISTER_MAX_ROWS {
+                break;
+            }
+            offset += 500;
+        }
+        rows.sort_by_key(|d| (d.submitted_at, d.code.to_string()));
+        rows.truncate(REGISTER_MAX_ROWS);
+        let short = |t: OffsetDateTime| {
+            let t = t.to_offset(VN_OFFSET);
+            format!(
+                "{:02}/{:02}/{} {:02}:{:02}",
+                t.day(),
+                t.month() as u8,
+                t.year(),
+                t.hour(),
+                t.minute()
+            )
+        };
+        let mut names: HashMap<AgencyCode, String> = HashMap::new();
+        let mut register = Vec::new();
+        for d in &rows {
+            if !names.contains_key(&d.competent_agency)
+                && let Ok(Some(x)) = self.store.agency(&d.competent_agency).await
+            {
+                names.insert(d.competent_agency.clone(), x.name);
+            }
+            let returned = d.returned_at.map(short).unwrap_or_default();
+            let note = d
+                .timeliness
+                .map(timeliness_vi)
+                .unwrap_or(d.status.name_vi());
+            register.push(json!({
+                "code": d.code.as_str(),
+                "procedure": d.procedure_name,
+                "applicant": d.applicant.name,
+                "contact": format!("{} · {}", d.applicant.address.clone().unwrap_or_default(), d.applicant.phone.as_str()),
+                "received_at": short(d.received_at.unwrap_or(d.submitted_at)),
+                "appointment_at": d.due_at.map(short).unwrap_or_default(),
+                "transferred": names.get(&d.competent_agency).cloned().unwrap_or_default(),
+                "returned_at": returned,
+                "note": note,
+            }));
+        }
+        let now = self.now();
+        let fmt_day =
+            |d: time::Date| format!("{:02}/{:02}/{}", d.day(), d.month() as u8, d.year());
+        let data = json!({
+            "title": Form::Register.title(),
+            "document_id": Value::Null,
+            "verify_url": Value::Null,
+            "agency": self.header_of(&a).await,
+            "number": Value::Null,
+            "place": self.place_of(&a),
+            "date_words": date_words(now),
+            "qr_url": Value::Null,
+            "signer": Value::Null,
+            "note": Value::Null,
+            "dossier": Value::Null,
+            "register": register,
+            "period": format!("Từ ngày {} đến ngày {}", fmt_day(period.from), fmt_day(period.to)),
+        });
+        blocking(move || engine.render(Form::Register.kind(), &data, &[])).await
+    }
+}

@@ -1,11 +1,12 @@
 //! # motcua
 //!
 //! The one binary: `serve`, `demo`, `init`, `migrate`, `import`, `export`, `token`, `audit`,
-//! `calendar`. This is the only place where the store, the use cases and the web layer are wired
+//! `calendar`, `pki`, `sign`, `verify`. This is the only place where the store, the use cases and the web layer are wired
 //! together.
 
 mod calendar_cmd;
 mod demo;
+mod pki_cmd;
 mod settings;
 mod setup;
 
@@ -92,6 +93,69 @@ enum Command {
     Calendar {
         #[command(subcommand)]
         what: CalendarWhat,
+    },
+    /// Keys and certificates for signing documents (under <data-dir>/pki).
+    Pki {
+        #[command(subcommand)]
+        what: PkiWhat,
+    },
+    /// Sign any PDF as an agency (PAdES, incremental update).
+    Sign {
+        /// The PDF to sign.
+        input: PathBuf,
+        /// Agency code, e.g. 24958.TTPVHCC.
+        #[arg(long)]
+        agency: String,
+        /// Where to write the signed PDF.
+        #[arg(long)]
+        out: PathBuf,
+        /// `/Reason` of the signature.
+        #[arg(long, default_value = "Ký số văn bản")]
+        reason: String,
+    },
+    /// Verify a signed PDF against the deployment's trust anchors: exit 0 with a summary when
+    /// valid and trusted, non-zero with the reason otherwise.
+    Verify {
+        /// The PDF.
+        file: PathBuf,
+        /// Print the full report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum PkiWhat {
+    /// Create the deployment's local root CA (for tests, demos and local deployments). Without a
+    /// configured passphrase, one is generated into <data-dir>/pki/passphrase (mode 0600).
+    Init {
+        /// A name for the deployment, shown in the CA's name.
+        #[arg(long, default_value = "motcua")]
+        name: String,
+    },
+    /// Issue an agency signing certificate from the local CA.
+    Issue {
+        /// Agency code, e.g. 24958.TTPVHCC.
+        #[arg(long)]
+        agency: String,
+    },
+    /// Import an agency's certificate and key from PKCS#12 (issued by the government CA). The
+    /// PKCS#12 password is read from the environment variable named by --password-env.
+    Import {
+        /// Agency code.
+        #[arg(long)]
+        agency: String,
+        /// The .p12/.pfx file.
+        #[arg(long)]
+        p12: PathBuf,
+        /// Environment variable holding the PKCS#12 password.
+        #[arg(long, default_value = "MOTCUA_P12_PASSWORD")]
+        password_env: String,
+    },
+    /// Trust a CA certificate (PEM), e.g. the government CA's root.
+    Trust {
+        /// PEM file.
+        file: PathBuf,
     },
 }
 
@@ -214,6 +278,17 @@ fn main() -> Result<()> {
     };
     let settings = Settings::load(cli.config.as_deref(), &|k| std::env::var(k).ok(), &flags)?;
     init_logging(&settings);
+    match &cli.command {
+        Command::Pki { what } => return pki_cmd::pki(&settings, what),
+        Command::Sign {
+            input,
+            agency,
+            out,
+            reason,
+        } => return pki_cmd::sign(&settings, input, agency, out, reason),
+        Command::Verify { file, json } => return pki_cmd::verify(&settings, file, *json),
+        _ => {}
+    }
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
@@ -223,7 +298,9 @@ fn main() -> Result<()> {
 async fn run(cli: Cli, s: Settings) -> Result<()> {
     let store = setup::open_store(&s).await?;
     match cli.command {
-        Command::Calendar { .. } => unreachable!("handled before the runtime"),
+        Command::Calendar { .. } | Command::Pki { .. } | Command::Sign { .. } | Command::Verify { .. } => {
+            unreachable!("handled before the runtime")
+        }
         Command::Migrate => {
             let n = store.migrate().await.map_err(|e| anyhow!("{e}"))?;
             println!(

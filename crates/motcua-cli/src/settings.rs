@@ -26,6 +26,11 @@ pub struct Settings {
     pub kiosk_reset_seconds: u32,
     /// The address citizens reach the server at (QR codes on printed slips).
     pub public_url: Option<String>,
+    /// The passphrase that encrypts signing keys at rest (`MOTCUA_PKI_PASSPHRASE`, or the file
+    /// named by `pki_passphrase_file` / `MOTCUA_PKI_PASSPHRASE_FILE`). Never in the TOML itself.
+    pub pki_passphrase: Option<String>,
+    /// Issue agency certificates from the local CA on first use (demo; default false).
+    pub pki_auto_issue: bool,
 }
 
 impl std::fmt::Debug for Settings {
@@ -41,6 +46,11 @@ impl std::fmt::Debug for Settings {
             .field("log_format", &self.log_format)
             .field("kiosk_reset_seconds", &self.kiosk_reset_seconds)
             .field("public_url", &self.public_url)
+            .field(
+                "pki_passphrase",
+                &self.pki_passphrase.as_ref().map(|_| "***"),
+            )
+            .field("pki_auto_issue", &self.pki_auto_issue)
             .finish()
     }
 }
@@ -57,6 +67,8 @@ impl Default for Settings {
             log_format: "text".into(),
             kiosk_reset_seconds: 120,
             public_url: None,
+            pki_passphrase: None,
+            pki_auto_issue: false,
         }
     }
 }
@@ -74,6 +86,8 @@ struct FileSettings {
     log_format: Option<String>,
     kiosk_reset_seconds: Option<u32>,
     public_url: Option<String>,
+    pki_passphrase_file: Option<PathBuf>,
+    pki_auto_issue: Option<bool>,
 }
 
 /// Flags that override settings (each `None` when not given).
@@ -137,6 +151,12 @@ impl Settings {
             if let Some(v) = f.public_url {
                 s.public_url = Some(v)
             }
+            if let Some(v) = f.pki_passphrase_file {
+                s.pki_passphrase = Some(read_secret(&v)?)
+            }
+            if let Some(v) = f.pki_auto_issue {
+                s.pki_auto_issue = v
+            }
         }
         if let Some(v) = env("MOTCUA_DATA_DIR") {
             s.data_dir = v.into()
@@ -162,6 +182,12 @@ impl Settings {
         if let Some(v) = env("MOTCUA_PUBLIC_URL") {
             s.public_url = Some(v)
         }
+        if let Some(v) = env("MOTCUA_PKI_PASSPHRASE_FILE") {
+            s.pki_passphrase = Some(read_secret(Path::new(&v))?)
+        }
+        if let Some(v) = env("MOTCUA_PKI_PASSPHRASE") {
+            s.pki_passphrase = Some(v)
+        }
         if let Some(v) = env("MOTCUA_KIOSK_RESET_SECONDS") {
             s.kiosk_reset_seconds = v
                 .parse()
@@ -185,12 +211,30 @@ impl Settings {
         Ok(s)
     }
 
+    /// The deployment's document engine (forms, signatures, verification).
+    pub fn document_engine(&self) -> motcua_documents::Engine {
+        motcua_documents::Engine::new(
+            &self.data_dir,
+            &motcua_documents::EngineSettings {
+                passphrase: self.pki_passphrase.clone(),
+                auto_issue: self.pki_auto_issue,
+            },
+        )
+    }
+
     /// The database file.
     pub fn database_path(&self) -> PathBuf {
         self.database
             .clone()
             .unwrap_or_else(|| self.data_dir.join("motcua.db"))
     }
+}
+
+/// A secret from a file (trailing newline removed).
+fn read_secret(path: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the secret file {}", path.display()))?;
+    Ok(text.trim_end_matches(['\r', '\n']).to_owned())
 }
 
 #[cfg(test)]

@@ -55,9 +55,20 @@ pub async fn open_store(s: &Settings) -> Result<Arc<SqliteStore>> {
 
 /// Opens the app on the store with the system clock.
 pub async fn open_app(s: &Settings, store: Arc<SqliteStore>) -> Result<App> {
-    App::new(store, Arc::new(SystemClock), app_settings(s)?)
+    let app = App::new(store, Arc::new(SystemClock), app_settings(s)?)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(with_documents(s, app))
+}
+
+/// Attaches the document engine: forms are issued at their actions, signed when the agency has
+/// a signing identity, with QR links to `public_url`.
+pub fn with_documents(s: &Settings, app: App) -> App {
+    let public = s
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}:{}", s.listen, s.port));
+    app.with_documents(Arc::new(s.document_engine()), &public)
 }
 
 /// What `init` loaded.
