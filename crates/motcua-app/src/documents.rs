@@ -821,8 +821,7 @@ impl App {
     ) -> Result<DocumentRecord, AppError> {
         let staff = self.staff_of(actor)?;
         let d = self.dossier(actor, code).await?;
-        if staff.agency != d.receiving_agency && staff.role != motcua_domain::access::Role::Admin
-        {
+        if staff.agency != d.receiving_agency && staff.role != motcua_domain::access::Role::Admin {
             return Err(AppError::Forbidden(
                 "only the receiving counter digitises components".into(),
             ));
@@ -1110,8 +1109,7 @@ impl App {
             }));
         }
         let now = self.now();
-        let fmt_day =
-            |d: time::Date| format!("{:02}/{:02}/{}", d.day(), d.month() as u8, d.year());
+        let fmt_day = |d: time::Date| format!("{:02}/{:02}/{}", d.day(), d.month() as u8, d.year());
         let data = json!({
             "title": Form::Register.title(),
             "document_id": Value::Null,

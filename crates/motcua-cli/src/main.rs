@@ -298,7 +298,10 @@ fn main() -> Result<()> {
 async fn run(cli: Cli, s: Settings) -> Result<()> {
     let store = setup::open_store(&s).await?;
     match cli.command {
-        Command::Calendar { .. } | Command::Pki { .. } | Command::Sign { .. } | Command::Verify { .. } => {
+        Command::Calendar { .. }
+        | Command::Pki { .. }
+        | Command::Sign { .. }
+        | Command::Verify { .. } => {
             unreachable!("handled before the runtime")
         }
         Command::Migrate => {

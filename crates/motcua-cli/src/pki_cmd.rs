@@ -112,7 +112,11 @@ pub fn verify(s: &Settings, file: &Path, json: bool) -> Result<()> {
                 sig.signer.as_deref().unwrap_or("?"),
                 sig.issuer.as_deref().unwrap_or("?"),
                 sig.signed_at.as_deref().unwrap_or("?"),
-                if sig.trusted { "trusted" } else { "NOT trusted" },
+                if sig.trusted {
+                    "trusted"
+                } else {
+                    "NOT trusted"
+                },
                 if sig.covers_whole_file {
                     ", covers the whole file"
                 } else {

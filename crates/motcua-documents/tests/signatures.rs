@@ -34,8 +34,12 @@ fn deployment() -> Deployment {
     let pki = Pki::new(dir.path());
     pki.init("test", Some(PASS)).unwrap();
     let pass = Passphrase::new(PASS).unwrap();
-    pki.issue("24958.TTPVHCC", "Trung tâm Phục vụ hành chính công xã Bạch Đằng", &pass)
-        .unwrap();
+    pki.issue(
+        "24958.TTPVHCC",
+        "Trung tâm Phục vụ hành chính công xã Bạch Đằng",
+        &pass,
+    )
+    .unwrap();
     let signer = pki.signer("24958.TTPVHCC", &pass).unwrap().unwrap();
     let engine = Engine::new(
         dir.path(),
@@ -52,8 +56,13 @@ fn deployment() -> Deployment {
 }
 
 fn sign(signer: &Signer, pdf: &[u8]) -> Vec<u8> {
-    Engine::sign_with(signer, pdf, "Giấy tiếp nhận — hồ sơ 24958-261123-0007", "Xã Bạch Đằng")
-        .unwrap()
+    Engine::sign_with(
+        signer,
+        pdf,
+        "Giấy tiếp nhận — hồ sơ 24958-261123-0007",
+        "Xã Bạch Đằng",
+    )
+    .unwrap()
 }
 
 /// pdfsig's report, with `ca` trusted in a fresh NSS database (None when the tools are absent).
@@ -110,7 +119,10 @@ fn pdfsig_accepts_our_signature_and_trusts_the_deployment_ca() {
     assert!(report.contains("Signature is Valid"), "{report}");
     assert!(report.contains("Certificate is Trusted"), "{report}");
     assert!(report.contains("Total document signed"), "{report}");
-    assert!(report.contains("SHA-256") || report.contains("SHA256"), "{report}");
+    assert!(
+        report.contains("SHA-256") || report.contains("SHA256"),
+        "{report}"
+    );
     // Without the CA, pdfsig still finds the signature intact but cannot trust the issuer.
     let report = pdfsig(&signed, None).unwrap();
     assert!(report.contains("Signature is Valid"), "{report}");
@@ -141,7 +153,11 @@ fn our_verifier_accepts_a_signed_receipt() {
         s.reason.as_deref(),
         Some("Giấy tiếp nhận — hồ sơ 24958-261123-0007")
     );
-    assert!(s.signed_at.as_deref().is_some_and(|t| t.starts_with("D:20")));
+    assert!(
+        s.signed_at
+            .as_deref()
+            .is_some_and(|t| t.starts_with("D:20"))
+    );
 }
 
 #[test]
@@ -224,8 +240,10 @@ fn foreign_signer(not_before: i64, not_after: i64, same_ca_as: Option<&Path>) ->
             b.set_subject_name(&name("Unknown CA")).unwrap();
             b.set_issuer_name(&name("Unknown CA")).unwrap();
             b.set_pubkey(&key).unwrap();
-            b.set_not_before(&Asn1Time::days_from_now(0).unwrap()).unwrap();
-            b.set_not_after(&Asn1Time::days_from_now(30).unwrap()).unwrap();
+            b.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+                .unwrap();
+            b.set_not_after(&Asn1Time::days_from_now(30).unwrap())
+                .unwrap();
             b.append_extension(
                 openssl::x509::extension::BasicConstraints::new()
                     .ca()
@@ -297,15 +315,18 @@ fn unknown_ca_expired_and_not_yet_valid_certificates_are_untrusted() {
 #[test]
 fn keys_are_encrypted_at_rest_and_need_the_passphrase() {
     let dep = deployment();
-    let key = std::fs::read_to_string(dep.dir.path().join("pki/agencies/24958.TTPVHCC.key.pem"))
-        .unwrap();
+    let key =
+        std::fs::read_to_string(dep.dir.path().join("pki/agencies/24958.TTPVHCC.key.pem")).unwrap();
     assert!(key.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
     let pki = Pki::new(dep.dir.path());
     let wrong = Passphrase::new("not the passphrase at all").unwrap();
     assert!(pki.signer("24958.TTPVHCC", &wrong).is_err());
     assert!(Passphrase::new("short").is_err());
     // Agency codes cannot walk out of the directory.
-    assert!(pki.signer("../ca", &Passphrase::new(PASS).unwrap()).is_ok_and(|s| s.is_none()));
+    assert!(
+        pki.signer("../ca", &Passphrase::new(PASS).unwrap())
+            .is_ok_and(|s| s.is_none())
+    );
 }
 
 #[test]

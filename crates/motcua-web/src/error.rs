@@ -129,6 +129,16 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
     ),
     ("upload.empty", 422, "An uploaded file is empty."),
     (
+        "upload.unreadable_pdf",
+        422,
+        "A PDF cannot be read (damaged, encrypted or not a standard PDF), so it cannot be signed.",
+    ),
+    (
+        "document.not_found",
+        404,
+        "No such document (for this dossier).",
+    ),
+    (
         "upload.too_large",
         422,
         "An uploaded file is larger than 5 MB.",

@@ -25,6 +25,31 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     }
 }
 
+/// A raw body (a file) with our error envelope: too large is `request.too_large`.
+#[derive(Debug)]
+pub struct ApiBytes(pub axum::body::Bytes);
+
+impl FromRequest<AppState> for ApiBytes {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        match axum::body::Bytes::from_request(req, state).await {
+            Ok(b) => Ok(ApiBytes(b)),
+            Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::new(
+                "request.too_large",
+                format!(
+                    "the file exceeds {} bytes",
+                    motcua_domain::upload::MAX_FILE_BYTES
+                ),
+            )),
+            Err(r) => Err(ApiError::new(
+                "request.malformed_json",
+                clip(&r.body_text()),
+            )),
+        }
+    }
+}
+
 /// Maps axum's JSON rejections to our codes.
 pub fn json_rejection(r: JsonRejection) -> ApiError {
     let detail = r.body_text();

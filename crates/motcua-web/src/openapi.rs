@@ -23,17 +23,20 @@ impl Modify for Security {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "motcua API", description = "One-stop administrative procedures: units, catalogue, dossiers, tracking, working-day calendar. Errors: {\"error\": {\"code\", \"message\", \"fields\"}} with the codes of docs/API.md."),
+    info(title = "motcua API", description = "One-stop administrative procedures: units, catalogue, dossiers, tracking, working-day calendar, documents (forms, signatures, verification). Errors: {\"error\": {\"code\", \"message\", \"fields\"}} with the codes of docs/API.md."),
     paths(
         api::get_health,
         api::units::list_provinces, api::units::list_communes, api::units::resolve_address,
         api::catalogue::list_agencies, api::catalogue::list_procedures, api::catalogue::get_procedure, api::catalogue::import_procedures,
         api::dossiers::create_dossier, api::dossiers::get_dossier, api::dossiers::list_dossiers, api::dossiers::act_on_dossier,
         api::dossiers::list_events, api::dossiers::track_dossier,
+        api::documents::list_documents, api::documents::get_document, api::documents::scan_component,
+        api::documents::post_result, api::documents::get_register, api::documents::verify,
+        api::documents::get_public_document,
         api::calendar::get_due, api::calendar::get_holidays, api::calendar::put_holidays,
         api::calendar::get_office_hours, api::calendar::put_office_hours,
     ),
     modifiers(&Security),
-    tags((name = "units"), (name = "catalogue"), (name = "dossiers"), (name = "public"), (name = "calendar"), (name = "system"))
+    tags((name = "units"), (name = "catalogue"), (name = "dossiers"), (name = "public"), (name = "calendar"), (name = "documents"), (name = "system"))
 )]
 pub(crate) struct ApiDoc;

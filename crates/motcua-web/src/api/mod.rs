@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod catalogue;
+pub mod documents;
 pub mod dossiers;
 pub mod units;
 
@@ -23,6 +24,11 @@ pub async fn get_health(
     Ok(axum::Json(
         serde_json::json!({ "status": "ok", "dossiers": dossiers }),
     ))
+}
+
+/// Routes that take a file: the file limit plus room for headers.
+fn upload_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(motcua_domain::upload::MAX_FILE_BYTES + 1024)
 }
 
 /// All API routes.
@@ -52,6 +58,34 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/dossiers/{code}/events", get(dossiers::list_events))
         .route("/api/v1/track/{code}", get(dossiers::track_dossier))
+        .route(
+            "/api/v1/dossiers/{code}/documents",
+            get(documents::list_documents),
+        )
+        .route(
+            "/api/v1/dossiers/{code}/documents/{id}",
+            get(documents::get_document),
+        )
+        .route(
+            "/api/v1/dossiers/{code}/components/{component}/scan",
+            post(documents::scan_component).layer(upload_limit()),
+        )
+        .route(
+            "/api/v1/dossiers/{code}/result",
+            post(documents::post_result).layer(upload_limit()),
+        )
+        .route(
+            "/api/v1/agencies/{code}/register",
+            get(documents::get_register),
+        )
+        .route(
+            "/api/v1/verify",
+            post(documents::verify).layer(upload_limit()),
+        )
+        .route(
+            "/api/v1/documents/{id}",
+            get(documents::get_public_document),
+        )
         .route("/api/v1/calendar/due", get(calendar::get_due))
         .route(
             "/api/v1/calendar/holidays/{province}/{year}",

@@ -19,12 +19,15 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 use tower::ServiceExt;
 
+/// The test deployment's PKI passphrase.
+pub const PKI_PASSPHRASE: &str = "test deployment passphrase";
+
 pub struct TestApp {
     pub router: Router,
     pub app: App,
     pub store: Arc<SqliteStore>,
     pub clock: Arc<FixedClock>,
-    _dir: tempfile::TempDir,
+    pub dir: tempfile::TempDir,
 }
 
 pub fn units() -> UnitsData {
@@ -64,9 +67,21 @@ impl TestApp {
         let store = Arc::new(SqliteStore::open(&dir.path().join("t.db")).await.unwrap());
         store.replace_units(&units()).await.unwrap();
         let clock = Arc::new(FixedClock::new(now));
+        // A deployment CA in the temp dir; agencies get certificates on first signature.
+        motcua_documents::pki::Pki::new(dir.path())
+            .init("test", Some(PKI_PASSPHRASE))
+            .unwrap();
+        let engine = motcua_documents::Engine::new(
+            dir.path(),
+            &motcua_documents::EngineSettings {
+                passphrase: Some(PKI_PASSPHRASE.into()),
+                auto_issue: true,
+            },
+        );
         let app = App::new(store.clone(), clock.clone(), AppSettings::default())
             .await
-            .unwrap();
+            .unwrap()
+            .with_documents(Arc::new(engine), "http://motcua.test");
         app.register_standard_agencies().await.unwrap();
         app.import_procedures(seed()).await.unwrap();
         for p in ["68", "79"] {
@@ -80,7 +95,7 @@ impl TestApp {
             app,
             store,
             clock,
-            _dir: dir,
+            dir,
         }
     }
 
