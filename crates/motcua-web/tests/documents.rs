@@ -382,3 +382,206 @@ async fn the_register_lists_the_period_as_a_pdf() {
         (StatusCode::BAD_REQUEST, "request.invalid_query")
     );
 }
+
+fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "motcua-test-boundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    if let Some((name, ct, bytes)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {ct}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn post_form(
+    t: &TestApp,
+    uri: &str,
+    cookie: Option<&str>,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &str, &[u8])>,
+) -> (StatusCode, String, Option<String>) {
+    let (ct, body) = multipart(fields, file);
+    let mut b = Request::post(uri).header("content-type", ct);
+    if let Some(c) = cookie {
+        b = b.header("cookie", c);
+    }
+    let resp = t
+        .router
+        .clone()
+        .oneshot(b.body(Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let loc = resp
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let body =
+        String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).into_owned();
+    (status, body, loc)
+}
+
+#[tokio::test]
+async fn the_public_verification_page_reports_each_verdict() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let counter = t.token(CENTER, Role::CounterOfficer).await;
+    let d = t.intake(&counter, "1.004873", CENTER).await;
+    let code = d["code"].as_str().unwrap();
+    let docs = documents(&t, &counter, code).await;
+    let receipt = download(&t, &counter, docs[0]["download_url"].as_str().unwrap()).await;
+
+    let p = t.page("GET", "/verify", None, None).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains(r#"enctype="multipart/form-data""#));
+
+    let (s, html, _) = post_form(
+        &t,
+        "/verify",
+        None,
+        &[],
+        Some(("r.pdf", "application/pdf", &receipt)),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Hợp lệ"), "{html}");
+    assert!(html.contains("Tệp trùng khớp từng byte với văn bản đã lưu."));
+    assert!(html.contains("Trung tâm Phục vụ hành chính công xã Đức Trọng"));
+
+    let mut tampered = receipt.clone();
+    let n = tampered.len();
+    tampered[n / 2] ^= 0x01;
+    let (_, html, _) = post_form(
+        &t,
+        "/verify?lang=en",
+        None,
+        &[],
+        Some(("r.pdf", "application/pdf", &tampered)),
+    )
+    .await;
+    assert!(html.contains("Not valid"), "{html}");
+    assert!(html.contains("The file was changed after it was signed."));
+
+    let (s, html, _) = post_form(
+        &t,
+        "/verify",
+        None,
+        &[],
+        Some(("x.png", "image/png", b"\x89PNG\r\n\x1a\nxx")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Chỉ kiểm tra được tệp PDF."));
+    let (s, _, _) = post_form(&t, "/verify", None, &[], None).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The QR link: the record without personal data, and a comparison.
+    let id = docs[0]["id"].as_str().unwrap();
+    let p = t.page("GET", &format!("/verify/{id}"), None, None).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains(code) && p.body.contains("01/GTN"));
+    assert!(!p.body.contains("Nguyễn Thị Lan") && !p.body.contains("068195001234"));
+    let (_, html, _) = post_form(
+        &t,
+        &format!("/verify/{id}"),
+        None,
+        &[],
+        Some(("r.pdf", "application/pdf", &receipt)),
+    )
+    .await;
+    assert!(html.contains("Tệp trùng khớp từng byte"), "{html}");
+    let p = t
+        .page(
+            "GET",
+            "/verify/00000000-0000-0000-0000-000000000000",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_dossier_page_lists_documents_and_digitises_scans() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let counter = t.token(CENTER, Role::CounterOfficer).await;
+    let d = t.intake(&counter, "1.004873", CENTER).await;
+    let code = d["code"].as_str().unwrap();
+    let cookie = format!("motcua_staff={counter}");
+    let p = t
+        .page("GET", &format!("/inbox/{code}"), Some(&cookie), None)
+        .await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"));
+    assert!(p.body.contains("01/GTN"));
+    assert!(p.body.contains(&format!("/inbox/{code}/documents/")));
+    let csrf = common::csrf(&p.body);
+    let png = include_bytes!("../../motcua-documents/tests/data/scan.png");
+
+    // Without the anti-forgery token: refused, nothing stored.
+    let (s, _, _) = post_form(
+        &t,
+        &format!("/inbox/{code}/scan"),
+        Some(&cookie),
+        &[("component", "TK")],
+        Some(("a.png", "image/png", png)),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // A bad file: the page again with the error.
+    let (s, html, _) = post_form(
+        &t,
+        &format!("/inbox/{code}/scan"),
+        Some(&cookie),
+        &[("csrf", &csrf), ("component", "TK")],
+        Some(("a.gif", "image/gif", b"GIF89a")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Chỉ nhận tệp PDF, JPEG hoặc PNG."), "{html}");
+    assert_eq!(documents(&t, &counter, code).await.len(), 1);
+    // A good scan: stored, signed, listed.
+    let (s, _, loc) = post_form(
+        &t,
+        &format!("/inbox/{code}/scan"),
+        Some(&cookie),
+        &[("csrf", &csrf), ("component", "TK")],
+        Some(("to-khai.png", "image/png", png)),
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(
+        loc.as_deref(),
+        Some(format!("/inbox/{code}?doc=1#documents").as_str())
+    );
+    let p = t
+        .page("GET", &format!("/inbox/{code}?doc=1"), Some(&cookie), None)
+        .await;
+    assert!(p.body.contains("Đã lưu và ký văn bản."));
+    assert!(p.body.contains("Bản số hóa:"));
+    // The register from the inbox.
+    let p = t.page("GET", "/inbox", Some(&cookie), None).await;
+    assert!(p.body.contains("/inbox/register"));
+    let r = t
+        .page(
+            "GET",
+            "/inbox/register?from=2025-03-01&to=2025-03-31",
+            Some(&cookie),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.starts_with("%PDF-"));
+}

@@ -205,6 +205,7 @@ mod tests {
                         ("on_time", FluentValue::from(1)),
                         ("finished", FluentValue::from(2)),
                         ("time", FluentValue::from("t")),
+                        ("signer", FluentValue::from("s")),
                     ],
                 );
                 assert!(

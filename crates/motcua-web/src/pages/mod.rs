@@ -10,6 +10,7 @@ mod leader;
 mod public;
 mod qr;
 mod staff;
+mod verify;
 
 use crate::AppState;
 use axum::Router;
@@ -143,6 +144,22 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(public::home))
         .route("/procedures/{code}", get(public::procedure_page))
         .route("/track", get(public::track_page))
+        .route(
+            "/verify",
+            get(verify::verify_page).post(verify::verify_post).layer(
+                axum::extract::DefaultBodyLimit::max(
+                    motcua_domain::upload::MAX_FILE_BYTES + 64 * 1024,
+                ),
+            ),
+        )
+        .route(
+            "/verify/{id}",
+            get(verify::document_page)
+                .post(verify::document_post)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    motcua_domain::upload::MAX_FILE_BYTES + 64 * 1024,
+                )),
+        )
         .route("/assets/{*path}", get(assets::get_asset))
         .route("/apply/{code}", get(apply::start_page).post(apply::start))
         .route(
@@ -185,6 +202,20 @@ pub fn routes() -> Router<AppState> {
         .route("/inbox/{code}/act", axum::routing::post(staff::dossier_act))
         .route("/inbox/{code}/receipt", get(staff::receipt_page))
         .route("/inbox/{code}/files/{id}", get(staff::dossier_file))
+        .route("/inbox/register", get(staff::register_file))
+        .route("/inbox/{code}/documents/{id}", get(staff::document_file))
+        .route(
+            "/inbox/{code}/scan",
+            axum::routing::post(staff::scan_component).layer(axum::extract::DefaultBodyLimit::max(
+                motcua_domain::upload::MAX_FILE_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
+            "/inbox/{code}/result",
+            axum::routing::post(staff::result_file).layer(axum::extract::DefaultBodyLimit::max(
+                motcua_domain::upload::MAX_FILE_BYTES + 64 * 1024,
+            )),
+        )
 }
 
 pub use public::not_found_page;

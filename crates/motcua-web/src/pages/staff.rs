@@ -466,6 +466,8 @@ struct InboxPage {
     dues: Vec<(&'static str, String, bool)>,
     procedures: Vec<(String, String, bool)>,
     next: Option<String>,
+    register_from: String,
+    register_to: String,
 }
 
 /// Filters of the inbox page.
@@ -583,7 +585,12 @@ pub async fn inbox_page(
                 .collect()
         })
         .unwrap_or_default();
+    let today = s.app.now().to_offset(motcua_domain::VN_OFFSET).date();
+    let register_to = today.to_string();
+    let register_from = today.replace_day(1).unwrap_or(today).to_string();
     render(&InboxPage {
+        register_from,
+        register_to,
         c: staff_chrome(tr, &uri, tr.t("inbox-title"), &sess),
         rows,
         statuses,
@@ -621,8 +628,21 @@ struct DossierPage {
     actions: Vec<ActionForm>,
     events: Vec<EventRow>,
     files: Vec<(String, String, String)>,
+    documents: Vec<DocLine>,
+    scan_allowed: bool,
+    result_allowed: bool,
     done: Option<String>,
     errors: Vec<(String, String)>,
+}
+
+/// One issued document on the dossier page.
+struct DocLine {
+    id: String,
+    title: String,
+    number: String,
+    at: String,
+    signer: String,
+    size: String,
 }
 
 fn fields_of(a: ActionKind) -> Vec<&'static str> {
@@ -644,6 +664,7 @@ fn fields_of(a: ActionKind) -> Vec<&'static str> {
 #[derive(Debug, Deserialize)]
 pub struct DossierQuery {
     done: Option<String>,
+    doc: Option<String>,
 }
 
 async fn dossier_page_with(
@@ -766,15 +787,44 @@ async fn dossier_page_with(
                 )
             })
             .collect(),
-        done: done.and_then(|a| ActionKind::parse(&a)).map(|a| {
-            tr.ta(
-                "dossier-done",
-                &[(
-                    "action",
-                    FluentValue::from(tr.t(&format!("action-{}", a.as_str()))),
-                )],
-            )
-        }),
+        documents: s
+            .app
+            .dossier_documents(&actor, code)
+            .await?
+            .into_iter()
+            .map(|x| DocLine {
+                id: x.id.to_string(),
+                title: x.title,
+                number: x.number.unwrap_or_default(),
+                at: fmt_datetime(x.created_at),
+                signer: match x.signer_name {
+                    Some(n) => tr.ta("docs-signed-by", &[("signer", FluentValue::from(n))]),
+                    None => tr.t("docs-unsigned"),
+                },
+                size: format!("{} KB", (x.size + 1023) / 1024),
+            })
+            .collect(),
+        scan_allowed: s.app.issues_documents()
+            && !d.status.is_closed()
+            && (sess.actor.agency == d.receiving_agency
+                || sess.actor.role == motcua_domain::access::Role::Admin)
+            && sess.actor.role.may(ActionKind::Receive),
+        result_allowed: s.app.issues_documents()
+            && !d.status.is_closed()
+            && s.app.may_act(&sess.actor, &d, ActionKind::Finish),
+        done: if done.as_deref() == Some("document") {
+            Some(tr.t("docs-done"))
+        } else {
+            done.and_then(|a| ActionKind::parse(&a)).map(|a| {
+                tr.ta(
+                    "dossier-done",
+                    &[(
+                        "action",
+                        FluentValue::from(tr.t(&format!("action-{}", a.as_str()))),
+                    )],
+                )
+            })
+        },
         errors,
         d,
     })
@@ -792,7 +842,8 @@ pub async fn dossier_page(
     let Ok(code) = DossierCode::parse(&code) else {
         return super::public::not_found_page(&tr, &uri);
     };
-    match dossier_page_with(&s, tr, &uri, &sess, &code, q.done, vec![]).await {
+    let done = q.done.or(q.doc.map(|_| "document".to_owned()));
+    match dossier_page_with(&s, tr, &uri, &sess, &code, done, vec![]).await {
         Ok(p) => render(&p),
         Err(_) => super::public::not_found_page(&tr, &uri),
     }
@@ -1023,5 +1074,172 @@ pub async fn dossier_file(
                 .into_response()
         }
         Err(_) => super::public::not_found_page(&tr, &uri),
+    }
+}
+
+/// `GET /inbox/{code}/documents/{id}`: an issued document's PDF.
+pub async fn document_file(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    Path((code, id)): Path<(String, String)>,
+) -> Response {
+    let (Ok(code), Ok(id)) = (DossierCode::parse(&code), id.parse::<uuid::Uuid>()) else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    match s
+        .app
+        .document_file(&Actor::Staff(sess.actor.clone()), &code, id)
+        .await
+    {
+        Ok((rec, bytes)) => crate::api::documents::pdf_response(&rec.file_name, bytes),
+        Err(_) => super::public::not_found_page(&tr, &uri),
+    }
+}
+
+/// The fields of a document upload form.
+struct DocumentUpload {
+    csrf: String,
+    component: String,
+    file_name: String,
+    content_type: Option<String>,
+    bytes: Vec<u8>,
+}
+
+async fn read_upload(mut mp: axum::extract::Multipart) -> DocumentUpload {
+    let mut u = DocumentUpload {
+        csrf: String::new(),
+        component: String::new(),
+        file_name: String::new(),
+        content_type: None,
+        bytes: Vec::new(),
+    };
+    while let Ok(Some(field)) = mp.next_field().await {
+        match field.name() {
+            Some("csrf") => u.csrf = field.text().await.unwrap_or_default(),
+            Some("component") => u.component = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                u.file_name = field.file_name().unwrap_or("").to_owned();
+                u.content_type = field.content_type().map(str::to_owned);
+                u.bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+            }
+            _ => {}
+        }
+    }
+    u
+}
+
+async fn after_upload(
+    s: &AppState,
+    tr: Tr,
+    uri: &Uri,
+    sess: &StaffSession,
+    code: &DossierCode,
+    field: &str,
+    result: Result<motcua_app::ports::DocumentRecord, AppError>,
+) -> Response {
+    match result {
+        Ok(_) => Redirect::to(&format!("/inbox/{code}?doc=1#documents")).into_response(),
+        Err(e) => {
+            let status = crate::error::ApiError::from(AppError::Invalid {
+                code: e.code(),
+                message: String::new(),
+                field: None,
+            })
+            .status();
+            let errors = vec![(field.to_owned(), tr.error(&e))];
+            match dossier_page_with(s, tr, uri, sess, code, None, errors).await {
+                Ok(p) => (status, render(&p)).into_response(),
+                Err(_) => super::public::not_found_page(&tr, uri),
+            }
+        }
+    }
+}
+
+/// `POST /inbox/{code}/scan`: digitise a component received at the counter.
+pub async fn scan_component(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    Path(code): Path<String>,
+    mp: axum::extract::Multipart,
+) -> Response {
+    let u = read_upload(mp).await;
+    if u.csrf != sess.csrf {
+        return forged();
+    }
+    let Ok(code) = DossierCode::parse(&code) else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let r = s
+        .app
+        .digitise_component(
+            &Actor::Staff(sess.actor.clone()),
+            &code,
+            &u.component,
+            &u.file_name,
+            u.content_type.as_deref(),
+            u.bytes,
+        )
+        .await;
+    after_upload(&s, tr, &uri, &sess, &code, "scan-file", r).await
+}
+
+/// `POST /inbox/{code}/result`: store the result PDF, signed by the competent agency.
+pub async fn result_file(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    Path(code): Path<String>,
+    mp: axum::extract::Multipart,
+) -> Response {
+    let u = read_upload(mp).await;
+    if u.csrf != sess.csrf {
+        return forged();
+    }
+    let Ok(code) = DossierCode::parse(&code) else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let r = s
+        .app
+        .attach_result(&Actor::Staff(sess.actor.clone()), &code, u.bytes)
+        .await;
+    after_upload(&s, tr, &uri, &sess, &code, "result-file", r).await
+}
+
+/// Query of the register download.
+#[derive(Debug, Deserialize)]
+pub struct RegisterQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// `GET /inbox/register?from=&to=`: form 07 of the officer's agency, as PDF.
+pub async fn register_file(
+    State(s): State<AppState>,
+    sess: StaffSession,
+    Query(q): Query<RegisterQuery>,
+) -> Response {
+    let period = match crate::api::documents::parse_period(
+        q.from.as_deref().unwrap_or(""),
+        q.to.as_deref().unwrap_or(""),
+    ) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let agency = sess.actor.agency.clone();
+    match s
+        .app
+        .register_pdf(&Actor::Staff(sess.actor.clone()), &agency, &period)
+        .await
+    {
+        Ok(pdf) => crate::api::documents::pdf_response(
+            &format!("so-theo-doi-{agency}-{}-{}.pdf", period.from, period.to),
+            pdf,
+        ),
+        Err(e) => crate::error::ApiError::from(e).into_response(),
     }
 }
