@@ -113,6 +113,11 @@ enum Command {
         #[arg(long, default_value = "Ký số văn bản")]
         reason: String,
     },
+    /// Benchmarks.
+    Bench {
+        #[command(subcommand)]
+        what: BenchWhat,
+    },
     /// Verify a signed PDF against the deployment's trust anchors: exit 0 with a summary when
     /// valid and trusted, non-zero with the reason otherwise.
     Verify {
@@ -121,6 +126,19 @@ enum Command {
         /// Print the full report as JSON.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum BenchWhat {
+    /// Render and sign a receipt (form 01) COUNT times; print p50/p95/p99 of render, sign, both.
+    Documents {
+        /// Measured iterations.
+        #[arg(long, default_value_t = 300)]
+        count: usize,
+        /// Unmeasured iterations first.
+        #[arg(long, default_value_t = 20)]
+        warmup: usize,
     },
 }
 
@@ -287,6 +305,9 @@ fn main() -> Result<()> {
             reason,
         } => return pki_cmd::sign(&settings, input, agency, out, reason),
         Command::Verify { file, json } => return pki_cmd::verify(&settings, file, *json),
+        Command::Bench {
+            what: BenchWhat::Documents { count, warmup },
+        } => return pki_cmd::bench_documents(*count, *warmup),
         _ => {}
     }
     tokio::runtime::Builder::new_multi_thread()
@@ -301,7 +322,8 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
         Command::Calendar { .. }
         | Command::Pki { .. }
         | Command::Sign { .. }
-        | Command::Verify { .. } => {
+        | Command::Verify { .. }
+        | Command::Bench { .. } => {
             unreachable!("handled before the runtime")
         }
         Command::Migrate => {
@@ -325,16 +347,35 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
         Command::Demo {
             dossiers, no_serve, ..
         } => {
+            // The demo signs its documents with a local CA (created once), agencies' certificates
+            // issued on first use.
+            let mut s = s;
+            s.pki_auto_issue = true;
+            let pki = motcua_documents::pki::Pki::new(&s.data_dir);
+            if !pki.has_ca() {
+                let (_, written) = pki.init("demo", s.pki_passphrase.as_deref())?;
+                println!(
+                    "local demo CA created in {}{}",
+                    pki.dir().display(),
+                    if written.is_some() {
+                        " (passphrase generated beside it: a demo, not a production setup)"
+                    } else {
+                        ""
+                    }
+                );
+            }
             let (app, r) = setup::init(&s, store.clone()).await?;
             print_init(&s, &r);
             let tokens = demo::create_tokens(&app).await?;
             if store.count_dossiers().await.map_err(|e| anyhow!("{e}"))? == 0 && dossiers > 0 {
                 let now = app.now();
                 let clock = Arc::new(motcua_app::FixedClock::new(now));
-                let gen_app =
+                let gen_app = setup::with_documents(
+                    &s,
                     motcua_app::App::new(store.clone(), clock.clone(), setup::app_settings(&s)?)
                         .await
-                        .map_err(|e| anyhow!("{e}"))?;
+                        .map_err(|e| anyhow!("{e}"))?,
+                );
                 let actors: Vec<_> = tokens.iter().map(|(a, _)| a.clone()).collect();
                 let made = demo::generate(&gen_app, &clock, &actors, dossiers, now).await?;
                 println!(
@@ -348,6 +389,8 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
             if !no_serve {
                 serve(&s, app).await?;
             }
+            store.close().await;
+            return Ok(());
         }
         Command::Import {
             what: ImportWhat::Units { dir },

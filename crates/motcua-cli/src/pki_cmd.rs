@@ -140,3 +140,27 @@ pub fn verify(s: &Settings, file: &Path, json: bool) -> Result<()> {
         std::process::exit(1)
     }
 }
+
+pub fn bench_documents(count: usize, warmup: usize) -> Result<()> {
+    let r = motcua_documents::bench::run(count.max(1), warmup).map_err(|e| anyhow!("{e}"))?;
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "render + sign one receipt (form 01), {} runs after {warmup} warm-up:",
+        r.total.0.len()
+    );
+    for (name, l) in [
+        ("render", &r.render),
+        ("sign", &r.sign),
+        ("render+sign", &r.total),
+    ] {
+        println!(
+            "  {name:<12} p50 {:6.2} ms   p95 {:6.2} ms   p99 {:6.2} ms   max {:6.2} ms",
+            ms(l.percentile(50.0)),
+            ms(l.percentile(95.0)),
+            ms(l.percentile(99.0)),
+            ms(l.percentile(100.0))
+        );
+    }
+    println!("  signed receipt: {} bytes", r.bytes);
+    Ok(())
+}

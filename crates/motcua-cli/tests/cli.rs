@@ -233,3 +233,143 @@ fn serve_answers_on_a_real_socket() {
     assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
     assert!(resp.contains("\"status\":\"ok\""), "{resp}");
 }
+
+/// A minimal one-page PDF with a correct cross-reference table.
+fn tiny_pdf() -> Vec<u8> {
+    let objs = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(b"xref\n0 4\n0000000000 65535 f\r\n");
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n\r\n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    out
+}
+
+#[test]
+fn pki_sign_and_verify_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    let data = data.to_str().unwrap();
+    let input = dir.path().join("in.pdf");
+    std::fs::write(&input, tiny_pdf()).unwrap();
+    let out_pdf = dir.path().join("out.pdf");
+    let (input, out) = (input.to_str().unwrap(), out_pdf.to_str().unwrap());
+
+    // Signing before there is a CA or a certificate says what to do.
+    let (ok, _, err) = motcua(&[
+        "pki",
+        "issue",
+        "--agency",
+        "24958.TTPVHCC",
+        "--data-dir",
+        data,
+    ]);
+    assert!(!ok && err.contains("pki init"), "{err}");
+    let (ok, _, err) = motcua(&["pki", "init", "--data-dir", data]);
+    assert!(ok, "{err}");
+    assert!(err.contains("WARNING: no passphrase configured"), "{err}");
+    let (ok, _, err) = motcua(&["pki", "init", "--data-dir", data]);
+    assert!(!ok && err.contains("already exists"), "{err}");
+    let (ok, _, err) = motcua(&[
+        "sign",
+        input,
+        "--agency",
+        "24958.TTPVHCC",
+        "--out",
+        out,
+        "--data-dir",
+        data,
+    ]);
+    assert!(
+        !ok && err.contains("pki issue --agency 24958.TTPVHCC"),
+        "{err}"
+    );
+    let (ok, out_s, err) = motcua(&[
+        "pki",
+        "issue",
+        "--agency",
+        "24958.TTPVHCC",
+        "--data-dir",
+        data,
+    ]);
+    assert!(ok, "{err}");
+    assert!(
+        out_s.contains("Trung tâm Phục vụ hành chính công xã Đức Trọng"),
+        "{out_s}"
+    );
+    let (ok, _, err) = motcua(&["pki", "issue", "--agency", "99999.NOPE", "--data-dir", data]);
+    assert!(!ok && err.contains("no agency"), "{err}");
+
+    let (ok, _, err) = motcua(&[
+        "sign",
+        input,
+        "--agency",
+        "24958.TTPVHCC",
+        "--out",
+        out,
+        "--data-dir",
+        data,
+    ]);
+    assert!(ok, "{err}");
+    let (ok, summary, err) = motcua(&["verify", out, "--data-dir", data]);
+    assert!(ok, "{summary}{err}");
+    assert!(summary.contains("VALID"), "{summary}");
+    assert!(summary.contains("signed by Trung tâm Phục vụ hành chính công xã Đức Trọng"));
+
+    // The unsigned original, a changed byte, another deployment: non-zero with the reason.
+    let (ok, _, err) = motcua(&["verify", input, "--data-dir", data]);
+    assert!(!ok && err.contains("signature.none"), "{err}");
+    let mut bytes = std::fs::read(&out_pdf).unwrap();
+    bytes[20] ^= 1;
+    let tampered = dir.path().join("t.pdf");
+    std::fs::write(&tampered, bytes).unwrap();
+    let (ok, _, err) = motcua(&["verify", tampered.to_str().unwrap(), "--data-dir", data]);
+    assert!(!ok && err.contains("signature.digest_mismatch"), "{err}");
+    let other = dir.path().join("other");
+    let (ok, _, err) = motcua(&["pki", "init", "--data-dir", other.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = motcua(&["verify", out, "--data-dir", other.to_str().unwrap()]);
+    assert!(!ok && err.contains("certificate.untrusted"), "{err}");
+    let (ok, _, err) = motcua(&[
+        "verify",
+        dir.path().join("missing.pdf").to_str().unwrap(),
+        "--data-dir",
+        data,
+    ]);
+    assert!(!ok && err.contains("reading"), "{err}");
+
+    // Keys are encrypted; the wrong passphrase cannot sign.
+    let key = std::fs::read_to_string(Path::new(data).join("pki/agencies/24958.TTPVHCC.key.pem"))
+        .unwrap();
+    assert!(key.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+    let st = Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args([
+            "sign",
+            input,
+            "--agency",
+            "24958.TTPVHCC",
+            "--out",
+            out,
+            "--data-dir",
+            data,
+        ])
+        .env("MOTCUA_PKI_PASSPHRASE", "a wrong but long passphrase")
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap();
+    assert!(!st.status.success());
+    assert!(String::from_utf8_lossy(&st.stderr).contains("wrong PKI passphrase"));
+}

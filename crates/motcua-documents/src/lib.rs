@@ -11,6 +11,7 @@
 //! - [`verify`]: signature, chain and coverage checks, each failure with its own reason;
 //! - [`engine`]: all of it behind the application's `DocumentEngine` port.
 
+pub mod bench;
 pub mod engine;
 pub mod pdf;
 pub mod pki;
