@@ -175,6 +175,38 @@ await journey('counter officer receives an in-person dossier and prints the rece
   await page.context().close();
 });
 
+await journey('the receipt is issued as a signed PDF that verifies publicly', async () => {
+  expect(counterCode, 'needs the counter journey');
+  const page = await newPage();
+  await signIn(page, '24958.TTPVHCC counter_officer');
+  await page.goto(`${base}/inbox/${counterCode}`);
+  const link = page.locator(`#documents + ul a[href^="/inbox/${counterCode}/documents/"]`).first();
+  expect(await link.count() === 1, 'the receipt is listed under issued documents');
+  await shot(page, '13-documents');
+  const resp = await page.request.get(`${base}${await link.getAttribute('href')}`);
+  expect(resp.ok() && resp.headers()['content-type'] === 'application/pdf', 'receipt PDF downloads');
+  const pdf = await resp.body();
+  writeFileSync(join(ART, '13-receipt-signed.pdf'), pdf);
+  writeFileSync(join(files, 'receipt.pdf'), pdf);
+  const bad = Buffer.from(pdf);
+  bad[Math.floor(bad.length / 2)] ^= 1;
+  writeFileSync(join(files, 'receipt-changed.pdf'), bad);
+  const pub = await newPage();
+  await pub.goto(`${base}/verify`);
+  await pub.setInputFiles('#file', join(files, 'receipt.pdf'));
+  await Promise.all([pub.waitForNavigation(), pub.click('form[action="/verify"] button[type=submit]')]);
+  const ok = await pub.content();
+  expect(ok.includes('Hợp lệ') && ok.includes('trùng khớp từng byte'), 'genuine receipt is valid and on record');
+  await shot(pub, '14-verify-valid');
+  await pub.goto(`${base}/verify`);
+  await pub.setInputFiles('#file', join(files, 'receipt-changed.pdf'));
+  await Promise.all([pub.waitForNavigation(), pub.click('form[action="/verify"] button[type=submit]')]);
+  expect((await pub.content()).includes('Không hợp lệ'), 'a changed byte is invalid');
+  await shot(pub, '15-verify-invalid');
+  await pub.context().close();
+  await page.context().close();
+});
+
 async function act(page, code, action, fill) {
   const t0 = Date.now();
   await page.goto(`${base}/inbox/${code}`);
@@ -270,7 +302,7 @@ await journey('axe-core finds no serious or critical violation; page weights rec
   });
   const pages = [
     ['/', false], ['/?q=khai+sinh', false], ['/procedures/1.004873', false], ['/track', false],
-    ['/?lang=ar', false], ['/kiosk', false], ['/kiosk/track', false], ['/apply/1.004873', false],
+    ['/?lang=ar', false], ['/kiosk', false], ['/kiosk/track', false], ['/apply/1.004873', false], ['/verify', false],
   ];
   const staffPages = [['/counter?procedure=2.000815', '24958.TTPVHCC counter_officer'], ['/inbox', '24958.TTPVHCC counter_officer'],
     ...(counterCode ? [[`/inbox/${counterCode}`, '24958.TTPVHCC counter_officer'], [`/inbox/${counterCode}/receipt`, '24958.TTPVHCC counter_officer']] : []),

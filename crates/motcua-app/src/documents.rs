@@ -278,6 +278,12 @@ impl App {
         self
     }
 
+    /// Sets the public base URL printed on documents (e.g. once the listening port is known).
+    pub fn with_public_url(mut self, public_url: &str) -> Self {
+        self.public_url = public_url.trim_end_matches('/').to_owned();
+        self
+    }
+
     /// Whether documents are issued.
     pub fn issues_documents(&self) -> bool {
         self.documents.is_some()

@@ -527,6 +527,11 @@ async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
         .await
         .with_context(|| format!("binding {addr}"))?;
     let local = listener.local_addr()?;
+    // Without a configured public address, documents link to the address actually bound.
+    let app = match &s.public_url {
+        Some(_) => app,
+        None => app.with_public_url(&format!("http://{local}")),
+    };
     println!(
         "\nmotcua is serving at http://{local}/  (API docs: http://{local}/api/docs) — Ctrl-C to stop"
     );
