@@ -180,7 +180,7 @@ pub fn sign_pdf(pdf: &[u8], p: &SignParams<'_>) -> Result<Vec<u8>, SignError> {
     out.extend_from_slice(b">>\nendobj\n");
     for (id, body) in &updates {
         offsets.push((id.0, out.len()));
-        let _ = write!(out, "{} {} obj\n", id.0, id.1);
+        let _ = writeln!(out, "{} {} obj", id.0, id.1);
         out.extend_from_slice(body);
         out.extend_from_slice(b"\nendobj\n");
     }
@@ -236,7 +236,7 @@ pub fn sign_pdf(pdf: &[u8], p: &SignParams<'_>) -> Result<Vec<u8>, SignError> {
             trailer.set("W", Object::Array(vec![1.into(), 4.into(), 2.into()]));
             trailer.set("Index", Object::Array(index));
             trailer.set("Length", Object::Integer(data.len() as i64));
-            let _ = write!(out, "{xref_id} 0 obj\n");
+            let _ = writeln!(out, "{xref_id} 0 obj");
             out.extend_from_slice(&serialize(&Object::Dictionary(trailer)));
             out.extend_from_slice(b"\nstream\n");
             out.extend_from_slice(&data);
