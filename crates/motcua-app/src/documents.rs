@@ -485,6 +485,7 @@ impl App {
                 size: bytes.len() as i64,
                 signed_by,
                 signer_name: engine_signer,
+                actor: actor.id(),
                 event_seq: last.map(|e| e.seq),
                 created_at: now,
             },
@@ -941,6 +942,7 @@ impl App {
             size: signed.len() as i64,
             signed_by,
             signer_name,
+            actor: actor.id(),
             event_seq: Some(d.version),
             created_at: now,
         };
@@ -1015,6 +1017,7 @@ impl App {
             size: signed.len() as i64,
             signed_by,
             signer_name,
+            actor: actor.id(),
             event_seq: Some(d.version),
             created_at: self.now(),
         };

@@ -200,6 +200,8 @@ pub struct DocumentRecord {
     pub signed_by: Option<AgencyCode>,
     /// The signer as the certificate names it.
     pub signer_name: Option<String>,
+    /// Who issued it (the actor recorded in events, e.g. `token:<id>`).
+    pub actor: String,
     /// The event (sequence number) that issued it.
     pub event_seq: Option<i64>,
     /// When issued.

@@ -13,6 +13,7 @@ CREATE TABLE documents (
     size           BIGINT NOT NULL,
     signed_by      TEXT,
     signer_name    TEXT,
+    actor          TEXT NOT NULL,
     event_seq      BIGINT,
     created_at     TIMESTAMPTZ NOT NULL,
     bytes          BYTEA NOT NULL

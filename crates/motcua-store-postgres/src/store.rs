@@ -148,13 +148,13 @@ fn attachment_from_row(r: &PgRow) -> Result<Attachment, StoreError> {
     })
 }
 
-const DOCUMENT_COLS: &str = "id, province_code, dossier_id, dossier_code, kind, number, title, file_name, sha256, size, signed_by, signer_name, event_seq, created_at";
+const DOCUMENT_COLS: &str = "id, province_code, dossier_id, dossier_code, kind, number, title, file_name, sha256, size, signed_by, signer_name, actor, event_seq, created_at";
 
 async fn insert_document(tx: &mut sqlx::PgConnection, d: &NewDocument) -> Result<(), StoreError> {
     let r = &d.record;
     sqlx::query(
-        "INSERT INTO documents (id, province_code, dossier_id, dossier_code, kind, number, title, file_name, sha256, size, signed_by, signer_name, event_seq, created_at, bytes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        "INSERT INTO documents (id, province_code, dossier_id, dossier_code, kind, number, title, file_name, sha256, size, signed_by, signer_name, actor, event_seq, created_at, bytes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
     .bind(r.id)
     .bind(r.province_code.as_str())
@@ -168,6 +168,7 @@ async fn insert_document(tx: &mut sqlx::PgConnection, d: &NewDocument) -> Result
     .bind(r.size)
     .bind(r.signed_by.as_ref().map(|c| c.as_str()))
     .bind(&r.signer_name)
+    .bind(&r.actor)
     .bind(r.event_seq)
     .bind(r.created_at)
     .bind(&d.bytes)
@@ -194,6 +195,7 @@ fn document_from_row(r: &PgRow) -> Result<DocumentRecord, StoreError> {
             .map(parse)
             .transpose()?,
         signer_name: r.get("signer_name"),
+        actor: r.get("actor"),
         event_seq: r.get("event_seq"),
         created_at: r.get("created_at"),
     })

@@ -13,6 +13,7 @@ CREATE TABLE documents (
     size           INTEGER NOT NULL,
     signed_by      TEXT,
     signer_name    TEXT,
+    actor          TEXT NOT NULL,
     event_seq      INTEGER,
     created_at     TEXT NOT NULL,
     bytes          BLOB NOT NULL

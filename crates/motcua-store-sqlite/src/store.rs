@@ -142,7 +142,7 @@ fn attachment_from_row(r: &SqliteRow) -> Result<Attachment, StoreError> {
 const AGENCY_COLS: &str = "code, name, kind, level, province_code, unit_code";
 const EVENT_COLS: &str = "id, dossier_id, province_code, seq, action, status, actor, agency, at, payload, prev_hash, hash";
 
-const DOCUMENT_COLS: &str = "id, province_code, dossier_id, dossier_code, kind, number, title, file_name, sha256, size, signed_by, signer_name, event_seq, created_at";
+const DOCUMENT_COLS: &str = "id, province_code, dossier_id, dossier_code, kind, number, title, file_name, sha256, size, signed_by, signer_name, actor, event_seq, created_at";
 
 async fn insert_document(
     tx: &mut sqlx::SqliteConnection,
@@ -150,8 +150,8 @@ async fn insert_document(
 ) -> Result<(), StoreError> {
     let r = &d.record;
     sqlx::query(
-        "INSERT INTO documents (id, province_code, dossier_id, dossier_code, kind, number, title, file_name, sha256, size, signed_by, signer_name, event_seq, created_at, bytes)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO documents (id, province_code, dossier_id, dossier_code, kind, number, title, file_name, sha256, size, signed_by, signer_name, actor, event_seq, created_at, bytes)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(r.id.to_string())
     .bind(r.province_code.as_str())
@@ -165,6 +165,7 @@ async fn insert_document(
     .bind(r.size)
     .bind(r.signed_by.as_ref().map(|c| c.as_str()))
     .bind(&r.signer_name)
+    .bind(&r.actor)
     .bind(r.event_seq)
     .bind(ts(r.created_at))
     .bind(&d.bytes)
@@ -191,6 +192,7 @@ fn document_from_row(r: &SqliteRow) -> Result<DocumentRecord, StoreError> {
             .map(parse)
             .transpose()?,
         signer_name: r.get("signer_name"),
+        actor: r.get("actor"),
         event_seq: r.get("event_seq"),
         created_at: parse_ts(r.get::<&str, _>("created_at"))?,
     })

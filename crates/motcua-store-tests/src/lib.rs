@@ -787,6 +787,7 @@ fn sample_document(d: &Dossier, kind: &str, bytes: &[u8], at: OffsetDateTime) ->
             size: bytes.len() as i64,
             signed_by: Some(d.receiving_agency.clone()),
             signer_name: Some("Trung tâm".into()),
+            actor: "token:test".into(),
             event_seq: Some(d.version),
             created_at: at,
         },

@@ -92,6 +92,10 @@ async fn forms_are_issued_at_their_actions_signed_and_verifiable() {
     assert_eq!(docs[0]["kind"], "form01");
     assert_eq!(docs[0]["number"], "01/GTN");
     assert_eq!(docs[0]["signed_by"], CENTER);
+    assert!(
+        docs[0]["actor"].as_str().unwrap().starts_with("token:"),
+        "who issued it is recorded"
+    );
     let receipt = download(&t, &counter, docs[0]["download_url"].as_str().unwrap()).await;
     assert!(receipt.starts_with(b"%PDF-"));
 
