@@ -77,8 +77,8 @@ static BASE: LazyLock<Base> = LazyLock::new(|| {
     }
 });
 
-/// Serialises compilations' cache eviction: typst's memoisation caches are global.
-static EVICT: Mutex<u32> = Mutex::new(0);
+/// Serialises cache eviction: typst's memoisation caches are global.
+static EVICT: Mutex<()> = Mutex::new(());
 
 /// One compilation: a template, its data and its files (QR code, embedded images).
 struct Job<'a> {
@@ -154,12 +154,10 @@ pub fn render_pdf(
         ..Default::default()
     };
     let pdf = typst_pdf::pdf(&doc, &options).map_err(|errs| RenderError(diagnostics(&errs)))?;
-    // Bound the memoisation caches: every form has new data, so old entries are rarely reused.
-    if let Ok(mut n) = EVICT.lock() {
-        *n += 1;
-        if *n % 64 == 0 {
-            typst::comemo::evict(8);
-        }
+    // Bound the memoisation caches: every form has new data, so old entries are rarely reused;
+    // keep what the last few compilations used (fonts, shaping of the fixed texts).
+    if let Ok(_guard) = EVICT.lock() {
+        typst::comemo::evict(4);
     }
     Ok(pdf)
 }
