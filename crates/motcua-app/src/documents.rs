@@ -399,11 +399,7 @@ impl App {
             .and_then(|s| {
                 OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
             });
-        let engine_signer = {
-            let engine = engine.clone();
-            let issuer = issuer.clone();
-            blocking(move || Ok(engine.signer_name(&issuer))).await?
-        };
+        let engine_signer = self.signer_of(&engine, &issuer).await?;
         let verify_url = format!("{}/verify/{id}", self.public_url);
         let (qr_url, qr_caption) = match form {
             Form::Receipt | Form::SupplementRequest | Form::Refusal => (
@@ -460,16 +456,10 @@ impl App {
             let template = form.kind().to_owned();
             blocking(move || engine.render(&template, &data, &[])).await?
         };
-        let location = self.place_of(&issuer);
         let reason = format!("{} — hồ sơ {}", form.title(), d.code);
-        let (bytes, signed_by) = if engine_signer.is_some() {
-            let engine = engine.clone();
-            let issuer2 = issuer.clone();
-            let signed = blocking(move || engine.sign(&issuer2, &pdf, &reason, &location)).await?;
-            (signed, Some(issuer.code.clone()))
-        } else {
-            (pdf, None)
-        };
+        let (bytes, signed_by, _) = self
+            .sign_as(&engine, &issuer, pdf, reason, engine_signer.clone())
+            .await?;
         let file_name = format!("{}-{}.pdf", d.code, form.kind());
         Ok(Some(NewDocument {
             record: DocumentRecord {
@@ -770,18 +760,27 @@ impl App {
         }
     }
 
+    /// Who will sign for `agency` (the engine's answer), `None` when it cannot sign.
+    async fn signer_of(
+        &self,
+        engine: &Arc<dyn DocumentEngine>,
+        agency: &Agency,
+    ) -> Result<Option<String>, AppError> {
+        let engine = engine.clone();
+        let agency = agency.clone();
+        blocking(move || Ok(engine.signer_name(&agency))).await
+    }
+
+    /// Signs `pdf` as `agency` when it has a signer (`name`, from [`Self::signer_of`]); else
+    /// returns it unsigned. Returns the bytes, the signing agency and the signer's name.
     async fn sign_as(
         &self,
         engine: &Arc<dyn DocumentEngine>,
         agency: &Agency,
         pdf: Vec<u8>,
         reason: String,
+        name: Option<String>,
     ) -> Result<(Vec<u8>, Option<AgencyCode>, Option<String>), AppError> {
-        let name = {
-            let engine = engine.clone();
-            let agency = agency.clone();
-            blocking(move || Ok(engine.signer_name(&agency))).await?
-        };
         if name.is_none() {
             return Ok((pdf, None, None));
         }
@@ -867,6 +866,7 @@ impl App {
         let sha = hex::encode(Sha256::digest(&bytes));
         let clean = motcua_domain::upload::clean_file_name(file_name);
         let id = Uuid::now_v7();
+        let signer = self.signer_of(&engine, &receiving).await?;
         let pdf = match kind {
             motcua_domain::upload::FileKind::Pdf => bytes.clone(),
             img => {
@@ -876,11 +876,6 @@ impl App {
                     "jpg"
                 };
                 let image = format!("scan.{ext}");
-                let signer = {
-                    let engine = engine.clone();
-                    let r = receiving.clone();
-                    blocking(move || Ok(engine.signer_name(&r))).await?
-                };
                 let data = json!({
                     "title": "Bản số hóa thành phần hồ sơ",
                     "document_id": id.to_string(),
@@ -914,6 +909,7 @@ impl App {
                 &receiving,
                 pdf,
                 format!("Số hóa thành phần hồ sơ {} — {}", d.code, spec.name),
+                signer,
             )
             .await?;
         let attachment = crate::ports::Attachment {
@@ -996,12 +992,14 @@ impl App {
             .clone()
             .ok_or_else(|| AppError::Internal("no document engine".into()))?;
         let competent = self.agency(&d.competent_agency).await?;
+        let signer = self.signer_of(&engine, &competent).await?;
         let (signed, signed_by, signer_name) = self
             .sign_as(
                 &engine,
                 &competent,
                 bytes,
                 format!("Kết quả giải quyết hồ sơ {}", d.code),
+                signer,
             )
             .await?;
         let record = DocumentRecord {

@@ -1157,6 +1157,54 @@ async fn after_upload(
     }
 }
 
+/// What a document upload form stores.
+#[derive(Clone, Copy)]
+enum UploadKind {
+    /// A component's scan, digitised and signed by the receiving agency.
+    Scan,
+    /// The result, signed by the competent agency.
+    Result,
+}
+
+async fn document_upload(
+    s: AppState,
+    tr: Tr,
+    uri: Uri,
+    sess: StaffSession,
+    code: String,
+    mp: axum::extract::Multipart,
+    kind: UploadKind,
+) -> Response {
+    let u = read_upload(mp).await;
+    if u.csrf != sess.csrf {
+        return forged();
+    }
+    let Ok(code) = DossierCode::parse(&code) else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let actor = Actor::Staff(sess.actor.clone());
+    let (r, field) = match kind {
+        UploadKind::Scan => (
+            s.app
+                .digitise_component(
+                    &actor,
+                    &code,
+                    &u.component,
+                    &u.file_name,
+                    u.content_type.as_deref(),
+                    u.bytes,
+                )
+                .await,
+            "scan-file",
+        ),
+        UploadKind::Result => (
+            s.app.attach_result(&actor, &code, u.bytes).await,
+            "result-file",
+        ),
+    };
+    after_upload(&s, tr, &uri, &sess, &code, field, r).await
+}
+
 /// `POST /inbox/{code}/scan`: digitise a component received at the counter.
 pub async fn scan_component(
     State(s): State<AppState>,
@@ -1166,25 +1214,7 @@ pub async fn scan_component(
     Path(code): Path<String>,
     mp: axum::extract::Multipart,
 ) -> Response {
-    let u = read_upload(mp).await;
-    if u.csrf != sess.csrf {
-        return forged();
-    }
-    let Ok(code) = DossierCode::parse(&code) else {
-        return super::public::not_found_page(&tr, &uri);
-    };
-    let r = s
-        .app
-        .digitise_component(
-            &Actor::Staff(sess.actor.clone()),
-            &code,
-            &u.component,
-            &u.file_name,
-            u.content_type.as_deref(),
-            u.bytes,
-        )
-        .await;
-    after_upload(&s, tr, &uri, &sess, &code, "scan-file", r).await
+    document_upload(s, tr, uri, sess, code, mp, UploadKind::Scan).await
 }
 
 /// `POST /inbox/{code}/result`: store the result PDF, signed by the competent agency.
@@ -1196,18 +1226,7 @@ pub async fn result_file(
     Path(code): Path<String>,
     mp: axum::extract::Multipart,
 ) -> Response {
-    let u = read_upload(mp).await;
-    if u.csrf != sess.csrf {
-        return forged();
-    }
-    let Ok(code) = DossierCode::parse(&code) else {
-        return super::public::not_found_page(&tr, &uri);
-    };
-    let r = s
-        .app
-        .attach_result(&Actor::Staff(sess.actor.clone()), &code, u.bytes)
-        .await;
-    after_upload(&s, tr, &uri, &sess, &code, "result-file", r).await
+    document_upload(s, tr, uri, sess, code, mp, UploadKind::Result).await
 }
 
 /// Query of the register download.

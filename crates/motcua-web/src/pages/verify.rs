@@ -13,7 +13,6 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use fluent_templates::fluent_bundle::FluentValue;
 use motcua_app::documents::{PublicDocument, VerificationView, VerifyStatus};
-use motcua_domain::upload::MAX_FILE_BYTES;
 
 /// A verdict, in words of the page's language.
 struct Verdict {
@@ -152,15 +151,18 @@ pub async fn document_page(
     }
 }
 
+/// The uploaded file, checked like the API's body (`check_pdf_body`); the error as a message key.
 async fn read_file(mp: &mut Multipart) -> Result<Vec<u8>, &'static str> {
     while let Ok(Some(field)) = mp.next_field().await {
         if field.name() == Some("file") {
-            return match field.bytes().await {
-                Ok(b) if b.is_empty() => Err("verify-error-empty"),
-                Ok(b) if b.len() > MAX_FILE_BYTES => Err("verify-error-large"),
-                Ok(b) if !b.starts_with(b"%PDF-") => Err("verify-error-type"),
-                Ok(b) => Ok(b.to_vec()),
-                Err(_) => Err("verify-error-large"),
+            let bytes = field.bytes().await.map_err(|_| "verify-error-large")?;
+            return match crate::api::documents::check_pdf_body(&bytes) {
+                Ok(()) => Ok(bytes.to_vec()),
+                Err(e) => Err(match e.code {
+                    "upload.empty" => "verify-error-empty",
+                    "upload.too_large" => "verify-error-large",
+                    _ => "verify-error-type",
+                }),
             };
         }
     }
