@@ -43,6 +43,10 @@ pub enum AppError {
     /// Credentials do not allow this.
     #[error("{0}")]
     Forbidden(String),
+    /// The database is unreachable or overloaded; nothing was changed and a retry may succeed.
+    /// The message is for the log.
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
     /// Internal failure; the message is for the log.
     #[error("internal error: {0}")]
     Internal(String),
@@ -50,7 +54,10 @@ pub enum AppError {
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
-        AppError::Internal(e.to_string())
+        match e {
+            StoreError::Unavailable(m) => AppError::Unavailable(m),
+            other => AppError::Internal(other.to_string()),
+        }
     }
 }
 
@@ -64,6 +71,7 @@ impl AppError {
             AppError::IdempotencyMismatch => "request.idempotency_key_reused",
             AppError::Unauthenticated => "auth.unauthenticated",
             AppError::Forbidden(_) => "auth.forbidden",
+            AppError::Unavailable(_) => "service.unavailable",
             AppError::Internal(_) => "internal",
         }
     }

@@ -22,6 +22,10 @@ pub enum StoreError {
     /// A unique key already exists (idempotency key, dossier code).
     #[error("duplicate key: {0}")]
     Duplicate(String),
+    /// The database cannot be reached or is overloaded (connection lost, pool exhausted,
+    /// statement timeout). Nothing was written; the request may be retried.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
     /// Anything else (I/O, corruption, …); details for the log only.
     #[error("store error: {0}")]
     Internal(String),
@@ -219,6 +223,15 @@ pub struct NewDocument {
     pub bytes: Vec<u8>,
 }
 
+/// Dossiers with their complete event logs, and the code sequences they used.
+#[derive(Debug, Clone, Default)]
+pub struct BulkBatch {
+    /// Each dossier (current state) with its events in sequence order.
+    pub dossiers: Vec<(Dossier, Vec<StoredEvent>)>,
+    /// (province, code prefix, highest sequence number used).
+    pub sequences: Vec<(ProvinceCode, String, u64)>,
+}
+
 /// Counts for a dashboard scope (a province, or one agency's dossiers).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DossierStats {
@@ -335,6 +348,12 @@ pub trait Store: Send + Sync + 'static {
     async fn events(&self, dossier_id: Uuid) -> Result<Vec<StoredEvent>, StoreError>;
     /// Chain heads of all dossiers, for audit verification.
     async fn chain_heads(&self) -> Result<Vec<ChainHead>, StoreError>;
+    /// Loads whole dossier histories at once (a migration from another system, the benchmark's
+    /// data set) in one transaction, by the fastest path the database has (COPY on PostgreSQL,
+    /// one prepared statement per table on SQLite), and raises the code sequences to at least
+    /// the numbers given. Callers build the histories through the lifecycle and seal every
+    /// event onto its chain; the store checks only its keys (`Duplicate`, nothing written).
+    async fn bulk_load(&self, batch: &BulkBatch) -> Result<(), StoreError>;
 
     /// Dashboard counts for a province (all of it) or one agency (dossiers it receives, is
     /// competent for or holds), with "overdue" judged at `now` and days counted from `since`.

@@ -12,7 +12,8 @@ use sha2::{Digest, Sha256};
 /// Prefix of every token secret, so that leaked tokens are easy to recognise and scan for.
 pub const TOKEN_PREFIX: &str = "mct_";
 
-fn hash(secret: &str) -> String {
+/// The stored form of a token secret (SHA-256, hex).
+pub fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
@@ -35,7 +36,7 @@ impl App {
             label: label.chars().take(200).collect(),
             created_at: self.now(),
         };
-        self.store.insert_token(&hash(&secret), &rec).await?;
+        self.store.insert_token(&secret_hash(&secret), &rec).await?;
         Ok((rec, secret))
     }
 
@@ -46,7 +47,7 @@ impl App {
         }
         let rec = self
             .store
-            .token(&hash(secret))
+            .token(&secret_hash(secret))
             .await?
             .ok_or(AppError::Unauthenticated)?;
         Ok(StaffActor {

@@ -5,15 +5,14 @@
 //! The applicants are generated (common Vietnamese names, structurally valid CCCD numbers,
 //! made-up phone numbers) and the demo says so; no real person's data is used.
 
+use crate::scenario::{self, POPULAR, Roles};
 use anyhow::{Result, anyhow};
 use motcua_app::dossiers::OpenDossier;
 use motcua_app::{Actor, App, FixedClock, StaffActor};
 use motcua_domain::access::Role;
 use motcua_domain::catalogue::Channel;
-use motcua_domain::dossier::{
-    Applicant, Command, DossierResult, ReceivedComponent, SupplementItem,
-};
-use motcua_domain::ids::{AgencyCode, CitizenId, Phone, ProcedureCode};
+use motcua_domain::dossier::ReceivedComponent;
+use motcua_domain::ids::{AgencyCode, ProcedureCode};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::sync::Arc;
@@ -84,85 +83,6 @@ fn demo_officer(role: Role) -> String {
     format!("{who} (tài khoản demo)")
 }
 
-const FAMILY: &[&str] = &[
-    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
-    "Hồ", "Ngô", "Dương", "Lý",
-];
-const MIDDLE_M: &[&str] = &["Văn", "Hữu", "Đức", "Minh", "Quốc", "Thanh", "Công"];
-const MIDDLE_F: &[&str] = &["Thị", "Ngọc", "Thu", "Thanh", "Minh", "Bích"];
-const GIVEN_M: &[&str] = &[
-    "An", "Bình", "Dũng", "Hải", "Hiếu", "Hùng", "Khánh", "Long", "Nam", "Phong", "Phúc", "Quân",
-    "Sơn", "Tuấn", "Việt", "Thắng",
-];
-const GIVEN_F: &[&str] = &[
-    "Chi", "Giang", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Nga", "Tâm", "Thảo",
-    "Trang", "Yến", "Nhung", "Vân",
-];
-
-/// (procedure, weight, receiving center index, competent agency suffix at the commune or province)
-const MIX: &[(&str, u32)] = &[
-    ("2.000815", 25),
-    ("1.001193", 18),
-    ("2.000884", 12),
-    ("1.004873", 8),
-    ("1.004222", 8),
-    ("1.000894", 6),
-    ("2.000635", 5),
-    ("local.ly-lich-tu-phap", 5),
-    ("1.001612", 4),
-    ("1.000656", 4),
-    ("local.xac-nhan-thong-tin-cu-tru", 4),
-    ("1.004194", 3),
-    ("local.giay-phep-xay-dung-nha-o", 3),
-    ("1.004859", 2),
-];
-
-fn pick<'a, T>(rng: &mut StdRng, xs: &'a [T]) -> &'a T {
-    &xs[rng.random_range(0..xs.len())]
-}
-
-fn person(rng: &mut StdRng, address: String) -> Applicant {
-    let female = rng.random_bool(0.5);
-    let name = format!(
-        "{} {} {}",
-        pick(rng, FAMILY),
-        if female {
-            pick(rng, MIDDLE_F)
-        } else {
-            pick(rng, MIDDLE_M)
-        },
-        if female {
-            pick(rng, GIVEN_F)
-        } else {
-            pick(rng, GIVEN_M)
-        }
-    );
-    let year: u32 = rng.random_range(1950..2006);
-    let century_sex = match (year >= 2000, female) {
-        (false, false) => 0,
-        (false, true) => 1,
-        (true, false) => 2,
-        (true, true) => 3,
-    };
-    let id = format!(
-        "068{century_sex}{:02}{:06}",
-        year % 100,
-        rng.random_range(0..1_000_000)
-    );
-    let prefix = pick(
-        rng,
-        &["090", "091", "098", "097", "086", "035", "038", "077"],
-    );
-    let phone = format!("{prefix}{:07}", rng.random_range(0..10_000_000));
-    Applicant {
-        name,
-        id_number: CitizenId::parse(&id).expect("12 digits"),
-        phone: Phone::parse(&phone).expect("10 digits"),
-        email: None,
-        address: Some(address),
-    }
-}
-
 /// Generates `count` dossiers over the 30 days before `now`. Returns how many were made.
 pub async fn generate(
     app: &App,
@@ -196,7 +116,7 @@ pub async fn generate(
             .collect()
     };
     let addrs = [old_addresses("24958"), old_addresses("24781")];
-    let total_weight: u32 = MIX.iter().map(|m| m.1).sum();
+    let total_weight: u32 = POPULAR.iter().map(|m| m.1).sum();
     let cal = motcua_domain::calendar::WorkingCalendar::new(
         motcua_domain::calendar::OfficeHours::default(),
         [motcua_domain::calendar::official_2025()],
@@ -214,7 +134,7 @@ pub async fn generate(
     let mut made = 0;
     for t0 in starts {
         let mut w = rng.random_range(0..total_weight);
-        let code = MIX
+        let code = POPULAR
             .iter()
             .find(|m| {
                 if w < m.1 {
@@ -244,8 +164,8 @@ pub async fn generate(
         } else {
             format!("{unit}.{}", procedure.competent_agency_kind.suffix())
         };
-        let address = pick(&mut rng, &addrs[commune]).clone();
-        let applicant = person(&mut rng, address);
+        let address = scenario::pick(&mut rng, &addrs[commune]).clone();
+        let applicant = scenario::person(&mut rng, address, "68");
         let case = procedure.case(None).expect("seed procedures have a case");
         let components: Vec<ReceivedComponent> = case
             .components
@@ -295,133 +215,29 @@ pub async fn generate(
         };
         // The plan: which path this dossier takes. Steps stop when their time passes "now".
         let roll: u32 = rng.random_range(0..100);
-        let mut steps: Vec<(Actor, Command)> = Vec::new();
-        if online {
-            if (45..50).contains(&roll) {
-                // Waiting for intake.
-            } else if roll < 8 {
-                steps.push((counter.clone(), Command::Refuse { reason: "Hồ sơ nộp trực tuyến thiếu bản chụp giấy tờ tùy thân, không đủ điều kiện tiếp nhận.".into() }));
-            } else {
-                steps.push((counter.clone(), Command::Receive { components: None }));
-            }
-        }
-        let comp0 = case.components.first().map(|c| c.code.clone());
-        let main: Vec<(Actor, Command)> = vec![
-            (
-                counter.clone(),
-                Command::Transfer {
-                    to_agency: AgencyCode::parse(&competent)?,
-                    note: Some("Chuyển hồ sơ đến cơ quan giải quyết".into()),
-                },
-            ),
-            (
-                specialist.clone(),
-                Command::Assign {
-                    handler: "Chuyên viên thụ lý".into(),
-                },
-            ),
-        ];
-        let late = roll % 10 == 3;
-        match roll {
-            8..=12 => steps.push((
-                counter.clone(),
-                Command::Withdraw {
-                    reason: Some("Người nộp hồ sơ xin rút để bổ sung giấy tờ khác".into()),
-                },
-            )),
-            13..=17 => {
-                steps.extend(main);
-                steps.push((approver.clone(), Command::Stop { reason: "Phát hiện giấy tờ trong hồ sơ không hợp lệ, dừng giải quyết theo quy định.".into() }));
-            }
-            _ => {
-                steps.extend(main);
-                if roll < 35
-                    && let Some(c) = comp0
-                {
-                    steps.push((
-                        specialist.clone(),
-                        Command::RequestSupplement {
-                            items: vec![SupplementItem {
-                                component: c,
-                                note: Some("Bản chụp không rõ nét, đề nghị nộp lại".into()),
-                            }],
-                            reason: None,
-                        },
-                    ));
-                    if roll < 30 {
-                        steps.push((counter.clone(), Command::Supplement { components: vec![] }));
-                    }
-                }
-                if (35..45).contains(&roll) {
-                    steps.push((
-                        specialist.clone(),
-                        Command::RequestPayment {
-                            amount_vnd: 50_000,
-                            note: Some("Lệ phí theo quy định".into()),
-                        },
-                    ));
-                    if roll < 42 {
-                        steps.push((
-                            counter.clone(),
-                            Command::Pay {
-                                amount_vnd: 50_000,
-                                online: roll.is_multiple_of(2),
-                            },
-                        ));
-                    }
-                }
-                if late {
-                    steps.push((
-                        approver.clone(),
-                        Command::Reschedule {
-                            reason: "Cần xác minh thêm thông tin với cơ quan khác".into(),
-                            new_due_at: now,
-                        },
-                    ));
-                }
-                if !roll.is_multiple_of(11) {
-                    steps.push((
-                        approver.clone(),
-                        Command::Finish {
-                            result: DossierResult {
-                                summary: format!("Đã giải quyết: {}", procedure.name),
-                                document_number: Some(format!(
-                                    "{}/{}",
-                                    rng.random_range(1..900),
-                                    now.year()
-                                )),
-                            },
-                        },
-                    ));
-                    if !roll.is_multiple_of(3) {
-                        steps.push((
-                            counter.clone(),
-                            Command::ReturnResult {
-                                method: Some("counter".into()),
-                            },
-                        ));
-                    }
-                }
-            }
-        }
+        let roles = Roles {
+            counter,
+            specialist,
+            approver,
+        };
+        let plan = scenario::plan(
+            &mut rng,
+            roll,
+            online,
+            case.components.first().map(|c| c.code.clone()),
+            &AgencyCode::parse(&competent)?,
+            &procedure.name,
+            now.year(),
+            &roles,
+        );
         let mut t = t0;
-        for (who, mut cmd) in steps {
-            // Next step: between 10 minutes and two working hours later; late ones wait longer.
-            let gap = if late {
-                rng.random_range(3600..5 * 8 * 3600)
-            } else {
-                rng.random_range(600..2 * 3600)
-            };
-            let (next, _) = cal.add_working_seconds(t, gap);
+        for (who, mut cmd) in plan.steps {
+            let next = scenario::next_time(&mut rng, &cal, t, plan.late);
             if next >= now {
                 break;
             }
             t = next;
-            if let Command::Reschedule { new_due_at, .. } = &mut cmd {
-                let base = d.due_at.unwrap_or(t).max(t);
-                let (nd, _) = cal.add_working_seconds(base, 3 * 8 * 3600);
-                *new_due_at = nd;
-            }
+            scenario::prepare(&mut cmd, &d, &cal, t);
             clock.set(t);
             match app.act(&who, &d.code, d.version, cmd).await {
                 Ok(next) => d = next,

@@ -4,15 +4,17 @@
 //! `calendar`, `pki`, `sign`, `verify`. This is the only place where the store, the use cases and the web layer are wired
 //! together.
 
+mod backup;
+mod bench;
 mod calendar_cmd;
 mod demo;
 mod pki_cmd;
+mod scenario;
 mod settings;
 mod setup;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Parser, Subcommand};
-use motcua_app::Store;
 use motcua_domain::access::Role;
 use motcua_domain::ids::AgencyCode;
 use settings::{Overrides, Settings};
@@ -32,9 +34,10 @@ struct Cli {
     /// Data directory (database and state).
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
-    /// SQLite database file (default <data-dir>/motcua.db).
+    /// Database: a SQLite file (default <data-dir>/motcua.db, also `sqlite://PATH`) or a
+    /// `postgres://user@host/db` URL (also $MOTCUA_DATABASE_URL).
     #[arg(long, global = true)]
-    database: Option<PathBuf>,
+    database: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -113,6 +116,21 @@ enum Command {
         #[arg(long, default_value = "Ký số văn bản")]
         reason: String,
     },
+    /// Copy the SQLite database, online and consistent under load, to a new file (checked:
+    /// integrity and every hash chain). PostgreSQL: pg_dump (docs/OPERATIONS.md).
+    Backup {
+        /// The new file.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Replace the SQLite database with a backup, after checking it. Stop the server first.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Replace an existing database (kept beside it as *.before-restore).
+        #[arg(long)]
+        force: bool,
+    },
     /// Benchmarks.
     Bench {
         #[command(subcommand)]
@@ -131,6 +149,40 @@ enum Command {
 
 #[derive(Subcommand, Debug)]
 enum BenchWhat {
+    /// Load a national data set into the database (--database sqlite://… or postgres://…):
+    /// dossiers over all communes and two years, full histories, every state.
+    Seed {
+        /// Number of dossiers.
+        #[arg(long)]
+        dossiers: usize,
+        /// Dossiers per bulk transaction.
+        #[arg(long, default_value_t = 10_000)]
+        batch: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 766)]
+        seed: u64,
+    },
+    /// A mixed workload through the HTTP API of a running server (loopback only), then the same
+    /// mix's database statements directly (--database, the server's database); prints
+    /// throughput, p50/p95/p99 per operation and ratio = API ÷ baseline.
+    Run {
+        /// The server, e.g. http://127.0.0.1:8080.
+        #[arg(long)]
+        url: String,
+        #[command(flatten)]
+        load: LoadArgs,
+        /// Skip the baseline.
+        #[arg(long)]
+        no_baseline: bool,
+        /// The server's process id, to report its memory.
+        #[arg(long)]
+        server_pid: Option<u32>,
+    },
+    /// The mix's database statements alone, through the store (--database).
+    Baseline {
+        #[command(flatten)]
+        load: LoadArgs,
+    },
     /// Render and sign a receipt (form 01) COUNT times; print p50/p95/p99 of render, sign, both.
     Documents {
         /// Measured iterations.
@@ -140,6 +192,45 @@ enum BenchWhat {
         #[arg(long, default_value_t = 20)]
         warmup: usize,
     },
+}
+
+#[derive(clap::Args, Debug, Clone)]
+struct LoadArgs {
+    /// Seconds per phase (at most 600).
+    #[arg(long, default_value_t = 30)]
+    duration: u64,
+    /// Concurrent workers (at most 512).
+    #[arg(long, default_value_t = 32)]
+    concurrency: usize,
+    /// Total operations per second, paced (default: as fast as possible).
+    #[arg(long)]
+    rate: Option<f64>,
+    /// Communes the workers play (one counter and People's Committee each).
+    #[arg(long, default_value_t = 64)]
+    sites: usize,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+impl LoadArgs {
+    fn run_args(
+        &self,
+        url: Option<String>,
+        no_baseline: bool,
+        server_pid: Option<u32>,
+    ) -> bench::RunArgs {
+        bench::RunArgs {
+            url,
+            duration: std::time::Duration::from_secs(self.duration),
+            concurrency: self.concurrency,
+            rate: self.rate,
+            sites: self.sites,
+            no_baseline,
+            server_pid,
+            json: self.json,
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -317,20 +408,66 @@ fn main() -> Result<()> {
 }
 
 async fn run(cli: Cli, s: Settings) -> Result<()> {
-    let store = setup::open_store(&s).await?;
+    // These must not open (and so create) the database first.
+    match &cli.command {
+        Command::Backup { to } => {
+            println!("{}", backup::backup(&s, to).await?);
+            return Ok(());
+        }
+        Command::Restore { file, force } => {
+            println!("{}", backup::restore(&s, file, *force).await?);
+            return Ok(());
+        }
+        _ => {}
+    }
+    let db = setup::open_store(&s).await?;
+    let store = db.store();
     match cli.command {
         Command::Calendar { .. }
         | Command::Pki { .. }
         | Command::Sign { .. }
         | Command::Verify { .. }
-        | Command::Bench { .. } => {
-            unreachable!("handled before the runtime")
+        | Command::Backup { .. }
+        | Command::Restore { .. }
+        | Command::Bench {
+            what: BenchWhat::Documents { .. },
+        } => {
+            unreachable!("handled before")
+        }
+        Command::Bench {
+            what:
+                BenchWhat::Seed {
+                    dossiers,
+                    batch,
+                    seed,
+                },
+        } => bench::seed_cmd(&s, &db, dossiers, batch, seed).await?,
+        Command::Bench {
+            what:
+                BenchWhat::Run {
+                    url,
+                    load,
+                    no_baseline,
+                    server_pid,
+                },
+        } => {
+            let r =
+                bench::run_cmd(&s, &db, &load.run_args(Some(url), no_baseline, server_pid)).await;
+            db.close().await;
+            return r;
+        }
+        Command::Bench {
+            what: BenchWhat::Baseline { load },
+        } => {
+            let r = bench::run_cmd(&s, &db, &load.run_args(None, false, None)).await;
+            db.close().await;
+            return r;
         }
         Command::Migrate => {
-            let n = store.migrate().await.map_err(|e| anyhow!("{e}"))?;
+            let n = db.migrate().await?;
             println!(
                 "database {} is at migration {n}",
-                s.database_path().display()
+                s.database_target().describe()
             );
         }
         Command::Init => {
@@ -389,7 +526,7 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
             if !no_serve {
                 serve(&s, app).await?;
             }
-            store.close().await;
+            db.close().await;
             return Ok(());
         }
         Command::Import {
@@ -494,7 +631,7 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
                 for b in &r.breaks {
                     println!("BROKEN {} at event {}: {}", b.dossier, b.seq, b.problem);
                 }
-                store.close().await;
+                db.close().await;
                 bail!(
                     "{} of {} dossiers have a broken chain",
                     r.breaks.len(),
@@ -503,14 +640,14 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
             }
         }
     }
-    store.close().await;
+    db.close().await;
     Ok(())
 }
 
 fn print_init(s: &Settings, r: &setup::InitReport) {
     println!(
         "database {}: {} provinces, {} communes, {} mapping rows, {} agencies; procedures: {} new, {} new versions, {} unchanged",
-        s.database_path().display(),
+        s.database_target().describe(),
         r.units.0,
         r.units.1,
         r.units.2,

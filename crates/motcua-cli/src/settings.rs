@@ -10,8 +10,15 @@ use std::path::{Path, PathBuf};
 pub struct Settings {
     /// Where the database and other state live.
     pub data_dir: PathBuf,
-    /// SQLite database file (default `<data_dir>/motcua.db`).
-    pub database: Option<PathBuf>,
+    /// The database: a SQLite file path (or `sqlite://PATH`) or a `postgres://` URL (default the
+    /// SQLite file `<data_dir>/motcua.db`). A URL may hold a password: never printed.
+    pub database: Option<String>,
+    /// Largest number of database connections (PostgreSQL pool; SQLite readers).
+    pub db_max_connections: u32,
+    /// Longest a statement may run before PostgreSQL cancels it (milliseconds).
+    pub db_statement_timeout_ms: u64,
+    /// Longest a request waits for a pooled connection before failing with 503 (milliseconds).
+    pub db_acquire_timeout_ms: u64,
     /// Address to listen on.
     pub listen: String,
     /// Port to listen on.
@@ -38,7 +45,10 @@ impl std::fmt::Debug for Settings {
         // No secrets today; keep Debug explicit so none slips in later.
         f.debug_struct("Settings")
             .field("data_dir", &self.data_dir)
-            .field("database", &self.database)
+            .field("database", &self.database_target().describe())
+            .field("db_max_connections", &self.db_max_connections)
+            .field("db_statement_timeout_ms", &self.db_statement_timeout_ms)
+            .field("db_acquire_timeout_ms", &self.db_acquire_timeout_ms)
             .field("listen", &self.listen)
             .field("port", &self.port)
             .field("code_pattern", &self.code_pattern)
@@ -60,6 +70,9 @@ impl Default for Settings {
         Self {
             data_dir: PathBuf::from("motcua-data"),
             database: None,
+            db_max_connections: 16,
+            db_statement_timeout_ms: 5_000,
+            db_acquire_timeout_ms: 3_000,
             listen: "127.0.0.1".into(),
             port: 8080,
             code_pattern: "{unit}-{yymmdd}-{seq:4}".into(),
@@ -78,7 +91,10 @@ impl Default for Settings {
 #[serde(deny_unknown_fields)]
 struct FileSettings {
     data_dir: Option<PathBuf>,
-    database: Option<PathBuf>,
+    database: Option<String>,
+    db_max_connections: Option<u32>,
+    db_statement_timeout_ms: Option<u64>,
+    db_acquire_timeout_ms: Option<u64>,
     listen: Option<String>,
     port: Option<u16>,
     code_pattern: Option<String>,
@@ -96,7 +112,7 @@ pub struct Overrides {
     /// `--data-dir`.
     pub data_dir: Option<PathBuf>,
     /// `--database`.
-    pub database: Option<PathBuf>,
+    pub database: Option<String>,
     /// `--listen`.
     pub listen: Option<String>,
     /// `--port`.
@@ -130,6 +146,15 @@ impl Settings {
             if let Some(v) = f.database {
                 s.database = Some(v)
             }
+            if let Some(v) = f.db_max_connections {
+                s.db_max_connections = v
+            }
+            if let Some(v) = f.db_statement_timeout_ms {
+                s.db_statement_timeout_ms = v
+            }
+            if let Some(v) = f.db_acquire_timeout_ms {
+                s.db_acquire_timeout_ms = v
+            }
             if let Some(v) = f.listen {
                 s.listen = v
             }
@@ -162,7 +187,25 @@ impl Settings {
             s.data_dir = v.into()
         }
         if let Some(v) = env("MOTCUA_DATABASE") {
-            s.database = Some(v.into())
+            s.database = Some(v)
+        }
+        if let Some(v) = env("MOTCUA_DATABASE_URL") {
+            s.database = Some(v)
+        }
+        if let Some(v) = env("MOTCUA_DB_MAX_CONNECTIONS") {
+            s.db_max_connections = v
+                .parse()
+                .context("MOTCUA_DB_MAX_CONNECTIONS must be a number")?
+        }
+        if let Some(v) = env("MOTCUA_DB_STATEMENT_TIMEOUT_MS") {
+            s.db_statement_timeout_ms = v
+                .parse()
+                .context("MOTCUA_DB_STATEMENT_TIMEOUT_MS must be a number of milliseconds")?
+        }
+        if let Some(v) = env("MOTCUA_DB_ACQUIRE_TIMEOUT_MS") {
+            s.db_acquire_timeout_ms = v
+                .parse()
+                .context("MOTCUA_DB_ACQUIRE_TIMEOUT_MS must be a number of milliseconds")?
         }
         if let Some(v) = env("MOTCUA_LISTEN") {
             s.listen = v
@@ -208,6 +251,9 @@ impl Settings {
         if !matches!(s.log_format.as_str(), "text" | "json") {
             bail!("log_format must be text or json");
         }
+        if s.db_max_connections == 0 {
+            bail!("db_max_connections must be at least 1");
+        }
         Ok(s)
     }
 
@@ -222,12 +268,84 @@ impl Settings {
         )
     }
 
-    /// The database file.
-    pub fn database_path(&self) -> PathBuf {
-        self.database
-            .clone()
-            .unwrap_or_else(|| self.data_dir.join("motcua.db"))
+    /// Which database to open.
+    pub fn database_target(&self) -> DatabaseTarget {
+        match &self.database {
+            None => DatabaseTarget::Sqlite(self.data_dir.join("motcua.db")),
+            Some(v) => DatabaseTarget::parse(v),
+        }
     }
+}
+
+/// A database: a SQLite file or a PostgreSQL server.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    /// The embedded SQLite store in this file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection URL (`postgres://user:password@host:port/db`).
+    Postgres(String),
+}
+
+impl DatabaseTarget {
+    /// `postgres://…` / `postgresql://…` → PostgreSQL; `sqlite://PATH`, `sqlite:PATH` or a plain
+    /// path → SQLite.
+    pub fn parse(v: &str) -> Self {
+        if v.starts_with("postgres://") || v.starts_with("postgresql://") {
+            return DatabaseTarget::Postgres(v.to_owned());
+        }
+        let path = v
+            .strip_prefix("sqlite://")
+            .or_else(|| v.strip_prefix("sqlite:"))
+            .unwrap_or(v);
+        DatabaseTarget::Sqlite(PathBuf::from(path))
+    }
+
+    /// For messages and logs: the path, or the URL with any password replaced by `***`.
+    pub fn describe(&self) -> String {
+        match self {
+            DatabaseTarget::Sqlite(p) => p.display().to_string(),
+            DatabaseTarget::Postgres(url) => redact_url(url),
+        }
+    }
+}
+
+impl std::fmt::Debug for DatabaseTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+/// `scheme://user:secret@host/…` → `scheme://user:***@host/…`; a `password=` query parameter
+/// is masked too.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, tail) = match rest.find(['/', '?']) {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{user}:***@{host}"),
+            None => format!("{userinfo}@{host}"),
+        },
+        None => authority.to_owned(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let q: Vec<String> = query
+                .split('&')
+                .map(|kv| match kv.split_once('=') {
+                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                    _ => kv.to_owned(),
+                })
+                .collect();
+            format!("{path}?{}", q.join("&"))
+        }
+        None => tail.to_owned(),
+    };
+    format!("{scheme}://{authority}{tail}")
 }
 
 /// A secret from a file (trailing newline removed).
@@ -270,5 +388,44 @@ mod tests {
         let file = dir.path().join("m.toml");
         std::fs::write(&file, "prot = 1\n").unwrap();
         assert!(Settings::load(Some(&file), &|_| None, &Overrides::default()).is_err());
+    }
+
+    #[test]
+    fn database_targets_and_redaction() {
+        let cases = [
+            ("motcua.db", "motcua.db", false),
+            ("sqlite://data/m.db", "data/m.db", false),
+            ("sqlite:m.db", "m.db", false),
+            (
+                "postgres://motcua:s3cret@db.example:5432/motcua",
+                "postgres://motcua:***@db.example:5432/motcua",
+                true,
+            ),
+            (
+                "postgresql://u@h/db?password=s3cret&sslmode=require",
+                "postgresql://u@h/db?password=***&sslmode=require",
+                true,
+            ),
+            ("postgres://h/db", "postgres://h/db", true),
+        ];
+        for (input, shown, pg) in cases {
+            let t = DatabaseTarget::parse(input);
+            assert_eq!(matches!(t, DatabaseTarget::Postgres(_)), pg, "{input}");
+            assert_eq!(t.describe(), shown, "{input}");
+            assert!(!format!("{t:?}").contains("s3cret"));
+        }
+        let env: HashMap<&str, &str> = [
+            ("MOTCUA_DATABASE_URL", "postgres://u:s3cret@127.0.0.1/x"),
+            ("MOTCUA_DB_MAX_CONNECTIONS", "8"),
+        ]
+        .into();
+        let get = |k: &str| env.get(k).map(|v| v.to_string());
+        let s = Settings::load(None, &get, &Overrides::default()).unwrap();
+        assert_eq!(s.db_max_connections, 8);
+        assert!(matches!(s.database_target(), DatabaseTarget::Postgres(_)));
+        assert!(!format!("{s:?}").contains("s3cret"));
+        let zero: HashMap<&str, &str> = [("MOTCUA_DB_MAX_CONNECTIONS", "0")].into();
+        let get = |k: &str| zero.get(k).map(|v| v.to_string());
+        assert!(Settings::load(None, &get, &Overrides::default()).is_err());
     }
 }

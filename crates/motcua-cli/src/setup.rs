@@ -1,14 +1,16 @@
 //! Opening the store and loading the shipped reference data.
 
-use crate::settings::Settings;
-use anyhow::{Context, Result};
-use motcua_app::{App, AppSettings, SystemClock};
+use crate::settings::{DatabaseTarget, Settings};
+use anyhow::{Context, Result, anyhow};
+use motcua_app::{App, AppSettings, Store, SystemClock};
 use motcua_domain::calendar::{OfficeHours, official_2025};
 use motcua_domain::catalogue::Procedure;
 use motcua_domain::dossier::code::CodePattern;
 use motcua_domain::units::UnitsData;
+use motcua_store_postgres::{PgOptions, PgStore};
 use motcua_store_sqlite::SqliteStore;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The NSO unit files, embedded (see `data/units/README.md`).
 pub const PROVINCES_CSV: &str = include_str!("../../../data/units/provinces_2025.csv");
@@ -41,20 +43,86 @@ pub fn app_settings(s: &Settings) -> Result<AppSettings> {
     })
 }
 
-/// Opens (creating and migrating) the database.
-pub async fn open_store(s: &Settings) -> Result<Arc<SqliteStore>> {
-    let path = s.database_path();
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+/// An open database: the embedded SQLite store or a PostgreSQL pool.
+#[derive(Clone)]
+pub enum Db {
+    /// SQLite.
+    Sqlite(Arc<SqliteStore>),
+    /// PostgreSQL.
+    Postgres(Arc<PgStore>),
+}
+
+impl Db {
+    /// The store behind the use cases.
+    pub fn store(&self) -> Arc<dyn Store> {
+        match self {
+            Db::Sqlite(s) => s.clone(),
+            Db::Postgres(s) => s.clone(),
+        }
     }
-    let store = SqliteStore::open(&path)
-        .await
-        .with_context(|| format!("opening {}", path.display()))?;
-    Ok(Arc::new(store))
+
+    /// Applies pending migrations; returns how many the schema now has.
+    pub async fn migrate(&self) -> Result<usize> {
+        match self {
+            Db::Sqlite(s) => s.migrate().await,
+            Db::Postgres(s) => s.migrate().await,
+        }
+        .map_err(|e| anyhow!("{e}"))
+    }
+
+    /// Refreshes the planner's statistics (after a bulk load).
+    pub async fn analyze(&self) -> Result<()> {
+        match self {
+            Db::Sqlite(s) => s.execute_raw("ANALYZE").await,
+            Db::Postgres(s) => s.execute_raw("ANALYZE").await,
+        }
+        .map(|_| ())
+        .map_err(|e| anyhow!("{e}"))
+    }
+
+    /// Closes the connections (SQLite checkpoints its WAL).
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(s) => s.close().await,
+            Db::Postgres(s) => s.close().await,
+        }
+    }
+}
+
+/// PostgreSQL pool settings from the settings.
+pub fn pg_options(s: &Settings) -> PgOptions {
+    PgOptions {
+        max_connections: s.db_max_connections,
+        statement_timeout: Duration::from_millis(s.db_statement_timeout_ms),
+        acquire_timeout: Duration::from_millis(s.db_acquire_timeout_ms),
+    }
+}
+
+/// Opens (creating and migrating) the database the settings name.
+pub async fn open_store(s: &Settings) -> Result<Db> {
+    let target = s.database_target();
+    match &target {
+        DatabaseTarget::Sqlite(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+            let store = SqliteStore::open(path)
+                .await
+                .with_context(|| format!("opening {}", path.display()))?;
+            Ok(Db::Sqlite(Arc::new(store)))
+        }
+        DatabaseTarget::Postgres(url) => {
+            let store = PgStore::connect(url, &pg_options(s))
+                .await
+                .with_context(|| format!("connecting to {}", target.describe()))?;
+            Ok(Db::Postgres(Arc::new(store)))
+        }
+    }
 }
 
 /// Opens the app on the store with the system clock.
-pub async fn open_app(s: &Settings, store: Arc<SqliteStore>) -> Result<App> {
+pub async fn open_app(s: &Settings, store: Arc<dyn Store>) -> Result<App> {
     let app = App::new(store, Arc::new(SystemClock), app_settings(s)?)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -85,8 +153,7 @@ pub struct InitReport {
 /// Loads units (if the database has none), registers standard agencies, imports the seed
 /// catalogue (new versions only where changed), and enters the official 2025 holiday table for
 /// every province that has none. Idempotent.
-pub async fn init(s: &Settings, store: Arc<SqliteStore>) -> Result<(App, InitReport)> {
-    use motcua_app::Store;
+pub async fn init(s: &Settings, store: Arc<dyn Store>) -> Result<(App, InitReport)> {
     let existing = store
         .load_units()
         .await

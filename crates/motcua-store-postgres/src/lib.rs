@@ -6,6 +6,7 @@
 //! hash-chained event log whose payloads are TEXT, exactly as hashed). Both stores pass the same
 //! conformance suite (`motcua-store-tests`).
 
+mod bulk;
 mod store;
 
 pub use store::{PgOptions, PgStore};

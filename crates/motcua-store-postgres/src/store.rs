@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use motcua_app::ports::{
-    Attachment, ChainHead, DocumentRecord, DossierFilter, DossierStats, DraftRecord,
+    Attachment, BulkBatch, ChainHead, DocumentRecord, DossierFilter, DossierStats, DraftRecord,
     IdempotencyRecord, NewDocument, StoredEvent, TokenRecord,
 };
 use motcua_app::store_support::{enum_parse, enum_str, json_err, parse};
@@ -32,13 +32,16 @@ pub struct PgOptions {
     pub max_connections: u32,
     /// `statement_timeout` set on every connection.
     pub statement_timeout: Duration,
+    /// How long a request waits for a connection before failing as unavailable.
+    pub acquire_timeout: Duration,
 }
 
 impl Default for PgOptions {
     fn default() -> Self {
         Self {
             max_connections: 16,
-            statement_timeout: Duration::from_secs(10),
+            statement_timeout: Duration::from_secs(5),
+            acquire_timeout: Duration::from_secs(3),
         }
     }
 }
@@ -49,13 +52,35 @@ pub struct PgStore {
     pool: PgPool,
 }
 
-fn db_err(e: sqlx::Error) -> StoreError {
-    if let sqlx::Error::Database(d) = &e
-        && d.is_unique_violation()
-    {
-        return StoreError::Duplicate(d.message().to_owned());
+pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            StoreError::Duplicate(d.message().to_owned())
+        }
+        // SQLSTATE (PostgreSQL appendix A): 08 connection exception, 53 insufficient resources,
+        // 57P01–57P03 shutdown / cannot connect now, 57014 statement timeout; and what a
+        // reconnect meets while the database is closed to us: 28 authorization, 3D000 no such
+        // database, 55000 "not currently accepting connections".
+        sqlx::Error::Database(d)
+            if d.code().is_some_and(|c| {
+                c.starts_with("08")
+                    || c.starts_with("28")
+                    || c.starts_with("53")
+                    || matches!(
+                        c.as_ref(),
+                        "57P01" | "57P02" | "57P03" | "57014" | "3D000" | "55000"
+                    )
+            }) =>
+        {
+            StoreError::Unavailable(e.to_string())
+        }
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => StoreError::Unavailable(e.to_string()),
+        _ => StoreError::Internal(e.to_string()),
     }
-    StoreError::Internal(e.to_string())
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, StoreError> {
@@ -65,23 +90,37 @@ fn from_json<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, 
 impl PgStore {
     /// Connects to `url` and applies pending migrations.
     pub async fn connect(url: &str, opts: &PgOptions) -> Result<Self, StoreError> {
+        // The parser's message may quote the URL, password included: say only what failed.
         let connect = PgConnectOptions::from_str(url)
-            .map_err(|e| StoreError::Internal(e.to_string()))?
+            .map_err(|_| StoreError::Internal("the PostgreSQL URL cannot be parsed".into()))?
             .options([(
                 "statement_timeout",
                 format!("{}", opts.statement_timeout.as_millis()),
             )]);
         let pool = PgPoolOptions::new()
             .max_connections(opts.max_connections)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(opts.acquire_timeout)
             .connect_with(connect)
             .await
             .map_err(db_err)?;
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .map_err(|e| StoreError::Internal(e.to_string()))?;
-        Ok(Self { pool })
+        let store = Self { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies pending migrations; returns the number of migrations the schema has.
+    pub async fn migrate(&self) -> Result<usize, StoreError> {
+        let m = sqlx::migrate!("./migrations");
+        m.run(&self.pool).await.map_err(|e| match e {
+            sqlx::migrate::MigrateError::Execute(e) => db_err(e),
+            other => StoreError::Internal(other.to_string()),
+        })?;
+        Ok(m.iter().count())
+    }
+
+    /// The connection pool (bulk loading and the benchmark's baseline use it directly).
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
     }
 
     /// Closes the pool.
@@ -809,6 +848,10 @@ impl Store for PgStore {
                 })
             })
             .collect()
+    }
+
+    async fn bulk_load(&self, batch: &BulkBatch) -> Result<(), StoreError> {
+        crate::bulk::bulk_load(&self.pool, batch).await
     }
 
     async fn dossier_stats(

@@ -6,12 +6,19 @@ use time::format_description::well_known::Rfc3339;
 
 /// Any sqlx error is internal, except unique violations, which callers handle.
 pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
-    if let sqlx::Error::Database(d) = &e
-        && d.is_unique_violation()
-    {
-        return StoreError::Duplicate(d.message().to_owned());
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            StoreError::Duplicate(d.message().to_owned())
+        }
+        // SQLITE_BUSY (5) / SQLITE_LOCKED (6) after the busy timeout: the writer is overloaded.
+        sqlx::Error::Database(d) if d.code().is_some_and(|c| c == "5" || c == "6") => {
+            StoreError::Unavailable(e.to_string())
+        }
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => {
+            StoreError::Unavailable(e.to_string())
+        }
+        _ => StoreError::Internal(e.to_string()),
     }
-    StoreError::Internal(e.to_string())
 }
 
 /// RFC 3339 UTC with whole seconds: sortable as text.

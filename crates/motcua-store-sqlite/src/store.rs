@@ -3,7 +3,7 @@
 use crate::rows::{db_err, parse_ts, ts};
 use async_trait::async_trait;
 use motcua_app::ports::{
-    Attachment, ChainHead, DocumentRecord, DossierFilter, DossierStats, DraftRecord,
+    Attachment, BulkBatch, ChainHead, DocumentRecord, DossierFilter, DossierStats, DraftRecord,
     IdempotencyRecord, NewDocument, StoredEvent, TokenRecord,
 };
 use motcua_app::store_support::{enum_parse, enum_str, json_err, parse};
@@ -74,6 +74,31 @@ impl SqliteStore {
     pub async fn close(&self) {
         self.reader.close().await;
         self.writer.close().await;
+    }
+
+    /// Writes a consistent copy of the whole database to `to` (which must not exist) while the
+    /// store keeps serving: `VACUUM INTO` reads one snapshot (WAL mode lets writers go on) on a
+    /// reader connection, so the copy holds every transaction committed before it started and
+    /// none after.
+    pub async fn backup_to(&self, to: &Path) -> Result<(), StoreError> {
+        let target = to
+            .to_str()
+            .ok_or_else(|| StoreError::Internal("the backup path is not UTF-8".into()))?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(target)
+            .execute(&self.reader)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// `PRAGMA integrity_check`: `ok`, or SQLite's list of problems.
+    pub async fn integrity_check(&self) -> Result<String, StoreError> {
+        let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
+        Ok(rows.join("; "))
     }
 
     /// Runs raw SQL on the writer (for maintenance and tamper tests only).
@@ -196,6 +221,36 @@ fn document_from_row(r: &SqliteRow) -> Result<DocumentRecord, StoreError> {
         event_seq: r.get("event_seq"),
         created_at: parse_ts(r.get::<&str, _>("created_at"))?,
     })
+}
+
+async fn insert_dossier_row(
+    tx: &mut sqlx::SqliteConnection,
+    d: &Dossier,
+) -> Result<(), StoreError> {
+    let data = serde_json::to_string(d).map_err(json_err)?;
+    sqlx::query(
+        "INSERT INTO dossiers (id, province_code, code, procedure_code, procedure_version, status, version,
+         receiving_agency, competent_agency, current_agency, due_at, submitted_at, last_event_hash, data)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(d.id.to_string())
+    .bind(d.province_code.as_str())
+    .bind(d.code.as_str())
+    .bind(d.procedure.code.as_str())
+    .bind(i64::from(d.procedure.version))
+    .bind(d.status.as_str())
+    .bind(d.version)
+    .bind(d.receiving_agency.as_str())
+    .bind(d.competent_agency.as_str())
+    .bind(d.current_agency.as_str())
+    .bind(d.due_at.map(ts))
+    .bind(ts(d.submitted_at))
+    .bind(&d.last_event_hash)
+    .bind(data)
+    .execute(tx)
+    .await
+    .map_err(db_err)?;
+    Ok(())
 }
 
 async fn insert_event(tx: &mut sqlx::SqliteConnection, e: &StoredEvent) -> Result<(), StoreError> {
@@ -588,30 +643,8 @@ impl Store for SqliteStore {
         idem: Option<&IdempotencyRecord>,
         documents: &[NewDocument],
     ) -> Result<(), StoreError> {
-        let data = serde_json::to_string(d).map_err(json_err)?;
         let mut tx = self.writer.begin().await.map_err(db_err)?;
-        sqlx::query(
-            "INSERT INTO dossiers (id, province_code, code, procedure_code, procedure_version, status, version,
-             receiving_agency, competent_agency, current_agency, due_at, submitted_at, last_event_hash, data)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(d.id.to_string())
-        .bind(d.province_code.as_str())
-        .bind(d.code.as_str())
-        .bind(d.procedure.code.as_str())
-        .bind(i64::from(d.procedure.version))
-        .bind(d.status.as_str())
-        .bind(d.version)
-        .bind(d.receiving_agency.as_str())
-        .bind(d.competent_agency.as_str())
-        .bind(d.current_agency.as_str())
-        .bind(d.due_at.map(ts))
-        .bind(ts(d.submitted_at))
-        .bind(&d.last_event_hash)
-        .bind(data)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+        insert_dossier_row(&mut tx, d).await?;
         insert_event(&mut tx, first).await?;
         if let Some(i) = idem {
             sqlx::query(
@@ -797,6 +830,29 @@ impl Store for SqliteStore {
                 })
             })
             .collect()
+    }
+
+    async fn bulk_load(&self, batch: &BulkBatch) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await.map_err(db_err)?;
+        for (d, events) in &batch.dossiers {
+            insert_dossier_row(&mut tx, d).await?;
+            for e in events {
+                insert_event(&mut tx, e).await?;
+            }
+        }
+        for (province, prefix, last) in &batch.sequences {
+            sqlx::query(
+                "INSERT INTO code_sequences (prefix, province_code, last) VALUES (?, ?, ?)
+                 ON CONFLICT (prefix) DO UPDATE SET last = MAX(code_sequences.last, excluded.last)",
+            )
+            .bind(prefix)
+            .bind(province.as_str())
+            .bind(i64::try_from(*last).unwrap_or(i64::MAX))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)
     }
 
     async fn dossier_stats(

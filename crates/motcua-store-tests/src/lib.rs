@@ -40,7 +40,8 @@ macro_rules! conformance_tests {
             dossier_round_trip_and_idempotency, duplicate_idempotency_key_writes_nothing,
             stale_version_is_a_conflict_and_writes_nothing, list_filters_and_orders_by_due_date,
             events_and_chain_heads, tokens_by_secret_hash, drafts_and_attachments_move_to_the_dossier, stats_count_by_status_agency_and_day,
-            documents_are_written_with_their_transition_or_not_at_all);
+            documents_are_written_with_their_transition_or_not_at_all,
+            bulk_load_writes_whole_histories_or_nothing);
     };
     (@each $make:expr; $($name:ident),*) => {
         $(
@@ -614,6 +615,70 @@ pub async fn events_and_chain_heads(store: Arc<dyn Store>) {
     assert_eq!(heads.len(), 1);
     assert_eq!(heads[0].version, 2);
     assert_eq!(heads[0].last_event_hash, ev2.hash);
+}
+
+/// A bulk load stores every dossier with its events exactly as given, raises code sequences
+/// (never lowers them), and on a duplicate key writes nothing at all.
+pub async fn bulk_load_writes_whole_histories_or_nothing(store: Arc<dyn Store>) {
+    use motcua_app::ports::BulkBatch;
+    seeded(&store).await;
+    let mut dossiers = Vec::new();
+    for i in 1..=3 {
+        let (d, ev) = sample_dossier(
+            &format!("24958-250124-{i:04}"),
+            "24958.TTPVHCC",
+            datetime!(2025-01-24 09:00 +7),
+        );
+        let (d2, ev2) = apply(
+            &d,
+            Command::Assign {
+                // Text that needs quoting in any bulk format.
+                handler: r#"Lê "Văn", A,B \N"#.into(),
+            },
+            datetime!(2025-01-24 10:00 +7),
+        );
+        dossiers.push((d2, vec![ev, ev2]));
+    }
+    let prefix = "24958-250124".to_string();
+    store.next_code_sequence(&p("68"), &prefix).await.unwrap();
+    let batch = BulkBatch {
+        dossiers: dossiers.clone(),
+        sequences: vec![(p("68"), prefix.clone(), 3)],
+    };
+    store.bulk_load(&batch).await.unwrap();
+    for (d, evs) in &dossiers {
+        assert_eq!(store.dossier(&d.code).await.unwrap().as_ref(), Some(d));
+        assert_eq!(&store.events(d.id).await.unwrap(), evs);
+    }
+    assert_eq!(store.count_dossiers().await.unwrap(), 3);
+    // The sequence was raised to 3: the next intake gets 4.
+    assert_eq!(
+        store.next_code_sequence(&p("68"), &prefix).await.unwrap(),
+        4
+    );
+    // A lower number never lowers it.
+    let lower = BulkBatch {
+        dossiers: vec![],
+        sequences: vec![(p("68"), prefix.clone(), 1)],
+    };
+    store.bulk_load(&lower).await.unwrap();
+    assert_eq!(
+        store.next_code_sequence(&p("68"), &prefix).await.unwrap(),
+        5
+    );
+    // One duplicate in a batch: nothing of the batch is written.
+    let (fresh, fresh_ev) = sample_dossier(
+        "24958-250124-0009",
+        "24958.TTPVHCC",
+        datetime!(2025-01-24 11:00 +7),
+    );
+    let bad = BulkBatch {
+        dossiers: vec![(fresh.clone(), vec![fresh_ev]), dossiers[0].clone()],
+        sequences: vec![],
+    };
+    assert!(store.bulk_load(&bad).await.is_err());
+    assert_eq!(store.dossier(&fresh.code).await.unwrap(), None);
+    assert_eq!(store.count_dossiers().await.unwrap(), 3);
 }
 
 /// Tokens are found by the hash of their secret only.

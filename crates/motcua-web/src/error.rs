@@ -170,11 +170,19 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
     ),
     ("attachment.not_found", 404, "No such file on this dossier."),
     (
+        "service.unavailable",
+        503,
+        "The database is unreachable or overloaded. Nothing was changed; retry after the number of seconds in `Retry-After`.",
+    ),
+    (
         "internal",
         500,
         "An internal error; it is logged. Nothing was changed by a failed write.",
     ),
 ];
+
+/// Seconds a client should wait before retrying after `service.unavailable`.
+const RETRY_AFTER_SECONDS: &str = "2";
 
 /// An API error: code, message and per-field details.
 #[derive(Debug)]
@@ -234,6 +242,13 @@ impl From<AppError> for ApiError {
                 tracing::error!(%detail, "internal error");
                 ApiError::new("internal", "internal error; nothing was changed")
             }
+            AppError::Unavailable(detail) => {
+                tracing::warn!(%detail, "database unavailable");
+                ApiError::new(
+                    "service.unavailable",
+                    "the database is unavailable; nothing was changed, retry shortly",
+                )
+            }
             AppError::VersionConflict { current } => {
                 ApiError::new(code, e.to_string()).field("current_version", current)
             }
@@ -264,6 +279,15 @@ impl IntoResponse for ApiError {
                 fields: &self.fields,
             },
         };
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            // RFC 9110 §10.2.3: when the client may retry.
+            return (
+                status,
+                [(axum::http::header::RETRY_AFTER, RETRY_AFTER_SECONDS)],
+                Json(body),
+            )
+                .into_response();
+        }
         (status, Json(body)).into_response()
     }
 }

@@ -402,3 +402,5 @@ err-upload-too_large = الملف أكبر من 5 ميغابايت.
 err-upload-unsupported_type = تُقبل ملفات PDF وJPEG وPNG فقط.
 err-upload-mislabelled = محتوى الملف لا يطابق نوعه.
 err-upload-empty = الملف فارغ.
+err-service-unavailable = تعذّر الوصول إلى قاعدة البيانات حاليًا؛ لم يتغيّر شيء. يُرجى المحاولة بعد بضع ثوانٍ.
+err-internal = حدث خطأ في النظام؛ لم يتغيّر شيء. تم تسجيل الخطأ.

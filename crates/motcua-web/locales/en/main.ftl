@@ -387,3 +387,5 @@ err-upload-too_large = The file is larger than 5 MB.
 err-upload-unsupported_type = Only PDF, JPEG and PNG files are accepted.
 err-upload-mislabelled = The file's content does not match its type.
 err-upload-empty = The file is empty.
+err-service-unavailable = The database cannot be reached at the moment; nothing was changed. Please retry in a few seconds.
+err-internal = A system error occurred; nothing was changed. The error has been logged.

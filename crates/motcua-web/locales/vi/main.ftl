@@ -374,3 +374,5 @@ err-upload-too_large = Tệp lớn hơn 5 MB.
 err-upload-unsupported_type = Chỉ nhận tệp PDF, JPEG hoặc PNG.
 err-upload-mislabelled = Nội dung tệp không đúng với loại tệp.
 err-upload-empty = Tệp rỗng.
+err-service-unavailable = Hệ thống tạm thời không kết nối được cơ sở dữ liệu; chưa có gì bị thay đổi. Hãy thử lại sau ít giây.
+err-internal = Đã có lỗi hệ thống; chưa có gì bị thay đổi. Lỗi đã được ghi lại.

@@ -1,0 +1,228 @@
+//! The baseline: the database statements the workload's operations need, issued directly
+//! through the store (sqlx) with no HTTP, no JSON and no use-case layer — the database's own
+//! limit on this machine for this mix.
+//!
+//! Per operation: intake = idempotency lookup + next code number + the insert transaction
+//! (dossier, first event, idempotency key); action = dossier read + the transition transaction
+//! (guarded update, event); read = dossier read; track = dossier read + its events; inbox = one
+//! list query; search = nothing (the catalogue is searched in memory).
+
+use super::load::Driver;
+use super::mix::{Flight, Op, Stage};
+use motcua_app::dossiers::seal_event;
+use motcua_app::ports::{DossierFilter, IdempotencyRecord};
+use motcua_app::{Actor, Store};
+use motcua_domain::VN_OFFSET;
+use motcua_domain::catalogue::Channel;
+use motcua_domain::dossier::code::CodePattern;
+use motcua_domain::dossier::{ActionContext, Command, Dossier, DossierResult, NewDossier, Status};
+use motcua_domain::ids::DossierCode;
+use std::sync::Arc;
+
+/// Issues the operations' statements through the store.
+pub struct StoreDriver {
+    store: Arc<dyn Store>,
+    pattern: CodePattern,
+}
+
+impl StoreDriver {
+    /// On `store`, numbering dossiers with `pattern`.
+    pub fn new(store: Arc<dyn Store>, pattern: CodePattern) -> Self {
+        Self { store, pattern }
+    }
+}
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}
+
+impl StoreDriver {
+    async fn intake(&self, stage: &mut Stage) -> Result<(), String> {
+        let site = stage.site.clone();
+        let shared = stage.workload.clone();
+        let key = uuid::Uuid::new_v4().to_string();
+        if self.store.idempotency(&key).await.map_err(err)?.is_some() {
+            return Err("idempotency key reused".into());
+        }
+        let applicant = stage.applicant();
+        let phone = applicant.phone.to_string();
+        let t = now();
+        let unit = site
+            .counter
+            .unit_code
+            .clone()
+            .ok_or("counter without a unit")?;
+        let prefix = self.pattern.prefix(
+            unit.as_str(),
+            site.counter.code.as_str(),
+            t.to_offset(VN_OFFSET).date(),
+        );
+        let seq = self
+            .store
+            .next_code_sequence(&site.counter.province_code, &prefix)
+            .await
+            .map_err(err)?;
+        let code: DossierCode = self.pattern.code(&prefix, seq).map_err(err)?;
+        let (d, first) = Dossier::open(
+            NewDossier {
+                id: uuid::Uuid::now_v7(),
+                code,
+                province_code: site.counter.province_code.clone(),
+                case_code: None,
+                channel: Channel::Direct,
+                receiving_unit: unit,
+                receiving_agency: site.counter.code.clone(),
+                competent_agency: site.competent.code.clone(),
+                applicant,
+                summary: String::new(),
+                components: shared.components.clone(),
+                receive_now: true,
+            },
+            ActionContext {
+                now: t,
+                calendar: &site.calendar,
+                procedure: &shared.procedure,
+            },
+        )
+        .map_err(err)?;
+        let actor = Actor::Staff(site.counter_token.1.clone());
+        let ev = seal_event(&d, &first, &actor.id(), &actor.agency(), &d.last_event_hash);
+        let d = Dossier {
+            last_event_hash: ev.hash.clone(),
+            ..d
+        };
+        let idem = IdempotencyRecord {
+            key,
+            request_hash: "0".repeat(64),
+            dossier_code: d.code.clone(),
+        };
+        self.store
+            .insert_dossier(&d, &ev, Some(&idem), &[])
+            .await
+            .map_err(err)?;
+        stage.opened(d.code.to_string(), d.version, phone);
+        Ok(())
+    }
+
+    async fn action(&self, stage: &mut Stage, f: Flight) -> Result<(), String> {
+        let site = stage.site.clone();
+        let shared = stage.workload.clone();
+        let code = DossierCode::parse(&f.code).map_err(err)?;
+        let d = self
+            .store
+            .dossier(&code)
+            .await
+            .map_err(err)?
+            .ok_or("dossier vanished")?;
+        let (cmd, who) = match f.step {
+            0 => (
+                Command::Transfer {
+                    to_agency: site.competent.code.clone(),
+                    note: None,
+                },
+                &site.counter_token.1,
+            ),
+            1 => (
+                Command::Assign {
+                    handler: "Chuyên viên thụ lý".into(),
+                },
+                &site.specialist_token.1,
+            ),
+            2 => (
+                Command::Finish {
+                    result: DossierResult {
+                        summary: "Đã chứng thực bản sao".into(),
+                        document_number: Some("12/2026".into()),
+                    },
+                },
+                &site.approver_token.1,
+            ),
+            _ => (
+                Command::ReturnResult {
+                    method: Some("counter".into()),
+                },
+                &site.counter_token.1,
+            ),
+        };
+        let (next, draft) = d
+            .apply(
+                &cmd,
+                ActionContext {
+                    now: now(),
+                    calendar: &site.calendar,
+                    procedure: &shared.procedure,
+                },
+            )
+            .map_err(err)?;
+        let actor = Actor::Staff(who.clone());
+        let ev = seal_event(
+            &next,
+            &draft,
+            &actor.id(),
+            &actor.agency(),
+            &d.last_event_hash,
+        );
+        let next = Dossier {
+            last_event_hash: ev.hash.clone(),
+            ..next
+        };
+        self.store
+            .append_transition(&next, d.version, &ev, &[])
+            .await
+            .map_err(err)?;
+        stage.advanced(f, next.version);
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl Driver for StoreDriver {
+    async fn perform(&self, stage: &mut Stage, op: Op) -> Result<(), String> {
+        match op {
+            Op::Intake => self.intake(stage).await,
+            Op::Action => {
+                let f = stage.flights.pop_front().ok_or("no dossier in progress")?;
+                self.action(stage, f).await
+            }
+            Op::Read => {
+                let (code, _) = stage.target();
+                let code = DossierCode::parse(&code).map_err(err)?;
+                self.store
+                    .dossier(&code)
+                    .await
+                    .map_err(err)?
+                    .ok_or("no such dossier")?;
+                Ok(())
+            }
+            Op::Track => {
+                let (code, _) = stage.target();
+                let code = DossierCode::parse(&code).map_err(err)?;
+                let d = self
+                    .store
+                    .dossier(&code)
+                    .await
+                    .map_err(err)?
+                    .ok_or("no such dossier")?;
+                self.store.events(d.id).await.map_err(err)?;
+                Ok(())
+            }
+            Op::Inbox => {
+                self.store
+                    .list_dossiers(&DossierFilter {
+                        agency: Some(stage.site.competent.code.clone()),
+                        status: Some(Status::Processing),
+                        limit: 50,
+                        ..Default::default()
+                    })
+                    .await
+                    .map_err(err)?;
+                Ok(())
+            }
+            Op::Search => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! `motcua bench run`: a mixed workload through the HTTP API, then the same database statements
+//! issued directly through the store at the same concurrency (the baseline), in one run.
+//!
+//! Bounded: loopback addresses only, at most [`MAX_DURATION`] per phase and [`MAX_CONCURRENCY`]
+//! workers. Open-loop pacing (`--rate`) measures latency from each request's scheduled start, so
+//! a slow server cannot hide its queueing (no coordinated omission).
+
+use super::mix::{Op, Stage, WEIGHTS, Workload};
+use anyhow::{Context, Result, anyhow, bail};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// Longest a phase may run.
+pub const MAX_DURATION: Duration = Duration::from_secs(600);
+/// Most concurrent workers.
+pub const MAX_CONCURRENCY: usize = 512;
+
+/// Latencies and errors of one operation.
+#[derive(Debug, Default, Clone)]
+pub struct Samples {
+    /// Microseconds per successful operation.
+    pub micros: Vec<u32>,
+    /// Failed operations.
+    pub errors: u64,
+    /// A few error descriptions (status and code), for the report.
+    pub examples: Vec<String>,
+}
+
+impl Samples {
+    /// Records one outcome.
+    pub fn record(&mut self, elapsed: Duration, outcome: Result<(), String>) {
+        match outcome {
+            Ok(()) => self
+                .micros
+                .push(u32::try_from(elapsed.as_micros()).unwrap_or(u32::MAX)),
+            Err(e) => {
+                self.errors += 1;
+                if self.examples.len() < 5 && !self.examples.contains(&e) {
+                    self.examples.push(e);
+                }
+            }
+        }
+    }
+
+    fn merge(&mut self, other: Samples) {
+        self.micros.extend(other.micros);
+        self.errors += other.errors;
+        for e in other.examples {
+            if self.examples.len() < 5 && !self.examples.contains(&e) {
+                self.examples.push(e);
+            }
+        }
+    }
+}
+
+/// One operation's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpReport {
+    /// Successful operations.
+    pub count: u64,
+    /// Successful operations per second.
+    pub throughput: f64,
+    /// Median latency.
+    pub p50_ms: f64,
+    /// 95th percentile.
+    pub p95_ms: f64,
+    /// 99th percentile.
+    pub p99_ms: f64,
+    /// Largest.
+    pub max_ms: f64,
+    /// Failed operations.
+    pub errors: u64,
+    /// Examples of errors.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub error_examples: Vec<String>,
+}
+
+/// Percentile (nearest rank) of sorted microseconds, in milliseconds.
+pub fn percentile_ms(sorted: &[u32], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    let i = rank.clamp(1, sorted.len()) - 1;
+    f64::from(sorted[i]) / 1000.0
+}
+
+fn round(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+impl OpReport {
+    fn from(mut s: Samples, secs: f64) -> Self {
+        s.micros.sort_unstable();
+        let count = s.micros.len() as u64;
+        Self {
+            count,
+            throughput: round(count as f64 / secs),
+            p50_ms: round(percentile_ms(&s.micros, 50.0)),
+            p95_ms: round(percentile_ms(&s.micros, 95.0)),
+            p99_ms: round(percentile_ms(&s.micros, 99.0)),
+            max_ms: round(s.micros.last().map_or(0.0, |m| f64::from(*m) / 1000.0)),
+            errors: s.errors,
+            error_examples: s.examples,
+        }
+    }
+}
+
+/// A phase's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct PhaseReport {
+    /// Seconds measured.
+    pub seconds: f64,
+    /// All successful operations per second.
+    pub throughput: f64,
+    /// Writes (intake and lifecycle actions) per second.
+    pub write_throughput: f64,
+    /// Reads per second.
+    pub read_throughput: f64,
+    /// Failed operations.
+    pub errors: u64,
+    /// Per operation.
+    pub operations: BTreeMap<&'static str, OpReport>,
+    /// All writes together.
+    pub writes: OpReport,
+    /// All reads together.
+    pub reads: OpReport,
+}
+
+/// Sums per-worker samples into a report.
+pub fn phase_report(per_worker: Vec<BTreeMap<Op, Samples>>, secs: f64) -> PhaseReport {
+    let mut all: BTreeMap<Op, Samples> = BTreeMap::new();
+    for w in per_worker {
+        for (op, s) in w {
+            all.entry(op).or_default().merge(s);
+        }
+    }
+    let (mut writes, mut reads) = (Samples::default(), Samples::default());
+    for (op, s) in &all {
+        if op.is_write() {
+            writes.merge(s.clone());
+        } else {
+            reads.merge(s.clone());
+        }
+    }
+    let operations: BTreeMap<&'static str, OpReport> = all
+        .into_iter()
+        .map(|(op, s)| (op.name(), OpReport::from(s, secs)))
+        .collect();
+    let writes = OpReport::from(writes, secs);
+    let reads = OpReport::from(reads, secs);
+    PhaseReport {
+        seconds: round(secs),
+        throughput: round(writes.throughput + reads.throughput),
+        write_throughput: writes.throughput,
+        read_throughput: reads.throughput,
+        errors: writes.errors + reads.errors,
+        operations,
+        writes,
+        reads,
+    }
+}
+
+/// Refuses anything but a loopback address: the benchmark never loads another machine.
+pub fn check_loopback(url: &str) -> Result<()> {
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| anyhow!("--url must be http://127.0.0.1:PORT (loopback only)"))?;
+    let authority = rest.split('/').next().unwrap_or("");
+    let host = if let Some(h) = authority.strip_prefix('[') {
+        h.split(']').next().unwrap_or("")
+    } else {
+        authority.rsplit_once(':').map_or(authority, |x| x.0)
+    };
+    let ok = host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if !ok {
+        bail!("--url must be a loopback address (127.0.0.1, ::1 or localhost), not {host:?}");
+    }
+    Ok(())
+}
+
+/// How a phase runs.
+#[derive(Debug, Clone)]
+pub struct Pace {
+    /// How long.
+    pub duration: Duration,
+    /// Workers.
+    pub concurrency: usize,
+    /// Total operations per second for all workers (`None`: as fast as possible).
+    pub rate: Option<f64>,
+}
+
+impl Pace {
+    /// Checks the bounds.
+    pub fn checked(self) -> Result<Self> {
+        if self.duration.is_zero() || self.duration > MAX_DURATION {
+            bail!("--duration must be 1–{} seconds", MAX_DURATION.as_secs());
+        }
+        if self.concurrency == 0 || self.concurrency > MAX_CONCURRENCY {
+            bail!("--concurrency must be 1–{MAX_CONCURRENCY}");
+        }
+        if let Some(r) = self.rate
+            && !(r > 0.0 && r <= 100_000.0)
+        {
+            bail!("--rate must be between 0 and 100000 operations per second");
+        }
+        Ok(self)
+    }
+}
+
+/// Something that performs operations: the HTTP client or the direct store.
+#[async_trait::async_trait]
+pub trait Driver: Send + Sync + 'static {
+    /// Performs `op` for `worker`; the outcome is `Err(description)` on failure.
+    async fn perform(&self, worker: &mut Stage, op: Op) -> Result<(), String>;
+}
+
+/// Runs `driver` with the workload's mix for the pace; returns per-worker samples and the
+/// seconds measured.
+pub async fn run_phase<D: Driver>(
+    driver: Arc<D>,
+    workload: &Workload,
+    pace: &Pace,
+) -> Result<(Vec<BTreeMap<Op, Samples>>, f64)> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for w in 0..pace.concurrency {
+        let driver = driver.clone();
+        let stop = stop.clone();
+        let mut stage = workload.stage_for(w);
+        let interval = pace
+            .rate
+            .map(|r| Duration::from_secs_f64(pace.concurrency as f64 / r));
+        tasks.push(tokio::spawn(async move {
+            let mut samples: BTreeMap<Op, Samples> = BTreeMap::new();
+            // Workers start spread over one interval so paced load is smooth.
+            let mut next = Instant::now()
+                + interval.map_or(Duration::ZERO, |i| i.mul_f64(w as f64 / 64.0 % 1.0));
+            while !stop.load(Ordering::Relaxed) {
+                if interval.is_some() {
+                    let now = Instant::now();
+                    if next > now {
+                        tokio::time::sleep_until(next.into()).await;
+                    }
+                }
+                let scheduled = if interval.is_some() {
+                    next
+                } else {
+                    Instant::now()
+                };
+                let op = stage.choose(&WEIGHTS);
+                let outcome = driver.perform(&mut stage, op).await;
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                samples
+                    .entry(op)
+                    .or_default()
+                    .record(scheduled.elapsed(), outcome);
+                if let Some(i) = interval {
+                    next += i;
+                }
+            }
+            samples
+        }));
+    }
+    tokio::time::sleep(pace.duration).await;
+    stop.store(true, Ordering::Relaxed);
+    let secs = started.elapsed().as_secs_f64();
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.context("worker")?);
+    }
+    Ok((out, secs))
+}
+
+/// The server's memory, read from /proc (Linux): (resident now, peak resident) in MiB.
+pub fn server_memory_mib(pid: u32) -> Option<(f64, f64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| -> Option<f64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(round(kb / 1024.0))
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_use_the_nearest_rank() {
+        let v: Vec<u32> = (1..=100).map(|x| x * 1000).collect();
+        let cases = [
+            (50.0, 50.0),
+            (95.0, 95.0),
+            (99.0, 99.0),
+            (100.0, 100.0),
+            (0.0, 1.0),
+        ];
+        for (p, want) in cases {
+            assert_eq!(percentile_ms(&v, p), want, "p{p}");
+        }
+        assert_eq!(percentile_ms(&[], 99.0), 0.0);
+        assert_eq!(percentile_ms(&[7000], 50.0), 7.0);
+    }
+
+    #[test]
+    fn only_loopback_urls_are_loaded() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://127.0.0.1:8080/",
+            "http://localhost:3000",
+            "http://[::1]:8080",
+            "http://127.1.2.3:80",
+        ] {
+            assert!(check_loopback(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://10.0.0.1:8080",
+            "http://example.org",
+            "https://127.0.0.1:8080",
+            "ftp://127.0.0.1",
+            "http://127.0.0.1.evil.example:80",
+            "http://[2001:db8::1]:80",
+        ] {
+            assert!(check_loopback(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bounds_are_enforced() {
+        let p = |d: u64, c: usize, r: Option<f64>| Pace {
+            duration: Duration::from_secs(d),
+            concurrency: c,
+            rate: r,
+        };
+        assert!(p(10, 8, None).checked().is_ok());
+        assert!(p(10, 8, Some(500.0)).checked().is_ok());
+        assert!(p(0, 8, None).checked().is_err());
+        assert!(p(601, 8, None).checked().is_err());
+        assert!(p(10, 0, None).checked().is_err());
+        assert!(p(10, 513, None).checked().is_err());
+        assert!(p(10, 8, Some(0.0)).checked().is_err());
+        assert!(p(10, 8, Some(f64::NAN)).checked().is_err());
+    }
+}
