@@ -71,18 +71,41 @@ impl App {
         Ok(hits.into_iter().map(|(_, p)| p.clone()).collect())
     }
 
-    /// A procedure at a version, or its latest.
+    /// A procedure at a version, or its latest. Versions are immutable, so each is read from
+    /// the store once; the latest comes from the cached catalogue.
     pub async fn procedure(
         &self,
         code: &ProcedureCode,
         version: Option<u32>,
     ) -> Result<Procedure, AppError> {
-        self.store.procedure(code, version).await?.ok_or_else(|| {
+        let cached = match version {
+            Some(v) => self
+                .versions
+                .read()
+                .expect("versions lock")
+                .get(&(code.clone(), v))
+                .map(|p| p.as_ref().clone()),
+            None => self
+                .procedures()
+                .await?
+                .iter()
+                .find(|p| &p.code == code)
+                .cloned(),
+        };
+        if let Some(p) = cached {
+            return Ok(p);
+        }
+        let p = self.store.procedure(code, version).await?.ok_or_else(|| {
             AppError::not_found(
                 "catalogue.unknown_procedure",
                 format!("no procedure {code}"),
             )
-        })
+        })?;
+        self.versions
+            .write()
+            .expect("versions lock")
+            .insert((p.code.clone(), p.version), Arc::new(p.clone()));
+        Ok(p)
     }
 
     /// Stores procedures: a new code becomes version 1, a changed one a new version, an identical
@@ -144,6 +167,7 @@ impl App {
         for chunk in all.chunks(2000) {
             self.store.upsert_agencies(chunk).await?;
         }
+        self.agencies.write().expect("agency lock").clear();
         Ok(all.len())
     }
 

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::error::AppError;
-use crate::ports::{DocumentRecord, NewDocument, StoredEvent};
+use crate::ports::{DocumentJob, DocumentRecord, Issued, NewDocument, StoredEvent};
 use crate::service::{Actor, App};
 use motcua_domain::VN_OFFSET;
 use motcua_domain::agency::{Agency, AgencyKind, Level};
@@ -74,6 +74,21 @@ impl Form {
             Form::ControlSlip => "form06",
             Form::Register => "form07",
         }
+    }
+
+    /// The form of a stored kind.
+    pub fn from_kind(kind: &str) -> Option<Form> {
+        [
+            Form::Receipt,
+            Form::SupplementRequest,
+            Form::Refusal,
+            Form::Apology,
+            Form::StopNotice,
+            Form::ControlSlip,
+            Form::Register,
+        ]
+        .into_iter()
+        .find(|f| f.kind() == kind)
     }
 
     /// The title in Vietnamese.
@@ -356,21 +371,46 @@ impl App {
         Ok(Some(format!("{seq:02}/{suffix}")))
     }
 
-    /// Renders and signs the form an action issues, as a document ready to store with the
-    /// transition. `events` are the dossier's events including the new one.
+    /// The form an action issues, to store with its transition: rendered and signed now, or
+    /// (with `defer_documents`) a job fixing its id, number, issuer and date whose bytes follow
+    /// the commit. `events` are the dossier's events including the new one (only the new one is
+    /// needed when deferring).
     pub(crate) async fn issue_form(
         &self,
         form: Form,
         d: &Dossier,
         events: &[StoredEvent],
-        procedure: &Procedure,
         actor: &Actor,
-    ) -> Result<Option<NewDocument>, AppError> {
-        let Some(engine) = self.documents.clone() else {
+    ) -> Result<Option<Issued>, AppError> {
+        let Some(last) = events.last() else {
             return Ok(None);
         };
+        let Some(job) = self.plan_form(form, d, last.seq, actor).await? else {
+            return Ok(None);
+        };
+        if self.settings.defer_documents {
+            return Ok(Some(Issued::Deferred(job)));
+        }
+        Ok(Some(Issued::Document(
+            self.render_form(&job, events).await?,
+        )))
+    }
+
+    /// What a form fixes at its action: its id, the issuing agency (the receiving point for
+    /// intake forms, the acting agency for the rest), its number, its date, the officer, and
+    /// the dossier as the action left it.
+    async fn plan_form(
+        &self,
+        form: Form,
+        d: &Dossier,
+        event_seq: i64,
+        actor: &Actor,
+    ) -> Result<Option<DocumentJob>, AppError> {
+        if self.documents.is_none() {
+            return Ok(None);
+        }
         let now = self.now();
-        // The issuing agency: the receiving point for intake forms, the holder for the rest.
+        let now = now.replace_nanosecond(0).unwrap_or(now);
         let issuer_code = match form {
             Form::Receipt | Form::SupplementRequest | Form::Refusal => &d.receiving_agency,
             _ => match actor {
@@ -379,18 +419,60 @@ impl App {
             },
         };
         let issuer = self.agency(issuer_code).await?;
-        let id = Uuid::now_v7();
         let number = self.number_for(form, &issuer, now).await?;
-        let officer = match actor {
-            Actor::Staff(s) => Some(s.label.clone()),
-            Actor::Public => None,
-        };
+        Ok(Some(DocumentJob {
+            id: Uuid::now_v7(),
+            province_code: d.province_code.clone(),
+            dossier_id: d.id,
+            dossier_code: d.code.clone(),
+            kind: form.kind().into(),
+            number,
+            issuer: issuer.code,
+            actor: actor.id(),
+            officer: match actor {
+                Actor::Staff(s) => Some(s.label.clone()),
+                Actor::Public => None,
+            },
+            event_seq,
+            issued_at: now,
+            dossier: serde_json::to_string(d).map_err(|e| AppError::Internal(e.to_string()))?,
+        }))
+    }
+
+    /// Renders and signs a planned form. `events`: the dossier's events (those after the
+    /// issuing one are ignored).
+    async fn render_form(
+        &self,
+        job: &DocumentJob,
+        events: &[StoredEvent],
+    ) -> Result<NewDocument, AppError> {
+        let engine = self
+            .documents
+            .clone()
+            .ok_or_else(|| AppError::Internal("no document engine".into()))?;
+        let form = Form::from_kind(&job.kind)
+            .ok_or_else(|| AppError::Internal(format!("unknown form {}", job.kind)))?;
+        let d: Dossier =
+            serde_json::from_str(&job.dossier).map_err(|e| AppError::Internal(e.to_string()))?;
+        let procedure = self
+            .procedure(&d.procedure.code, Some(d.procedure.version))
+            .await?;
+        let events: Vec<StoredEvent> = events
+            .iter()
+            .filter(|e| e.seq <= job.event_seq)
+            .cloned()
+            .collect();
+        let issued = job.issued_at;
+        let issuer = self.agency(&job.issuer).await?;
+        let id = job.id;
+        let number = job.number.clone();
+        let officer = job.officer.clone();
         let last = events.last();
         let payload: Value = last
             .and_then(|e| serde_json::from_str(&e.payload).ok())
             .unwrap_or(Value::Null);
-        let names = self.agency_names(events, d).await;
-        let components = self.component_lines(d, procedure, form, &payload);
+        let names = self.agency_names(&events, &d).await;
+        let components = self.component_lines(&d, &procedure, form, &payload);
         let offer = procedure.offer(d.channel);
         let first_received = d.received_at.unwrap_or(d.submitted_at);
         let old_due = payload
@@ -415,11 +497,11 @@ impl App {
             "agency": self.header_of(&issuer).await,
             "number": number,
             "place": self.place_of(&issuer),
-            "date_words": date_words(now),
+            "date_words": date_words(issued),
             "qr_url": qr_url,
             "qr_caption": qr_caption,
             "signer": engine_signer,
-            "signed_at": engine_signer.as_ref().map(|_| time_words(now)),
+            "signed_at": engine_signer.as_ref().map(|_| time_words(self.now())),
             "officer": officer,
             "contact": format!("{} (mã hồ sơ {})", issuer.name, d.code),
             "note": Value::Null,
@@ -446,7 +528,7 @@ impl App {
                 "address": non_empty(&d.applicant.address),
             },
             "components": components,
-            "rows": if form == Form::ControlSlip { self.control_rows(d, events, &names) } else { json!([]) },
+            "rows": if form == Form::ControlSlip { self.control_rows(&d, &events, &names) } else { json!([]) },
             "register": [],
             "period": Value::Null,
             "scan": Value::Null,
@@ -461,7 +543,7 @@ impl App {
             .sign_as(&engine, &issuer, pdf, reason, engine_signer.clone())
             .await?;
         let file_name = format!("{}-{}.pdf", d.code, form.kind());
-        Ok(Some(NewDocument {
+        Ok(NewDocument {
             record: DocumentRecord {
                 id,
                 province_code: d.province_code.clone(),
@@ -475,12 +557,59 @@ impl App {
                 size: bytes.len() as i64,
                 signed_by,
                 signer_name: engine_signer,
-                actor: actor.id(),
-                event_seq: last.map(|e| e.seq),
-                created_at: now,
+                actor: job.actor.clone(),
+                event_seq: Some(job.event_seq),
+                created_at: issued,
             },
             bytes,
-        }))
+        })
+    }
+
+    /// Finishes one waiting form: renders, signs and stores it. `false` when another finisher
+    /// was first.
+    async fn finish_job(&self, job: &DocumentJob) -> Result<bool, AppError> {
+        let events = self.store.events(job.dossier_id).await?;
+        let doc = self.render_form(job, &events).await?;
+        Ok(self.store.complete_document_job(&doc).await?)
+    }
+
+    /// Issues up to `limit` waiting forms, oldest first (the background worker of `serve`).
+    /// Returns how many were issued; a form that fails stays waiting and is logged.
+    pub async fn issue_waiting_documents(&self, limit: u32) -> Result<usize, AppError> {
+        let mut done = 0;
+        for job in self.store.document_jobs(limit).await? {
+            match self.finish_job(&job).await {
+                Ok(_) => done += 1,
+                Err(e) => {
+                    tracing::error!(document = %job.id, dossier = %job.dossier_code, error = %e, "a waiting form could not be issued")
+                }
+            }
+        }
+        Ok(done)
+    }
+
+    /// The background worker: issues waiting forms as they come, one at a time (so at most one
+    /// core renders while the other serves), resting when there are none.
+    pub async fn run_document_worker(self) {
+        loop {
+            match self.issue_waiting_documents(8).await {
+                Ok(0) => tokio::time::sleep(std::time::Duration::from_millis(300)).await,
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "document worker: store unavailable");
+                    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                }
+            }
+        }
+    }
+
+    /// Finishes the waiting forms of a dossier before they are read, so a reader never waits
+    /// for the worker.
+    async fn finish_dossier_jobs(&self, dossier_id: Uuid) -> Result<(), AppError> {
+        for job in self.store.dossier_document_jobs(dossier_id).await? {
+            self.finish_job(&job).await?;
+        }
+        Ok(())
     }
 
     /// Names of every agency the dossier has met.
@@ -652,6 +781,7 @@ impl App {
         code: &DossierCode,
     ) -> Result<Vec<DocumentRecord>, AppError> {
         let d = self.dossier(actor, code).await?;
+        self.finish_dossier_jobs(d.id).await?;
         Ok(self.store.dossier_documents(d.id).await?)
     }
 
@@ -663,6 +793,7 @@ impl App {
         id: Uuid,
     ) -> Result<(DocumentRecord, Vec<u8>), AppError> {
         let d = self.dossier(actor, code).await?;
+        self.finish_dossier_jobs(d.id).await?;
         let not_found = || AppError::not_found("document.not_found", "no such document");
         let rec = self
             .store

@@ -2,7 +2,7 @@
 
 use crate::documents::Form;
 use crate::error::AppError;
-use crate::ports::{DossierFilter, IdempotencyRecord, StoreError, StoredEvent};
+use crate::ports::{DossierFilter, IdempotencyRecord, Issued, StoreError, StoredEvent};
 use crate::service::{Actor, App, StaffActor};
 use motcua_domain::VN_OFFSET;
 use motcua_domain::access::Role;
@@ -357,14 +357,15 @@ impl App {
             last_event_hash: event.hash.clone(),
             ..d
         };
-        let docs = match Form::issued_by(first.action).filter(|_| d.received_at.is_some()) {
-            Some(form) => self
-                .issue_form(form, &d, std::slice::from_ref(&event), &procedure, actor)
-                .await?
-                .into_iter()
-                .collect(),
-            None => Vec::new(),
-        };
+        let docs: Vec<Issued> =
+            match Form::issued_by(first.action).filter(|_| d.received_at.is_some()) {
+                Some(form) => self
+                    .issue_form(form, &d, std::slice::from_ref(&event), actor)
+                    .await?
+                    .into_iter()
+                    .collect(),
+                None => Vec::new(),
+            };
         let idem_rec = idem.map(|(key, request_hash)| IdempotencyRecord {
             key,
             request_hash,
@@ -457,11 +458,17 @@ impl App {
             last_event_hash: event.hash.clone(),
             ..next
         };
-        let docs = match Form::issued_by(kind) {
+        let docs: Vec<Issued> = match Form::issued_by(kind) {
             Some(form) => {
-                let mut events = self.store.events(d.id).await?;
+                // Rendering now needs the whole history (the control slip lists it); a deferred
+                // form reads it when it is rendered.
+                let mut events = if self.settings.defer_documents {
+                    Vec::new()
+                } else {
+                    self.store.events(d.id).await?
+                };
                 events.push(event.clone());
-                self.issue_form(form, &next, &events, &procedure, actor)
+                self.issue_form(form, &next, &events, actor)
                     .await?
                     .into_iter()
                     .collect()

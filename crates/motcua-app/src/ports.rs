@@ -232,6 +232,46 @@ pub struct BulkBatch {
     pub sequences: Vec<(ProvinceCode, String, u64)>,
 }
 
+/// A form an action issued whose bytes are made after the transition commits: its identity,
+/// number, issuer and date are fixed in the transition's transaction; a worker (or the first
+/// reader) renders and signs it from the dossier as the action left it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentJob {
+    /// The document's id once issued (printed in its QR link).
+    pub id: Uuid,
+    /// Province (partition key).
+    pub province_code: ProvinceCode,
+    /// The dossier.
+    pub dossier_id: Uuid,
+    /// The dossier's code.
+    pub dossier_code: DossierCode,
+    /// `form01` … `form06`.
+    pub kind: String,
+    /// Document number, for numbered forms.
+    pub number: Option<String>,
+    /// The issuing agency.
+    pub issuer: AgencyCode,
+    /// Who acted (the event's actor).
+    pub actor: String,
+    /// The officer's name printed on the form.
+    pub officer: Option<String>,
+    /// The event that issued it.
+    pub event_seq: i64,
+    /// When issued (the date printed on the form).
+    pub issued_at: OffsetDateTime,
+    /// The dossier after the action, as JSON.
+    pub dossier: String,
+}
+
+/// What a transition issues with it: a finished document, or a job to finish it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Issued {
+    /// Rendered and signed already.
+    Document(NewDocument),
+    /// To be rendered and signed after commit.
+    Deferred(DocumentJob),
+}
+
 /// Counts for a dashboard scope (a province, or one agency's dossiers).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DossierStats {
@@ -317,7 +357,7 @@ pub trait Store: Send + Sync + 'static {
         d: &Dossier,
         first: &StoredEvent,
         idem: Option<&IdempotencyRecord>,
-        documents: &[NewDocument],
+        documents: &[Issued],
     ) -> Result<(), StoreError>;
     /// Writes the new dossier state and appends its event in one transaction, if the stored
     /// version is still `expected_version`; else `Conflict` and nothing is written.
@@ -326,10 +366,18 @@ pub trait Store: Send + Sync + 'static {
         d: &Dossier,
         expected_version: i64,
         event: &StoredEvent,
-        documents: &[NewDocument],
+        documents: &[Issued],
     ) -> Result<(), StoreError>;
     /// Stores a document issued outside a transition (a signed result, a digitised component).
     async fn add_document(&self, doc: &NewDocument) -> Result<(), StoreError>;
+    /// Document jobs waiting, oldest first.
+    async fn document_jobs(&self, limit: u32) -> Result<Vec<DocumentJob>, StoreError>;
+    /// A dossier's document jobs waiting, oldest first.
+    async fn dossier_document_jobs(&self, dossier_id: Uuid)
+    -> Result<Vec<DocumentJob>, StoreError>;
+    /// Finishes a job: stores the document (same id) and removes the job, in one transaction.
+    /// `false` (and nothing written) when the job is no longer waiting (finished by another).
+    async fn complete_document_job(&self, doc: &NewDocument) -> Result<bool, StoreError>;
     /// A dossier's documents, oldest first.
     async fn dossier_documents(&self, dossier_id: Uuid) -> Result<Vec<DocumentRecord>, StoreError>;
     /// A document by id.

@@ -8,7 +8,7 @@ use motcua_domain::agency::Agency;
 use motcua_domain::calendar::{OfficeHours, WorkingCalendar};
 use motcua_domain::catalogue::Procedure;
 use motcua_domain::dossier::code::CodePattern;
-use motcua_domain::ids::{AgencyCode, ProvinceCode, UnitCode};
+use motcua_domain::ids::{AgencyCode, ProcedureCode, ProvinceCode, UnitCode};
 use motcua_domain::units::UnitDirectory;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 /// Working calendars by province and unit (a unit's office hours, its province's holidays).
 type CalendarCache = HashMap<(ProvinceCode, Option<UnitCode>), Arc<WorkingCalendar>>;
+type VersionCache = HashMap<(ProcedureCode, u32), Arc<Procedure>>;
 
 /// Settings the use cases need.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +25,9 @@ pub struct AppSettings {
     pub code_pattern: CodePattern,
     /// Office hours for units without their own.
     pub default_office_hours: OfficeHours,
+    /// Store the forms an action issues as jobs in its transaction and render them after the
+    /// commit (a worker, or the first reader); otherwise render them before the commit.
+    pub defer_documents: bool,
 }
 
 /// A staff member acting through a scoped token.
@@ -76,6 +80,11 @@ pub struct App {
     pub(crate) units: Arc<RwLock<Arc<UnitDirectory>>>,
     pub(crate) catalogue: Arc<RwLock<Option<Arc<Vec<Procedure>>>>>,
     pub(crate) calendars: Arc<RwLock<CalendarCache>>,
+    /// Agencies read so far (cleared when agencies are registered). Every action reads two or
+    /// three; they change only by registration.
+    pub(crate) agencies: Arc<RwLock<HashMap<AgencyCode, Agency>>>,
+    /// Procedure versions read so far: a stored version never changes, so it is never stale.
+    pub(crate) versions: Arc<RwLock<VersionCache>>,
     pub(crate) documents: Option<Arc<dyn crate::documents::DocumentEngine>>,
     pub(crate) public_url: String,
 }
@@ -103,6 +112,8 @@ impl App {
             units: Arc::new(RwLock::new(Arc::new(UnitDirectory::new(units)))),
             catalogue: Arc::new(RwLock::new(None)),
             calendars: Arc::new(RwLock::new(HashMap::new())),
+            agencies: Arc::default(),
+            versions: Arc::default(),
             documents: None,
             public_url: "http://127.0.0.1:8080".into(),
         })
@@ -132,10 +143,18 @@ impl App {
 
     /// An agency by code, or `agency.not_found`.
     pub async fn agency(&self, code: &AgencyCode) -> Result<Agency, AppError> {
-        self.store
-            .agency(code)
-            .await?
-            .ok_or_else(|| AppError::not_found("agency.not_found", format!("no agency {code}")))
+        if let Some(a) = self.agencies.read().expect("agency lock").get(code) {
+            return Ok(a.clone());
+        }
+        let a =
+            self.store.agency(code).await?.ok_or_else(|| {
+                AppError::not_found("agency.not_found", format!("no agency {code}"))
+            })?;
+        self.agencies
+            .write()
+            .expect("agency lock")
+            .insert(code.clone(), a.clone());
+        Ok(a)
     }
 
     /// The working calendar of an agency: its unit's office hours (or the default) and its

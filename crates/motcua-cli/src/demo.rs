@@ -5,7 +5,7 @@
 //! The applicants are generated (common Vietnamese names, structurally valid CCCD numbers,
 //! made-up phone numbers) and the demo says so; no real person's data is used.
 
-use crate::scenario::{self, POPULAR, Roles};
+use crate::scenario::{self, Filing, POPULAR, Roles};
 use anyhow::{Result, anyhow};
 use motcua_app::dossiers::OpenDossier;
 use motcua_app::{Actor, App, FixedClock, StaffActor};
@@ -222,12 +222,14 @@ pub async fn generate(
         };
         let plan = scenario::plan(
             &mut rng,
-            roll,
-            online,
-            case.components.first().map(|c| c.code.clone()),
-            &AgencyCode::parse(&competent)?,
-            &procedure.name,
-            now.year(),
+            Filing {
+                roll,
+                online,
+                first_component: case.components.first().map(|c| c.code.clone()),
+                competent: &AgencyCode::parse(&competent)?,
+                procedure_name: &procedure.name,
+                year: now.year(),
+            },
             &roles,
         );
         let mut t = t0;

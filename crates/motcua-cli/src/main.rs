@@ -672,6 +672,9 @@ async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
     println!(
         "\nmotcua is serving at http://{local}/  (API docs: http://{local}/api/docs) — Ctrl-C to stop"
     );
+    if app.issues_documents() && s.defer_documents {
+        tokio::spawn(app.clone().run_document_worker());
+    }
     let router = motcua_web::router_with(
         app,
         motcua_web::WebSettings {

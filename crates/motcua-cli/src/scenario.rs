@@ -116,19 +116,35 @@ pub struct Plan<A> {
     pub late: bool,
 }
 
+/// What the plan depends on.
+#[derive(Debug, Clone)]
+pub struct Filing<'a> {
+    /// 0..100: which path.
+    pub roll: u32,
+    /// Filed online (waits for intake, may be refused there).
+    pub online: bool,
+    /// The first component of the case (what a supplement request asks for).
+    pub first_component: Option<String>,
+    /// The competent agency (the transfer's target).
+    pub competent: &'a AgencyCode,
+    /// The procedure's name (in the result summary).
+    pub procedure_name: &'a str,
+    /// The year in the result's document number.
+    pub year: i32,
+}
+
 /// The path a dossier takes, from a roll of 0..100: online filings waiting for intake or
 /// refused; withdrawn; stopped; supplements requested (and supplied or not); fees requested
 /// (and paid or not); rescheduled; finished and returned, or finished and waiting.
-pub fn plan<A: Clone>(
-    rng: &mut StdRng,
-    roll: u32,
-    online: bool,
-    first_component: Option<String>,
-    competent: &AgencyCode,
-    procedure_name: &str,
-    year: i32,
-    r: &Roles<A>,
-) -> Plan<A> {
+pub fn plan<A: Clone>(rng: &mut StdRng, f: Filing<'_>, r: &Roles<A>) -> Plan<A> {
+    let Filing {
+        roll,
+        online,
+        first_component,
+        competent,
+        procedure_name,
+        year,
+    } = f;
     let mut steps: Vec<(A, Command)> = Vec::new();
     if online {
         if (45..50).contains(&roll) {

@@ -38,6 +38,10 @@ pub struct Settings {
     pub pki_passphrase: Option<String>,
     /// Issue agency certificates from the local CA on first use (demo; default false).
     pub pki_auto_issue: bool,
+    /// Render and sign the forms of an action after it commits (a background worker, or the
+    /// first reader), not before: answers in milliseconds at the counter, and a morning peak
+    /// is absorbed by the queue (default true).
+    pub defer_documents: bool,
 }
 
 impl std::fmt::Debug for Settings {
@@ -61,6 +65,7 @@ impl std::fmt::Debug for Settings {
                 &self.pki_passphrase.as_ref().map(|_| "***"),
             )
             .field("pki_auto_issue", &self.pki_auto_issue)
+            .field("defer_documents", &self.defer_documents)
             .finish()
     }
 }
@@ -82,6 +87,7 @@ impl Default for Settings {
             public_url: None,
             pki_passphrase: None,
             pki_auto_issue: false,
+            defer_documents: true,
         }
     }
 }
@@ -104,6 +110,7 @@ struct FileSettings {
     public_url: Option<String>,
     pki_passphrase_file: Option<PathBuf>,
     pki_auto_issue: Option<bool>,
+    defer_documents: Option<bool>,
 }
 
 /// Flags that override settings (each `None` when not given).
@@ -182,6 +189,9 @@ impl Settings {
             if let Some(v) = f.pki_auto_issue {
                 s.pki_auto_issue = v
             }
+            if let Some(v) = f.defer_documents {
+                s.defer_documents = v
+            }
         }
         if let Some(v) = env("MOTCUA_DATA_DIR") {
             s.data_dir = v.into()
@@ -230,6 +240,13 @@ impl Settings {
         }
         if let Some(v) = env("MOTCUA_PKI_PASSPHRASE") {
             s.pki_passphrase = Some(v)
+        }
+        if let Some(v) = env("MOTCUA_DEFER_DOCUMENTS") {
+            s.defer_documents = match v.as_str() {
+                "true" | "1" => true,
+                "false" | "0" => false,
+                _ => bail!("MOTCUA_DEFER_DOCUMENTS must be true or false"),
+            }
         }
         if let Some(v) = env("MOTCUA_KIOSK_RESET_SECONDS") {
             s.kiosk_reset_seconds = v

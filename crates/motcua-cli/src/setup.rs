@@ -40,6 +40,7 @@ pub fn app_settings(s: &Settings) -> Result<AppSettings> {
         default_office_hours: OfficeHours::parse(&s.office_hours)
             .map_err(anyhow::Error::msg)
             .context("office_hours")?,
+        defer_documents: s.defer_documents,
     })
 }
 

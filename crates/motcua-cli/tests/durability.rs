@@ -184,17 +184,17 @@ async fn send(req: reqwest::RequestBuilder) -> Result<(u16, Value), String> {
     Ok((status, v))
 }
 
+/// Dossier code → the highest version acknowledged.
+type Acked = Arc<Mutex<HashMap<String, i64>>>;
+
 /// Writes (intake, transfer, assign, finish) from 6 workers until `stop`; returns the highest
 /// version acknowledged for each dossier.
 fn write_load(
     base: &str,
     tokens: &[String; 3],
     stop: Arc<AtomicBool>,
-) -> (
-    Arc<Mutex<HashMap<String, i64>>>,
-    Vec<tokio::task::JoinHandle<()>>,
-) {
-    let acked: Arc<Mutex<HashMap<String, i64>>> = Arc::default();
+) -> (Acked, Vec<tokio::task::JoinHandle<()>>) {
+    let acked: Acked = Arc::default();
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()

@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 use motcua_app::ports::{
-    Attachment, BulkBatch, ChainHead, DocumentRecord, DossierFilter, DossierStats, DraftRecord,
-    IdempotencyRecord, NewDocument, StoredEvent, TokenRecord,
+    Attachment, BulkBatch, ChainHead, DocumentJob, DocumentRecord, DossierFilter, DossierStats,
+    DraftRecord, IdempotencyRecord, Issued, NewDocument, StoredEvent, TokenRecord,
 };
 use motcua_app::store_support::{enum_parse, enum_str, json_err, parse};
 use motcua_app::{Store, StoreError};
@@ -215,6 +215,54 @@ async fn insert_document(tx: &mut sqlx::PgConnection, d: &NewDocument) -> Result
     .await
     .map_err(db_err)?;
     Ok(())
+}
+
+const JOB_COLS: &str = "id, province_code, dossier_id, dossier_code, kind, number, issuer, actor, officer, event_seq, issued_at, dossier";
+
+async fn insert_issued(tx: &mut sqlx::PgConnection, issued: &[Issued]) -> Result<(), StoreError> {
+    for i in issued {
+        match i {
+            Issued::Document(doc) => insert_document(&mut *tx, doc).await?,
+            Issued::Deferred(j) => {
+                sqlx::query(AssertSqlSafe(format!(
+                    "INSERT INTO document_jobs ({JOB_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+                )))
+                .bind(j.id)
+                .bind(j.province_code.as_str())
+                .bind(j.dossier_id)
+                .bind(j.dossier_code.as_str())
+                .bind(&j.kind)
+                .bind(&j.number)
+                .bind(j.issuer.as_str())
+                .bind(&j.actor)
+                .bind(&j.officer)
+                .bind(j.event_seq)
+                .bind(j.issued_at)
+                .bind(&j.dossier)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn job_from_row(r: &PgRow) -> Result<DocumentJob, StoreError> {
+    Ok(DocumentJob {
+        id: r.get("id"),
+        province_code: parse(r.get::<&str, _>("province_code"))?,
+        dossier_id: r.get("dossier_id"),
+        dossier_code: parse(r.get::<&str, _>("dossier_code"))?,
+        kind: r.get("kind"),
+        number: r.get("number"),
+        issuer: parse(r.get::<&str, _>("issuer"))?,
+        actor: r.get("actor"),
+        officer: r.get("officer"),
+        event_seq: r.get("event_seq"),
+        issued_at: r.get("issued_at"),
+        dossier: r.get("dossier"),
+    })
 }
 
 fn document_from_row(r: &PgRow) -> Result<DocumentRecord, StoreError> {
@@ -618,7 +666,7 @@ impl Store for PgStore {
         d: &Dossier,
         first: &StoredEvent,
         idem: Option<&IdempotencyRecord>,
-        documents: &[NewDocument],
+        documents: &[Issued],
     ) -> Result<(), StoreError> {
         let data = serde_json::to_value(d).map_err(json_err)?;
         let mut tx = self.pool.begin().await.map_err(db_err)?;
@@ -658,9 +706,7 @@ impl Store for PgStore {
             .await
             .map_err(db_err)?;
         }
-        for doc in documents {
-            insert_document(&mut tx, doc).await?;
-        }
+        insert_issued(&mut tx, documents).await?;
         tx.commit().await.map_err(db_err)
     }
 
@@ -669,7 +715,7 @@ impl Store for PgStore {
         d: &Dossier,
         expected_version: i64,
         event: &StoredEvent,
-        documents: &[NewDocument],
+        documents: &[Issued],
     ) -> Result<(), StoreError> {
         let data = serde_json::to_value(d).map_err(json_err)?;
         let mut tx = self.pool.begin().await.map_err(db_err)?;
@@ -693,9 +739,7 @@ impl Store for PgStore {
             return Err(StoreError::Conflict);
         }
         insert_event(&mut tx, event).await?;
-        for doc in documents {
-            insert_document(&mut tx, doc).await?;
-        }
+        insert_issued(&mut tx, documents).await?;
         tx.commit().await.map_err(db_err)
     }
 
@@ -703,6 +747,48 @@ impl Store for PgStore {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         insert_document(&mut tx, doc).await?;
         tx.commit().await.map_err(db_err)
+    }
+
+    async fn document_jobs(&self, limit: u32) -> Result<Vec<DocumentJob>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {JOB_COLS} FROM document_jobs ORDER BY issued_at, id LIMIT $1"
+        )))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(job_from_row).collect()
+    }
+
+    async fn dossier_document_jobs(
+        &self,
+        dossier_id: Uuid,
+    ) -> Result<Vec<DocumentJob>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {JOB_COLS} FROM document_jobs WHERE dossier_id = $1 ORDER BY issued_at, id"
+        )))
+        .bind(dossier_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(job_from_row).collect()
+    }
+
+    async fn complete_document_job(&self, doc: &NewDocument) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        // The delete takes the row lock: a second finisher waits, then deletes nothing.
+        let gone = sqlx::query("DELETE FROM document_jobs WHERE id = $1")
+            .bind(doc.record.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+        if gone == 0 {
+            return Ok(false);
+        }
+        insert_document(&mut tx, doc).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(true)
     }
 
     async fn dossier_documents(&self, dossier_id: Uuid) -> Result<Vec<DocumentRecord>, StoreError> {

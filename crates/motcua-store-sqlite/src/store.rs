@@ -3,8 +3,8 @@
 use crate::rows::{db_err, parse_ts, ts};
 use async_trait::async_trait;
 use motcua_app::ports::{
-    Attachment, BulkBatch, ChainHead, DocumentRecord, DossierFilter, DossierStats, DraftRecord,
-    IdempotencyRecord, NewDocument, StoredEvent, TokenRecord,
+    Attachment, BulkBatch, ChainHead, DocumentJob, DocumentRecord, DossierFilter, DossierStats,
+    DraftRecord, IdempotencyRecord, Issued, NewDocument, StoredEvent, TokenRecord,
 };
 use motcua_app::store_support::{enum_parse, enum_str, json_err, parse};
 use motcua_app::{Store, StoreError};
@@ -220,6 +220,57 @@ fn document_from_row(r: &SqliteRow) -> Result<DocumentRecord, StoreError> {
         actor: r.get("actor"),
         event_seq: r.get("event_seq"),
         created_at: parse_ts(r.get::<&str, _>("created_at"))?,
+    })
+}
+
+const JOB_COLS: &str = "id, province_code, dossier_id, dossier_code, kind, number, issuer, actor, officer, event_seq, issued_at, dossier";
+
+async fn insert_issued(
+    tx: &mut sqlx::SqliteConnection,
+    issued: &[Issued],
+) -> Result<(), StoreError> {
+    for i in issued {
+        match i {
+            Issued::Document(doc) => insert_document(&mut *tx, doc).await?,
+            Issued::Deferred(j) => {
+                sqlx::query(AssertSqlSafe(format!(
+                    "INSERT INTO document_jobs ({JOB_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                )))
+                .bind(j.id.to_string())
+                .bind(j.province_code.as_str())
+                .bind(j.dossier_id.to_string())
+                .bind(j.dossier_code.as_str())
+                .bind(&j.kind)
+                .bind(&j.number)
+                .bind(j.issuer.as_str())
+                .bind(&j.actor)
+                .bind(&j.officer)
+                .bind(j.event_seq)
+                .bind(ts(j.issued_at))
+                .bind(&j.dossier)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn job_from_row(r: &SqliteRow) -> Result<DocumentJob, StoreError> {
+    Ok(DocumentJob {
+        id: parse(r.get::<&str, _>("id"))?,
+        province_code: parse(r.get::<&str, _>("province_code"))?,
+        dossier_id: parse(r.get::<&str, _>("dossier_id"))?,
+        dossier_code: parse(r.get::<&str, _>("dossier_code"))?,
+        kind: r.get("kind"),
+        number: r.get("number"),
+        issuer: parse(r.get::<&str, _>("issuer"))?,
+        actor: r.get("actor"),
+        officer: r.get("officer"),
+        event_seq: r.get("event_seq"),
+        issued_at: parse_ts(r.get::<&str, _>("issued_at"))?,
+        dossier: r.get("dossier"),
     })
 }
 
@@ -641,7 +692,7 @@ impl Store for SqliteStore {
         d: &Dossier,
         first: &StoredEvent,
         idem: Option<&IdempotencyRecord>,
-        documents: &[NewDocument],
+        documents: &[Issued],
     ) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await.map_err(db_err)?;
         insert_dossier_row(&mut tx, d).await?;
@@ -659,9 +710,7 @@ impl Store for SqliteStore {
             .await
             .map_err(db_err)?;
         }
-        for doc in documents {
-            insert_document(&mut tx, doc).await?;
-        }
+        insert_issued(&mut tx, documents).await?;
         tx.commit().await.map_err(db_err)
     }
 
@@ -670,7 +719,7 @@ impl Store for SqliteStore {
         d: &Dossier,
         expected_version: i64,
         event: &StoredEvent,
-        documents: &[NewDocument],
+        documents: &[Issued],
     ) -> Result<(), StoreError> {
         let data = serde_json::to_string(d).map_err(json_err)?;
         let mut tx = self.writer.begin().await.map_err(db_err)?;
@@ -694,9 +743,7 @@ impl Store for SqliteStore {
             return Err(StoreError::Conflict);
         }
         insert_event(&mut tx, event).await?;
-        for doc in documents {
-            insert_document(&mut tx, doc).await?;
-        }
+        insert_issued(&mut tx, documents).await?;
         tx.commit().await.map_err(db_err)
     }
 
@@ -704,6 +751,48 @@ impl Store for SqliteStore {
         let mut tx = self.writer.begin().await.map_err(db_err)?;
         insert_document(&mut tx, doc).await?;
         tx.commit().await.map_err(db_err)
+    }
+
+    async fn document_jobs(&self, limit: u32) -> Result<Vec<DocumentJob>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {JOB_COLS} FROM document_jobs ORDER BY issued_at, id LIMIT ?"
+        )))
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(job_from_row).collect()
+    }
+
+    async fn dossier_document_jobs(
+        &self,
+        dossier_id: Uuid,
+    ) -> Result<Vec<DocumentJob>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {JOB_COLS} FROM document_jobs WHERE dossier_id = ? ORDER BY issued_at, id"
+        )))
+        .bind(dossier_id.to_string())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(job_from_row).collect()
+    }
+
+    async fn complete_document_job(&self, doc: &NewDocument) -> Result<bool, StoreError> {
+        // One writer: the delete and the insert cannot interleave with another finisher's.
+        let mut tx = self.writer.begin().await.map_err(db_err)?;
+        let gone = sqlx::query("DELETE FROM document_jobs WHERE id = ?")
+            .bind(doc.record.id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+        if gone == 0 {
+            return Ok(false);
+        }
+        insert_document(&mut tx, doc).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(true)
     }
 
     async fn dossier_documents(&self, dossier_id: Uuid) -> Result<Vec<DocumentRecord>, StoreError> {

@@ -5,8 +5,8 @@
 //! PostgreSQL when its store exists and `MOTCUA_TEST_DATABASE_URL` is set).
 
 use motcua_app::ports::{
-    Attachment, DocumentRecord, DossierFilter, DraftRecord, IdempotencyRecord, NewDocument,
-    StoredEvent, TokenRecord,
+    Attachment, DocumentJob, DocumentRecord, DossierFilter, DraftRecord, IdempotencyRecord, Issued,
+    NewDocument, StoredEvent, TokenRecord,
 };
 use motcua_app::{Store, StoreError};
 use motcua_domain::access::Role;
@@ -41,6 +41,7 @@ macro_rules! conformance_tests {
             stale_version_is_a_conflict_and_writes_nothing, list_filters_and_orders_by_due_date,
             events_and_chain_heads, tokens_by_secret_hash, drafts_and_attachments_move_to_the_dossier, stats_count_by_status_agency_and_day,
             documents_are_written_with_their_transition_or_not_at_all,
+            deferred_documents_are_finished_once,
             bulk_load_writes_whole_histories_or_nothing);
     };
     (@each $make:expr; $($name:ident),*) => {
@@ -869,7 +870,7 @@ pub async fn documents_are_written_with_their_transition_or_not_at_all(store: Ar
     let (d, ev) = sample_dossier("24958-250124-0009", "24958.TTPVHCC", t0);
     let receipt = sample_document(&d, "form01", b"%PDF-1.7 receipt", t0);
     store
-        .insert_dossier(&d, &ev, None, std::slice::from_ref(&receipt))
+        .insert_dossier(&d, &ev, None, &[Issued::Document(receipt.clone())])
         .await
         .unwrap();
     let (d2, ev2) = apply(
@@ -886,7 +887,7 @@ pub async fn documents_are_written_with_their_transition_or_not_at_all(store: Ar
         t0 + time::Duration::hours(1),
     );
     store
-        .append_transition(&d2, d.version, &ev2, std::slice::from_ref(&slip))
+        .append_transition(&d2, d.version, &ev2, &[Issued::Document(slip.clone())])
         .await
         .unwrap();
     // A stale transition with a document: nothing of it is written.
@@ -905,7 +906,7 @@ pub async fn documents_are_written_with_their_transition_or_not_at_all(store: Ar
     );
     assert!(matches!(
         store
-            .append_transition(&d3, d.version, &ev3, std::slice::from_ref(&lost))
+            .append_transition(&d3, d.version, &ev3, &[Issued::Document(lost.clone())])
             .await,
         Err(StoreError::Conflict)
     ));
@@ -947,4 +948,107 @@ pub async fn documents_are_written_with_their_transition_or_not_at_all(store: Ar
     assert_eq!(store.document(uuid::Uuid::now_v7()).await.unwrap(), None);
     // The same id twice is refused (documents are immutable).
     assert!(store.add_document(&scan).await.is_err());
+}
+
+fn sample_job(d: &Dossier, kind: &str, seq: i64, at: OffsetDateTime) -> DocumentJob {
+    DocumentJob {
+        id: uuid::Uuid::now_v7(),
+        province_code: d.province_code.clone(),
+        dossier_id: d.id,
+        dossier_code: d.code.clone(),
+        kind: kind.into(),
+        number: Some("01/GTN".into()),
+        issuer: d.receiving_agency.clone(),
+        actor: "token:test".into(),
+        officer: Some("Cán bộ \"một cửa\"".into()),
+        event_seq: seq,
+        issued_at: at,
+        dossier: serde_json::to_string(d).unwrap(),
+    }
+}
+
+/// Deferred forms: a job is written with its transition (or not at all), listed oldest first
+/// and per dossier, and finished once: the document stored and the job gone together; a second
+/// finisher stores nothing.
+pub async fn deferred_documents_are_finished_once(store: Arc<dyn Store>) {
+    seeded(&store).await;
+    let t0 = datetime!(2025-01-24 09:00 +7);
+    let (d, ev) = sample_dossier("24958-250124-0011", "24958.TTPVHCC", t0);
+    let receipt = sample_job(&d, "form01", 1, t0);
+    store
+        .insert_dossier(&d, &ev, None, &[Issued::Deferred(receipt.clone())])
+        .await
+        .unwrap();
+    let t1 = t0 + time::Duration::hours(1);
+    let (d2, ev2) = apply(
+        &d,
+        Command::Transfer {
+            to_agency: a("24958.UBND"),
+            note: None,
+        },
+        t1,
+    );
+    let slip = sample_job(&d2, "form06", 2, t1);
+    store
+        .append_transition(&d2, 1, &ev2, &[Issued::Deferred(slip.clone())])
+        .await
+        .unwrap();
+    // A stale transition's job is not written.
+    let (d3, ev3) = apply(
+        &d,
+        Command::Assign {
+            handler: "B".into(),
+        },
+        t1,
+    );
+    let lost = sample_job(&d3, "form06", 2, t1);
+    assert!(matches!(
+        store
+            .append_transition(&d3, 1, &ev3, &[Issued::Deferred(lost)])
+            .await,
+        Err(StoreError::Conflict)
+    ));
+    assert_eq!(
+        store.document_jobs(10).await.unwrap(),
+        vec![receipt.clone(), slip.clone()]
+    );
+    assert_eq!(store.document_jobs(1).await.unwrap(), vec![receipt.clone()]);
+    assert_eq!(
+        store.dossier_document_jobs(d.id).await.unwrap(),
+        vec![receipt.clone(), slip.clone()]
+    );
+    // Finishing the receipt stores it under the job's id and removes the job.
+    let mut doc = sample_document(&d, "form01", b"%PDF-1.7 receipt", t0);
+    doc.record.id = receipt.id;
+    assert!(store.complete_document_job(&doc).await.unwrap());
+    assert_eq!(
+        store.document(receipt.id).await.unwrap(),
+        Some(doc.record.clone())
+    );
+    assert_eq!(store.document_jobs(10).await.unwrap(), vec![slip.clone()]);
+    // A second finisher of the same job writes nothing.
+    let mut again = sample_document(&d, "form01", b"%PDF-1.7 other bytes", t0);
+    again.record.id = receipt.id;
+    assert!(!store.complete_document_job(&again).await.unwrap());
+    assert_eq!(
+        store.document_bytes(receipt.id).await.unwrap(),
+        Some(doc.bytes.clone())
+    );
+    // Concurrent finishers of one job: exactly one stores it.
+    let mut tasks = Vec::new();
+    for i in 0..4u8 {
+        let store = store.clone();
+        let mut doc = sample_document(&d2, "form06", &[b'%', b'P', b'D', b'F', i], t1);
+        doc.record.id = slip.id;
+        tasks.push(tokio::spawn(async move {
+            store.complete_document_job(&doc).await.unwrap()
+        }));
+    }
+    let mut won = 0;
+    for t in tasks {
+        won += usize::from(t.await.unwrap());
+    }
+    assert_eq!(won, 1);
+    assert!(store.document_jobs(10).await.unwrap().is_empty());
+    assert_eq!(store.dossier_documents(d.id).await.unwrap().len(), 2);
 }

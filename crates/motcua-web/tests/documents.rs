@@ -8,6 +8,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::{TestApp, error_code};
 use http_body_util::BodyExt;
+use motcua_app::Store;
 use motcua_domain::access::Role;
 use serde_json::{Value, json};
 use time::macros::datetime;
@@ -191,6 +192,62 @@ async fn forms_are_issued_at_their_actions_signed_and_verifiable() {
         (s, error_code(&v)),
         (StatusCode::NOT_FOUND, "document.not_found")
     );
+}
+
+#[tokio::test]
+async fn deferred_forms_are_issued_after_commit_by_the_worker_or_the_first_reader() {
+    let t = TestApp::deferred(datetime!(2025-03-03 08:00 +7)).await;
+    let counter = t.token(CENTER, Role::CounterOfficer).await;
+    let d = t.intake(&counter, "1.004873", CENTER).await;
+    let code = d["code"].as_str().unwrap().to_owned();
+    let id = uuid::Uuid::parse_str(d["id"].as_str().unwrap()).unwrap();
+    // The intake committed a job, not a rendered PDF.
+    assert!(t.store.dossier_documents(id).await.unwrap().is_empty());
+    let jobs = t.store.document_jobs(10).await.unwrap();
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(
+        (jobs[0].kind.as_str(), jobs[0].number.as_deref()),
+        ("form01", Some("01/GTN"))
+    );
+
+    // The counter asks for the receipt at once: it is rendered for the reader, dated at intake.
+    t.clock.set(t.app.now() + time::Duration::minutes(5));
+    let docs = documents(&t, &counter, &code).await;
+    assert_eq!(docs.len(), 1, "{docs:?}");
+    assert_eq!(docs[0]["id"], jobs[0].id.to_string());
+    assert_eq!(docs[0]["number"], "01/GTN");
+    assert_eq!(docs[0]["created_at"], "2025-03-03T01:00:00Z");
+    assert!(t.store.document_jobs(10).await.unwrap().is_empty());
+    let receipt = download(&t, &counter, docs[0]["download_url"].as_str().unwrap()).await;
+    let (_, v) = post_bytes(&t, "/api/v1/verify", None, receipt, &[]).await;
+    assert_eq!(
+        (v["status"].as_str(), v["matches_record"].as_bool()),
+        (Some("valid"), Some(true)),
+        "{v}"
+    );
+
+    // A transfer's control slip waits for the worker, which issues it as of the transfer.
+    let (s, v) = t
+        .act(
+            &counter,
+            &code,
+            json!({"action": "transfer", "to_agency": "24958.UBND", "version": 1}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(t.store.document_jobs(10).await.unwrap().len(), 1);
+    t.clock.set(t.app.now() + time::Duration::hours(2));
+    assert_eq!(t.app.issue_waiting_documents(8).await.unwrap(), 1);
+    assert_eq!(t.app.issue_waiting_documents(8).await.unwrap(), 0);
+    let stored = t.store.dossier_documents(id).await.unwrap();
+    assert_eq!(
+        stored
+            .iter()
+            .map(|d| (d.kind.as_str(), d.event_seq))
+            .collect::<Vec<_>>(),
+        [("form01", Some(1)), ("form06", Some(2))]
+    );
+    assert_eq!(stored[1].created_at, datetime!(2025-03-03 08:05 +7));
 }
 
 #[tokio::test]

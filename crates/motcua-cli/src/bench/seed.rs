@@ -8,7 +8,7 @@
 //! recent dossiers are open in every state and older ones finished, returned, refused, withdrawn
 //! or stopped.
 
-use crate::scenario::{self, POPULAR, Roles};
+use crate::scenario::{self, Filing, POPULAR, Roles};
 use anyhow::{Context, Result, anyhow};
 use motcua_app::dossiers::seal_event;
 use motcua_app::ports::{BulkBatch, StoredEvent};
@@ -264,12 +264,14 @@ fn one(
     let roll: u32 = rng.random_range(0..100);
     let plan = scenario::plan(
         rng,
-        roll,
-        online,
-        case.components.first().map(|c| c.code.clone()),
-        &d.competent_agency,
-        &procedure.name,
-        t0.year(),
+        Filing {
+            roll,
+            online,
+            first_component: case.components.first().map(|c| c.code.clone()),
+            competent: &d.competent_agency,
+            procedure_name: &procedure.name,
+            year: t0.year(),
+        },
         &Roles {
             counter,
             specialist,

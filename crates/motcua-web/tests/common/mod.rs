@@ -63,6 +63,22 @@ pub fn seed() -> Vec<Procedure> {
 
 impl TestApp {
     pub async fn new(now: OffsetDateTime) -> Self {
+        Self::with_settings(now, AppSettings::default()).await
+    }
+
+    /// Forms rendered after commit (by `App::issue_waiting_documents` or the first reader).
+    pub async fn deferred(now: OffsetDateTime) -> Self {
+        Self::with_settings(
+            now,
+            AppSettings {
+                defer_documents: true,
+                ..AppSettings::default()
+            },
+        )
+        .await
+    }
+
+    pub async fn with_settings(now: OffsetDateTime, settings: AppSettings) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(SqliteStore::open(&dir.path().join("t.db")).await.unwrap());
         store.replace_units(&units()).await.unwrap();
@@ -78,7 +94,7 @@ impl TestApp {
                 auto_issue: true,
             },
         );
-        let app = App::new(store.clone(), clock.clone(), AppSettings::default())
+        let app = App::new(store.clone(), clock.clone(), settings)
             .await
             .unwrap()
             .with_documents(Arc::new(engine), "http://motcua.test");
