@@ -588,13 +588,20 @@ impl App {
         Ok(done)
     }
 
-    /// The background worker: issues waiting forms as they come, one at a time (so at most one
-    /// core renders while the other serves), resting when there are none.
-    pub async fn run_document_worker(self) {
+    /// The background worker: issues waiting forms one at a time, oldest first, using at most
+    /// `share` (0.05–1.0) of one core — after each form it rests in proportion to the time the
+    /// form took — so that at a peak the counters' requests keep the CPU and the queue drains
+    /// in the quieter hours. Rests when there is nothing to do.
+    pub async fn run_document_worker(self, share: f64) {
+        let share = share.clamp(0.05, 1.0);
         loop {
-            match self.issue_waiting_documents(8).await {
+            let started = std::time::Instant::now();
+            match self.issue_waiting_documents(1).await {
                 Ok(0) => tokio::time::sleep(std::time::Duration::from_millis(300)).await,
-                Ok(_) => {}
+                Ok(_) => {
+                    let rest = started.elapsed().mul_f64((1.0 - share) / share);
+                    tokio::time::sleep(rest).await;
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "document worker: store unavailable");
                     tokio::time::sleep(std::time::Duration::from_secs(2)).await;

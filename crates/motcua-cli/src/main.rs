@@ -673,7 +673,7 @@ async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
         "\nmotcua is serving at http://{local}/  (API docs: http://{local}/api/docs) — Ctrl-C to stop"
     );
     if app.issues_documents() && s.defer_documents {
-        tokio::spawn(app.clone().run_document_worker());
+        tokio::spawn(app.clone().run_document_worker(s.documents_worker_share));
     }
     let router = motcua_web::router_with(
         app,

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 /// Every setting, after layering.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq)]
 pub struct Settings {
     /// Where the database and other state live.
     pub data_dir: PathBuf,
@@ -42,6 +42,8 @@ pub struct Settings {
     /// first reader), not before: answers in milliseconds at the counter, and a morning peak
     /// is absorbed by the queue (default true).
     pub defer_documents: bool,
+    /// The most of one core the deferred-forms worker uses (0.05–1.0; default 0.5).
+    pub documents_worker_share: f64,
 }
 
 impl std::fmt::Debug for Settings {
@@ -66,6 +68,7 @@ impl std::fmt::Debug for Settings {
             )
             .field("pki_auto_issue", &self.pki_auto_issue)
             .field("defer_documents", &self.defer_documents)
+            .field("documents_worker_share", &self.documents_worker_share)
             .finish()
     }
 }
@@ -88,6 +91,7 @@ impl Default for Settings {
             pki_passphrase: None,
             pki_auto_issue: false,
             defer_documents: true,
+            documents_worker_share: 0.5,
         }
     }
 }
@@ -111,6 +115,7 @@ struct FileSettings {
     pki_passphrase_file: Option<PathBuf>,
     pki_auto_issue: Option<bool>,
     defer_documents: Option<bool>,
+    documents_worker_share: Option<f64>,
 }
 
 /// Flags that override settings (each `None` when not given).
@@ -192,6 +197,9 @@ impl Settings {
             if let Some(v) = f.defer_documents {
                 s.defer_documents = v
             }
+            if let Some(v) = f.documents_worker_share {
+                s.documents_worker_share = v
+            }
         }
         if let Some(v) = env("MOTCUA_DATA_DIR") {
             s.data_dir = v.into()
@@ -248,6 +256,11 @@ impl Settings {
                 _ => bail!("MOTCUA_DEFER_DOCUMENTS must be true or false"),
             }
         }
+        if let Some(v) = env("MOTCUA_DOCUMENTS_WORKER_SHARE") {
+            s.documents_worker_share = v
+                .parse()
+                .context("MOTCUA_DOCUMENTS_WORKER_SHARE must be a number between 0.05 and 1")?
+        }
         if let Some(v) = env("MOTCUA_KIOSK_RESET_SECONDS") {
             s.kiosk_reset_seconds = v
                 .parse()
@@ -267,6 +280,9 @@ impl Settings {
         }
         if !matches!(s.log_format.as_str(), "text" | "json") {
             bail!("log_format must be text or json");
+        }
+        if !(0.05..=1.0).contains(&s.documents_worker_share) {
+            bail!("documents_worker_share must be between 0.05 and 1");
         }
         if s.db_max_connections == 0 {
             bail!("db_max_connections must be at least 1");

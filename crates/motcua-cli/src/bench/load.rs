@@ -129,6 +129,8 @@ pub struct PhaseReport {
     pub writes: OpReport,
     /// All reads together.
     pub reads: OpReport,
+    /// Where the CPU went.
+    pub cpu: Option<CpuReport>,
 }
 
 /// Sums per-worker samples into a report.
@@ -162,6 +164,7 @@ pub fn phase_report(per_worker: Vec<BTreeMap<Op, Samples>>, secs: f64) -> PhaseR
         operations,
         writes,
         reads,
+        cpu: None,
     }
 }
 
@@ -291,9 +294,99 @@ pub fn server_memory_mib(pid: u32) -> Option<(f64, f64)> {
     Some((field("VmRSS:")?, field("VmHWM:")?))
 }
 
+/// CPU seconds (user + system) a process has used, from /proc (Linux; 100 ticks a second).
+pub fn cpu_seconds(pid: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces) start at field 3.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// CPU seconds of every PostgreSQL process on this machine (the server under test runs here).
+pub fn postgres_cpu_seconds() -> f64 {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return 0.0;
+    };
+    dir.filter_map(Result::ok)
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|pid| pid.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|c| c.trim() == "postgres")
+        })
+        .filter_map(|pid| cpu_seconds(&pid))
+        .sum()
+}
+
+/// Where the CPU went during a phase: seconds per component, and per thousand operations.
+#[derive(Debug, Clone, Serialize)]
+pub struct CpuReport {
+    /// The motcua server (when its pid is known).
+    pub server_s: Option<f64>,
+    /// PostgreSQL processes on this machine (0 for SQLite).
+    pub postgres_s: f64,
+    /// This load generator.
+    pub client_s: f64,
+    /// Server CPU milliseconds per operation.
+    pub server_ms_per_op: Option<f64>,
+    /// PostgreSQL CPU milliseconds per operation.
+    pub postgres_ms_per_op: f64,
+    /// Load generator CPU milliseconds per operation.
+    pub client_ms_per_op: f64,
+}
+
+/// CPU counters at one instant.
+#[derive(Debug, Clone, Copy)]
+pub struct CpuMark {
+    server: Option<f64>,
+    postgres: f64,
+    client: f64,
+}
+
+impl CpuMark {
+    /// Reads the counters now.
+    pub fn now(server_pid: Option<u32>) -> Self {
+        Self {
+            server: server_pid.and_then(|p| cpu_seconds(&p.to_string())),
+            postgres: postgres_cpu_seconds(),
+            client: cpu_seconds("self").unwrap_or(0.0),
+        }
+    }
+
+    /// The CPU used since `self` for `ops` operations.
+    pub fn report(self, later: CpuMark, ops: u64) -> CpuReport {
+        let per = |s: f64| round(s * 1000.0 / ops.max(1) as f64);
+        let server = later.server.zip(self.server).map(|(b, a)| round(b - a));
+        let postgres = round(later.postgres - self.postgres);
+        let client = round(later.client - self.client);
+        CpuReport {
+            server_s: server,
+            postgres_s: postgres,
+            client_s: client,
+            server_ms_per_op: server.map(per),
+            postgres_ms_per_op: per(postgres),
+            client_ms_per_op: per(client),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cpu_of_this_process_is_read() {
+        let a = cpu_seconds("self").expect("/proc/self/stat");
+        let mut x = 0u64;
+        for i in 0..20_000_000u64 {
+            x = x.wrapping_add(i * i);
+        }
+        assert!(x > 0);
+        assert!(cpu_seconds("self").unwrap() >= a);
+        assert_eq!(cpu_seconds("not-a-pid"), None);
+    }
 
     #[test]
     fn percentiles_use_the_nearest_rank() {

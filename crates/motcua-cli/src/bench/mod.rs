@@ -43,7 +43,17 @@ pub async fn seed_cmd(
             seed,
             now: time::OffsetDateTime::now_utc(),
         },
-        &|n| bar.set_position(n as u64),
+        &|n| {
+            bar.set_position(n as u64);
+            // Without a terminal (a log file, CI) the bar is hidden: a line per tenth instead.
+            let tenth = (dossiers / 10).max(1);
+            if bar.is_hidden() && (n / tenth) != (n.saturating_sub(batch) / tenth) {
+                eprintln!(
+                    "{n}/{dossiers} dossiers loaded ({:.0} s)",
+                    started.elapsed().as_secs_f64()
+                );
+            }
+        },
     )
     .await?;
     bar.finish();
@@ -128,15 +138,8 @@ pub async fn run_cmd(s: &Settings, db: &Db, args: &RunArgs) -> Result<()> {
     let app = setup::open_app(s, db.store()).await?;
     let seed = 0x766;
     let workload = Workload::prepare(&app, &db.store(), args.sites.max(1), seed).await?;
-    let api = match &args.url {
-        Some(url) => {
-            let driver = Arc::new(http::HttpDriver::new(url)?);
-            let (samples, secs) = load::run_phase(driver, &workload, &pace).await?;
-            Some(load::phase_report(samples, secs))
-        }
-        None => None,
-    };
-    let memory = args.server_pid.and_then(load::server_memory_mib);
+    // The baseline first: the API phase leaves forms for the server's worker to render, which
+    // must not take CPU from the baseline.
     let baseline = if args.no_baseline {
         None
     } else {
@@ -144,9 +147,26 @@ pub async fn run_cmd(s: &Settings, db: &Db, args: &RunArgs) -> Result<()> {
             db.store(),
             setup::app_settings(s)?.code_pattern,
         ));
+        let before = load::CpuMark::now(None);
         let (samples, secs) = load::run_phase(driver, &workload, &pace).await?;
-        Some(load::phase_report(samples, secs))
+        let after = load::CpuMark::now(None);
+        let mut r = load::phase_report(samples, secs);
+        r.cpu = Some(before.report(after, r.writes.count + r.reads.count));
+        Some(r)
     };
+    let api = match &args.url {
+        Some(url) => {
+            let driver = Arc::new(http::HttpDriver::new(url)?);
+            let before = load::CpuMark::now(args.server_pid);
+            let (samples, secs) = load::run_phase(driver, &workload, &pace).await?;
+            let after = load::CpuMark::now(args.server_pid);
+            let mut r = load::phase_report(samples, secs);
+            r.cpu = Some(before.report(after, r.writes.count + r.reads.count));
+            Some(r)
+        }
+        None => None,
+    };
+    let memory = args.server_pid.and_then(load::server_memory_mib);
     let report = RunReport {
         url: args.url.clone(),
         database: s.database_target().describe(),
@@ -201,6 +221,17 @@ pub async fn run_cmd(s: &Settings, db: &Db, args: &RunArgs) -> Result<()> {
             .iter()
             .map(|(k, v)| (*k, v))
             .chain([("writes", &p.writes), ("reads", &p.reads)]);
+        if let Some(c) = &p.cpu {
+            println!(
+                "  CPU: server {} s ({} ms/op), PostgreSQL {} s ({} ms/op), load generator {} s ({} ms/op)",
+                c.server_s.map_or("?".into(), |v| v.to_string()),
+                c.server_ms_per_op.map_or("?".into(), |v| v.to_string()),
+                c.postgres_s,
+                c.postgres_ms_per_op,
+                c.client_s,
+                c.client_ms_per_op
+            );
+        }
         for (op, r) in rows {
             println!(
                 "  {op:<8} {:>8} {:>9.1} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>7}",
