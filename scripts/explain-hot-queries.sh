@@ -16,11 +16,11 @@ explain() {
   psql "$url" -X -q -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) $2"
 }
 explain "inbox: an agency's dossiers in processing, by due date" \
-  "SELECT data FROM dossiers WHERE (current_agency = '$agency' OR receiving_agency = '$agency' OR competent_agency = '$agency') AND status = 'processing' ORDER BY due_at IS NULL, due_at, code LIMIT 50 OFFSET 0"
+  "SELECT data FROM dossiers WHERE (current_agency = '$agency' OR receiving_agency = '$agency' OR competent_agency = '$agency') AND status = 'processing' ORDER BY due_at, code LIMIT 50 OFFSET 0"
 explain "overdue scan: an agency's open dossiers past due" \
-  "SELECT data FROM dossiers WHERE (current_agency = '$agency' OR receiving_agency = '$agency' OR competent_agency = '$agency') AND status IN ('received', 'processing', 'awaiting_payment') AND due_at < now() ORDER BY due_at IS NULL, due_at, code LIMIT 50 OFFSET 0"
+  "SELECT data FROM dossiers WHERE (current_agency = '$agency' OR receiving_agency = '$agency' OR competent_agency = '$agency') AND status IN ('received', 'processing', 'awaiting_payment') AND due_at < now() ORDER BY due_at, code LIMIT 50 OFFSET 0"
 explain "overdue scan: a province's open dossiers past due" \
-  "SELECT data FROM dossiers WHERE province_code = '$province' AND status IN ('received', 'processing', 'awaiting_payment') AND due_at < now() ORDER BY due_at IS NULL, due_at, code LIMIT 50 OFFSET 0"
+  "SELECT data FROM dossiers WHERE province_code = '$province' AND status IN ('received', 'processing', 'awaiting_payment') AND due_at < now() ORDER BY due_at, code LIMIT 50 OFFSET 0"
 explain "tracking and actions: a dossier by code" \
   "SELECT data FROM dossiers WHERE code = '$code'"
 explain "tracking: its events" \

@@ -71,11 +71,13 @@ impl Db {
         .map_err(|e| anyhow!("{e}"))
     }
 
-    /// Refreshes the planner's statistics (after a bulk load).
+    /// Refreshes the planner's statistics and, on PostgreSQL, the visibility map (after a bulk
+    /// load).
     pub async fn analyze(&self) -> Result<()> {
         match self {
             Db::Sqlite(s) => s.execute_raw("ANALYZE").await,
-            Db::Postgres(s) => s.execute_raw("ANALYZE").await,
+            // VACUUM also sets the visibility map, so index-only scans work on fresh rows.
+            Db::Postgres(s) => s.execute_raw("VACUUM (ANALYZE)").await,
         }
         .map(|_| ())
         .map_err(|e| anyhow!("{e}"))

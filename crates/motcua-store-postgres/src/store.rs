@@ -872,9 +872,9 @@ impl Store for PgStore {
             sql.push_str(&format!(" AND province_code = ${}", next()));
         }
         let (l, o) = (next(), next());
-        sql.push_str(&format!(
-            " ORDER BY due_at IS NULL, due_at, code LIMIT ${l} OFFSET ${o}"
-        ));
+        // Ascending order puts NULLs last in PostgreSQL, so this is "due date, none last" and
+        // lets the planner walk a due-date index in order and stop at the page's end.
+        sql.push_str(&format!(" ORDER BY due_at, code LIMIT ${l} OFFSET ${o}"));
         let mut q = sqlx::query_scalar::<_, Json<serde_json::Value>>(AssertSqlSafe(sql));
         if let Some(a) = &f.agency {
             q = q.bind(a.as_str().to_owned());
