@@ -50,11 +50,13 @@ impl Drop for Db {
                     .expect("runtime")
                     .block_on(async {
                         if let Ok(mut c) = PgConnection::connect(&admin_url()).await {
-                            let _ = sqlx::raw_sql(AssertSqlSafe(format!(
-                                "ALTER DATABASE {name} ALLOW_CONNECTIONS true; DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                            )))
-                            .execute(&mut c)
-                            .await;
+                            // Two statements: DROP DATABASE cannot share a transaction.
+                            for sql in [
+                                format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"),
+                                format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                            ] {
+                                let _ = sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut c).await;
+                            }
                         }
                     })
             })
