@@ -11,7 +11,6 @@ use motcua_app::dossiers::OpenDossier;
 use motcua_app::{Actor, App, FixedClock, StaffActor};
 use motcua_domain::access::Role;
 use motcua_domain::catalogue::Channel;
-use motcua_domain::dossier::ReceivedComponent;
 use motcua_domain::ids::{AgencyCode, ProcedureCode};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -167,16 +166,7 @@ pub async fn generate(
         let address = scenario::pick(&mut rng, &addrs[commune]).clone();
         let applicant = scenario::person(&mut rng, address, "68");
         let case = procedure.case(None).expect("seed procedures have a case");
-        let components: Vec<ReceivedComponent> = case
-            .components
-            .iter()
-            .filter(|c| c.required)
-            .map(|c| ReceivedComponent {
-                code: c.code.clone(),
-                originals: c.originals,
-                copies: c.copies,
-            })
-            .collect();
+        let components = scenario::required_components(case);
         let online = procedure
             .offer(Channel::Online)
             .is_some_and(|o| o.channel == Channel::Online)

@@ -6,7 +6,10 @@
 //! made-up phone numbers); no real person's data is used.
 
 use motcua_domain::calendar::WorkingCalendar;
-use motcua_domain::dossier::{Applicant, Command, Dossier, DossierResult, SupplementItem};
+use motcua_domain::catalogue::Case;
+use motcua_domain::dossier::{
+    Applicant, Command, Dossier, DossierResult, ReceivedComponent, SupplementItem,
+};
 use motcua_domain::ids::{AgencyCode, CitizenId, Phone};
 use rand::Rng;
 use rand::rngs::StdRng;
@@ -45,6 +48,20 @@ pub const POPULAR: &[(&str, u32)] = &[
     ("local.giay-phep-xay-dung-nha-o", 3),
     ("1.004859", 2),
 ];
+
+/// What a counter receives for a complete filing of `case`: every required component, with the
+/// originals and copies the catalogue asks for.
+pub fn required_components(case: &Case) -> Vec<ReceivedComponent> {
+    case.components
+        .iter()
+        .filter(|c| c.required)
+        .map(|c| ReceivedComponent {
+            code: c.code.clone(),
+            originals: c.originals,
+            copies: c.copies,
+        })
+        .collect()
+}
 
 /// One of `xs`, uniformly.
 pub fn pick<'a, T>(rng: &mut StdRng, xs: &'a [T]) -> &'a T {

@@ -283,6 +283,21 @@ pub async fn run_phase<D: Driver>(
     Ok((out, secs))
 }
 
+/// Runs a phase and reports it with the CPU each component used meanwhile.
+pub async fn measured_phase<D: Driver>(
+    driver: Arc<D>,
+    workload: &Workload,
+    pace: &Pace,
+    server_pid: Option<u32>,
+) -> Result<PhaseReport> {
+    let before = CpuMark::now(server_pid);
+    let (samples, secs) = run_phase(driver, workload, pace).await?;
+    let after = CpuMark::now(server_pid);
+    let mut r = phase_report(samples, secs);
+    r.cpu = Some(before.report(after, r.writes.count + r.reads.count));
+    Ok(r)
+}
+
 /// The server's memory, read from /proc (Linux): (resident now, peak resident) in MiB.
 pub fn server_memory_mib(pid: u32) -> Option<(f64, f64)> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;

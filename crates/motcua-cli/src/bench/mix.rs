@@ -159,18 +159,11 @@ impl Workload {
                 .await
                 .map_err(|e| anyhow!("{e}: run `motcua init` (or `bench seed`) first"))?,
         );
-        let components = procedure
-            .case(None)
-            .ok_or_else(|| anyhow!("procedure {PROCEDURE} has no case"))?
-            .components
-            .iter()
-            .filter(|c| c.required)
-            .map(|c| ReceivedComponent {
-                code: c.code.clone(),
-                originals: c.originals,
-                copies: c.copies,
-            })
-            .collect();
+        let components = scenario::required_components(
+            procedure
+                .case(None)
+                .ok_or_else(|| anyhow!("procedure {PROCEDURE} has no case"))?,
+        );
         let units = app.units();
         let communes = &units.data().communes;
         if communes.is_empty() {

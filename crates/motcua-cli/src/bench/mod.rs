@@ -147,22 +147,12 @@ pub async fn run_cmd(s: &Settings, db: &Db, args: &RunArgs) -> Result<()> {
             db.store(),
             setup::app_settings(s)?.code_pattern,
         ));
-        let before = load::CpuMark::now(None);
-        let (samples, secs) = load::run_phase(driver, &workload, &pace).await?;
-        let after = load::CpuMark::now(None);
-        let mut r = load::phase_report(samples, secs);
-        r.cpu = Some(before.report(after, r.writes.count + r.reads.count));
-        Some(r)
+        Some(load::measured_phase(driver, &workload, &pace, None).await?)
     };
     let api = match &args.url {
         Some(url) => {
             let driver = Arc::new(http::HttpDriver::new(url)?);
-            let before = load::CpuMark::now(args.server_pid);
-            let (samples, secs) = load::run_phase(driver, &workload, &pace).await?;
-            let after = load::CpuMark::now(args.server_pid);
-            let mut r = load::phase_report(samples, secs);
-            r.cpu = Some(before.report(after, r.writes.count + r.reads.count));
-            Some(r)
+            Some(load::measured_phase(driver, &workload, &pace, args.server_pid).await?)
         }
         None => None,
     };

@@ -18,7 +18,7 @@ use motcua_domain::agency::Level;
 use motcua_domain::calendar::WorkingCalendar;
 use motcua_domain::catalogue::{Channel, Procedure};
 use motcua_domain::dossier::code::CodePattern;
-use motcua_domain::dossier::{ActionContext, Dossier, NewDossier, ReceivedComponent};
+use motcua_domain::dossier::{ActionContext, Dossier, NewDossier};
 use motcua_domain::ids::{AgencyCode, ProvinceCode, UnitCode};
 use motcua_domain::units::Commune;
 use rand::rngs::StdRng;
@@ -183,16 +183,7 @@ fn one(
     let case = procedure
         .case(None)
         .ok_or_else(|| anyhow!("procedure {} has no case", procedure.code))?;
-    let components: Vec<ReceivedComponent> = case
-        .components
-        .iter()
-        .filter(|c| c.required)
-        .map(|c| ReceivedComponent {
-            code: c.code.clone(),
-            originals: c.originals,
-            copies: c.copies,
-        })
-        .collect();
+    let components = scenario::required_components(case);
     let address = format!(
         "{}, {}",
         commune.name,
