@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::error::AppError;
+use crate::lanes::blocking;
 use crate::ports::{DocumentJob, DocumentRecord, Issued, NewDocument, StoredEvent};
 use crate::service::{Actor, App};
 use motcua_domain::VN_OFFSET;
@@ -105,7 +106,7 @@ impl Form {
     }
 
     /// The suffix of the document number (`Số: 12/GTN`); the slip and register are not numbered.
-    fn number_suffix(self) -> Option<&'static str> {
+    pub fn number_suffix(self) -> Option<&'static str> {
         match self {
             Form::Receipt => Some("GTN"),
             Form::SupplementRequest => Some("PYCBS"),
@@ -596,7 +597,7 @@ impl App {
         let share = share.clamp(0.05, 1.0);
         loop {
             let started = std::time::Instant::now();
-            match self.issue_waiting_documents(1).await {
+            match crate::lanes::in_background(self.issue_waiting_documents(1)).await {
                 Ok(0) => tokio::time::sleep(std::time::Duration::from_millis(300)).await,
                 Ok(_) => {
                     let rest = started.elapsed().mul_f64((1.0 - share) / share);
@@ -866,16 +867,6 @@ impl App {
         let bytes = self.store.document_bytes(id).await?.ok_or_else(not_found)?;
         Ok((self.public_document(&r).await?, bytes))
     }
-}
-
-/// Runs blocking work (typst, OpenSSL) off the async workers.
-pub(crate) async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> Result<T, AppError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(AppError::Internal)
 }
 
 /// What a register (form 07) covers.

@@ -14,6 +14,7 @@ pub mod documents;
 pub mod dossiers;
 pub mod drafts;
 pub mod error;
+pub mod lanes;
 pub mod ports;
 pub mod service;
 pub mod store_support;

@@ -85,6 +85,8 @@ pub struct App {
     pub(crate) agencies: Arc<RwLock<HashMap<AgencyCode, Agency>>>,
     /// Procedure versions read so far: a stored version never changes, so it is never stale.
     pub(crate) versions: Arc<RwLock<VersionCache>>,
+    /// Tokens recently authenticated (by secret hash), for at most `tokens::TOKEN_CACHE_TTL`.
+    pub(crate) tokens: Arc<RwLock<crate::tokens::TokenCache>>,
     pub(crate) documents: Option<Arc<dyn crate::documents::DocumentEngine>>,
     pub(crate) public_url: String,
 }
@@ -114,6 +116,7 @@ impl App {
             calendars: Arc::new(RwLock::new(HashMap::new())),
             agencies: Arc::default(),
             versions: Arc::default(),
+            tokens: Arc::default(),
             documents: None,
             public_url: "http://127.0.0.1:8080".into(),
         })

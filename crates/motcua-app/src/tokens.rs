@@ -8,9 +8,23 @@ use motcua_domain::access::Role;
 use motcua_domain::ids::AgencyCode;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 /// Prefix of every token secret, so that leaked tokens are easy to recognise and scan for.
 pub const TOKEN_PREFIX: &str = "mct_";
+
+/// How long a token, once found, is trusted without asking the store again. Every staff request
+/// carries its token; at a peak the lookup was one statement in seven. A token revoked in the
+/// store stops working within this time.
+pub const TOKEN_CACHE_TTL: Duration = Duration::from_secs(30);
+
+/// Most tokens remembered at once (a province's staff, with room); past it the cache starts
+/// again empty. Only tokens that exist are remembered, so random secrets cannot fill it.
+const TOKEN_CACHE_MAX: usize = 20_000;
+
+/// Recently authenticated tokens: secret hash → (actor, when found).
+pub(crate) type TokenCache = HashMap<String, (StaffActor, Instant)>;
 
 /// The stored form of a token secret (SHA-256, hex).
 pub fn secret_hash(secret: &str) -> String {
@@ -45,17 +59,29 @@ impl App {
         if !secret.starts_with(TOKEN_PREFIX) || secret.len() > 200 {
             return Err(AppError::Unauthenticated);
         }
+        let hash = secret_hash(secret);
+        if let Some((actor, found)) = self.tokens.read().expect("token lock").get(&hash)
+            && found.elapsed() < TOKEN_CACHE_TTL
+        {
+            return Ok(actor.clone());
+        }
         let rec = self
             .store
-            .token(&secret_hash(secret))
+            .token(&hash)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        Ok(StaffActor {
+        let actor = StaffActor {
             token_id: rec.id,
             agency: rec.agency,
             role: rec.role,
             label: rec.label,
-        })
+        };
+        let mut cache = self.tokens.write().expect("token lock");
+        if cache.len() >= TOKEN_CACHE_MAX {
+            cache.clear();
+        }
+        cache.insert(hash, (actor.clone(), Instant::now()));
+        Ok(actor)
     }
 }
 

@@ -8,5 +8,6 @@
 
 mod bulk;
 mod store;
+mod writes;
 
 pub use store::{PgOptions, PgStore};

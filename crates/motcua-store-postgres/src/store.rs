@@ -83,6 +83,17 @@ pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
     }
 }
 
+/// The form jobs of a write when it issues no inline document (the one-statement path).
+fn only_jobs(documents: &[Issued]) -> Option<Vec<&DocumentJob>> {
+    documents
+        .iter()
+        .map(|i| match i {
+            Issued::Deferred(j) => Some(j),
+            Issued::Document(_) => None,
+        })
+        .collect()
+}
+
 fn from_json<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, StoreError> {
     serde_json::from_value(v).map_err(json_err)
 }
@@ -668,12 +679,15 @@ impl Store for PgStore {
         idem: Option<&IdempotencyRecord>,
         documents: &[Issued],
     ) -> Result<(), StoreError> {
-        let data = serde_json::to_value(d).map_err(json_err)?;
+        if let Some(jobs) = only_jobs(documents) {
+            return crate::writes::insert_dossier(&self.pool, d, first, idem, &jobs).await;
+        }
+        let data = serde_json::to_string(d).map_err(json_err)?;
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         sqlx::query(
             "INSERT INTO dossiers (id, province_code, code, procedure_code, procedure_version, status, version,
              receiving_agency, competent_agency, current_agency, due_at, submitted_at, last_event_hash, data)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::json)",
         )
         .bind(d.id)
         .bind(d.province_code.as_str())
@@ -688,7 +702,7 @@ impl Store for PgStore {
         .bind(d.due_at)
         .bind(d.submitted_at)
         .bind(&d.last_event_hash)
-        .bind(Json(data))
+        .bind(&data)
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -717,10 +731,14 @@ impl Store for PgStore {
         event: &StoredEvent,
         documents: &[Issued],
     ) -> Result<(), StoreError> {
-        let data = serde_json::to_value(d).map_err(json_err)?;
+        if let Some(jobs) = only_jobs(documents) {
+            return crate::writes::append_transition(&self.pool, d, expected_version, event, &jobs)
+                .await;
+        }
+        let data = serde_json::to_string(d).map_err(json_err)?;
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         let updated = sqlx::query(
-            "UPDATE dossiers SET status = $1, version = $2, current_agency = $3, due_at = $4, last_event_hash = $5, data = $6
+            "UPDATE dossiers SET status = $1, version = $2, current_agency = $3, due_at = $4, last_event_hash = $5, data = $6::json
              WHERE id = $7 AND province_code = $8 AND version = $9",
         )
         .bind(d.status.as_str())
@@ -728,7 +746,7 @@ impl Store for PgStore {
         .bind(d.current_agency.as_str())
         .bind(d.due_at)
         .bind(&d.last_event_hash)
-        .bind(Json(data))
+        .bind(&data)
         .bind(d.id)
         .bind(d.province_code.as_str())
         .bind(expected_version)
@@ -833,13 +851,14 @@ impl Store for PgStore {
     }
 
     async fn dossier(&self, code: &DossierCode) -> Result<Option<Dossier>, StoreError> {
-        let data: Option<Json<serde_json::Value>> =
+        // Straight from the stored text into the type: no intermediate `serde_json::Value`.
+        let data: Option<Json<Dossier>> =
             sqlx::query_scalar("SELECT data FROM dossiers WHERE code = $1")
                 .bind(code.as_str())
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(db_err)?;
-        data.map(|d| from_json(d.0)).transpose()
+        Ok(data.map(|d| d.0))
     }
 
     async fn list_dossiers(&self, f: &DossierFilter) -> Result<Vec<Dossier>, StoreError> {
@@ -875,7 +894,7 @@ impl Store for PgStore {
         // Ascending order puts NULLs last in PostgreSQL, so this is "due date, none last" and
         // lets the planner walk a due-date index in order and stop at the page's end.
         sql.push_str(&format!(" ORDER BY due_at, code LIMIT ${l} OFFSET ${o}"));
-        let mut q = sqlx::query_scalar::<_, Json<serde_json::Value>>(AssertSqlSafe(sql));
+        let mut q = sqlx::query_scalar::<_, Json<Dossier>>(AssertSqlSafe(sql));
         if let Some(a) = &f.agency {
             q = q.bind(a.as_str().to_owned());
         }
@@ -897,7 +916,7 @@ impl Store for PgStore {
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)?;
-        rows.into_iter().map(|d| from_json(d.0)).collect()
+        Ok(rows.into_iter().map(|d| d.0).collect())
     }
 
     async fn count_dossiers(&self) -> Result<i64, StoreError> {

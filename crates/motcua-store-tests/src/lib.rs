@@ -1051,4 +1051,39 @@ pub async fn deferred_documents_are_finished_once(store: Arc<dyn Store>) {
     assert_eq!(won, 1);
     assert!(store.document_jobs(10).await.unwrap().is_empty());
     assert_eq!(store.dossier_documents(d.id).await.unwrap().len(), 2);
+
+    // A refused intake (its code is taken) writes no job either.
+    let (dup, dup_ev) = sample_dossier("24958-250124-0011", "24958.TTPVHCC", t1);
+    let dup_job = sample_job(&dup, "form01", 1, t1);
+    assert!(matches!(
+        store
+            .insert_dossier(&dup, &dup_ev, None, &[Issued::Deferred(dup_job)])
+            .await,
+        Err(StoreError::Duplicate(_))
+    ));
+    assert!(store.document_jobs(10).await.unwrap().is_empty());
+    // Several jobs in one write, absent fields included, come back as written.
+    let (e, e_ev) = sample_dossier("24958-250124-0012", "24958.TTPVHCC", t1);
+    let first = sample_job(&e, "form01", 1, t1);
+    let second = DocumentJob {
+        number: None,
+        officer: None,
+        ..sample_job(&e, "form06", 1, t1)
+    };
+    store
+        .insert_dossier(
+            &e,
+            &e_ev,
+            None,
+            &[
+                Issued::Deferred(first.clone()),
+                Issued::Deferred(second.clone()),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.dossier_document_jobs(e.id).await.unwrap(),
+        vec![first, second]
+    );
 }

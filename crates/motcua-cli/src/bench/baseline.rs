@@ -2,21 +2,23 @@
 //! through the store (sqlx) with no HTTP, no JSON and no use-case layer — the database's own
 //! limit on this machine for this mix.
 //!
-//! Per operation: intake = idempotency lookup + next code number + the insert transaction
-//! (dossier, first event, idempotency key); action = dossier read + the transition transaction
-//! (guarded update, event); read = dossier read; track = dossier read + its events; inbox = one
+//! Per operation: intake = idempotency lookup + next code number + the receipt's number + the
+//! insert (dossier, first event, idempotency key, the receipt's form job); action = dossier read +
+//! the transition (guarded update, event, and for a transfer or a finish the control slip's form
+//! job, as the API writes them with deferred forms); read = dossier read; track = dossier read + its events; inbox = one
 //! list query; search = nothing (the catalogue is searched in memory).
 
 use super::load::Driver;
 use super::mix::{Flight, Op, Stage};
+use motcua_app::documents::Form;
 use motcua_app::dossiers::seal_event;
-use motcua_app::ports::{DossierFilter, IdempotencyRecord};
+use motcua_app::ports::{DocumentJob, DossierFilter, IdempotencyRecord, Issued};
 use motcua_app::{Actor, Store};
 use motcua_domain::VN_OFFSET;
 use motcua_domain::catalogue::Channel;
 use motcua_domain::dossier::code::CodePattern;
 use motcua_domain::dossier::{ActionContext, Command, Dossier, DossierResult, NewDossier, Status};
-use motcua_domain::ids::DossierCode;
+use motcua_domain::ids::{AgencyCode, DossierCode};
 use std::sync::Arc;
 
 /// Issues the operations' statements through the store.
@@ -38,6 +40,34 @@ fn err(e: impl std::fmt::Display) -> String {
 
 fn now() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
+}
+
+/// The form job the API commits with an action that issues `form` (deferred forms).
+fn form_job(
+    form: Form,
+    d: &Dossier,
+    issuer: &AgencyCode,
+    number: Option<String>,
+    actor: &Actor,
+    event_seq: i64,
+) -> Result<Issued, String> {
+    Ok(Issued::Deferred(DocumentJob {
+        id: uuid::Uuid::now_v7(),
+        province_code: d.province_code.clone(),
+        dossier_id: d.id,
+        dossier_code: d.code.clone(),
+        kind: form.kind().into(),
+        number,
+        issuer: issuer.clone(),
+        actor: actor.id(),
+        officer: match actor {
+            Actor::Staff(s) => Some(s.label.clone()),
+            Actor::Public => None,
+        },
+        event_seq,
+        issued_at: now(),
+        dossier: serde_json::to_string(d).map_err(err)?,
+    }))
 }
 
 impl StoreDriver {
@@ -100,8 +130,31 @@ impl StoreDriver {
             request_hash: "0".repeat(64),
             dossier_code: d.code.clone(),
         };
+        let receipt_no = self
+            .store
+            .next_code_sequence(
+                &site.counter.province_code,
+                &format!(
+                    "DOC-{}-{}-{}",
+                    site.counter.code,
+                    t.to_offset(VN_OFFSET).year(),
+                    Form::Receipt.kind()
+                ),
+            )
+            .await
+            .map_err(err)?;
+        let receipt = form_job(
+            Form::Receipt,
+            &d,
+            &site.counter.code,
+            Form::Receipt
+                .number_suffix()
+                .map(|s| format!("{receipt_no:02}/{s}")),
+            &actor,
+            ev.seq,
+        )?;
         self.store
-            .insert_dossier(&d, &ev, Some(&idem), &[])
+            .insert_dossier(&d, &ev, Some(&idem), &[receipt])
             .await
             .map_err(err)?;
         stage.opened(d.code.to_string(), d.version, phone);
@@ -170,8 +223,12 @@ impl StoreDriver {
             last_event_hash: ev.hash.clone(),
             ..next
         };
+        let docs = match Form::issued_by(draft.action) {
+            Some(form) => vec![form_job(form, &next, &who.agency, None, &actor, ev.seq)?],
+            None => Vec::new(),
+        };
         self.store
-            .append_transition(&next, d.version, &ev, &[])
+            .append_transition(&next, d.version, &ev, &docs)
             .await
             .map_err(err)?;
         stage.advanced(f, next.version);

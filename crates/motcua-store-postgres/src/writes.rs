@@ -1,0 +1,196 @@
+//! The two hot writes — opening a dossier and appending a transition — each as ONE statement.
+//!
+//! A transaction of separate statements costs a round trip and a parse/plan/execute cycle per
+//! statement plus `BEGIN` and `COMMIT`: six or seven exchanges for one counter action. Written as
+//! data-modifying CTEs (PostgreSQL manual, "WITH Queries", 7.8.4) the same rows are written by one
+//! statement, which PostgreSQL runs atomically in its own implicit transaction: every part is
+//! written or none is, and foreign keys are checked at the end of the statement, after the
+//! dossier row of the same statement exists. The form jobs travel as arrays and are unnested, so
+//! one statement serves any number of them.
+//!
+//! Inline forms (`Issued::Document`, carrying PDF bytes, only with `defer_documents = false`)
+//! keep the multi-statement transaction in `store.rs`.
+
+use crate::store::db_err;
+use motcua_app::StoreError;
+use motcua_app::ports::{DocumentJob, IdempotencyRecord, StoredEvent};
+use motcua_app::store_support::json_err;
+use motcua_domain::dossier::Dossier;
+use sqlx::PgPool;
+use sqlx::postgres::PgArguments;
+use sqlx::query::Query;
+use sqlx::{AssertSqlSafe, Postgres, Row};
+
+/// Columns of `dossier_events` in the order the statements below bind them.
+const EVENT_VALUES: &str = "$E1::uuid, $E2::uuid, $E3::text, $E4::int8, $E5::text, $E6::text, $E7::text, $E8::text, $E9::timestamptz, $E10::text, $E11::text, $E12::text";
+
+/// The form jobs' part: inserts the unnested arrays when the dossier row was written.
+const JOBS_PART: &str = "INSERT INTO document_jobs (id, province_code, dossier_id, dossier_code, kind, number, issuer, actor, officer, event_seq, issued_at, dossier)
+     SELECT * FROM unnest($J1::uuid[], $J2::text[], $J3::uuid[], $J4::text[], $J5::text[], $J6::text[], $J7::text[], $J8::text[], $J9::text[], $J10::int8[], $J11::timestamptz[], $J12::text[])
+     WHERE EXISTS (SELECT 1 FROM d)";
+
+/// Renumbers the named placeholders `$E…`/`$J…` after the statement's own `first` ones.
+fn number(sql: &str, first: usize) -> String {
+    let mut out = sql.to_owned();
+    // Longest names first so `$E10` is not read as `$E1` followed by `0`.
+    for (prefix, base) in [("$E", first), ("$J", first + 12)] {
+        for i in (1..=12).rev() {
+            out = out.replace(&format!("{prefix}{i}"), &format!("${}", base + i));
+        }
+    }
+    out
+}
+
+fn bind_event<'q>(
+    q: Query<'q, Postgres, PgArguments>,
+    e: &'q StoredEvent,
+) -> Query<'q, Postgres, PgArguments> {
+    q.bind(e.id)
+        .bind(e.dossier_id)
+        .bind(e.province_code.as_str())
+        .bind(e.seq)
+        .bind(&e.action)
+        .bind(&e.status)
+        .bind(&e.actor)
+        .bind(&e.agency)
+        .bind(e.at)
+        .bind(&e.payload)
+        .bind(&e.prev_hash)
+        .bind(&e.hash)
+}
+
+fn bind_jobs<'q>(
+    q: Query<'q, Postgres, PgArguments>,
+    jobs: &[&'q DocumentJob],
+) -> Query<'q, Postgres, PgArguments> {
+    q.bind(jobs.iter().map(|j| j.id).collect::<Vec<_>>())
+        .bind(
+            jobs.iter()
+                .map(|j| j.province_code.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(jobs.iter().map(|j| j.dossier_id).collect::<Vec<_>>())
+        .bind(
+            jobs.iter()
+                .map(|j| j.dossier_code.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(jobs.iter().map(|j| j.kind.as_str()).collect::<Vec<_>>())
+        .bind(jobs.iter().map(|j| j.number.as_deref()).collect::<Vec<_>>())
+        .bind(jobs.iter().map(|j| j.issuer.as_str()).collect::<Vec<_>>())
+        .bind(jobs.iter().map(|j| j.actor.as_str()).collect::<Vec<_>>())
+        .bind(
+            jobs.iter()
+                .map(|j| j.officer.as_deref())
+                .collect::<Vec<_>>(),
+        )
+        .bind(jobs.iter().map(|j| j.event_seq).collect::<Vec<_>>())
+        .bind(jobs.iter().map(|j| j.issued_at).collect::<Vec<_>>())
+        .bind(jobs.iter().map(|j| j.dossier.as_str()).collect::<Vec<_>>())
+}
+
+/// A new dossier, its first event, its idempotency key and its form jobs, in one statement.
+pub(crate) async fn insert_dossier(
+    pool: &PgPool,
+    d: &Dossier,
+    first: &StoredEvent,
+    idem: Option<&IdempotencyRecord>,
+    jobs: &[&DocumentJob],
+) -> Result<(), StoreError> {
+    let data = serde_json::to_string(d).map_err(json_err)?;
+    let sql = number(
+        &format!(
+            "WITH d AS (
+               INSERT INTO dossiers (id, province_code, code, procedure_code, procedure_version, status, version,
+                 receiving_agency, competent_agency, current_agency, due_at, submitted_at, last_event_hash, data)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::json)
+               RETURNING id
+             ), e AS (
+               INSERT INTO dossier_events (id, dossier_id, province_code, seq, action, status, actor, agency, at, payload, prev_hash, hash)
+               SELECT {EVENT_VALUES} FROM d
+             ), i AS (
+               INSERT INTO idempotency_keys (key, province_code, request_hash, dossier_code, created_at)
+               SELECT $15::text, $2, $16::text, $3, $12 FROM d WHERE $15::text IS NOT NULL
+             ), j AS ({JOBS_PART})
+             SELECT COUNT(*) FROM d"
+        ),
+        16,
+    );
+    let q = sqlx::query(AssertSqlSafe(sql))
+        .bind(d.id)
+        .bind(d.province_code.as_str())
+        .bind(d.code.as_str())
+        .bind(d.procedure.code.as_str())
+        .bind(d.procedure.version as i32)
+        .bind(d.status.as_str())
+        .bind(d.version)
+        .bind(d.receiving_agency.as_str())
+        .bind(d.competent_agency.as_str())
+        .bind(d.current_agency.as_str())
+        .bind(d.due_at)
+        .bind(d.submitted_at)
+        .bind(&d.last_event_hash)
+        .bind(&data)
+        .bind(idem.map(|i| i.key.as_str()))
+        .bind(idem.map(|i| i.request_hash.as_str()));
+    let q = bind_jobs(bind_event(q, first), jobs);
+    q.execute(pool).await.map_err(db_err)?;
+    Ok(())
+}
+
+/// The new state, its event and its form jobs, in one statement, if the stored version is still
+/// `expected_version`; else `Conflict` and nothing is written.
+pub(crate) async fn append_transition(
+    pool: &PgPool,
+    d: &Dossier,
+    expected_version: i64,
+    event: &StoredEvent,
+    jobs: &[&DocumentJob],
+) -> Result<(), StoreError> {
+    let data = serde_json::to_string(d).map_err(json_err)?;
+    let sql = number(
+        &format!(
+            "WITH d AS (
+               UPDATE dossiers SET status = $1, version = $2, current_agency = $3, due_at = $4,
+                 last_event_hash = $5, data = $6::json
+               WHERE id = $7 AND province_code = $8 AND version = $9
+               RETURNING id
+             ), e AS (
+               INSERT INTO dossier_events (id, dossier_id, province_code, seq, action, status, actor, agency, at, payload, prev_hash, hash)
+               SELECT {EVENT_VALUES} FROM d
+             ), j AS ({JOBS_PART})
+             SELECT COUNT(*) FROM d"
+        ),
+        9,
+    );
+    let q = sqlx::query(AssertSqlSafe(sql))
+        .bind(d.status.as_str())
+        .bind(d.version)
+        .bind(d.current_agency.as_str())
+        .bind(d.due_at)
+        .bind(&d.last_event_hash)
+        .bind(&data)
+        .bind(d.id)
+        .bind(d.province_code.as_str())
+        .bind(expected_version);
+    let row = bind_jobs(bind_event(q, event), jobs)
+        .fetch_one(pool)
+        .await
+        .map_err(db_err)?;
+    let written: i64 = row.get(0);
+    if written != 1 {
+        return Err(StoreError::Conflict);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number;
+
+    #[test]
+    fn placeholders_are_numbered_after_the_statements_own() {
+        let sql = number("$1, $E1, $E10, $E12, $J1, $J12", 9);
+        assert_eq!(sql, "$1, $10, $19, $21, $22, $33");
+    }
+}
