@@ -75,11 +75,9 @@ impl Db {
     /// load).
     pub async fn analyze(&self) -> Result<()> {
         match self {
-            Db::Sqlite(s) => s.execute_raw("ANALYZE").await,
-            // VACUUM also sets the visibility map, so index-only scans work on fresh rows.
-            Db::Postgres(s) => s.execute_raw("VACUUM (ANALYZE)").await,
+            Db::Sqlite(s) => s.execute_raw("ANALYZE").await.map(|_| ()),
+            Db::Postgres(s) => s.vacuum_analyze().await,
         }
-        .map(|_| ())
         .map_err(|e| anyhow!("{e}"))
     }
 

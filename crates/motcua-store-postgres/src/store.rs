@@ -139,6 +139,27 @@ impl PgStore {
         self.pool.close().await;
     }
 
+    /// `VACUUM (ANALYZE)` of the whole database, without the statement timeout (after a bulk
+    /// load it runs for minutes). VACUUM also sets the visibility map, so index-only scans work
+    /// on fresh rows.
+    pub async fn vacuum_analyze(&self) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db_err)?;
+        sqlx::raw_sql("SET statement_timeout = 0")
+            .execute(&mut *conn)
+            .await
+            .map_err(db_err)?;
+        let done = sqlx::raw_sql("VACUUM (ANALYZE)")
+            .execute(&mut *conn)
+            .await
+            .map_err(db_err);
+        // The connection goes back to the pool: give it its timeout again.
+        sqlx::raw_sql("RESET statement_timeout")
+            .execute(&mut *conn)
+            .await
+            .map_err(db_err)?;
+        done.map(|_| ())
+    }
+
     /// Runs raw SQL (for maintenance and tamper tests only).
     #[doc(hidden)]
     pub async fn execute_raw(&self, sql: &str) -> Result<u64, StoreError> {
