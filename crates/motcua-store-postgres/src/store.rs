@@ -884,41 +884,56 @@ impl Store for PgStore {
 
     async fn list_dossiers(&self, f: &DossierFilter) -> Result<Vec<Dossier>, StoreError> {
         // Built only from static fragments with numbered placeholders; every value is bound.
-        let mut sql = String::from("SELECT data FROM dossiers WHERE TRUE");
-        let mut n = 0;
+        // $1 is the agency (when filtered by one); the other filters follow.
+        let mut rest = String::new();
+        let mut n = 1;
         let mut next = || {
             n += 1;
             n
         };
-        if f.agency.is_some() {
-            let i = next();
-            sql.push_str(&format!(
-                " AND (current_agency = ${i} OR receiving_agency = ${i} OR competent_agency = ${i})"
-            ));
-        }
         if f.status.is_some() {
-            sql.push_str(&format!(" AND status = ${}", next()));
+            rest.push_str(&format!(" AND status = ${}", next()));
         }
         if f.due_before.is_some() {
-            sql.push_str(&format!(
+            rest.push_str(&format!(
                 " AND status IN ('received', 'processing', 'awaiting_payment') AND due_at < ${}",
                 next()
             ));
         }
         if f.procedure.is_some() {
-            sql.push_str(&format!(" AND procedure_code = ${}", next()));
+            rest.push_str(&format!(" AND procedure_code = ${}", next()));
         }
         if f.province.is_some() {
-            sql.push_str(&format!(" AND province_code = ${}", next()));
+            rest.push_str(&format!(" AND province_code = ${}", next()));
         }
-        let (l, o) = (next(), next());
+        let (l, o, top) = (next(), next(), next());
         // Ascending order puts NULLs last in PostgreSQL, so this is "due date, none last" and
         // lets the planner walk a due-date index in order and stop at the page's end.
-        sql.push_str(&format!(" ORDER BY due_at, code LIMIT ${l} OFFSET ${o}"));
-        let mut q = sqlx::query_scalar::<_, Json<Dossier>>(AssertSqlSafe(sql));
-        if let Some(a) = &f.agency {
-            q = q.bind(a.as_str().to_owned());
-        }
+        let sql = if f.agency.is_some() {
+            // An agency sees what it holds, receives or is competent for. One OR over the three
+            // columns makes PostgreSQL read every matching row (a bitmap scan) and sort them all:
+            // on 5 million dossiers a busy commune's inbox read ~1,500 heap blocks for 50 rows
+            // (12 ms). Instead each role walks its own (agency, status, due_at) index in order
+            // and stops after the page's end; the union of those heads holds the page.
+            let branch = |col: &str| {
+                format!(
+                    "(SELECT id, due_at, code FROM dossiers WHERE {col} = $1{rest} ORDER BY due_at, code LIMIT ${top})"
+                )
+            };
+            format!(
+                "SELECT d.data FROM ({} UNION {} UNION {}) AS c JOIN dossiers d ON d.id = c.id
+                 ORDER BY c.due_at, c.code LIMIT ${l} OFFSET ${o}",
+                branch("current_agency"),
+                branch("receiving_agency"),
+                branch("competent_agency"),
+            )
+        } else {
+            format!(
+                "SELECT data FROM dossiers WHERE ($1::text IS NULL){rest} ORDER BY due_at, code LIMIT ${l} OFFSET ${o}"
+            )
+        };
+        let mut q = sqlx::query_scalar::<_, Json<Dossier>>(AssertSqlSafe(sql))
+            .bind(f.agency.as_ref().map(|a| a.as_str().to_owned()));
         if let Some(s) = f.status {
             q = q.bind(s.as_str());
         }
@@ -934,6 +949,7 @@ impl Store for PgStore {
         let rows = q
             .bind(i64::from(f.limit))
             .bind(i64::from(f.offset))
+            .bind(i64::from(f.limit) + i64::from(f.offset))
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)?;

@@ -591,6 +591,34 @@ pub async fn list_filters_and_orders_by_due_date(store: Arc<dyn Store>) {
         codes(store.list_dossiers(&f).await.unwrap()),
         ["24958-250303-0001"]
     );
+    // An agency's pages: a dossier it both receives and holds comes once, pages do not overlap,
+    // and the other filters apply to every role.
+    for (offset, want) in [
+        (0, vec!["24958-250303-0002"]),
+        (1, vec!["24958-250303-0001"]),
+        (2, vec![]),
+    ] {
+        let f = DossierFilter {
+            agency: Some(a("24958.TTPVHCC")),
+            limit: 1,
+            offset,
+            ..base.clone()
+        };
+        assert_eq!(
+            codes(store.list_dossiers(&f).await.unwrap()),
+            want,
+            "offset {offset}"
+        );
+    }
+    let f = DossierFilter {
+        agency: Some(a("24958.TTPVHCC")),
+        status: Some(Status::Processing),
+        ..base.clone()
+    };
+    assert_eq!(
+        codes(store.list_dossiers(&f).await.unwrap()),
+        ["24958-250303-0001"]
+    );
 }
 
 /// Events come back in order; chain heads match the dossier rows.
