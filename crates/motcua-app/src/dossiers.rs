@@ -548,11 +548,10 @@ impl App {
             return Err(not_found());
         }
         let agency = self
-            .store
             .agency(&d.current_agency)
-            .await?
+            .await
             .map(|a| a.name)
-            .unwrap_or_else(|| d.current_agency.to_string());
+            .unwrap_or_else(|_| d.current_agency.to_string());
         let events = self.store.events(d.id).await?;
         Ok(TrackingView {
             code: d.code.to_string(),

@@ -4,6 +4,12 @@
 //! `calendar`, `pki`, `sign`, `verify`. This is the only place where the store, the use cases and the web layer are wired
 //! together.
 
+/// mimalloc instead of the system allocator: a request allocates and frees many small
+/// buffers on two or more threads, where glibc's malloc spent about a tenth of the server's CPU
+/// at the benchmark's peak (`perf`, docs/BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod backup;
 mod bench;
 mod calendar_cmd;

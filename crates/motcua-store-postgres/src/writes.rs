@@ -20,6 +20,7 @@ use sqlx::PgPool;
 use sqlx::postgres::PgArguments;
 use sqlx::query::Query;
 use sqlx::{AssertSqlSafe, Postgres, Row};
+use std::sync::LazyLock;
 
 /// Columns of `dossier_events` in the order the statements below bind them.
 const EVENT_VALUES: &str = "$E1::uuid, $E2::uuid, $E3::text, $E4::int8, $E5::text, $E6::text, $E7::text, $E8::text, $E9::timestamptz, $E10::text, $E11::text, $E12::text";
@@ -98,25 +99,27 @@ pub(crate) async fn insert_dossier(
     jobs: &[&DocumentJob],
 ) -> Result<(), StoreError> {
     let data = serde_json::to_string(d).map_err(json_err)?;
-    let sql = number(
-        &format!(
-            "WITH d AS (
-               INSERT INTO dossiers (id, province_code, code, procedure_code, procedure_version, status, version,
-                 receiving_agency, competent_agency, current_agency, due_at, submitted_at, last_event_hash, data)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::json)
-               RETURNING id
-             ), e AS (
-               INSERT INTO dossier_events (id, dossier_id, province_code, seq, action, status, actor, agency, at, payload, prev_hash, hash)
-               SELECT {EVENT_VALUES} FROM d
-             ), i AS (
-               INSERT INTO idempotency_keys (key, province_code, request_hash, dossier_code, created_at)
-               SELECT $15::text, $2, $16::text, $3, $12 FROM d WHERE $15::text IS NOT NULL
-             ), j AS ({JOBS_PART})
-             SELECT COUNT(*) FROM d"
-        ),
-        16,
-    );
-    let q = sqlx::query(AssertSqlSafe(sql))
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        number(
+            &format!(
+                "WITH d AS (
+                   INSERT INTO dossiers (id, province_code, code, procedure_code, procedure_version, status, version,
+                     receiving_agency, competent_agency, current_agency, due_at, submitted_at, last_event_hash, data)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::json)
+                   RETURNING id
+                 ), e AS (
+                   INSERT INTO dossier_events (id, dossier_id, province_code, seq, action, status, actor, agency, at, payload, prev_hash, hash)
+                   SELECT {EVENT_VALUES} FROM d
+                 ), i AS (
+                   INSERT INTO idempotency_keys (key, province_code, request_hash, dossier_code, created_at)
+                   SELECT $15::text, $2, $16::text, $3, $12 FROM d WHERE $15::text IS NOT NULL
+                 ), j AS ({JOBS_PART})
+                 SELECT COUNT(*) FROM d"
+            ),
+            16,
+        )
+    });
+    let q = sqlx::query(AssertSqlSafe(SQL.as_str()))
         .bind(d.id)
         .bind(d.province_code.as_str())
         .bind(d.code.as_str())
@@ -148,22 +151,24 @@ pub(crate) async fn append_transition(
     jobs: &[&DocumentJob],
 ) -> Result<(), StoreError> {
     let data = serde_json::to_string(d).map_err(json_err)?;
-    let sql = number(
-        &format!(
-            "WITH d AS (
-               UPDATE dossiers SET status = $1, version = $2, current_agency = $3, due_at = $4,
-                 last_event_hash = $5, data = $6::json
-               WHERE id = $7 AND province_code = $8 AND version = $9
-               RETURNING id
-             ), e AS (
-               INSERT INTO dossier_events (id, dossier_id, province_code, seq, action, status, actor, agency, at, payload, prev_hash, hash)
-               SELECT {EVENT_VALUES} FROM d
-             ), j AS ({JOBS_PART})
-             SELECT COUNT(*) FROM d"
-        ),
-        9,
-    );
-    let q = sqlx::query(AssertSqlSafe(sql))
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        number(
+            &format!(
+                "WITH d AS (
+                   UPDATE dossiers SET status = $1, version = $2, current_agency = $3, due_at = $4,
+                     last_event_hash = $5, data = $6::json
+                   WHERE id = $7 AND province_code = $8 AND version = $9
+                   RETURNING id
+                 ), e AS (
+                   INSERT INTO dossier_events (id, dossier_id, province_code, seq, action, status, actor, agency, at, payload, prev_hash, hash)
+                   SELECT {EVENT_VALUES} FROM d
+                 ), j AS ({JOBS_PART})
+                 SELECT COUNT(*) FROM d"
+            ),
+            9,
+        )
+    });
+    let q = sqlx::query(AssertSqlSafe(SQL.as_str()))
         .bind(d.status.as_str())
         .bind(d.version)
         .bind(d.current_agency.as_str())
