@@ -280,8 +280,10 @@ impl App {
                 (ch, rc, false)
             }
         };
-        let receiving = self.agency(&receiving_code).await.map_err(|_| {
-            AppError::invalid("receiving_agency", format!("no agency {receiving_code}"))
+        let receiving = self.agency(&receiving_code).await.map_err(|e| {
+            e.not_found_as(|| {
+                AppError::invalid("receiving_agency", format!("no agency {receiving_code}"))
+            })
         })?;
         if !receiving.kind.is_receiving_point() {
             return Err(AppError::invalid(
@@ -291,11 +293,13 @@ impl App {
         }
         let procedure = self.procedure(&req.procedure, None).await?;
         let competent = competent_code(&procedure, &receiving)?;
-        let competent = self.agency(&competent).await.map_err(|_| {
-            AppError::invalid(
-                "procedure",
-                format!("no competent agency {competent} is registered"),
-            )
+        let competent = self.agency(&competent).await.map_err(|e| {
+            e.not_found_as(|| {
+                AppError::invalid(
+                    "procedure",
+                    format!("no competent agency {competent} is registered"),
+                )
+            })
         })?;
         let calendar = self.calendar_for(&receiving).await?;
         let now = self.now();
@@ -438,9 +442,9 @@ impl App {
             return Err(AppError::VersionConflict { current: d.version });
         }
         if let Command::Transfer { to_agency, .. } = &cmd {
-            self.agency(to_agency)
-                .await
-                .map_err(|_| AppError::invalid("to_agency", format!("no agency {to_agency}")))?;
+            self.agency(to_agency).await.map_err(|e| {
+                e.not_found_as(|| AppError::invalid("to_agency", format!("no agency {to_agency}")))
+            })?;
         }
         let procedure = self
             .procedure(&d.procedure.code, Some(d.procedure.version))
@@ -547,11 +551,11 @@ impl App {
         if d.applicant.phone != phone {
             return Err(not_found());
         }
-        let agency = self
-            .agency(&d.current_agency)
-            .await
-            .map(|a| a.name)
-            .unwrap_or_else(|_| d.current_agency.to_string());
+        let agency = match self.agency(&d.current_agency).await {
+            Ok(a) => a.name,
+            Err(AppError::NotFound { .. }) => d.current_agency.to_string(),
+            Err(e) => return Err(e),
+        };
         let events = self.store.events(d.id).await?;
         Ok(TrackingView {
             code: d.code.to_string(),

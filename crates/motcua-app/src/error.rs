@@ -92,4 +92,39 @@ impl AppError {
             message: message.into(),
         }
     }
+
+    /// `NotFound` replaced by `other` (a reference in a request that names nothing is the
+    /// request's fault); any other error — an unavailable store above all — passes unchanged, so
+    /// a database outage is never reported as a bad field.
+    pub fn not_found_as(self, other: impl FnOnce() -> AppError) -> AppError {
+        match self {
+            AppError::NotFound { .. } => other(),
+            e => e,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_not_found_is_replaced() {
+        let bad = || AppError::invalid("agency", "no agency X");
+        let cases = [
+            (
+                AppError::not_found("agency.not_found", "x"),
+                "request.invalid_field",
+            ),
+            (
+                AppError::Unavailable("db down".into()),
+                "service.unavailable",
+            ),
+            (AppError::Internal("boom".into()), "internal"),
+            (AppError::Unauthenticated, "auth.unauthenticated"),
+        ];
+        for (err, want) in cases {
+            assert_eq!(err.not_found_as(bad).code(), want);
+        }
+    }
 }
