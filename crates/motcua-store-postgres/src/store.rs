@@ -320,29 +320,6 @@ fn document_from_row(r: &PgRow) -> Result<DocumentRecord, StoreError> {
     })
 }
 
-async fn insert_event(tx: &mut sqlx::PgConnection, e: &StoredEvent) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO dossier_events (id, dossier_id, province_code, seq, action, status, actor, agency, at, payload, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(e.id)
-    .bind(e.dossier_id)
-    .bind(e.province_code.as_str())
-    .bind(e.seq)
-    .bind(&e.action)
-    .bind(&e.status)
-    .bind(&e.actor)
-    .bind(&e.agency)
-    .bind(e.at)
-    .bind(&e.payload)
-    .bind(&e.prev_hash)
-    .bind(&e.hash)
-    .execute(tx)
-    .await
-    .map_err(db_err)?;
-    Ok(())
-}
-
 #[async_trait]
 impl Store for PgStore {
     async fn replace_units(&self, data: &UnitsData) -> Result<(), StoreError> {
@@ -703,44 +680,10 @@ impl Store for PgStore {
         if let Some(jobs) = only_jobs(documents) {
             return crate::writes::insert_dossier(&self.pool, d, first, idem, &jobs).await;
         }
-        let data = serde_json::to_string(d).map_err(json_err)?;
+        // Inline forms carry their PDF bytes: the same statement, then the documents, in one
+        // transaction.
         let mut tx = self.pool.begin().await.map_err(db_err)?;
-        sqlx::query(
-            "INSERT INTO dossiers (id, province_code, code, procedure_code, procedure_version, status, version,
-             receiving_agency, competent_agency, current_agency, due_at, submitted_at, last_event_hash, data)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::json)",
-        )
-        .bind(d.id)
-        .bind(d.province_code.as_str())
-        .bind(d.code.as_str())
-        .bind(d.procedure.code.as_str())
-        .bind(d.procedure.version as i32)
-        .bind(d.status.as_str())
-        .bind(d.version)
-        .bind(d.receiving_agency.as_str())
-        .bind(d.competent_agency.as_str())
-        .bind(d.current_agency.as_str())
-        .bind(d.due_at)
-        .bind(d.submitted_at)
-        .bind(&d.last_event_hash)
-        .bind(&data)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        insert_event(&mut tx, first).await?;
-        if let Some(i) = idem {
-            sqlx::query(
-                "INSERT INTO idempotency_keys (key, province_code, request_hash, dossier_code, created_at) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(&i.key)
-            .bind(d.province_code.as_str())
-            .bind(&i.request_hash)
-            .bind(d.code.as_str())
-            .bind(d.submitted_at)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        }
+        crate::writes::insert_dossier(&mut *tx, d, first, idem, &[]).await?;
         insert_issued(&mut tx, documents).await?;
         tx.commit().await.map_err(db_err)
     }
@@ -756,28 +699,8 @@ impl Store for PgStore {
             return crate::writes::append_transition(&self.pool, d, expected_version, event, &jobs)
                 .await;
         }
-        let data = serde_json::to_string(d).map_err(json_err)?;
         let mut tx = self.pool.begin().await.map_err(db_err)?;
-        let updated = sqlx::query(
-            "UPDATE dossiers SET status = $1, version = $2, current_agency = $3, due_at = $4, last_event_hash = $5, data = $6::json
-             WHERE id = $7 AND province_code = $8 AND version = $9",
-        )
-        .bind(d.status.as_str())
-        .bind(d.version)
-        .bind(d.current_agency.as_str())
-        .bind(d.due_at)
-        .bind(&d.last_event_hash)
-        .bind(&data)
-        .bind(d.id)
-        .bind(d.province_code.as_str())
-        .bind(expected_version)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        if updated.rows_affected() != 1 {
-            return Err(StoreError::Conflict);
-        }
-        insert_event(&mut tx, event).await?;
+        crate::writes::append_transition(&mut *tx, d, expected_version, event, &[]).await?;
         insert_issued(&mut tx, documents).await?;
         tx.commit().await.map_err(db_err)
     }

@@ -9,21 +9,21 @@
 //! one statement serves any number of them.
 //!
 //! Inline forms (`Issued::Document`, carrying PDF bytes, only with `defer_documents = false`)
-//! keep the multi-statement transaction in `store.rs`.
+//! are inserted after the same statement, inside a transaction opened by `store.rs`.
 
 use crate::store::db_err;
 use motcua_app::StoreError;
 use motcua_app::ports::{DocumentJob, IdempotencyRecord, StoredEvent};
 use motcua_app::store_support::json_err;
 use motcua_domain::dossier::Dossier;
-use sqlx::PgPool;
 use sqlx::postgres::PgArguments;
 use sqlx::query::Query;
-use sqlx::{AssertSqlSafe, Postgres, Row};
+use sqlx::{AssertSqlSafe, PgExecutor, Postgres, Row};
 use std::sync::LazyLock;
 
-/// Columns of `dossier_events` in the order the statements below bind them.
-const EVENT_VALUES: &str = "$E1::uuid, $E2::uuid, $E3::text, $E4::int8, $E5::text, $E6::text, $E7::text, $E8::text, $E9::timestamptz, $E10::text, $E11::text, $E12::text";
+/// The event's part: inserts the event when the dossier row was written (`d` returns it).
+const EVENT_PART: &str = "INSERT INTO dossier_events (id, dossier_id, province_code, seq, action, status, actor, agency, at, payload, prev_hash, hash)
+     SELECT $E1::uuid, $E2::uuid, $E3::text, $E4::int8, $E5::text, $E6::text, $E7::text, $E8::text, $E9::timestamptz, $E10::text, $E11::text, $E12::text FROM d";
 
 /// The form jobs' part: inserts the unnested arrays when the dossier row was written.
 const JOBS_PART: &str = "INSERT INTO document_jobs (id, province_code, dossier_id, dossier_code, kind, number, issuer, actor, officer, event_seq, issued_at, dossier)
@@ -92,7 +92,7 @@ fn bind_jobs<'q>(
 
 /// A new dossier, its first event, its idempotency key and its form jobs, in one statement.
 pub(crate) async fn insert_dossier(
-    pool: &PgPool,
+    ex: impl PgExecutor<'_>,
     d: &Dossier,
     first: &StoredEvent,
     idem: Option<&IdempotencyRecord>,
@@ -107,10 +107,7 @@ pub(crate) async fn insert_dossier(
                      receiving_agency, competent_agency, current_agency, due_at, submitted_at, last_event_hash, data)
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::json)
                    RETURNING id
-                 ), e AS (
-                   INSERT INTO dossier_events (id, dossier_id, province_code, seq, action, status, actor, agency, at, payload, prev_hash, hash)
-                   SELECT {EVENT_VALUES} FROM d
-                 ), i AS (
+                 ), e AS ({EVENT_PART}), i AS (
                    INSERT INTO idempotency_keys (key, province_code, request_hash, dossier_code, created_at)
                    SELECT $15::text, $2, $16::text, $3, $12 FROM d WHERE $15::text IS NOT NULL
                  ), j AS ({JOBS_PART})
@@ -137,14 +134,14 @@ pub(crate) async fn insert_dossier(
         .bind(idem.map(|i| i.key.as_str()))
         .bind(idem.map(|i| i.request_hash.as_str()));
     let q = bind_jobs(bind_event(q, first), jobs);
-    q.execute(pool).await.map_err(db_err)?;
+    q.execute(ex).await.map_err(db_err)?;
     Ok(())
 }
 
 /// The new state, its event and its form jobs, in one statement, if the stored version is still
 /// `expected_version`; else `Conflict` and nothing is written.
 pub(crate) async fn append_transition(
-    pool: &PgPool,
+    ex: impl PgExecutor<'_>,
     d: &Dossier,
     expected_version: i64,
     event: &StoredEvent,
@@ -159,10 +156,7 @@ pub(crate) async fn append_transition(
                      last_event_hash = $5, data = $6::json
                    WHERE id = $7 AND province_code = $8 AND version = $9
                    RETURNING id
-                 ), e AS (
-                   INSERT INTO dossier_events (id, dossier_id, province_code, seq, action, status, actor, agency, at, payload, prev_hash, hash)
-                   SELECT {EVENT_VALUES} FROM d
-                 ), j AS ({JOBS_PART})
+                 ), e AS ({EVENT_PART}), j AS ({JOBS_PART})
                  SELECT COUNT(*) FROM d"
             ),
             9,
@@ -179,7 +173,7 @@ pub(crate) async fn append_transition(
         .bind(d.province_code.as_str())
         .bind(expected_version);
     let row = bind_jobs(bind_event(q, event), jobs)
-        .fetch_one(pool)
+        .fetch_one(ex)
         .await
         .map_err(db_err)?;
     let written: i64 = row.get(0);
