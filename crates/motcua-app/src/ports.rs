@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 /// A store failure. `Conflict` and `Duplicate` are expected outcomes the use cases handle; the
 /// rest are internal errors.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     /// The dossier's version was not the one expected (someone acted first).
     #[error("version conflict")]

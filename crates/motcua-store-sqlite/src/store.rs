@@ -1,5 +1,6 @@
 //! The [`Store`] implementation.
 
+use crate::group::GroupWriter;
 use crate::rows::{db_err, parse_ts, ts};
 use async_trait::async_trait;
 use motcua_app::ports::{
@@ -32,6 +33,8 @@ const NATIONAL: &str = "00";
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    /// The hot writes (intake, actions, numbers, finished forms), committed in groups.
+    group: GroupWriter,
 }
 
 impl SqliteStore {
@@ -58,7 +61,12 @@ impl SqliteStore {
             .connect_with(opts.read_only(true))
             .await
             .map_err(db_err)?;
-        Ok(Self { writer, reader })
+        let group = GroupWriter::start(writer.clone());
+        Ok(Self {
+            writer,
+            reader,
+            group,
+        })
     }
 
     /// Applies pending migrations (done by [`SqliteStore::open`] too); returns how many are known.
@@ -657,15 +665,23 @@ impl Store for SqliteStore {
         province: &ProvinceCode,
         prefix: &str,
     ) -> Result<u64, StoreError> {
-        let n: i64 = sqlx::query_scalar(
-            "INSERT INTO code_sequences (prefix, province_code, last) VALUES (?, ?, 1)
-             ON CONFLICT(prefix) DO UPDATE SET last = last + 1 RETURNING last",
-        )
-        .bind(prefix)
-        .bind(province.as_str())
-        .fetch_one(&self.writer)
-        .await
-        .map_err(db_err)?;
+        let (prefix, province) = (prefix.to_owned(), province.clone());
+        let n: i64 = self
+            .group
+            .write(move |conn| {
+                Box::pin(async move {
+                    sqlx::query_scalar(
+                        "INSERT INTO code_sequences (prefix, province_code, last) VALUES (?, ?, 1)
+                         ON CONFLICT(prefix) DO UPDATE SET last = last + 1 RETURNING last",
+                    )
+                    .bind(prefix)
+                    .bind(province.as_str())
+                    .fetch_one(conn)
+                    .await
+                    .map_err(db_err)
+                })
+            })
+            .await?;
         Ok(n as u64)
     }
 
@@ -674,7 +690,9 @@ impl Store for SqliteStore {
             "SELECT key, request_hash, dossier_code FROM idempotency_keys WHERE key = ?",
         )
         .bind(key)
-        .fetch_optional(&self.writer)
+        // A reader sees every committed key (WAL); a key committed after this read is caught by
+        // the unique index when the dossier is inserted.
+        .fetch_optional(&self.reader)
         .await
         .map_err(db_err)?;
         row.map(|r| {
@@ -694,24 +712,30 @@ impl Store for SqliteStore {
         idem: Option<&IdempotencyRecord>,
         documents: &[Issued],
     ) -> Result<(), StoreError> {
-        let mut tx = self.writer.begin().await.map_err(db_err)?;
-        insert_dossier_row(&mut tx, d).await?;
-        insert_event(&mut tx, first).await?;
-        if let Some(i) = idem {
-            sqlx::query(
-                "INSERT INTO idempotency_keys (key, province_code, request_hash, dossier_code, created_at) VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(&i.key)
-            .bind(d.province_code.as_str())
-            .bind(&i.request_hash)
-            .bind(d.code.as_str())
-            .bind(ts(d.submitted_at))
-            .execute(&mut *tx)
+        let (d, first, idem, documents) =
+            (d.clone(), first.clone(), idem.cloned(), documents.to_vec());
+        self.group
+            .write(move |tx| {
+                Box::pin(async move {
+                    insert_dossier_row(&mut *tx, &d).await?;
+                    insert_event(&mut *tx, &first).await?;
+                    if let Some(i) = idem {
+                        sqlx::query(
+                            "INSERT INTO idempotency_keys (key, province_code, request_hash, dossier_code, created_at) VALUES (?, ?, ?, ?, ?)",
+                        )
+                        .bind(&i.key)
+                        .bind(d.province_code.as_str())
+                        .bind(&i.request_hash)
+                        .bind(d.code.as_str())
+                        .bind(ts(d.submitted_at))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    }
+                    insert_issued(tx, &documents).await
+                })
+            })
             .await
-            .map_err(db_err)?;
-        }
-        insert_issued(&mut tx, documents).await?;
-        tx.commit().await.map_err(db_err)
     }
 
     async fn append_transition(
@@ -722,35 +746,41 @@ impl Store for SqliteStore {
         documents: &[Issued],
     ) -> Result<(), StoreError> {
         let data = serde_json::to_string(d).map_err(json_err)?;
-        let mut tx = self.writer.begin().await.map_err(db_err)?;
-        let updated = sqlx::query(
-            "UPDATE dossiers SET status = ?, version = ?, current_agency = ?, due_at = ?, last_event_hash = ?, data = ?
-             WHERE id = ? AND province_code = ? AND version = ?",
-        )
-        .bind(d.status.as_str())
-        .bind(d.version)
-        .bind(d.current_agency.as_str())
-        .bind(d.due_at.map(ts))
-        .bind(&d.last_event_hash)
-        .bind(data)
-        .bind(d.id.to_string())
-        .bind(d.province_code.as_str())
-        .bind(expected_version)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        if updated.rows_affected() != 1 {
-            return Err(StoreError::Conflict);
-        }
-        insert_event(&mut tx, event).await?;
-        insert_issued(&mut tx, documents).await?;
-        tx.commit().await.map_err(db_err)
+        let (d, event, documents) = (d.clone(), event.clone(), documents.to_vec());
+        self.group
+            .write(move |tx| {
+                Box::pin(async move {
+                    let updated = sqlx::query(
+                        "UPDATE dossiers SET status = ?, version = ?, current_agency = ?, due_at = ?, last_event_hash = ?, data = ?
+                         WHERE id = ? AND province_code = ? AND version = ?",
+                    )
+                    .bind(d.status.as_str())
+                    .bind(d.version)
+                    .bind(d.current_agency.as_str())
+                    .bind(d.due_at.map(ts))
+                    .bind(&d.last_event_hash)
+                    .bind(data)
+                    .bind(d.id.to_string())
+                    .bind(d.province_code.as_str())
+                    .bind(expected_version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                    if updated.rows_affected() != 1 {
+                        return Err(StoreError::Conflict);
+                    }
+                    insert_event(&mut *tx, &event).await?;
+                    insert_issued(tx, &documents).await
+                })
+            })
+            .await
     }
 
     async fn add_document(&self, doc: &NewDocument) -> Result<(), StoreError> {
-        let mut tx = self.writer.begin().await.map_err(db_err)?;
-        insert_document(&mut tx, doc).await?;
-        tx.commit().await.map_err(db_err)
+        let doc = doc.clone();
+        self.group
+            .write(move |tx| Box::pin(async move { insert_document(tx, &doc).await }))
+            .await
     }
 
     async fn document_jobs(&self, limit: u32) -> Result<Vec<DocumentJob>, StoreError> {
@@ -780,19 +810,24 @@ impl Store for SqliteStore {
 
     async fn complete_document_job(&self, doc: &NewDocument) -> Result<bool, StoreError> {
         // One writer: the delete and the insert cannot interleave with another finisher's.
-        let mut tx = self.writer.begin().await.map_err(db_err)?;
-        let gone = sqlx::query("DELETE FROM document_jobs WHERE id = ?")
-            .bind(doc.record.id.to_string())
-            .execute(&mut *tx)
+        let doc = doc.clone();
+        self.group
+            .write(move |tx| {
+                Box::pin(async move {
+                    let gone = sqlx::query("DELETE FROM document_jobs WHERE id = ?")
+                        .bind(doc.record.id.to_string())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?
+                        .rows_affected();
+                    if gone == 0 {
+                        return Ok(false);
+                    }
+                    insert_document(tx, &doc).await?;
+                    Ok(true)
+                })
+            })
             .await
-            .map_err(db_err)?
-            .rows_affected();
-        if gone == 0 {
-            return Ok(false);
-        }
-        insert_document(&mut tx, doc).await?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(true)
     }
 
     async fn dossier_documents(&self, dossier_id: Uuid) -> Result<Vec<DocumentRecord>, StoreError> {

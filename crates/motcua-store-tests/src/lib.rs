@@ -38,7 +38,8 @@ macro_rules! conformance_tests {
             units_round_trip, agencies_by_unit_and_province, procedure_versions_are_kept,
             holiday_years_replace_per_province_and_year, office_hours_per_unit, code_sequences_are_unique_under_concurrency,
             dossier_round_trip_and_idempotency, duplicate_idempotency_key_writes_nothing,
-            stale_version_is_a_conflict_and_writes_nothing, list_filters_and_orders_by_due_date,
+            stale_version_is_a_conflict_and_writes_nothing, concurrent_writes_fail_alone,
+            list_filters_and_orders_by_due_date,
             events_and_chain_heads, tokens_by_secret_hash, drafts_and_attachments_move_to_the_dossier, stats_count_by_status_agency_and_day,
             documents_are_written_with_their_transition_or_not_at_all,
             deferred_documents_are_finished_once,
@@ -493,6 +494,124 @@ pub async fn stale_version_is_a_conflict_and_writes_nothing(store: Arc<dyn Store
     ));
     assert_eq!(store.dossier(&d.code).await.unwrap(), Some(d2));
     assert_eq!(store.events(d.id).await.unwrap().len(), 2);
+}
+
+/// Many writes at once (which a store may commit together): each taken code, reused key and
+/// stale version fails on its own with its own error and writes nothing; every other write is
+/// there in full.
+pub async fn concurrent_writes_fail_alone(store: Arc<dyn Store>) {
+    seeded(&store).await;
+    let at = datetime!(2025-01-24 09:00 +7);
+    // Ten dossiers already stored; each gets a stale and a fresh action below.
+    let mut stored = Vec::new();
+    for i in 0..10 {
+        let (d, ev) = sample_dossier(&format!("24958-250124-{:04}", i + 1), "24958.TTPVHCC", at);
+        let key = IdempotencyRecord {
+            key: format!("old-{i}"),
+            request_hash: "h".into(),
+            dossier_code: d.code.clone(),
+        };
+        store
+            .insert_dossier(&d, &ev, Some(&key), &[])
+            .await
+            .unwrap();
+        stored.push(d);
+    }
+    let mut tasks = Vec::new();
+    for i in 0..30u32 {
+        let s = store.clone();
+        // Every third new dossier reuses a stored code, every fifth a stored key.
+        let code = if i % 3 == 0 {
+            format!("24958-250124-{:04}", i % 10 + 1)
+        } else {
+            format!("24958-250124-{:04}", 100 + i)
+        };
+        let key = if i % 5 == 0 {
+            format!("old-{}", i % 10)
+        } else {
+            format!("new-{i}")
+        };
+        tasks.push(tokio::spawn(async move {
+            let (d, ev) = sample_dossier(&code, "24958.TTPVHCC", at);
+            let idem = IdempotencyRecord {
+                key,
+                request_hash: "h".into(),
+                dossier_code: d.code.clone(),
+            };
+            let r = s.insert_dossier(&d, &ev, Some(&idem), &[]).await;
+            (d, r)
+        }));
+    }
+    let mut actions = Vec::new();
+    for (i, d) in stored.iter().enumerate() {
+        let (next, ev) = apply(
+            d,
+            Command::Assign {
+                handler: format!("H{i}"),
+            },
+            datetime!(2025-01-24 10:00 +7),
+        );
+        // The stale one claims a version the dossier never has, before or after the other.
+        let s = store.clone();
+        let (stale, stale_ev) = (next.clone(), ev.clone());
+        actions.push(tokio::spawn(async move {
+            s.append_transition(&stale, stale.version + 7, &stale_ev, &[])
+                .await
+        }));
+        let s = store.clone();
+        let before = d.version;
+        actions.push(tokio::spawn(async move {
+            s.append_transition(&next, before, &ev, &[]).await
+        }));
+    }
+    let mut written = 0;
+    for t in tasks {
+        let (d, r) = t.await.unwrap();
+        let i: u32 = d.code.as_str()[13..].parse().unwrap();
+        let clash = i <= 10;
+        let dup_key = !clash && (i - 100) % 5 == 0;
+        if clash || dup_key {
+            assert!(
+                matches!(r, Err(StoreError::Duplicate(_))),
+                "{}: {r:?}",
+                d.code.as_str()
+            );
+            assert!(
+                store.events(d.id).await.unwrap().is_empty(),
+                "{}",
+                d.code.as_str()
+            );
+        } else {
+            r.unwrap();
+            assert_eq!(store.dossier(&d.code).await.unwrap(), Some(d.clone()));
+            assert_eq!(store.events(d.id).await.unwrap().len(), 1);
+            written += 1;
+        }
+    }
+    assert_eq!(written, 16);
+    let outcomes: Vec<_> = futures_join(actions).await;
+    for pair in outcomes.chunks(2) {
+        assert!(
+            matches!(pair[0], Err(StoreError::Conflict)),
+            "{:?}",
+            pair[0]
+        );
+        assert!(pair[1].is_ok(), "{:?}", pair[1]);
+    }
+    for d in &stored {
+        let now = store.dossier(&d.code).await.unwrap().unwrap();
+        assert_eq!(now.version, d.version + 1);
+        assert_eq!(store.events(d.id).await.unwrap().len(), 2);
+    }
+    assert_eq!(store.count_dossiers().await.unwrap(), 26);
+}
+
+async fn futures_join<T>(tasks: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut out = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
 }
 
 /// Lists filter by agency (receiving, competent or current), status, overdue and procedure, and
