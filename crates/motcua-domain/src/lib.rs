@@ -10,6 +10,7 @@
 
 pub mod access;
 pub mod agency;
+pub mod authority;
 pub mod calendar;
 pub mod catalogue;
 pub mod dossier;
