@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use motcua_domain::access::Role;
 use motcua_domain::agency::Agency;
+use motcua_domain::authority::AuthorityRule;
 use motcua_domain::calendar::{HolidayYear, OfficeHours};
 use motcua_domain::catalogue::Procedure;
 use motcua_domain::dossier::{Dossier, Status};
@@ -439,6 +440,16 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_token(&self, secret_hash: &str, t: &TokenRecord) -> Result<(), StoreError>;
     /// Finds a token by the SHA-256 of its secret.
     async fn token(&self, secret_hash: &str) -> Result<Option<TokenRecord>, StoreError>;
+
+    /// Adds a rule to a province's authority registry (`Duplicate` when its id is taken there).
+    async fn insert_authority_rule(&self, rule: &AuthorityRule) -> Result<(), StoreError>;
+    /// Replaces a stored rule by (province, id) — only to end it; false when there is none.
+    async fn replace_authority_rule(&self, rule: &AuthorityRule) -> Result<bool, StoreError>;
+    /// A province's rules, every date, by id.
+    async fn authority_rules(
+        &self,
+        province: &ProvinceCode,
+    ) -> Result<Vec<AuthorityRule>, StoreError>;
 }
 
 /// The clock, so that use cases and tests control "now".

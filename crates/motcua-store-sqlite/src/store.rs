@@ -11,6 +11,7 @@ use motcua_app::store_support::{enum_parse, enum_str, json_err, parse};
 use motcua_app::{Store, StoreError};
 use motcua_domain::access::Role;
 use motcua_domain::agency::Agency;
+use motcua_domain::authority::AuthorityRule;
 use motcua_domain::calendar::{HolidayYear, OfficeHours};
 use motcua_domain::catalogue::Procedure;
 use motcua_domain::dossier::Dossier;
@@ -1210,5 +1211,53 @@ impl Store for SqliteStore {
             })
         })
         .transpose()
+    }
+
+    async fn insert_authority_rule(&self, rule: &AuthorityRule) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO authority_rules (province_code, id, valid_from, valid_to, data, created_at)
+             VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+        )
+        .bind(rule.province_code.as_str())
+        .bind(&rule.id)
+        .bind(rule.valid_from.to_string())
+        .bind(rule.valid_to.map(|d| d.to_string()))
+        .bind(serde_json::to_string(rule).map_err(json_err)?)
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn replace_authority_rule(&self, rule: &AuthorityRule) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "UPDATE authority_rules SET valid_from = ?, valid_to = ?, data = ?
+             WHERE province_code = ? AND id = ?",
+        )
+        .bind(rule.valid_from.to_string())
+        .bind(rule.valid_to.map(|d| d.to_string()))
+        .bind(serde_json::to_string(rule).map_err(json_err)?)
+        .bind(rule.province_code.as_str())
+        .bind(&rule.id)
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn authority_rules(
+        &self,
+        province: &ProvinceCode,
+    ) -> Result<Vec<AuthorityRule>, StoreError> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT data FROM authority_rules WHERE province_code = ? ORDER BY id",
+        )
+        .bind(province.as_str())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|d| serde_json::from_str(d).map_err(json_err))
+            .collect()
     }
 }
