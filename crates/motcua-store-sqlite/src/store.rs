@@ -48,9 +48,15 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        // SQLite's own page cache is 2 MB by default; on a multi-gigabyte database nearly every
+        // page read then becomes a system call and a copy from the OS cache (a quarter of the
+        // writer thread's time in `perf` at the peak). Bounded: 64 MiB for the writer, 32 MiB
+        // per reader, filled only as pages are used.
+        let writer_opts = opts.clone().pragma("cache_size", "-65536");
+        let opts = opts.pragma("cache_size", "-32768").pragma("mmap_size", "8589934592");
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(opts.clone())
+            .connect_with(writer_opts)
             .await
             .map_err(db_err)?;
         sqlx::migrate!("./migrations")
