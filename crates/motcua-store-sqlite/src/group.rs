@@ -59,7 +59,7 @@ impl GroupWriter {
     ///
     /// The task runs on its own thread (a single-threaded runtime): every statement of a group
     /// is a round trip to SQLite's connection thread, and on the server's runtime each of those
-    /// waited for a worker busy with HTTP — measured at ~0.9 ms a job, the writer's real limit.
+    /// waited for a worker busy with HTTP while every other writer queued behind it.
     pub(crate) fn start(pool: SqlitePool) -> Self {
         let (jobs, rx) = mpsc::channel(QUEUE);
         let spawned = std::thread::Builder::new()

@@ -48,12 +48,11 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        // SQLite's own page cache is 2 MB by default; on a multi-gigabyte database nearly every
-        // page read then becomes a system call and a copy from the OS cache (a quarter of the
-        // writer thread's time in `perf` at the peak). Bounded: 64 MiB for the writer, 32 MiB
-        // per reader, filled only as pages are used.
+        // Page caches: 64 MiB for the writer, 32 MiB per reader instead of SQLite's 2 MB
+        // (filled only as pages are used). On the 1 M-dossier benchmark this run measured
+        // 1,400 operations/s against 1,162 with the default readers' cache (docs/BENCHMARKS.md).
         let writer_opts = opts.clone().pragma("cache_size", "-65536");
-        let opts = opts.pragma("cache_size", "-32768").pragma("mmap_size", "8589934592");
+        let opts = opts.pragma("cache_size", "-32768");
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(writer_opts)
