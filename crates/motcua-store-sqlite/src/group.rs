@@ -123,7 +123,11 @@ async fn run_groups(pool: SqlitePool, mut rx: mpsc::Receiver<Run>) {
         let size = group.len();
         let started = std::time::Instant::now();
         let answers = run_group(&pool, group.drain(..)).await;
-        tracing::trace!(size, micros = started.elapsed().as_micros() as u64, "group committed");
+        tracing::trace!(
+            size,
+            micros = started.elapsed().as_micros() as u64,
+            "group committed"
+        );
         for (answer, outcome) in answers {
             answer(outcome);
         }
