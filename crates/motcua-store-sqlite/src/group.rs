@@ -147,7 +147,7 @@ async fn run_group(
         let mut tx = Connection::begin(&mut *conn).await.map_err(db_err)?;
         for job in jobs.by_ref() {
             let mut savepoint = Acquire::begin(&mut tx).await.map_err(db_err)?;
-            let (ok, answer) = job(&mut *savepoint).await;
+            let (ok, answer) = job(&mut savepoint).await;
             ran.push((answer, ok));
             if ok {
                 savepoint.commit().await.map_err(db_err)?;

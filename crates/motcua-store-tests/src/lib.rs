@@ -521,12 +521,12 @@ pub async fn concurrent_writes_fail_alone(store: Arc<dyn Store>) {
     for i in 0..30u32 {
         let s = store.clone();
         // Every third new dossier reuses a stored code, every fifth a stored key.
-        let code = if i % 3 == 0 {
+        let code = if i.is_multiple_of(3) {
             format!("24958-250124-{:04}", i % 10 + 1)
         } else {
             format!("24958-250124-{:04}", 100 + i)
         };
-        let key = if i % 5 == 0 {
+        let key = if i.is_multiple_of(5) {
             format!("old-{}", i % 10)
         } else {
             format!("new-{i}")
@@ -569,7 +569,7 @@ pub async fn concurrent_writes_fail_alone(store: Arc<dyn Store>) {
         let (d, r) = t.await.unwrap();
         let i: u32 = d.code.as_str()[13..].parse().unwrap();
         let clash = i <= 10;
-        let dup_key = !clash && (i - 100) % 5 == 0;
+        let dup_key = !clash && (i - 100).is_multiple_of(5);
         if clash || dup_key {
             assert!(
                 matches!(r, Err(StoreError::Duplicate(_))),

@@ -93,6 +93,16 @@ fn chain_of(r: &Resolution) -> Vec<String> {
     }
 }
 
+/// (case, rules, procedure, commune, expected agency, expected chain)
+type Case<'a> = (
+    &'a str,
+    Vec<AuthorityRule>,
+    &'a str,
+    &'a Commune,
+    &'a str,
+    Vec<&'a str>,
+);
+
 #[test]
 fn resolution_table() {
     let dalat = commune("24958", "Phường Xuân Hương - Đà Lạt", "68");
@@ -118,7 +128,7 @@ fn resolution_table() {
     );
     future.valid_from = date!(2025 - 09 - 02);
     // (case, rules, procedure, commune, expected agency, expected chain)
-    let cases: Vec<(&str, Vec<AuthorityRule>, &str, &Commune, &str, Vec<&str>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "catalogue default, commune kind",
             vec![],
