@@ -103,20 +103,20 @@ type Case<'a> = (
     Vec<&'a str>,
 );
 
+/// The commune People's Committee delegating to the commune's service center.
+fn pc_to_center() -> Grant {
+    Grant::Delegation {
+        from: Target::Kind(AgencyKind::CommunePeoplesCommittee),
+        to: Target::Kind(AgencyKind::CommuneServiceCenter),
+    }
+}
+
 #[test]
 fn resolution_table() {
     let dalat = commune("24958", "Phường Xuân Hương - Đà Lạt", "68");
     let other = commune("24781", "Phường Lâm Viên - Đà Lạt", "68");
     let d = date!(2025 - 09 - 01);
-    let mut expired = rule(
-        "D-OLD",
-        sp("2.000815"),
-        Grant::Delegation {
-            from: Target::Kind(AgencyKind::CommunePeoplesCommittee),
-            to: Target::Kind(AgencyKind::CommuneServiceCenter),
-        },
-        &[],
-    );
+    let mut expired = rule("D-OLD", sp("2.000815"), pc_to_center(), &[]);
     expired.valid_to = Some(date!(2025 - 08 - 31));
     let mut future = rule(
         "PC-FUTURE",
@@ -650,25 +650,9 @@ fn checker_finds_each_kind_of_problem_and_nothing_else() {
     assert!(clean.is_clean(), "{clean:#?}");
     assert_eq!((clean.units, clean.procedures), (3, all.len()));
 
-    let mut expired = rule(
-        "D-OLD",
-        sp("2.000815"),
-        Grant::Delegation {
-            from: Target::Kind(AgencyKind::CommunePeoplesCommittee),
-            to: Target::Kind(AgencyKind::CommuneServiceCenter),
-        },
-        &[],
-    );
+    let mut expired = rule("D-OLD", sp("2.000815"), pc_to_center(), &[]);
     expired.valid_to = Some(date!(2025 - 08 - 31));
-    let mut renewed_old = rule(
-        "D-R1",
-        sp("2.000884"),
-        Grant::Delegation {
-            from: Target::Kind(AgencyKind::CommunePeoplesCommittee),
-            to: Target::Kind(AgencyKind::CommuneServiceCenter),
-        },
-        &[],
-    );
+    let mut renewed_old = rule("D-R1", sp("2.000884"), pc_to_center(), &[]);
     renewed_old.valid_to = Some(date!(2025 - 08 - 31));
     let mut renewed_new = renewed_old.clone();
     renewed_new.id = "D-R2".into();
