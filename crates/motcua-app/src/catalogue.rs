@@ -168,6 +168,7 @@ impl App {
             self.store.upsert_agencies(chunk).await?;
         }
         self.agencies.write().expect("agency lock").clear();
+        self.forget_authority();
         Ok(all.len())
     }
 

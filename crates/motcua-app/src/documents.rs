@@ -416,7 +416,7 @@ impl App {
             Form::Receipt | Form::SupplementRequest | Form::Refusal => &d.receiving_agency,
             _ => match actor {
                 Actor::Staff(s) => &s.agency,
-                Actor::Public => &d.receiving_agency,
+                Actor::Public | Actor::System(_) => &d.receiving_agency,
             },
         };
         let issuer = self.agency(issuer_code).await?;
@@ -432,7 +432,7 @@ impl App {
             actor: actor.id(),
             officer: match actor {
                 Actor::Staff(s) => Some(s.label.clone()),
-                Actor::Public => None,
+                Actor::Public | Actor::System(_) => None,
             },
             event_seq,
             issued_at: now,
@@ -885,7 +885,7 @@ impl App {
     fn staff_of<'a>(&self, actor: &'a Actor) -> Result<&'a crate::service::StaffActor, AppError> {
         match actor {
             Actor::Staff(s) => Ok(s),
-            Actor::Public => Err(AppError::Unauthenticated),
+            Actor::Public | Actor::System(_) => Err(AppError::Unauthenticated),
         }
     }
 

@@ -6,14 +6,14 @@ use crate::ports::{DossierFilter, IdempotencyRecord, Issued, StoreError, StoredE
 use crate::service::{Actor, App, StaffActor};
 use motcua_domain::VN_OFFSET;
 use motcua_domain::access::Role;
-use motcua_domain::agency::{Agency, AgencyKind, Level};
+use motcua_domain::agency::Agency;
 use motcua_domain::catalogue::{Channel, Procedure};
 use motcua_domain::dossier::chain::{ChainInput, chain_time, event_hash};
 use motcua_domain::dossier::{
     ActionContext, ActionKind, Applicant, Command, Dossier, EventDraft, NewDossier,
     ReceivedComponent, Status,
 };
-use motcua_domain::ids::{AgencyCode, DossierCode, Phone, ProcedureCode};
+use motcua_domain::ids::{AgencyCode, DossierCode, Phone, ProcedureCode, UnitCode};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -36,6 +36,12 @@ pub struct OpenDossier {
     pub receiving_agency: Option<AgencyCode>,
     /// The applicant.
     pub applicant: Applicant,
+    /// The applicant's commune (2025 code): routes the dossier to the competent agency. Defaults
+    /// to the receiving point's commune; at a provincial center, to the commune the applicant's
+    /// address resolves to (old addresses included).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "24958"))]
+    pub applicant_unit: Option<UnitCode>,
     /// Requested content; defaults to the procedure name.
     #[serde(default)]
     pub summary: Option<String>,
@@ -47,6 +53,22 @@ pub struct OpenDossier {
     /// intake). Default `true`: received at once with its appointment.
     #[serde(default)]
     pub receive: Option<bool>,
+}
+
+/// A dossier ready to be opened: checked, routed, its receiving point and competent agency
+/// known.
+pub(crate) struct Intake {
+    pub procedure: Procedure,
+    pub case: Option<String>,
+    pub channel: Channel,
+    pub receiving: Agency,
+    pub competent: Agency,
+    pub routing: motcua_domain::authority::Routing,
+    pub applicant: Applicant,
+    pub summary: Option<String>,
+    pub components: Vec<ReceivedComponent>,
+    pub receive_now: bool,
+    pub linked: Option<motcua_domain::dossier::LinkedStep>,
 }
 
 /// What public tracking shows: no personal data beyond what the applicant gave (the phone
@@ -89,28 +111,6 @@ pub struct TrackingStep {
 fn request_hash(actor: &Actor, req: &OpenDossier) -> String {
     let body = serde_json::to_string(req).unwrap_or_default();
     hex::encode(Sha256::digest(format!("{}\n{body}", actor.id()).as_bytes()))
-}
-
-/// The competent agency for a procedure filed at `receiving` (minimal routing until the
-/// authority registry: the agency of the procedure's competent kind at the receiving commune,
-/// or at the province for provincial procedures).
-fn competent_code(p: &Procedure, receiving: &Agency) -> Result<AgencyCode, AppError> {
-    let kind: AgencyKind = p.competent_agency_kind;
-    let code = match kind.level() {
-        Level::Commune => {
-            let unit = receiving.unit_code.as_ref().ok_or_else(|| {
-                AppError::invalid(
-                    "receiving_agency",
-                    "this commune-level procedure must be filed at a commune one-stop point",
-                )
-            })?;
-            format!("{unit}.{}", kind.suffix())
-        }
-        Level::Province | Level::Central => {
-            format!("{}.{}", receiving.province_code, kind.suffix())
-        }
-    };
-    AgencyCode::parse(&code).map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// Turns an action's event draft into the stored event, hashed onto the dossier's chain after
@@ -186,7 +186,7 @@ impl App {
                     || s.agency == d.current_agency
                     || s.agency == d.competent_agency
             }
-            Actor::Public => false,
+            Actor::Public | Actor::System(_) => false,
         }
     }
 
@@ -279,6 +279,11 @@ impl App {
                     .ok_or_else(|| AppError::invalid("receiving_agency", "choose where to file"))?;
                 (ch, rc, false)
             }
+            Actor::System(_) => {
+                return Err(AppError::Forbidden(
+                    "the system opens only the steps of linked applications".into(),
+                ));
+            }
         };
         let receiving = self.agency(&receiving_code).await.map_err(|e| {
             e.not_found_as(|| {
@@ -292,27 +297,41 @@ impl App {
             ));
         }
         let procedure = self.procedure(&req.procedure, None).await?;
-        let competent = competent_code(&procedure, &receiving)?;
-        let competent = self.agency(&competent).await.map_err(|e| {
-            e.not_found_as(|| {
-                AppError::invalid(
-                    "procedure",
-                    format!("no competent agency {competent} is registered"),
-                )
-            })
-        })?;
-        let calendar = self.calendar_for(&receiving).await?;
-        let now = self.now();
-        let unit = receiving
-            .unit_code
-            .clone()
-            .or_else(|| {
-                self.units()
-                    .communes_of(&receiving.province_code)
-                    .first()
-                    .map(|c| c.code.clone())
-            })
-            .ok_or_else(|| AppError::Internal("province without communes".into()))?;
+        let applicant_unit = self.applicant_unit(&req, &receiving)?;
+        let (competent, routing) = self.route(&procedure, &receiving, &applicant_unit).await?;
+        self.open_routed(
+            actor,
+            Intake {
+                procedure,
+                case: req.case,
+                channel,
+                receiving,
+                competent,
+                routing,
+                applicant: req.applicant,
+                summary: req.summary,
+                components: req.components,
+                receive_now,
+                linked: None,
+            },
+            idem,
+        )
+        .await
+    }
+
+    /// The receiving unit (the point's commune, or the province's first commune for a
+    /// provincial center) and the code prefix of what it receives at `now`.
+    pub(crate) fn code_prefix(
+        &self,
+        receiving: &Agency,
+        now: time::OffsetDateTime,
+    ) -> (Option<UnitCode>, String) {
+        let unit = receiving.unit_code.clone().or_else(|| {
+            self.units()
+                .communes_of(&receiving.province_code)
+                .first()
+                .map(|c| c.code.clone())
+        });
         let unit_for_code = receiving
             .unit_code
             .as_ref()
@@ -323,21 +342,76 @@ impl App {
             receiving.code.as_str(),
             now.to_offset(VN_OFFSET).date(),
         );
+        (unit, prefix)
+    }
+
+    /// The applicant's commune: as given, else the receiving point's commune, else the commune
+    /// the applicant's address resolves to.
+    fn applicant_unit(&self, req: &OpenDossier, receiving: &Agency) -> Result<UnitCode, AppError> {
+        if let Some(u) = &req.applicant_unit {
+            return Ok(u.clone());
+        }
+        if let Some(u) = &receiving.unit_code {
+            return Ok(u.clone());
+        }
+        let resolved = req
+            .applicant
+            .address
+            .as_deref()
+            .map(|a| self.units().resolve_address(a));
+        match resolved.as_ref().map(|r| r.candidates.as_slice()) {
+            Some([one]) if one.province_code == receiving.province_code => {
+                Ok(one.commune_code.clone())
+            }
+            _ => Err(AppError::invalid(
+                "applicant_unit",
+                "give the applicant's commune (2025 code) or an address that names it: a provincial center files for every commune",
+            )),
+        }
+    }
+
+    /// Opens a routed dossier: numbers it, issues its receipt when received at once, and stores
+    /// it with its first event (and idempotency record) in one write.
+    pub(crate) async fn open_routed(
+        &self,
+        actor: &Actor,
+        intake: Intake,
+        idem: Option<(String, String)>,
+    ) -> Result<Dossier, AppError> {
+        let Intake {
+            procedure,
+            case,
+            channel,
+            receiving,
+            competent,
+            routing,
+            applicant,
+            summary,
+            components,
+            receive_now,
+            linked,
+        } = intake;
+        let calendar = self.calendar_for(&receiving).await?;
+        let now = self.now();
+        let (unit, prefix) = self.code_prefix(&receiving, now);
+        let unit = unit.ok_or_else(|| AppError::Internal("province without communes".into()))?;
 
         // Validate everything before a sequence number is taken.
         let draft = NewDossier {
             id: uuid::Uuid::now_v7(),
             code: DossierCode::parse("PENDING").expect("valid"),
             province_code: receiving.province_code.clone(),
-            case_code: req.case.clone(),
+            case_code: case,
             channel,
             receiving_unit: unit,
             receiving_agency: receiving.code.clone(),
             competent_agency: competent.code.clone(),
-            applicant: req.applicant.clone(),
-            summary: req.summary.clone().unwrap_or_default(),
-            components: req.components.clone(),
+            applicant,
+            summary: summary.unwrap_or_default(),
+            components,
             receive_now,
+            routing: Some(routing),
+            linked,
         };
         let ctx = ActionContext {
             now,
@@ -407,7 +481,7 @@ impl App {
         self.store
             .dossier(&found.dossier_code)
             .await?
-            .filter(|d| matches!(actor, Actor::Public) || self.may_see(actor, d))
+            .filter(|d| matches!(actor, Actor::Public | Actor::System(_)) || self.may_see(actor, d))
             .ok_or_else(|| AppError::Internal("idempotent dossier missing".into()))
     }
 
@@ -484,7 +558,17 @@ impl App {
             .append_transition(&next, d.version, &event, &docs)
             .await
         {
-            Ok(()) => Ok(next),
+            Ok(()) => {
+                if next.linked.is_some() && next.status != d.status {
+                    // A step's result may start the next steps of its linked application. If
+                    // this fails (or the process dies here), reading the application or the
+                    // sweep in `serve` starts them later: starting is idempotent.
+                    if let Err(e) = self.advance_linked_of(&next).await {
+                        tracing::warn!(dossier = %next.code, error = %e, "linked application not advanced yet");
+                    }
+                }
+                Ok(next)
+            }
             Err(StoreError::Conflict) => {
                 let current = self
                     .store

@@ -237,6 +237,7 @@ impl App {
             }),
             receiving_agency: Some(receiving),
             applicant,
+            applicant_unit: None,
             summary: None,
             components,
             receive: None,

@@ -9,12 +9,14 @@
 //! writes (for example `append_transition`: the new dossier state and its event, or nothing).
 
 pub mod audit;
+pub mod authority;
 pub mod catalogue;
 pub mod documents;
 pub mod dossiers;
 pub mod drafts;
 pub mod error;
 pub mod lanes;
+pub mod linked;
 pub mod ports;
 pub mod service;
 pub mod store_support;

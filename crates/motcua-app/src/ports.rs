@@ -8,6 +8,7 @@ use motcua_domain::calendar::{HolidayYear, OfficeHours};
 use motcua_domain::catalogue::Procedure;
 use motcua_domain::dossier::{Dossier, Status};
 use motcua_domain::ids::{AgencyCode, DossierCode, ProcedureCode, ProvinceCode, UnitCode};
+use motcua_domain::linked::LinkedApplication;
 use motcua_domain::units::UnitsData;
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -310,6 +311,11 @@ pub trait Store: Send + Sync + 'static {
         &self,
         province: &ProvinceCode,
     ) -> Result<Vec<Agency>, StoreError>;
+    /// Every agency of a province, at every level (the authority registry's "is it registered").
+    async fn agencies_in_province(
+        &self,
+        province: &ProvinceCode,
+    ) -> Result<Vec<Agency>, StoreError>;
     /// Number of agencies.
     async fn count_agencies(&self) -> Result<i64, StoreError>;
 
@@ -450,6 +456,26 @@ pub trait Store: Send + Sync + 'static {
         &self,
         province: &ProvinceCode,
     ) -> Result<Vec<AuthorityRule>, StoreError>;
+
+    /// Stores a linked application with its idempotency record, if any, in one transaction
+    /// (`Duplicate` when its code, id or key is taken; then nothing is written). Never updated.
+    async fn insert_linked(
+        &self,
+        a: &LinkedApplication,
+        idem: Option<&IdempotencyRecord>,
+    ) -> Result<(), StoreError>;
+    /// The idempotency record of a linked application filed with `key` (its code in
+    /// `dossier_code`).
+    async fn linked_idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError>;
+    /// A linked application by its tracking code.
+    async fn linked(&self, code: &DossierCode) -> Result<Option<LinkedApplication>, StoreError>;
+    /// Linked applications filed at or after `since`, oldest first (the sweep that starts steps
+    /// whose prerequisites finished).
+    async fn linked_since(
+        &self,
+        since: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<LinkedApplication>, StoreError>;
 }
 
 /// The clock, so that use cases and tests control "now".

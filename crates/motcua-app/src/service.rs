@@ -50,6 +50,9 @@ pub enum Actor {
     Staff(StaffActor),
     /// Anyone (online submission, public tracking).
     Public,
+    /// The system acting on its own, e.g. opening the next step of a linked application when
+    /// its prerequisite finished (`name` says what, and is recorded as the actor).
+    System(String),
 }
 
 impl Actor {
@@ -58,6 +61,7 @@ impl Actor {
         match self {
             Actor::Staff(s) => format!("token:{}", s.token_id),
             Actor::Public => "applicant".into(),
+            Actor::System(name) => format!("system:{name}"),
         }
     }
 
@@ -65,7 +69,7 @@ impl Actor {
     pub fn agency(&self) -> String {
         match self {
             Actor::Staff(s) => s.agency.to_string(),
-            Actor::Public => String::new(),
+            Actor::Public | Actor::System(_) => String::new(),
         }
     }
 }
@@ -87,6 +91,9 @@ pub struct App {
     pub(crate) versions: Arc<RwLock<VersionCache>>,
     /// Tokens recently authenticated (by secret hash), for at most `tokens::TOKEN_CACHE_TTL`.
     pub(crate) tokens: Arc<RwLock<crate::tokens::TokenCache>>,
+    /// Each province's authority registry and agencies (cleared when a rule or agency changes).
+    pub(crate) authority:
+        Arc<RwLock<HashMap<ProvinceCode, Arc<crate::authority::ProvinceAuthority>>>>,
     pub(crate) documents: Option<Arc<dyn crate::documents::DocumentEngine>>,
     pub(crate) public_url: String,
 }
@@ -117,6 +124,7 @@ impl App {
             agencies: Arc::default(),
             versions: Arc::default(),
             tokens: Arc::default(),
+            authority: Arc::default(),
             documents: None,
             public_url: "http://127.0.0.1:8080".into(),
         })

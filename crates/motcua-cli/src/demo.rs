@@ -182,6 +182,7 @@ pub async fn generate(
             }),
             receiving_agency: Some(AgencyCode::parse(&center)?),
             applicant,
+            applicant_unit: None,
             summary: None,
             components,
             receive: None,

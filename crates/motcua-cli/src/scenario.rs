@@ -184,6 +184,7 @@ pub fn plan<A: Clone>(rng: &mut StdRng, f: Filing<'_>, r: &Roles<A>) -> Plan<A> 
             r.counter.clone(),
             Command::Transfer {
                 to_agency: competent.clone(),
+                consultation: false,
                 note: Some("Chuyển hồ sơ đến cơ quan giải quyết".into()),
             },
         ),

@@ -14,6 +14,7 @@ use motcua_domain::calendar::{HolidayYear, OfficeHours};
 use motcua_domain::catalogue::Procedure;
 use motcua_domain::dossier::Dossier;
 use motcua_domain::ids::{AgencyCode, DossierCode, ProcedureCode, ProvinceCode, UnitCode};
+use motcua_domain::linked::LinkedApplication;
 use motcua_domain::units::{Commune, MappingRow, Province, UnitsData};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::types::Json;
@@ -486,6 +487,20 @@ impl Store for PgStore {
         let sql = format!("SELECT {AGENCY_COLS} FROM agencies WHERE unit_code = $1 ORDER BY code");
         let rows = sqlx::query(AssertSqlSafe(sql))
             .bind(unit.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(agency_from_row).collect()
+    }
+
+    async fn agencies_in_province(
+        &self,
+        province: &ProvinceCode,
+    ) -> Result<Vec<Agency>, StoreError> {
+        let sql =
+            format!("SELECT {AGENCY_COLS} FROM agencies WHERE province_code = $1 ORDER BY code");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(province.as_str())
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)?;
@@ -1195,5 +1210,72 @@ impl Store for PgStore {
         .await
         .map_err(db_err)?;
         Ok(rows.into_iter().map(|Json(r)| r).collect())
+    }
+
+    async fn insert_linked(
+        &self,
+        a: &LinkedApplication,
+        idem: Option<&IdempotencyRecord>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO linked_applications (province_code, id, code, service, filed_at, idempotency_key, request_hash, data)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(a.province_code.as_str())
+        .bind(a.id)
+        .bind(a.code.as_str())
+        .bind(a.service.as_str())
+        .bind(a.filed_at)
+        .bind(idem.map(|i| i.key.as_str()))
+        .bind(idem.map(|i| i.request_hash.as_str()))
+        .bind(Json(a))
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn linked_idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT idempotency_key, request_hash, code FROM linked_applications WHERE idempotency_key = $1",
+        )
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.map(|r| {
+            Ok(IdempotencyRecord {
+                key: r.try_get(0).map_err(db_err)?,
+                request_hash: r.try_get(1).map_err(db_err)?,
+                dossier_code: parse(&r.try_get::<String, _>(2).map_err(db_err)?)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn linked(&self, code: &DossierCode) -> Result<Option<LinkedApplication>, StoreError> {
+        let row: Option<Json<LinkedApplication>> =
+            sqlx::query_scalar("SELECT data FROM linked_applications WHERE code = $1")
+                .bind(code.as_str())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
+        Ok(row.map(|Json(a)| a))
+    }
+
+    async fn linked_since(
+        &self,
+        since: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<LinkedApplication>, StoreError> {
+        let rows: Vec<Json<LinkedApplication>> = sqlx::query_scalar(
+            "SELECT data FROM linked_applications WHERE filed_at >= $1 ORDER BY filed_at, id LIMIT $2",
+        )
+        .bind(since)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(rows.into_iter().map(|Json(a)| a).collect())
     }
 }

@@ -216,6 +216,8 @@ pub fn sample_dossier(code: &str, receiving: &str, at: OffsetDateTime) -> (Dossi
         summary: String::new(),
         components: vec![],
         receive_now: true,
+        routing: None,
+        linked: None,
     };
     let (d, draft) = Dossier::open(
         n,
@@ -641,6 +643,7 @@ pub async fn list_filters_and_orders_by_due_date(store: Arc<dyn Store>) {
         Command::Transfer {
             to_agency: a("68.STP"),
             note: None,
+            consultation: true,
         },
         datetime!(2025-03-04 09:00 +7),
     );
@@ -1132,6 +1135,7 @@ pub async fn deferred_documents_are_finished_once(store: Arc<dyn Store>) {
         Command::Transfer {
             to_agency: a("24958.UBND"),
             note: None,
+            consultation: false,
         },
         t1,
     );

@@ -127,6 +127,51 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
         422,
         "The dossier is already at that agency.",
     ),
+    (
+        "dossier.consultation_must_return",
+        422,
+        "The dossier is at this agency for a consultation: it can only go back to the agency that asked.",
+    ),
+    (
+        "authority.not_competent",
+        422,
+        "The target agency is neither competent for the dossier nor its receiving point; send it elsewhere only as a consultation (`consultation: true`), which comes back.",
+    ),
+    (
+        "authority.wrong_receiving_point",
+        422,
+        "The procedure may not be filed at this receiving point for this applicant; the message says where it may be filed.",
+    ),
+    (
+        "authority.no_competent_agency",
+        422,
+        "The authority registry names no competent agency for this procedure and commune (a gap); nothing was filed.",
+    ),
+    (
+        "authority.overlap",
+        409,
+        "The authority registry names more than one competent agency (an overlap); nothing was filed until an administrator resolves it.",
+    ),
+    (
+        "authority.invalid_rule",
+        422,
+        "An authority rule is inconsistent (id, texts, dates, units outside its province, self-delegation).",
+    ),
+    (
+        "authority.duplicate_rule",
+        409,
+        "The province already has a rule with this id; rules are never edited: end it and add a new one.",
+    ),
+    (
+        "authority.unknown_rule",
+        404,
+        "No such rule in the province's registry.",
+    ),
+    (
+        "linked.unknown_service",
+        404,
+        "No such linked service (2.000986, 1.006714).",
+    ),
     ("upload.empty", 422, "An uploaded file is empty."),
     (
         "upload.unreadable_pdf",

@@ -35,8 +35,11 @@ impl Modify for Security {
         api::documents::get_public_document,
         api::calendar::get_due, api::calendar::get_holidays, api::calendar::put_holidays,
         api::calendar::get_office_hours, api::calendar::put_office_hours,
+        api::authority::check_authority, api::authority::get_competence, api::authority::list_rules,
+        api::authority::create_rule, api::authority::end_rule,
+        api::linked::list_services, api::linked::create_linked, api::linked::get_linked, api::linked::track_linked,
     ),
     modifiers(&Security),
-    tags((name = "units"), (name = "catalogue"), (name = "dossiers"), (name = "public"), (name = "calendar"), (name = "documents"), (name = "system"))
+    tags((name = "units"), (name = "catalogue"), (name = "dossiers"), (name = "public"), (name = "calendar"), (name = "documents"), (name = "authority"), (name = "linked"), (name = "system"))
 )]
 pub(crate) struct ApiDoc;

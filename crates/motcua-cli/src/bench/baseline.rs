@@ -62,7 +62,7 @@ fn form_job(
         actor: actor.id(),
         officer: match actor {
             Actor::Staff(s) => Some(s.label.clone()),
-            Actor::Public => None,
+            Actor::Public | Actor::System(_) => None,
         },
         event_seq,
         issued_at: now(),
@@ -111,6 +111,8 @@ impl StoreDriver {
                 summary: String::new(),
                 components: shared.components.clone(),
                 receive_now: true,
+                routing: None,
+                linked: None,
             },
             ActionContext {
                 now: t,
@@ -175,6 +177,7 @@ impl StoreDriver {
             0 => (
                 Command::Transfer {
                     to_agency: site.competent.code.clone(),
+                    consultation: false,
                     note: None,
                 },
                 &site.counter_token.1,

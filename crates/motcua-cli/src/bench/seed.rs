@@ -237,6 +237,8 @@ fn one(
         summary: String::new(),
         components,
         receive_now: !online,
+        routing: None,
+        linked: None,
     };
     let ctx = |t| ActionContext {
         now: t,

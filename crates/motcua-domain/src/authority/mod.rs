@@ -307,6 +307,20 @@ pub struct Competence {
     pub chain: Vec<Basis>,
 }
 
+/// How intake routed a dossier: for an applicant in `applicant_unit`, on `date`, the registry
+/// made the dossier's competent agency competent by `chain`. Kept on the dossier and in its first
+/// event, so the rule that routed it stays known after the registry changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Routing {
+    /// The applicant's commune.
+    pub applicant_unit: UnitCode,
+    /// The date the registry was read for.
+    pub date: Date,
+    /// The bases, first the source of competence, then any delegation.
+    pub chain: Vec<Basis>,
+}
+
 /// The registry's answer for one procedure, commune and date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

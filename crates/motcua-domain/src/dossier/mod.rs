@@ -10,6 +10,7 @@ pub mod code;
 pub mod status;
 
 use crate::VN_OFFSET;
+use crate::authority::Routing;
 use crate::calendar::{DueDate, WorkingCalendar};
 use crate::catalogue::{Channel, Procedure, ProcedureRef};
 use crate::ids::{AgencyCode, CitizenId, DossierCode, Phone, ProvinceCode, UnitCode};
@@ -176,8 +177,32 @@ pub struct Dossier {
     pub reason: Option<String>,
     /// On-time classification once finished.
     pub timeliness: Option<Timeliness>,
+    /// How intake routed it: the applicant's commune and the rules that made the competent
+    /// agency competent (absent on dossiers from before the authority registry).
+    #[serde(default)]
+    pub routing: Option<Routing>,
+    /// While a consultation is out: the agency that asked and must get the dossier back.
+    #[serde(default)]
+    pub consultation_from: Option<AgencyCode>,
+    /// The linked application (liên thông) this dossier is a step of.
+    #[serde(default)]
+    pub linked: Option<LinkedStep>,
     /// Hash of the last event (the chain head).
     pub last_event_hash: String,
+}
+
+/// A dossier's place in a linked application (liên thông): the parent's code, the step, and the
+/// data the step received from the steps before it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkedStep {
+    /// The parent application's code (the one tracking code the applicant holds).
+    pub parent: DossierCode,
+    /// The step's key in the linked service (e.g. `birth`).
+    pub step: String,
+    /// Data passed from earlier steps (e.g. `birth_registration_number`).
+    #[serde(default)]
+    pub inputs: std::collections::BTreeMap<String, String>,
 }
 
 impl Dossier {
@@ -233,6 +258,10 @@ pub enum Command {
         /// Note for the control slip.
         #[serde(default)]
         note: Option<String>,
+        /// An explicit consultation step: the dossier goes to an agency that is not competent
+        /// for an opinion and must come back to the sender.
+        #[serde(default)]
+        consultation: bool,
     },
     /// Ask for payment.
     RequestPayment {
@@ -346,6 +375,21 @@ pub enum DossierError {
     /// Transfer to the agency already holding it.
     #[error("the dossier is already at agency {0}")]
     TransferToSelf(String),
+    /// Transfer to an agency that is neither competent nor the receiving point.
+    #[error(
+        "{to} is not competent for this dossier: only {competent} (competent) or {receiving} (receiving point) may hold it; send it to another agency only as a consultation, which comes back"
+    )]
+    NotCompetent {
+        /// The target.
+        to: String,
+        /// The competent agency.
+        competent: String,
+        /// The receiving point.
+        receiving: String,
+    },
+    /// A consulted agency sends the dossier anywhere but back.
+    #[error("the dossier is here for a consultation: it can only go back to {0}")]
+    ConsultationMustReturn(String),
 }
 
 impl DossierError {
@@ -364,6 +408,8 @@ impl DossierError {
             DossierError::RescheduleNotLater => "dossier.reschedule_not_later",
             DossierError::ChannelNotOffered(_) => "catalogue.channel_not_offered",
             DossierError::TransferToSelf(_) => "dossier.transfer_to_self",
+            DossierError::NotCompetent { .. } => "authority.not_competent",
+            DossierError::ConsultationMustReturn(_) => "dossier.consultation_must_return",
         }
     }
 }
@@ -512,6 +558,10 @@ pub struct NewDossier {
     pub components: Vec<ReceivedComponent>,
     /// True for counter intake: the dossier is received at once and gets its appointment.
     pub receive_now: bool,
+    /// How it was routed (recorded on the dossier and in its first event).
+    pub routing: Option<Routing>,
+    /// The linked application it is a step of.
+    pub linked: Option<LinkedStep>,
 }
 
 /// Validates the parts of a new dossier that do not depend on the store.
@@ -594,6 +644,9 @@ impl Dossier {
             closed_at: None,
             reason: None,
             timeliness: None,
+            routing: n.routing,
+            consultation_from: None,
+            linked: n.linked,
             last_event_hash: chain::GENESIS.to_owned(),
         };
         let mut payload = serde_json::json!({
@@ -604,6 +657,13 @@ impl Dossier {
             "competent_agency": d.competent_agency,
             "components": d.components,
         });
+        // Which rule routed it is part of the hashed history (issue #6).
+        if let Some(r) = &d.routing {
+            payload["routing"] = serde_json::to_value(r).unwrap_or_default();
+        }
+        if let Some(l) = &d.linked {
+            payload["linked"] = serde_json::to_value(l).unwrap_or_default();
+        }
         let (action, due) = if n.receive_now {
             let due = d.receive(now, ctx)?;
             (ActionKind::Receive, Some(due))
@@ -743,19 +803,49 @@ impl Dossier {
                 d.handler = Some(h.clone());
                 serde_json::json!({ "handler": h })
             }
-            Command::Transfer { to_agency, note } => {
+            Command::Transfer {
+                to_agency,
+                note,
+                consultation,
+            } => {
                 if to_agency == &d.current_agency {
                     return Err(DossierError::TransferToSelf(to_agency.to_string()));
                 }
+                // Who may hold a dossier (issue #6, routing): the competent agency and the
+                // receiving point; another agency only for a consultation, which comes back.
+                let returning = match &d.consultation_from {
+                    Some(back) if to_agency != back => {
+                        return Err(DossierError::ConsultationMustReturn(back.to_string()));
+                    }
+                    Some(_) => true,
+                    None => false,
+                };
+                let holder_ok =
+                    to_agency == &d.competent_agency || to_agency == &d.receiving_agency;
+                if !returning && !*consultation && !holder_ok {
+                    return Err(DossierError::NotCompetent {
+                        to: to_agency.to_string(),
+                        competent: d.competent_agency.to_string(),
+                        receiving: d.receiving_agency.to_string(),
+                    });
+                }
                 let note = check_opt("note", note, 1000)?;
                 let from = d.current_agency.clone();
+                d.consultation_from = (!returning && *consultation).then(|| from.clone());
                 d.current_agency = to_agency.clone();
                 d.handler = None;
                 let timing = match d.due_at {
                     Some(due) if now > due => "late",
                     _ => "on_time",
                 };
-                serde_json::json!({ "from_agency": from, "to_agency": to_agency, "note": note, "handover_result": timing })
+                let kind = if returning {
+                    "consultation_return"
+                } else if *consultation {
+                    "consultation"
+                } else {
+                    "handover"
+                };
+                serde_json::json!({ "from_agency": from, "to_agency": to_agency, "note": note, "handover_result": timing, "kind": kind })
             }
             Command::RequestPayment { amount_vnd, note } => {
                 d.payment_due_vnd = Some(*amount_vnd);

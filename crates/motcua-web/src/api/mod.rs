@@ -1,9 +1,11 @@
 //! JSON API handlers, one module per resource. Handlers are named `<verb>_<resource>`.
 
+pub mod authority;
 pub mod calendar;
 pub mod catalogue;
 pub mod documents;
 pub mod dossiers;
+pub mod linked;
 pub mod units;
 
 use crate::AppState;
@@ -86,6 +88,23 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/documents/{id}",
             get(documents::get_public_document),
         )
+        .route("/api/v1/authority/check", get(authority::check_authority))
+        .route(
+            "/api/v1/authority/competence",
+            get(authority::get_competence),
+        )
+        .route(
+            "/api/v1/authority/rules",
+            get(authority::list_rules).post(authority::create_rule),
+        )
+        .route(
+            "/api/v1/authority/rules/{province}/{id}/end",
+            post(authority::end_rule),
+        )
+        .route("/api/v1/linked/services", get(linked::list_services))
+        .route("/api/v1/linked", post(linked::create_linked))
+        .route("/api/v1/linked/{code}", get(linked::get_linked))
+        .route("/api/v1/linked/{code}/track", get(linked::track_linked))
         .route("/api/v1/calendar/due", get(calendar::get_due))
         .route(
             "/api/v1/calendar/holidays/{province}/{year}",
