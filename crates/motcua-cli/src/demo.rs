@@ -44,6 +44,9 @@ pub async fn create_tokens(app: &App) -> Result<Vec<(StaffActor, DemoToken)>> {
         ("24781.CA", Role::Approver),
         ("68.CA", Role::Specialist),
         ("68.STP", Role::Specialist),
+        ("68.SNV", Role::Specialist),
+        ("68.BHXH", Role::Specialist),
+        ("68.BHXH", Role::Approver),
         ("68.UBND", Role::Admin),
     ];
     let mut out = Vec::new();

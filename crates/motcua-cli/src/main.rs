@@ -10,6 +10,7 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod authority_cmd;
 mod backup;
 mod bench;
 mod calendar_cmd;
@@ -92,6 +93,11 @@ enum Command {
     Token {
         #[command(subcommand)]
         what: TokenWhat,
+    },
+    /// The authority registry (who is competent for what, where).
+    Authority {
+        #[command(subcommand)]
+        what: AuthorityWhat,
     },
     /// Audit log checks.
     Audit {
@@ -316,6 +322,28 @@ enum TokenWhat {
 }
 
 #[derive(Subcommand, Debug)]
+enum AuthorityWhat {
+    /// Report overlaps, gaps, expired and dangling delegations and level changes for a province
+    /// (exit 1 when anything needs attention).
+    Check {
+        /// Province code; every province when absent.
+        #[arg(long)]
+        province: Option<String>,
+        /// Date to check (YYYY-MM-DD); today when absent.
+        #[arg(long)]
+        date: Option<String>,
+        /// Print JSON (`{"overlaps": [...], "gaps": [...], ...}`; a list for every province).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Load rules from a JSON file (an array of rules; rules already there are skipped).
+    Load {
+        /// The file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 enum AuditWhat {
     /// Recompute every dossier's hash chain; fails naming the dossier if any event was altered or removed.
     Verify,
@@ -480,6 +508,30 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
             let (_, r) = setup::init(&s, store.clone()).await?;
             print_init(&s, &r);
         }
+        Command::Authority {
+            what:
+                AuthorityWhat::Check {
+                    province,
+                    date,
+                    json,
+                },
+        } => {
+            let app = setup::open_app(&s, store.clone()).await?;
+            let clean =
+                authority_cmd::check(&app, province.as_deref(), date.as_deref(), json).await?;
+            db.close().await;
+            if !clean {
+                std::process::exit(1);
+            }
+            return Ok(());
+        }
+        Command::Authority {
+            what: AuthorityWhat::Load { file },
+        } => {
+            let app = setup::open_app(&s, store.clone()).await?;
+            let n = authority_cmd::load(&app, &file).await?;
+            println!("{n} rule(s) added");
+        }
         Command::Serve { .. } => {
             let app = setup::open_app(&s, store.clone()).await?;
             if app.units().provinces().is_empty() {
@@ -509,6 +561,12 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
             }
             let (app, r) = setup::init(&s, store.clone()).await?;
             print_init(&s, &r);
+            let added = authority_cmd::load_demo(&app).await?;
+            if added > 0 {
+                println!(
+                    "authority registry: {added} illustrative rules for Lâm Đồng (a planted overlap and gap: `motcua authority check --province 68`)"
+                );
+            }
             let tokens = demo::create_tokens(&app).await?;
             if store.count_dossiers().await.map_err(|e| anyhow!("{e}"))? == 0 && dossiers > 0 {
                 let now = app.now();
@@ -678,6 +736,24 @@ async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
     println!(
         "\nmotcua is serving at http://{local}/  (API docs: http://{local}/api/docs) — Ctrl-C to stop"
     );
+    // Linked applications: start any step whose prerequisite finished but whose start was
+    // interrupted (a crash between the two writes); starting is idempotent.
+    {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                match app.advance_recent_linked(90).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(steps = n, "linked sweep opened steps"),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "linked sweep failed; retrying in a minute")
+                    }
+                }
+            }
+        });
+    }
     if app.issues_documents() && s.defer_documents {
         tokio::spawn(app.clone().run_document_worker(s.documents_worker_share));
     }

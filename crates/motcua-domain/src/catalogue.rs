@@ -303,7 +303,7 @@ mod tests {
     #[test]
     fn every_seed_procedure_is_valid() {
         let all = seed();
-        assert_eq!(all.len(), 26);
+        assert_eq!(all.len(), 28);
         for p in &all {
             p.validate().unwrap_or_else(|e| panic!("{e}"));
         }

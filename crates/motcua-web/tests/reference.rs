@@ -99,7 +99,7 @@ async fn procedure_search_ignores_diacritics_and_case() {
         assert_eq!(v[0]["code"], "1.000894", "{q}: {v}");
     }
     let (_, v) = t.get("/api/v1/procedures", None).await;
-    assert_eq!(v.as_array().unwrap().len(), 26);
+    assert_eq!(v.as_array().unwrap().len(), 28);
     let (_, v) = t.get("/api/v1/procedures?q=khai%20sinh", None).await;
     assert_eq!(v[0]["code"], "1.001193");
     let (s, v) = t.get("/api/v1/procedures/1.001193", None).await;

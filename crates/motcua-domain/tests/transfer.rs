@@ -1,0 +1,212 @@
+//! Who may hold a dossier (issue #6, routing): a transfer goes to the competent agency or back to
+//! the receiving point; anywhere else only as a consultation, and a consulted agency can only send
+//! it back. Every case, legal or not, as a table.
+
+use motcua_domain::calendar::{OfficeHours, WorkingCalendar, official_2025};
+use motcua_domain::catalogue::{Channel, Procedure};
+use motcua_domain::dossier::{
+    ActionContext, Applicant, Command, Dossier, DossierError, NewDossier,
+};
+use motcua_domain::ids::{AgencyCode, DossierCode, ProvinceCode, UnitCode};
+use time::macros::datetime;
+
+fn a(s: &str) -> AgencyCode {
+    AgencyCode::parse(s).unwrap()
+}
+
+fn procedure() -> Procedure {
+    let all: Vec<Procedure> =
+        serde_json::from_str(include_str!("../../../data/procedures/seed.json")).unwrap();
+    let mut p = all
+        .into_iter()
+        .find(|p| p.code.as_str() == "1.004873")
+        .unwrap();
+    p.version = 1;
+    p
+}
+
+/// A dossier received at 24958.TTPVHCC, competent 24958.UBND, then moved along `path`
+/// (transfers as (to, consultation)).
+fn dossier_at(path: &[(&str, bool)]) -> Dossier {
+    let cal = WorkingCalendar::new(OfficeHours::default(), [official_2025()]);
+    let p = procedure();
+    let ctx = ActionContext {
+        now: datetime!(2025-03-03 09:00 +7),
+        calendar: &cal,
+        procedure: &p,
+    };
+    let (mut d, _) = Dossier::open(
+        NewDossier {
+            id: uuid::Uuid::now_v7(),
+            code: DossierCode::parse("24958-250303-0001").unwrap(),
+            province_code: ProvinceCode::parse("68").unwrap(),
+            case_code: None,
+            channel: Channel::Direct,
+            receiving_unit: UnitCode::parse("24958").unwrap(),
+            receiving_agency: a("24958.TTPVHCC"),
+            competent_agency: a("24958.UBND"),
+            applicant: Applicant {
+                name: "Nguyễn Văn An".into(),
+                id_number: "068095001234".parse().unwrap(),
+                phone: "0912345678".parse().unwrap(),
+                email: None,
+                address: None,
+            },
+            summary: String::new(),
+            components: vec![],
+            receive_now: true,
+            routing: None,
+            linked: None,
+        },
+        ctx,
+    )
+    .unwrap();
+    for (to, consultation) in path {
+        d = transfer(&d, to, *consultation).unwrap();
+    }
+    d
+}
+
+fn transfer(d: &Dossier, to: &str, consultation: bool) -> Result<Dossier, DossierError> {
+    let cal = WorkingCalendar::new(OfficeHours::default(), [official_2025()]);
+    let p = procedure();
+    let ctx = ActionContext {
+        now: datetime!(2025-03-04 09:00 +7),
+        calendar: &cal,
+        procedure: &p,
+    };
+    let cmd = Command::Transfer {
+        to_agency: a(to),
+        note: None,
+        consultation,
+    };
+    d.apply(&cmd, ctx).map(|(d, _)| d)
+}
+
+#[test]
+fn transfer_table() {
+    // (case, path before, target, consultation, expected: Ok(holder, consultation_from) or Err(code))
+    type Want = Result<(&'static str, Option<&'static str>), &'static str>;
+    let cases: Vec<(&str, Vec<(&str, bool)>, &str, bool, Want)> = vec![
+        (
+            "counter → competent",
+            vec![],
+            "24958.UBND",
+            false,
+            Ok(("24958.UBND", None)),
+        ),
+        (
+            "competent → back to the counter",
+            vec![("24958.UBND", false)],
+            "24958.TTPVHCC",
+            false,
+            Ok(("24958.TTPVHCC", None)),
+        ),
+        (
+            "counter → an agency not competent",
+            vec![],
+            "68.STP",
+            false,
+            Err("authority.not_competent"),
+        ),
+        (
+            "competent → another commune's body",
+            vec![("24958.UBND", false)],
+            "24781.UBND",
+            false,
+            Err("authority.not_competent"),
+        ),
+        (
+            "to the holder itself",
+            vec![],
+            "24958.TTPVHCC",
+            false,
+            Err("dossier.transfer_to_self"),
+        ),
+        (
+            "consultation out",
+            vec![("24958.UBND", false)],
+            "68.STP",
+            true,
+            Ok(("68.STP", Some("24958.UBND"))),
+        ),
+        (
+            "consulted agency sends it back",
+            vec![("24958.UBND", false), ("68.STP", true)],
+            "24958.UBND",
+            false,
+            Ok(("24958.UBND", None)),
+        ),
+        (
+            "consulted agency sends it back, flagged as consultation",
+            vec![("24958.UBND", false), ("68.STP", true)],
+            "24958.UBND",
+            true,
+            Ok(("24958.UBND", None)),
+        ),
+        (
+            "consulted agency sends it elsewhere",
+            vec![("24958.UBND", false), ("68.STP", true)],
+            "24781.UBND",
+            false,
+            Err("dossier.consultation_must_return"),
+        ),
+        (
+            "consulted agency consults further",
+            vec![("24958.UBND", false), ("68.STP", true)],
+            "68.CA",
+            true,
+            Err("dossier.consultation_must_return"),
+        ),
+        (
+            "consulted agency sends it to the counter",
+            vec![("24958.UBND", false), ("68.STP", true)],
+            "24958.TTPVHCC",
+            false,
+            Err("dossier.consultation_must_return"),
+        ),
+        (
+            "after the return, a new consultation",
+            vec![
+                ("24958.UBND", false),
+                ("68.STP", true),
+                ("24958.UBND", false),
+            ],
+            "68.CA",
+            true,
+            Ok(("68.CA", Some("24958.UBND"))),
+        ),
+    ];
+    for (name, path, to, consultation, want) in cases {
+        let d = dossier_at(&path);
+        let got = transfer(&d, to, consultation);
+        match (got, want) {
+            (Ok(next), Ok((holder, from))) => {
+                assert_eq!(next.current_agency.as_str(), holder, "{name}");
+                assert_eq!(
+                    next.consultation_from.as_ref().map(|a| a.as_str()),
+                    from,
+                    "{name}"
+                );
+                assert_eq!(
+                    next.competent_agency.as_str(),
+                    "24958.UBND",
+                    "{name}: competence never moves"
+                );
+            }
+            (Err(e), Err(code)) => assert_eq!(e.code(), code, "{name}: {e}"),
+            (got, want) => panic!("{name}: got {got:?}, want {want:?}"),
+        }
+    }
+}
+
+#[test]
+fn the_refusal_explains_who_may_hold_it() {
+    let d = dossier_at(&[]);
+    let e = transfer(&d, "68.STP", false).unwrap_err();
+    let m = e.to_string();
+    assert!(
+        m.contains("68.STP") && m.contains("24958.UBND") && m.contains("consultation"),
+        "{m}"
+    );
+}
