@@ -246,6 +246,54 @@ await journey('a specialist processes the dossier to the end', async () => {
   await page.context().close();
 });
 
+await journey('a linked birth application runs its steps at three agencies under one code', async () => {
+  const page = await newPage();
+  const as = async (who) => {
+    await page.context().clearCookies();
+    await signIn(page, who);
+  };
+  await as('24958.TTPVHCC counter_officer');
+  await page.goto(`${base}/counter/linked`);
+  await page.check('#service-2\\.000986');
+  await page.fill('#name', 'Trần Thị Hoa');
+  await page.fill('#id_number', '068195004321');
+  await page.fill('#phone', '0912000111');
+  await page.fill('#summary', 'Khai sinh cho cháu Trần Minh Khôi');
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/counter/linked"] button[type=submit]')]);
+  const m = page.url().match(/\/linked\/([0-9A-Z-]+)$/);
+  expect(m, `landed on the application page, got ${page.url()}`);
+  const code = m[1];
+  await shot(page, '30-linked-filed');
+  const birth = await page.locator('ol.steps li').first().locator('a').first().textContent();
+  expect(/^24958-/.test(birth), `the birth step has a dossier: ${birth}`);
+  expect((await page.locator('ol.steps li').nth(1).textContent()).includes('Chờ bước trước'), 'residence waits for birth');
+  await as('24958.UBND specialist');
+  await act(page, birth, 'assign', (f) => f.locator('input[name=handler]').fill('Nguyễn Văn Hộ'));
+  await act(page, birth, 'finish', async (f) => {
+    await f.locator('input[name=result]').fill('Giấy khai sinh');
+    await f.locator('input[name=document_number]').fill('88/2026');
+  });
+  await as('24958.TTPVHCC counter_officer');
+  await page.goto(`${base}/linked/${code}`);
+  const text = await page.locator('main').textContent();
+  expect(text.includes('1 / 3'), 'one step of three done');
+  expect(text.includes('88/2026'), 'the birth registration number reached the next steps');
+  expect(text.includes('Công an') && text.includes('Bảo hiểm xã hội'), 'residence at the police, the card at social insurance');
+  await shot(page, '31-linked-progress');
+  const pub = await newPage();
+  await pub.goto(`${base}/track?code=${code}&phone=0912000111`);
+  const ptext = await pub.locator('main').textContent();
+  expect(ptext.includes('1 / 3') && !ptext.includes('Trần Thị Hoa'), 'public tracking shows progress, not the name');
+  await shot(pub, '32-linked-track');
+  await pub.context().close();
+  await as('68.UBND admin');
+  await page.goto(`${base}/admin/authority`);
+  const atext = await page.locator('main').textContent();
+  expect(atext.includes('22945') && atext.includes('23272') && atext.includes('local.giay-phep-xay-dung-nha-o'), 'the planted overlap and gap are reported');
+  await shot(page, '33-authority');
+  await page.context().close();
+});
+
 await journey('a supplement request offers only the listed components', async () => {
   expect(onlineCode, 'needs the online dossier');
   const page = await newPage();
@@ -306,7 +354,8 @@ await journey('axe-core finds no serious or critical violation; page weights rec
   ];
   const staffPages = [['/counter?procedure=2.000815', '24958.TTPVHCC counter_officer'], ['/inbox', '24958.TTPVHCC counter_officer'],
     ...(counterCode ? [[`/inbox/${counterCode}`, '24958.TTPVHCC counter_officer'], [`/inbox/${counterCode}/receipt`, '24958.TTPVHCC counter_officer']] : []),
-    ['/dashboard', '68.UBND admin'], ['/admin', '68.UBND admin']];
+    ['/dashboard', '68.UBND admin'], ['/admin', '68.UBND admin'], ['/admin/authority', '68.UBND admin'],
+    ['/counter/linked', '24958.TTPVHCC counter_officer']];
   const problems = [];
   async function check(path) {
     bytes = 0;

@@ -87,7 +87,8 @@ impl AgencyKind {
         )
     }
 
-    fn title(self) -> &'static str {
+    /// The kind's title in Vietnamese (e.g. "Công an").
+    pub fn title(self) -> &'static str {
         use AgencyKind::*;
         match self {
             CommunePeoplesCommittee | ProvincialPeoplesCommittee => "Ủy ban nhân dân",

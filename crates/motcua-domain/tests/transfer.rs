@@ -87,7 +87,8 @@ fn transfer(d: &Dossier, to: &str, consultation: bool) -> Result<Dossier, Dossie
 fn transfer_table() {
     // (case, path before, target, consultation, expected: Ok(holder, consultation_from) or Err(code))
     type Want = Result<(&'static str, Option<&'static str>), &'static str>;
-    let cases: Vec<(&str, Vec<(&str, bool)>, &str, bool, Want)> = vec![
+    type Case<'a> = (&'a str, Vec<(&'a str, bool)>, &'a str, bool, Want);
+    let cases: Vec<Case> = vec![
         (
             "counter → competent",
             vec![],

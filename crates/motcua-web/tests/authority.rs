@@ -51,7 +51,14 @@ async fn add_rule(t: &TestApp, admin: &str, r: Value) {
 #[tokio::test]
 async fn routing_table() {
     let t = TestApp::new(datetime!(2025-09-01 09:00 +7)).await;
-    let cases: &[(&str, &str, Option<&str>, &str, Result<&str, &str>)] = &[
+    type Case<'a> = (
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        &'a str,
+        Result<&'a str, &'a str>,
+    );
+    let cases: &[Case] = &[
         (
             "own commune, commune procedure",
             CENTER,

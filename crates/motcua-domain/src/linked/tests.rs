@@ -62,7 +62,8 @@ fn shipped_services_are_valid_and_both_groups_are_there() {
 #[test]
 fn invalid_definitions_are_refused() {
     let cat = catalogue();
-    let cases: Vec<(&str, Box<dyn Fn(&mut LinkedService)>)> = vec![
+    type Change = Box<dyn Fn(&mut LinkedService)>;
+    let cases: Vec<(&str, Change)> = vec![
         (
             "not an earlier step",
             Box::new(|s| s.steps[1].after = vec!["health_insurance".into()]),
@@ -107,7 +108,14 @@ fn progress_table() {
     let s = birth();
     let ok = |st: Status| child("24958-260101-0001", st);
     // (case, children, expected states, done, overall)
-    let cases: Vec<(&str, Vec<(&str, ChildView)>, Vec<&str>, usize, Overall)> = vec![
+    type Case<'a> = (
+        &'a str,
+        Vec<(&'a str, ChildView)>,
+        Vec<&'a str>,
+        usize,
+        Overall,
+    );
+    let cases: Vec<Case> = vec![
         (
             "nothing opened yet",
             vec![],

@@ -9,6 +9,7 @@ mod kiosk;
 mod leader;
 mod public;
 mod qr;
+mod registry;
 mod staff;
 mod verify;
 
@@ -179,6 +180,12 @@ pub fn routes() -> Router<AppState> {
             get(apply::question_page).post(apply::answer),
         )
         .route("/dashboard", get(leader::dashboard))
+        .route("/admin/authority", get(registry::authority_page))
+        .route(
+            "/counter/linked",
+            get(registry::linked_form).post(registry::linked_submit),
+        )
+        .route("/linked/{code}", get(registry::linked_page))
         .route("/admin", get(leader::admin))
         .route(
             "/admin/procedures/{code}",

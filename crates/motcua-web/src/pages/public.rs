@@ -387,7 +387,7 @@ pub struct TrackQuery {
     phone: Option<String>,
 }
 
-fn parse_rfc3339(s: &str) -> Option<time::OffsetDateTime> {
+pub(super) fn parse_rfc3339(s: &str) -> Option<time::OffsetDateTime> {
     time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
 }
 
@@ -466,7 +466,16 @@ pub async fn track_page(
                         .collect(),
                 });
             }
-            Err(_) => not_found = true,
+            Err(_) => {
+                // One tracking code also follows a linked application's steps.
+                match s.app.track_linked(&code, &phone).await {
+                    Ok(Some(v)) => {
+                        return axum::response::Html(super::registry::public_linked(tr, &uri, v))
+                            .into_response();
+                    }
+                    _ => not_found = true,
+                }
+            }
         }
     }
     let title = tr.t("track-title");

@@ -651,7 +651,7 @@ fn fields_of(a: ActionKind) -> Vec<&'static str> {
         ActionKind::Withdraw => vec!["reason_optional"],
         ActionKind::RequestSupplement => vec!["items", "reason_optional"],
         ActionKind::Assign => vec!["handler"],
-        ActionKind::Transfer => vec!["to_agency"],
+        ActionKind::Transfer => vec!["to_agency", "consultation"],
         ActionKind::RequestPayment | ActionKind::Pay => vec!["amount"],
         ActionKind::Finish => vec!["result", "document_number"],
         ActionKind::ReturnResult => vec!["method"],
@@ -722,8 +722,22 @@ async fn dossier_page_with(
                 agencies.push((a.code.to_string(), format!("{} ({})", a.name, a.code)));
             }
         }
-        // The competent agency first: the usual hand-over after intake.
-        agencies.sort_by_key(|(code, _)| code != d.competent_agency.as_str());
+        // Who may hold it first (the competent agency, the receiving point); the others only
+        // take it for a consultation. A consulted agency can only send it back.
+        let targets: Vec<String> = motcua_app::App::transfer_targets(&d)
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
+        if d.consultation_from.is_some() {
+            agencies.retain(|(code, _)| targets.contains(code));
+        }
+        agencies
+            .sort_by_key(|(code, _)| targets.iter().position(|t| t == code).unwrap_or(usize::MAX));
+        for (code, label) in &mut agencies {
+            if !targets.contains(code) {
+                label.push_str(&format!(" — {}", tr.t("field-consultation-only")));
+            }
+        }
     }
     let actions = d
         .legal_actions()
@@ -891,6 +905,9 @@ fn command_from_form(
                 if let Some(v) = get(k) {
                     body[k] = v.into();
                 }
+            }
+            if ActionKind::parse(&action) == Some(ActionKind::Transfer) {
+                body["consultation"] = get("consultation").is_some().into();
             }
             if matches!(
                 ActionKind::parse(&action),

@@ -1,0 +1,354 @@
+//! Pages of issue #6: the authority registry's report and rules (`/admin/authority`), filing a
+//! linked application at the counter (`/counter/linked`) and following it (`/linked/{code}`).
+
+use super::i18n::Tr;
+use super::public::render;
+use super::staff::{StaffSession, forged};
+use super::{Chrome, form};
+use crate::AppState;
+use askama::Template;
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use motcua_app::linked::{LinkedView, OpenLinked};
+use motcua_app::{Actor, AppError};
+use motcua_domain::authority::{AuthorityReport, AuthorityRule, Grant, Subject, Target};
+use motcua_domain::dossier::Status;
+use motcua_domain::ids::{DossierCode, ProvinceCode};
+use motcua_domain::linked::{LinkedService, Overall, StepState};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// A rule as one table row.
+pub struct RuleRow {
+    id: String,
+    kind: String,
+    subject: String,
+    grant: String,
+    units: String,
+    validity: String,
+    legal_basis: String,
+    issued_by: String,
+    example: bool,
+}
+
+fn target(t: &Target) -> String {
+    match t {
+        Target::Kind(k) => format!("{} ({})", k.title(), k.suffix()),
+        Target::Agency(a) => a.to_string(),
+    }
+}
+
+fn row(r: &AuthorityRule) -> RuleRow {
+    let grant = match &r.grant {
+        Grant::Assignment { to } | Grant::Decentralisation { to } => target(to),
+        Grant::Delegation { from, to } => format!("{} → {}", target(from), target(to)),
+    };
+    RuleRow {
+        id: r.id.clone(),
+        kind: r.grant.kind_name().to_owned(),
+        subject: match &r.subject {
+            Subject::Procedure(p) => p.to_string(),
+            Subject::Field(f) => f.clone(),
+        },
+        grant,
+        units: if r.units.is_empty() {
+            "—".into()
+        } else if r.units.len() > 6 {
+            format!(
+                "{} … ({})",
+                r.units[..6]
+                    .iter()
+                    .map(|u| u.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                r.units.len()
+            )
+        } else {
+            r.units
+                .iter()
+                .map(|u| u.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+        validity: match r.valid_to {
+            Some(t) => format!("{} – {t}", r.valid_from),
+            None => format!("{} –", r.valid_from),
+        },
+        legal_basis: r.legal_basis.clone(),
+        issued_by: r.issued_by.clone(),
+        example: r.example,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin_authority.html")]
+struct AuthorityPage {
+    c: Chrome,
+    province: String,
+    date: String,
+    report: AuthorityReport,
+    rules: Vec<RuleRow>,
+}
+
+/// Query of the registry page.
+#[derive(Debug, Deserialize)]
+pub struct AuthorityQuery {
+    province: Option<String>,
+    date: Option<String>,
+}
+
+fn error_page(tr: Tr, uri: &Uri, sess: &StaffSession, e: AppError) -> Response {
+    #[derive(Template)]
+    #[template(path = "message.html")]
+    struct MessagePage {
+        c: Chrome,
+        message: String,
+    }
+    let status = crate::error::ApiError::from(e);
+    let code = status.status();
+    let message = status.message.clone();
+    (
+        code,
+        render(&MessagePage {
+            c: sess.chrome(tr, uri, tr.t("error-title")),
+            message,
+        }),
+    )
+        .into_response()
+}
+
+/// `GET /admin/authority`: the checker's report for a province and date, and its rules.
+pub async fn authority_page(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    Query(q): Query<AuthorityQuery>,
+) -> Response {
+    let own = match s.app.agency(&sess.actor().agency).await {
+        Ok(a) => a.province_code,
+        Err(e) => return error_page(tr, &uri, &sess, e),
+    };
+    let province = match q.province.as_deref().filter(|p| !p.is_empty()) {
+        Some(p) => match ProvinceCode::parse(p) {
+            Ok(p) => p,
+            Err(_) => {
+                return error_page(
+                    tr,
+                    &uri,
+                    &sess,
+                    AppError::not_found("unit.not_found", "no such province"),
+                );
+            }
+        },
+        None => own,
+    };
+    let date = match q.date.as_deref().filter(|d| !d.is_empty()) {
+        Some(d) => {
+            match time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")) {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    return error_page(tr, &uri, &sess, AppError::invalid("date", "YYYY-MM-DD"));
+                }
+            }
+        }
+        None => None,
+    };
+    let result = async {
+        s.app.may_read_registry(sess.actor(), &province).await?;
+        let report = s.app.authority_check(&province, date).await?;
+        let rules = s.app.authority_rules(&province).await?;
+        Ok::<_, AppError>((report, rules))
+    }
+    .await;
+    match result {
+        Ok((report, rules)) => render(&AuthorityPage {
+            c: sess.chrome(tr, &uri, tr.t("authority-title")),
+            province: province.to_string(),
+            date: report.date.to_string(),
+            report,
+            rules: rules.iter().map(row).collect(),
+        }),
+        Err(e) => error_page(tr, &uri, &sess, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "linked_new.html")]
+struct LinkedNewPage {
+    c: Chrome,
+    services: Vec<LinkedService>,
+    values: BTreeMap<String, String>,
+    error: Option<String>,
+    /// Makes a double submission of this form file one application (its idempotency key).
+    form_id: String,
+}
+
+impl LinkedNewPage {
+    fn value(&self, k: &str) -> &str {
+        self.values.get(k).map(String::as_str).unwrap_or("")
+    }
+}
+
+async fn linked_new_page(
+    s: &AppState,
+    tr: Tr,
+    uri: &Uri,
+    sess: &StaffSession,
+    values: BTreeMap<String, String>,
+    error: Option<String>,
+) -> Response {
+    match s.app.linked_services().await {
+        Ok(services) => render(&LinkedNewPage {
+            c: sess.chrome(tr, uri, tr.t("linked-new-title")),
+            services,
+            form_id: values
+                .get("form_id")
+                .filter(|f| f.len() == 36)
+                .cloned()
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+            values,
+            error,
+        }),
+        Err(e) => error_page(tr, uri, sess, e),
+    }
+}
+
+/// `GET /counter/linked`: file a linked application.
+pub async fn linked_form(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+) -> Response {
+    linked_new_page(&s, tr, &uri, &sess, BTreeMap::new(), None).await
+}
+
+/// `POST /counter/linked`: file it (the counter's agency receives it) and show its progress.
+pub async fn linked_submit(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    body: Bytes,
+) -> Response {
+    let f = form(&body);
+    if !sess.csrf_ok(&f) {
+        return forged();
+    }
+    let get = |k: &str| f.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+    let mut variants = BTreeMap::new();
+    if get("meritorious") == "1" && get("service") == "1.006714" {
+        variants.insert("funeral_allowance".to_owned(), "meritorious".to_owned());
+    }
+    let req = serde_json::json!({
+        "service": get("service"),
+        "applicant": {"name": get("name"), "id_number": get("id_number"), "phone": get("phone")},
+        "summary": get("summary"),
+        "variants": variants,
+    });
+    let values: BTreeMap<String, String> = f
+        .iter()
+        .filter(|(k, _)| *k != "csrf")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let parsed: Result<OpenLinked, _> = serde_json::from_value(req);
+    let result = match parsed {
+        Ok(req) => {
+            let key = format!("page-{}", get("form_id"));
+            let key = (get("form_id").len() == 36).then_some(key);
+            s.app
+                .open_linked(&Actor::Staff(sess.actor().clone()), req, key.as_deref())
+                .await
+        }
+        Err(e) => Err(AppError::invalid("applicant", e.to_string())),
+    };
+    match result {
+        Ok(v) => Redirect::to(&format!("/linked/{}", v.code)).into_response(),
+        Err(e @ (AppError::Unavailable(_) | AppError::Internal(_))) => {
+            error_page(tr, &uri, &sess, e)
+        }
+        Err(e) => {
+            let page = linked_new_page(&s, tr, &uri, &sess, values, Some(e.to_string())).await;
+            (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "linked.html")]
+struct LinkedPage {
+    c: Chrome,
+    v: LinkedView,
+    public: bool,
+}
+
+impl LinkedPage {
+    fn overall_key(&self) -> &'static str {
+        match self.v.overall {
+            Overall::InProgress => "linked-overall-in-progress",
+            Overall::Finished => "linked-overall-finished",
+            Overall::NeedsAttention => "linked-overall-attention",
+        }
+    }
+
+    fn state_key(&self, s: &StepState) -> &'static str {
+        match s {
+            StepState::Waiting { .. } => "linked-state-waiting",
+            StepState::Ready => "linked-state-ready",
+            StepState::InProgress => "linked-state-in-progress",
+            StepState::Done => "linked-state-done",
+            StepState::NotDone => "linked-state-not-done",
+            StepState::Blocked { .. } => "linked-state-blocked",
+        }
+    }
+
+    fn when(&self, t: &str) -> String {
+        super::public::parse_rfc3339(t)
+            .map(super::fmt_datetime)
+            .unwrap_or_else(|| t.to_owned())
+    }
+
+    fn status_key(&self, s: &Status) -> String {
+        format!("status-{}", s.as_str())
+    }
+}
+
+/// `GET /linked/{code}`: a linked application's steps and combined progress.
+pub async fn linked_page(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    Path(code): Path<String>,
+) -> Response {
+    let Ok(code) = DossierCode::parse(&code) else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    match s
+        .app
+        .linked_view(&Actor::Staff(sess.actor().clone()), &code)
+        .await
+    {
+        Ok(v) => render(&LinkedPage {
+            c: sess.chrome(tr, &uri, format!("{} {}", tr.t("linked-title"), v.code)),
+            v,
+            public: false,
+        }),
+        Err(AppError::NotFound { .. }) => super::public::not_found_page(&tr, &uri),
+        Err(e) => error_page(tr, &uri, &sess, e),
+    }
+}
+
+/// The public tracking page's view of a linked application (no personal data).
+pub fn public_linked(tr: Tr, uri: &Uri, v: LinkedView) -> String {
+    let page = LinkedPage {
+        c: Chrome::new(tr, uri, tr.t("linked-title")),
+        v,
+        public: true,
+    };
+    page.render().unwrap_or_default()
+}
