@@ -44,6 +44,17 @@ impl App {
         {
             return Ok(p.clone());
         }
+        // One load per province at a time: a cold cache under a burst of intakes would
+        // otherwise read the same rules and agencies once per request.
+        let _loading = self.authority_loading.lock().await;
+        if let Some(p) = self
+            .authority
+            .read()
+            .expect("authority cache")
+            .get(province)
+        {
+            return Ok(p.clone());
+        }
         let rules = self.store.authority_rules(province).await?;
         let agencies = self.store.agencies_in_province(province).await?;
         let p = Arc::new(ProvinceAuthority {

@@ -94,6 +94,8 @@ pub struct App {
     /// Each province's authority registry and agencies (cleared when a rule or agency changes).
     pub(crate) authority:
         Arc<RwLock<HashMap<ProvinceCode, Arc<crate::authority::ProvinceAuthority>>>>,
+    /// Held while a province's registry is loaded into `authority`.
+    pub(crate) authority_loading: Arc<tokio::sync::Mutex<()>>,
     pub(crate) documents: Option<Arc<dyn crate::documents::DocumentEngine>>,
     pub(crate) public_url: String,
 }
@@ -125,6 +127,7 @@ impl App {
             versions: Arc::default(),
             tokens: Arc::default(),
             authority: Arc::default(),
+            authority_loading: Arc::default(),
             documents: None,
             public_url: "http://127.0.0.1:8080".into(),
         })

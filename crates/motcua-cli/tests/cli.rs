@@ -193,11 +193,11 @@ fn tokens_need_a_known_agency_and_role() {
         export.to_str().unwrap(),
     ]);
     assert!(ok);
-    assert_eq!(out.trim(), "created 0, new versions 0, unchanged 26");
+    assert_eq!(out.trim(), "created 0, new versions 0, unchanged 28");
     // A second init is idempotent.
     let (ok, out, _) = motcua(&["--data-dir", data, "init"]);
     assert!(
-        ok && out.contains("0 new, 0 new versions, 26 unchanged"),
+        ok && out.contains("0 new, 0 new versions, 28 unchanged"),
         "{out}"
     );
 }

@@ -329,3 +329,47 @@ async fn bad_linked_applications_change_nothing() {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v.as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn the_sweep_opens_steps_a_crash_left_unopened_once() {
+    use motcua_app::Store as _;
+    use motcua_domain::linked::LinkedApplication;
+    let t = TestApp::new(datetime!(2025-09-01 09:00 +7)).await;
+    let before = t.count().await;
+    // A crash right after the application row was written: no step was opened.
+    let app = LinkedApplication {
+        id: uuid::Uuid::now_v7(),
+        code: "24958-250901-0042".parse().unwrap(),
+        province_code: "68".parse().unwrap(),
+        service: "2.000986".parse().unwrap(),
+        receiving_agency: CENTER.parse().unwrap(),
+        applicant_unit: "24958".parse().unwrap(),
+        channel: motcua_domain::catalogue::Channel::Direct,
+        applicant: serde_json::from_value(application("2.000986")["applicant"].clone()).unwrap(),
+        summary: "Khai sinh".into(),
+        variants: Default::default(),
+        filed_at: datetime!(2025-09-01 02:00 UTC),
+        filed_by: "token:x".into(),
+    };
+    t.store.insert_linked(&app, None).await.unwrap();
+    assert_eq!(t.count().await, before);
+    assert_eq!(t.app.advance_recent_linked(90).await.unwrap(), 1);
+    assert_eq!(t.count().await, before + 1);
+    assert_eq!(
+        t.app.advance_recent_linked(90).await.unwrap(),
+        0,
+        "idempotent"
+    );
+    // Concurrent advances (sweep, reader, action) open each step once.
+    let (a, b) = tokio::join!(
+        t.app.advance_recent_linked(90),
+        t.app.advance_recent_linked(90)
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 0);
+    assert_eq!(t.count().await, before + 1);
+    let counter = t.token(CENTER, Role::CounterOfficer).await;
+    let (_, v) = t
+        .get("/api/v1/linked/24958-250901-0042", Some(&counter))
+        .await;
+    assert_eq!(step(&v, "birth")["status"], "received");
+}

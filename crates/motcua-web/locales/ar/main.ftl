@@ -455,3 +455,7 @@ linked-state-not-done = لم تكتمل
 linked-state-blocked = لن تبدأ: خطوة سابقة لم تكتمل
 nav-linked = مترابط
 nav-authority = الاختصاص
+dossier-competent = الجهة المختصة
+dossier-routed-by = بموجب
+dossier-basis-catalogue = الدليل
+dossier-consulted-for = استشارة لصالح

@@ -440,3 +440,7 @@ linked-state-not-done = Not completed
 linked-state-blocked = Will not start: a step before was not completed
 nav-linked = Linked
 nav-authority = Authority
+dossier-competent = Competent agency
+dossier-routed-by = by
+dossier-basis-catalogue = catalogue
+dossier-consulted-for = consulted for

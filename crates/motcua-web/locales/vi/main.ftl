@@ -427,3 +427,7 @@ linked-state-not-done = Không hoàn thành
 linked-state-blocked = Không thực hiện vì bước trước không hoàn thành
 nav-linked = Liên thông
 nav-authority = Sổ thẩm quyền
+dossier-competent = Cơ quan có thẩm quyền
+dossier-routed-by = theo
+dossier-basis-catalogue = danh mục TTHC
+dossier-consulted-for = xin ý kiến cho

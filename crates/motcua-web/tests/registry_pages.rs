@@ -1,0 +1,171 @@
+//! The pages of issue #6 through the router: filing a linked application at the counter (with the
+//! anti-forgery check, a refusal that re-renders and writes nothing, a double submission that files
+//! once), its progress page, public tracking by its one code, the registry page and who may see it.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{TestApp, csrf};
+use motcua_domain::access::Role;
+use serde_json::json;
+use time::macros::datetime;
+
+fn enc(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+async fn sign_in(t: &TestApp, agency: &str, role: Role) -> String {
+    let token = t.token(agency, role).await;
+    let r = t
+        .page(
+            "POST",
+            "/staff/login",
+            None,
+            Some(&format!("token={token}&next=%2Finbox")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    r.cookie.unwrap().split(';').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_counter_files_a_linked_application_and_follows_it() {
+    let t = TestApp::new(datetime!(2025-09-01 09:00 +7)).await;
+    let cookie = sign_in(&t, "24958.TTPVHCC", Role::CounterOfficer).await;
+    let r = t.page("GET", "/counter/linked", Some(&cookie), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("2.000986") && r.body.contains("1.006714"));
+    let token = csrf(&r.body);
+    let form_id = {
+        let pat = r#"name="form_id" value=""#;
+        let i = r.body.find(pat).unwrap() + pat.len();
+        r.body[i..i + 36].to_owned()
+    };
+    let body = |name: &str| {
+        format!(
+            "csrf={token}&form_id={form_id}&service=2.000986&name={}&id_number=068195001234&phone=0912345678&summary={}",
+            enc(name),
+            enc("Khai sinh cho cháu <b>An</b>")
+        )
+    };
+    let before = t.count().await;
+    // Without the anti-forgery token: refused, nothing written.
+    let forged = body("Nguyễn Thị Lan").replace(&format!("csrf={token}"), "csrf=x");
+    let r = t
+        .page("POST", "/counter/linked", Some(&cookie), Some(&forged))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A bad name re-renders with the error and what was typed; nothing written.
+    let r = t
+        .page("POST", "/counter/linked", Some(&cookie), Some(&body("")))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("error-summary") && r.body.contains("068195001234"));
+    assert_eq!(t.count().await, before);
+    // Filed: to its page. A double click files once.
+    let r = t
+        .page(
+            "POST",
+            "/counter/linked",
+            Some(&cookie),
+            Some(&body("Nguyễn Thị Lan")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let location = r.location.unwrap();
+    let r2 = t
+        .page(
+            "POST",
+            "/counter/linked",
+            Some(&cookie),
+            Some(&body("Nguyễn Thị Lan")),
+        )
+        .await;
+    assert_eq!(r2.location.as_deref(), Some(location.as_str()));
+    assert_eq!(t.count().await, before + 1);
+    let code = location.trim_start_matches("/linked/").to_owned();
+    let r = t.page("GET", &location, Some(&cookie), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("0 / 3") && r.body.contains("Đăng ký khai sinh"));
+    assert!(
+        r.body.contains("&#60;b&#62;An&#60;/b&#62;"),
+        "hostile text is escaped"
+    );
+    assert!(r.body.contains("Chờ bước trước có kết quả"));
+
+    // The public page under the same code: progress, no name.
+    let r = t
+        .page(
+            "GET",
+            &format!("/track?code={code}&phone=0912345678"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("0 / 3") && !r.body.contains("Nguyễn Thị Lan"));
+    assert!(!r.body.contains("/inbox/"), "no staff links in public");
+    let r = t
+        .page(
+            "GET",
+            &format!("/track?code={code}&phone=0987654321"),
+            None,
+            None,
+        )
+        .await;
+    assert!(!r.body.contains("0 / 3"), "a wrong phone shows nothing");
+    // Another commune's counter does not see it.
+    let other = sign_in(&t, "24781.TTPVHCC", Role::CounterOfficer).await;
+    let r = t.page("GET", &location, Some(&other), None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_registry_page_shows_the_report_to_the_province_only() {
+    let t = TestApp::new(datetime!(2025-09-01 09:00 +7)).await;
+    let admin = t.token("68.UBND", Role::Admin).await;
+    let (s, v) = t
+        .post("/api/v1/authority/rules", Some(&admin), &json!({
+            "id": "68-NCC-2", "province_code": "68", "subject": {"procedure": "1.010824"},
+            "kind": "assignment", "to": {"agency": "68.BHXH"}, "units": ["24958"], "valid_from": "2024-01-01",
+            "legal_basis": "Quyết định <script>x</script>", "issued_by": "UBND tỉnh"}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (s, _) = t
+        .post("/api/v1/authority/rules", Some(&admin), &json!({
+            "id": "68-NCC-1", "province_code": "68", "subject": {"procedure": "1.010824"},
+            "kind": "assignment", "to": {"agency": "68.SNV"}, "units": [], "valid_from": "2025-07-01",
+            "legal_basis": "Quyết định 2", "issued_by": "UBND tỉnh"}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let cookie = sign_in(&t, "24958.TTPVHCC", Role::CounterOfficer).await;
+    let r = t.page("GET", "/admin/authority", Some(&cookie), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("68.BHXH") && r.body.contains("68.SNV") && r.body.contains("24958"));
+    assert!(r.body.contains("&#60;script&#62;") && !r.body.contains("<script>x"));
+    let r = t
+        .page(
+            "GET",
+            "/admin/authority?date=2023-01-01",
+            Some(&cookie),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        !r.body.contains("Chồng chéo"),
+        "no overlap before the rules: {}",
+        r.body.len()
+    );
+    let r = t
+        .page("GET", "/admin/authority?date=tomorrow", Some(&cookie), None)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let hcm = sign_in(&t, "79.UBND", Role::Specialist).await;
+    let r = t
+        .page("GET", "/admin/authority?province=68", Some(&hcm), None)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = t.page("GET", "/admin/authority", None, None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "sign in first");
+}
