@@ -294,6 +294,44 @@ await journey('a linked birth application runs its steps at three agencies under
   await page.context().close();
 });
 
+await journey('a linked death application: a stopped step is reported with what to do', async () => {
+  const page = await newPage();
+  const as = async (who) => {
+    await page.context().clearCookies();
+    await signIn(page, who);
+  };
+  await as('24958.TTPVHCC counter_officer');
+  await page.goto(`${base}/counter/linked`);
+  await page.check('#service-1\\.006714');
+  await page.check('#meritorious');
+  await page.fill('#name', 'Lê Văn Tâm');
+  await page.fill('#id_number', '068095007777');
+  await page.fill('#phone', '0912000222');
+  await page.fill('#summary', 'Khai tử ông Lê Văn Sáu');
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/counter/linked"] button[type=submit]')]);
+  const code = page.url().match(/\/linked\/([0-9A-Z-]+)$/)[1];
+  const death = await page.locator('ol.steps li').first().locator('a').first().textContent();
+  await as('24958.UBND specialist');
+  await act(page, death, 'assign', (f) => f.locator('input[name=handler]').fill('Nguyễn Văn Hộ'));
+  await act(page, death, 'finish', async (f) => {
+    await f.locator('input[name=result]').fill('Trích lục khai tử');
+    await f.locator('input[name=document_number]').fill('KT-12/2026');
+  });
+  await as('24958.TTPVHCC counter_officer');
+  await page.goto(`${base}/linked/${code}`);
+  const deletion = await page.locator('ol.steps li').nth(1).locator('a').first().textContent();
+  expect((await page.locator('ol.steps li').nth(2).textContent()).includes('Sở Nội vụ'), 'the meritorious allowance goes to Home Affairs');
+  await as('24958.CA approver');
+  await act(page, deletion, 'stop', (f) => f.locator('textarea[name=reason]').fill('Người từ trần không có đăng ký thường trú tại xã'));
+  const pub = await newPage();
+  await pub.goto(`${base}/track?code=${code}&phone=0912000222`);
+  const t = await pub.locator('main').textContent();
+  expect(t.includes('Người dân cần làm') && t.includes('Công an xã'), 'the problem says what to do');
+  await shot(pub, '34-linked-stopped');
+  await pub.context().close();
+  await page.context().close();
+});
+
 await journey('a supplement request offers only the listed components', async () => {
   expect(onlineCode, 'needs the online dossier');
   const page = await newPage();

@@ -169,3 +169,120 @@ async fn the_registry_page_shows_the_report_to_the_province_only() {
     let r = t.page("GET", "/admin/authority", None, None).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "sign in first");
 }
+
+#[tokio::test]
+async fn an_administrator_adds_and_ends_rules_on_the_page() {
+    let t = TestApp::new(datetime!(2025-09-01 09:00 +7)).await;
+    let admin = sign_in(&t, "68.UBND", Role::Admin).await;
+    let r = t.page("GET", "/admin/authority", Some(&admin), None).await;
+    assert!(
+        r.body.contains("action=\"/admin/authority/rules\""),
+        "the add form is offered"
+    );
+    let token = csrf(&r.body);
+    let rule = json!({
+        "id": "68-UQ-9", "province_code": "68", "subject": {"field": "Chứng thực"},
+        "kind": "delegation", "from": {"kind": "commune_peoples_committee"}, "to": {"kind": "commune_service_center"},
+        "units": ["24958"], "valid_from": "2025-07-01", "legal_basis": "Quyết định 9/QĐ-UBND", "issued_by": "UBND xã Đức Trọng"});
+    let post = |json: &str| format!("csrf={token}&json={}", enc(json));
+    // Broken JSON and an invalid rule re-render with the error and the text kept; nothing added.
+    let r = t
+        .page(
+            "POST",
+            "/admin/authority/rules",
+            Some(&admin),
+            Some(&post("{not json")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("error-summary") && r.body.contains("{not json"));
+    let mut bad = rule.clone();
+    bad["units"] = json!(["25747"]);
+    let r = t
+        .page(
+            "POST",
+            "/admin/authority/rules",
+            Some(&admin),
+            Some(&post(&bad.to_string())),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("25747"));
+    let r = t
+        .page(
+            "POST",
+            "/admin/authority/rules",
+            Some(&admin),
+            Some(&format!("csrf=x&json={}", enc(&rule.to_string()))),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Added, then shown, then ended.
+    let r = t
+        .page(
+            "POST",
+            "/admin/authority/rules",
+            Some(&admin),
+            Some(&post(&rule.to_string())),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        r.location.as_deref(),
+        Some("/admin/authority?province=68&done=added")
+    );
+    let r = t
+        .page(
+            "GET",
+            "/admin/authority?province=68&done=added",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert!(r.body.contains("68-UQ-9") && r.body.contains("/admin/authority/rules/68-UQ-9/end"));
+    let r = t
+        .page(
+            "POST",
+            "/admin/authority/rules/68-UQ-9/end",
+            Some(&admin),
+            Some(&format!("csrf={token}&valid_to=2025-06-01")),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "cannot end before it starts"
+    );
+    let r = t
+        .page(
+            "POST",
+            "/admin/authority/rules/68-UQ-9/end",
+            Some(&admin),
+            Some(&format!("csrf={token}&valid_to=2025-12-31")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let (_, rules) = t
+        .get(
+            "/api/v1/authority/rules?province=68",
+            Some(&t.token("68.UBND", Role::Admin).await),
+        )
+        .await;
+    assert_eq!(rules[0]["valid_to"], "2025-12-31");
+    // A counter officer sees the report but no forms, and cannot post them.
+    let counter = sign_in(&t, "24958.TTPVHCC", Role::CounterOfficer).await;
+    let r = t
+        .page("GET", "/admin/authority", Some(&counter), None)
+        .await;
+    assert!(!r.body.contains("action=\"/admin/authority/rules\""));
+    let ct = csrf(&r.body);
+    let r = t
+        .page(
+            "POST",
+            "/admin/authority/rules",
+            Some(&counter),
+            Some(&format!("csrf={ct}&json={}", enc(&rule.to_string()))),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

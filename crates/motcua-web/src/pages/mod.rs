@@ -182,6 +182,14 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard", get(leader::dashboard))
         .route("/admin/authority", get(registry::authority_page))
         .route(
+            "/admin/authority/rules",
+            axum::routing::post(registry::add_rule),
+        )
+        .route(
+            "/admin/authority/rules/{id}/end",
+            axum::routing::post(registry::end_rule),
+        )
+        .route(
             "/counter/linked",
             get(registry::linked_form).post(registry::linked_submit),
         )

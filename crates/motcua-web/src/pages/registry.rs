@@ -32,6 +32,8 @@ pub struct RuleRow {
     legal_basis: String,
     issued_by: String,
     example: bool,
+    /// Not yet ended (an administrator may end it).
+    open: bool,
 }
 
 fn target(t: &Target) -> String {
@@ -80,6 +82,7 @@ fn row(r: &AuthorityRule) -> RuleRow {
         legal_basis: r.legal_basis.clone(),
         issued_by: r.issued_by.clone(),
         example: r.example,
+        open: r.valid_to.is_none(),
     }
 }
 
@@ -91,6 +94,12 @@ struct AuthorityPage {
     date: String,
     report: AuthorityReport,
     rules: Vec<RuleRow>,
+    /// May add and end rules here (an administrator of this province).
+    manage: bool,
+    notice: Option<String>,
+    error: Option<String>,
+    /// The new-rule form's text.
+    json: String,
 }
 
 /// Query of the registry page.
@@ -98,6 +107,7 @@ struct AuthorityPage {
 pub struct AuthorityQuery {
     province: Option<String>,
     date: Option<String>,
+    done: Option<String>,
 }
 
 fn error_page(tr: Tr, uri: &Uri, sess: &StaffSession, e: AppError) -> Response {
@@ -118,6 +128,73 @@ fn error_page(tr: Tr, uri: &Uri, sess: &StaffSession, e: AppError) -> Response {
         }),
     )
         .into_response()
+}
+
+fn rule_template(province: &ProvinceCode) -> String {
+    serde_json::to_string_pretty(&serde_json::json!({
+        "id": format!("{province}-2026-01"),
+        "province_code": province,
+        "subject": {"procedure": "1.004873"},
+        "kind": "delegation",
+        "from": {"kind": "commune_peoples_committee"},
+        "to": {"kind": "commune_service_center"},
+        "units": [],
+        "valid_from": "2026-01-01",
+        "legal_basis": "Quyết định số …/QĐ-UBND ngày … , Điều …",
+        "issued_by": "Ủy ban nhân dân …"
+    }))
+    .unwrap_or_default()
+}
+
+struct Notices {
+    notice: Option<String>,
+    error: Option<String>,
+    json: Option<String>,
+}
+
+async fn authority_page_with(
+    s: &AppState,
+    tr: Tr,
+    uri: &Uri,
+    sess: &StaffSession,
+    province: ProvinceCode,
+    date: Option<time::Date>,
+    n: Notices,
+) -> Response {
+    let result = async {
+        s.app.may_read_registry(sess.actor(), &province).await?;
+        let report = s.app.authority_check(&province, date).await?;
+        let rules = s.app.authority_rules(&province).await?;
+        let own = s.app.agency(&sess.actor().agency).await?.province_code;
+        Ok::<_, AppError>((report, rules, own))
+    }
+    .await;
+    match result {
+        Ok((report, rules, own)) => {
+            let status = if n.error.is_some() {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::OK
+            };
+            let page = AuthorityPage {
+                c: sess.chrome(tr, uri, tr.t("authority-title")),
+                province: province.to_string(),
+                date: report.date.to_string(),
+                report,
+                rules: rules.iter().map(row).collect(),
+                manage: sess.actor().role == motcua_domain::access::Role::Admin && own == province,
+                notice: n.notice,
+                error: n.error,
+                json: n.json.unwrap_or_else(|| rule_template(&province)),
+            };
+            (status, render(&page)).into_response()
+        }
+        Err(e) => error_page(tr, uri, sess, e),
+    }
+}
+
+fn parse_date(d: &str) -> Option<time::Date> {
+    time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).ok()
 }
 
 /// `GET /admin/authority`: the checker's report for a province and date, and its rules.
@@ -147,32 +224,140 @@ pub async fn authority_page(
         None => own,
     };
     let date = match q.date.as_deref().filter(|d| !d.is_empty()) {
-        Some(d) => {
-            match time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")) {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    return error_page(tr, &uri, &sess, AppError::invalid("date", "YYYY-MM-DD"));
-                }
+        Some(d) => match parse_date(d) {
+            Some(d) => Some(d),
+            None => {
+                return error_page(tr, &uri, &sess, AppError::invalid("date", "YYYY-MM-DD"));
             }
-        }
+        },
         None => None,
     };
-    let result = async {
-        s.app.may_read_registry(sess.actor(), &province).await?;
-        let report = s.app.authority_check(&province, date).await?;
-        let rules = s.app.authority_rules(&province).await?;
-        Ok::<_, AppError>((report, rules))
+    let notice = match q.done.as_deref() {
+        Some("added") => Some(tr.t("authority-added")),
+        Some("ended") => Some(tr.t("authority-ended")),
+        _ => None,
+    };
+    authority_page_with(
+        &s,
+        tr,
+        &uri,
+        &sess,
+        province,
+        date,
+        Notices {
+            notice,
+            error: None,
+            json: None,
+        },
+    )
+    .await
+}
+
+async fn own_province(s: &AppState, sess: &StaffSession) -> Result<ProvinceCode, AppError> {
+    Ok(s.app.agency(&sess.actor().agency).await?.province_code)
+}
+
+/// `POST /admin/authority/rules`: add a rule (JSON) to the administrator's province.
+pub async fn add_rule(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    body: Bytes,
+) -> Response {
+    let f = form(&body);
+    if !sess.csrf_ok(&f) {
+        return forged();
     }
-    .await;
-    match result {
-        Ok((report, rules)) => render(&AuthorityPage {
-            c: sess.chrome(tr, &uri, tr.t("authority-title")),
-            province: province.to_string(),
-            date: report.date.to_string(),
-            report,
-            rules: rules.iter().map(row).collect(),
+    let province = match own_province(&s, &sess).await {
+        Ok(p) => p,
+        Err(e) => return error_page(tr, &uri, &sess, e),
+    };
+    let json = f.get("json").cloned().unwrap_or_default();
+    let result = match serde_json::from_str::<AuthorityRule>(&json) {
+        Ok(rule) => s
+            .app
+            .add_authority_rule(sess.actor(), rule)
+            .await
+            .map(|r| r.province_code),
+        Err(e) => Err(AppError::Invalid {
+            code: "authority.invalid_rule",
+            message: e.to_string(),
+            field: Some("json".into()),
         }),
-        Err(e) => error_page(tr, &uri, &sess, e),
+    };
+    match result {
+        Ok(p) => Redirect::to(&format!("/admin/authority?province={p}&done=added")).into_response(),
+        Err(e @ AppError::Forbidden(_)) => error_page(tr, &uri, &sess, e),
+        Err(e @ (AppError::Unavailable(_) | AppError::Internal(_))) => {
+            error_page(tr, &uri, &sess, e)
+        }
+        Err(e) => {
+            authority_page_with(
+                &s,
+                tr,
+                &uri,
+                &sess,
+                province,
+                None,
+                Notices {
+                    notice: None,
+                    error: Some(e.to_string()),
+                    json: Some(json),
+                },
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /admin/authority/rules/{id}/end`: end a rule of the administrator's province.
+pub async fn end_rule(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let f = form(&body);
+    if !sess.csrf_ok(&f) {
+        return forged();
+    }
+    let province = match own_province(&s, &sess).await {
+        Ok(p) => p,
+        Err(e) => return error_page(tr, &uri, &sess, e),
+    };
+    let result = match f.get("valid_to").map(String::as_str).and_then(parse_date) {
+        Some(d) => {
+            s.app
+                .end_authority_rule(sess.actor(), &province, &id, d)
+                .await
+        }
+        None => Err(AppError::invalid("valid_to", "YYYY-MM-DD")),
+    };
+    match result {
+        Ok(_) => Redirect::to(&format!("/admin/authority?province={province}&done=ended"))
+            .into_response(),
+        Err(e @ (AppError::Forbidden(_) | AppError::Unavailable(_) | AppError::Internal(_))) => {
+            error_page(tr, &uri, &sess, e)
+        }
+        Err(e) => {
+            authority_page_with(
+                &s,
+                tr,
+                &uri,
+                &sess,
+                province,
+                None,
+                Notices {
+                    notice: None,
+                    error: Some(format!("{id}: {e}")),
+                    json: None,
+                },
+            )
+            .await
+        }
     }
 }
 
