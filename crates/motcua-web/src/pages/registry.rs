@@ -373,6 +373,15 @@ struct LinkedNewPage {
 }
 
 impl LinkedNewPage {
+    /// The names of the steps `st` waits for.
+    fn after_names(&self, s: &LinkedService, st: &motcua_domain::linked::StepDef) -> String {
+        st.after
+            .iter()
+            .filter_map(|k| s.step(k).map(|x| x.name.clone()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     fn value(&self, k: &str) -> &str {
         self.values.get(k).map(String::as_str).unwrap_or("")
     }
