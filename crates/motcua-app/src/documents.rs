@@ -736,7 +736,15 @@ impl App {
                 "receive" => (
                     name(&e.agency),
                     name(d.competent_agency.as_str()),
-                    "Tiếp nhận, chuyển cơ quan giải quyết".to_owned(),
+                    // Routed automatically by the authority registry (issue #6): the row names
+                    // the basis that made the receiver competent.
+                    match &d.routing {
+                        Some(r) => format!(
+                            "Tiếp nhận, chuyển cơ quan giải quyết theo {}",
+                            r.describe_vi()
+                        ),
+                        None => "Tiếp nhận, chuyển cơ quan giải quyết".to_owned(),
+                    },
                 ),
                 "transfer" => (
                     name(

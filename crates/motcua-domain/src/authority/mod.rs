@@ -321,6 +321,36 @@ pub struct Routing {
     pub chain: Vec<Basis>,
 }
 
+impl Routing {
+    /// The chain in words, for the processing control slip: "danh mục TTHC 1.004873 v1 → ủy
+    /// quyền 68-UQ-1 (Quyết định …)".
+    pub fn describe_vi(&self) -> String {
+        self.chain
+            .iter()
+            .map(|b| match b {
+                Basis::Catalogue {
+                    procedure, version, ..
+                } => format!("danh mục TTHC {procedure} v{version}"),
+                Basis::Rule {
+                    id,
+                    kind,
+                    legal_basis,
+                    ..
+                } => {
+                    let kind = match kind.as_str() {
+                        "assignment" => "giao",
+                        "decentralisation" => "phân cấp",
+                        "delegation" => "ủy quyền",
+                        other => other,
+                    };
+                    format!("{kind} {id} ({legal_basis})")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" → ")
+    }
+}
+
 /// The registry's answer for one procedure, commune and date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

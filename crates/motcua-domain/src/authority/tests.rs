@@ -798,3 +798,31 @@ fn catalogue_versions_that_change_level_are_reported() {
     );
     assert!(r.level_changes.is_empty());
 }
+
+#[test]
+fn a_routing_chain_reads_as_words_for_the_control_slip() {
+    let dalat = commune("24958", "Xã Đức Trọng", "68");
+    let reg = Registry::new(vec![rule(
+        "68-UQ-1",
+        sp("1.004873"),
+        pc_to_center(),
+        &["24958"],
+    )]);
+    let Resolution::Competent(c) = reg.resolve(
+        &proc_("1.004873"),
+        &dalat,
+        date!(2025 - 09 - 01),
+        &registered(&[]),
+    ) else {
+        panic!("competent")
+    };
+    let r = Routing {
+        applicant_unit: u("24958"),
+        date: date!(2025 - 09 - 01),
+        chain: c.chain,
+    };
+    assert_eq!(
+        r.describe_vi(),
+        "danh mục TTHC 1.004873 v1 → ủy quyền 68-UQ-1 (Quyết định 68-UQ-1)"
+    );
+}
