@@ -66,17 +66,50 @@ pub async fn check(
     let clean = reports.iter().all(AuthorityReport::is_clean);
     if json {
         let out = if province.is_some() {
-            serde_json::to_string_pretty(&reports[0])?
+            serde_json::to_value(&reports[0])?
         } else {
-            serde_json::to_string_pretty(&reports)?
+            merged(&reports)?
         };
-        println!("{out}");
+        println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         for r in &reports {
             print_report(r);
         }
     }
     Ok(clean)
+}
+
+/// Every province's findings in one object of the same shape as one report's, each finding
+/// tagged with its `province`.
+fn merged(reports: &[AuthorityReport]) -> Result<serde_json::Value> {
+    let keys = [
+        "overlaps",
+        "gaps",
+        "expired_delegations",
+        "dangling_delegations",
+        "level_changes",
+    ];
+    let mut out = serde_json::Map::new();
+    out.insert(
+        "date".into(),
+        serde_json::to_value(reports.first().map(|r| r.date))?,
+    );
+    out.insert(
+        "provinces".into(),
+        serde_json::to_value(reports.iter().map(|r| &r.province).collect::<Vec<_>>())?,
+    );
+    for k in keys {
+        let mut all = Vec::new();
+        for r in reports {
+            let v = serde_json::to_value(r)?;
+            for mut item in v[k].as_array().cloned().unwrap_or_default() {
+                item["province"] = serde_json::to_value(&r.province)?;
+                all.push(item);
+            }
+        }
+        out.insert(k.into(), serde_json::Value::Array(all));
+    }
+    Ok(serde_json::Value::Object(out))
 }
 
 fn print_report(r: &AuthorityReport) {

@@ -373,3 +373,85 @@ fn pki_sign_and_verify_commands() {
     assert!(!st.status.success());
     assert!(String::from_utf8_lossy(&st.stderr).contains("wrong PKI passphrase"));
 }
+
+#[test]
+fn authority_check_finds_the_planted_overlap_and_gap_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    assert!(motcua(&["--data-dir", data, "demo", "--no-serve", "--dossiers", "0"]).0);
+    // Every province, one object.
+    let (ok, out, err) = motcua(&["--data-dir", data, "authority", "check", "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["provinces"].as_array().unwrap().len(), 34);
+    let overlaps = v["overlaps"].as_array().unwrap();
+    assert_eq!(overlaps.len(), 1, "{out}");
+    assert_eq!(overlaps[0]["province"], "68");
+    assert_eq!(overlaps[0]["procedure"], "1.010824");
+    assert_eq!(overlaps[0]["units"], serde_json::json!(["22945"]));
+    assert_eq!(
+        overlaps[0]["agencies"],
+        serde_json::json!(["68.BHXH", "68.SNV"])
+    );
+    let gaps = v["gaps"].as_array().unwrap();
+    assert_eq!(gaps.len(), 1, "{out}");
+    assert_eq!(gaps[0]["procedure"], "local.giay-phep-xay-dung-nha-o");
+    assert_eq!(gaps[0]["units"], serde_json::json!(["23272"]));
+    for k in [
+        "expired_delegations",
+        "dangling_delegations",
+        "level_changes",
+    ] {
+        assert_eq!(v[k], serde_json::json!([]), "{k}");
+    }
+    // One province: its report as it is.
+    let (ok, out, _) = motcua(&[
+        "--data-dir",
+        data,
+        "authority",
+        "check",
+        "--province",
+        "68",
+        "--json",
+    ]);
+    assert!(ok);
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (r["province"].as_str(), r["rules"].as_u64()),
+        (Some("68"), Some(5))
+    );
+    // Text, and --strict fails on findings but not on a clean province.
+    let (ok, out, _) = motcua(&[
+        "--data-dir",
+        data,
+        "authority",
+        "check",
+        "--province",
+        "68",
+        "--strict",
+    ]);
+    assert!(
+        !ok && out.contains("OVERLAP 1.010824")
+            && out.contains("GAP local.giay-phep-xay-dung-nha-o"),
+        "{out}"
+    );
+    let (ok, out, _) = motcua(&[
+        "--data-dir",
+        data,
+        "authority",
+        "check",
+        "--province",
+        "79",
+        "--strict",
+    ]);
+    assert!(ok && out.contains("no overlap"), "{out}");
+    let (ok, _, err) = motcua(&[
+        "--data-dir",
+        data,
+        "authority",
+        "check",
+        "--date",
+        "2026/01/01",
+    ]);
+    assert!(!ok && err.contains("YYYY-MM-DD"), "{err}");
+}

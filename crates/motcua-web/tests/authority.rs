@@ -471,30 +471,14 @@ async fn the_registry_api_checks_who_asks() {
         None,
     );
 
-    // Reading: staff of the province or an administrator; nobody else.
+    // Reading is public (the registry records published decisions; no personal data).
+    let (s0, v0) = t.get("/api/v1/authority/check?province=68", None).await;
+    assert_eq!(s0, StatusCode::OK, "{v0}");
     assert_eq!(
-        t.get("/api/v1/authority/check?province=68", Some(&counter))
+        t.get("/api/v1/authority/rules?province=68", Some(&counter79))
             .await
             .0,
         StatusCode::OK
-    );
-    assert_eq!(
-        t.get("/api/v1/authority/rules?province=68", Some(&counter))
-            .await
-            .0,
-        StatusCode::OK
-    );
-    let (s, v) = t
-        .get("/api/v1/authority/check?province=68", Some(&counter79))
-        .await;
-    assert_eq!(
-        (s, error_code(&v)),
-        (StatusCode::FORBIDDEN, "auth.forbidden")
-    );
-    let (s, v) = t.get("/api/v1/authority/check?province=68", None).await;
-    assert_eq!(
-        (s, error_code(&v)),
-        (StatusCode::UNAUTHORIZED, "auth.unauthenticated")
     );
     let (s, v) = t
         .get("/api/v1/authority/check?province=99", Some(&admin))
@@ -503,12 +487,19 @@ async fn the_registry_api_checks_who_asks() {
         (s, error_code(&v)),
         (StatusCode::NOT_FOUND, "unit.not_found")
     );
+    let (s, v) = t.get("/api/v1/authority/rules?province=99", None).await;
+    assert_eq!(
+        (s, error_code(&v)),
+        (StatusCode::NOT_FOUND, "unit.not_found")
+    );
     let (s, v) = t
-        .get(
-            "/api/v1/authority/check?province=68&date=31-12-2025",
-            Some(&admin),
-        )
+        .get("/api/v1/authority/check?province=68&date=31-12-2025", None)
         .await;
+    assert_eq!(
+        (s, error_code(&v)),
+        (StatusCode::BAD_REQUEST, "request.invalid_query")
+    );
+    let (s, v) = t.get("/api/v1/authority/check", None).await;
     assert_eq!(
         (s, error_code(&v)),
         (StatusCode::BAD_REQUEST, "request.invalid_query")
