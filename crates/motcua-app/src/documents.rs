@@ -491,6 +491,28 @@ impl App {
             ),
             _ => (verify_url.clone(), "Quét mã để xác thực văn bản này."),
         };
+        // Agencies consulted (transfers out for an opinion, issue #6): the slip's "coordinating
+        // agencies" line.
+        let mut consulted: Vec<String> = Vec::new();
+        for e in events.iter().filter(|e| e.action == "transfer") {
+            let p: Value = serde_json::from_str(&e.payload).unwrap_or(Value::Null);
+            if p.get("kind").and_then(Value::as_str) == Some("consultation")
+                && let Some(to) = p.get("to_agency").and_then(Value::as_str)
+            {
+                let n = AgencyCode::parse(to)
+                    .ok()
+                    .and_then(|c| names.get(&c).cloned())
+                    .unwrap_or_else(|| to.to_owned());
+                if !consulted.contains(&n) {
+                    consulted.push(n);
+                }
+            }
+        }
+        let coordinating = if consulted.is_empty() {
+            Value::Null
+        } else {
+            Value::from(consulted.join("; "))
+        };
         let data = json!({
             "title": form.title(),
             "document_id": id.to_string(),
@@ -519,7 +541,7 @@ impl App {
                 "old_due_at": old_due.map(time_words),
                 "return_place": names.get(&d.receiving_agency).cloned(),
                 "competent_agency": names.get(&d.competent_agency).cloned(),
-                "coordinating": Value::Null,
+                "coordinating": coordinating,
             },
             "applicant": {
                 "name": d.applicant.name,
