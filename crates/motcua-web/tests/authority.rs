@@ -526,6 +526,11 @@ async fn the_registry_api_checks_who_asks() {
             r["valid_to"] = json!("2025-01-01");
             r
         }),
+        ("bidi override in the field", {
+            let mut r = ok_rule.clone();
+            r["subject"] = json!({"field": "Hộ\u{202e}tịch"});
+            r
+        }),
         ("no legal basis", {
             let mut r = ok_rule.clone();
             r["legal_basis"] = json!("  ");

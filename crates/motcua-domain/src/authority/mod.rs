@@ -192,14 +192,14 @@ impl AuthorityRule {
             ("issued_by", &self.issued_by),
         ] {
             let t = text.trim();
-            if t.is_empty() || t.chars().count() > 500 || t.chars().any(char::is_control) {
+            if t.is_empty() || t.chars().count() > 500 || crate::text::has_hostile_chars(t) {
                 return Err(bad(&format!(
                     "{name} is required (at most 500 characters, no control characters)"
                 )));
             }
         }
         if let Subject::Field(f) = &self.subject
-            && (f.trim().is_empty() || f.chars().count() > 200)
+            && (f.trim().is_empty() || f.chars().count() > 200 || crate::text::has_hostile_chars(f))
         {
             return Err(bad("the field name is required"));
         }
