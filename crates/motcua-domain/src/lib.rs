@@ -15,6 +15,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod dossier;
 pub mod ids;
+pub mod index766;
 pub mod linked;
 pub mod text;
 pub mod units;
