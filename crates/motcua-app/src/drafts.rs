@@ -19,6 +19,9 @@ use uuid::Uuid;
 pub struct Answers {
     /// The address as the applicant wrote it.
     pub address: Option<String>,
+    /// The commune it resolved to (or the applicant chose): routes the dossier.
+    #[serde(default)]
+    pub applicant_unit: Option<motcua_domain::ids::UnitCode>,
     /// The receiving point chosen (a service center).
     pub receiving_agency: Option<AgencyCode>,
     /// Full name.
@@ -237,7 +240,7 @@ impl App {
             }),
             receiving_agency: Some(receiving),
             applicant,
-            applicant_unit: None,
+            applicant_unit: a.applicant_unit.clone(),
             summary: None,
             components,
             receive: None,

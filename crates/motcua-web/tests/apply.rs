@@ -251,6 +251,9 @@ async fn a_citizen_applies_online_with_uploads_and_the_counter_sees_the_files() 
     assert_eq!(d["status"], "submitted");
     assert_eq!(d["channel"], "online");
     assert_eq!(d["applicant"]["name"], "Trần Thị Mai Anh");
+    // Routed for the commune the address resolved to.
+    assert_eq!(d["routing"]["applicant_unit"], "24958");
+    assert_eq!(d["competent_agency"], "24958.UBND");
     let files = t
         .app
         .dossier_files(
@@ -339,4 +342,69 @@ async fn staff_download_the_uploaded_file_as_an_attachment() {
         t.router.clone().oneshot(req).await.unwrap().status(),
         StatusCode::NOT_FOUND
     );
+}
+
+#[tokio::test]
+async fn a_provincial_procedure_online_is_routed_for_the_applicants_commune() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let mut b = Browser {
+        t: &t,
+        cookie: String::new(),
+    };
+    let p = "/apply/local.ly-lich-tu-phap";
+    assert_eq!(
+        b.post(p, "").await.location.as_deref(),
+        Some(&*format!("{p}/where"))
+    );
+    let token = csrf(&b.get(&format!("{p}/where")).await.body);
+    let steps = [
+        ("where", "address=Xa+Phu+Hoi%2C+Huyen+Duc+Trong%2C+Lam+Dong"),
+        ("name", "name=Tr%E1%BA%A7n+Th%E1%BB%8B+Mai"),
+        ("id", "id_number=068195009999"),
+        ("contact", "phone=0987654321&email="),
+    ];
+    for (step, form) in steps {
+        let r = b
+            .post(&format!("{p}/{step}"), &format!("csrf={token}&{form}"))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{step}: {}", r.body);
+    }
+    let r = b
+        .upload(
+            &format!("{p}/documents"),
+            &token,
+            &[
+                (
+                    "file_TK",
+                    "to-khai.pdf",
+                    "application/pdf",
+                    b"%PDF-1.4 to khai",
+                ),
+                (
+                    "file_CCCD",
+                    "cccd.jpg",
+                    "image/jpeg",
+                    &[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3],
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.location.as_deref(),
+        Some(&*format!("{p}/check")),
+        "{}",
+        r.body
+    );
+    let r = b
+        .post(&format!("{p}/check"), &format!("csrf={token}"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let counter = t
+        .token("68.TTPVHCC", motcua_domain::access::Role::CounterOfficer)
+        .await;
+    assert!(r.body.contains("68-250303-0001"), "{}", r.body);
+    let d = t.dossier(&counter, "68-250303-0001").await;
+    assert_eq!(d["receiving_agency"], "68.TTPVHCC");
+    assert_eq!(d["competent_agency"], "68.CA");
+    assert_eq!(d["routing"]["applicant_unit"], "24958");
 }

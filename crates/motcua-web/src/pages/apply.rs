@@ -348,6 +348,7 @@ pub async fn answer(
             };
             d.answers.address = Some(address);
             d.answers.receiving_agency = receiving_for(&p, &unit);
+            d.answers.applicant_unit = Some(unit.commune_code.clone());
         }
         "name" => {
             let name = get("name");
