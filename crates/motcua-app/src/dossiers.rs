@@ -42,6 +42,10 @@ pub struct OpenDossier {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "24958"))]
     pub applicant_unit: Option<UnitCode>,
+    /// The support point that helped the applicant file (a post office, a community
+    /// digital-technology team…), if any: recorded, distinct from the receiving point.
+    #[serde(default)]
+    pub support_point: Option<String>,
     /// Requested content; defaults to the procedure name.
     #[serde(default)]
     pub summary: Option<String>,
@@ -69,6 +73,7 @@ pub(crate) struct Intake {
     pub components: Vec<ReceivedComponent>,
     pub receive_now: bool,
     pub linked: Option<motcua_domain::dossier::LinkedStep>,
+    pub support_point: Option<String>,
 }
 
 /// What public tracking shows: no personal data beyond what the applicant gave (the phone
@@ -313,6 +318,7 @@ impl App {
                 components: req.components,
                 receive_now,
                 linked: None,
+                support_point: req.support_point,
             },
             idem,
         )
@@ -390,6 +396,7 @@ impl App {
             components,
             receive_now,
             linked,
+            support_point,
         } = intake;
         let calendar = self.calendar_for(&receiving).await?;
         let now = self.now();
@@ -412,6 +419,7 @@ impl App {
             receive_now,
             routing: Some(routing),
             linked,
+            support_point,
         };
         let ctx = ActionContext {
             now,

@@ -241,6 +241,7 @@ impl App {
             receiving_agency: Some(receiving),
             applicant,
             applicant_unit: a.applicant_unit.clone(),
+            support_point: None,
             summary: None,
             components,
             receive: None,

@@ -374,6 +374,7 @@ impl App {
                             step: s.key.clone(),
                             inputs,
                         }),
+                        support_point: None,
                     },
                     Some((step_key(app, &s.key), "linked-step".to_owned())),
                 )

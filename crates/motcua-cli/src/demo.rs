@@ -186,6 +186,7 @@ pub async fn generate(
             receiving_agency: Some(AgencyCode::parse(&center)?),
             applicant,
             applicant_unit: None,
+            support_point: None,
             summary: None,
             components,
             receive: None,

@@ -57,6 +57,7 @@ fn dossier_at(path: &[(&str, bool)]) -> Dossier {
             receive_now: true,
             routing: None,
             linked: None,
+            support_point: None,
         },
         ctx,
     )

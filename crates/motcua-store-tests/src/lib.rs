@@ -219,6 +219,7 @@ pub fn sample_dossier(code: &str, receiving: &str, at: OffsetDateTime) -> (Dossi
         receive_now: true,
         routing: None,
         linked: None,
+        support_point: None,
     };
     let (d, draft) = Dossier::open(
         n,

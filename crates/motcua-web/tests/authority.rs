@@ -615,3 +615,35 @@ async fn the_registry_api_checks_who_asks() {
         "refusals changed nothing"
     );
 }
+
+#[tokio::test]
+async fn the_support_point_is_recorded_apart_from_the_receiving_point() {
+    let t = TestApp::new(datetime!(2025-09-01 09:00 +7)).await;
+    let counter = t.token(CENTER, Role::CounterOfficer).await;
+    let mut b = body_for("1.004873", CENTER, None);
+    b["support_point"] = json!("Tổ công nghệ số cộng đồng thôn 3");
+    let (s, d) = t.post("/api/v1/dossiers", Some(&counter), &b).await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    assert_eq!(d["support_point"], "Tổ công nghệ số cộng đồng thôn 3");
+    assert_eq!(d["receiving_agency"], CENTER);
+    assert_eq!(d["competent_agency"], "24958.UBND");
+    let events = t.events(&counter, d["code"].as_str().unwrap()).await;
+    let payload: Value = serde_json::from_str(events[0]["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(payload["support_point"], "Tổ công nghệ số cộng đồng thôn 3");
+    let before = t.count().await;
+    for bad in [
+        json!("Bưu điện\u{202e}xã"),
+        json!("x".repeat(201)),
+        json!(42),
+    ] {
+        let mut b = body_for("1.004873", CENTER, None);
+        b["support_point"] = bad;
+        let (s, v) = t.post("/api/v1/dossiers", Some(&counter), &b).await;
+        assert_eq!(
+            (s, error_code(&v)),
+            (StatusCode::UNPROCESSABLE_ENTITY, "request.invalid_field"),
+            "{v}"
+        );
+    }
+    assert_eq!(t.count().await, before);
+}

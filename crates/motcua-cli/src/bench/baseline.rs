@@ -113,6 +113,7 @@ impl StoreDriver {
                 receive_now: true,
                 routing: None,
                 linked: None,
+                support_point: None,
             },
             ActionContext {
                 now: t,

@@ -181,6 +181,11 @@ pub struct Dossier {
     /// agency competent (absent on dossiers from before the authority registry).
     #[serde(default)]
     pub routing: Option<Routing>,
+    /// The support point (điểm hỗ trợ) that helped the applicant file — a post office, a
+    /// community digital-technology team, a village house — distinct from the receiving point
+    /// (which receives) and the competent agency (which decides).
+    #[serde(default)]
+    pub support_point: Option<String>,
     /// While a consultation is out: the agency that asked and must get the dossier back.
     #[serde(default)]
     pub consultation_from: Option<AgencyCode>,
@@ -560,6 +565,8 @@ pub struct NewDossier {
     pub receive_now: bool,
     /// How it was routed (recorded on the dossier and in its first event).
     pub routing: Option<Routing>,
+    /// The support point that helped the applicant file, if any.
+    pub support_point: Option<String>,
     /// The linked application it is a step of.
     pub linked: Option<LinkedStep>,
 }
@@ -645,6 +652,7 @@ impl Dossier {
             reason: None,
             timeliness: None,
             routing: n.routing,
+            support_point: check_opt("support_point", &n.support_point, 200)?,
             consultation_from: None,
             linked: n.linked,
             last_event_hash: chain::GENESIS.to_owned(),
@@ -663,6 +671,9 @@ impl Dossier {
         }
         if let Some(l) = &d.linked {
             payload["linked"] = serde_json::to_value(l).unwrap_or_default();
+        }
+        if let Some(s) = &d.support_point {
+            payload["support_point"] = serde_json::json!(s);
         }
         let (action, due) = if n.receive_now {
             let due = d.receive(now, ctx)?;

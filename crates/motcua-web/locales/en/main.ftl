@@ -450,3 +450,5 @@ authority-end = End
 authority-end-date = Last day in force of
 authority-add = Add a rule
 authority-add-hint = One rule (JSON): assignment, decentralisation or delegation, with its legal basis and dates. Rules are never edited: end the old one, then add its successor.
+counter-support-point = Support point (if any)
+counter-support-point-hint = Where the applicant was helped to prepare the dossier: a post office, a community digital team, a village house…

@@ -437,3 +437,5 @@ authority-end = Kết thúc
 authority-end-date = Ngày cuối hiệu lực của
 authority-add = Thêm quy định
 authority-add-hint = Một quy định (JSON): giao (assignment), phân cấp (decentralisation) hoặc ủy quyền (delegation), với căn cứ pháp lý và ngày hiệu lực. Quy định không sửa được: kết thúc quy định cũ rồi thêm quy định mới.
+counter-support-point = Điểm hỗ trợ (nếu có)
+counter-support-point-hint = Nơi đã hỗ trợ người dân lập hồ sơ: bưu điện, tổ công nghệ số cộng đồng, nhà văn hóa thôn…

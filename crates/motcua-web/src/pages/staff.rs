@@ -381,6 +381,7 @@ pub async fn counter_submit(
     let req = serde_json::json!({
         "procedure": procedure.code, "applicant": applicant, "components": components,
         "summary": Some(get("summary")).filter(|x| !x.is_empty()),
+        "support_point": Some(get("support_point")).filter(|x| !x.is_empty()),
         "receive": follow_up.is_none(),
     });
     let result = match serde_json::from_value::<OpenDossier>(req) {
