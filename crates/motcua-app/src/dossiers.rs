@@ -113,6 +113,18 @@ pub struct TrackingStep {
     pub status: String,
 }
 
+/// An `Idempotency-Key` as given, trimmed: 1–200 visible ASCII characters.
+pub(crate) fn checked_idempotency_key(k: &str) -> Result<&str, AppError> {
+    let k = k.trim();
+    if k.is_empty() || k.len() > 200 || !k.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(AppError::invalid(
+            "Idempotency-Key",
+            "1-200 visible ASCII characters",
+        ));
+    }
+    Ok(k)
+}
+
 fn request_hash(actor: &Actor, req: &OpenDossier) -> String {
     let body = serde_json::to_string(req).unwrap_or_default();
     hex::encode(Sha256::digest(format!("{}\n{body}", actor.id()).as_bytes()))
@@ -226,15 +238,8 @@ impl App {
         req: OpenDossier,
         idem_key: Option<&str>,
     ) -> Result<Dossier, AppError> {
-        let idem = match idem_key {
+        let idem = match idem_key.map(checked_idempotency_key).transpose()? {
             Some(k) => {
-                let k = k.trim();
-                if k.is_empty() || k.len() > 200 || !k.bytes().all(|b| b.is_ascii_graphic()) {
-                    return Err(AppError::invalid(
-                        "Idempotency-Key",
-                        "1-200 visible ASCII characters",
-                    ));
-                }
                 let hash = request_hash(actor, &req);
                 if let Some(found) = self.store.idempotency(k).await? {
                     return self.replay(actor, found, &hash).await;
@@ -588,6 +593,21 @@ impl App {
             }
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// The agencies a dossier may be transferred to without a consultation (the same rule as
+    /// `Dossier::apply`'s transfer: the competent agency, the receiving point; only the asking
+    /// agency while a consultation is out).
+    pub fn transfer_targets(d: &Dossier) -> Vec<AgencyCode> {
+        if let Some(back) = &d.consultation_from {
+            return vec![back.clone()];
+        }
+        let mut v = vec![d.competent_agency.clone()];
+        if d.receiving_agency != d.competent_agency {
+            v.push(d.receiving_agency.clone());
+        }
+        v.retain(|a| *a != d.current_agency);
+        v
     }
 
     /// A dossier, if the actor may see it.

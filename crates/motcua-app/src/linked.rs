@@ -8,7 +8,7 @@
 //! reads the application, and by the sweep `serve` runs. A crash between two writes delays a
 //! step; it never loses or duplicates one.
 
-use crate::dossiers::Intake;
+use crate::dossiers::{Intake, checked_idempotency_key};
 use crate::error::AppError;
 use crate::ports::IdempotencyRecord;
 use crate::service::{Actor, App};
@@ -18,7 +18,7 @@ use motcua_domain::catalogue::Channel;
 use motcua_domain::dossier::{
     ActionKind, Applicant, Dossier, LinkedStep, Status, check_applicant, check_text,
 };
-use motcua_domain::ids::{AgencyCode, DossierCode, Phone, ProcedureCode, UnitCode};
+use motcua_domain::ids::{DossierCode, Phone, ProcedureCode, UnitCode};
 use motcua_domain::linked::{
     ChildView, LinkedApplication, LinkedService, Overall, Problem, StepState, inputs_for,
     parse_services, progress, ready_steps,
@@ -164,15 +164,7 @@ impl App {
             )));
         }
         let hash = request_hash(actor, &req);
-        let idem = match idem_key.map(str::trim) {
-            Some(k)
-                if k.is_empty() || k.len() > 200 || !k.bytes().all(|b| b.is_ascii_graphic()) =>
-            {
-                return Err(AppError::invalid(
-                    "Idempotency-Key",
-                    "1-200 visible ASCII characters",
-                ));
-            }
+        let idem = match idem_key.map(checked_idempotency_key).transpose()? {
             Some(k) => {
                 if let Some(found) = self.store.linked_idempotency(k).await? {
                     return self.linked_replay(actor, &found, &hash).await;
@@ -532,18 +524,5 @@ impl App {
             steps,
             problems: p.problems,
         })
-    }
-
-    /// The agencies a dossier may be transferred to without a consultation.
-    pub fn transfer_targets(d: &Dossier) -> Vec<AgencyCode> {
-        let mut v = vec![d.competent_agency.clone()];
-        if d.receiving_agency != d.competent_agency {
-            v.push(d.receiving_agency.clone());
-        }
-        if let Some(back) = &d.consultation_from {
-            return vec![back.clone()];
-        }
-        v.retain(|a| *a != d.current_agency);
-        v
     }
 }

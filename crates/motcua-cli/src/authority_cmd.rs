@@ -39,8 +39,8 @@ pub async fn check(
 ) -> Result<bool> {
     let date = date
         .map(|d| {
-            time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
-                .map_err(|_| anyhow!("--date must be YYYY-MM-DD"))
+            motcua_domain::calendar::parse_iso_date(d)
+                .ok_or_else(|| anyhow!("--date must be YYYY-MM-DD"))
         })
         .transpose()?;
     let provinces: Vec<ProvinceCode> = match province {

@@ -130,3 +130,15 @@ impl FromRequestParts<AppState> for MaybeStaff {
         }
     }
 }
+
+/// The `Idempotency-Key` header, if sent (`request.invalid_field` when it is not ASCII).
+pub fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<&str>, ApiError> {
+    headers
+        .get("idempotency-key")
+        .map(|v| {
+            v.to_str().map_err(|_| {
+                ApiError::new("request.invalid_field", "Idempotency-Key must be ASCII")
+            })
+        })
+        .transpose()
+}

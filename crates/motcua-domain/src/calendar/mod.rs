@@ -15,6 +15,15 @@ pub use holidays::{
 };
 pub use office::{OfficeHours, OfficePeriod};
 
+/// A calendar date written `YYYY-MM-DD` (surrounding spaces ignored); `None` otherwise.
+pub fn parse_iso_date(s: &str) -> Option<time::Date> {
+    time::Date::parse(
+        s.trim(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()
+}
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
 use time::{Date, Weekday};

@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use motcua_domain::authority::{AuthorityReport, AuthorityRule, Resolution};
+use motcua_domain::calendar::parse_iso_date;
 use motcua_domain::ids::{ProcedureCode, ProvinceCode, UnitCode};
 use serde::Deserialize;
 use time::Date;
@@ -17,8 +18,8 @@ fn province(code: &str) -> Result<ProvinceCode, ApiError> {
 
 fn date(d: Option<&str>) -> Result<Option<Date>, ApiError> {
     d.map(|d| {
-        Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
-            .map_err(|_| ApiError::new("request.invalid_query", "date must be YYYY-MM-DD"))
+        parse_iso_date(d)
+            .ok_or_else(|| ApiError::new("request.invalid_query", "date must be YYYY-MM-DD"))
     })
     .transpose()
 }

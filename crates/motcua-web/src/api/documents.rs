@@ -197,9 +197,8 @@ pub async fn get_register(
 
 /// Parses a register period (`YYYY-MM-DD` twice).
 pub fn parse_period(from: &str, to: &str) -> Result<RegisterPeriod, ApiError> {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
     let day = |v: &str, f: &str| {
-        time::Date::parse(v.trim(), &fmt).map_err(|_| {
+        motcua_domain::calendar::parse_iso_date(v).ok_or_else(|| {
             ApiError::new(
                 "request.invalid_query",
                 format!("{f} must be a date YYYY-MM-DD"),

@@ -56,12 +56,7 @@ pub async fn create_dossier(
     headers: HeaderMap,
     ApiJson(req): ApiJson<OpenDossier>,
 ) -> Result<(StatusCode, Json<DossierView>), ApiError> {
-    let key = match headers.get("idempotency-key") {
-        Some(v) => Some(v.to_str().map_err(|_| {
-            ApiError::new("request.invalid_field", "Idempotency-Key must be ASCII")
-        })?),
-        None => None,
-    };
+    let key = crate::extract::idempotency_key(&headers)?;
     let d = s.app.open_dossier(&actor, req, key).await?;
     Ok((StatusCode::CREATED, Json(view(d, s.app.now()))))
 }

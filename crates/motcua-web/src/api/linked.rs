@@ -37,12 +37,7 @@ pub async fn create_linked(
     headers: HeaderMap,
     ApiJson(req): ApiJson<OpenLinked>,
 ) -> Result<(StatusCode, Json<LinkedView>), ApiError> {
-    let key = match headers.get("idempotency-key") {
-        Some(v) => Some(v.to_str().map_err(|_| {
-            ApiError::new("request.invalid_field", "Idempotency-Key must be ASCII")
-        })?),
-        None => None,
-    };
+    let key = crate::extract::idempotency_key(&headers)?;
     let v = s.app.open_linked(&Actor::Staff(staff), req, key).await?;
     Ok((StatusCode::CREATED, Json(v)))
 }

@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use motcua_app::linked::{LinkedView, OpenLinked};
 use motcua_app::{Actor, AppError};
 use motcua_domain::authority::{AuthorityReport, AuthorityRule, Grant, Subject, Target};
+use motcua_domain::calendar::parse_iso_date;
 use motcua_domain::dossier::Status;
 use motcua_domain::ids::{DossierCode, ProvinceCode};
 use motcua_domain::linked::{LinkedService, Overall, StepState};
@@ -193,10 +194,6 @@ async fn authority_page_with(
     }
 }
 
-fn parse_date(d: &str) -> Option<time::Date> {
-    time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).ok()
-}
-
 /// `GET /admin/authority`: the checker's report for a province and date, and its rules.
 pub async fn authority_page(
     State(s): State<AppState>,
@@ -224,7 +221,7 @@ pub async fn authority_page(
         None => own,
     };
     let date = match q.date.as_deref().filter(|d| !d.is_empty()) {
-        Some(d) => match parse_date(d) {
+        Some(d) => match parse_iso_date(d) {
             Some(d) => Some(d),
             None => {
                 return error_page(tr, &uri, &sess, AppError::invalid("date", "YYYY-MM-DD"));
@@ -251,6 +248,35 @@ pub async fn authority_page(
         },
     )
     .await
+}
+
+/// After adding or ending a rule: back to the page with a notice; a refused change re-renders
+/// the page with the error (and the rule's text, when added); a permission or store failure is
+/// an error page.
+async fn rule_change_answer(
+    s: &AppState,
+    tr: Tr,
+    uri: &Uri,
+    sess: &StaffSession,
+    province: ProvinceCode,
+    result: Result<&'static str, AppError>,
+    json: Option<String>,
+) -> Response {
+    match result {
+        Ok(done) => Redirect::to(&format!("/admin/authority?province={province}&done={done}"))
+            .into_response(),
+        Err(e @ (AppError::Forbidden(_) | AppError::Unavailable(_) | AppError::Internal(_))) => {
+            error_page(tr, uri, sess, e)
+        }
+        Err(e) => {
+            let notices = Notices {
+                notice: None,
+                error: Some(e.to_string()),
+                json,
+            };
+            authority_page_with(s, tr, uri, sess, province, None, notices).await
+        }
+    }
 }
 
 async fn own_province(s: &AppState, sess: &StaffSession) -> Result<ProvinceCode, AppError> {
@@ -286,29 +312,8 @@ pub async fn add_rule(
             field: Some("json".into()),
         }),
     };
-    match result {
-        Ok(p) => Redirect::to(&format!("/admin/authority?province={p}&done=added")).into_response(),
-        Err(e @ AppError::Forbidden(_)) => error_page(tr, &uri, &sess, e),
-        Err(e @ (AppError::Unavailable(_) | AppError::Internal(_))) => {
-            error_page(tr, &uri, &sess, e)
-        }
-        Err(e) => {
-            authority_page_with(
-                &s,
-                tr,
-                &uri,
-                &sess,
-                province,
-                None,
-                Notices {
-                    notice: None,
-                    error: Some(e.to_string()),
-                    json: Some(json),
-                },
-            )
-            .await
-        }
-    }
+    let result = result.map(|_| "added");
+    rule_change_answer(&s, tr, &uri, &sess, province, result, Some(json)).await
 }
 
 /// `POST /admin/authority/rules/{id}/end`: end a rule of the administrator's province.
@@ -328,7 +333,11 @@ pub async fn end_rule(
         Ok(p) => p,
         Err(e) => return error_page(tr, &uri, &sess, e),
     };
-    let result = match f.get("valid_to").map(String::as_str).and_then(parse_date) {
+    let result = match f
+        .get("valid_to")
+        .map(String::as_str)
+        .and_then(parse_iso_date)
+    {
         Some(d) => {
             s.app
                 .end_authority_rule(sess.actor(), &province, &id, d)
@@ -336,29 +345,8 @@ pub async fn end_rule(
         }
         None => Err(AppError::invalid("valid_to", "YYYY-MM-DD")),
     };
-    match result {
-        Ok(_) => Redirect::to(&format!("/admin/authority?province={province}&done=ended"))
-            .into_response(),
-        Err(e @ (AppError::Forbidden(_) | AppError::Unavailable(_) | AppError::Internal(_))) => {
-            error_page(tr, &uri, &sess, e)
-        }
-        Err(e) => {
-            authority_page_with(
-                &s,
-                tr,
-                &uri,
-                &sess,
-                province,
-                None,
-                Notices {
-                    notice: None,
-                    error: Some(format!("{id}: {e}")),
-                    json: None,
-                },
-            )
-            .await
-        }
-    }
+    let result = result.map(|_| "ended");
+    rule_change_answer(&s, tr, &uri, &sess, province, result, None).await
 }
 
 #[derive(Template)]
