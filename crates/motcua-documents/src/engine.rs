@@ -32,6 +32,9 @@ pub struct Engine {
     passphrase: Option<Passphrase>,
     auto_issue: bool,
     signers: Mutex<HashMap<String, Arc<Signer>>>,
+    /// Held while an agency's identity is looked up or issued: two first signings at once
+    /// would otherwise each issue a key pair and leave one's key beside the other's certificate.
+    issuing: Mutex<()>,
     trust: Mutex<Option<Arc<X509Store>>>,
 }
 
@@ -55,6 +58,7 @@ impl Engine {
             passphrase,
             auto_issue: s.auto_issue,
             signers: Mutex::new(HashMap::new()),
+            issuing: Mutex::new(()),
             trust: Mutex::new(None),
         }
     }
@@ -72,6 +76,10 @@ impl Engine {
         let Some(pass) = &self.passphrase else {
             return Ok(None);
         };
+        let _issuing = self.issuing.lock().expect("issuing lock");
+        if let Some(s) = self.signers.lock().expect("signers lock").get(code) {
+            return Ok(Some(s.clone()));
+        }
         if !self.pki.has_signer(code) {
             if !(self.auto_issue && self.pki.has_ca()) {
                 return Ok(None);

@@ -350,3 +350,40 @@ fn a_pkcs12_identity_can_be_imported() {
     let v = dep.engine.verify(&sign(&signer, &receipt(&dep.engine)));
     assert_eq!(v.status, VerifyStatus::Valid, "{v:?}");
 }
+
+/// Regression (found when routed intakes reached a new agency's first signature all at once):
+/// concurrent first signings by an agency without a certificate issue one identity, and every
+/// signature verifies — never one request's key beside another's certificate.
+#[test]
+fn concurrent_first_signings_issue_one_identity() {
+    use motcua_app::documents::{DocumentEngine, VerifyStatus};
+    use motcua_domain::agency::{Agency, AgencyKind, Level};
+    let dep = deployment();
+    let engine = std::sync::Arc::new(Engine::new(
+        dep.dir.path(),
+        &EngineSettings {
+            passphrase: Some(PASS.into()),
+            auto_issue: true,
+        },
+    ));
+    let pdf = std::sync::Arc::new(receipt(&dep.engine));
+    let agency = Agency {
+        code: "24781.TTPVHCC".parse().unwrap(),
+        name: "Trung tâm Phục vụ hành chính công phường Xuân Hương - Đà Lạt".into(),
+        kind: AgencyKind::CommuneServiceCenter,
+        level: Level::Commune,
+        province_code: "68".parse().unwrap(),
+        unit_code: Some("24781".parse().unwrap()),
+    };
+    let threads: Vec<_> = (0..16)
+        .map(|_| {
+            let (engine, pdf, agency) = (engine.clone(), pdf.clone(), agency.clone());
+            std::thread::spawn(move || engine.sign(&agency, &pdf, "Tiếp nhận", "Đà Lạt"))
+        })
+        .collect();
+    for t in threads {
+        let signed = t.join().unwrap().expect("every first signing succeeds");
+        let v = engine.verify(&signed);
+        assert_eq!(v.status, VerifyStatus::Valid, "{}", v.message);
+    }
+}
