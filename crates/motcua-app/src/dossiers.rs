@@ -543,7 +543,17 @@ impl App {
             calendar: &calendar,
             procedure: &procedure,
         };
-        let (next, draft) = d.apply(&cmd, ctx)?;
+        let (mut next, draft) = d.apply(&cmd, ctx)?;
+        if kind == ActionKind::Finish {
+            // Decision 766 "electronic result": a result signed by the competent agency is on
+            // record when the result is recorded.
+            next.electronic_result = self
+                .store
+                .dossier_documents(d.id)
+                .await?
+                .iter()
+                .any(|doc| doc.kind == "result");
+        }
         let event = self.event_row(&next, &draft, actor, &d.last_event_hash);
         let next = Dossier {
             last_event_hash: event.hash.clone(),
@@ -566,11 +576,7 @@ impl App {
             }
             None => Vec::new(),
         };
-        match self
-            .store
-            .append_transition(&next, d.version, &event, &docs)
-            .await
-        {
+        match self.store.append_transition(&d, &next, &event, &docs).await {
             Ok(()) => {
                 if next.linked.is_some() && next.status != d.status {
                     // A step's result may start the next steps of its linked application. If

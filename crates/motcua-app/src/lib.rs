@@ -17,6 +17,7 @@ pub mod drafts;
 pub mod error;
 pub mod lanes;
 pub mod linked;
+pub mod monitoring;
 pub mod ports;
 pub mod service;
 pub mod store_support;

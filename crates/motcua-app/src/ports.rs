@@ -291,6 +291,47 @@ pub struct DossierStats {
     pub overdue: i64,
 }
 
+/// Which monthly counters to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KpiQuery {
+    /// The province.
+    pub province: ProvinceCode,
+    /// Only these competent agencies (`None`: the whole province).
+    pub agencies: Option<Vec<AgencyCode>>,
+    /// First month, `YYYY-MM`.
+    pub from_month: String,
+    /// Last month, `YYYY-MM` (inclusive).
+    pub to_month: String,
+}
+
+/// One row of the monthly counters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KpiRow {
+    /// Competent agency.
+    pub agency: AgencyCode,
+    /// Month submitted, `YYYY-MM`.
+    pub month: String,
+    /// Procedure.
+    pub procedure: ProcedureCode,
+    /// The counters.
+    pub counts: motcua_domain::kpi::Counts,
+}
+
+/// One officer's counters for a month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficerRow {
+    /// The actor id (`token:…`).
+    pub officer: String,
+    /// The officer's name (the token's label), when the token is on record.
+    pub label: Option<String>,
+    /// Month of the actions, `YYYY-MM`.
+    pub month: String,
+    /// Actions taken.
+    pub actions: i64,
+    /// Results recorded.
+    pub finishes: i64,
+}
+
 /// Everything the use cases need from a database. Implemented by `motcua-store-sqlite` (and the
 /// PostgreSQL store); both must pass `motcua-store-tests`.
 #[async_trait]
@@ -366,12 +407,14 @@ pub trait Store: Send + Sync + 'static {
         idem: Option<&IdempotencyRecord>,
         documents: &[Issued],
     ) -> Result<(), StoreError>;
-    /// Writes the new dossier state and appends its event in one transaction, if the stored
-    /// version is still `expected_version`; else `Conflict` and nothing is written.
+    /// Writes `after` and appends its event in one transaction, if the stored version is still
+    /// `before.version`; else `Conflict` and nothing is written. The monthly counters move by
+    /// `kpi::delta(before, after)` and the acting officer's by `kpi::officer_counts` in the same
+    /// transaction (as `insert_dossier` adds `kpi::delta(None, d)`).
     async fn append_transition(
         &self,
-        d: &Dossier,
-        expected_version: i64,
+        before: &Dossier,
+        after: &Dossier,
         event: &StoredEvent,
         documents: &[Issued],
     ) -> Result<(), StoreError>;
@@ -419,6 +462,30 @@ pub trait Store: Send + Sync + 'static {
         now: OffsetDateTime,
         since: OffsetDateTime,
     ) -> Result<DossierStats, StoreError>;
+
+    /// Monthly counters (`kpi_monthly`) of a province in `[from_month, to_month]` (`YYYY-MM`),
+    /// of the given competent agencies only when `agencies` is `Some`.
+    async fn kpi_rows(&self, q: &KpiQuery) -> Result<Vec<KpiRow>, StoreError>;
+    /// Officers' monthly counters of one agency in `[from_month, to_month]`.
+    async fn officer_rows(
+        &self,
+        province: &ProvinceCode,
+        agency: &AgencyCode,
+        from_month: &str,
+        to_month: &str,
+    ) -> Result<Vec<OfficerRow>, StoreError>;
+    /// Recomputes a province's monthly counters from its dossiers (after a restore or an import
+    /// that bypassed the writes), in one transaction; returns the number of rows written.
+    async fn rebuild_kpis(&self, province: &ProvinceCode) -> Result<u64, StoreError>;
+    /// Open dossiers (received, processing, awaiting payment) past their due date at `now`, by
+    /// competent agency and procedure, of those submitted in `[from, to)`.
+    async fn overdue_counts(
+        &self,
+        province: &ProvinceCode,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<Vec<(AgencyCode, ProcedureCode, i64)>, StoreError>;
 
     /// Inserts or replaces a draft.
     async fn save_draft(&self, d: &DraftRecord) -> Result<(), StoreError>;

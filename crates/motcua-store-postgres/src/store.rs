@@ -3,7 +3,8 @@
 use async_trait::async_trait;
 use motcua_app::ports::{
     Attachment, BulkBatch, ChainHead, DocumentJob, DocumentRecord, DossierFilter, DossierStats,
-    DraftRecord, IdempotencyRecord, Issued, NewDocument, StoredEvent, TokenRecord,
+    DraftRecord, IdempotencyRecord, Issued, KpiQuery, KpiRow, NewDocument, OfficerRow, StoredEvent,
+    TokenRecord,
 };
 use motcua_app::store_support::{enum_parse, enum_str, json_err, parse};
 use motcua_app::{Store, StoreError};
@@ -118,6 +119,7 @@ impl PgStore {
             .map_err(db_err)?;
         let store = Self { pool };
         store.migrate().await?;
+        crate::kpi::backfill_if_missing(&store.pool).await?;
         Ok(store)
     }
 
@@ -706,17 +708,16 @@ impl Store for PgStore {
 
     async fn append_transition(
         &self,
+        before: &Dossier,
         d: &Dossier,
-        expected_version: i64,
         event: &StoredEvent,
         documents: &[Issued],
     ) -> Result<(), StoreError> {
         if let Some(jobs) = only_jobs(documents) {
-            return crate::writes::append_transition(&self.pool, d, expected_version, event, &jobs)
-                .await;
+            return crate::writes::append_transition(&self.pool, before, d, event, &jobs).await;
         }
         let mut tx = self.pool.begin().await.map_err(db_err)?;
-        crate::writes::append_transition(&mut *tx, d, expected_version, event, &[]).await?;
+        crate::writes::append_transition(&mut *tx, before, d, event, &[]).await?;
         insert_issued(&mut tx, documents).await?;
         tx.commit().await.map_err(db_err)
     }
@@ -998,6 +999,34 @@ impl Store for PgStore {
             late,
             overdue,
         })
+    }
+
+    async fn kpi_rows(&self, q: &KpiQuery) -> Result<Vec<KpiRow>, StoreError> {
+        crate::kpi::rows(&self.pool, q).await
+    }
+
+    async fn officer_rows(
+        &self,
+        province: &ProvinceCode,
+        agency: &AgencyCode,
+        from_month: &str,
+        to_month: &str,
+    ) -> Result<Vec<OfficerRow>, StoreError> {
+        crate::kpi::officers(&self.pool, province, agency, from_month, to_month).await
+    }
+
+    async fn rebuild_kpis(&self, province: &ProvinceCode) -> Result<u64, StoreError> {
+        crate::kpi::rebuild(&self.pool, province).await
+    }
+
+    async fn overdue_counts(
+        &self,
+        province: &ProvinceCode,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<Vec<(AgencyCode, ProcedureCode, i64)>, StoreError> {
+        crate::kpi::overdue(&self.pool, province, from, to, now).await
     }
 
     async fn save_draft(&self, d: &DraftRecord) -> Result<(), StoreError> {

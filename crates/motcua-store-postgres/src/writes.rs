@@ -11,11 +11,13 @@
 //! Inline forms (`Issued::Document`, carrying PDF bytes, only with `defer_documents = false`)
 //! are inserted after the same statement, inside a transaction opened by `store.rs`.
 
+use crate::kpi::{KPI_PART, OFFICER_PART, bind_kpi, bind_officer};
 use crate::store::db_err;
 use motcua_app::StoreError;
 use motcua_app::ports::{DocumentJob, IdempotencyRecord, StoredEvent};
 use motcua_app::store_support::json_err;
 use motcua_domain::dossier::Dossier;
+use motcua_domain::kpi;
 use sqlx::postgres::PgArguments;
 use sqlx::query::Query;
 use sqlx::{AssertSqlSafe, PgExecutor, Postgres, Row};
@@ -30,14 +32,25 @@ const JOBS_PART: &str = "INSERT INTO document_jobs (id, province_code, dossier_i
      SELECT * FROM unnest($J1::uuid[], $J2::text[], $J3::uuid[], $J4::text[], $J5::text[], $J6::text[], $J7::text[], $J8::text[], $J9::text[], $J10::int8[], $J11::timestamptz[], $J12::text[])
      WHERE EXISTS (SELECT 1 FROM d)";
 
-/// Renumbers the named placeholders `$E…`/`$J…` after the statement's own `first` ones.
-fn number(sql: &str, first: usize) -> String {
+/// The named parts of the two statements, in parameter order: event, jobs, counters, officer.
+const PARTS: [(&str, usize); 4] = [
+    ("$E", 12),
+    ("$J", 12),
+    ("$K", crate::kpi::KPI_PARAMS),
+    ("$O", crate::kpi::OFFICER_PARAMS),
+];
+
+/// Renumbers the named placeholders of `parts` (prefix, count), in order, after the statement's
+/// own `first` ones.
+pub(crate) fn number(sql: &str, first: usize, parts: &[(&str, usize)]) -> String {
     let mut out = sql.to_owned();
-    // Longest names first so `$E10` is not read as `$E1` followed by `0`.
-    for (prefix, base) in [("$E", first), ("$J", first + 12)] {
-        for i in (1..=12).rev() {
+    let mut base = first;
+    for (prefix, count) in parts {
+        // Highest numbers first so `$E10` is not read as `$E1` followed by `0`.
+        for i in (1..=*count).rev() {
             out = out.replace(&format!("{prefix}{i}"), &format!("${}", base + i));
         }
+        base += count;
     }
     out
 }
@@ -110,10 +123,12 @@ pub(crate) async fn insert_dossier(
                  ), e AS ({EVENT_PART}), i AS (
                    INSERT INTO idempotency_keys (key, province_code, request_hash, dossier_code, created_at)
                    SELECT $15::text, $2, $16::text, $3, $12 FROM d WHERE $15::text IS NOT NULL
-                 ), j AS ({JOBS_PART})
-                 SELECT COUNT(*) FROM d"
+                 ), j AS ({JOBS_PART}), k AS ({}), o AS ({OFFICER_PART})
+                 SELECT COUNT(*) FROM d",
+                KPI_PART.as_str()
             ),
             16,
+            &PARTS,
         )
     });
     let q = sqlx::query(AssertSqlSafe(SQL.as_str()))
@@ -133,17 +148,21 @@ pub(crate) async fn insert_dossier(
         .bind(&data)
         .bind(idem.map(|i| i.key.as_str()))
         .bind(idem.map(|i| i.request_hash.as_str()));
-    let q = bind_jobs(bind_event(q, first), jobs);
+    let deltas = kpi::delta(None, d);
+    let q = bind_officer(
+        bind_kpi(bind_jobs(bind_event(q, first), jobs), &deltas),
+        first,
+    );
     q.execute(ex).await.map_err(db_err)?;
     Ok(())
 }
 
-/// The new state, its event and its form jobs, in one statement, if the stored version is still
-/// `expected_version`; else `Conflict` and nothing is written.
+/// The new state, its event, its form jobs and the counters' deltas, in one statement, if the
+/// stored version is still `before.version`; else `Conflict` and nothing is written.
 pub(crate) async fn append_transition(
     ex: impl PgExecutor<'_>,
+    before: &Dossier,
     d: &Dossier,
-    expected_version: i64,
     event: &StoredEvent,
     jobs: &[&DocumentJob],
 ) -> Result<(), StoreError> {
@@ -156,10 +175,12 @@ pub(crate) async fn append_transition(
                      last_event_hash = $5, data = $6::json
                    WHERE id = $7 AND province_code = $8 AND version = $9
                    RETURNING id
-                 ), e AS ({EVENT_PART}), j AS ({JOBS_PART})
-                 SELECT COUNT(*) FROM d"
+                 ), e AS ({EVENT_PART}), j AS ({JOBS_PART}), k AS ({}), o AS ({OFFICER_PART})
+                 SELECT COUNT(*) FROM d",
+                KPI_PART.as_str()
             ),
             9,
+            &PARTS,
         )
     });
     let q = sqlx::query(AssertSqlSafe(SQL.as_str()))
@@ -171,11 +192,15 @@ pub(crate) async fn append_transition(
         .bind(&data)
         .bind(d.id)
         .bind(d.province_code.as_str())
-        .bind(expected_version);
-    let row = bind_jobs(bind_event(q, event), jobs)
-        .fetch_one(ex)
-        .await
-        .map_err(db_err)?;
+        .bind(before.version);
+    let deltas = kpi::delta(Some(before), d);
+    let row = bind_officer(
+        bind_kpi(bind_jobs(bind_event(q, event), jobs), &deltas),
+        event,
+    )
+    .fetch_one(ex)
+    .await
+    .map_err(db_err)?;
     let written: i64 = row.get(0);
     if written != 1 {
         return Err(StoreError::Conflict);
@@ -189,7 +214,11 @@ mod tests {
 
     #[test]
     fn placeholders_are_numbered_after_the_statements_own() {
-        let sql = number("$1, $E1, $E10, $E12, $J1, $J12", 9);
-        assert_eq!(sql, "$1, $10, $19, $21, $22, $33");
+        let sql = number(
+            "$1, $E1, $E10, $E12, $J1, $J12, $K1, $K36, $O1, $O6",
+            9,
+            &super::PARTS,
+        );
+        assert_eq!(sql, "$1, $10, $19, $21, $22, $33, $34, $69, $70, $75");
     }
 }

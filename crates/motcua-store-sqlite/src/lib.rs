@@ -12,6 +12,7 @@
 //! hash-chained (see `motcua_domain::dossier::chain`).
 
 mod group;
+mod kpi;
 mod rows;
 mod store;
 

@@ -5,7 +5,8 @@ use crate::rows::{db_err, parse_ts, ts};
 use async_trait::async_trait;
 use motcua_app::ports::{
     Attachment, BulkBatch, ChainHead, DocumentJob, DocumentRecord, DossierFilter, DossierStats,
-    DraftRecord, IdempotencyRecord, Issued, NewDocument, StoredEvent, TokenRecord,
+    DraftRecord, IdempotencyRecord, Issued, KpiQuery, KpiRow, NewDocument, OfficerRow, StoredEvent,
+    TokenRecord,
 };
 use motcua_app::store_support::{enum_parse, enum_str, json_err, parse};
 use motcua_app::{Store, StoreError};
@@ -16,6 +17,7 @@ use motcua_domain::calendar::{HolidayYear, OfficeHours};
 use motcua_domain::catalogue::Procedure;
 use motcua_domain::dossier::Dossier;
 use motcua_domain::ids::{AgencyCode, DossierCode, ProcedureCode, ProvinceCode, UnitCode};
+use motcua_domain::kpi;
 use motcua_domain::linked::LinkedApplication;
 use motcua_domain::units::{Commune, MappingRow, Province, UnitsData};
 use sqlx::sqlite::{
@@ -68,6 +70,7 @@ impl SqliteStore {
             .connect_with(opts.read_only(true))
             .await
             .map_err(db_err)?;
+        crate::kpi::backfill_if_missing(&writer).await?;
         let group = GroupWriter::start(writer.clone());
         Ok(Self {
             writer,
@@ -740,6 +743,8 @@ impl Store for SqliteStore {
                 Box::pin(async move {
                     insert_dossier_row(&mut *tx, &d).await?;
                     insert_event(&mut *tx, &first).await?;
+                    crate::kpi::add(&mut *tx, &kpi::delta(None, &d)).await?;
+                    crate::kpi::add_officer(&mut *tx, &first).await?;
                     if let Some(i) = idem {
                         sqlx::query(
                             "INSERT INTO idempotency_keys (key, province_code, request_hash, dossier_code, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -761,12 +766,14 @@ impl Store for SqliteStore {
 
     async fn append_transition(
         &self,
+        before: &Dossier,
         d: &Dossier,
-        expected_version: i64,
         event: &StoredEvent,
         documents: &[Issued],
     ) -> Result<(), StoreError> {
         let data = serde_json::to_string(d).map_err(json_err)?;
+        let expected_version = before.version;
+        let deltas = kpi::delta(Some(before), d);
         let (d, event, documents) = (d.clone(), event.clone(), documents.to_vec());
         self.group
             .write(move |tx| {
@@ -791,6 +798,8 @@ impl Store for SqliteStore {
                         return Err(StoreError::Conflict);
                     }
                     insert_event(&mut *tx, &event).await?;
+                    crate::kpi::add(&mut *tx, &deltas).await?;
+                    crate::kpi::add_officer(&mut *tx, &event).await?;
                     insert_issued(tx, &documents).await
                 })
             })
@@ -985,6 +994,9 @@ impl Store for SqliteStore {
                 insert_event(&mut tx, e).await?;
             }
         }
+        crate::kpi::add(&mut tx, &kpi::totals(batch.dossiers.iter().map(|(d, _)| d))).await?;
+        let events: Vec<&StoredEvent> = batch.dossiers.iter().flat_map(|(_, e)| e).collect();
+        crate::kpi::add_officers_bulk(&mut tx, &events).await?;
         for (province, prefix, last) in &batch.sequences {
             sqlx::query(
                 "INSERT INTO code_sequences (prefix, province_code, last) VALUES (?, ?, ?)
@@ -1062,6 +1074,34 @@ impl Store for SqliteStore {
             late: late.unwrap_or(0),
             overdue: overdue.unwrap_or(0),
         })
+    }
+
+    async fn kpi_rows(&self, q: &KpiQuery) -> Result<Vec<KpiRow>, StoreError> {
+        crate::kpi::rows(&self.reader, q).await
+    }
+
+    async fn officer_rows(
+        &self,
+        province: &ProvinceCode,
+        agency: &AgencyCode,
+        from_month: &str,
+        to_month: &str,
+    ) -> Result<Vec<OfficerRow>, StoreError> {
+        crate::kpi::officers(&self.reader, province, agency, from_month, to_month).await
+    }
+
+    async fn rebuild_kpis(&self, province: &ProvinceCode) -> Result<u64, StoreError> {
+        crate::kpi::rebuild(&self.writer, province).await
+    }
+
+    async fn overdue_counts(
+        &self,
+        province: &ProvinceCode,
+        from: time::OffsetDateTime,
+        to: time::OffsetDateTime,
+        now: time::OffsetDateTime,
+    ) -> Result<Vec<(AgencyCode, ProcedureCode, i64)>, StoreError> {
+        crate::kpi::overdue(&self.reader, province, from, to, now).await
     }
 
     async fn save_draft(&self, d: &DraftRecord) -> Result<(), StoreError> {

@@ -43,7 +43,7 @@ macro_rules! conformance_tests {
             events_and_chain_heads, tokens_by_secret_hash, drafts_and_attachments_move_to_the_dossier, stats_count_by_status_agency_and_day,
             documents_are_written_with_their_transition_or_not_at_all,
             deferred_documents_are_finished_once, authority_rules_by_province,
-            linked_applications_are_kept_once,
+            linked_applications_are_kept_once, kpi_counters_follow_every_write,
             bulk_load_writes_whole_histories_or_nothing);
     };
     (@each $make:expr; $($name:ident),*) => {
@@ -57,6 +57,10 @@ macro_rules! conformance_tests {
             }
         )*
     };
+}
+
+fn pc(code: &str) -> ProcedureCode {
+    ProcedureCode::parse(code).unwrap()
 }
 
 fn p(code: &str) -> ProvinceCode {
@@ -497,10 +501,7 @@ pub async fn stale_version_is_a_conflict_and_writes_nothing(store: Arc<dyn Store
         },
         datetime!(2025-01-24 10:00 +7),
     );
-    store
-        .append_transition(&d2, d.version, &ev2, &[])
-        .await
-        .unwrap();
+    store.append_transition(&d, &d2, &ev2, &[]).await.unwrap();
     let (d3, ev3) = apply(
         &d,
         Command::Assign {
@@ -509,7 +510,7 @@ pub async fn stale_version_is_a_conflict_and_writes_nothing(store: Arc<dyn Store
         datetime!(2025-01-24 10:05 +7),
     );
     assert!(matches!(
-        store.append_transition(&d3, d.version, &ev3, &[]).await,
+        store.append_transition(&d, &d3, &ev3, &[]).await,
         Err(StoreError::Conflict)
     ));
     assert_eq!(store.dossier(&d.code).await.unwrap(), Some(d2));
@@ -574,14 +575,15 @@ pub async fn concurrent_writes_fail_alone(store: Arc<dyn Store>) {
         // The stale one claims a version the dossier never has, before or after the other.
         let s = store.clone();
         let (stale, stale_ev) = (next.clone(), ev.clone());
+        let mut never = d.clone();
+        never.version += 7;
         actions.push(tokio::spawn(async move {
-            s.append_transition(&stale, stale.version + 7, &stale_ev, &[])
-                .await
+            s.append_transition(&never, &stale, &stale_ev, &[]).await
         }));
         let s = store.clone();
-        let before = d.version;
+        let before = d.clone();
         actions.push(tokio::spawn(async move {
-            s.append_transition(&next, before, &ev, &[]).await
+            s.append_transition(&before, &next, &ev, &[]).await
         }));
     }
     let mut written = 0;
@@ -665,10 +667,7 @@ pub async fn list_filters_and_orders_by_due_date(store: Arc<dyn Store>) {
         },
         datetime!(2025-03-04 09:00 +7),
     );
-    store
-        .append_transition(&a1t, a1.version, &a1e, &[])
-        .await
-        .unwrap();
+    store.append_transition(&a1, &a1t, &a1e, &[]).await.unwrap();
     let codes = |v: Vec<Dossier>| {
         v.into_iter()
             .map(|d| d.code.to_string())
@@ -777,7 +776,7 @@ pub async fn events_and_chain_heads(store: Arc<dyn Store>) {
         },
         datetime!(2025-01-24 10:00 +7),
     );
-    store.append_transition(&d2, 1, &ev2, &[]).await.unwrap();
+    store.append_transition(&d, &d2, &ev2, &[]).await.unwrap();
     let evs = store.events(d.id).await.unwrap();
     assert_eq!(evs, vec![ev, ev2.clone()]);
     let heads = store.chain_heads().await.unwrap();
@@ -973,7 +972,7 @@ pub async fn stats_count_by_status_agency_and_day(store: Arc<dyn Store>) {
         },
         datetime!(2025-03-04 10:00 +7),
     );
-    store.append_transition(&a1f, 1, &a1e, &[]).await.unwrap();
+    store.append_transition(&a1, &a1f, &a1e, &[]).await.unwrap();
     let now = datetime!(2025-03-20 09:00 +7);
     let since = datetime!(2025-03-01 00:00 +7);
     let all = store
@@ -1055,7 +1054,7 @@ pub async fn documents_are_written_with_their_transition_or_not_at_all(store: Ar
         t0 + time::Duration::hours(1),
     );
     store
-        .append_transition(&d2, d.version, &ev2, &[Issued::Document(slip.clone())])
+        .append_transition(&d, &d2, &ev2, &[Issued::Document(slip.clone())])
         .await
         .unwrap();
     // A stale transition with a document: nothing of it is written.
@@ -1074,7 +1073,7 @@ pub async fn documents_are_written_with_their_transition_or_not_at_all(store: Ar
     );
     assert!(matches!(
         store
-            .append_transition(&d3, d.version, &ev3, &[Issued::Document(lost.clone())])
+            .append_transition(&d, &d3, &ev3, &[Issued::Document(lost.clone())])
             .await,
         Err(StoreError::Conflict)
     ));
@@ -1159,7 +1158,7 @@ pub async fn deferred_documents_are_finished_once(store: Arc<dyn Store>) {
     );
     let slip = sample_job(&d2, "form06", 2, t1);
     store
-        .append_transition(&d2, 1, &ev2, &[Issued::Deferred(slip.clone())])
+        .append_transition(&d, &d2, &ev2, &[Issued::Deferred(slip.clone())])
         .await
         .unwrap();
     // A stale transition's job is not written.
@@ -1173,7 +1172,7 @@ pub async fn deferred_documents_are_finished_once(store: Arc<dyn Store>) {
     let lost = sample_job(&d3, "form06", 2, t1);
     assert!(matches!(
         store
-            .append_transition(&d3, 1, &ev3, &[Issued::Deferred(lost)])
+            .append_transition(&d, &d3, &ev3, &[Issued::Deferred(lost)])
             .await,
         Err(StoreError::Conflict)
     ));
@@ -1382,4 +1381,139 @@ pub async fn linked_applications_are_kept_once(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(all, vec![first], "oldest first, limited");
+}
+
+/// The monthly counters follow every write (intake, transition, bulk load) in the same
+/// transaction, read back by unit and period, and a rebuild from the dossiers gives the same rows
+/// (issue #7, live KPIs).
+pub async fn kpi_counters_follow_every_write(store: Arc<dyn Store>) {
+    use motcua_app::ports::{BulkBatch, KpiQuery};
+    use motcua_domain::kpi::Measure;
+    seeded(&store).await;
+    let (a1, e1) = sample_dossier(
+        "24958-250303-0001",
+        "24958.TTPVHCC",
+        datetime!(2025-03-03 09:00 +7),
+    );
+    let (a2, e2) = sample_dossier(
+        "24958-250304-0001",
+        "24958.TTPVHCC",
+        datetime!(2025-03-04 09:00 +7),
+    );
+    let (b1, f1) = sample_dossier(
+        "24781-250401-0001",
+        "24781.TTPVHCC",
+        datetime!(2025-04-01 09:00 +7),
+    );
+    for (d, e) in [(&a1, &e1), (&a2, &e2), (&b1, &f1)] {
+        store.insert_dossier(d, e, None, &[]).await.unwrap();
+    }
+    let (a1f, mut a1e) = apply(
+        &a1,
+        Command::Finish {
+            result: motcua_domain::dossier::DossierResult {
+                summary: "ok".into(),
+                document_number: None,
+            },
+        },
+        datetime!(2025-03-04 10:00 +7),
+    );
+    a1e.actor = "token:0192e0a0-0000-7000-8000-000000000001".into();
+    store.append_transition(&a1, &a1f, &a1e, &[]).await.unwrap();
+    // A conflicting write changes no counter.
+    assert!(store.append_transition(&a1, &a1f, &a1e, &[]).await.is_err());
+    let q = |agencies: Option<Vec<AgencyCode>>, from: &str, to: &str| KpiQuery {
+        province: p("68"),
+        agencies,
+        from_month: from.into(),
+        to_month: to.into(),
+    };
+    let march = store
+        .kpi_rows(&q(None, "2025-03", "2025-03"))
+        .await
+        .unwrap();
+    assert_eq!(march.len(), 1, "{march:?}");
+    let r = &march[0];
+    assert_eq!(
+        (r.agency.as_str(), r.month.as_str(), r.procedure.as_str()),
+        ("24958.UBND", "2025-03", "2.000815")
+    );
+    let c = &r.counts;
+    assert_eq!(
+        [
+            c.get(Measure::Filed),
+            c.get(Measure::Received),
+            c.get(Measure::Finished),
+            c.get(Measure::Open),
+            c.get(Measure::ChannelDirect),
+            c.get(Measure::TimedCount),
+        ],
+        [2, 2, 1, 1, 2, 1]
+    );
+    assert_eq!(c.get(Measure::Early) + c.get(Measure::OnTime), 1);
+    let only_b = store
+        .kpi_rows(&q(Some(vec![a("24781.UBND")]), "2025-01", "2025-12"))
+        .await
+        .unwrap();
+    assert_eq!(only_b.len(), 1);
+    assert_eq!(only_b[0].month, "2025-04");
+    assert!(
+        store
+            .kpi_rows(&q(Some(vec![]), "2025-01", "2025-12"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "no agency, no rows"
+    );
+    // Only staff actions count for officers (the sample intakes are by "test").
+    let officers = store
+        .officer_rows(&p("68"), &a("24958.TTPVHCC"), "2025-03", "2025-03")
+        .await
+        .unwrap();
+    assert_eq!(officers.len(), 1, "{officers:?}");
+    assert_eq!((officers[0].actions, officers[0].finishes), (1, 1));
+    // Overdue now: a2 is open past its due date on 20 March; a1 is finished.
+    let overdue = store
+        .overdue_counts(
+            &p("68"),
+            datetime!(2025-03-01 00:00 +7),
+            datetime!(2025-04-01 00:00 +7),
+            datetime!(2025-03-20 09:00 +7),
+        )
+        .await
+        .unwrap();
+    assert_eq!(overdue, vec![(a("24958.UBND"), pc("2.000815"), 1)]);
+    // A rebuild from the dossiers gives the same counters.
+    let before = store
+        .kpi_rows(&q(None, "2000-01", "2100-12"))
+        .await
+        .unwrap();
+    let n = store.rebuild_kpis(&p("68")).await.unwrap();
+    assert_eq!(n, 2);
+    let mut after = store
+        .kpi_rows(&q(None, "2000-01", "2100-12"))
+        .await
+        .unwrap();
+    let mut sorted = before.clone();
+    sorted.sort_by(|x, y| (&x.agency, &x.month).cmp(&(&y.agency, &y.month)));
+    after.sort_by(|x, y| (&x.agency, &x.month).cmp(&(&y.agency, &y.month)));
+    assert_eq!(after, sorted);
+    // A bulk load adds its dossiers' counters.
+    let (c1, g1) = sample_dossier(
+        "24958-250305-0001",
+        "24958.TTPVHCC",
+        datetime!(2025-03-05 09:00 +7),
+    );
+    store
+        .bulk_load(&BulkBatch {
+            dossiers: vec![(c1, vec![g1])],
+            sequences: vec![],
+        })
+        .await
+        .unwrap();
+    let march = store
+        .kpi_rows(&q(None, "2025-03", "2025-03"))
+        .await
+        .unwrap();
+    assert_eq!(march[0].counts.get(Measure::Filed), 3);
 }

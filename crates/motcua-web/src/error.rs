@@ -14,6 +14,21 @@ use std::collections::BTreeMap;
 pub const ERROR_CODES: &[(&str, u16, &str)] = &[
     ("request.malformed_json", 400, "The body is not valid JSON."),
     (
+        "report.unknown_unit",
+        404,
+        "No province (2 digits), commune (5 digits) or agency has that code.",
+    ),
+    (
+        "report.invalid_period",
+        400,
+        "The period is not a year (2000–2100) with at most one of quarter 1–4 or month 1–12.",
+    ),
+    (
+        "report.unknown_table",
+        400,
+        "The export names no table of the report, or a format other than csv or xlsx.",
+    ),
+    (
         "request.invalid_query",
         400,
         "A query parameter is missing or malformed.",

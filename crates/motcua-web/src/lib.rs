@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod error;
+pub mod exports;
 pub mod extract;
 mod openapi;
 pub mod pages;

@@ -232,7 +232,7 @@ impl StoreDriver {
             None => Vec::new(),
         };
         self.store
-            .append_transition(&next, d.version, &ev, &docs)
+            .append_transition(&d, &next, &ev, &docs)
             .await
             .map_err(err)?;
         stage.advanced(f, next.version);

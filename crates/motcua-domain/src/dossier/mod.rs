@@ -177,6 +177,11 @@ pub struct Dossier {
     pub reason: Option<String>,
     /// On-time classification once finished.
     pub timeliness: Option<Timeliness>,
+    /// True when the result was issued electronically: a result document signed by the
+    /// competent agency was on record when the dossier was finished (Decision 766 "electronic
+    /// result").
+    #[serde(default)]
+    pub electronic_result: bool,
     /// How intake routed it: the applicant's commune and the rules that made the competent
     /// agency competent (absent on dossiers from before the authority registry).
     #[serde(default)]
@@ -651,6 +656,7 @@ impl Dossier {
             closed_at: None,
             reason: None,
             timeliness: None,
+            electronic_result: false,
             routing: n.routing,
             support_point: check_opt("support_point", &n.support_point, 200)?,
             consultation_from: None,

@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod documents;
 pub mod dossiers;
 pub mod linked;
+pub mod reports;
 pub mod units;
 
 use crate::AppState;
@@ -60,6 +61,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/dossiers/{code}/events", get(dossiers::list_events))
         .route("/api/v1/track/{code}", get(dossiers::track_dossier))
+        .route("/api/v1/reports/index", get(reports::get_index))
+        .route("/api/v1/reports/index/export", get(reports::export_index))
+        .route("/api/v1/reports/kpis", get(reports::get_kpis))
+        .route("/api/v1/reports/kpis/export", get(reports::export_kpis))
         .route(
             "/api/v1/dossiers/{code}/documents",
             get(documents::list_documents),

@@ -36,6 +36,37 @@ pub fn bars(title: &str, rows: &[(String, i64)]) -> String {
     out
 }
 
+/// Points earned against points available, one bar per row `(label, score, max, unmeasured)`:
+/// the earned part blue, the part not measured hatched grey, the part lost light.
+pub fn scores(title: &str, rows: &[(String, f64, f64, f64)]) -> String {
+    let top = rows.iter().map(|r| r.2).fold(0.0_f64, f64::max).max(1.0);
+    let (row_h, label_w, bar_w) = (30, 230, 360.0);
+    let h = rows.len() as i32 * row_h + 10;
+    let mut out = format!(
+        r#"<svg class="chart" role="img" viewBox="0 0 {w} {h}" width="100%" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
+        w = label_w + 470,
+        t = esc(title)
+    );
+    for (i, (label, score, max, unmeasured)) in rows.iter().enumerate() {
+        let y = i as i32 * row_h + 5;
+        let full = (max / top * bar_w).round();
+        let got = (score / top * bar_w).round();
+        let gap = (unmeasured / top * bar_w).round();
+        out.push_str(&format!(
+            r##"<text x="{lx}" y="{ty}" text-anchor="end" font-size="14" fill="#1b1b1b">{l}</text><rect x="{bx}" y="{y}" width="{full}" height="20" fill="#dde3e8"/><rect x="{ux}" y="{y}" width="{gap}" height="20" fill="#b1b4b6"/><rect x="{bx}" y="{y}" width="{got}" height="20" fill="#0b4f9c"/><text x="{nx}" y="{ty}" font-size="14" fill="#1b1b1b">{s:.2} / {max:.0}</text>"##,
+            lx = label_w - 8,
+            ty = y + 15,
+            l = esc(label),
+            bx = label_w,
+            ux = label_w as f64 + got,
+            nx = label_w as f64 + full + 8.0,
+            s = score,
+        ));
+    }
+    out.push_str("</svg>");
+    out
+}
+
 /// A column chart of counts per day.
 pub fn columns(title: &str, days: &[(String, i64)]) -> String {
     let max = days.iter().map(|d| d.1).max().unwrap_or(0).max(1) as f64;

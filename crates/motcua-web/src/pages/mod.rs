@@ -10,6 +10,7 @@ mod leader;
 mod public;
 mod qr;
 mod registry;
+mod reports;
 mod staff;
 mod verify;
 
@@ -180,6 +181,9 @@ pub fn routes() -> Router<AppState> {
             get(apply::question_page).post(apply::answer),
         )
         .route("/dashboard", get(leader::dashboard))
+        .route("/reports", get(reports::kpis))
+        .route("/reports/export", get(reports::export_kpis))
+        .route("/reports/index", get(reports::index))
         .route("/admin/authority", get(registry::authority_page))
         .route(
             "/admin/authority/rules",

@@ -1,0 +1,350 @@
+//! The incremental counters (issue #7, live KPIs): what a dossier contributes in each state, and
+//! that the deltas of every write add up to the contribution of the dossier as it ends — along
+//! every path of the lifecycle, so a counter can never drift from the dossiers.
+
+use motcua_domain::calendar::{OfficeHours, WorkingCalendar, official_2025};
+use motcua_domain::catalogue::{Channel, Procedure};
+use motcua_domain::dossier::{
+    ActionContext, Applicant, Command, Dossier, DossierResult, NewDossier, SupplementItem,
+};
+use motcua_domain::ids::{AgencyCode, DossierCode, ProvinceCode, UnitCode};
+use motcua_domain::kpi::{
+    Counts, Measure, contribution, delta, key_of, month_of, officer_counts, percentile_bound,
+    totals,
+};
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+fn procedure() -> Procedure {
+    let all: Vec<Procedure> =
+        serde_json::from_str(include_str!("../../../data/procedures/seed.json")).unwrap();
+    let mut p = all
+        .into_iter()
+        .find(|p| p.code.as_str() == "1.004873")
+        .unwrap();
+    p.version = 1;
+    p
+}
+
+fn cal() -> WorkingCalendar {
+    WorkingCalendar::new(OfficeHours::default(), [official_2025()])
+}
+
+fn open(channel: Channel, at: OffsetDateTime) -> Dossier {
+    let cal = cal();
+    let p = procedure();
+    Dossier::open(
+        NewDossier {
+            id: uuid::Uuid::now_v7(),
+            code: DossierCode::parse("24958-250303-0001").unwrap(),
+            province_code: ProvinceCode::parse("68").unwrap(),
+            case_code: None,
+            channel,
+            receiving_unit: UnitCode::parse("24958").unwrap(),
+            receiving_agency: AgencyCode::parse("24958.TTPVHCC").unwrap(),
+            competent_agency: AgencyCode::parse("24958.UBND").unwrap(),
+            applicant: Applicant {
+                name: "Nguyễn Văn An".into(),
+                id_number: "068095001234".parse().unwrap(),
+                phone: "0912345678".parse().unwrap(),
+                email: None,
+                address: None,
+            },
+            summary: String::new(),
+            components: vec![],
+            receive_now: channel == Channel::Direct,
+            routing: None,
+            linked: None,
+            support_point: None,
+        },
+        ActionContext {
+            now: at,
+            calendar: &cal,
+            procedure: &p,
+        },
+    )
+    .unwrap()
+    .0
+}
+
+fn act(d: &Dossier, cmd: Command, at: OffsetDateTime) -> Dossier {
+    let cal = cal();
+    let p = procedure();
+    d.apply(
+        &cmd,
+        ActionContext {
+            now: at,
+            calendar: &cal,
+            procedure: &p,
+        },
+    )
+    .unwrap_or_else(|e| panic!("{cmd:?}: {e}"))
+    .0
+}
+
+fn finish() -> Command {
+    Command::Finish {
+        result: DossierResult {
+            summary: "Bản sao".into(),
+            document_number: None,
+        },
+    }
+}
+
+fn supplement_request(d: &Dossier) -> Command {
+    let p = procedure();
+    let case = p.cases.iter().find(|c| c.code == d.case_code).unwrap();
+    Command::RequestSupplement {
+        items: vec![SupplementItem {
+            component: case.components[0].code.clone(),
+            note: None,
+        }],
+        reason: None,
+    }
+}
+
+/// The measures that are 1 (the time measures aside) for a contribution.
+fn ones(c: &Counts) -> Vec<Measure> {
+    Measure::ALL
+        .into_iter()
+        .filter(|m| c.get(*m) == 1 && *m != Measure::TimedSeconds)
+        .collect()
+}
+
+#[test]
+fn contribution_of_each_state() {
+    use Measure::*;
+    let t0 = datetime!(2025-03-03 09:00 +7);
+    let counter = open(Channel::Direct, t0);
+    let online = open(Channel::Online, t0);
+    let finished = act(&counter, finish(), datetime!(2025-03-03 10:00 +7));
+    let returned = act(
+        &finished,
+        Command::ReturnResult { method: None },
+        datetime!(2025-03-03 11:00 +7),
+    );
+    let refused = act(
+        &online,
+        Command::Refuse {
+            reason: "không thuộc thẩm quyền".into(),
+        },
+        t0,
+    );
+    let supplemented = act(&counter, supplement_request(&counter), t0);
+    let withdrawn = act(&counter, Command::Withdraw { reason: None }, t0);
+    let stopped = act(
+        &counter,
+        Command::Stop {
+            reason: "người nộp qua đời".into(),
+        },
+        t0,
+    );
+    let paid = act(
+        &act(
+            &counter,
+            Command::RequestPayment {
+                amount_vnd: 8_000,
+                note: None,
+            },
+            t0,
+        ),
+        Command::Pay {
+            amount_vnd: 8_000,
+            online: true,
+        },
+        t0,
+    );
+    let mut electronic = finished.clone();
+    electronic.electronic_result = true;
+    let cases: Vec<(&str, &Dossier, Vec<Measure>)> = vec![
+        (
+            "received at the counter",
+            &counter,
+            vec![Filed, Received, ChannelDirect, Open],
+        ),
+        (
+            "submitted online, not received",
+            &online,
+            vec![Filed, ChannelOnline],
+        ),
+        (
+            "finished in an hour: early, ≤ 4 h",
+            &finished,
+            vec![
+                Filed,
+                Received,
+                ChannelDirect,
+                Finished,
+                Early,
+                TimedCount,
+                TimeLe4h,
+            ],
+        ),
+        (
+            "returned",
+            &returned,
+            vec![
+                Filed,
+                Received,
+                ChannelDirect,
+                Finished,
+                Early,
+                Returned,
+                TimedCount,
+                TimeLe4h,
+            ],
+        ),
+        ("refused", &refused, vec![Filed, ChannelOnline, Refused]),
+        (
+            "supplement requested (still owed)",
+            &supplemented,
+            vec![Filed, Received, ChannelDirect, Open, Supplemented],
+        ),
+        (
+            "withdrawn",
+            &withdrawn,
+            vec![Filed, Received, ChannelDirect, Withdrawn],
+        ),
+        (
+            "stopped",
+            &stopped,
+            vec![Filed, Received, ChannelDirect, Stopped],
+        ),
+        (
+            "paid online",
+            &paid,
+            vec![Filed, Received, ChannelDirect, Open, FeeDue, PaidOnline],
+        ),
+        (
+            "finished with a signed electronic result",
+            &electronic,
+            vec![
+                Filed,
+                Received,
+                ChannelDirect,
+                Finished,
+                Early,
+                ElectronicResult,
+                TimedCount,
+                TimeLe4h,
+            ],
+        ),
+    ];
+    for (name, d, want) in cases {
+        assert_eq!(ones(&contribution(d)), want, "{name}");
+    }
+    assert_eq!(contribution(&finished).get(TimedSeconds), 3600);
+}
+
+#[test]
+fn deltas_add_up_to_the_final_contribution_along_every_path() {
+    let t0 = datetime!(2025-03-03 09:00 +7);
+    // (name, channel, actions with their times)
+    type Step = fn(&Dossier) -> Command;
+    let receive: Step = |_| Command::Receive { components: None };
+    let assign: Step = |_| Command::Assign {
+        handler: "Trần Thị Bình".into(),
+    };
+    let req: Step = supplement_request;
+    let sup: Step = |_| Command::Supplement { components: vec![] };
+    let fin: Step = |_| finish();
+    let ret: Step = |_| Command::ReturnResult { method: None };
+    let stop: Step = |_| Command::Stop {
+        reason: "hết thời hạn bổ sung".into(),
+    };
+    let reschedule: Step = |d| Command::Reschedule {
+        reason: "chờ xác minh".into(),
+        new_due_at: d.due_at.unwrap() + time::Duration::days(7),
+    };
+    let paths: Vec<(&str, Channel, Vec<Step>)> = vec![
+        (
+            "online, received, finished, returned",
+            Channel::Online,
+            vec![receive, assign, fin, ret],
+        ),
+        (
+            "counter, supplement, finished",
+            Channel::Direct,
+            vec![req, sup, fin],
+        ),
+        (
+            "counter, rescheduled, finished",
+            Channel::Direct,
+            vec![reschedule, fin, ret],
+        ),
+        (
+            "counter, supplement, stopped",
+            Channel::Direct,
+            vec![req, stop],
+        ),
+    ];
+    for (name, channel, steps) in paths {
+        let mut d = open(channel, t0);
+        let mut sum = Counts::default();
+        for dl in delta(None, &d) {
+            sum.add(&dl.counts);
+        }
+        let mut at = t0;
+        for step in steps {
+            at += time::Duration::days(2);
+            let next = act(&d, step(&d), at);
+            for dl in delta(Some(&d), &next) {
+                assert_eq!(dl.key, key_of(&d), "{name}: the bucket never moves");
+                sum.add(&dl.counts);
+            }
+            d = next;
+            assert_eq!(sum, contribution(&d), "{name}: after {}", d.status.as_str());
+        }
+        assert_eq!(totals([&d]).len(), 1);
+    }
+}
+
+#[test]
+fn a_twice_supplemented_dossier_counts_late() {
+    // The domain allows one request; a dossier imported from an earlier system may carry two,
+    // and Decision 766 counts it late.
+    let t0 = datetime!(2025-03-03 09:00 +7);
+    let mut d = open(Channel::Direct, t0);
+    d.supplement_requests = 2;
+    d = act(&d, finish(), t0 + time::Duration::hours(1));
+    let c = contribution(&d);
+    assert_eq!(c.get(Measure::SupplementedTwice), 1);
+    assert_eq!(c.get(Measure::Late), 1);
+    assert_eq!(c.get(Measure::Early) + c.get(Measure::OnTime), 0);
+}
+
+#[test]
+fn buckets_are_months_in_vietnam_time() {
+    assert_eq!(month_of(datetime!(2025-03-31 23:30 +7)), "2025-03");
+    // 31 March 17:30 UTC is 1 April 00:30 in Vietnam.
+    assert_eq!(month_of(datetime!(2025-03-31 17:30 UTC)), "2025-04");
+    assert_eq!(month_of(datetime!(2025-12-31 16:59 UTC)), "2025-12");
+    assert_eq!(month_of(datetime!(2025-12-31 17:00 UTC)), "2026-01");
+}
+
+#[test]
+fn only_staff_actions_count_for_officers() {
+    assert_eq!(officer_counts("token:0192", "finish"), Some((1, 1)));
+    assert_eq!(officer_counts("token:0192", "assign"), Some((1, 0)));
+    assert_eq!(officer_counts("applicant", "submit"), None);
+    assert_eq!(officer_counts("system:linked", "receive"), None);
+}
+
+#[test]
+fn percentiles_are_bucket_bounds() {
+    let mut c = Counts::default();
+    let set = |c: &mut Counts, m: Measure, v: i64| c.0[m.index()] = v;
+    assert_eq!(percentile_bound(&c, 0.5), None, "empty");
+    set(&mut c, Measure::TimedCount, 10);
+    set(&mut c, Measure::TimeLe4h, 5);
+    set(&mut c, Measure::TimeLe3d, 4);
+    set(&mut c, Measure::TimeGt30d, 1);
+    assert_eq!(percentile_bound(&c, 0.5), Some(Some(4 * 3600)));
+    assert_eq!(percentile_bound(&c, 0.6), Some(Some(3 * 86_400)));
+    assert_eq!(percentile_bound(&c, 0.9), Some(Some(3 * 86_400)));
+    assert_eq!(
+        percentile_bound(&c, 0.95),
+        Some(None),
+        "in the open last bucket"
+    );
+}

@@ -1,0 +1,357 @@
+//! The monthly counters (`kpi_monthly`, `kpi_officers`): added to by the dossier's own statement
+//! (`writes.rs` embeds [`KPI_PART`] and [`OFFICER_PART`]), read by dashboards and the 766 index,
+//! rebuilt from the dossiers when needed.
+
+use crate::store::db_err;
+use futures_util::TryStreamExt as _;
+use motcua_app::StoreError;
+use motcua_app::ports::{KpiQuery, KpiRow, OfficerRow, StoredEvent};
+use motcua_app::store_support::{json_err, parse};
+use motcua_domain::dossier::Dossier;
+use motcua_domain::ids::{AgencyCode, ProcedureCode, ProvinceCode};
+use motcua_domain::kpi::{Counts, KpiDelta, MEASURES, Measure, Tally, month_of, officer_counts};
+use sqlx::postgres::PgArguments;
+use sqlx::query::Query;
+use sqlx::{AssertSqlSafe, PgExecutor, PgPool, Postgres, Row};
+use std::sync::LazyLock;
+use time::OffsetDateTime;
+
+/// Parameters of [`KPI_PART`]: the key's four arrays and one per measure.
+pub(crate) const KPI_PARAMS: usize = 4 + MEASURES;
+/// Parameters of [`OFFICER_PART`].
+pub(crate) const OFFICER_PARAMS: usize = 6;
+
+/// Adds unnested deltas (`$K1`…`$K36`) to `kpi_monthly`; `guard` limits it (e.g. to when the
+/// dossier row of the same statement was written).
+fn kpi_sql(guard: &str) -> String {
+    let cols: Vec<&str> = Measure::ALL.iter().map(|m| m.column()).collect();
+    let arrays: Vec<String> = (1..=KPI_PARAMS)
+        .map(|i| format!("$K{i}::{}", if i <= 4 { "text[]" } else { "int8[]" }))
+        .collect();
+    let sets: Vec<String> = cols
+        .iter()
+        .map(|c| format!("{c} = kpi_monthly.{c} + EXCLUDED.{c}"))
+        .collect();
+    format!(
+        "INSERT INTO kpi_monthly (province_code, month, agency, procedure_code, {})
+         SELECT * FROM unnest({}) {guard}
+         ON CONFLICT (province_code, month, agency, procedure_code) DO UPDATE SET {}",
+        cols.join(", "),
+        arrays.join(", "),
+        sets.join(", ")
+    )
+}
+
+/// The counters' part of a dossier write (a CTE after `d`).
+pub(crate) static KPI_PART: LazyLock<String> =
+    LazyLock::new(|| kpi_sql("WHERE EXISTS (SELECT 1 FROM d)"));
+
+/// The officer's part of a dossier write (a CTE after `d`); `$O1` NULL when it is not a staff
+/// action.
+pub(crate) const OFFICER_PART: &str = "INSERT INTO kpi_officers (province_code, agency, officer, month, actions, finishes)
+     SELECT $O1::text, $O2::text, $O3::text, $O4::text, $O5::int8, $O6::int8 FROM d WHERE $O1::text IS NOT NULL
+     ON CONFLICT (province_code, agency, month, officer)
+     DO UPDATE SET actions = kpi_officers.actions + EXCLUDED.actions, finishes = kpi_officers.finishes + EXCLUDED.finishes";
+
+/// Binds the deltas as the arrays of [`KPI_PART`].
+pub(crate) fn bind_kpi<'q>(
+    mut q: Query<'q, Postgres, PgArguments>,
+    deltas: &[KpiDelta],
+) -> Query<'q, Postgres, PgArguments> {
+    q = q
+        .bind(
+            deltas
+                .iter()
+                .map(|d| d.key.province.to_string())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            deltas
+                .iter()
+                .map(|d| d.key.month.clone())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            deltas
+                .iter()
+                .map(|d| d.key.agency.to_string())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            deltas
+                .iter()
+                .map(|d| d.key.procedure.to_string())
+                .collect::<Vec<_>>(),
+        );
+    for m in Measure::ALL {
+        q = q.bind(deltas.iter().map(|d| d.counts.get(m)).collect::<Vec<_>>());
+    }
+    q
+}
+
+/// Binds the event's officer counts as the parameters of [`OFFICER_PART`].
+pub(crate) fn bind_officer<'q>(
+    q: Query<'q, Postgres, PgArguments>,
+    e: &'q StoredEvent,
+) -> Query<'q, Postgres, PgArguments> {
+    let counts = officer_counts(&e.actor, &e.action).filter(|_| !e.agency.is_empty());
+    q.bind(counts.map(|_| e.province_code.as_str()))
+        .bind(e.agency.as_str())
+        .bind(e.actor.as_str())
+        .bind(month_of(e.at))
+        .bind(counts.map_or(0, |c| c.0))
+        .bind(counts.map_or(0, |c| c.1))
+}
+
+/// Adds deltas in one statement.
+pub(crate) async fn add(ex: impl PgExecutor<'_>, deltas: &[KpiDelta]) -> Result<(), StoreError> {
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| crate::writes::number(&kpi_sql(""), 0, &[("$K", KPI_PARAMS)]));
+    if deltas.is_empty() {
+        return Ok(());
+    }
+    bind_kpi(sqlx::query(AssertSqlSafe(SQL.as_str())), deltas)
+        .execute(ex)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+/// Adds officers' counts of many events in one statement (bulk loads).
+pub(crate) async fn add_officers_bulk(
+    ex: impl PgExecutor<'_>,
+    events: &[&StoredEvent],
+) -> Result<(), StoreError> {
+    type Key = (String, String, String, String);
+    let mut by: std::collections::BTreeMap<Key, (i64, i64)> = Default::default();
+    for e in events {
+        if let Some((a, f)) = officer_counts(&e.actor, &e.action).filter(|_| !e.agency.is_empty()) {
+            let v = by
+                .entry((
+                    e.province_code.to_string(),
+                    e.agency.clone(),
+                    e.actor.clone(),
+                    month_of(e.at),
+                ))
+                .or_default();
+            v.0 += a;
+            v.1 += f;
+        }
+    }
+    add_officer_sums(ex, by).await
+}
+
+async fn add_officer_sums(
+    ex: impl PgExecutor<'_>,
+    by: std::collections::BTreeMap<(String, String, String, String), (i64, i64)>,
+) -> Result<(), StoreError> {
+    if by.is_empty() {
+        return Ok(());
+    }
+    let mut cols: (Vec<String>, Vec<String>, Vec<String>, Vec<String>) = Default::default();
+    let (mut actions, mut finishes) = (Vec::new(), Vec::new());
+    for ((p, ag, o, m), (a, f)) in by {
+        cols.0.push(p);
+        cols.1.push(ag);
+        cols.2.push(o);
+        cols.3.push(m);
+        actions.push(a);
+        finishes.push(f);
+    }
+    sqlx::query(
+        "INSERT INTO kpi_officers (province_code, agency, officer, month, actions, finishes)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int8[], $6::int8[])
+         ON CONFLICT (province_code, agency, month, officer)
+         DO UPDATE SET actions = kpi_officers.actions + EXCLUDED.actions, finishes = kpi_officers.finishes + EXCLUDED.finishes",
+    )
+    .bind(cols.0)
+    .bind(cols.1)
+    .bind(cols.2)
+    .bind(cols.3)
+    .bind(actions)
+    .bind(finishes)
+    .execute(ex)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+pub(crate) async fn rows(pool: &PgPool, q: &KpiQuery) -> Result<Vec<KpiRow>, StoreError> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        let sums: Vec<String> = Measure::ALL
+            .iter()
+            .map(|m| format!("SUM({})::int8", m.column()))
+            .collect();
+        format!(
+            "SELECT agency, month, procedure_code, {} FROM kpi_monthly
+             WHERE province_code = $1 AND month >= $2 AND month <= $3
+               AND ($4::text[] IS NULL OR agency = ANY($4::text[]))
+             GROUP BY agency, month, procedure_code",
+            sums.join(", ")
+        )
+    });
+    let agencies: Option<Vec<String>> = q
+        .agencies
+        .as_ref()
+        .map(|a| a.iter().map(|x| x.to_string()).collect());
+    let found = sqlx::query(AssertSqlSafe(SQL.as_str()))
+        .bind(q.province.as_str())
+        .bind(&q.from_month)
+        .bind(&q.to_month)
+        .bind(agencies)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    found
+        .iter()
+        .map(|r| {
+            let mut counts = Counts::default();
+            for (i, v) in counts.0.iter_mut().enumerate() {
+                *v = r.get::<i64, _>(3 + i);
+            }
+            Ok(KpiRow {
+                agency: parse(r.get::<&str, _>(0))?,
+                month: r.get(1),
+                procedure: parse(r.get::<&str, _>(2))?,
+                counts,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn officers(
+    pool: &PgPool,
+    province: &ProvinceCode,
+    agency: &AgencyCode,
+    from: &str,
+    to: &str,
+) -> Result<Vec<OfficerRow>, StoreError> {
+    let found: Vec<(String, Option<String>, String, i64, i64)> = sqlx::query_as(
+        "SELECT o.officer, t.label, o.month, o.actions, o.finishes FROM kpi_officers o
+         LEFT JOIN api_tokens t ON o.officer = 'token:' || t.id::text
+         WHERE o.province_code = $1 AND o.agency = $2 AND o.month >= $3 AND o.month <= $4
+         ORDER BY o.officer, o.month",
+    )
+    .bind(province.as_str())
+    .bind(agency.as_str())
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    Ok(found
+        .into_iter()
+        .map(|(officer, label, month, actions, finishes)| OfficerRow {
+            officer,
+            label,
+            month,
+            actions,
+            finishes,
+        })
+        .collect())
+}
+
+/// Recomputes one province's counters from its dossiers and events in one transaction. The
+/// counters' table is locked first: a write that already added its delta has committed before
+/// the dossiers are read, and one that has not waits and adds its delta after the rebuild.
+pub(crate) async fn rebuild(pool: &PgPool, province: &ProvinceCode) -> Result<u64, StoreError> {
+    let mut tx = pool.begin().await.map_err(db_err)?;
+    for sql in [
+        "SET LOCAL statement_timeout = 0",
+        "LOCK TABLE kpi_monthly, kpi_officers IN EXCLUSIVE MODE",
+    ] {
+        sqlx::query(sql).execute(&mut *tx).await.map_err(db_err)?;
+    }
+    for sql in [
+        "DELETE FROM kpi_monthly WHERE province_code = $1",
+        "DELETE FROM kpi_officers WHERE province_code = $1",
+    ] {
+        sqlx::query(sql)
+            .bind(province.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    }
+    let mut tally = Tally::default();
+    {
+        let mut data = sqlx::query_scalar::<_, String>(
+            "SELECT data::text FROM dossiers WHERE province_code = $1",
+        )
+        .bind(province.as_str())
+        .fetch(&mut *tx);
+        while let Some(s) = data.try_next().await.map_err(db_err)? {
+            tally.add(&serde_json::from_str::<Dossier>(&s).map_err(json_err)?);
+        }
+    }
+    let sums = tally.into_deltas();
+    for chunk in sums.chunks(5_000) {
+        add(&mut *tx, chunk).await?;
+    }
+    let events: Vec<(String, String, OffsetDateTime, bool)> = sqlx::query_as(
+        "SELECT agency, actor, at, action = 'finish' FROM dossier_events
+         WHERE province_code = $1 AND actor LIKE 'token:%' AND agency <> ''",
+    )
+    .bind(province.as_str())
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let mut by: std::collections::BTreeMap<(String, String, String, String), (i64, i64)> =
+        Default::default();
+    for (agency, actor, at, finish) in events {
+        let v = by
+            .entry((province.to_string(), agency, actor, month_of(at)))
+            .or_default();
+        v.0 += 1;
+        v.1 += i64::from(finish);
+    }
+    add_officer_sums(&mut *tx, by).await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(sums.len() as u64)
+}
+
+/// After migrations: a database whose dossiers predate the counters gets them computed once.
+pub(crate) async fn backfill_if_missing(pool: &PgPool) -> Result<(), StoreError> {
+    let has_counters: Option<i32> = sqlx::query_scalar("SELECT 1 FROM kpi_monthly LIMIT 1")
+        .fetch_optional(pool)
+        .await
+        .map_err(db_err)?;
+    if has_counters.is_some() {
+        return Ok(());
+    }
+    let provinces: Vec<String> = sqlx::query_scalar("SELECT DISTINCT province_code FROM dossiers")
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    for p in provinces {
+        let p: ProvinceCode = parse(&p)?;
+        let n = rebuild(pool, &p).await?;
+        tracing::info!(province = %p, rows = n, "monthly counters computed from the dossiers");
+    }
+    Ok(())
+}
+
+pub(crate) async fn overdue(
+    pool: &PgPool,
+    province: &ProvinceCode,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<Vec<(AgencyCode, ProcedureCode, i64)>, StoreError> {
+    let found: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT competent_agency, procedure_code, COUNT(*) FROM dossiers
+         WHERE province_code = $1 AND status IN ('received', 'processing', 'awaiting_payment')
+           AND due_at < $2 AND submitted_at >= $3 AND submitted_at < $4
+         GROUP BY competent_agency, procedure_code",
+    )
+    .bind(province.as_str())
+    .bind(now)
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    found
+        .into_iter()
+        .map(|(a, p, n)| Ok((parse(&a)?, parse(&p)?, n)))
+        .collect()
+}

@@ -1,0 +1,299 @@
+//! The monthly counters (`kpi_monthly`, `kpi_officers`): added to in the dossier's own
+//! transaction, read by dashboards and the 766 index, rebuilt from the dossiers when needed.
+
+use crate::rows::{db_err, ts};
+use futures_util::TryStreamExt as _;
+use motcua_app::StoreError;
+use motcua_app::ports::{KpiQuery, KpiRow, OfficerRow, StoredEvent};
+use motcua_app::store_support::{json_err, parse};
+use motcua_domain::dossier::Dossier;
+use motcua_domain::ids::{AgencyCode, ProcedureCode, ProvinceCode};
+use motcua_domain::kpi::{Counts, KpiDelta, MEASURES, Measure, Tally, officer_counts};
+use sqlx::sqlite::{SqliteConnection, SqlitePool};
+use sqlx::{AssertSqlSafe, Row};
+use std::sync::LazyLock;
+use time::OffsetDateTime;
+
+/// `INSERT … ON CONFLICT DO UPDATE SET c = c + excluded.c` over every measure (the column names
+/// are the domain's constants, not input).
+static UPSERT: LazyLock<String> = LazyLock::new(|| {
+    let cols: Vec<&str> = Measure::ALL.iter().map(|m| m.column()).collect();
+    let marks = vec!["?"; MEASURES].join(", ");
+    let sets: Vec<String> = cols
+        .iter()
+        .map(|c| format!("{c} = kpi_monthly.{c} + excluded.{c}"))
+        .collect();
+    format!(
+        "INSERT INTO kpi_monthly (province_code, month, agency, procedure_code, {}) VALUES (?, ?, ?, ?, {marks})
+         ON CONFLICT (province_code, month, agency, procedure_code) DO UPDATE SET {}",
+        cols.join(", "),
+        sets.join(", ")
+    )
+});
+
+static SELECT_COLS: LazyLock<String> = LazyLock::new(|| {
+    Measure::ALL
+        .iter()
+        .map(|m| format!("SUM({})", m.column()))
+        .collect::<Vec<_>>()
+        .join(", ")
+});
+
+/// Adds the deltas of one write.
+pub(crate) async fn add(tx: &mut SqliteConnection, deltas: &[KpiDelta]) -> Result<(), StoreError> {
+    for d in deltas {
+        let mut q = sqlx::query(AssertSqlSafe(UPSERT.as_str()))
+            .bind(d.key.province.as_str())
+            .bind(&d.key.month)
+            .bind(d.key.agency.as_str())
+            .bind(d.key.procedure.as_str());
+        for v in d.counts.0 {
+            q = q.bind(v);
+        }
+        q.execute(&mut *tx).await.map_err(db_err)?;
+    }
+    Ok(())
+}
+
+/// Adds an event to its officer's month (staff actions only).
+pub(crate) async fn add_officer(
+    tx: &mut SqliteConnection,
+    e: &StoredEvent,
+) -> Result<(), StoreError> {
+    let Some((actions, finishes)) = officer_counts(&e.actor, &e.action) else {
+        return Ok(());
+    };
+    add_officer_counts(
+        tx,
+        e.province_code.as_str(),
+        &e.agency,
+        &e.actor,
+        &motcua_domain::kpi::month_of(e.at),
+        actions,
+        finishes,
+    )
+    .await
+}
+
+async fn add_officer_counts(
+    tx: &mut SqliteConnection,
+    province: &str,
+    agency: &str,
+    officer: &str,
+    month: &str,
+    actions: i64,
+    finishes: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO kpi_officers (province_code, agency, officer, month, actions, finishes) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (province_code, agency, month, officer)
+         DO UPDATE SET actions = kpi_officers.actions + excluded.actions, finishes = kpi_officers.finishes + excluded.finishes",
+    )
+    .bind(province)
+    .bind(agency)
+    .bind(officer)
+    .bind(month)
+    .bind(actions)
+    .bind(finishes)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+/// Adds the officers' counts of many events at once (bulk loads).
+pub(crate) async fn add_officers_bulk(
+    tx: &mut SqliteConnection,
+    events: &[&StoredEvent],
+) -> Result<(), StoreError> {
+    type Key = (String, String, String, String);
+    let mut by: std::collections::BTreeMap<Key, (i64, i64)> = Default::default();
+    for e in events {
+        if let Some((a, f)) = officer_counts(&e.actor, &e.action) {
+            let k = (
+                e.province_code.to_string(),
+                e.agency.clone(),
+                e.actor.clone(),
+                motcua_domain::kpi::month_of(e.at),
+            );
+            let v = by.entry(k).or_default();
+            v.0 += a;
+            v.1 += f;
+        }
+    }
+    for ((p, ag, o, m), (a, f)) in by {
+        add_officer_counts(tx, &p, &ag, &o, &m, a, f).await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn rows(pool: &SqlitePool, q: &KpiQuery) -> Result<Vec<KpiRow>, StoreError> {
+    // One statement whatever the agencies: they come as a JSON array bound as one value.
+    let agencies = q
+        .agencies
+        .as_ref()
+        .map(|a| serde_json::to_string(&a.iter().map(|x| x.as_str()).collect::<Vec<_>>()))
+        .transpose()
+        .map_err(json_err)?;
+    let sql = format!(
+        "SELECT agency, month, procedure_code, {} FROM kpi_monthly
+         WHERE province_code = ?1 AND month >= ?2 AND month <= ?3
+           AND (?4 IS NULL OR agency IN (SELECT value FROM json_each(?4)))
+         GROUP BY agency, month, procedure_code",
+        SELECT_COLS.as_str()
+    );
+    let found = sqlx::query(AssertSqlSafe(sql))
+        .bind(q.province.as_str())
+        .bind(&q.from_month)
+        .bind(&q.to_month)
+        .bind(agencies)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    found
+        .iter()
+        .map(|r| {
+            let mut counts = Counts::default();
+            for (i, v) in counts.0.iter_mut().enumerate() {
+                *v = r.get::<i64, _>(3 + i);
+            }
+            Ok(KpiRow {
+                agency: parse(r.get::<&str, _>(0))?,
+                month: r.get(1),
+                procedure: parse(r.get::<&str, _>(2))?,
+                counts,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn officers(
+    pool: &SqlitePool,
+    province: &ProvinceCode,
+    agency: &AgencyCode,
+    from: &str,
+    to: &str,
+) -> Result<Vec<OfficerRow>, StoreError> {
+    let found: Vec<(String, Option<String>, String, i64, i64)> = sqlx::query_as(
+        "SELECT o.officer, t.label, o.month, o.actions, o.finishes FROM kpi_officers o
+         LEFT JOIN api_tokens t ON o.officer = 'token:' || t.id
+         WHERE o.province_code = ? AND o.agency = ? AND o.month >= ? AND o.month <= ?
+         ORDER BY o.officer, o.month",
+    )
+    .bind(province.as_str())
+    .bind(agency.as_str())
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    Ok(found
+        .into_iter()
+        .map(|(officer, label, month, actions, finishes)| OfficerRow {
+            officer,
+            label,
+            month,
+            actions,
+            finishes,
+        })
+        .collect())
+}
+
+/// Recomputes one province's counters from its dossiers and events, in one write transaction
+/// (writes wait for it, so nothing is counted twice or missed).
+pub(crate) async fn rebuild(pool: &SqlitePool, province: &ProvinceCode) -> Result<u64, StoreError> {
+    let mut tx = pool.begin().await.map_err(db_err)?;
+    sqlx::query("DELETE FROM kpi_monthly WHERE province_code = ?")
+        .bind(province.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    sqlx::query("DELETE FROM kpi_officers WHERE province_code = ?")
+        .bind(province.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    let mut tally = Tally::default();
+    {
+        let mut data =
+            sqlx::query_scalar::<_, String>("SELECT data FROM dossiers WHERE province_code = ?")
+                .bind(province.as_str())
+                .fetch(&mut *tx);
+        while let Some(s) = data.try_next().await.map_err(db_err)? {
+            tally.add(&serde_json::from_str::<Dossier>(&s).map_err(json_err)?);
+        }
+    }
+    let sums = tally.into_deltas();
+    add(&mut tx, &sums).await?;
+    let officers: Vec<(String, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT agency, actor, at, action = 'finish', 1 FROM dossier_events
+         WHERE province_code = ? AND actor LIKE 'token:%' AND agency <> ''",
+    )
+    .bind(province.as_str())
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    type Key = (String, String, String);
+    let mut by: std::collections::BTreeMap<Key, (i64, i64)> = Default::default();
+    for (agency, actor, at, finish, one) in officers {
+        let at = crate::rows::parse_ts(&at)?;
+        let v = by
+            .entry((agency, actor, motcua_domain::kpi::month_of(at)))
+            .or_default();
+        v.0 += one;
+        v.1 += finish;
+    }
+    for ((agency, officer, month), (a, f)) in by {
+        add_officer_counts(&mut tx, province.as_str(), &agency, &officer, &month, a, f).await?;
+    }
+    tx.commit().await.map_err(db_err)?;
+    Ok(sums.len() as u64)
+}
+
+/// After migrations: a database whose dossiers predate the counters gets them computed once.
+pub(crate) async fn backfill_if_missing(pool: &SqlitePool) -> Result<(), StoreError> {
+    let has_counters: Option<i64> = sqlx::query_scalar("SELECT 1 FROM kpi_monthly LIMIT 1")
+        .fetch_optional(pool)
+        .await
+        .map_err(db_err)?;
+    if has_counters.is_some() {
+        return Ok(());
+    }
+    let provinces: Vec<String> = sqlx::query_scalar("SELECT DISTINCT province_code FROM dossiers")
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    for p in provinces {
+        let p: ProvinceCode = parse(&p)?;
+        let n = rebuild(pool, &p).await?;
+        tracing::info!(province = %p, rows = n, "monthly counters computed from the dossiers");
+    }
+    Ok(())
+}
+
+pub(crate) async fn overdue(
+    pool: &SqlitePool,
+    province: &ProvinceCode,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<Vec<(AgencyCode, ProcedureCode, i64)>, StoreError> {
+    // The partial index dossiers_open_due (province, due_at) holds only open dossiers.
+    let found: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT competent_agency, procedure_code, COUNT(*) FROM dossiers
+         WHERE province_code = ? AND status IN ('received', 'processing', 'awaiting_payment')
+           AND due_at < ? AND submitted_at >= ? AND submitted_at < ?
+         GROUP BY competent_agency, procedure_code",
+    )
+    .bind(province.as_str())
+    .bind(ts(now))
+    .bind(ts(from))
+    .bind(ts(to))
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    found
+        .into_iter()
+        .map(|(a, p, n)| Ok((parse(&a)?, parse(&p)?, n)))
+        .collect()
+}

@@ -1,0 +1,344 @@
+//! Reports (issue #7): the Decision 766 service index and the live indicators of a unit, and
+//! their tables as CSV or XLSX.
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::exports::{Cell, Table, to_csv, to_xlsx};
+use crate::extract::{ApiQuery, Staff};
+use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use motcua_app::Actor;
+use motcua_app::monitoring::{IndexReport, KpiLine, KpiReport};
+use motcua_domain::kpi::Period;
+use serde::Deserialize;
+
+/// Which unit and period.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ReportQuery {
+    /// A province (`68`), a commune (`22945`) or an agency (`68.SNV`).
+    pub unit: String,
+    /// Year (2000–2100).
+    pub year: i32,
+    /// Quarter 1–4 (or a month, or neither for the whole year).
+    #[serde(default)]
+    pub quarter: Option<u8>,
+    /// Month 1–12.
+    #[serde(default)]
+    pub month: Option<u8>,
+}
+
+impl ReportQuery {
+    /// The period asked for, or `report.invalid_period`.
+    pub fn period(&self) -> Result<Period, ApiError> {
+        Period::new(self.year, self.quarter, self.month)
+            .map_err(|e| ApiError::new("report.invalid_period", e.to_string()))
+    }
+}
+
+/// The Decision 766 service index of a unit for a month, quarter or year: every metric with its
+/// numerator, denominator, ratio, target, score and maximum (shaped like the national portal's
+/// reporting API), group totals, and the points the system cannot measure yet. Public: counts
+/// only, no personal data.
+#[utoipa::path(get, path = "/api/v1/reports/index", tag = "reports", params(ReportQuery),
+    responses((status = 200, body = IndexReport), (status = 400, description = "report.invalid_period"),
+        (status = 404, description = "report.unknown_unit")))]
+pub async fn get_index(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> Result<Json<IndexReport>, ApiError> {
+    let period = q.period()?;
+    Ok(Json(s.app.service_index(&q.unit, period).await?))
+}
+
+/// The live indicators of a unit for a period — received, finished, on time, early, late,
+/// overdue now, backlog, processing times, online share — by agency, procedure, month and (for
+/// an agency) officer. For the unit's leaders and its province's administrators.
+#[utoipa::path(get, path = "/api/v1/reports/kpis", tag = "reports", params(ReportQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = KpiReport), (status = 403, description = "auth.forbidden"),
+        (status = 404, description = "report.unknown_unit")))]
+pub async fn get_kpis(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> Result<Json<KpiReport>, ApiError> {
+    let period = q.period()?;
+    Ok(Json(
+        s.app
+            .kpi_report(&Actor::Staff(staff), &q.unit, period)
+            .await?,
+    ))
+}
+
+/// An export's choice of table and format.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ExportQuery {
+    /// A province (`68`), a commune (`22945`) or an agency (`68.SNV`).
+    pub unit: String,
+    /// Year (2000–2100).
+    pub year: i32,
+    /// Quarter 1–4.
+    #[serde(default)]
+    pub quarter: Option<u8>,
+    /// Month 1–12.
+    #[serde(default)]
+    pub month: Option<u8>,
+    /// `csv` (one table) or `xlsx` (every table, a sheet each).
+    pub format: String,
+    /// For CSV: `metrics` or `groups` of the index; `agencies`, `procedures`, `months` or
+    /// `officers` of the indicators.
+    #[serde(default)]
+    pub table: Option<String>,
+}
+
+impl ExportQuery {
+    fn report(&self) -> ReportQuery {
+        ReportQuery {
+            unit: self.unit.clone(),
+            year: self.year,
+            quarter: self.quarter,
+            month: self.month,
+        }
+    }
+}
+
+/// The index's tables.
+pub fn index_tables(r: &IndexReport) -> Vec<Table> {
+    vec![
+        Table {
+            name: "metrics",
+            headers: vec![
+                "code",
+                "group",
+                "name",
+                "numerator",
+                "denominator",
+                "ratio",
+                "target",
+                "score",
+                "max_score",
+                "basis",
+                "note",
+            ],
+            rows: r
+                .metrics
+                .iter()
+                .map(|m| {
+                    vec![
+                        m.code.into(),
+                        serde_json::to_value(m.group)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default()
+                            .into(),
+                        m.name.into(),
+                        m.numerator.into(),
+                        m.denominator.into(),
+                        m.ratio.into(),
+                        m.target.into(),
+                        m.score.into(),
+                        Cell::Num(m.max_score),
+                        serde_json::to_value(m.basis)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default()
+                            .into(),
+                        m.note.clone().unwrap_or_default().into(),
+                    ]
+                })
+                .collect(),
+        },
+        Table {
+            name: "groups",
+            headers: vec!["group", "name", "score", "max_score", "unmeasured"],
+            rows: r
+                .groups
+                .iter()
+                .map(|g| {
+                    vec![
+                        serde_json::to_value(g.group)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default()
+                            .into(),
+                        g.name.into(),
+                        Cell::Num(g.score),
+                        Cell::Num(g.max_score),
+                        Cell::Num(g.unmeasured),
+                    ]
+                })
+                .collect(),
+        },
+    ]
+}
+
+const LINE_HEADERS: [&str; 17] = [
+    "key",
+    "name",
+    "filed",
+    "received",
+    "finished",
+    "early",
+    "on_time",
+    "late",
+    "overdue_now",
+    "open",
+    "closed_without_result",
+    "online_share",
+    "on_time_share",
+    "supplement_share",
+    "refusal_share",
+    "avg_processing_hours",
+    "p90_hours_at_most",
+];
+
+fn line_row(l: &KpiLine) -> Vec<Cell> {
+    vec![
+        l.key.clone().into(),
+        l.name.clone().into(),
+        l.filed.into(),
+        l.received.into(),
+        l.finished.into(),
+        l.early.into(),
+        l.on_time.into(),
+        l.late.into(),
+        l.overdue_now.into(),
+        l.open.into(),
+        l.closed_without_result.into(),
+        l.online_share.into(),
+        l.on_time_share.into(),
+        l.supplement_share.into(),
+        l.refusal_share.into(),
+        l.avg_processing_hours.into(),
+        l.p90_hours_at_most.into(),
+    ]
+}
+
+/// The indicators' tables.
+pub fn kpi_tables(r: &KpiReport) -> Vec<Table> {
+    let lines = |name, v: &[KpiLine]| Table {
+        name,
+        headers: LINE_HEADERS.to_vec(),
+        rows: v.iter().map(line_row).collect(),
+    };
+    vec![
+        lines("agencies", &r.by_agency),
+        lines("procedures", &r.by_procedure),
+        lines("months", &r.by_month),
+        Table {
+            name: "officers",
+            headers: vec!["officer", "name", "actions", "finishes"],
+            rows: r
+                .officers
+                .iter()
+                .map(|o| {
+                    vec![
+                        o.officer.clone().into(),
+                        o.name.clone().into(),
+                        o.actions.into(),
+                        o.finishes.into(),
+                    ]
+                })
+                .collect(),
+        },
+    ]
+}
+
+/// Sends tables as a file: one table as CSV, or all as XLSX.
+pub fn export(
+    base: &str,
+    tables: Vec<Table>,
+    format: &str,
+    table: Option<&str>,
+) -> Result<Response, ApiError> {
+    let unknown = || {
+        ApiError::new(
+            "report.unknown_table",
+            format!(
+                "format is csv or xlsx; table is one of {}",
+                tables.iter().map(|t| t.name).collect::<Vec<_>>().join(", ")
+            ),
+        )
+    };
+    let (bytes, kind, name) = match format {
+        "csv" => {
+            let t = tables
+                .iter()
+                .find(|t| Some(t.name) == table)
+                .ok_or_else(unknown)?;
+            (
+                to_csv(t),
+                "text/csv; charset=utf-8",
+                format!("{base}-{}.csv", t.name),
+            )
+        }
+        "xlsx" => (
+            to_xlsx(&tables).map_err(|e| {
+                tracing::error!(error = %e, "xlsx export failed");
+                ApiError::new("internal", "internal error; nothing was changed")
+            })?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            format!("{base}.xlsx"),
+        ),
+        _ => return Err(unknown()),
+    };
+    // The name is built from codes and digits only (validated unit codes, period labels).
+    let safe: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || "._-".contains(*c))
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{safe}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The index's tables (`metrics`, `groups`) as CSV, or both as XLSX. Public, like the index.
+#[utoipa::path(get, path = "/api/v1/reports/index/export", tag = "reports", params(ExportQuery),
+    responses((status = 200, description = "The file"), (status = 400, description = "report.unknown_table")))]
+pub async fn export_index(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<ExportQuery>,
+) -> Result<Response, ApiError> {
+    let period = q.report().period()?;
+    let r = s.app.service_index(&q.unit, period).await?;
+    export(
+        &format!("chi-so-766-{}-{}", r.unit, r.period),
+        index_tables(&r),
+        &q.format,
+        q.table.as_deref(),
+    )
+}
+
+/// The indicators' tables (`agencies`, `procedures`, `months`, `officers`) as CSV, or all as
+/// XLSX.
+#[utoipa::path(get, path = "/api/v1/reports/kpis/export", tag = "reports", params(ExportQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The file"), (status = 400, description = "report.unknown_table"),
+        (status = 403, description = "auth.forbidden")))]
+pub async fn export_kpis(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    ApiQuery(q): ApiQuery<ExportQuery>,
+) -> Result<Response, ApiError> {
+    let period = q.report().period()?;
+    let r = s
+        .app
+        .kpi_report(&Actor::Staff(staff), &q.unit, period)
+        .await?;
+    export(
+        &format!("chi-tieu-{}-{}", r.unit.code, r.period),
+        kpi_tables(&r),
+        &q.format,
+        q.table.as_deref(),
+    )
+}

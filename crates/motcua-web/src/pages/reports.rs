@@ -1,0 +1,433 @@
+//! Pages of issue #7: the Decision 766 index of any unit (`/reports/index`, public) and the live
+//! indicators of a unit (`/reports`, its leaders and its province's administrators), with charts
+//! drawn on the server and every table downloadable as CSV or XLSX.
+
+use super::charts;
+use super::i18n::Tr;
+use super::public::render;
+use super::staff::StaffSession;
+use super::{Chrome, grouped};
+use crate::AppState;
+use crate::api::reports::{ReportQuery, export, kpi_tables};
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use motcua_app::monitoring::{IndexReport, KpiLine, KpiReport};
+use motcua_app::{Actor, AppError};
+use motcua_domain::access::Role;
+use motcua_domain::index766::Basis;
+use motcua_domain::kpi::Period;
+use serde::Deserialize;
+
+/// The selector's values as typed (all optional, so an empty form shows the defaults).
+#[derive(Debug, Default, Deserialize)]
+pub struct Selector {
+    #[serde(default)]
+    unit: Option<String>,
+    #[serde(default)]
+    year: Option<String>,
+    #[serde(default)]
+    quarter: Option<String>,
+    #[serde(default)]
+    month: Option<String>,
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    table: Option<String>,
+}
+
+/// The form's state, echoed back.
+pub struct Form {
+    unit: String,
+    year: String,
+    quarter: String,
+    month: String,
+    /// `unit=…&year=…` for links.
+    query: String,
+}
+
+fn num(s: &Option<String>) -> Option<String> {
+    s.as_ref()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+impl Selector {
+    fn form(&self, default_unit: &str, default_year: i32) -> Form {
+        let unit = num(&self.unit).unwrap_or_else(|| default_unit.to_owned());
+        let year = num(&self.year).unwrap_or_else(|| default_year.to_string());
+        let quarter = num(&self.quarter).unwrap_or_default();
+        let month = num(&self.month).unwrap_or_default();
+        let mut query: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("unit", &unit)
+            .append_pair("year", &year)
+            .finish();
+        if !quarter.is_empty() {
+            query.push_str(&format!("&quarter={}", urlencode(&quarter)));
+        }
+        if !month.is_empty() {
+            query.push_str(&format!("&month={}", urlencode(&month)));
+        }
+        Form {
+            unit,
+            year,
+            quarter,
+            month,
+            query,
+        }
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+impl Form {
+    /// The query as the API reads it, or the reason it cannot be read.
+    fn report_query(&self, tr: Tr) -> Result<(ReportQuery, Period), String> {
+        let bad = || tr.t("reports-bad-period");
+        let small = |s: &str| -> Result<Option<u8>, String> {
+            if s.is_empty() {
+                Ok(None)
+            } else {
+                s.parse().map(Some).map_err(|_| bad())
+            }
+        };
+        let q = ReportQuery {
+            unit: self.unit.clone(),
+            year: self.year.parse().map_err(|_| bad())?,
+            quarter: small(&self.quarter)?,
+            month: small(&self.month)?,
+        };
+        let period = q.period().map_err(|_| bad())?;
+        Ok((q, period))
+    }
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map(|x| format!("{:.1}%", x * 100.0))
+        .unwrap_or_else(|| "—".into())
+}
+
+fn opt_num(v: Option<u64>) -> String {
+    v.map(|x| grouped(i64::try_from(x).unwrap_or(i64::MAX)))
+        .unwrap_or_else(|| "—".into())
+}
+
+fn points(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.2}")).unwrap_or_else(|| "—".into())
+}
+
+/// One metric as a table row.
+pub struct MetricRow {
+    code: &'static str,
+    name: &'static str,
+    numerator: String,
+    denominator: String,
+    ratio: String,
+    target: String,
+    score: String,
+    max: String,
+    note: String,
+    unmeasured: bool,
+}
+
+#[derive(Template)]
+#[template(path = "report_index.html")]
+struct IndexPage {
+    c: Chrome,
+    f: Form,
+    error: Option<String>,
+    unit_name: String,
+    period: String,
+    total: String,
+    unmeasured: String,
+    chart: String,
+    metrics: Vec<MetricRow>,
+}
+
+fn index_page(c: Chrome, f: Form, r: Option<IndexReport>, error: Option<String>) -> IndexPage {
+    let tr = c.tr;
+    let (unit_name, period, total, unmeasured, chart, metrics) = match &r {
+        Some(r) => (
+            r.unit_name.clone(),
+            r.period.clone(),
+            format!("{:.2}", r.total),
+            format!("{:.2}", r.unmeasured),
+            charts::scores(
+                &tr.t("reports-index-groups"),
+                &r.groups
+                    .iter()
+                    .map(|g| (g.name.to_owned(), g.score, g.max_score, g.unmeasured))
+                    .collect::<Vec<_>>(),
+            ),
+            r.metrics
+                .iter()
+                .map(|m| MetricRow {
+                    code: m.code,
+                    name: m.name,
+                    numerator: opt_num(m.numerator),
+                    denominator: opt_num(m.denominator),
+                    ratio: pct(m.ratio),
+                    target: pct(m.target),
+                    score: points(m.score),
+                    max: format!("{:.0}", m.max_score),
+                    note: m.note.clone().unwrap_or_default(),
+                    unmeasured: matches!(m.basis, Basis::NoData | Basis::Empty),
+                })
+                .collect(),
+        ),
+        None => Default::default(),
+    };
+    IndexPage {
+        c,
+        f,
+        error,
+        unit_name,
+        period,
+        total,
+        unmeasured,
+        chart,
+        metrics,
+    }
+}
+
+fn this_year(s: &AppState) -> i32 {
+    s.app.now().to_offset(motcua_domain::VN_OFFSET).year()
+}
+
+fn status_of(e: &AppError) -> StatusCode {
+    match e {
+        AppError::NotFound { .. } => StatusCode::NOT_FOUND,
+        AppError::Forbidden(_) | AppError::Unauthenticated => StatusCode::FORBIDDEN,
+        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+fn message_of(tr: Tr, e: &AppError) -> String {
+    match e {
+        AppError::NotFound { .. } => tr.t("reports-unknown-unit"),
+        AppError::Forbidden(_) | AppError::Unauthenticated => tr.t("reports-forbidden"),
+        AppError::Unavailable(_) => tr.t("reports-unavailable"),
+        _ => tr.t("reports-bad-period"),
+    }
+}
+
+/// `GET /reports/index`: the Decision 766 index of a unit for a period (public).
+pub async fn index(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    Query(sel): Query<Selector>,
+) -> Response {
+    let f = sel.form("68", this_year(&s));
+    let c = Chrome::new(tr, &uri, tr.t("reports-index-title"));
+    let (q, period) = match f.report_query(tr) {
+        Ok(q) => q,
+        Err(m) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                render(&index_page(c, f, None, Some(m))),
+            )
+                .into_response();
+        }
+    };
+    match s.app.service_index(&q.unit, period).await {
+        Ok(r) => render(&index_page(c, f, Some(r), None)),
+        Err(e) => (
+            status_of(&e),
+            render(&index_page(c, f, None, Some(message_of(tr, &e)))),
+        )
+            .into_response(),
+    }
+}
+
+/// One indicator line as table cells.
+pub struct LineRow {
+    key: String,
+    name: String,
+    filed: String,
+    finished: String,
+    on_time: String,
+    late: i64,
+    overdue: i64,
+    open: i64,
+    online: String,
+    supplement: String,
+    avg: String,
+    p90: String,
+}
+
+fn row(l: &KpiLine) -> LineRow {
+    LineRow {
+        key: l.key.clone(),
+        name: l.name.clone(),
+        filed: grouped(l.filed),
+        finished: grouped(l.finished),
+        on_time: pct(l.on_time_share),
+        late: l.late,
+        overdue: l.overdue_now,
+        open: l.open,
+        online: pct(l.online_share),
+        supplement: pct(l.supplement_share),
+        avg: l
+            .avg_processing_hours
+            .map(|h| format!("{h:.1} h"))
+            .unwrap_or_else(|| "—".into()),
+        p90: l
+            .p90_hours_at_most
+            .map(|h| format!("≤ {h:.0} h"))
+            .unwrap_or_else(|| "—".into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "reports.html")]
+struct KpiPage {
+    c: Chrome,
+    f: Form,
+    error: Option<String>,
+    unit_name: String,
+    period: String,
+    stats: Vec<(String, String)>,
+    month_chart: String,
+    /// (title, lines): by agency, by procedure.
+    sections: Vec<(String, Vec<LineRow>)>,
+    officers: Vec<(String, i64, i64)>,
+}
+
+fn kpi_page(c: Chrome, f: Form, r: Option<KpiReport>, error: Option<String>) -> KpiPage {
+    let tr = c.tr;
+    let Some(r) = r else {
+        return KpiPage {
+            c,
+            f,
+            error,
+            unit_name: String::new(),
+            period: String::new(),
+            stats: vec![],
+            month_chart: String::new(),
+            sections: vec![],
+            officers: vec![],
+        };
+    };
+    let t = &r.total;
+    let stats = vec![
+        (tr.t("reports-filed"), grouped(t.filed)),
+        (tr.t("dash-finished"), grouped(t.finished)),
+        (tr.t("dash-on-time-rate"), pct(t.on_time_share)),
+        (tr.t("reports-overdue-now"), grouped(r.overdue_now)),
+        (tr.t("reports-backlog"), grouped(r.backlog_now)),
+        (tr.t("reports-online-share"), pct(t.online_share)),
+        (
+            tr.t("reports-avg-time"),
+            t.avg_processing_hours
+                .map(|h| format!("{h:.1} h"))
+                .unwrap_or_else(|| "—".into()),
+        ),
+    ];
+    KpiPage {
+        month_chart: charts::columns(
+            &tr.t("reports-by-month"),
+            &r.by_month
+                .iter()
+                .map(|m| (m.key.clone(), m.filed))
+                .collect::<Vec<_>>(),
+        ),
+        sections: vec![
+            (
+                tr.t("reports-by-agency"),
+                r.by_agency.iter().map(row).collect(),
+            ),
+            (
+                tr.t("reports-by-procedure"),
+                r.by_procedure.iter().map(row).collect(),
+            ),
+        ],
+        officers: r
+            .officers
+            .iter()
+            .map(|o| (o.name.clone(), o.actions, o.finishes))
+            .collect(),
+        unit_name: r.unit.name.clone(),
+        period: r.period.clone(),
+        stats,
+        c,
+        f,
+        error,
+    }
+}
+
+/// The unit a staff member sees first: their province for an administrator, their agency
+/// otherwise.
+async fn default_unit(s: &AppState, sess: &StaffSession) -> String {
+    let a = &sess.actor().agency;
+    if sess.actor().role == Role::Admin
+        && let Ok(agency) = s.app.agency(a).await
+    {
+        return agency.province_code.to_string();
+    }
+    a.to_string()
+}
+
+/// `GET /reports`: the live indicators of a unit for a period.
+pub async fn kpis(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    Query(sel): Query<Selector>,
+) -> Response {
+    let f = sel.form(&default_unit(&s, &sess).await, this_year(&s));
+    let c = sess.chrome(tr, &uri, tr.t("reports-title"));
+    let (q, period) = match f.report_query(tr) {
+        Ok(q) => q,
+        Err(m) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                render(&kpi_page(c, f, None, Some(m))),
+            )
+                .into_response();
+        }
+    };
+    let actor = Actor::Staff(sess.actor().clone());
+    match s.app.kpi_report(&actor, &q.unit, period).await {
+        Ok(r) => render(&kpi_page(c, f, Some(r), None)),
+        Err(e) => (
+            status_of(&e),
+            render(&kpi_page(c, f, None, Some(message_of(tr, &e)))),
+        )
+            .into_response(),
+    }
+}
+
+/// `GET /reports/export`: the indicators' tables as a file, for a signed-in leader (the API's
+/// export needs a bearer token; this one the session).
+pub async fn export_kpis(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    sess: StaffSession,
+    Query(sel): Query<Selector>,
+) -> Response {
+    let f = sel.form(&default_unit(&s, &sess).await, this_year(&s));
+    let Ok((q, period)) = f.report_query(tr) else {
+        return crate::error::ApiError::new("report.invalid_period", tr.t("reports-bad-period"))
+            .into_response();
+    };
+    let actor = Actor::Staff(sess.actor().clone());
+    let r = match s.app.kpi_report(&actor, &q.unit, period).await {
+        Ok(r) => r,
+        Err(e) => return crate::error::ApiError::from(e).into_response(),
+    };
+    export(
+        &format!("chi-tieu-{}-{}", r.unit.code, r.period),
+        kpi_tables(&r),
+        sel.format.as_deref().unwrap_or("xlsx"),
+        sel.table.as_deref(),
+    )
+    .unwrap_or_else(IntoResponse::into_response)
+}

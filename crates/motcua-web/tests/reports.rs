@@ -1,0 +1,352 @@
+//! Reports through the router (issue #7): the Decision 766 index of a province, a commune and an
+//! agency computed from the counters the writes keep, every metric with its inputs; the live
+//! indicators with their permissions; CSV and XLSX exports; bad input refused with stable codes.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{TestApp, error_code};
+use http_body_util::BodyExt as _;
+use motcua_domain::access::Role;
+use serde_json::{Value, json};
+use time::macros::datetime;
+use tower::ServiceExt as _;
+
+const CENTER: &str = "24958.TTPVHCC";
+
+fn metric<'a>(index: &'a Value, code: &str) -> &'a Value {
+    index["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["code"] == code)
+        .unwrap_or_else(|| panic!("no metric {code}"))
+}
+
+/// Three intakes in March 2025 at commune 24958, one finished early, one refused later; returns
+/// the app and a leader's token of the commune's People's Committee.
+async fn with_dossiers() -> (TestApp, String) {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let counter = t.token(CENTER, Role::CounterOfficer).await;
+    let approver = t.token("24958.UBND", Role::Approver).await;
+    let mut codes = Vec::new();
+    for _ in 0..3 {
+        let d = t.intake(&counter, "1.004873", CENTER).await;
+        codes.push(d["code"].as_str().unwrap().to_owned());
+    }
+    t.clock.set(datetime!(2025-03-03 10:00 +7));
+    let (s, v) = t
+        .act(
+            &counter,
+            &codes[0],
+            json!({"action": "transfer", "to_agency": "24958.UBND", "version": 1}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = t
+        .act(
+            &approver,
+            &codes[0],
+            json!({"action": "finish", "version": 2, "result": {"summary": "Bản sao"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    // Now 20 March: the other two are past their appointment (3 working days).
+    t.clock.set(datetime!(2025-03-20 09:00 +7));
+    let leader = t.token("24958.UBND", Role::Leader).await;
+    (t, leader)
+}
+
+#[tokio::test]
+async fn the_index_of_a_province_a_commune_and_an_agency_shows_every_metric_with_its_inputs() {
+    let (t, _) = with_dossiers().await;
+    let (s, v) = t
+        .get("/api/v1/reports/index?unit=68&year=2025&quarter=1", None)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["unit"], "68");
+    assert_eq!(v["period"], "2025-Q1");
+    assert_eq!(v["level"], "province");
+    assert_eq!(v["metrics"].as_array().unwrap().len(), 21);
+    assert_eq!(v["groups"].as_array().unwrap().len(), 6);
+    // On time: 1 finished early; 2 open past their appointment count against.
+    let on_time = metric(&v, "ON_TIME");
+    assert_eq!(
+        (
+            on_time["numerator"].as_u64(),
+            on_time["denominator"].as_u64()
+        ),
+        (Some(1), Some(3))
+    );
+    assert_eq!(on_time["score"].as_f64(), Some(6.67));
+    assert_eq!(on_time["maxScore"].as_f64(), Some(20.0));
+    // Online channel: none of 3 filed online (target 50 %): 0 points, scored.
+    let online = metric(&v, "ONLINE_CHANNEL");
+    assert_eq!(
+        (online["numerator"].as_u64(), online["denominator"].as_u64()),
+        (Some(0), Some(3))
+    );
+    assert_eq!(
+        (online["score"].as_f64(), online["target"].as_f64()),
+        (Some(0.0), Some(0.5))
+    );
+    // What the system does not record is said, not scored.
+    let sync = metric(&v, "DOSSIER_SYNC");
+    assert_eq!(sync["basis"], "no_data");
+    assert!(sync["score"].is_null());
+    assert!(sync["note"].as_str().unwrap().contains("Cổng"));
+    // Nothing fee-bearing was filed: nothing to count, not scored either.
+    assert_eq!(metric(&v, "DOSSIERS_PAID_ONLINE")["basis"], "empty");
+    // The total is the sum of the groups; unmeasured points are apart.
+    let groups: f64 = v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["score"].as_f64().unwrap())
+        .sum();
+    assert!((groups - v["total"].as_f64().unwrap()).abs() < 0.011);
+    assert!(v["unmeasured"].as_f64().unwrap() > 0.0);
+
+    // The commune: publication metrics do not apply and give full points.
+    let (s, c) = t
+        .get("/api/v1/reports/index?unit=24958&year=2025&month=3", None)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    assert_eq!(
+        (c["level"].as_str(), c["period"].as_str()),
+        (Some("commune"), Some("2025-03"))
+    );
+    let publish = metric(&c, "PUBLISH_ON_TIME");
+    assert_eq!(
+        (publish["basis"].as_str(), publish["score"].as_f64()),
+        (Some("not_applicable"), Some(6.0))
+    );
+    assert_eq!(metric(&c, "ON_TIME")["denominator"].as_u64(), Some(3));
+    // Another commune had nothing.
+    let (_, other) = t
+        .get("/api/v1/reports/index?unit=24781&year=2025&quarter=1", None)
+        .await;
+    assert_eq!(metric(&other, "ON_TIME")["basis"], "empty");
+    // An agency; and a month with nothing.
+    let (s, a) = t
+        .get(
+            "/api/v1/reports/index?unit=24958.UBND&year=2025&month=3",
+            None,
+        )
+        .await;
+    assert_eq!((s, a["level"].as_str()), (StatusCode::OK, Some("agency")));
+    assert_eq!(metric(&a, "ON_TIME")["numerator"].as_u64(), Some(1));
+    let (_, april) = t
+        .get("/api/v1/reports/index?unit=68&year=2025&month=4", None)
+        .await;
+    assert_eq!(metric(&april, "ON_TIME")["denominator"].as_u64(), Some(0));
+}
+
+#[tokio::test]
+async fn bad_report_requests_get_stable_codes() {
+    let (t, leader) = with_dossiers().await;
+    let cases: &[(&str, StatusCode, &str)] = &[
+        (
+            "/api/v1/reports/index?unit=99&year=2025",
+            StatusCode::NOT_FOUND,
+            "report.unknown_unit",
+        ),
+        (
+            "/api/v1/reports/index?unit=00000&year=2025",
+            StatusCode::NOT_FOUND,
+            "report.unknown_unit",
+        ),
+        (
+            "/api/v1/reports/index?unit=%3Cscript%3E&year=2025",
+            StatusCode::NOT_FOUND,
+            "report.unknown_unit",
+        ),
+        (
+            "/api/v1/reports/index?unit=68.NOPE&year=2025",
+            StatusCode::NOT_FOUND,
+            "report.unknown_unit",
+        ),
+        (
+            "/api/v1/reports/index?unit=68&year=1999",
+            StatusCode::BAD_REQUEST,
+            "report.invalid_period",
+        ),
+        (
+            "/api/v1/reports/index?unit=68&year=2025&quarter=5",
+            StatusCode::BAD_REQUEST,
+            "report.invalid_period",
+        ),
+        (
+            "/api/v1/reports/index?unit=68&year=2025&month=13",
+            StatusCode::BAD_REQUEST,
+            "report.invalid_period",
+        ),
+        (
+            "/api/v1/reports/index?unit=68&year=2025&month=1&quarter=1",
+            StatusCode::BAD_REQUEST,
+            "report.invalid_period",
+        ),
+        (
+            "/api/v1/reports/index?unit=68&year=abc",
+            StatusCode::BAD_REQUEST,
+            "request.invalid_query",
+        ),
+        (
+            "/api/v1/reports/index?unit=68",
+            StatusCode::BAD_REQUEST,
+            "request.invalid_query",
+        ),
+        (
+            "/api/v1/reports/index/export?unit=68&year=2025&format=pdf",
+            StatusCode::BAD_REQUEST,
+            "report.unknown_table",
+        ),
+        (
+            "/api/v1/reports/index/export?unit=68&year=2025&format=csv&table=secrets",
+            StatusCode::BAD_REQUEST,
+            "report.unknown_table",
+        ),
+    ];
+    for (uri, status, code) in cases {
+        let (s, v) = t.get(uri, Some(&leader)).await;
+        assert_eq!((s, error_code(&v)), (*status, *code), "{uri}: {v}");
+    }
+}
+
+#[tokio::test]
+async fn the_indicators_are_for_the_units_leaders_and_the_provinces_administrators() {
+    let (t, leader) = with_dossiers().await;
+    let uri = "/api/v1/reports/kpis?unit=24958&year=2025&quarter=1";
+    let (s, v) = t.get(uri, Some(&leader)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["total"]["filed"], 3);
+    assert_eq!(v["total"]["finished"], 1);
+    assert_eq!(v["total"]["early"], 1);
+    assert_eq!(v["total"]["overdue_now"], 2);
+    assert_eq!(v["backlog_now"], 2);
+    assert_eq!(v["overdue_now"], 2);
+    assert_eq!(v["by_agency"][0]["key"], "24958.UBND");
+    assert_eq!(v["by_procedure"][0]["key"], "1.004873");
+    assert_eq!(v["by_month"][0]["key"], "2025-03");
+    // An agency's report lists its officers by name: the approver recorded one result.
+    let (s, a) = t
+        .get(
+            "/api/v1/reports/kpis?unit=24958.UBND&year=2025",
+            Some(&leader),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    let officers = a["officers"].as_array().unwrap();
+    assert_eq!(officers.len(), 1, "{a}");
+    assert_eq!(
+        (
+            officers[0]["name"].as_str(),
+            officers[0]["finishes"].as_i64()
+        ),
+        (Some("test"), Some(1))
+    );
+    // The province's administrator sees the province; another province's does not.
+    let admin = t.token("68.UBND", Role::Admin).await;
+    let (s, _) = t
+        .get("/api/v1/reports/kpis?unit=68&year=2025", Some(&admin))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let other_admin = t.token("79.UBND", Role::Admin).await;
+    let (s, v) = t
+        .get("/api/v1/reports/kpis?unit=68&year=2025", Some(&other_admin))
+        .await;
+    assert_eq!(
+        (s, error_code(&v)),
+        (StatusCode::FORBIDDEN, "auth.forbidden")
+    );
+    // A leader of another commune, a counter officer, the public: refused.
+    let stranger = t.token("24781.UBND", Role::Leader).await;
+    let counter = t.token(CENTER, Role::CounterOfficer).await;
+    for (tok, status) in [
+        (Some(stranger.as_str()), StatusCode::FORBIDDEN),
+        (Some(counter.as_str()), StatusCode::FORBIDDEN),
+        (None, StatusCode::UNAUTHORIZED),
+    ] {
+        let (s, _) = t.get(uri, tok).await;
+        assert_eq!(s, status);
+    }
+}
+
+#[tokio::test]
+async fn every_table_exports_as_csv_and_xlsx() {
+    let (t, leader) = with_dossiers().await;
+    let (s, v) = t
+        .get(
+            "/api/v1/reports/index/export?unit=68&year=2025&format=csv&table=metrics",
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let csv = v.as_str().unwrap();
+    assert!(
+        csv.trim_start_matches('\u{feff}')
+            .starts_with("code,group,name,numerator")
+    );
+    assert!(csv.contains("ON_TIME,progress,"), "{csv}");
+    for table in ["agencies", "procedures", "months", "officers"] {
+        let (s, v) = t
+            .get(
+                &format!(
+                    "/api/v1/reports/kpis/export?unit=24958&year=2025&format=csv&table={table}"
+                ),
+                Some(&leader),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{table}: {v}");
+    }
+    let req =
+        axum::http::Request::get("/api/v1/reports/kpis/export?unit=24958&year=2025&format=xlsx")
+            .header("authorization", format!("Bearer {leader}"))
+            .body(axum::body::Body::empty())
+            .unwrap();
+    let resp = t.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let kind = resp.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(kind.contains("spreadsheetml"), "{kind}");
+    let disposition = resp.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        disposition,
+        "attachment; filename=\"chi-tieu-24958-2025.xlsx\""
+    );
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&bytes[..2], b"PK");
+}
+
+#[tokio::test]
+async fn the_report_pages_show_the_index_and_the_indicators() {
+    let (t, _) = with_dossiers().await;
+    let r = t
+        .page(
+            "GET",
+            "/reports/index?unit=24958&year=2025&quarter=1",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains("ON_TIME") && r.body.contains("<svg"),
+        "{}",
+        r.body
+    );
+    let r = t
+        .page("GET", "/reports/index?unit=%3Cb%3E&year=2025", None, None)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(!r.body.contains("<b>"), "the unit is escaped");
+    let r = t
+        .page("GET", "/reports/index?unit=68&year=20x5", None, None)
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // The indicators page needs a signed-in leader.
+    let r = t.page("GET", "/reports", None, None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+}
