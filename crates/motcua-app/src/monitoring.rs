@@ -410,6 +410,28 @@ impl App {
         })
     }
 
+    /// The unit, if `actor` may read its indicators and reviews: a staff member of its province
+    /// (the province read from their own agency) who is an administrator, or a leader of one of
+    /// the unit's agencies.
+    pub async fn monitored_unit(
+        &self,
+        actor: &Actor,
+        unit_code: &str,
+    ) -> Result<ReportUnit, AppError> {
+        let Actor::Staff(s) = actor else {
+            return Err(AppError::Unauthenticated);
+        };
+        let unit = self.report_unit(unit_code).await?;
+        let own = self.agency(&s.agency).await?;
+        if own.province_code != unit.province {
+            return Err(AppError::Forbidden(
+                "the indicators of another province are not yours to read".into(),
+            ));
+        }
+        self.may_monitor(actor, &unit)?;
+        Ok(unit)
+    }
+
     /// Who may read a unit's live indicators: an administrator of its province; a leader of
     /// an agency of that unit (their own agency, or their commune).
     fn may_monitor(&self, actor: &Actor, unit: &ReportUnit) -> Result<(), AppError> {
@@ -442,17 +464,7 @@ impl App {
         unit_code: &str,
         period: Period,
     ) -> Result<KpiReport, AppError> {
-        let unit = self.report_unit(unit_code).await?;
-        // The province of a staff member's agency is read from the agency itself.
-        if let Actor::Staff(s) = actor {
-            let own = self.agency(&s.agency).await?;
-            if own.province_code != unit.province {
-                return Err(AppError::Forbidden(
-                    "the indicators of another province are not yours to read".into(),
-                ));
-            }
-        }
-        self.may_monitor(actor, &unit)?;
+        let unit = self.monitored_unit(actor, unit_code).await?;
         let (from, to) = period.months();
         let rows = self.counters(&unit, &from, &to).await?;
         let (start, end) = period.bounds();
@@ -502,7 +514,7 @@ impl App {
                 let mut by: BTreeMap<String, OfficerLine> = BTreeMap::new();
                 for r in self
                     .store
-                    .officer_rows(&unit.province, &a.code, &from, &to)
+                    .officer_rows(&unit.province, Some(&a.code), &from, &to)
                     .await?
                 {
                     let e = by.entry(r.officer.clone()).or_insert_with(|| OfficerLine {
@@ -511,8 +523,8 @@ impl App {
                         actions: 0,
                         finishes: 0,
                     });
-                    e.actions += r.actions;
-                    e.finishes += r.finishes;
+                    e.actions += r.counts.actions();
+                    e.finishes += r.counts.finishes();
                 }
                 let mut v: Vec<OfficerLine> = by.into_values().collect();
                 v.sort_by(|a, b| b.actions.cmp(&a.actions).then(a.name.cmp(&b.name)));

@@ -317,19 +317,21 @@ pub struct KpiRow {
     pub counts: motcua_domain::kpi::Counts,
 }
 
-/// One officer's counters for a month.
+/// One officer's counters for a month and procedure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OfficerRow {
     /// The actor id (`token:…`).
     pub officer: String,
     /// The officer's name (the token's label), when the token is on record.
     pub label: Option<String>,
+    /// The agency the officer acted for.
+    pub agency: String,
     /// Month of the actions, `YYYY-MM`.
     pub month: String,
-    /// Actions taken.
-    pub actions: i64,
-    /// Results recorded.
-    pub finishes: i64,
+    /// The dossiers' procedure.
+    pub procedure: ProcedureCode,
+    /// The counters.
+    pub counts: motcua_domain::kpi::OfficerCounts,
 }
 
 /// Everything the use cases need from a database. Implemented by `motcua-store-sqlite` (and the
@@ -466,14 +468,24 @@ pub trait Store: Send + Sync + 'static {
     /// Monthly counters (`kpi_monthly`) of a province in `[from_month, to_month]` (`YYYY-MM`),
     /// of the given competent agencies only when `agencies` is `Some`.
     async fn kpi_rows(&self, q: &KpiQuery) -> Result<Vec<KpiRow>, StoreError>;
-    /// Officers' monthly counters of one agency in `[from_month, to_month]`.
+    /// Officers' monthly counters in `[from_month, to_month]`: of one agency, or of the whole
+    /// province when `agency` is `None`.
     async fn officer_rows(
         &self,
         province: &ProvinceCode,
-        agency: &AgencyCode,
+        agency: Option<&AgencyCode>,
         from_month: &str,
         to_month: &str,
     ) -> Result<Vec<OfficerRow>, StoreError>;
+    /// The dossiers of a province submitted in `[from, to)`, oldest first, at most `limit`
+    /// (analyses over a period: brokers, forbidden demands, staffing).
+    async fn dossiers_submitted(
+        &self,
+        province: &ProvinceCode,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<Dossier>, StoreError>;
     /// Recomputes a province's monthly counters from its dossiers (after a restore or an import
     /// that bypassed the writes), in one transaction; returns the number of rows written.
     async fn rebuild_kpis(&self, province: &ProvinceCode) -> Result<u64, StoreError>;

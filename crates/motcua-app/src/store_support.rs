@@ -30,6 +30,29 @@ pub fn enum_parse<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreErr
     serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(json_err)
 }
 
+/// The officers' counters of whole histories (bulk loads): every staff event of every dossier.
+pub fn officer_tally(
+    dossiers: &[(
+        motcua_domain::dossier::Dossier,
+        Vec<crate::ports::StoredEvent>,
+    )],
+) -> motcua_domain::kpi::OfficerTally {
+    let mut t = motcua_domain::kpi::OfficerTally::default();
+    for (d, events) in dossiers {
+        for e in events {
+            t.add(
+                &e.province_code,
+                &e.agency,
+                &e.actor,
+                &e.action,
+                e.at,
+                &d.procedure.code,
+            );
+        }
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -48,6 +48,8 @@ pub async fn create_tokens(app: &App) -> Result<Vec<(StaffActor, DemoToken)>> {
         ("68.BHXH", Role::Specialist),
         ("68.BHXH", Role::Approver),
         ("68.UBND", Role::Admin),
+        ("24958.UBND", Role::Leader),
+        ("24781.UBND", Role::Leader),
     ];
     let mut out = Vec::new();
     for (agency, role) in specs {
@@ -244,6 +246,80 @@ pub async fn generate(
                 }
             }
         }
+    }
+    Ok(made)
+}
+
+/// The broker planted in the demo data (issue #7): one phone number and e-mail address given as
+/// the contact of seven unrelated applicants over three weeks, filed online and at the counter of
+/// Xã Đức Trọng. Marked here, and printed by `motcua demo`, as planted.
+pub const PLANTED_BROKER_PHONE: &str = "0966766766";
+/// The planted broker's e-mail address (a reserved example domain).
+pub const PLANTED_BROKER_EMAIL: &str = "dichvu.hoso.nhanh@example.vn";
+
+/// Files the planted broker's dossiers (1.004873, certified copies) before `now`.
+pub async fn plant_broker(
+    app: &App,
+    clock: &Arc<FixedClock>,
+    actors: &[StaffActor],
+    now: OffsetDateTime,
+) -> Result<usize> {
+    let mut rng = StdRng::seed_from_u64(111);
+    let counter = actors
+        .iter()
+        .find(|a| a.agency.as_str() == "24958.TTPVHCC" && a.role == Role::CounterOfficer)
+        .cloned()
+        .map(Actor::Staff)
+        .ok_or_else(|| anyhow!("no demo counter officer at 24958.TTPVHCC"))?;
+    let procedure = app
+        .procedure(&ProcedureCode::parse("1.004873")?, None)
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    let case = procedure.case(None).expect("seed procedures have a case");
+    let cal = motcua_domain::calendar::WorkingCalendar::new(
+        motcua_domain::calendar::OfficeHours::default(),
+        [motcua_domain::calendar::official_2025()],
+    );
+    let mut made = 0;
+    for i in 0..7i64 {
+        let mut applicant = scenario::person(
+            &mut rng,
+            "Thôn Phú Thạnh, Xã Phú Hội, Huyện Đức Trọng, Tỉnh Lâm Đồng".into(),
+            "68",
+        );
+        applicant.phone = PLANTED_BROKER_PHONE.parse().map_err(|e| anyhow!("{e}"))?;
+        applicant.email = Some(PLANTED_BROKER_EMAIL.into());
+        let (t, _) = cal.next_office_instant(now - Duration::days(21 - 3 * i));
+        if t >= now {
+            continue;
+        }
+        clock.set(t);
+        let online = i % 2 == 1;
+        let req = OpenDossier {
+            procedure: procedure.code.clone(),
+            case: None,
+            channel: Some(if online {
+                Channel::Online
+            } else {
+                Channel::Direct
+            }),
+            receiving_agency: Some(AgencyCode::parse("24958.TTPVHCC")?),
+            applicant,
+            applicant_unit: None,
+            support_point: None,
+            summary: None,
+            components: scenario::required_components(case),
+            receive: None,
+        };
+        let opener = if online {
+            Actor::Public
+        } else {
+            counter.clone()
+        };
+        app.open_dossier(&opener, req, None)
+            .await
+            .map_err(|e| anyhow!("{e}"))?;
+        made += 1;
     }
     Ok(made)
 }

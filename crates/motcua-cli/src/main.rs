@@ -587,6 +587,12 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
                 println!(
                     "generated {made} demo dossiers (applicants are generated, not real people)"
                 );
+                let planted = demo::plant_broker(&gen_app, &clock, &actors, now).await?;
+                println!(
+                    "planted a broker for the integrity review: {planted} dossiers of unrelated applicants with the one contact {} / {} (/reports/integrity)",
+                    demo::PLANTED_BROKER_PHONE,
+                    demo::PLANTED_BROKER_EMAIL
+                );
             }
             println!("\nDemo tokens (Authorization: Bearer …), new on every start:");
             for (_, t) in &tokens {

@@ -386,12 +386,114 @@ pub fn totals<'a>(dossiers: impl IntoIterator<Item = &'a Dossier>) -> Vec<KpiDel
     t.into_deltas()
 }
 
-/// What an event adds to its officer's monthly counters: `(actions, finishes)`. Only staff
-/// actions count (the applicant's and the system's do not).
-pub fn officer_counts(actor: &str, action: &str) -> Option<(i64, i64)> {
-    actor
-        .starts_with("token:")
-        .then(|| (1, i64::from(action == "finish")))
+/// The officer counters' columns, in order: actions taken, results recorded, intake decisions
+/// (receive or refuse), refusals at intake, supplement requests.
+pub const OFFICER_MEASURES: [&str; 5] = [
+    "actions",
+    "finishes",
+    "intakes",
+    "refusals",
+    "supplement_requests",
+];
+
+/// One officer's counters (see [`OFFICER_MEASURES`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OfficerCounts(pub [i64; 5]);
+
+impl OfficerCounts {
+    /// Actions taken.
+    pub fn actions(&self) -> i64 {
+        self.0[0]
+    }
+    /// Results recorded.
+    pub fn finishes(&self) -> i64 {
+        self.0[1]
+    }
+    /// Intake decisions (receive or refuse).
+    pub fn intakes(&self) -> i64 {
+        self.0[2]
+    }
+    /// Refusals at intake.
+    pub fn refusals(&self) -> i64 {
+        self.0[3]
+    }
+    /// Supplement requests.
+    pub fn supplement_requests(&self) -> i64 {
+        self.0[4]
+    }
+    /// Adds `o`.
+    pub fn add(&mut self, o: &OfficerCounts) {
+        for (a, b) in self.0.iter_mut().zip(o.0.iter()) {
+            *a += b;
+        }
+    }
+}
+
+/// What an event adds to its officer's counters. Only staff actions for an agency count (the
+/// applicant's and the system's do not).
+pub fn officer_counts(actor: &str, agency: &str, action: &str) -> Option<OfficerCounts> {
+    if !actor.starts_with("token:") || agency.is_empty() {
+        return None;
+    }
+    let one = |b: bool| i64::from(b);
+    Some(OfficerCounts([
+        1,
+        one(action == "finish"),
+        one(action == "receive" || action == "refuse"),
+        one(action == "refuse"),
+        one(action == "request_supplement"),
+    ]))
+}
+
+/// The bucket of an officer's counters: province, agency acted for, officer, month of the
+/// action (Vietnam time), procedure of the dossier.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OfficerKey {
+    /// Province.
+    pub province: ProvinceCode,
+    /// The agency the officer acted for.
+    pub agency: String,
+    /// The actor id (`token:…`).
+    pub officer: String,
+    /// `YYYY-MM` of the action.
+    pub month: String,
+    /// The dossier's procedure.
+    pub procedure: ProcedureCode,
+}
+
+/// Officers' counters summed by bucket (one write, a bulk load, a rebuild).
+#[derive(Debug, Clone, Default)]
+pub struct OfficerTally(std::collections::BTreeMap<OfficerKey, OfficerCounts>);
+
+impl OfficerTally {
+    /// Adds one event (ignored unless it is a staff action).
+    pub fn add(
+        &mut self,
+        province: &ProvinceCode,
+        agency: &str,
+        actor: &str,
+        action: &str,
+        at: OffsetDateTime,
+        procedure: &ProcedureCode,
+    ) {
+        if let Some(c) = officer_counts(actor, agency, action) {
+            self.0
+                .entry(OfficerKey {
+                    province: province.clone(),
+                    agency: agency.to_owned(),
+                    officer: actor.to_owned(),
+                    month: month_of(at),
+                    procedure: procedure.clone(),
+                })
+                .or_default()
+                .add(&c);
+        }
+    }
+
+    /// The sums.
+    pub fn into_rows(self) -> Vec<(OfficerKey, OfficerCounts)> {
+        self.0.into_iter().collect()
+    }
 }
 
 /// A percentile of the processing-time histogram: the upper bound (seconds) of the bucket that

@@ -16,6 +16,7 @@ pub mod catalogue;
 pub mod dossier;
 pub mod ids;
 pub mod index766;
+pub mod integrity;
 pub mod kpi;
 pub mod linked;
 pub mod text;

@@ -323,11 +323,40 @@ fn buckets_are_months_in_vietnam_time() {
 }
 
 #[test]
-fn only_staff_actions_count_for_officers() {
-    assert_eq!(officer_counts("token:0192", "finish"), Some((1, 1)));
-    assert_eq!(officer_counts("token:0192", "assign"), Some((1, 0)));
-    assert_eq!(officer_counts("applicant", "submit"), None);
-    assert_eq!(officer_counts("system:linked", "receive"), None);
+fn only_staff_actions_for_an_agency_count_for_officers() {
+    // (actor, agency, action, [actions, finishes, intakes, refusals, supplement requests])
+    let cases: &[(&str, &str, &str, Option<[i64; 5]>)] = &[
+        ("token:0192", "24958.UBND", "finish", Some([1, 1, 0, 0, 0])),
+        ("token:0192", "24958.UBND", "assign", Some([1, 0, 0, 0, 0])),
+        (
+            "token:0192",
+            "24958.TTPVHCC",
+            "receive",
+            Some([1, 0, 1, 0, 0]),
+        ),
+        (
+            "token:0192",
+            "24958.TTPVHCC",
+            "refuse",
+            Some([1, 0, 1, 1, 0]),
+        ),
+        (
+            "token:0192",
+            "24958.UBND",
+            "request_supplement",
+            Some([1, 0, 0, 0, 1]),
+        ),
+        ("token:0192", "", "receive", None),
+        ("applicant", "", "submit", None),
+        ("system:linked", "24958.TTPVHCC", "receive", None),
+    ];
+    for (actor, agency, action, want) in cases {
+        assert_eq!(
+            officer_counts(actor, agency, action).map(|c| c.0),
+            *want,
+            "{actor} {agency} {action}"
+        );
+    }
 }
 
 #[test]

@@ -109,9 +109,11 @@ pub(crate) async fn bulk_load(pool: &PgPool, batch: &BulkBatch) -> Result<(), St
         &motcua_domain::kpi::totals(batch.dossiers.iter().map(|(d, _)| d)),
     )
     .await?;
-    let all_events: Vec<&motcua_app::ports::StoredEvent> =
-        batch.dossiers.iter().flat_map(|(_, e)| e).collect();
-    crate::kpi::add_officers_bulk(&mut *tx, &all_events).await?;
+    crate::kpi::add_officers(
+        &mut *tx,
+        motcua_app::store_support::officer_tally(&batch.dossiers),
+    )
+    .await?;
     if !batch.sequences.is_empty() {
         let provinces: Vec<&str> = batch.sequences.iter().map(|s| s.0.as_str()).collect();
         let prefixes: Vec<&str> = batch.sequences.iter().map(|s| s.1.as_str()).collect();

@@ -9,7 +9,7 @@ use motcua_app::ports::{KpiQuery, KpiRow, OfficerRow, StoredEvent};
 use motcua_app::store_support::{json_err, parse};
 use motcua_domain::dossier::Dossier;
 use motcua_domain::ids::{AgencyCode, ProcedureCode, ProvinceCode};
-use motcua_domain::kpi::{Counts, KpiDelta, MEASURES, Measure, Tally, month_of, officer_counts};
+use motcua_domain::kpi::{Counts, KpiDelta, MEASURES, Measure, OfficerCounts, OfficerTally, Tally};
 use sqlx::postgres::PgArguments;
 use sqlx::query::Query;
 use sqlx::{AssertSqlSafe, PgExecutor, PgPool, Postgres, Row};
@@ -18,8 +18,8 @@ use time::OffsetDateTime;
 
 /// Parameters of [`KPI_PART`]: the key's four arrays and one per measure.
 pub(crate) const KPI_PARAMS: usize = 4 + MEASURES;
-/// Parameters of [`OFFICER_PART`].
-pub(crate) const OFFICER_PARAMS: usize = 6;
+/// Parameters of [`OFFICER_PART`]: the key's five arrays and one per counter.
+pub(crate) const OFFICER_PARAMS: usize = 10;
 
 /// Adds unnested deltas (`$K1`…`$K36`) to `kpi_monthly`; `guard` limits it (e.g. to when the
 /// dossier row of the same statement was written).
@@ -46,12 +46,25 @@ fn kpi_sql(guard: &str) -> String {
 pub(crate) static KPI_PART: LazyLock<String> =
     LazyLock::new(|| kpi_sql("WHERE EXISTS (SELECT 1 FROM d)"));
 
-/// The officer's part of a dossier write (a CTE after `d`); `$O1` NULL when it is not a staff
-/// action.
-pub(crate) const OFFICER_PART: &str = "INSERT INTO kpi_officers (province_code, agency, officer, month, actions, finishes)
-     SELECT $O1::text, $O2::text, $O3::text, $O4::text, $O5::int8, $O6::int8 FROM d WHERE $O1::text IS NOT NULL
-     ON CONFLICT (province_code, agency, month, officer)
-     DO UPDATE SET actions = kpi_officers.actions + EXCLUDED.actions, finishes = kpi_officers.finishes + EXCLUDED.finishes";
+/// Adds unnested officers' counts (`$O1`…`$O10`) to `kpi_officers`.
+fn officer_sql(guard: &str) -> String {
+    format!(
+        "INSERT INTO kpi_officers (province_code, agency, officer, month, procedure_code,
+           actions, finishes, intakes, refusals, supplement_requests)
+         SELECT * FROM unnest($O1::text[], $O2::text[], $O3::text[], $O4::text[], $O5::text[],
+           $O6::int8[], $O7::int8[], $O8::int8[], $O9::int8[], $O10::int8[]) {guard}
+         ON CONFLICT (province_code, agency, month, officer, procedure_code) DO UPDATE SET
+           actions = kpi_officers.actions + EXCLUDED.actions,
+           finishes = kpi_officers.finishes + EXCLUDED.finishes,
+           intakes = kpi_officers.intakes + EXCLUDED.intakes,
+           refusals = kpi_officers.refusals + EXCLUDED.refusals,
+           supplement_requests = kpi_officers.supplement_requests + EXCLUDED.supplement_requests"
+    )
+}
+
+/// The officer's part of a dossier write (a CTE after `d`).
+pub(crate) static OFFICER_PART: LazyLock<String> =
+    LazyLock::new(|| officer_sql("WHERE EXISTS (SELECT 1 FROM d)"));
 
 /// Binds the deltas as the arrays of [`KPI_PART`].
 pub(crate) fn bind_kpi<'q>(
@@ -89,18 +102,44 @@ pub(crate) fn bind_kpi<'q>(
     q
 }
 
-/// Binds the event's officer counts as the parameters of [`OFFICER_PART`].
-pub(crate) fn bind_officer<'q>(
-    q: Query<'q, Postgres, PgArguments>,
-    e: &'q StoredEvent,
+/// Binds officers' counts as the arrays of [`OFFICER_PART`].
+pub(crate) fn bind_officers<'q>(
+    mut q: Query<'q, Postgres, PgArguments>,
+    tally: OfficerTally,
 ) -> Query<'q, Postgres, PgArguments> {
-    let counts = officer_counts(&e.actor, &e.action).filter(|_| !e.agency.is_empty());
-    q.bind(counts.map(|_| e.province_code.as_str()))
-        .bind(e.agency.as_str())
-        .bind(e.actor.as_str())
-        .bind(month_of(e.at))
-        .bind(counts.map_or(0, |c| c.0))
-        .bind(counts.map_or(0, |c| c.1))
+    let rows = tally.into_rows();
+    q = q
+        .bind(
+            rows.iter()
+                .map(|r| r.0.province.to_string())
+                .collect::<Vec<_>>(),
+        )
+        .bind(rows.iter().map(|r| r.0.agency.clone()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.0.officer.clone()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.0.month.clone()).collect::<Vec<_>>())
+        .bind(
+            rows.iter()
+                .map(|r| r.0.procedure.to_string())
+                .collect::<Vec<_>>(),
+        );
+    for i in 0..5 {
+        q = q.bind(rows.iter().map(|r| r.1.0[i]).collect::<Vec<_>>());
+    }
+    q
+}
+
+/// The officer's counts of one write.
+pub(crate) fn one_officer(e: &StoredEvent, d: &Dossier) -> OfficerTally {
+    let mut t = OfficerTally::default();
+    t.add(
+        &e.province_code,
+        &e.agency,
+        &e.actor,
+        &e.action,
+        e.at,
+        &d.procedure.code,
+    );
+    t
 }
 
 /// Adds deltas in one statement.
@@ -117,62 +156,17 @@ pub(crate) async fn add(ex: impl PgExecutor<'_>, deltas: &[KpiDelta]) -> Result<
     Ok(())
 }
 
-/// Adds officers' counts of many events in one statement (bulk loads).
-pub(crate) async fn add_officers_bulk(
+/// Adds officers' counts in one statement (bulk loads, rebuilds).
+pub(crate) async fn add_officers(
     ex: impl PgExecutor<'_>,
-    events: &[&StoredEvent],
+    tally: OfficerTally,
 ) -> Result<(), StoreError> {
-    type Key = (String, String, String, String);
-    let mut by: std::collections::BTreeMap<Key, (i64, i64)> = Default::default();
-    for e in events {
-        if let Some((a, f)) = officer_counts(&e.actor, &e.action).filter(|_| !e.agency.is_empty()) {
-            let v = by
-                .entry((
-                    e.province_code.to_string(),
-                    e.agency.clone(),
-                    e.actor.clone(),
-                    month_of(e.at),
-                ))
-                .or_default();
-            v.0 += a;
-            v.1 += f;
-        }
-    }
-    add_officer_sums(ex, by).await
-}
-
-async fn add_officer_sums(
-    ex: impl PgExecutor<'_>,
-    by: std::collections::BTreeMap<(String, String, String, String), (i64, i64)>,
-) -> Result<(), StoreError> {
-    if by.is_empty() {
-        return Ok(());
-    }
-    let mut cols: (Vec<String>, Vec<String>, Vec<String>, Vec<String>) = Default::default();
-    let (mut actions, mut finishes) = (Vec::new(), Vec::new());
-    for ((p, ag, o, m), (a, f)) in by {
-        cols.0.push(p);
-        cols.1.push(ag);
-        cols.2.push(o);
-        cols.3.push(m);
-        actions.push(a);
-        finishes.push(f);
-    }
-    sqlx::query(
-        "INSERT INTO kpi_officers (province_code, agency, officer, month, actions, finishes)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int8[], $6::int8[])
-         ON CONFLICT (province_code, agency, month, officer)
-         DO UPDATE SET actions = kpi_officers.actions + EXCLUDED.actions, finishes = kpi_officers.finishes + EXCLUDED.finishes",
-    )
-    .bind(cols.0)
-    .bind(cols.1)
-    .bind(cols.2)
-    .bind(cols.3)
-    .bind(actions)
-    .bind(finishes)
-    .execute(ex)
-    .await
-    .map_err(db_err)?;
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| crate::writes::number(&officer_sql(""), 0, &[("$O", OFFICER_PARAMS)]));
+    bind_officers(sqlx::query(AssertSqlSafe(SQL.as_str())), tally)
+        .execute(ex)
+        .await
+        .map_err(db_err)?;
     Ok(())
 }
 
@@ -222,33 +216,41 @@ pub(crate) async fn rows(pool: &PgPool, q: &KpiQuery) -> Result<Vec<KpiRow>, Sto
 pub(crate) async fn officers(
     pool: &PgPool,
     province: &ProvinceCode,
-    agency: &AgencyCode,
+    agency: Option<&AgencyCode>,
     from: &str,
     to: &str,
 ) -> Result<Vec<OfficerRow>, StoreError> {
-    let found: Vec<(String, Option<String>, String, i64, i64)> = sqlx::query_as(
-        "SELECT o.officer, t.label, o.month, o.actions, o.finishes FROM kpi_officers o
-         LEFT JOIN api_tokens t ON o.officer = 'token:' || t.id::text
-         WHERE o.province_code = $1 AND o.agency = $2 AND o.month >= $3 AND o.month <= $4
-         ORDER BY o.officer, o.month",
+    let found = sqlx::query(
+        "SELECT o.officer, t.label, o.month, o.procedure_code, o.actions, o.finishes, o.intakes,
+                o.refusals, o.supplement_requests, o.agency
+         FROM kpi_officers o LEFT JOIN api_tokens t ON o.officer = 'token:' || t.id::text
+         WHERE o.province_code = $1 AND ($2::text IS NULL OR o.agency = $2) AND o.month >= $3 AND o.month <= $4
+         ORDER BY o.officer, o.month, o.procedure_code",
     )
     .bind(province.as_str())
-    .bind(agency.as_str())
+    .bind(agency.map(|a| a.as_str()))
     .bind(from)
     .bind(to)
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
-    Ok(found
-        .into_iter()
-        .map(|(officer, label, month, actions, finishes)| OfficerRow {
-            officer,
-            label,
-            month,
-            actions,
-            finishes,
+    found
+        .iter()
+        .map(|r| {
+            let mut counts = OfficerCounts::default();
+            for (i, v) in counts.0.iter_mut().enumerate() {
+                *v = r.get::<i64, _>(4 + i);
+            }
+            Ok(OfficerRow {
+                officer: r.get(0),
+                label: r.get(1),
+                agency: r.get(9),
+                month: r.get(2),
+                procedure: parse(r.get::<&str, _>(3))?,
+                counts,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Recomputes one province's counters from its dossiers and events in one transaction. The
@@ -287,24 +289,20 @@ pub(crate) async fn rebuild(pool: &PgPool, province: &ProvinceCode) -> Result<u6
     for chunk in sums.chunks(5_000) {
         add(&mut *tx, chunk).await?;
     }
-    let events: Vec<(String, String, OffsetDateTime, bool)> = sqlx::query_as(
-        "SELECT agency, actor, at, action = 'finish' FROM dossier_events
-         WHERE province_code = $1 AND actor LIKE 'token:%' AND agency <> ''",
+    let events: Vec<(String, String, String, OffsetDateTime, String)> = sqlx::query_as(
+        "SELECT e.agency, e.actor, e.action, e.at, d.procedure_code FROM dossier_events e
+         JOIN dossiers d ON d.id = e.dossier_id
+         WHERE e.province_code = $1 AND e.actor LIKE 'token:%' AND e.agency <> ''",
     )
     .bind(province.as_str())
     .fetch_all(&mut *tx)
     .await
     .map_err(db_err)?;
-    let mut by: std::collections::BTreeMap<(String, String, String, String), (i64, i64)> =
-        Default::default();
-    for (agency, actor, at, finish) in events {
-        let v = by
-            .entry((province.to_string(), agency, actor, month_of(at)))
-            .or_default();
-        v.0 += 1;
-        v.1 += i64::from(finish);
+    let mut tally = OfficerTally::default();
+    for (agency, actor, action, at, procedure) in events {
+        tally.add(province, &agency, &actor, &action, at, &parse(&procedure)?);
     }
-    add_officer_sums(&mut *tx, by).await?;
+    add_officers(&mut *tx, tally).await?;
     tx.commit().await.map_err(db_err)?;
     Ok(sums.len() as u64)
 }

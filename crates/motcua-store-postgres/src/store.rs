@@ -1008,11 +1008,27 @@ impl Store for PgStore {
     async fn officer_rows(
         &self,
         province: &ProvinceCode,
-        agency: &AgencyCode,
+        agency: Option<&AgencyCode>,
         from_month: &str,
         to_month: &str,
     ) -> Result<Vec<OfficerRow>, StoreError> {
         crate::kpi::officers(&self.pool, province, agency, from_month, to_month).await
+    }
+
+    async fn dossiers_submitted(
+        &self,
+        province: &ProvinceCode,
+        from: time::OffsetDateTime,
+        to: time::OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<Dossier>, StoreError> {
+        let rows: Vec<String> = sqlx::query_scalar("SELECT data::text FROM dossiers WHERE province_code = $1 AND submitted_at >= $2 AND submitted_at < $3 ORDER BY submitted_at, code LIMIT $4")
+            .bind(province.as_str()).bind(from).bind(to).bind(i64::from(limit)).fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|d| serde_json::from_str(d).map_err(json_err))
+            .collect()
     }
 
     async fn rebuild_kpis(&self, province: &ProvinceCode) -> Result<u64, StoreError> {

@@ -11,7 +11,7 @@
 //! Inline forms (`Issued::Document`, carrying PDF bytes, only with `defer_documents = false`)
 //! are inserted after the same statement, inside a transaction opened by `store.rs`.
 
-use crate::kpi::{KPI_PART, OFFICER_PART, bind_kpi, bind_officer};
+use crate::kpi::{KPI_PART, OFFICER_PART, bind_kpi, bind_officers, one_officer};
 use crate::store::db_err;
 use motcua_app::StoreError;
 use motcua_app::ports::{DocumentJob, IdempotencyRecord, StoredEvent};
@@ -123,9 +123,10 @@ pub(crate) async fn insert_dossier(
                  ), e AS ({EVENT_PART}), i AS (
                    INSERT INTO idempotency_keys (key, province_code, request_hash, dossier_code, created_at)
                    SELECT $15::text, $2, $16::text, $3, $12 FROM d WHERE $15::text IS NOT NULL
-                 ), j AS ({JOBS_PART}), k AS ({}), o AS ({OFFICER_PART})
+                 ), j AS ({JOBS_PART}), k AS ({}), o AS ({})
                  SELECT COUNT(*) FROM d",
-                KPI_PART.as_str()
+                KPI_PART.as_str(),
+                OFFICER_PART.as_str()
             ),
             16,
             &PARTS,
@@ -149,9 +150,9 @@ pub(crate) async fn insert_dossier(
         .bind(idem.map(|i| i.key.as_str()))
         .bind(idem.map(|i| i.request_hash.as_str()));
     let deltas = kpi::delta(None, d);
-    let q = bind_officer(
+    let q = bind_officers(
         bind_kpi(bind_jobs(bind_event(q, first), jobs), &deltas),
-        first,
+        one_officer(first, d),
     );
     q.execute(ex).await.map_err(db_err)?;
     Ok(())
@@ -175,9 +176,10 @@ pub(crate) async fn append_transition(
                      last_event_hash = $5, data = $6::json
                    WHERE id = $7 AND province_code = $8 AND version = $9
                    RETURNING id
-                 ), e AS ({EVENT_PART}), j AS ({JOBS_PART}), k AS ({}), o AS ({OFFICER_PART})
+                 ), e AS ({EVENT_PART}), j AS ({JOBS_PART}), k AS ({}), o AS ({})
                  SELECT COUNT(*) FROM d",
-                KPI_PART.as_str()
+                KPI_PART.as_str(),
+                OFFICER_PART.as_str()
             ),
             9,
             &PARTS,
@@ -194,9 +196,9 @@ pub(crate) async fn append_transition(
         .bind(d.province_code.as_str())
         .bind(before.version);
     let deltas = kpi::delta(Some(before), d);
-    let row = bind_officer(
+    let row = bind_officers(
         bind_kpi(bind_jobs(bind_event(q, event), jobs), &deltas),
-        event,
+        one_officer(event, d),
     )
     .fetch_one(ex)
     .await
@@ -215,10 +217,10 @@ mod tests {
     #[test]
     fn placeholders_are_numbered_after_the_statements_own() {
         let sql = number(
-            "$1, $E1, $E10, $E12, $J1, $J12, $K1, $K36, $O1, $O6",
+            "$1, $E1, $E10, $E12, $J1, $J12, $K1, $K36, $O1, $O10",
             9,
             &super::PARTS,
         );
-        assert_eq!(sql, "$1, $10, $19, $21, $22, $33, $34, $69, $70, $75");
+        assert_eq!(sql, "$1, $10, $19, $21, $22, $33, $34, $69, $70, $79");
     }
 }

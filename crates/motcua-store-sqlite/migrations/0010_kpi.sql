@@ -41,13 +41,18 @@ CREATE TABLE kpi_monthly (
     PRIMARY KEY (province_code, month, agency, procedure_code)
 );
 
--- Each officer's actions and results per month (kpi::officer_counts), for load and throughput.
+-- Each officer's work per month and procedure (kpi::officer_counts): load, throughput, and the
+-- refusal and supplement rates compared with peers for the same procedure.
 CREATE TABLE kpi_officers (
-    province_code  TEXT NOT NULL,
-    agency         TEXT NOT NULL,
-    officer        TEXT NOT NULL,
-    month          TEXT NOT NULL,
-    actions        INTEGER NOT NULL DEFAULT 0,
-    finishes       INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (province_code, agency, month, officer)
+    province_code        TEXT NOT NULL,
+    agency               TEXT NOT NULL,
+    officer              TEXT NOT NULL,
+    month                TEXT NOT NULL,
+    procedure_code       TEXT NOT NULL,
+    actions              INTEGER NOT NULL DEFAULT 0,
+    finishes             INTEGER NOT NULL DEFAULT 0,
+    intakes              INTEGER NOT NULL DEFAULT 0,
+    refusals             INTEGER NOT NULL DEFAULT 0,
+    supplement_requests  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (province_code, agency, month, officer, procedure_code)
 );

@@ -8,7 +8,7 @@ use motcua_app::ports::{KpiQuery, KpiRow, OfficerRow, StoredEvent};
 use motcua_app::store_support::{json_err, parse};
 use motcua_domain::dossier::Dossier;
 use motcua_domain::ids::{AgencyCode, ProcedureCode, ProvinceCode};
-use motcua_domain::kpi::{Counts, KpiDelta, MEASURES, Measure, Tally, officer_counts};
+use motcua_domain::kpi::{Counts, KpiDelta, MEASURES, Measure, OfficerCounts, OfficerTally, Tally};
 use sqlx::sqlite::{SqliteConnection, SqlitePool};
 use sqlx::{AssertSqlSafe, Row};
 use std::sync::LazyLock;
@@ -55,76 +55,55 @@ pub(crate) async fn add(tx: &mut SqliteConnection, deltas: &[KpiDelta]) -> Resul
     Ok(())
 }
 
-/// Adds an event to its officer's month (staff actions only).
+/// Adds officers' counts.
+pub(crate) async fn add_officers(
+    tx: &mut SqliteConnection,
+    tally: OfficerTally,
+) -> Result<(), StoreError> {
+    for (k, c) in tally.into_rows() {
+        sqlx::query(
+            "INSERT INTO kpi_officers (province_code, agency, officer, month, procedure_code,
+               actions, finishes, intakes, refusals, supplement_requests) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (province_code, agency, month, officer, procedure_code) DO UPDATE SET
+               actions = kpi_officers.actions + excluded.actions,
+               finishes = kpi_officers.finishes + excluded.finishes,
+               intakes = kpi_officers.intakes + excluded.intakes,
+               refusals = kpi_officers.refusals + excluded.refusals,
+               supplement_requests = kpi_officers.supplement_requests + excluded.supplement_requests",
+        )
+        .bind(k.province.as_str())
+        .bind(&k.agency)
+        .bind(&k.officer)
+        .bind(&k.month)
+        .bind(k.procedure.as_str())
+        .bind(c.0[0])
+        .bind(c.0[1])
+        .bind(c.0[2])
+        .bind(c.0[3])
+        .bind(c.0[4])
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+/// The officer's part of one write.
 pub(crate) async fn add_officer(
     tx: &mut SqliteConnection,
     e: &StoredEvent,
+    d: &Dossier,
 ) -> Result<(), StoreError> {
-    let Some((actions, finishes)) = officer_counts(&e.actor, &e.action) else {
-        return Ok(());
-    };
-    add_officer_counts(
-        tx,
-        e.province_code.as_str(),
+    let mut t = OfficerTally::default();
+    t.add(
+        &e.province_code,
         &e.agency,
         &e.actor,
-        &motcua_domain::kpi::month_of(e.at),
-        actions,
-        finishes,
-    )
-    .await
-}
-
-async fn add_officer_counts(
-    tx: &mut SqliteConnection,
-    province: &str,
-    agency: &str,
-    officer: &str,
-    month: &str,
-    actions: i64,
-    finishes: i64,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO kpi_officers (province_code, agency, officer, month, actions, finishes) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (province_code, agency, month, officer)
-         DO UPDATE SET actions = kpi_officers.actions + excluded.actions, finishes = kpi_officers.finishes + excluded.finishes",
-    )
-    .bind(province)
-    .bind(agency)
-    .bind(officer)
-    .bind(month)
-    .bind(actions)
-    .bind(finishes)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    Ok(())
-}
-
-/// Adds the officers' counts of many events at once (bulk loads).
-pub(crate) async fn add_officers_bulk(
-    tx: &mut SqliteConnection,
-    events: &[&StoredEvent],
-) -> Result<(), StoreError> {
-    type Key = (String, String, String, String);
-    let mut by: std::collections::BTreeMap<Key, (i64, i64)> = Default::default();
-    for e in events {
-        if let Some((a, f)) = officer_counts(&e.actor, &e.action) {
-            let k = (
-                e.province_code.to_string(),
-                e.agency.clone(),
-                e.actor.clone(),
-                motcua_domain::kpi::month_of(e.at),
-            );
-            let v = by.entry(k).or_default();
-            v.0 += a;
-            v.1 += f;
-        }
-    }
-    for ((p, ag, o, m), (a, f)) in by {
-        add_officer_counts(tx, &p, &ag, &o, &m, a, f).await?;
-    }
-    Ok(())
+        &e.action,
+        e.at,
+        &d.procedure.code,
+    );
+    add_officers(tx, t).await
 }
 
 pub(crate) async fn rows(pool: &SqlitePool, q: &KpiQuery) -> Result<Vec<KpiRow>, StoreError> {
@@ -170,33 +149,41 @@ pub(crate) async fn rows(pool: &SqlitePool, q: &KpiQuery) -> Result<Vec<KpiRow>,
 pub(crate) async fn officers(
     pool: &SqlitePool,
     province: &ProvinceCode,
-    agency: &AgencyCode,
+    agency: Option<&AgencyCode>,
     from: &str,
     to: &str,
 ) -> Result<Vec<OfficerRow>, StoreError> {
-    let found: Vec<(String, Option<String>, String, i64, i64)> = sqlx::query_as(
-        "SELECT o.officer, t.label, o.month, o.actions, o.finishes FROM kpi_officers o
-         LEFT JOIN api_tokens t ON o.officer = 'token:' || t.id
-         WHERE o.province_code = ? AND o.agency = ? AND o.month >= ? AND o.month <= ?
-         ORDER BY o.officer, o.month",
+    let found = sqlx::query(
+        "SELECT o.officer, t.label, o.month, o.procedure_code, o.actions, o.finishes, o.intakes,
+                o.refusals, o.supplement_requests, o.agency
+         FROM kpi_officers o LEFT JOIN api_tokens t ON o.officer = 'token:' || t.id
+         WHERE o.province_code = ?1 AND (?2 IS NULL OR o.agency = ?2) AND o.month >= ?3 AND o.month <= ?4
+         ORDER BY o.officer, o.month, o.procedure_code",
     )
     .bind(province.as_str())
-    .bind(agency.as_str())
+    .bind(agency.map(|a| a.as_str()))
     .bind(from)
     .bind(to)
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
-    Ok(found
-        .into_iter()
-        .map(|(officer, label, month, actions, finishes)| OfficerRow {
-            officer,
-            label,
-            month,
-            actions,
-            finishes,
+    found
+        .iter()
+        .map(|r| {
+            let mut counts = OfficerCounts::default();
+            for (i, v) in counts.0.iter_mut().enumerate() {
+                *v = r.get::<i64, _>(4 + i);
+            }
+            Ok(OfficerRow {
+                officer: r.get(0),
+                label: r.get(1),
+                agency: r.get(9),
+                month: r.get(2),
+                procedure: parse(r.get::<&str, _>(3))?,
+                counts,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Recomputes one province's counters from its dossiers and events, in one write transaction
@@ -225,27 +212,21 @@ pub(crate) async fn rebuild(pool: &SqlitePool, province: &ProvinceCode) -> Resul
     }
     let sums = tally.into_deltas();
     add(&mut tx, &sums).await?;
-    let officers: Vec<(String, String, String, i64, i64)> = sqlx::query_as(
-        "SELECT agency, actor, at, action = 'finish', 1 FROM dossier_events
-         WHERE province_code = ? AND actor LIKE 'token:%' AND agency <> ''",
+    let events: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT e.agency, e.actor, e.action, e.at, d.procedure_code FROM dossier_events e
+         JOIN dossiers d ON d.id = e.dossier_id
+         WHERE e.province_code = ? AND e.actor LIKE 'token:%' AND e.agency <> ''",
     )
     .bind(province.as_str())
     .fetch_all(&mut *tx)
     .await
     .map_err(db_err)?;
-    type Key = (String, String, String);
-    let mut by: std::collections::BTreeMap<Key, (i64, i64)> = Default::default();
-    for (agency, actor, at, finish, one) in officers {
+    let mut tally = OfficerTally::default();
+    for (agency, actor, action, at, procedure) in events {
         let at = crate::rows::parse_ts(&at)?;
-        let v = by
-            .entry((agency, actor, motcua_domain::kpi::month_of(at)))
-            .or_default();
-        v.0 += one;
-        v.1 += finish;
+        tally.add(province, &agency, &actor, &action, at, &parse(&procedure)?);
     }
-    for ((agency, officer, month), (a, f)) in by {
-        add_officer_counts(&mut tx, province.as_str(), &agency, &officer, &month, a, f).await?;
-    }
+    add_officers(&mut tx, tally).await?;
     tx.commit().await.map_err(db_err)?;
     Ok(sums.len() as u64)
 }

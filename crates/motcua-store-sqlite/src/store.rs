@@ -744,7 +744,7 @@ impl Store for SqliteStore {
                     insert_dossier_row(&mut *tx, &d).await?;
                     insert_event(&mut *tx, &first).await?;
                     crate::kpi::add(&mut *tx, &kpi::delta(None, &d)).await?;
-                    crate::kpi::add_officer(&mut *tx, &first).await?;
+                    crate::kpi::add_officer(&mut *tx, &first, &d).await?;
                     if let Some(i) = idem {
                         sqlx::query(
                             "INSERT INTO idempotency_keys (key, province_code, request_hash, dossier_code, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -799,7 +799,7 @@ impl Store for SqliteStore {
                     }
                     insert_event(&mut *tx, &event).await?;
                     crate::kpi::add(&mut *tx, &deltas).await?;
-                    crate::kpi::add_officer(&mut *tx, &event).await?;
+                    crate::kpi::add_officer(&mut *tx, &event, &d).await?;
                     insert_issued(tx, &documents).await
                 })
             })
@@ -995,8 +995,11 @@ impl Store for SqliteStore {
             }
         }
         crate::kpi::add(&mut tx, &kpi::totals(batch.dossiers.iter().map(|(d, _)| d))).await?;
-        let events: Vec<&StoredEvent> = batch.dossiers.iter().flat_map(|(_, e)| e).collect();
-        crate::kpi::add_officers_bulk(&mut tx, &events).await?;
+        crate::kpi::add_officers(
+            &mut tx,
+            motcua_app::store_support::officer_tally(&batch.dossiers),
+        )
+        .await?;
         for (province, prefix, last) in &batch.sequences {
             sqlx::query(
                 "INSERT INTO code_sequences (prefix, province_code, last) VALUES (?, ?, ?)
@@ -1083,11 +1086,27 @@ impl Store for SqliteStore {
     async fn officer_rows(
         &self,
         province: &ProvinceCode,
-        agency: &AgencyCode,
+        agency: Option<&AgencyCode>,
         from_month: &str,
         to_month: &str,
     ) -> Result<Vec<OfficerRow>, StoreError> {
         crate::kpi::officers(&self.reader, province, agency, from_month, to_month).await
+    }
+
+    async fn dossiers_submitted(
+        &self,
+        province: &ProvinceCode,
+        from: time::OffsetDateTime,
+        to: time::OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<Dossier>, StoreError> {
+        let rows: Vec<String> = sqlx::query_scalar("SELECT data FROM dossiers WHERE province_code = ? AND submitted_at >= ? AND submitted_at < ? ORDER BY submitted_at, code LIMIT ?")
+            .bind(province.as_str()).bind(crate::rows::ts(from)).bind(crate::rows::ts(to)).bind(i64::from(limit)).fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|d| serde_json::from_str(d).map_err(json_err))
+            .collect()
     }
 
     async fn rebuild_kpis(&self, province: &ProvinceCode) -> Result<u64, StoreError> {

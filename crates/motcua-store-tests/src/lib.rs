@@ -1467,11 +1467,17 @@ pub async fn kpi_counters_follow_every_write(store: Arc<dyn Store>) {
     );
     // Only staff actions count for officers (the sample intakes are by "test").
     let officers = store
-        .officer_rows(&p("68"), &a("24958.TTPVHCC"), "2025-03", "2025-03")
+        .officer_rows(&p("68"), Some(&a("24958.TTPVHCC")), "2025-03", "2025-03")
         .await
         .unwrap();
     assert_eq!(officers.len(), 1, "{officers:?}");
-    assert_eq!((officers[0].actions, officers[0].finishes), (1, 1));
+    assert_eq!(officers[0].procedure.as_str(), "2.000815");
+    assert_eq!(officers[0].counts.0, [1, 1, 0, 0, 0]);
+    let whole = store
+        .officer_rows(&p("68"), None, "2025-01", "2025-12")
+        .await
+        .unwrap();
+    assert_eq!(whole, officers);
     // Overdue now: a2 is open past its due date on 20 March; a1 is finished.
     let overdue = store
         .overdue_counts(
@@ -1490,6 +1496,14 @@ pub async fn kpi_counters_follow_every_write(store: Arc<dyn Store>) {
         .unwrap();
     let n = store.rebuild_kpis(&p("68")).await.unwrap();
     assert_eq!(n, 2);
+    assert_eq!(
+        store
+            .officer_rows(&p("68"), None, "2025-01", "2025-12")
+            .await
+            .unwrap(),
+        officers,
+        "the officers' counters are rebuilt from the events"
+    );
     let mut after = store
         .kpi_rows(&q(None, "2000-01", "2100-12"))
         .await

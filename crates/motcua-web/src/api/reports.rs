@@ -10,7 +10,9 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use motcua_app::Actor;
+use motcua_app::integrity::IntegrityReport;
 use motcua_app::monitoring::{IndexReport, KpiLine, KpiReport};
+use motcua_domain::integrity::Outlier;
 use motcua_domain::kpi::Period;
 use serde::Deserialize;
 
@@ -104,6 +106,15 @@ impl ExportQuery {
     }
 }
 
+/// A unit-like enum's serde name (`progress`, `no_data`) as a cell.
+fn serde_name<T: serde::Serialize>(v: &T) -> Cell {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+        .into()
+}
+
 /// The index's tables.
 pub fn index_tables(r: &IndexReport) -> Vec<Table> {
     vec![
@@ -128,11 +139,7 @@ pub fn index_tables(r: &IndexReport) -> Vec<Table> {
                 .map(|m| {
                     vec![
                         m.code.into(),
-                        serde_json::to_value(m.group)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default()
-                            .into(),
+                        serde_name(&m.group),
                         m.name.into(),
                         m.numerator.into(),
                         m.denominator.into(),
@@ -140,11 +147,7 @@ pub fn index_tables(r: &IndexReport) -> Vec<Table> {
                         m.target.into(),
                         m.score.into(),
                         Cell::Num(m.max_score),
-                        serde_json::to_value(m.basis)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default()
-                            .into(),
+                        serde_name(&m.basis),
                         m.note.clone().unwrap_or_default().into(),
                     ]
                 })
@@ -158,11 +161,7 @@ pub fn index_tables(r: &IndexReport) -> Vec<Table> {
                 .iter()
                 .map(|g| {
                     vec![
-                        serde_json::to_value(g.group)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default()
-                            .into(),
+                        serde_name(&g.group),
                         g.name.into(),
                         Cell::Num(g.score),
                         Cell::Num(g.max_score),
@@ -341,4 +340,167 @@ pub async fn export_kpis(
         &q.format,
         q.table.as_deref(),
     )
+}
+
+/// The integrity review's query.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct IntegrityQuery {
+    /// A province (`68`), a commune (`22945`) or an agency (`68.SNV`).
+    pub unit: String,
+    /// Year (2000–2100).
+    pub year: i32,
+    /// Quarter 1–4.
+    #[serde(default)]
+    pub quarter: Option<u8>,
+    /// Month 1–12.
+    #[serde(default)]
+    pub month: Option<u8>,
+    /// Different applicants one contact must serve to be listed (2–100; 5 when absent).
+    #[serde(default)]
+    pub threshold: Option<usize>,
+    /// For an export: `csv` or `xlsx`.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// For a CSV export: `brokers`, `demands` or `outliers`.
+    #[serde(default)]
+    pub table: Option<String>,
+}
+
+impl IntegrityQuery {
+    /// The period and threshold, or `report.invalid_period` / `request.invalid_query`.
+    pub fn checked(&self) -> Result<(Period, usize), ApiError> {
+        let period = ReportQuery {
+            unit: self.unit.clone(),
+            year: self.year,
+            quarter: self.quarter,
+            month: self.month,
+        }
+        .period()?;
+        let threshold = self.threshold.unwrap_or(5);
+        if !(2..=100).contains(&threshold) {
+            return Err(ApiError::new(
+                "request.invalid_query",
+                "threshold must be 2 to 100",
+            ));
+        }
+        Ok((period, threshold))
+    }
+}
+
+/// The integrity review of a unit for a period: contacts shared by many unrelated applicants
+/// (possible brokers) with the dossiers behind them, refusals and supplement requests demanding
+/// what Dispatch 111/CĐ-TTg forbids, agencies and officers whose refusal or supplement rates are
+/// far above their peers' for the same procedure, and communes that need support. Evidence for
+/// the unit's leaders and its province's administrators; nothing is done to anyone.
+#[utoipa::path(get, path = "/api/v1/reports/integrity", tag = "reports", params(IntegrityQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = IntegrityReport), (status = 403, description = "auth.forbidden"),
+        (status = 404, description = "report.unknown_unit")))]
+pub async fn get_integrity(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    ApiQuery(q): ApiQuery<IntegrityQuery>,
+) -> Result<Response, ApiError> {
+    let (period, threshold) = q.checked()?;
+    let r = s
+        .app
+        .integrity_report(&Actor::Staff(staff), &q.unit, period, threshold)
+        .await?;
+    match q.format.as_deref() {
+        None => Ok(Json(r).into_response()),
+        Some(format) => export(
+            &format!("ra-soat-{}-{}", r.unit, r.period),
+            integrity_tables(&r),
+            format,
+            q.table.as_deref(),
+        ),
+    }
+}
+
+/// The review's tables.
+pub fn integrity_tables(r: &IntegrityReport) -> Vec<Table> {
+    let mut brokers = Vec::new();
+    for c in &r.brokers {
+        for d in &c.dossiers {
+            brokers.push(vec![
+                c.contact.clone().into(),
+                i64::try_from(c.applicants).unwrap_or(i64::MAX).into(),
+                d.code.clone().into(),
+                d.applicant.clone().into(),
+                d.procedure.clone().into(),
+                d.agency.clone().into(),
+                d.submitted_at
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default()
+                    .into(),
+            ]);
+        }
+    }
+    let mut outliers: Vec<Vec<Cell>> = Vec::new();
+    let groups: [(&str, &Vec<Outlier>); 6] = [
+        ("agency_refusals", &r.agency_refusals),
+        ("agency_supplements", &r.agency_supplements),
+        ("officer_refusals", &r.officer_refusals),
+        ("officer_supplements", &r.officer_supplements),
+        ("capacity_late", &r.capacity_late),
+        ("capacity_supplements", &r.capacity_supplements),
+    ];
+    for (kind, list) in groups {
+        for o in list {
+            outliers.push(vec![
+                kind.into(),
+                o.who.clone().into(),
+                o.procedure.clone().into(),
+                o.numerator.into(),
+                o.denominator.into(),
+                Some(o.rate).into(),
+                Some(o.peer_rate).into(),
+            ]);
+        }
+    }
+    vec![
+        Table {
+            name: "brokers",
+            headers: vec![
+                "contact",
+                "applicants",
+                "dossier",
+                "applicant",
+                "procedure",
+                "agency",
+                "submitted_at",
+            ],
+            rows: brokers,
+        },
+        Table {
+            name: "demands",
+            headers: vec!["dossier", "demand", "action", "text", "agency"],
+            rows: r
+                .demands
+                .iter()
+                .map(|d| {
+                    vec![
+                        d.code.clone().into(),
+                        serde_name(&d.demand),
+                        d.action.into(),
+                        d.text.clone().into(),
+                        d.agency.clone().into(),
+                    ]
+                })
+                .collect(),
+        },
+        Table {
+            name: "outliers",
+            headers: vec![
+                "kind",
+                "who",
+                "procedure",
+                "numerator",
+                "denominator",
+                "rate",
+                "peer_rate",
+            ],
+            rows: outliers,
+        },
+    ]
 }

@@ -182,7 +182,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/dashboard", get(leader::dashboard))
         .route("/reports", get(reports::kpis))
-        .route("/reports/export", get(reports::export_kpis))
+        .route("/reports/export", get(reports::export_report))
+        .route("/reports/integrity", get(reports::integrity))
         .route("/reports/index", get(reports::index))
         .route("/admin/authority", get(registry::authority_page))
         .route(

@@ -8,12 +8,13 @@ use super::public::render;
 use super::staff::StaffSession;
 use super::{Chrome, grouped};
 use crate::AppState;
-use crate::api::reports::{ReportQuery, export, kpi_tables};
+use crate::api::reports::{ReportQuery, export, integrity_tables, kpi_tables};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use motcua_app::integrity::IntegrityReport;
 use motcua_app::monitoring::{IndexReport, KpiLine, KpiReport};
 use motcua_app::{Actor, AppError};
 use motcua_domain::access::Role;
@@ -36,6 +37,11 @@ pub struct Selector {
     format: Option<String>,
     #[serde(default)]
     table: Option<String>,
+    #[serde(default)]
+    threshold: Option<String>,
+    /// For `/reports/export`: `kpis` (default) or `integrity`.
+    #[serde(default)]
+    what: Option<String>,
 }
 
 /// The form's state, echoed back.
@@ -405,9 +411,17 @@ pub async fn kpis(
     }
 }
 
-/// `GET /reports/export`: the indicators' tables as a file, for a signed-in leader (the API's
-/// export needs a bearer token; this one the session).
-pub async fn export_kpis(
+/// The threshold of the integrity review as typed: 2–100, 5 when empty.
+fn threshold(sel: &Selector) -> Option<usize> {
+    match num(&sel.threshold) {
+        None => Some(5),
+        Some(t) => t.parse().ok().filter(|t| (2..=100).contains(t)),
+    }
+}
+
+/// `GET /reports/export`: a report's tables as a file (`what=kpis` or `integrity`), for a
+/// signed-in leader (the API's exports need a bearer token; this one the session).
+pub async fn export_report(
     State(s): State<AppState>,
     Extension(tr): Extension<Tr>,
     sess: StaffSession,
@@ -419,15 +433,124 @@ pub async fn export_kpis(
             .into_response();
     };
     let actor = Actor::Staff(sess.actor().clone());
-    let r = match s.app.kpi_report(&actor, &q.unit, period).await {
-        Ok(r) => r,
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
+    let format = sel.format.as_deref().unwrap_or("xlsx");
+    let table = sel.table.as_deref();
+    let done = match sel.what.as_deref().unwrap_or("kpis") {
+        "kpis" => s
+            .app
+            .kpi_report(&actor, &q.unit, period)
+            .await
+            .map_err(crate::error::ApiError::from)
+            .and_then(|r| {
+                export(
+                    &format!("chi-tieu-{}-{}", r.unit.code, r.period),
+                    kpi_tables(&r),
+                    format,
+                    table,
+                )
+            }),
+        "integrity" => match threshold(&sel) {
+            None => Err(crate::error::ApiError::new(
+                "request.invalid_query",
+                "threshold must be 2 to 100",
+            )),
+            Some(th) => s
+                .app
+                .integrity_report(&actor, &q.unit, period, th)
+                .await
+                .map_err(crate::error::ApiError::from)
+                .and_then(|r| {
+                    export(
+                        &format!("ra-soat-{}-{}", r.unit, r.period),
+                        integrity_tables(&r),
+                        format,
+                        table,
+                    )
+                }),
+        },
+        _ => Err(crate::error::ApiError::new(
+            "report.unknown_table",
+            "what is kpis or integrity",
+        )),
     };
-    export(
-        &format!("chi-tieu-{}-{}", r.unit.code, r.period),
-        kpi_tables(&r),
-        sel.format.as_deref().unwrap_or("xlsx"),
-        sel.table.as_deref(),
-    )
-    .unwrap_or_else(IntoResponse::into_response)
+    done.unwrap_or_else(IntoResponse::into_response)
+}
+
+#[derive(Template)]
+#[template(path = "report_integrity.html")]
+struct IntegrityPage {
+    c: Chrome,
+    f: Form,
+    threshold: String,
+    error: Option<String>,
+    r: Option<IntegrityReport>,
+    /// (title, outliers) of the six comparisons.
+    sections: Vec<(String, Vec<motcua_domain::integrity::Outlier>)>,
+}
+
+impl IntegrityPage {
+    /// A date as the page shows it (Vietnam time).
+    fn day(&self, t: &time::OffsetDateTime) -> String {
+        super::fmt_datetime(*t)
+    }
+}
+
+fn integrity_sections(
+    tr: Tr,
+    r: &IntegrityReport,
+) -> Vec<(String, Vec<motcua_domain::integrity::Outlier>)> {
+    [
+        ("integrity-agency-refusals", &r.agency_refusals),
+        ("integrity-agency-supplements", &r.agency_supplements),
+        ("integrity-officer-refusals", &r.officer_refusals),
+        ("integrity-officer-supplements", &r.officer_supplements),
+        ("integrity-capacity-late", &r.capacity_late),
+        ("integrity-capacity-supplements", &r.capacity_supplements),
+    ]
+    .into_iter()
+    .map(|(k, v)| (tr.t(k), v.clone()))
+    .collect()
+}
+
+/// `GET /reports/integrity`: the integrity review of a unit for a period (leaders, admins).
+pub async fn integrity(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    Query(sel): Query<Selector>,
+) -> Response {
+    let f = sel.form(&default_unit(&s, &sess).await, this_year(&s));
+    let c = sess.chrome(tr, &uri, tr.t("integrity-title"));
+    let shown = num(&sel.threshold).unwrap_or_else(|| "5".into());
+    let page = |c, f, error, r: Option<IntegrityReport>| IntegrityPage {
+        c,
+        f,
+        threshold: shown.clone(),
+        error,
+        sections: r
+            .as_ref()
+            .map(|r| integrity_sections(tr, r))
+            .unwrap_or_default(),
+        r,
+    };
+    let (q, period) = match f.report_query(tr) {
+        Ok(q) => q,
+        Err(m) => {
+            return (StatusCode::BAD_REQUEST, render(&page(c, f, Some(m), None))).into_response();
+        }
+    };
+    let Some(th) = threshold(&sel) else {
+        let m = tr.t("integrity-bad-threshold");
+        return (StatusCode::BAD_REQUEST, render(&page(c, f, Some(m), None))).into_response();
+    };
+    let actor = Actor::Staff(sess.actor().clone());
+    match s.app.integrity_report(&actor, &q.unit, period, th).await {
+        Ok(r) => render(&page(c, f, None, Some(r))),
+        Err(e) => (
+            status_of(&e),
+            render(&page(c, f, Some(message_of(tr, &e)), None)),
+        )
+            .into_response(),
+    }
 }
