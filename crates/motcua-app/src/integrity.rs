@@ -181,7 +181,11 @@ impl App {
                 .add(&r.counts);
             names.insert(
                 r.officer.clone(),
-                r.label.clone().unwrap_or_else(|| r.officer.clone()),
+                format!(
+                    "{} · {}",
+                    r.label.as_deref().unwrap_or(&r.officer),
+                    r.agency
+                ),
             );
         }
         let officer_rates = |f: fn(&motcua_domain::kpi::OfficerCounts) -> (i64, i64)| {

@@ -359,7 +359,8 @@ pub struct MetricScore {
 
 /// Rounds to two decimals (points are reported to the hundredth).
 fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    // `+ 0.0` turns the −0.0 of an empty sum into 0.0.
+    (x * 100.0).round() / 100.0 + 0.0
 }
 
 /// Scores one metric.

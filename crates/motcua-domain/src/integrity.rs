@@ -29,6 +29,16 @@ pub enum ContactKind {
     Email,
 }
 
+/// A contact given by applicants.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Contact {
+    /// Phone or e-mail.
+    pub kind: ContactKind,
+    /// As given (e-mail in lower case).
+    pub value: String,
+}
+
 /// One dossier behind a cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -53,9 +63,9 @@ pub struct Evidence {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BrokerCluster {
-    /// Phone or e-mail.
-    pub kind: ContactKind,
-    /// The contact as given.
+    /// The contacts shared (a phone number, an e-mail address, or both for the same dossiers).
+    pub contacts: Vec<Contact>,
+    /// The contacts as one line.
     pub contact: String,
     /// Different applicants (ID numbers).
     pub applicants: usize,
@@ -101,7 +111,7 @@ pub fn broker_clusters(dossiers: &[Dossier], threshold: usize) -> Vec<BrokerClus
             by.entry((ContactKind::Email, e)).or_default().push(d);
         }
     }
-    let mut out: Vec<BrokerCluster> = by
+    let out: Vec<BrokerCluster> = by
         .into_iter()
         .filter_map(|((kind, contact), mut ds)| {
             let applicants: BTreeSet<&str> =
@@ -115,7 +125,10 @@ pub fn broker_clusters(dossiers: &[Dossier], threshold: usize) -> Vec<BrokerClus
             let agencies: BTreeSet<String> =
                 ds.iter().map(|d| d.receiving_agency.to_string()).collect();
             Some(BrokerCluster {
-                kind,
+                contacts: vec![Contact {
+                    kind,
+                    value: contact.clone(),
+                }],
                 contact,
                 applicants: applicants.len(),
                 family_names: families.len(),
@@ -136,12 +149,35 @@ pub fn broker_clusters(dossiers: &[Dossier], threshold: usize) -> Vec<BrokerClus
             })
         })
         .collect();
-    out.sort_by(|a, b| {
+    // A phone and an e-mail address given for the same dossiers are one cluster.
+    let mut merged: Vec<BrokerCluster> = Vec::new();
+    for c in out {
+        let codes: Vec<&str> = c.dossiers.iter().map(|d| d.code.as_str()).collect();
+        match merged.iter_mut().find(|m| {
+            m.dossiers
+                .iter()
+                .map(|d| d.code.as_str())
+                .collect::<Vec<_>>()
+                == codes
+        }) {
+            Some(m) => m.contacts.extend(c.contacts),
+            None => merged.push(c),
+        }
+    }
+    for m in &mut merged {
+        m.contact = m
+            .contacts
+            .iter()
+            .map(|c| c.value.as_str())
+            .collect::<Vec<_>>()
+            .join(" · ");
+    }
+    merged.sort_by(|a, b| {
         b.applicants
             .cmp(&a.applicants)
             .then(a.contact.cmp(&b.contact))
     });
-    out
+    merged
 }
 
 /// What a forbidden demand asked for.

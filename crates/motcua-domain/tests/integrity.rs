@@ -138,17 +138,25 @@ fn a_broker_is_found_and_a_family_or_a_few_neighbours_are_not() {
         ));
     }
     let found = broker_clusters(&all, 5);
-    let contacts: Vec<(ContactKind, &str, usize)> = found
+    assert_eq!(
+        found.len(),
+        1,
+        "the phone and the e-mail of the same dossiers are one cluster"
+    );
+    let contacts: Vec<(ContactKind, &str)> = found[0]
+        .contacts
         .iter()
-        .map(|c| (c.kind, c.contact.as_str(), c.applicants))
+        .map(|c| (c.kind, c.value.as_str()))
         .collect();
     assert_eq!(
         contacts,
         vec![
-            (ContactKind::Phone, "0909000766", 5),
-            (ContactKind::Email, "dichvu.hoso@example.vn", 5),
+            (ContactKind::Phone, "0909000766"),
+            (ContactKind::Email, "dichvu.hoso@example.vn"),
         ]
     );
+    assert_eq!(found[0].contact, "0909000766 · dichvu.hoso@example.vn");
+    assert_eq!(found[0].applicants, 5);
     assert_eq!(found[0].dossiers.len(), 5);
     assert_eq!(found[0].family_names, 5);
     assert_eq!(found[0].agencies, vec!["24958.TTPVHCC".to_string()]);

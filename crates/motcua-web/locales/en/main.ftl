@@ -244,7 +244,6 @@ apply-done-next-text = { $agency } will check your dossier during office hours. 
 apply-done-track = Keep the dossier code. You can track the status with this code and your phone number.
 apply-expired = This application has expired or does not exist. Please start again.
 
-nav-dashboard = Dashboard
 nav-admin = Administration
 dash-title = Dashboard
 dash-scope-province = Whole province
@@ -507,7 +506,6 @@ reports-name = Name
 reports-nothing = No dossiers in the period.
 reports-see-index = See the unit's 766 index
 reports-kpi-method = Dossiers count in the month they were filed. Processing time runs from receipt to result, less time waiting for a supplement; "90% done within" is the upper bound of a time bucket (4 h, 8 h, 1, 3, 5, 10, 20, 30 days).
-nav-integrity = Review
 integrity-title = Integrity review
 integrity-lead = Signs of brokers, forbidden demands, and units and officers refusing or asking for supplements far more than their peers — evidence for leaders to review; nothing is done to anyone automatically.
 integrity-threshold = Applicants threshold

@@ -231,7 +231,6 @@ apply-done-next-text = { $agency } sẽ kiểm tra hồ sơ trong giờ làm vi�
 apply-done-track = Ghi lại mã hồ sơ. Bạn có thể tra cứu tình trạng bằng mã này và số điện thoại.
 apply-expired = Phiên nộp hồ sơ đã hết hạn hoặc không tồn tại. Hãy bắt đầu lại.
 
-nav-dashboard = Theo dõi
 nav-admin = Quản trị
 dash-title = Bảng theo dõi
 dash-scope-province = Toàn tỉnh
@@ -494,7 +493,6 @@ reports-name = Tên
 reports-nothing = Không có hồ sơ trong kỳ.
 reports-see-index = Xem chỉ số 766 của đơn vị
 reports-kpi-method = Hồ sơ được tính vào tháng nộp. Thời gian xử lý: từ khi tiếp nhận đến khi có kết quả, trừ thời gian chờ bổ sung; "90% xong trong" là cận trên của nhóm thời gian (4 giờ, 8 giờ, 1, 3, 5, 10, 20, 30 ngày).
-nav-integrity = Rà soát
 integrity-title = Rà soát liêm chính
 integrity-lead = Dấu hiệu "cò hồ sơ", yêu cầu trái quy định và đơn vị, cán bộ có tỷ lệ từ chối hoặc yêu cầu bổ sung cao bất thường — là bằng chứng để lãnh đạo xem xét, không tự động xử lý ai.
 integrity-threshold = Ngưỡng người nộp

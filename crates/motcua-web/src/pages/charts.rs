@@ -72,7 +72,8 @@ pub fn columns(title: &str, days: &[(String, i64)]) -> String {
     let max = days.iter().map(|d| d.1).max().unwrap_or(0).max(1) as f64;
     let (w, h, pad) = (640.0, 180.0, 24.0);
     let n = days.len().max(1) as f64;
-    let col = (w - 2.0 * pad) / n;
+    // At most 48 units wide, so one month is a column, not a wall.
+    let col = ((w - 2.0 * pad) / n).min(48.0);
     let mut out = format!(
         r#"<svg class="chart" role="img" viewBox="0 0 {w} {vh}" width="100%" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
         vh = h + 30.0,
