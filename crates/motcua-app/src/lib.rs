@@ -21,6 +21,7 @@ pub mod linked;
 pub mod monitoring;
 pub mod ports;
 pub mod service;
+pub mod staffing;
 pub mod store_support;
 pub mod tokens;
 

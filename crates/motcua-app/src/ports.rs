@@ -486,6 +486,19 @@ pub trait Store: Send + Sync + 'static {
         to: OffsetDateTime,
         limit: u32,
     ) -> Result<Vec<Dossier>, StoreError>;
+    /// In-person intakes at the counters of a province in `[from, to)`: dossiers whose first
+    /// event is a staff member's `receive` — (receiving agency, officer, time, procedure).
+    async fn counter_intakes(
+        &self,
+        province: &ProvinceCode,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Result<Vec<(AgencyCode, String, OffsetDateTime, ProcedureCode)>, StoreError>;
+    /// Staff accounts on record in a province, by agency and role.
+    async fn staff_on_record(
+        &self,
+        province: &ProvinceCode,
+    ) -> Result<Vec<(AgencyCode, Role, i64)>, StoreError>;
     /// Recomputes a province's monthly counters from its dossiers (after a restore or an import
     /// that bypassed the writes), in one transaction; returns the number of rows written.
     async fn rebuild_kpis(&self, province: &ProvinceCode) -> Result<u64, StoreError>;

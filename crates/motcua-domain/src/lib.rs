@@ -19,6 +19,7 @@ pub mod index766;
 pub mod integrity;
 pub mod kpi;
 pub mod linked;
+pub mod staffing;
 pub mod text;
 pub mod units;
 pub mod upload;

@@ -1031,6 +1031,52 @@ impl Store for PgStore {
             .collect()
     }
 
+    async fn counter_intakes(
+        &self,
+        province: &ProvinceCode,
+        from: time::OffsetDateTime,
+        to: time::OffsetDateTime,
+    ) -> Result<Vec<(AgencyCode, String, time::OffsetDateTime, ProcedureCode)>, StoreError> {
+        let rows: Vec<(String, String, OffsetDateTime, String)> = sqlx::query_as(
+            "SELECT d.receiving_agency, e.actor, e.at, d.procedure_code FROM dossiers d
+             JOIN dossier_events e ON e.dossier_id = d.id AND e.seq = 1
+             WHERE d.province_code = $1 AND d.submitted_at >= $2 AND d.submitted_at < $3
+               AND e.action = 'receive' AND e.actor LIKE 'token:%'",
+        )
+        .bind(province.as_str())
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.into_iter()
+            .map(|(a, o, t, p)| Ok((parse(&a)?, o, t, parse(&p)?)))
+            .collect()
+    }
+
+    async fn staff_on_record(
+        &self,
+        province: &ProvinceCode,
+    ) -> Result<Vec<(AgencyCode, Role, i64)>, StoreError> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT agency_code, role, COUNT(*) FROM api_tokens WHERE province_code = $1
+             GROUP BY agency_code, role ORDER BY agency_code, role",
+        )
+        .bind(province.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.into_iter()
+            .map(|(a, r, n)| {
+                Ok((
+                    parse(&a)?,
+                    Role::parse(&r).ok_or_else(|| StoreError::Internal("stored role".into()))?,
+                    n,
+                ))
+            })
+            .collect()
+    }
+
     async fn rebuild_kpis(&self, province: &ProvinceCode) -> Result<u64, StoreError> {
         crate::kpi::rebuild(&self.pool, province).await
     }

@@ -349,4 +349,150 @@ async fn the_report_pages_show_the_index_and_the_indicators() {
     // The indicators page needs a signed-in leader.
     let r = t.page("GET", "/reports", None, None).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let token = t.token("24958.UBND", Role::Leader).await;
+    let login = t
+        .page(
+            "POST",
+            "/staff/login",
+            None,
+            Some(&format!("token={token}&next=%2Freports")),
+        )
+        .await;
+    let cookie = login.cookie.unwrap().split(';').next().unwrap().to_owned();
+    // A leader's own agency by default; the commune; the review; the staffing table.
+    let r = t.page("GET", "/reports", Some(&cookie), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains("24958.UBND") && r.body.contains("<svg"),
+        "{}",
+        r.body
+    );
+    for (uri, needle) in [
+        ("/reports?unit=24958&year=2025&quarter=1", "1.004873"),
+        ("/reports/integrity?unit=24958&year=2025", "111/CĐ-TTg"),
+        ("/reports/staffing?unit=24958&weeks=4", "Erlang C"),
+    ] {
+        let r = t.page("GET", uri, Some(&cookie), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        assert!(r.body.contains(needle), "{uri}: {}", r.body);
+    }
+    // Another commune is not theirs; bad input says so on the page.
+    let r = t
+        .page("GET", "/reports?unit=24781&year=2025", Some(&cookie), None)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = t
+        .page(
+            "GET",
+            "/reports/staffing?unit=24958&weeks=x",
+            Some(&cookie),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = t
+        .page(
+            "GET",
+            "/reports/integrity?unit=24958&year=2025&threshold=1000",
+            Some(&cookie),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // The session exports.
+    let r = t
+        .page(
+            "GET",
+            "/reports/export?unit=24958&year=2025&what=kpis&format=csv&table=months",
+            Some(&cookie),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("2025-03"), "{}", r.body);
+    let r = t
+        .page(
+            "GET",
+            "/reports/export?unit=24958&what=nothing&format=csv",
+            Some(&cookie),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_staffing_table_counts_arrivals_and_intake_times_and_compares_with_staff() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let counter = t.token(CENTER, Role::CounterOfficer).await;
+    // Monday 3 March: six in-person intakes by one officer, ten minutes apart, 8:00–8:50.
+    for k in 0..6 {
+        t.clock
+            .set(datetime!(2025-03-03 08:00 +7) + time::Duration::minutes(10 * k));
+        t.intake(&counter, "1.004873", CENTER).await;
+    }
+    t.clock.set(datetime!(2025-03-07 17:00 +7));
+    let leader = t.token("24958.UBND", Role::Leader).await;
+    let (s, r) = t
+        .get("/api/v1/reports/staffing?unit=24958&weeks=1", Some(&leader))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["assumptions"].as_array().unwrap().len(), 5);
+    let centers = r["centers"].as_array().unwrap();
+    assert_eq!(centers.len(), 1, "{r}");
+    let c = &centers[0];
+    assert_eq!(c["agency"], CENTER);
+    assert_eq!(
+        (c["intakes"].as_u64(), c["per_week"].as_f64()),
+        (Some(6), Some(6.0))
+    );
+    // Five gaps of 10 minutes: the median intake time.
+    assert_eq!(c["service_times"][0]["minutes"].as_f64(), Some(10.0));
+    assert_eq!(c["service_times"][0]["assumed"], false);
+    // 6 an hour × 10 min (a = 1): one officer is not enough, two serve 92.6 % within 15 min.
+    assert_eq!(
+        (c["peak"]["weekday"].as_u64(), c["peak"]["hour"].as_u64()),
+        (Some(0), Some(8))
+    );
+    assert_eq!(c["peak"]["officers"], 2);
+    assert_eq!(
+        (c["on_record"].as_u64(), c["verdict"].as_str()),
+        (Some(1), Some("understaffed"))
+    );
+    // A looser target needs fewer; bad parameters are refused; a counter officer may not read it.
+    let (_, r) = t
+        .get(
+            "/api/v1/reports/staffing?unit=24958&weeks=1&wait=60&level=0.5",
+            Some(&leader),
+        )
+        .await;
+    assert_eq!(
+        r["centers"][0]["peak"]["officers"], 2,
+        "a = 1 needs two to be stable"
+    );
+    for bad in ["weeks=0", "weeks=53", "wait=0", "level=1.5"] {
+        let (s, v) = t
+            .get(
+                &format!("/api/v1/reports/staffing?unit=24958&{bad}"),
+                Some(&leader),
+            )
+            .await;
+        assert_eq!(
+            (s, error_code(&v)),
+            (StatusCode::UNPROCESSABLE_ENTITY, "request.invalid_field"),
+            "{bad}"
+        );
+    }
+    let (s, _) = t
+        .get("/api/v1/reports/staffing?unit=24958", Some(&counter))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = t
+        .get(
+            "/api/v1/reports/staffing?unit=24958&weeks=1&format=csv&table=hours",
+            Some(&leader),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(v.as_str().unwrap().contains("24958.TTPVHCC,0,8,6,2"), "{v}");
 }

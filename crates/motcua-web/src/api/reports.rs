@@ -12,8 +12,10 @@ use axum::response::{IntoResponse, Response};
 use motcua_app::Actor;
 use motcua_app::integrity::IntegrityReport;
 use motcua_app::monitoring::{IndexReport, KpiLine, KpiReport};
+use motcua_app::staffing::StaffingReport;
 use motcua_domain::integrity::Outlier;
 use motcua_domain::kpi::Period;
+use motcua_domain::staffing::Target;
 use serde::Deserialize;
 
 /// Which unit and period.
@@ -501,6 +503,167 @@ pub fn integrity_tables(r: &IntegrityReport) -> Vec<Table> {
                 "peer_rate",
             ],
             rows: outliers,
+        },
+    ]
+}
+
+/// The staffing table's query.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct StaffingQuery {
+    /// A province (`68`), a commune (`22945`) or an agency (`68.SNV`).
+    pub unit: String,
+    /// Weeks of history (1–52; 8 when absent).
+    #[serde(default)]
+    pub weeks: Option<u32>,
+    /// Minutes an applicant may wait (1–240; 15 when absent).
+    #[serde(default)]
+    pub wait: Option<f64>,
+    /// Share served within that wait (0.5–0.99; 0.8 when absent).
+    #[serde(default)]
+    pub level: Option<f64>,
+    /// For an export: `csv` or `xlsx`.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// For a CSV export: `centers`, `hours` or `service_times`.
+    #[serde(default)]
+    pub table: Option<String>,
+}
+
+impl StaffingQuery {
+    /// The weeks and the target.
+    pub fn target(&self) -> (u32, Target) {
+        let d = Target::default();
+        (
+            self.weeks.unwrap_or(8),
+            Target {
+                wait_minutes: self.wait.unwrap_or(d.wait_minutes),
+                level: self.level.unwrap_or(d.level),
+            },
+        )
+    }
+}
+
+/// For each one-stop center of a unit: in-person arrivals per hour by weekday and intake times
+/// per procedure from its own history, the counter officers needed so that `level` of
+/// applicants wait at most `wait` minutes (Erlang C; the model's assumptions are in the answer),
+/// compared with the officers on record.
+#[utoipa::path(get, path = "/api/v1/reports/staffing", tag = "reports", params(StaffingQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = StaffingReport), (status = 403, description = "auth.forbidden"),
+        (status = 422, description = "request.invalid_field")))]
+pub async fn get_staffing(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    ApiQuery(q): ApiQuery<StaffingQuery>,
+) -> Result<Response, ApiError> {
+    let (weeks, target) = q.target();
+    let r = s
+        .app
+        .staffing_report(&Actor::Staff(staff), &q.unit, weeks, target)
+        .await?;
+    match q.format.as_deref() {
+        None => Ok(Json(r).into_response()),
+        Some(format) => export(
+            &format!("can-bo-tiep-nhan-{}", r.unit),
+            staffing_tables(&r),
+            format,
+            q.table.as_deref(),
+        ),
+    }
+}
+
+/// The staffing tables.
+pub fn staffing_tables(r: &StaffingReport) -> Vec<Table> {
+    let verdict = |c: &motcua_app::staffing::CenterStaffing| serde_name(&c.verdict);
+    vec![
+        Table {
+            name: "centers",
+            headers: vec![
+                "agency",
+                "name",
+                "intakes",
+                "per_week",
+                "mean_service_minutes",
+                "peak_weekday",
+                "peak_hour",
+                "peak_arrivals",
+                "needed_at_peak",
+                "on_record",
+                "verdict",
+            ],
+            rows: r
+                .centers
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.agency.clone().into(),
+                        c.name.clone().into(),
+                        i64::try_from(c.intakes).unwrap_or(i64::MAX).into(),
+                        Cell::Num(c.per_week),
+                        Cell::Num(c.mean_service_minutes),
+                        c.peak
+                            .as_ref()
+                            .map_or(Cell::Empty, |p| i64::from(p.weekday).into()),
+                        c.peak
+                            .as_ref()
+                            .map_or(Cell::Empty, |p| i64::from(p.hour).into()),
+                        c.peak
+                            .as_ref()
+                            .map_or(Cell::Empty, |p| Cell::Num(p.arrivals)),
+                        c.peak
+                            .as_ref()
+                            .map_or(Cell::Empty, |p| i64::from(p.officers).into()),
+                        i64::from(c.on_record).into(),
+                        verdict(c),
+                    ]
+                })
+                .collect(),
+        },
+        Table {
+            name: "hours",
+            headers: vec!["agency", "weekday", "hour", "arrivals", "officers_needed"],
+            rows: r
+                .centers
+                .iter()
+                .flat_map(|c| {
+                    c.hours.iter().map(|h| {
+                        vec![
+                            c.agency.clone().into(),
+                            i64::from(h.weekday).into(),
+                            i64::from(h.hour).into(),
+                            Cell::Num(h.arrivals),
+                            i64::from(h.officers).into(),
+                        ]
+                    })
+                })
+                .collect(),
+        },
+        Table {
+            name: "service_times",
+            headers: vec![
+                "agency",
+                "procedure",
+                "minutes",
+                "samples",
+                "assumed",
+                "intakes",
+            ],
+            rows: r
+                .centers
+                .iter()
+                .flat_map(|c| {
+                    c.service_times.iter().map(|t| {
+                        vec![
+                            c.agency.clone().into(),
+                            t.procedure.clone().into(),
+                            Cell::Num(t.minutes),
+                            i64::try_from(t.samples).unwrap_or(i64::MAX).into(),
+                            (if t.assumed { "yes" } else { "no" }).into(),
+                            i64::try_from(t.intakes).unwrap_or(i64::MAX).into(),
+                        ]
+                    })
+                })
+                .collect(),
         },
     ]
 }

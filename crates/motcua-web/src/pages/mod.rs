@@ -184,6 +184,7 @@ pub fn routes() -> Router<AppState> {
         .route("/reports", get(reports::kpis))
         .route("/reports/export", get(reports::export_report))
         .route("/reports/integrity", get(reports::integrity))
+        .route("/reports/staffing", get(reports::staffing))
         .route("/reports/index", get(reports::index))
         .route("/admin/authority", get(registry::authority_page))
         .route(

@@ -8,7 +8,7 @@ use super::public::render;
 use super::staff::StaffSession;
 use super::{Chrome, grouped};
 use crate::AppState;
-use crate::api::reports::{ReportQuery, export, integrity_tables, kpi_tables};
+use crate::api::reports::{ReportQuery, export, integrity_tables, kpi_tables, staffing_tables};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Query, State};
@@ -16,10 +16,12 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use motcua_app::integrity::IntegrityReport;
 use motcua_app::monitoring::{IndexReport, KpiLine, KpiReport};
+use motcua_app::staffing::StaffingReport;
 use motcua_app::{Actor, AppError};
 use motcua_domain::access::Role;
 use motcua_domain::index766::Basis;
 use motcua_domain::kpi::Period;
+use motcua_domain::staffing::{Target, WEEKDAYS};
 use serde::Deserialize;
 
 /// The selector's values as typed (all optional, so an empty form shows the defaults).
@@ -39,9 +41,15 @@ pub struct Selector {
     table: Option<String>,
     #[serde(default)]
     threshold: Option<String>,
-    /// For `/reports/export`: `kpis` (default) or `integrity`.
+    /// For `/reports/export`: `kpis` (default), `integrity` or `staffing`.
     #[serde(default)]
     what: Option<String>,
+    #[serde(default)]
+    weeks: Option<String>,
+    #[serde(default)]
+    wait: Option<String>,
+    #[serde(default)]
+    level: Option<String>,
 }
 
 /// The form's state, echoed back.
@@ -428,14 +436,33 @@ pub async fn export_report(
     Query(sel): Query<Selector>,
 ) -> Response {
     let f = sel.form(&default_unit(&s, &sess).await, this_year(&s));
-    let Ok((q, period)) = f.report_query(tr) else {
-        return crate::error::ApiError::new("report.invalid_period", tr.t("reports-bad-period"))
-            .into_response();
-    };
     let actor = Actor::Staff(sess.actor().clone());
     let format = sel.format.as_deref().unwrap_or("xlsx");
     let table = sel.table.as_deref();
-    let done = match sel.what.as_deref().unwrap_or("kpis") {
+    let what = sel.what.as_deref().unwrap_or("kpis");
+    // The indicators and the review are of a period; the staffing table of recent weeks.
+    let (q, period) = match f.report_query(tr) {
+        Ok(x) => x,
+        Err(_) if what == "staffing" => (
+            ReportQuery {
+                unit: f.unit.clone(),
+                year: this_year(&s),
+                quarter: None,
+                month: None,
+            },
+            Period::Year {
+                year: this_year(&s),
+            },
+        ),
+        Err(_) => {
+            return crate::error::ApiError::new(
+                "report.invalid_period",
+                tr.t("reports-bad-period"),
+            )
+            .into_response();
+        }
+    };
+    let done = match what {
         "kpis" => s
             .app
             .kpi_report(&actor, &q.unit, period)
@@ -468,9 +495,28 @@ pub async fn export_report(
                     )
                 }),
         },
+        "staffing" => match staffing_params(&sel) {
+            None => Err(crate::error::ApiError::new(
+                "request.invalid_query",
+                "weeks, wait and level must be numbers",
+            )),
+            Some((weeks, target)) => s
+                .app
+                .staffing_report(&actor, &q.unit, weeks, target)
+                .await
+                .map_err(crate::error::ApiError::from)
+                .and_then(|r| {
+                    export(
+                        &format!("can-bo-tiep-nhan-{}", r.unit),
+                        staffing_tables(&r),
+                        format,
+                        table,
+                    )
+                }),
+        },
         _ => Err(crate::error::ApiError::new(
             "report.unknown_table",
-            "what is kpis or integrity",
+            "what is kpis, integrity or staffing",
         )),
     };
     done.unwrap_or_else(IntoResponse::into_response)
@@ -552,5 +598,128 @@ pub async fn integrity(
             render(&page(c, f, Some(message_of(tr, &e)), None)),
         )
             .into_response(),
+    }
+}
+
+/// The staffing form's values: weeks (8), wait minutes (15), level (0.8) when empty.
+fn staffing_params(sel: &Selector) -> Option<(u32, Target)> {
+    let d = Target::default();
+    let weeks = match num(&sel.weeks) {
+        None => 8,
+        Some(w) => w.parse().ok()?,
+    };
+    let wait_minutes = match num(&sel.wait) {
+        None => d.wait_minutes,
+        Some(w) => w.parse().ok()?,
+    };
+    let level = match num(&sel.level) {
+        None => d.level,
+        Some(l) => l.parse().ok()?,
+    };
+    Some((
+        weeks,
+        Target {
+            wait_minutes,
+            level,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "report_staffing.html")]
+struct StaffingPage {
+    c: Chrome,
+    unit: String,
+    weeks: String,
+    wait: String,
+    level: String,
+    /// `unit=…&weeks=…&wait=…&level=…` for links.
+    query: String,
+    error: Option<String>,
+    r: Option<StaffingReport>,
+}
+
+impl StaffingPage {
+    /// A weekday's short name.
+    fn weekday(&self, i: &u8) -> String {
+        WEEKDAYS
+            .get(usize::from(*i))
+            .map(|d| self.c.tr.t(&format!("weekday-{}", d.number_from_monday())))
+            .unwrap_or_default()
+    }
+
+    /// The officers needed in a weekday's hour of a center, `""` when nobody came.
+    fn need(&self, c: &motcua_app::staffing::CenterStaffing, weekday: &u8, hour: &u8) -> String {
+        c.hours
+            .iter()
+            .find(|h| h.weekday == *weekday && h.hour == *hour)
+            .map(|h| h.officers.to_string())
+            .unwrap_or_default()
+    }
+
+    /// The verdict's words.
+    fn verdict(&self, c: &motcua_app::staffing::CenterStaffing) -> String {
+        let key = match c.verdict {
+            motcua_domain::staffing::Verdict::Understaffed => "staffing-under",
+            motcua_domain::staffing::Verdict::Adequate => "staffing-adequate",
+            motcua_domain::staffing::Verdict::Overstaffed => "staffing-over",
+        };
+        self.c.tr.t(key)
+    }
+}
+
+/// `GET /reports/staffing`: counter officers needed by each center, with the model.
+pub async fn staffing(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    Query(sel): Query<Selector>,
+) -> Response {
+    let unit = num(&sel.unit).unwrap_or(default_unit(&s, &sess).await);
+    let c = sess.chrome(tr, &uri, tr.t("staffing-title"));
+    // The serializer is not `Send`: finished before any await.
+    let query = {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        q.append_pair("unit", &unit);
+        for (k, v) in [
+            ("weeks", &sel.weeks),
+            ("wait", &sel.wait),
+            ("level", &sel.level),
+        ] {
+            if let Some(v) = num(v) {
+                q.append_pair(k, &v);
+            }
+        }
+        q.finish()
+    };
+    let mut page = StaffingPage {
+        c,
+        weeks: num(&sel.weeks).unwrap_or_else(|| "8".into()),
+        wait: num(&sel.wait).unwrap_or_else(|| "15".into()),
+        level: num(&sel.level).unwrap_or_else(|| "0.8".into()),
+        query,
+        unit: unit.clone(),
+        error: None,
+        r: None,
+    };
+    let Some((weeks, target)) = staffing_params(&sel) else {
+        page.error = Some(tr.t("staffing-bad-params"));
+        return (StatusCode::BAD_REQUEST, render(&page)).into_response();
+    };
+    let actor = Actor::Staff(sess.actor().clone());
+    match s.app.staffing_report(&actor, &unit, weeks, target).await {
+        Ok(r) => {
+            page.r = Some(r);
+            render(&page)
+        }
+        Err(e) => {
+            let status = status_of(&e);
+            page.error = Some(match e {
+                AppError::Invalid { .. } => tr.t("staffing-bad-params"),
+                e => message_of(tr, &e),
+            });
+            (status, render(&page)).into_response()
+        }
     }
 }
