@@ -67,7 +67,8 @@ pub fn officers_needed(per_hour: f64, service_min: f64, wait_min: f64, level: f6
         return 0;
     }
     let a = per_hour * service_min / 60.0;
-    let mut c = (a.floor() as u32).max(0) + 1;
+    // The smallest stable number of officers, then up until the target is met.
+    let mut c = a.floor() as u32 + 1;
     while service_level(c, per_hour, service_min, wait_min) < level && c < 1_000 {
         c += 1;
     }
