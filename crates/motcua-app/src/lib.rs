@@ -15,6 +15,7 @@ pub mod documents;
 pub mod dossiers;
 pub mod drafts;
 pub mod error;
+pub mod escalation;
 pub mod integrity;
 pub mod lanes;
 pub mod linked;

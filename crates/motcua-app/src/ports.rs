@@ -91,6 +91,8 @@ pub struct DossierFilter {
     pub status: Option<Status>,
     /// Only open dossiers due before this instant (overdue when it is "now").
     pub due_before: Option<OffsetDateTime>,
+    /// Only dossiers due at or after this instant.
+    pub due_after: Option<OffsetDateTime>,
     /// Only this procedure.
     pub procedure: Option<ProcedureCode>,
     /// Page size (1–200).
@@ -334,6 +336,35 @@ pub struct OfficerRow {
     pub counts: motcua_domain::kpi::OfficerCounts,
 }
 
+/// A notice of an escalation rule for the agency holding a dossier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Notice {
+    /// Rule, dossier and clock: the same notice is never made twice.
+    pub key: String,
+    /// Province.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub province_code: ProvinceCode,
+    /// The dossier.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub dossier_code: DossierCode,
+    /// The rule.
+    pub rule_id: String,
+    /// Notify, or escalate to the leader.
+    pub action: motcua_domain::escalation::RuleAction,
+    /// The agency holding the dossier when the rule fired.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub agency: AgencyCode,
+    /// Who is told.
+    pub roles: Vec<Role>,
+    /// The words.
+    pub message: String,
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: OffsetDateTime,
+}
+
 /// Everything the use cases need from a database. Implemented by `motcua-store-sqlite` (and the
 /// PostgreSQL store); both must pass `motcua-store-tests`.
 #[async_trait]
@@ -499,6 +530,15 @@ pub trait Store: Send + Sync + 'static {
         &self,
         province: &ProvinceCode,
     ) -> Result<Vec<(AgencyCode, Role, i64)>, StoreError>;
+    /// Records notices; one whose key exists is skipped. Returns how many were new.
+    async fn insert_notices(&self, notices: &[Notice]) -> Result<u64, StoreError>;
+    /// An agency's notices for a role, newest first, at most `limit`.
+    async fn notices_for(
+        &self,
+        agency: &AgencyCode,
+        role: Role,
+        limit: u32,
+    ) -> Result<Vec<Notice>, StoreError>;
     /// Recomputes a province's monthly counters from its dossiers (after a restore or an import
     /// that bypassed the writes), in one transaction; returns the number of rows written.
     async fn rebuild_kpis(&self, province: &ProvinceCode) -> Result<u64, StoreError>;

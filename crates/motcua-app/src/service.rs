@@ -28,6 +28,8 @@ pub struct AppSettings {
     /// Store the forms an action issues as jobs in its transaction and render them after the
     /// commit (a worker, or the first reader); otherwise render them before the commit.
     pub defer_documents: bool,
+    /// Escalation rules; `None`: the shipped `data/escalation/rules.json`.
+    pub escalation_rules: Option<Vec<motcua_domain::escalation::EscalationRule>>,
 }
 
 /// A staff member acting through a scoped token.

@@ -747,8 +747,9 @@ async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
     println!(
         "\nmotcua is serving at http://{local}/  (API docs: http://{local}/api/docs) — Ctrl-C to stop"
     );
-    // Linked applications: start any step whose prerequisite finished but whose start was
-    // interrupted (a crash between the two writes); starting is idempotent.
+    // Every minute: linked applications — start any step whose prerequisite finished but whose
+    // start was interrupted (a crash between the two writes) — and the escalation rules. Both
+    // are idempotent.
     {
         let app = app.clone();
         tokio::spawn(async move {
@@ -761,6 +762,10 @@ async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
                     Err(e) => {
                         tracing::warn!(error = %e, "linked sweep failed; retrying in a minute")
                     }
+                }
+                // Escalation rules: due-soon, overdue and step-budget notices (idempotent).
+                if let Err(e) = app.apply_escalations().await {
+                    tracing::warn!(error = %e, "escalation run failed; retrying in a minute")
                 }
             }
         });

@@ -44,6 +44,8 @@ pub struct Settings {
     pub defer_documents: bool,
     /// The most of one core the deferred-forms worker uses (0.05–1.0; default 0.5).
     pub documents_worker_share: f64,
+    /// A JSON file of escalation rules replacing the shipped `data/escalation/rules.json`.
+    pub escalation_rules_file: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -69,6 +71,7 @@ impl std::fmt::Debug for Settings {
             .field("pki_auto_issue", &self.pki_auto_issue)
             .field("defer_documents", &self.defer_documents)
             .field("documents_worker_share", &self.documents_worker_share)
+            .field("escalation_rules_file", &self.escalation_rules_file)
             .finish()
     }
 }
@@ -92,6 +95,7 @@ impl Default for Settings {
             pki_auto_issue: false,
             defer_documents: true,
             documents_worker_share: 0.5,
+            escalation_rules_file: None,
         }
     }
 }
@@ -116,6 +120,7 @@ struct FileSettings {
     pki_auto_issue: Option<bool>,
     defer_documents: Option<bool>,
     documents_worker_share: Option<f64>,
+    escalation_rules_file: Option<PathBuf>,
 }
 
 /// Flags that override settings (each `None` when not given).
@@ -197,6 +202,9 @@ impl Settings {
             if let Some(v) = f.defer_documents {
                 s.defer_documents = v
             }
+            if let Some(v) = f.escalation_rules_file {
+                s.escalation_rules_file = Some(v)
+            }
             if let Some(v) = f.documents_worker_share {
                 s.documents_worker_share = v
             }
@@ -260,6 +268,9 @@ impl Settings {
             s.documents_worker_share = v
                 .parse()
                 .context("MOTCUA_DOCUMENTS_WORKER_SHARE must be a number between 0.05 and 1")?
+        }
+        if let Some(v) = env("MOTCUA_ESCALATION_RULES_FILE") {
+            s.escalation_rules_file = Some(PathBuf::from(v))
         }
         if let Some(v) = env("MOTCUA_KIOSK_RESET_SECONDS") {
             s.kiosk_reset_seconds = v

@@ -41,6 +41,20 @@ pub fn app_settings(s: &Settings) -> Result<AppSettings> {
             .map_err(anyhow::Error::msg)
             .context("office_hours")?,
         defer_documents: s.defer_documents,
+        escalation_rules: match &s.escalation_rules_file {
+            None => None,
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                let rules: Vec<motcua_domain::escalation::EscalationRule> =
+                    serde_json::from_str(&text)
+                        .with_context(|| format!("escalation rules in {}", path.display()))?;
+                motcua_domain::escalation::validate(&rules)
+                    .map_err(anyhow::Error::msg)
+                    .with_context(|| format!("escalation rules in {}", path.display()))?;
+                Some(rules)
+            }
+        },
     })
 }
 

@@ -14,6 +14,7 @@ pub mod authority;
 pub mod calendar;
 pub mod catalogue;
 pub mod dossier;
+pub mod escalation;
 pub mod ids;
 pub mod index766;
 pub mod integrity;

@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use motcua_app::ports::{
     Attachment, BulkBatch, ChainHead, DocumentJob, DocumentRecord, DossierFilter, DossierStats,
-    DraftRecord, IdempotencyRecord, Issued, KpiQuery, KpiRow, NewDocument, OfficerRow, StoredEvent,
-    TokenRecord,
+    DraftRecord, IdempotencyRecord, Issued, KpiQuery, KpiRow, NewDocument, Notice, OfficerRow,
+    StoredEvent, TokenRecord,
 };
 use motcua_app::store_support::{enum_parse, enum_str, json_err, parse};
 use motcua_app::{Store, StoreError};
@@ -840,6 +840,9 @@ impl Store for PgStore {
                 next()
             ));
         }
+        if f.due_after.is_some() {
+            rest.push_str(&format!(" AND due_at >= ${}", next()));
+        }
         if f.procedure.is_some() {
             rest.push_str(&format!(" AND procedure_code = ${}", next()));
         }
@@ -880,6 +883,9 @@ impl Store for PgStore {
             q = q.bind(s.as_str());
         }
         if let Some(t) = f.due_before {
+            q = q.bind(t);
+        }
+        if let Some(t) = f.due_after {
             q = q.bind(t);
         }
         if let Some(p) = &f.procedure {
@@ -1073,6 +1079,64 @@ impl Store for PgStore {
                     Role::parse(&r).ok_or_else(|| StoreError::Internal("stored role".into()))?,
                     n,
                 ))
+            })
+            .collect()
+    }
+
+    async fn insert_notices(&self, notices: &[Notice]) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut new = 0;
+        for n in notices {
+            let roles: Vec<&str> = n.roles.iter().map(|r| r.as_str()).collect();
+            new += sqlx::query("INSERT INTO notices (key, province_code, dossier_code, rule_id, action, agency, roles, message, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (key) DO NOTHING")
+                .bind(&n.key)
+                .bind(n.province_code.as_str())
+                .bind(n.dossier_code.as_str())
+                .bind(&n.rule_id)
+                .bind(enum_str(&n.action))
+                .bind(n.agency.as_str())
+                .bind(roles.join(","))
+                .bind(&n.message)
+                .bind(n.created_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .rows_affected();
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(new)
+    }
+
+    async fn notices_for(
+        &self,
+        agency: &AgencyCode,
+        role: Role,
+        limit: u32,
+    ) -> Result<Vec<Notice>, StoreError> {
+        let rows = sqlx::query("SELECT key, province_code, dossier_code, rule_id, action, agency, roles, message, created_at FROM notices WHERE agency = $1 AND (',' || roles || ',') LIKE $2 ORDER BY created_at DESC, key LIMIT $3")
+            .bind(agency.as_str())
+            .bind(format!("%,{},%", role.as_str()))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(Notice {
+                    key: r.get("key"),
+                    province_code: parse(r.get::<&str, _>("province_code"))?,
+                    dossier_code: parse(r.get::<&str, _>("dossier_code"))?,
+                    rule_id: r.get("rule_id"),
+                    action: enum_parse(r.get::<&str, _>("action"))?,
+                    agency: parse(r.get::<&str, _>("agency"))?,
+                    roles: r
+                        .get::<&str, _>("roles")
+                        .split(',')
+                        .filter_map(Role::parse)
+                        .collect(),
+                    message: r.get("message"),
+                    created_at: r.get("created_at"),
+                })
             })
             .collect()
     }

@@ -5,8 +5,8 @@ use crate::rows::{db_err, parse_ts, ts};
 use async_trait::async_trait;
 use motcua_app::ports::{
     Attachment, BulkBatch, ChainHead, DocumentJob, DocumentRecord, DossierFilter, DossierStats,
-    DraftRecord, IdempotencyRecord, Issued, KpiQuery, KpiRow, NewDocument, OfficerRow, StoredEvent,
-    TokenRecord,
+    DraftRecord, IdempotencyRecord, Issued, KpiQuery, KpiRow, NewDocument, Notice, OfficerRow,
+    StoredEvent, TokenRecord,
 };
 use motcua_app::store_support::{enum_parse, enum_str, json_err, parse};
 use motcua_app::{Store, StoreError};
@@ -933,6 +933,9 @@ impl Store for SqliteStore {
         if f.province.is_some() {
             sql.push_str(" AND province_code = ?7");
         }
+        if f.due_after.is_some() {
+            sql.push_str(" AND due_at >= ?8");
+        }
         sql.push_str(" ORDER BY due_at IS NULL, due_at, code LIMIT ?5 OFFSET ?6");
         let rows: Vec<String> = sqlx::query_scalar(AssertSqlSafe(sql))
             .bind(f.agency.as_ref().map(|a| a.as_str().to_owned()))
@@ -942,6 +945,7 @@ impl Store for SqliteStore {
             .bind(i64::from(f.limit))
             .bind(i64::from(f.offset))
             .bind(f.province.as_ref().map(|p| p.as_str().to_owned()))
+            .bind(f.due_after.map(ts))
             .fetch_all(&self.reader)
             .await
             .map_err(db_err)?;
@@ -1151,6 +1155,64 @@ impl Store for SqliteStore {
                     Role::parse(&r).ok_or_else(|| StoreError::Internal("stored role".into()))?,
                     n,
                 ))
+            })
+            .collect()
+    }
+
+    async fn insert_notices(&self, notices: &[Notice]) -> Result<u64, StoreError> {
+        let mut tx = self.writer.begin().await.map_err(db_err)?;
+        let mut new = 0;
+        for n in notices {
+            let roles: Vec<&str> = n.roles.iter().map(|r| r.as_str()).collect();
+            new += sqlx::query("INSERT INTO notices (key, province_code, dossier_code, rule_id, action, agency, roles, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING")
+                .bind(&n.key)
+                .bind(n.province_code.as_str())
+                .bind(n.dossier_code.as_str())
+                .bind(&n.rule_id)
+                .bind(enum_str(&n.action))
+                .bind(n.agency.as_str())
+                .bind(roles.join(","))
+                .bind(&n.message)
+                .bind(ts(n.created_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .rows_affected();
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(new)
+    }
+
+    async fn notices_for(
+        &self,
+        agency: &AgencyCode,
+        role: Role,
+        limit: u32,
+    ) -> Result<Vec<Notice>, StoreError> {
+        let rows = sqlx::query("SELECT key, province_code, dossier_code, rule_id, action, agency, roles, message, created_at FROM notices WHERE agency = ? AND (',' || roles || ',') LIKE ? ORDER BY created_at DESC, key LIMIT ?")
+            .bind(agency.as_str())
+            .bind(format!("%,{},%", role.as_str()))
+            .bind(i64::from(limit))
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(Notice {
+                    key: r.get("key"),
+                    province_code: parse(r.get::<&str, _>("province_code"))?,
+                    dossier_code: parse(r.get::<&str, _>("dossier_code"))?,
+                    rule_id: r.get("rule_id"),
+                    action: enum_parse(r.get::<&str, _>("action"))?,
+                    agency: parse(r.get::<&str, _>("agency"))?,
+                    roles: r
+                        .get::<&str, _>("roles")
+                        .split(',')
+                        .filter_map(Role::parse)
+                        .collect(),
+                    message: r.get("message"),
+                    created_at: parse_ts(r.get::<&str, _>("created_at"))?,
+                })
             })
             .collect()
     }

@@ -43,7 +43,7 @@ macro_rules! conformance_tests {
             events_and_chain_heads, tokens_by_secret_hash, drafts_and_attachments_move_to_the_dossier, stats_count_by_status_agency_and_day,
             documents_are_written_with_their_transition_or_not_at_all,
             deferred_documents_are_finished_once, authority_rules_by_province,
-            linked_applications_are_kept_once, kpi_counters_follow_every_write,
+            linked_applications_are_kept_once, kpi_counters_follow_every_write, notices_are_kept_once_by_key,
             bulk_load_writes_whole_histories_or_nothing);
     };
     (@each $make:expr; $($name:ident),*) => {
@@ -706,6 +706,25 @@ pub async fn list_filters_and_orders_by_due_date(store: Arc<dyn Store>) {
         ..base.clone()
     };
     assert_eq!(store.list_dossiers(&f).await.unwrap().len(), 2);
+    // A window of due dates (the escalation job's): none before, all after.
+    let all_due: Vec<_> = store
+        .list_dossiers(&base)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|d| d.due_at)
+        .collect();
+    let earliest = *all_due.iter().min().unwrap();
+    let f = DossierFilter {
+        due_after: Some(earliest + time::Duration::seconds(1)),
+        ..base.clone()
+    };
+    let later = store.list_dossiers(&f).await.unwrap();
+    assert_eq!(
+        later.len(),
+        all_due.len() - all_due.iter().filter(|t| **t == earliest).count()
+    );
+    assert!(later.iter().all(|d| d.due_at.unwrap() > earliest));
     let f = DossierFilter {
         procedure: Some(ProcedureCode::parse("1.001193").unwrap()),
         ..base.clone()
@@ -1530,4 +1549,76 @@ pub async fn kpi_counters_follow_every_write(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(march[0].counts.get(Measure::Filed), 3);
+}
+
+/// Escalation notices are kept once per key and read by agency and role, newest first.
+pub async fn notices_are_kept_once_by_key(store: Arc<dyn Store>) {
+    use motcua_app::ports::Notice;
+    use motcua_domain::escalation::RuleAction;
+    seeded(&store).await;
+    let n = |key: &str, role: Vec<Role>, action, at| Notice {
+        key: key.into(),
+        province_code: p("68"),
+        dossier_code: DossierCode::parse("24958-250303-0001").unwrap(),
+        rule_id: key.split(':').next().unwrap().into(),
+        action,
+        agency: a("24958.UBND"),
+        roles: role,
+        message: "Hồ sơ đã quá hạn".into(),
+        created_at: at,
+    };
+    let batch = vec![
+        n(
+            "overdue:x:1",
+            vec![Role::Specialist, Role::Leader],
+            RuleAction::Notify,
+            datetime!(2025-03-06 09:01 +7),
+        ),
+        n(
+            "to-leader:x:1",
+            vec![Role::Leader],
+            RuleAction::EscalateToLeader,
+            datetime!(2025-03-07 09:00 +7),
+        ),
+    ];
+    assert_eq!(store.insert_notices(&batch).await.unwrap(), 2);
+    // Again, concurrently: nothing new.
+    let (x, y) = tokio::join!(store.insert_notices(&batch), store.insert_notices(&batch));
+    assert_eq!(x.unwrap() + y.unwrap(), 0);
+    let leader = store
+        .notices_for(&a("24958.UBND"), Role::Leader, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        leader.iter().map(|n| n.key.as_str()).collect::<Vec<_>>(),
+        vec!["to-leader:x:1", "overdue:x:1"]
+    );
+    assert_eq!(leader[0], batch[1]);
+    let specialist = store
+        .notices_for(&a("24958.UBND"), Role::Specialist, 10)
+        .await
+        .unwrap();
+    assert_eq!(specialist, vec![batch[0].clone()]);
+    assert!(
+        store
+            .notices_for(&a("24958.UBND"), Role::CounterOfficer, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .notices_for(&a("24781.UBND"), Role::Leader, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .notices_for(&a("24958.UBND"), Role::Leader, 1)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }

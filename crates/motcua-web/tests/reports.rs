@@ -496,3 +496,75 @@ async fn the_staffing_table_counts_arrivals_and_intake_times_and_compares_with_s
     assert_eq!(s, StatusCode::OK);
     assert!(v.as_str().unwrap().contains("24958.TTPVHCC,0,8,6,2"), "{v}");
 }
+
+#[tokio::test]
+async fn escalation_rules_make_each_notice_once_for_the_right_roles() {
+    let t = TestApp::new(datetime!(2025-03-03 09:00 +7)).await;
+    let counter = t.token(CENTER, Role::CounterOfficer).await;
+    let d = t.intake(&counter, "1.004873", CENTER).await;
+    let code = d["code"].as_str().unwrap().to_owned();
+    assert_eq!(d["due_at"], "2025-03-06T09:00:00+07:00");
+    // Monday 14:30: received 5.5 h ago, 4 working hours of it — past the intake budget.
+    t.clock.set(datetime!(2025-03-03 14:30 +7));
+    let run = t.app.apply_escalations().await.unwrap();
+    assert_eq!((run.checked, run.created), (1, 1));
+    let (s, v) = t.get("/api/v1/notices", Some(&counter)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(
+        (v[0]["rule_id"].as_str(), v[0]["dossier_code"].as_str()),
+        (Some("intake-not-forwarded"), Some(code.as_str()))
+    );
+    // Friday 09:00, still held at the counter: due soon passed, overdue, and a day overdue to the leader.
+    t.clock.set(datetime!(2025-03-07 09:00 +7));
+    assert_eq!(t.app.apply_escalations().await.unwrap().created, 2);
+    // Again, and concurrently: nothing new.
+    let (a, b) = tokio::join!(t.app.apply_escalations(), t.app.apply_escalations());
+    assert_eq!(a.unwrap().created + b.unwrap().created, 0);
+    let leader = t.token(CENTER, Role::Leader).await;
+    let (_, v) = t.get("/api/v1/notices", Some(&leader)).await;
+    let rules: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["rule_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules.len(), 3, "{v}");
+    assert!(
+        rules.contains(&"overdue-1-day-to-leader")
+            && rules.contains(&"overdue")
+            && rules.contains(&"intake-not-forwarded")
+    );
+    let escalated = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["rule_id"] == "overdue-1-day-to-leader")
+        .unwrap();
+    assert_eq!(escalated["action"], "escalate_to_leader");
+    // The counter officer is not told what is for the leader; another agency sees nothing.
+    let (_, v) = t.get("/api/v1/notices", Some(&counter)).await;
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    let other = t.token("24781.TTPVHCC", Role::Leader).await;
+    let (_, v) = t.get("/api/v1/notices", Some(&other)).await;
+    assert_eq!(v, json!([]));
+    let (s, _) = t.get("/api/v1/notices", None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // The leader's inbox shows them.
+    let login = t
+        .page(
+            "POST",
+            "/staff/login",
+            None,
+            Some(&format!("token={leader}&next=%2Finbox")),
+        )
+        .await;
+    let cookie = login.cookie.unwrap().split(';').next().unwrap().to_owned();
+    let r = t.page("GET", "/inbox", Some(&cookie), None).await;
+    assert!(
+        r.body.contains("notices-title") || r.body.contains("Thông báo"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("class=\"escalated\""), "{}", r.body);
+}

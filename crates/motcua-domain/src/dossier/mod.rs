@@ -177,6 +177,11 @@ pub struct Dossier {
     pub reason: Option<String>,
     /// On-time classification once finished.
     pub timeliness: Option<Timeliness>,
+    /// When the dossier entered its current status (escalation rules measure step budgets from
+    /// it; absent on dossiers from before it was recorded).
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub status_since: Option<OffsetDateTime>,
     /// True when the result was issued electronically: a result document signed by the
     /// competent agency was on record when the dossier was finished (Decision 766 "electronic
     /// result").
@@ -656,6 +661,7 @@ impl Dossier {
             closed_at: None,
             reason: None,
             timeliness: None,
+            status_since: Some(now),
             electronic_result: false,
             routing: n.routing,
             support_point: check_opt("support_point", &n.support_point, 200)?,
@@ -937,6 +943,9 @@ impl Dossier {
                 serde_json::json!({ "reason": r })
             }
         };
+        if next != self.status {
+            d.status_since = Some(now);
+        }
         d.status = next;
         d.version = self.version + 1;
         Ok((

@@ -583,3 +583,5 @@ weekday-4 = الخميس
 weekday-5 = الجمعة
 weekday-6 = السبت
 weekday-7 = الأحد
+notices-title = التنبيهات
+notices-escalated = أُحيل إلى القائد

@@ -568,3 +568,5 @@ weekday-4 = Thu
 weekday-5 = Fri
 weekday-6 = Sat
 weekday-7 = Sun
+notices-title = Notices
+notices-escalated = Escalated to the leader

@@ -555,3 +555,5 @@ weekday-4 = Thứ 5
 weekday-5 = Thứ 6
 weekday-6 = Thứ 7
 weekday-7 = CN
+notices-title = Thông báo
+notices-escalated = Chuyển lãnh đạo

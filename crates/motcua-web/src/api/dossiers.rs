@@ -179,6 +179,7 @@ pub async fn list_dossiers(
         procedure,
         limit,
         offset,
+        ..Default::default()
     };
     let list = s.app.list_dossiers(&Actor::Staff(staff), f).await?;
     let full = list.len() as u32 == limit;

@@ -67,6 +67,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/reports/kpis/export", get(reports::export_kpis))
         .route("/api/v1/reports/integrity", get(reports::get_integrity))
         .route("/api/v1/reports/staffing", get(reports::get_staffing))
+        .route("/api/v1/notices", get(reports::list_notices))
         .route(
             "/api/v1/dossiers/{code}/documents",
             get(documents::list_documents),

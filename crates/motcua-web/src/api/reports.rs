@@ -667,3 +667,28 @@ pub fn staffing_tables(r: &StaffingReport) -> Vec<Table> {
         },
     ]
 }
+
+/// How many notices.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct NoticesQuery {
+    /// At most this many (1–200; 50 when absent).
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// The caller's notices from the escalation rules: due soon, overdue, step budget exceeded,
+/// escalated to the leader — for their agency and role, newest first.
+#[utoipa::path(get, path = "/api/v1/notices", tag = "reports", params(NoticesQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = [motcua_app::ports::Notice]), (status = 401, description = "auth.unauthenticated")))]
+pub async fn list_notices(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    ApiQuery(q): ApiQuery<NoticesQuery>,
+) -> Result<Json<Vec<motcua_app::ports::Notice>>, ApiError> {
+    Ok(Json(
+        s.app
+            .my_notices(&Actor::Staff(staff), q.limit.unwrap_or(50))
+            .await?,
+    ))
+}

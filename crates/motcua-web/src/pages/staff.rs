@@ -469,6 +469,9 @@ struct InboxPage {
     next: Option<String>,
     register_from: String,
     register_to: String,
+    /// Notices of the escalation rules for this agency and role: (dossier, words, escalated to
+    /// the leader, when).
+    notices: Vec<(String, String, bool, String)>,
 }
 
 /// Filters of the inbox page.
@@ -519,6 +522,7 @@ pub async fn inbox_page(
         procedure: procedure.clone(),
         limit: 50,
         offset,
+        ..Default::default()
     };
     let list = match s
         .app
@@ -586,10 +590,26 @@ pub async fn inbox_page(
                 .collect()
         })
         .unwrap_or_default();
+    let notices = s
+        .app
+        .my_notices(&Actor::Staff(sess.actor.clone()), 20)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|n| {
+            (
+                n.dossier_code.to_string(),
+                n.message,
+                n.action == motcua_domain::escalation::RuleAction::EscalateToLeader,
+                fmt_datetime(n.created_at),
+            )
+        })
+        .collect();
     let today = s.app.now().to_offset(motcua_domain::VN_OFFSET).date();
     let register_to = today.to_string();
     let register_from = today.replace_day(1).unwrap_or(today).to_string();
     render(&InboxPage {
+        notices,
         register_from,
         register_to,
         c: staff_chrome(tr, &uri, tr.t("inbox-title"), &sess),

@@ -1,0 +1,151 @@
+//! Escalation rules as data (issue #7; in the manner of DIGIT's auto-escalation, but counted in
+//! working time): "a dossier in status S, past its clock by Z working hours → notify role R, or
+//! move it to the leader's inbox". A negative Z is a due-soon notice (Z working hours before).
+//!
+//! Two clocks:
+//! - `due`: the dossier's current due date (the appointment, moved by supplements and
+//!   reschedules);
+//! - `in_status`: a step budget — `budget_working_hours` after the dossier entered its current
+//!   status (DOMAIN.md "Step budgets", e.g. intake 2 h, appraisal 3 h).
+//!
+//! A rule fires once per dossier and clock start: [`notice_key`] names the notice, so applying
+//! the rules again (every minute, after a crash, on two servers) never repeats one; a dossier
+//! that re-enters the status, or gets a new due date, starts a new clock.
+
+use crate::access::Role;
+use crate::calendar::WorkingCalendar;
+use crate::dossier::{Dossier, Status};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// Which clock a rule measures.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "clock", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Clock {
+    /// The dossier's due date.
+    Due,
+    /// A budget of working hours from entering the current status.
+    InStatus {
+        /// The step's budget.
+        budget_working_hours: f64,
+    },
+}
+
+/// What a rule does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum RuleAction {
+    /// Tell the roles of the holding agency.
+    Notify,
+    /// Put the dossier in the holding agency's leader's inbox.
+    EscalateToLeader,
+}
+
+/// One rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EscalationRule {
+    /// Stable id (part of each notice's key).
+    pub id: String,
+    /// The statuses it watches.
+    pub statuses: Vec<Status>,
+    /// The clock.
+    #[serde(flatten)]
+    pub clock: Clock,
+    /// Working hours past the clock (negative: before it, a due-soon notice).
+    pub after_working_hours: f64,
+    /// Who is told (roles at the agency holding the dossier).
+    pub notify: Vec<Role>,
+    /// Notify, or move to the leader's inbox.
+    pub action: RuleAction,
+    /// The notice's words, in Vietnamese.
+    pub message_vi: String,
+}
+
+/// Why a rule set is not acceptable.
+pub fn validate(rules: &[EscalationRule]) -> Result<(), String> {
+    let mut ids = std::collections::BTreeSet::new();
+    for r in rules {
+        let ok_id = !r.id.is_empty()
+            && r.id.len() <= 60
+            && r.id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !ok_id {
+            return Err(format!("rule id {:?}: 1-60 letters, digits, - or _", r.id));
+        }
+        if !ids.insert(r.id.as_str()) {
+            return Err(format!("rule id {} is used twice", r.id));
+        }
+        if r.statuses.is_empty() || r.statuses.iter().any(|s| s.is_closed()) {
+            return Err(format!("rule {}: watch at least one open status", r.id));
+        }
+        if r.notify.is_empty() {
+            return Err(format!("rule {}: notify at least one role", r.id));
+        }
+        if !r.after_working_hours.is_finite() || r.after_working_hours.abs() > 400.0 {
+            return Err(format!("rule {}: after_working_hours within ±400", r.id));
+        }
+        if let Clock::InStatus {
+            budget_working_hours: b,
+        } = r.clock
+            && !(b.is_finite() && b > 0.0 && b <= 400.0)
+        {
+            return Err(format!(
+                "rule {}: budget_working_hours within (0, 400]",
+                r.id
+            ));
+        }
+        if r.message_vi.trim().is_empty() || r.message_vi.chars().count() > 300 {
+            return Err(format!("rule {}: message_vi of 1-300 characters", r.id));
+        }
+    }
+    Ok(())
+}
+
+/// When the rule's clock runs out for `d`, if it has one.
+fn clock_end(rule: &EscalationRule, d: &Dossier, cal: &WorkingCalendar) -> Option<OffsetDateTime> {
+    match rule.clock {
+        Clock::Due => d.due_at,
+        Clock::InStatus {
+            budget_working_hours,
+        } => {
+            let since = d.status_since.or(d.received_at).unwrap_or(d.submitted_at);
+            Some(
+                cal.add_working_seconds(since, (budget_working_hours * 3600.0).round() as i64)
+                    .0,
+            )
+        }
+    }
+}
+
+/// Whether `rule` fires for `d` at `now`.
+pub fn fires(
+    rule: &EscalationRule,
+    d: &Dossier,
+    cal: &WorkingCalendar,
+    now: OffsetDateTime,
+) -> bool {
+    if !rule.statuses.contains(&d.status) {
+        return false;
+    }
+    let Some(end) = clock_end(rule, d, cal) else {
+        return false;
+    };
+    let z = (rule.after_working_hours * 3600.0).round() as i64;
+    if z >= 0 {
+        now > end && cal.working_seconds_between(end, now) >= z
+    } else {
+        now <= end && cal.working_seconds_between(now, end) <= -z
+    }
+}
+
+/// The notice's key: the rule, the dossier, and the clock it ran out on.
+pub fn notice_key(rule: &EscalationRule, d: &Dossier, cal: &WorkingCalendar) -> String {
+    let end = clock_end(rule, d, cal)
+        .map(|t| t.unix_timestamp().to_string())
+        .unwrap_or_default();
+    format!("{}:{}:{end}", rule.id, d.id)
+}

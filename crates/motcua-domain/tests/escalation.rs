@@ -1,0 +1,243 @@
+//! Escalation rules (issue #7): the shipped rules are valid; bad rules are refused; each rule
+//! fires exactly when its clock has run out by its working hours — across lunch breaks, nights
+//! and weekends — and a notice's key changes only with a new clock.
+
+use motcua_domain::calendar::{OfficeHours, WorkingCalendar, official_2025};
+use motcua_domain::catalogue::{Channel, Procedure};
+use motcua_domain::dossier::{ActionContext, Applicant, Command, Dossier, NewDossier};
+use motcua_domain::escalation::{EscalationRule, fires, notice_key, validate};
+use motcua_domain::ids::{AgencyCode, DossierCode, ProvinceCode, UnitCode};
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+fn rules() -> Vec<EscalationRule> {
+    serde_json::from_str(include_str!("../../../data/escalation/rules.json")).unwrap()
+}
+
+fn rule(id: &str) -> EscalationRule {
+    rules().into_iter().find(|r| r.id == id).unwrap()
+}
+
+fn procedure() -> Procedure {
+    let all: Vec<Procedure> =
+        serde_json::from_str(include_str!("../../../data/procedures/seed.json")).unwrap();
+    let mut p = all
+        .into_iter()
+        .find(|p| p.code.as_str() == "1.004873")
+        .unwrap();
+    p.version = 1;
+    p
+}
+
+fn cal() -> WorkingCalendar {
+    WorkingCalendar::new(OfficeHours::default(), [official_2025()])
+}
+
+/// Received at the counter Monday 3 March 2025 09:00; due Thursday 09:00 (24 working hours).
+fn received() -> Dossier {
+    let cal = cal();
+    let p = procedure();
+    Dossier::open(
+        NewDossier {
+            id: uuid::Uuid::now_v7(),
+            code: DossierCode::parse("24958-250303-0001").unwrap(),
+            province_code: ProvinceCode::parse("68").unwrap(),
+            case_code: None,
+            channel: Channel::Direct,
+            receiving_unit: UnitCode::parse("24958").unwrap(),
+            receiving_agency: AgencyCode::parse("24958.TTPVHCC").unwrap(),
+            competent_agency: AgencyCode::parse("24958.UBND").unwrap(),
+            applicant: Applicant {
+                name: "Nguyễn Văn An".into(),
+                id_number: "068095001234".parse().unwrap(),
+                phone: "0912345678".parse().unwrap(),
+                email: None,
+                address: None,
+            },
+            summary: String::new(),
+            components: vec![],
+            receive_now: true,
+            routing: None,
+            linked: None,
+            support_point: None,
+        },
+        ActionContext {
+            now: datetime!(2025-03-03 09:00 +7),
+            calendar: &cal,
+            procedure: &p,
+        },
+    )
+    .unwrap()
+    .0
+}
+
+fn act(d: &Dossier, cmd: Command, at: OffsetDateTime) -> Dossier {
+    let cal = cal();
+    let p = procedure();
+    d.apply(
+        &cmd,
+        ActionContext {
+            now: at,
+            calendar: &cal,
+            procedure: &p,
+        },
+    )
+    .unwrap()
+    .0
+}
+
+#[test]
+fn the_shipped_rules_are_valid_and_bad_rules_are_refused() {
+    assert_eq!(validate(&rules()), Ok(()));
+    let mut twice = rules();
+    twice.push(twice[0].clone());
+    assert!(validate(&twice).unwrap_err().contains("twice"));
+    type Spoil = fn(&mut EscalationRule);
+    let bad: Vec<(&str, Spoil)> = vec![
+        ("id", |r| r.id = "có dấu".into()),
+        ("open status", |r| {
+            r.statuses = vec![motcua_domain::dossier::Status::Returned]
+        }),
+        ("open status", |r| r.statuses = vec![]),
+        ("notify", |r| r.notify = vec![]),
+        ("after_working_hours", |r| r.after_working_hours = f64::NAN),
+        ("after_working_hours", |r| r.after_working_hours = 1e6),
+        ("message_vi", |r| r.message_vi = " ".into()),
+    ];
+    for (want, spoil) in bad {
+        let mut r = rules();
+        spoil(&mut r[0]);
+        let e = validate(&r).unwrap_err();
+        assert!(e.contains(want), "{want}: {e}");
+    }
+    let mut r = rule("intake-not-forwarded");
+    r.clock = motcua_domain::escalation::Clock::InStatus {
+        budget_working_hours: 0.0,
+    };
+    assert!(validate(&[r]).unwrap_err().contains("budget"));
+}
+
+#[test]
+fn rules_fire_in_working_time() {
+    let d = received();
+    assert_eq!(d.due_at, Some(datetime!(2025-03-06 09:00 +7)));
+    let cal = cal();
+    // (rule, now, fires)
+    let cases: &[(&str, OffsetDateTime, bool)] = &[
+        // Due soon: within 4 working hours of Thursday 09:00.
+        ("due-soon", datetime!(2025-03-05 13:00 +7), false), // 4 h Wed + 1.5 h Thu = 5.5 h
+        ("due-soon", datetime!(2025-03-05 15:00 +7), true),  // 2 h + 1.5 h = 3.5 h
+        ("due-soon", datetime!(2025-03-06 08:59 +7), true),
+        ("due-soon", datetime!(2025-03-06 09:01 +7), false), // past due: not "soon" any more
+        // Overdue: after the due instant.
+        ("overdue", datetime!(2025-03-06 09:00 +7), false),
+        ("overdue", datetime!(2025-03-06 09:01 +7), true),
+        // A working day past due: Thu 2.5 h + 4 h, Fri 1.5 h = 8 h at Friday 09:00.
+        (
+            "overdue-1-day-to-leader",
+            datetime!(2025-03-06 17:00 +7),
+            false,
+        ),
+        (
+            "overdue-1-day-to-leader",
+            datetime!(2025-03-07 08:59 +7),
+            false,
+        ),
+        (
+            "overdue-1-day-to-leader",
+            datetime!(2025-03-07 09:00 +7),
+            true,
+        ),
+        (
+            "overdue-1-day-to-leader",
+            datetime!(2025-03-08 10:00 +7),
+            true,
+        ), // Saturday
+        // Step budget: received Mon 09:00, 2 h budget → 11:00, + 2 h (lunch excluded) → 14:30.
+        (
+            "intake-not-forwarded",
+            datetime!(2025-03-03 14:29 +7),
+            false,
+        ),
+        ("intake-not-forwarded", datetime!(2025-03-03 14:30 +7), true),
+    ];
+    for (id, now, want) in cases {
+        assert_eq!(fires(&rule(id), &d, &cal, *now), *want, "{id} at {now}");
+    }
+    // Forwarded: the intake budget no longer applies; a paused dossier is not overdue.
+    let forwarded = act(
+        &d,
+        Command::Transfer {
+            to_agency: AgencyCode::parse("24958.UBND").unwrap(),
+            note: None,
+            consultation: false,
+        },
+        datetime!(2025-03-03 10:00 +7),
+    );
+    assert!(!fires(
+        &rule("intake-not-forwarded"),
+        &forwarded,
+        &cal,
+        datetime!(2025-03-03 15:00 +7)
+    ));
+    assert!(fires(
+        &rule("overdue"),
+        &forwarded,
+        &cal,
+        datetime!(2025-03-07 09:00 +7)
+    ));
+    let p = procedure();
+    let component = p.cases[0].components[0].code.clone();
+    let paused = act(
+        &forwarded,
+        Command::RequestSupplement {
+            items: vec![motcua_domain::dossier::SupplementItem {
+                component,
+                note: None,
+            }],
+            reason: None,
+        },
+        datetime!(2025-03-04 09:00 +7),
+    );
+    assert!(!fires(
+        &rule("overdue"),
+        &paused,
+        &cal,
+        datetime!(2025-03-10 09:00 +7)
+    ));
+}
+
+#[test]
+fn a_notice_key_changes_only_with_a_new_clock() {
+    let d = received();
+    let cal = cal();
+    let r = rule("overdue");
+    let k = notice_key(&r, &d, &cal);
+    assert!(k.starts_with("overdue:"));
+    // Assigning changes nothing about the due date: the same notice.
+    let assigned = act(
+        &d,
+        Command::Assign {
+            handler: "Trần Văn Bình".into(),
+        },
+        datetime!(2025-03-03 10:00 +7),
+    );
+    assert_eq!(notice_key(&r, &assigned, &cal), k);
+    // A new appointment is a new clock.
+    let moved = act(
+        &assigned,
+        Command::Reschedule {
+            reason: "chờ xác minh".into(),
+            new_due_at: datetime!(2025-03-10 09:00 +7),
+        },
+        datetime!(2025-03-05 10:00 +7),
+    );
+    assert_ne!(notice_key(&r, &moved, &cal), k);
+    // Entering a status again restarts a step budget.
+    let step = rule("intake-not-forwarded");
+    assert_ne!(
+        notice_key(&step, &d, &cal),
+        notice_key(&step, &assigned, &cal),
+        "assign moves to processing"
+    );
+}
