@@ -190,6 +190,23 @@ enum BenchWhat {
         #[arg(long)]
         server_pid: Option<u32>,
     },
+    /// The monitoring reads (indicators and 766 index of random provinces, communes, agencies
+    /// and periods) through the HTTP API of a running server (loopback only; --database, the
+    /// server's database, for the tokens); prints p50/p95/p99 per report.
+    Dashboard {
+        /// The server, e.g. http://127.0.0.1:8080.
+        #[arg(long)]
+        url: String,
+        /// Seconds (at most 600).
+        #[arg(long, default_value_t = 30)]
+        duration: u64,
+        /// Concurrent readers (1–64).
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// The mix's database statements alone, through the store (--database).
     Baseline {
         #[command(flatten)]
@@ -491,6 +508,27 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
         } => {
             let r =
                 bench::run_cmd(&s, &db, &load.run_args(Some(url), no_baseline, server_pid)).await;
+            db.close().await;
+            return r;
+        }
+        Command::Bench {
+            what:
+                BenchWhat::Dashboard {
+                    url,
+                    duration,
+                    concurrency,
+                    json,
+                },
+        } => {
+            let r = bench::dashboard::dashboard_cmd(
+                &s,
+                &db,
+                &url,
+                std::time::Duration::from_secs(duration),
+                concurrency,
+                json,
+            )
+            .await;
             db.close().await;
             return r;
         }

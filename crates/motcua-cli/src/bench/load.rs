@@ -46,7 +46,8 @@ impl Samples {
         }
     }
 
-    fn merge(&mut self, other: Samples) {
+    /// Adds another worker's samples.
+    pub fn merge(&mut self, other: Samples) {
         self.micros.extend(other.micros);
         self.errors += other.errors;
         for e in other.examples {
@@ -94,7 +95,8 @@ fn round(x: f64) -> f64 {
 }
 
 impl OpReport {
-    fn from(mut s: Samples, secs: f64) -> Self {
+    /// The figures of `s` over `secs` seconds.
+    pub fn from(mut s: Samples, secs: f64) -> Self {
         s.micros.sort_unstable();
         let count = s.micros.len() as u64;
         Self {

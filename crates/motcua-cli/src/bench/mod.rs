@@ -1,7 +1,9 @@
 //! `motcua bench`: the national data set (`seed`), the mixed HTTP workload with its database
-//! baseline (`run`), the baseline alone (`baseline`); `documents` lives in `pki_cmd`.
+//! baseline (`run`), the baseline alone (`baseline`), the monitoring reads (`dashboard`);
+//! `documents` lives in `pki_cmd`.
 
 pub mod baseline;
+pub mod dashboard;
 pub mod http;
 pub mod load;
 pub mod mix;
