@@ -374,6 +374,34 @@ await journey('the kiosk resets itself after inactivity', async () => {
   await page.context().close();
 });
 
+await journey('a leader reads the indicators, the 766 index, the integrity review and the staffing table', async () => {
+  const page = await newPage();
+  await signIn(page, '68.UBND admin');
+  await page.goto(`${base}/reports`);
+  const stats = await page.locator('.stats .stat').count();
+  expect(stats === 7, `seven indicator cards, saw ${stats}`);
+  expect(await page.locator('svg.chart').count() >= 1, 'the month chart is drawn');
+  await shot(page, '70-reports');
+  // The XLSX of every table downloads with the session.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:text-is("XLSX")')]);
+  expect(/chi-tieu-68-\d{4}\.xlsx$/.test(download.suggestedFilename()), `file name ${download.suggestedFilename()}`);
+  await Promise.all([page.waitForNavigation(), page.click('a[href^="/reports/index?"]')]);
+  const rows = await page.locator('table.metrics tbody tr').count();
+  expect(rows === 21, `21 metrics, saw ${rows}`);
+  await shot(page, '71-index-766');
+  await page.goto(`${base}/reports/integrity?unit=68`);
+  const text = await page.content();
+  expect(text.includes('0966766766'), 'the planted broker is listed');
+  const clusters = await page.locator('#brokers ~ h3, section[aria-labelledby=brokers] h3').count();
+  expect(clusters === 1, `one broker cluster, saw ${clusters}`);
+  await shot(page, '72-integrity');
+  await page.goto(`${base}/reports/staffing?unit=68&weeks=4`);
+  expect((await page.content()).includes('Erlang C'), 'the model is shown');
+  expect(await page.locator('table tbody tr').count() >= 2, 'centers listed');
+  await shot(page, '73-staffing');
+  await page.context().close();
+});
+
 const weights = {};
 await journey('axe-core finds no serious or critical violation; page weights recorded', async () => {
   const page = await newPage();
@@ -393,7 +421,9 @@ await journey('axe-core finds no serious or critical violation; page weights rec
   const staffPages = [['/counter?procedure=2.000815', '24958.TTPVHCC counter_officer'], ['/inbox', '24958.TTPVHCC counter_officer'],
     ...(counterCode ? [[`/inbox/${counterCode}`, '24958.TTPVHCC counter_officer'], [`/inbox/${counterCode}/receipt`, '24958.TTPVHCC counter_officer']] : []),
     ['/dashboard', '68.UBND admin'], ['/admin', '68.UBND admin'], ['/admin/authority', '68.UBND admin'],
-    ['/counter/linked', '24958.TTPVHCC counter_officer']];
+    ['/counter/linked', '24958.TTPVHCC counter_officer'],
+    ['/reports', '68.UBND admin'], ['/reports/index?unit=68', '68.UBND admin'], ['/reports/integrity?unit=68', '68.UBND admin'],
+    ['/reports/staffing?unit=68', '68.UBND admin']];
   const problems = [];
   async function check(path) {
     bytes = 0;

@@ -585,3 +585,4 @@ weekday-6 = السبت
 weekday-7 = الأحد
 notices-title = التنبيهات
 notices-escalated = أُحيل إلى القائد
+reports-table = جدول قابل للتمرير

@@ -570,3 +570,4 @@ weekday-6 = Sat
 weekday-7 = Sun
 notices-title = Notices
 notices-escalated = Escalated to the leader
+reports-table = Scrollable table

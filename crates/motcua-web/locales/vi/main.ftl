@@ -557,3 +557,4 @@ weekday-6 = Thứ 7
 weekday-7 = CN
 notices-title = Thông báo
 notices-escalated = Chuyển lãnh đạo
+reports-table = Bảng cuộn được
