@@ -395,8 +395,13 @@ impl App {
             total,
             unmeasured,
             groups,
-            metrics,
+            mut metrics,
         } = index766::compute(unit.level, &input);
+        for m in &mut metrics {
+            if motcua_domain::kpi::DOSSIER_METRICS.contains(&m.code) {
+                m.dossiers = Some(metric_link(&unit.code, period, m.code));
+            }
+        }
         Ok(IndexReport {
             unit: unit.code,
             unit_name: unit.name,
@@ -549,5 +554,133 @@ impl App {
             officers,
             unit,
         })
+    }
+}
+
+/// One dossier behind a metric.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MetricDossier {
+    /// Dossier code.
+    pub code: String,
+    /// Procedure code.
+    pub procedure: String,
+    /// Competent agency.
+    pub agency: String,
+    /// Status.
+    pub status: String,
+    /// Submitted.
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub submitted_at: time::OffsetDateTime,
+    /// In the numerator (true) or counted against (false).
+    pub counts: bool,
+}
+
+/// The dossiers behind one metric of a unit's index.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MetricDossiers {
+    /// The metric's code.
+    pub metric: String,
+    /// The unit's code.
+    pub unit: String,
+    /// Its name.
+    pub unit_name: String,
+    /// The period's label.
+    pub period: String,
+    /// Dossiers in the numerator.
+    pub numerator: u64,
+    /// Dossiers in the denominator.
+    pub denominator: u64,
+    /// The dossiers (the first `limit`, oldest first).
+    pub dossiers: Vec<MetricDossier>,
+    /// True when more dossiers are behind the metric than listed.
+    pub truncated: bool,
+}
+
+/// The link to the dossiers behind a dossier-counted metric.
+pub fn metric_link(unit: &str, period: Period, metric: &str) -> String {
+    let p = match period {
+        Period::Month { year, month } => format!("year={year}&month={month}"),
+        Period::Quarter { year, quarter } => format!("year={year}&quarter={quarter}"),
+        Period::Year { year } => format!("year={year}"),
+    };
+    format!("/reports/metric?unit={unit}&{p}&metric={metric}")
+}
+
+impl App {
+    /// The dossiers behind a dossier-counted metric of a unit's index for a period (its leaders
+    /// and its province's administrators: the list names dossiers).
+    pub async fn metric_dossiers(
+        &self,
+        actor: &Actor,
+        unit_code: &str,
+        period: Period,
+        metric: &str,
+        limit: usize,
+    ) -> Result<MetricDossiers, AppError> {
+        if !motcua_domain::kpi::DOSSIER_METRICS.contains(&metric) {
+            return Err(AppError::Invalid {
+                code: "report.unknown_metric",
+                message: format!(
+                    "metric is one of {}",
+                    motcua_domain::kpi::DOSSIER_METRICS.join(", ")
+                ),
+                field: Some("metric".into()),
+            });
+        }
+        let unit = self.monitored_unit(actor, unit_code).await?;
+        let (start, end) = period.bounds();
+        let now = self.now();
+        let procedures = self.procedures().await?;
+        let full_online =
+            |code: &ProcedureCode| procedures.iter().any(|p| &p.code == code && p.full_online);
+        let mut out = MetricDossiers {
+            metric: metric.to_owned(),
+            unit: unit.code.clone(),
+            unit_name: unit.name.clone(),
+            period: period.label(),
+            numerator: 0,
+            denominator: 0,
+            dossiers: Vec::new(),
+            truncated: false,
+        };
+        for d in self
+            .store
+            .dossiers_submitted(&unit.province, start, end, crate::integrity::MAX_SCANNED)
+            .await?
+        {
+            if unit
+                .agencies
+                .as_ref()
+                .is_some_and(|l| !l.contains(&d.competent_agency))
+            {
+                continue;
+            }
+            let Some(counts) = motcua_domain::kpi::metric_member(
+                metric,
+                &d,
+                d.is_overdue(now),
+                full_online(&d.procedure.code),
+            ) else {
+                continue;
+            };
+            out.denominator += 1;
+            out.numerator += u64::from(counts);
+            if out.dossiers.len() < limit {
+                out.dossiers.push(MetricDossier {
+                    code: d.code.to_string(),
+                    procedure: d.procedure.code.to_string(),
+                    agency: d.competent_agency.to_string(),
+                    status: d.status.as_str().to_owned(),
+                    submitted_at: d.submitted_at,
+                    counts,
+                });
+            } else {
+                out.truncated = true;
+            }
+        }
+        Ok(out)
     }
 }

@@ -355,6 +355,8 @@ pub struct MetricScore {
     pub basis: Basis,
     /// Why there is no data, when there is none.
     pub note: Option<String>,
+    /// Where the dossiers behind the counts are listed (for metrics counted over dossiers).
+    pub dossiers: Option<String>,
 }
 
 /// Rounds to two decimals (points are reported to the hundredth).
@@ -377,6 +379,7 @@ pub fn score(def: &MetricDef, input: &Input, level: UnitLevel) -> MetricScore {
         max_score: def.max,
         basis: Basis::NoData,
         note: None,
+        dossiers: None,
     };
     if level == UnitLevel::Commune && !def.commune {
         return MetricScore {

@@ -377,6 +377,43 @@ impl Tally {
     }
 }
 
+/// Where a dossier stands in a dossier-counted 766 metric: `None` outside its denominator,
+/// `Some(true)` in its numerator, `Some(false)` counted against. Read from the same
+/// [`contribution`] the counters add, so the list behind a metric always matches its counts.
+/// `overdue_now` says whether the dossier is open past its due date now (the on-time metric
+/// counts those against); `full_online` whether its procedure is marked full-online.
+pub fn metric_member(
+    code: &str,
+    d: &Dossier,
+    overdue_now: bool,
+    full_online: bool,
+) -> Option<bool> {
+    let c = contribution(d);
+    let has = |m: Measure| c.get(m) > 0;
+    let (den, num) = match code {
+        "ON_TIME" => (
+            has(Measure::Finished) || overdue_now,
+            has(Measure::Early) || has(Measure::OnTime),
+        ),
+        "ONLINE_CHANNEL" => (true, has(Measure::ChannelOnline)),
+        "FULL_ONLINE_DOSSIERS" => (full_online, has(Measure::ChannelOnline)),
+        "DOSSIERS_PAID_ONLINE" => (has(Measure::FeeDue), has(Measure::PaidOnline)),
+        "ELECTRONIC_RESULT" => (has(Measure::Finished), has(Measure::ElectronicResult)),
+        _ => return None,
+    };
+    den.then_some(num)
+}
+
+/// The 766 metrics counted over dossiers (the others come from the catalogue or are not
+/// recorded).
+pub const DOSSIER_METRICS: [&str; 5] = [
+    "ON_TIME",
+    "ONLINE_CHANNEL",
+    "FULL_ONLINE_DOSSIERS",
+    "DOSSIERS_PAID_ONLINE",
+    "ELECTRONIC_RESULT",
+];
+
 /// Sums contributions of many dossiers by bucket.
 pub fn totals<'a>(dossiers: impl IntoIterator<Item = &'a Dossier>) -> Vec<KpiDelta> {
     let mut t = Tally::default();

@@ -24,6 +24,11 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
         "The period is not a year (2000–2100) with at most one of quarter 1–4 or month 1–12.",
     ),
     (
+        "report.unknown_metric",
+        422,
+        "The metric is not one counted over dossiers (ON_TIME, ONLINE_CHANNEL, FULL_ONLINE_DOSSIERS, DOSSIERS_PAID_ONLINE, ELECTRONIC_RESULT).",
+    ),
+    (
         "report.unknown_table",
         400,
         "The export names no table of the report, or a format other than csv or xlsx.",

@@ -568,3 +568,102 @@ async fn escalation_rules_make_each_notice_once_for_the_right_roles() {
     );
     assert!(r.body.contains("class=\"escalated\""), "{}", r.body);
 }
+
+#[tokio::test]
+async fn each_dossier_counted_metric_links_to_the_dossiers_behind_it() {
+    let (t, leader) = with_dossiers().await;
+    let (_, index) = t
+        .get("/api/v1/reports/index?unit=24958&year=2025&quarter=1", None)
+        .await;
+    let on_time = metric(&index, "ON_TIME");
+    let link = on_time["dossiers"].as_str().unwrap();
+    assert_eq!(
+        link,
+        "/reports/metric?unit=24958&year=2025&quarter=1&metric=ON_TIME"
+    );
+    assert!(
+        metric(&index, "PUBLIC_CONTENT_FULL")["dossiers"].is_null(),
+        "catalogue metrics have none"
+    );
+    for code in [
+        "ON_TIME",
+        "ONLINE_CHANNEL",
+        "FULL_ONLINE_DOSSIERS",
+        "DOSSIERS_PAID_ONLINE",
+        "ELECTRONIC_RESULT",
+    ] {
+        let (s, v) = t
+            .get(
+                &format!(
+                    "/api/v1/reports/index/dossiers?unit=24958&year=2025&quarter=1&metric={code}"
+                ),
+                Some(&leader),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{code}: {v}");
+        let m = metric(&index, code);
+        assert_eq!(v["numerator"].as_u64(), m["numerator"].as_u64(), "{code}");
+        assert_eq!(
+            v["denominator"].as_u64(),
+            m["denominator"].as_u64(),
+            "{code}"
+        );
+        let listed = v["dossiers"].as_array().unwrap();
+        assert_eq!(listed.len() as u64, v["denominator"].as_u64().unwrap());
+        assert_eq!(
+            listed.iter().filter(|d| d["counts"] == true).count() as u64,
+            v["numerator"].as_u64().unwrap()
+        );
+    }
+    let (s, v) = t
+        .get(
+            "/api/v1/reports/index/dossiers?unit=24958&year=2025&metric=PUBLISH_ON_TIME",
+            Some(&leader),
+        )
+        .await;
+    assert_eq!(
+        (s, error_code(&v)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "report.unknown_metric")
+    );
+    let (s, _) = t
+        .get(
+            "/api/v1/reports/index/dossiers?unit=24958&year=2025&metric=ON_TIME",
+            None,
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNAUTHORIZED,
+        "the list names dossiers: staff only"
+    );
+    let other = t.token("24781.UBND", Role::Leader).await;
+    let (s, _) = t
+        .get(
+            "/api/v1/reports/index/dossiers?unit=24958&year=2025&metric=ON_TIME",
+            Some(&other),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // The page.
+    let login = t
+        .page(
+            "POST",
+            "/staff/login",
+            None,
+            Some(&format!("token={leader}&next=%2Freports")),
+        )
+        .await;
+    let cookie = login.cookie.unwrap().split(';').next().unwrap().to_owned();
+    let r = t.page("GET", link, Some(&cookie), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("/inbox/24958-250303-"), "{}", r.body);
+    let r = t
+        .page(
+            "GET",
+            "/reports/metric?unit=24958&year=2025&metric=NOPE",
+            Some(&cookie),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}

@@ -53,7 +53,11 @@ pub async fn dashboard_cmd(
     }
     let app = setup::open_app(s, db.store()).await?;
     let units = app.units();
-    let provinces: Vec<String> = units.provinces().iter().map(|p| p.code.to_string()).collect();
+    let provinces: Vec<String> = units
+        .provinces()
+        .iter()
+        .map(|p| p.code.to_string())
+        .collect();
     // One administrator token per province (created for the run, like `bench run`'s).
     let mut tokens = BTreeMap::new();
     for p in &provinces {
@@ -119,21 +123,25 @@ pub async fn dashboard_cmd(
                     "index_province" => ("index", province.clone(), province),
                     _ => ("index", commune.clone(), commune_province),
                 };
-                let mut req = client.get(format!(
-                    "{base}/api/v1/reports/{path}?unit={unit}&{period}"
-                ));
+                let mut req =
+                    client.get(format!("{base}/api/v1/reports/{path}?unit={unit}&{period}"));
                 if path == "kpis" {
                     req = req.bearer_auth(&tokens[token_province]);
                 }
                 let t0 = Instant::now();
                 let outcome = match req.send().await {
-                    Ok(r) if r.status().is_success() => {
-                        r.bytes().await.map(|_| ()).map_err(|e| format!("body: {e}"))
-                    }
+                    Ok(r) if r.status().is_success() => r
+                        .bytes()
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| format!("body: {e}")),
                     Ok(r) => Err(format!("{}", r.status().as_u16())),
                     Err(e) => Err(format!("transport: {e}")),
                 };
-                samples.entry(kind).or_default().record(t0.elapsed(), outcome);
+                samples
+                    .entry(kind)
+                    .or_default()
+                    .record(t0.elapsed(), outcome);
             }
             samples
         }));

@@ -63,6 +63,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/track/{code}", get(dossiers::track_dossier))
         .route("/api/v1/reports/index", get(reports::get_index))
         .route("/api/v1/reports/index/export", get(reports::export_index))
+        .route(
+            "/api/v1/reports/index/dossiers",
+            get(reports::get_metric_dossiers),
+        )
         .route("/api/v1/reports/kpis", get(reports::get_kpis))
         .route("/api/v1/reports/kpis/export", get(reports::export_kpis))
         .route("/api/v1/reports/integrity", get(reports::get_integrity))

@@ -11,7 +11,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use motcua_app::Actor;
 use motcua_app::integrity::IntegrityReport;
-use motcua_app::monitoring::{IndexReport, KpiLine, KpiReport};
+use motcua_app::monitoring::{IndexReport, KpiLine, KpiReport, MetricDossiers};
 use motcua_app::staffing::StaffingReport;
 use motcua_domain::integrity::Outlier;
 use motcua_domain::kpi::Period;
@@ -689,6 +689,58 @@ pub async fn list_notices(
     Ok(Json(
         s.app
             .my_notices(&Actor::Staff(staff), q.limit.unwrap_or(50))
+            .await?,
+    ))
+}
+
+/// Which metric's dossiers.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct MetricQuery {
+    /// A province (`68`), a commune (`22945`) or an agency (`68.SNV`).
+    pub unit: String,
+    /// Year (2000–2100).
+    pub year: i32,
+    /// Quarter 1–4.
+    #[serde(default)]
+    pub quarter: Option<u8>,
+    /// Month 1–12.
+    #[serde(default)]
+    pub month: Option<u8>,
+    /// `ON_TIME`, `ONLINE_CHANNEL`, `FULL_ONLINE_DOSSIERS`, `DOSSIERS_PAID_ONLINE` or
+    /// `ELECTRONIC_RESULT`.
+    pub metric: String,
+    /// Dossiers listed (1–1000; 200 when absent).
+    #[serde(default)]
+    pub limit: Option<usize>,
+}
+
+/// The dossiers behind a dossier-counted metric of a unit's index: the same numerator and
+/// denominator as the index, and each dossier, counted for or against.
+#[utoipa::path(get, path = "/api/v1/reports/index/dossiers", tag = "reports", params(MetricQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = MetricDossiers), (status = 403, description = "auth.forbidden"),
+        (status = 422, description = "report.unknown_metric")))]
+pub async fn get_metric_dossiers(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    ApiQuery(q): ApiQuery<MetricQuery>,
+) -> Result<Json<MetricDossiers>, ApiError> {
+    let period = ReportQuery {
+        unit: q.unit.clone(),
+        year: q.year,
+        quarter: q.quarter,
+        month: q.month,
+    }
+    .period()?;
+    Ok(Json(
+        s.app
+            .metric_dossiers(
+                &Actor::Staff(staff),
+                &q.unit,
+                period,
+                &q.metric,
+                q.limit.unwrap_or(200).clamp(1, 1000),
+            )
             .await?,
     ))
 }

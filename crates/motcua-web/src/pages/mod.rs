@@ -186,6 +186,7 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/integrity", get(reports::integrity))
         .route("/reports/staffing", get(reports::staffing))
         .route("/reports/index", get(reports::index))
+        .route("/reports/metric", get(reports::metric))
         .route("/admin/authority", get(registry::authority_page))
         .route(
             "/admin/authority/rules",

@@ -15,7 +15,7 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use motcua_app::integrity::IntegrityReport;
-use motcua_app::monitoring::{IndexReport, KpiLine, KpiReport};
+use motcua_app::monitoring::{IndexReport, KpiLine, KpiReport, MetricDossiers};
 use motcua_app::staffing::StaffingReport;
 use motcua_app::{Actor, AppError};
 use motcua_domain::access::Role;
@@ -41,6 +41,9 @@ pub struct Selector {
     table: Option<String>,
     #[serde(default)]
     threshold: Option<String>,
+    /// For `/reports/metric`: the metric's code.
+    #[serde(default)]
+    metric: Option<String>,
     /// For `/reports/export`: `kpis` (default), `integrity` or `staffing`.
     #[serde(default)]
     what: Option<String>,
@@ -146,6 +149,8 @@ pub struct MetricRow {
     max: String,
     note: String,
     unmeasured: bool,
+    /// The dossiers behind the counts, for dossier-counted metrics.
+    link: Option<String>,
 }
 
 #[derive(Template)]
@@ -190,6 +195,7 @@ fn index_page(c: Chrome, f: Form, r: Option<IndexReport>, error: Option<String>)
                     max: format!("{:.0}", m.max_score),
                     note: m.note.clone().unwrap_or_default(),
                     unmeasured: matches!(m.basis, Basis::NoData | Basis::Empty),
+                    link: m.dossiers.clone(),
                 })
                 .collect(),
         ),
@@ -720,6 +726,79 @@ pub async fn staffing(
                 e => message_of(tr, &e),
             });
             (status, render(&page)).into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "report_metric.html")]
+struct MetricPage {
+    c: Chrome,
+    f: Form,
+    error: Option<String>,
+    r: Option<MetricDossiers>,
+}
+
+impl MetricPage {
+    fn day(&self, t: &time::OffsetDateTime) -> String {
+        super::fmt_datetime(*t)
+    }
+    fn status(&self, s: &str) -> String {
+        self.c.tr.t(&format!("status-{s}"))
+    }
+}
+
+/// `GET /reports/metric`: the dossiers behind one metric of a unit's 766 index.
+pub async fn metric(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    sess: StaffSession,
+    Query(sel): Query<Selector>,
+) -> Response {
+    let f = sel.form(&default_unit(&s, &sess).await, this_year(&s));
+    let c = sess.chrome(tr, &uri, tr.t("metric-title"));
+    let (q, period) = match f.report_query(tr) {
+        Ok(q) => q,
+        Err(m) => {
+            let page = MetricPage {
+                c,
+                f,
+                error: Some(m),
+                r: None,
+            };
+            return (StatusCode::BAD_REQUEST, render(&page)).into_response();
+        }
+    };
+    let code = sel.metric.clone().unwrap_or_default();
+    let actor = Actor::Staff(sess.actor().clone());
+    match s
+        .app
+        .metric_dossiers(&actor, &q.unit, period, &code, 500)
+        .await
+    {
+        Ok(r) => render(&MetricPage {
+            c,
+            f,
+            error: None,
+            r: Some(r),
+        }),
+        Err(e) => {
+            let status = status_of(&e);
+            let m = match e {
+                AppError::Invalid { .. } => tr.t("metric-unknown"),
+                e => message_of(tr, &e),
+            };
+            (
+                status,
+                render(&MetricPage {
+                    c,
+                    f,
+                    error: Some(m),
+                    r: None,
+                }),
+            )
+                .into_response()
         }
     }
 }
