@@ -137,6 +137,10 @@ pub struct KpiReport {
     pub by_month: Vec<KpiLine>,
     /// By officer (an agency's report only).
     pub officers: Vec<OfficerLine>,
+    /// The load now: open dossiers held by the agency, by the handler they are assigned to
+    /// (`""`: not assigned yet), most first (an agency's report only; at most the first 5,000
+    /// open dossiers are read).
+    pub load_now: Vec<(String, i64)>,
 }
 
 fn share(n: i64, d: i64) -> Option<f64> {
@@ -437,6 +441,42 @@ impl App {
         Ok(unit)
     }
 
+    /// Open dossiers held by `agency` by assigned handler, most first (read page by page from
+    /// the agency's inbox index, at most 5,000).
+    async fn handler_load(&self, agency: &AgencyCode) -> Result<Vec<(String, i64)>, AppError> {
+        let mut by: BTreeMap<String, i64> = BTreeMap::new();
+        for status in [
+            motcua_domain::dossier::Status::Received,
+            motcua_domain::dossier::Status::Processing,
+            motcua_domain::dossier::Status::AwaitingPayment,
+            motcua_domain::dossier::Status::SupplementRequested,
+        ] {
+            let mut offset = 0;
+            while offset < 5_000 {
+                let page = self
+                    .store
+                    .list_dossiers(&crate::ports::DossierFilter {
+                        agency: Some(agency.clone()),
+                        status: Some(status),
+                        limit: 200,
+                        offset,
+                        ..Default::default()
+                    })
+                    .await?;
+                for d in page.iter().filter(|d| &d.current_agency == agency) {
+                    *by.entry(d.handler.clone().unwrap_or_default()).or_default() += 1;
+                }
+                if page.len() < 200 {
+                    break;
+                }
+                offset += 200;
+            }
+        }
+        let mut v: Vec<(String, i64)> = by.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        Ok(v)
+    }
+
     /// Who may read a unit's live indicators: an administrator of its province; a leader of
     /// an agency of that unit (their own agency, or their commune).
     fn may_monitor(&self, actor: &Actor, unit: &ReportUnit) -> Result<(), AppError> {
@@ -537,7 +577,12 @@ impl App {
             }
             None => Vec::new(),
         };
+        let load_now = match &unit.agency {
+            Some(a) => self.handler_load(&a.code).await?,
+            None => Vec::new(),
+        };
         Ok(KpiReport {
+            load_now,
             period: period.label(),
             total: line("total".into(), unit.name.clone(), &total, od(&|_| true)),
             backlog_now,

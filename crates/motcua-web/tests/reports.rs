@@ -245,6 +245,20 @@ async fn the_indicators_are_for_the_units_leaders_and_the_provinces_administrato
         ),
         (Some("test"), Some(1))
     );
+    // The load now: the two open dossiers are held at the counter, not the committee.
+    assert_eq!(a["load_now"], json!([]));
+    let center_leader = t.token(CENTER, Role::Leader).await;
+    let (_, c) = t
+        .get(
+            "/api/v1/reports/kpis?unit=24958.TTPVHCC&year=2025",
+            Some(&center_leader),
+        )
+        .await;
+    assert_eq!(
+        c["load_now"],
+        json!([["", 2]]),
+        "two open, not assigned: {c}"
+    );
     // The province's administrator sees the province; another province's does not.
     let admin = t.token("68.UBND", Role::Admin).await;
     let (s, _) = t
@@ -288,7 +302,7 @@ async fn every_table_exports_as_csv_and_xlsx() {
             .starts_with("code,group,name,numerator")
     );
     assert!(csv.contains("ON_TIME,progress,"), "{csv}");
-    for table in ["agencies", "procedures", "months", "officers"] {
+    for table in ["agencies", "procedures", "months", "officers", "load"] {
         let (s, v) = t
             .get(
                 &format!(

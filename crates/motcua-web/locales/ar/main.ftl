@@ -592,3 +592,6 @@ metric-counts = يُحتسب في
 metric-for = البسط
 metric-against = المقام فقط
 metric-truncated = تُعرض أول 500 ملف فقط؛ الواجهة البرمجية تسرد المزيد.
+reports-load = المفتوحة الآن حسب المعالج
+reports-handler = المعالج
+reports-unassigned = غير مُسنَد

@@ -577,3 +577,6 @@ metric-counts = Counts as
 metric-for = numerator
 metric-against = denominator only
 metric-truncated = Only the first 500 dossiers are shown; the API lists more.
+reports-load = Open now by handler
+reports-handler = Handler
+reports-unassigned = not assigned

@@ -564,3 +564,6 @@ metric-counts = Tính vào
 metric-for = tử số
 metric-against = chỉ mẫu số
 metric-truncated = Chỉ hiện 500 hồ sơ đầu; tải về qua API để có đủ.
+reports-load = Đang thụ lý theo cán bộ (hiện nay)
+reports-handler = Người thụ lý
+reports-unassigned = chưa phân công

@@ -91,8 +91,8 @@ pub struct ExportQuery {
     pub month: Option<u8>,
     /// `csv` (one table) or `xlsx` (every table, a sheet each).
     pub format: String,
-    /// For CSV: `metrics` or `groups` of the index; `agencies`, `procedures`, `months` or
-    /// `officers` of the indicators.
+    /// For CSV: `metrics` or `groups` of the index; `agencies`, `procedures`, `months`,
+    /// `officers` or `load` of the indicators.
     #[serde(default)]
     pub table: Option<String>,
 }
@@ -228,6 +228,15 @@ pub fn kpi_tables(r: &KpiReport) -> Vec<Table> {
         lines("agencies", &r.by_agency),
         lines("procedures", &r.by_procedure),
         lines("months", &r.by_month),
+        Table {
+            name: "load",
+            headers: vec!["handler", "open"],
+            rows: r
+                .load_now
+                .iter()
+                .map(|(h, n)| vec![h.clone().into(), (*n).into()])
+                .collect(),
+        },
         Table {
             name: "officers",
             headers: vec!["officer", "name", "actions", "finishes"],

@@ -318,6 +318,8 @@ struct KpiPage {
     /// (title, lines): by agency, by procedure.
     sections: Vec<(String, Vec<LineRow>)>,
     officers: Vec<(String, i64, i64)>,
+    /// Open dossiers by assigned handler (`""` shown as not assigned).
+    load: Vec<(String, i64)>,
 }
 
 fn kpi_page(c: Chrome, f: Form, r: Option<KpiReport>, error: Option<String>) -> KpiPage {
@@ -333,6 +335,7 @@ fn kpi_page(c: Chrome, f: Form, r: Option<KpiReport>, error: Option<String>) -> 
             month_chart: String::new(),
             sections: vec![],
             officers: vec![],
+            load: vec![],
         };
     };
     let t = &r.total;
@@ -373,6 +376,7 @@ fn kpi_page(c: Chrome, f: Form, r: Option<KpiReport>, error: Option<String>) -> 
             .iter()
             .map(|o| (o.name.clone(), o.actions, o.finishes))
             .collect(),
+        load: r.load_now.clone(),
         unit_name: r.unit.name.clone(),
         period: r.period.clone(),
         stats,
