@@ -514,8 +514,18 @@ impl App {
         let rows = self.counters(&unit, &from, &to).await?;
         let (start, end) = period.bounds();
         let overdue = self.overdue_in(&unit, start, end).await?;
-        let all_time = self.counters(&unit, "0000-00", "9999-99").await?;
-        let backlog_now: i64 = all_time.iter().map(|r| r.counts.get(Measure::Open)).sum();
+        let backlog_now = self
+            .store
+            .kpi_sum(
+                &KpiQuery {
+                    province: unit.province.clone(),
+                    agencies: unit.agencies.clone(),
+                    from_month: "0000-00".into(),
+                    to_month: "9999-99".into(),
+                },
+                Measure::Open,
+            )
+            .await?;
         let overdue_now: i64 = self
             .overdue_in(&unit, time::OffsetDateTime::UNIX_EPOCH, self.now())
             .await?

@@ -499,6 +499,12 @@ pub trait Store: Send + Sync + 'static {
     /// Monthly counters (`kpi_monthly`) of a province in `[from_month, to_month]` (`YYYY-MM`),
     /// of the given competent agencies only when `agencies` is `Some`.
     async fn kpi_rows(&self, q: &KpiQuery) -> Result<Vec<KpiRow>, StoreError>;
+    /// The sum of one counter over a query's rows (a backlog over every month, say).
+    async fn kpi_sum(
+        &self,
+        q: &KpiQuery,
+        measure: motcua_domain::kpi::Measure,
+    ) -> Result<i64, StoreError>;
     /// Officers' monthly counters in `[from_month, to_month]`: of one agency, or of the whole
     /// province when `agency` is `None`.
     async fn officer_rows(

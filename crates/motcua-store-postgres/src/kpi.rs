@@ -172,16 +172,13 @@ pub(crate) async fn add_officers(
 
 pub(crate) async fn rows(pool: &PgPool, q: &KpiQuery) -> Result<Vec<KpiRow>, StoreError> {
     static SQL: LazyLock<String> = LazyLock::new(|| {
-        let sums: Vec<String> = Measure::ALL
-            .iter()
-            .map(|m| format!("SUM({})::int8", m.column()))
-            .collect();
+        // One row per key (the primary key): no grouping needed.
+        let cols: Vec<&str> = Measure::ALL.iter().map(|m| m.column()).collect();
         format!(
             "SELECT agency, month, procedure_code, {} FROM kpi_monthly
              WHERE province_code = $1 AND month >= $2 AND month <= $3
-               AND ($4::text[] IS NULL OR agency = ANY($4::text[]))
-             GROUP BY agency, month, procedure_code",
-            sums.join(", ")
+               AND ($4::text[] IS NULL OR agency = ANY($4::text[]))",
+            cols.join(", ")
         )
     });
     let agencies: Option<Vec<String>> = q
@@ -352,4 +349,27 @@ pub(crate) async fn overdue(
         .into_iter()
         .map(|(a, p, n)| Ok((parse(&a)?, parse(&p)?, n)))
         .collect()
+}
+
+/// The sum of one counter over a query's rows.
+pub(crate) async fn sum(pool: &PgPool, q: &KpiQuery, m: Measure) -> Result<i64, StoreError> {
+    let agencies: Option<Vec<String>> = q
+        .agencies
+        .as_ref()
+        .map(|a| a.iter().map(|x| x.to_string()).collect());
+    // The column name is the domain's constant, not input.
+    let sql = format!(
+        "SELECT COALESCE(SUM({}), 0)::int8 FROM kpi_monthly
+         WHERE province_code = $1 AND month >= $2 AND month <= $3
+           AND ($4::text[] IS NULL OR agency = ANY($4::text[]))",
+        m.column()
+    );
+    sqlx::query_scalar(AssertSqlSafe(sql))
+        .bind(q.province.as_str())
+        .bind(&q.from_month)
+        .bind(&q.to_month)
+        .bind(agencies)
+        .fetch_one(pool)
+        .await
+        .map_err(db_err)
 }

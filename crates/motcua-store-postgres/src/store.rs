@@ -126,10 +126,22 @@ impl PgStore {
     /// Applies pending migrations; returns the number of migrations the schema has.
     pub async fn migrate(&self) -> Result<usize, StoreError> {
         let m = sqlx::migrate!("./migrations");
-        m.run(&self.pool).await.map_err(|e| match e {
+        // A migration may build an index over millions of rows: no statement timeout for it
+        // (RESET returns the connection to the pool's configured timeout).
+        let mut conn = self.pool.acquire().await.map_err(db_err)?;
+        sqlx::query("SET statement_timeout = 0")
+            .execute(&mut *conn)
+            .await
+            .map_err(db_err)?;
+        let ran = m.run(&mut *conn).await.map_err(|e| match e {
             sqlx::migrate::MigrateError::Execute(e) => db_err(e),
             other => StoreError::Internal(other.to_string()),
-        })?;
+        });
+        sqlx::query("RESET statement_timeout")
+            .execute(&mut *conn)
+            .await
+            .map_err(db_err)?;
+        ran?;
         Ok(m.iter().count())
     }
 
@@ -1009,6 +1021,14 @@ impl Store for PgStore {
 
     async fn kpi_rows(&self, q: &KpiQuery) -> Result<Vec<KpiRow>, StoreError> {
         crate::kpi::rows(&self.pool, q).await
+    }
+
+    async fn kpi_sum(
+        &self,
+        q: &KpiQuery,
+        measure: motcua_domain::kpi::Measure,
+    ) -> Result<i64, StoreError> {
+        crate::kpi::sum(&self.pool, q, measure).await
     }
 
     async fn officer_rows(

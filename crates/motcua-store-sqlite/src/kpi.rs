@@ -34,7 +34,7 @@ static UPSERT: LazyLock<String> = LazyLock::new(|| {
 static SELECT_COLS: LazyLock<String> = LazyLock::new(|| {
     Measure::ALL
         .iter()
-        .map(|m| format!("SUM({})", m.column()))
+        .map(|m| m.column())
         .collect::<Vec<_>>()
         .join(", ")
 });
@@ -117,8 +117,7 @@ pub(crate) async fn rows(pool: &SqlitePool, q: &KpiQuery) -> Result<Vec<KpiRow>,
     let sql = format!(
         "SELECT agency, month, procedure_code, {} FROM kpi_monthly
          WHERE province_code = ?1 AND month >= ?2 AND month <= ?3
-           AND (?4 IS NULL OR agency IN (SELECT value FROM json_each(?4)))
-         GROUP BY agency, month, procedure_code",
+           AND (?4 IS NULL OR agency IN (SELECT value FROM json_each(?4)))",
         SELECT_COLS.as_str()
     );
     let found = sqlx::query(AssertSqlSafe(sql))
@@ -277,4 +276,29 @@ pub(crate) async fn overdue(
         .into_iter()
         .map(|(a, p, n)| Ok((parse(&a)?, parse(&p)?, n)))
         .collect()
+}
+
+/// The sum of one counter over a query's rows.
+pub(crate) async fn sum(pool: &SqlitePool, q: &KpiQuery, m: Measure) -> Result<i64, StoreError> {
+    let agencies = q
+        .agencies
+        .as_ref()
+        .map(|a| serde_json::to_string(&a.iter().map(|x| x.as_str()).collect::<Vec<_>>()))
+        .transpose()
+        .map_err(json_err)?;
+    // The column name is the domain's constant, not input.
+    let sql = format!(
+        "SELECT COALESCE(SUM({}), 0) FROM kpi_monthly
+         WHERE province_code = ?1 AND month >= ?2 AND month <= ?3
+           AND (?4 IS NULL OR agency IN (SELECT value FROM json_each(?4)))",
+        m.column()
+    );
+    sqlx::query_scalar(AssertSqlSafe(sql))
+        .bind(q.province.as_str())
+        .bind(&q.from_month)
+        .bind(&q.to_month)
+        .bind(agencies)
+        .fetch_one(pool)
+        .await
+        .map_err(db_err)
 }

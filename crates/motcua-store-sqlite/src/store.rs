@@ -1087,6 +1087,14 @@ impl Store for SqliteStore {
         crate::kpi::rows(&self.reader, q).await
     }
 
+    async fn kpi_sum(
+        &self,
+        q: &KpiQuery,
+        measure: motcua_domain::kpi::Measure,
+    ) -> Result<i64, StoreError> {
+        crate::kpi::sum(&self.reader, q, measure).await
+    }
+
     async fn officer_rows(
         &self,
         province: &ProvinceCode,

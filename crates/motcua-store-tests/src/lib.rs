@@ -1484,6 +1484,24 @@ pub async fn kpi_counters_follow_every_write(store: Arc<dyn Store>) {
             .is_empty(),
         "no agency, no rows"
     );
+    // One counter summed over every month: the backlog (a2 and b1 open).
+    assert_eq!(
+        store
+            .kpi_sum(&q(None, "0000-00", "9999-99"), Measure::Open)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store
+            .kpi_sum(
+                &q(Some(vec![a("24781.UBND")]), "2025-03", "2025-03"),
+                Measure::Open
+            )
+            .await
+            .unwrap(),
+        0
+    );
     // Only staff actions count for officers (the sample intakes are by "test").
     let officers = store
         .officer_rows(&p("68"), Some(&a("24958.TTPVHCC")), "2025-03", "2025-03")
