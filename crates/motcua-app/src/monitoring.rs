@@ -3,7 +3,10 @@
 //! computed from the monthly counters (`kpi_monthly`), never by scanning dossiers.
 
 use crate::service::{Actor, App};
-use crate::{AppError, ports::KpiQuery};
+use crate::{
+    AppError,
+    ports::{KpiGroup, KpiQuery},
+};
 use motcua_domain::access::Role;
 use motcua_domain::agency::{Agency, Level};
 use motcua_domain::catalogue::{Channel, Procedure};
@@ -331,21 +334,33 @@ impl App {
         })
     }
 
-    async fn counters(
+    /// The unit's counters for `[from, to]` summed by `by`, keyed by the parsed key.
+    async fn grouped<K: Ord + std::str::FromStr>(
         &self,
         unit: &ReportUnit,
         from: &str,
         to: &str,
-    ) -> Result<Vec<crate::ports::KpiRow>, AppError> {
-        Ok(self
+        by: KpiGroup,
+    ) -> Result<BTreeMap<K, Counts>, AppError> {
+        let rows = self
             .store
-            .kpi_rows(&KpiQuery {
-                province: unit.province.clone(),
-                agencies: unit.agencies.clone(),
-                from_month: from.into(),
-                to_month: to.into(),
+            .kpi_grouped(
+                &KpiQuery {
+                    province: unit.province.clone(),
+                    agencies: unit.agencies.clone(),
+                    from_month: from.into(),
+                    to_month: to.into(),
+                },
+                by,
+            )
+            .await?;
+        rows.into_iter()
+            .map(|(k, c)| {
+                k.parse::<K>()
+                    .map(|k| (k, c))
+                    .map_err(|_| AppError::Internal(format!("stored counter key {k:?}")))
             })
-            .await?)
+            .collect()
     }
 
     /// Open dossiers past their due date now, of those submitted in `[from, to)`, in the unit, by
@@ -377,14 +392,8 @@ impl App {
     ) -> Result<IndexReport, AppError> {
         let unit = self.report_unit(unit_code).await?;
         let (from, to) = period.months();
-        let rows = self.counters(&unit, &from, &to).await?;
-        let mut by_procedure: BTreeMap<ProcedureCode, Counts> = BTreeMap::new();
-        for r in &rows {
-            by_procedure
-                .entry(r.procedure.clone())
-                .or_default()
-                .add(&r.counts);
-        }
+        let by_procedure: BTreeMap<ProcedureCode, Counts> =
+            self.grouped(&unit, &from, &to, KpiGroup::Procedure).await?;
         let (start, end) = period.bounds();
         let overdue: i64 = self
             .overdue_in(&unit, start, end)
@@ -511,7 +520,12 @@ impl App {
     ) -> Result<KpiReport, AppError> {
         let unit = self.monitored_unit(actor, unit_code).await?;
         let (from, to) = period.months();
-        let rows = self.counters(&unit, &from, &to).await?;
+        let by_agency: BTreeMap<AgencyCode, Counts> =
+            self.grouped(&unit, &from, &to, KpiGroup::Agency).await?;
+        let by_procedure: BTreeMap<ProcedureCode, Counts> =
+            self.grouped(&unit, &from, &to, KpiGroup::Procedure).await?;
+        let by_month: BTreeMap<String, Counts> =
+            self.grouped(&unit, &from, &to, KpiGroup::Month).await?;
         let (start, end) = period.bounds();
         let overdue = self.overdue_in(&unit, start, end).await?;
         let backlog_now = self
@@ -533,20 +547,8 @@ impl App {
             .map(|x| x.2)
             .sum();
         let mut total = Counts::default();
-        let mut by_agency: BTreeMap<AgencyCode, Counts> = BTreeMap::new();
-        let mut by_procedure: BTreeMap<ProcedureCode, Counts> = BTreeMap::new();
-        let mut by_month: BTreeMap<String, Counts> = BTreeMap::new();
-        for r in &rows {
-            total.add(&r.counts);
-            by_agency
-                .entry(r.agency.clone())
-                .or_default()
-                .add(&r.counts);
-            by_procedure
-                .entry(r.procedure.clone())
-                .or_default()
-                .add(&r.counts);
-            by_month.entry(r.month.clone()).or_default().add(&r.counts);
+        for c in by_month.values() {
+            total.add(c);
         }
         let od = |f: &dyn Fn(&(AgencyCode, ProcedureCode, i64)) -> bool| -> i64 {
             overdue.iter().filter(|x| f(x)).map(|x| x.2).sum()

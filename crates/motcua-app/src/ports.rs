@@ -306,6 +306,28 @@ pub struct KpiQuery {
     pub to_month: String,
 }
 
+/// How to sum the monthly counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KpiGroup {
+    /// By competent agency.
+    Agency,
+    /// By procedure.
+    Procedure,
+    /// By month.
+    Month,
+}
+
+impl KpiGroup {
+    /// The store's column.
+    pub fn column(self) -> &'static str {
+        match self {
+            KpiGroup::Agency => "agency",
+            KpiGroup::Procedure => "procedure_code",
+            KpiGroup::Month => "month",
+        }
+    }
+}
+
 /// One row of the monthly counters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KpiRow {
@@ -499,6 +521,13 @@ pub trait Store: Send + Sync + 'static {
     /// Monthly counters (`kpi_monthly`) of a province in `[from_month, to_month]` (`YYYY-MM`),
     /// of the given competent agencies only when `agencies` is `Some`.
     async fn kpi_rows(&self, q: &KpiQuery) -> Result<Vec<KpiRow>, StoreError>;
+    /// The counters of a query summed in the database by agency, procedure or month (the
+    /// dashboards read a few hundred sums, not the province's tens of thousands of rows).
+    async fn kpi_grouped(
+        &self,
+        q: &KpiQuery,
+        by: KpiGroup,
+    ) -> Result<Vec<(String, motcua_domain::kpi::Counts)>, StoreError>;
     /// The sum of one counter over a query's rows (a backlog over every month, say).
     async fn kpi_sum(
         &self,

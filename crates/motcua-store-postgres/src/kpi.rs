@@ -5,7 +5,7 @@
 use crate::store::db_err;
 use futures_util::TryStreamExt as _;
 use motcua_app::StoreError;
-use motcua_app::ports::{KpiQuery, KpiRow, OfficerRow, StoredEvent};
+use motcua_app::ports::{KpiGroup, KpiQuery, KpiRow, OfficerRow, StoredEvent};
 use motcua_app::store_support::{json_err, parse};
 use motcua_domain::dossier::Dossier;
 use motcua_domain::ids::{AgencyCode, ProcedureCode, ProvinceCode};
@@ -372,4 +372,47 @@ pub(crate) async fn sum(pool: &PgPool, q: &KpiQuery, m: Measure) -> Result<i64, 
         .fetch_one(pool)
         .await
         .map_err(db_err)
+}
+
+/// Sums by agency, procedure or month.
+pub(crate) async fn grouped(
+    pool: &PgPool,
+    q: &KpiQuery,
+    by: KpiGroup,
+) -> Result<Vec<(String, Counts)>, StoreError> {
+    let agencies: Option<Vec<String>> = q
+        .agencies
+        .as_ref()
+        .map(|a| a.iter().map(|x| x.to_string()).collect());
+    let sums: Vec<String> = Measure::ALL
+        .iter()
+        .map(|m| format!("SUM({})::int8", m.column()))
+        .collect();
+    // Column names are the domain's constants, not input.
+    let sql = format!(
+        "SELECT {k}, {} FROM kpi_monthly
+         WHERE province_code = $1 AND month >= $2 AND month <= $3
+           AND ($4::text[] IS NULL OR agency = ANY($4::text[]))
+         GROUP BY {k} ORDER BY {k}",
+        sums.join(", "),
+        k = by.column()
+    );
+    let found = sqlx::query(AssertSqlSafe(sql))
+        .bind(q.province.as_str())
+        .bind(&q.from_month)
+        .bind(&q.to_month)
+        .bind(agencies)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    Ok(found
+        .iter()
+        .map(|r| {
+            let mut counts = Counts::default();
+            for (i, v) in counts.0.iter_mut().enumerate() {
+                *v = r.get::<i64, _>(1 + i);
+            }
+            (r.get::<String, _>(0), counts)
+        })
+        .collect())
 }

@@ -1023,6 +1023,14 @@ impl Store for PgStore {
         crate::kpi::rows(&self.pool, q).await
     }
 
+    async fn kpi_grouped(
+        &self,
+        q: &KpiQuery,
+        by: motcua_app::ports::KpiGroup,
+    ) -> Result<Vec<(String, motcua_domain::kpi::Counts)>, StoreError> {
+        crate::kpi::grouped(&self.pool, q, by).await
+    }
+
     async fn kpi_sum(
         &self,
         q: &KpiQuery,

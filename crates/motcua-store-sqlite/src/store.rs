@@ -1087,6 +1087,14 @@ impl Store for SqliteStore {
         crate::kpi::rows(&self.reader, q).await
     }
 
+    async fn kpi_grouped(
+        &self,
+        q: &KpiQuery,
+        by: motcua_app::ports::KpiGroup,
+    ) -> Result<Vec<(String, motcua_domain::kpi::Counts)>, StoreError> {
+        crate::kpi::grouped(&self.reader, q, by).await
+    }
+
     async fn kpi_sum(
         &self,
         q: &KpiQuery,

@@ -1484,6 +1484,37 @@ pub async fn kpi_counters_follow_every_write(store: Arc<dyn Store>) {
             .is_empty(),
         "no agency, no rows"
     );
+    // Sums by agency, procedure and month, in the database, equal the rows' sums.
+    use motcua_app::ports::KpiGroup;
+    let all = store
+        .kpi_rows(&q(None, "2025-01", "2025-12"))
+        .await
+        .unwrap();
+    for by in [KpiGroup::Agency, KpiGroup::Procedure, KpiGroup::Month] {
+        let got = store
+            .kpi_grouped(&q(None, "2025-01", "2025-12"), by)
+            .await
+            .unwrap();
+        let mut want: std::collections::BTreeMap<String, motcua_domain::kpi::Counts> =
+            Default::default();
+        for r in &all {
+            let k = match by {
+                KpiGroup::Agency => r.agency.to_string(),
+                KpiGroup::Procedure => r.procedure.to_string(),
+                KpiGroup::Month => r.month.clone(),
+            };
+            want.entry(k).or_default().add(&r.counts);
+        }
+        assert_eq!(got, want.into_iter().collect::<Vec<_>>(), "{by:?}");
+    }
+    let months = store
+        .kpi_grouped(
+            &q(Some(vec![a("24958.UBND")]), "2025-01", "2025-12"),
+            KpiGroup::Month,
+        )
+        .await
+        .unwrap();
+    assert_eq!(months.len(), 1, "only March for 24958.UBND");
     // One counter summed over every month: the backlog (a2 and b1 open).
     assert_eq!(
         store
