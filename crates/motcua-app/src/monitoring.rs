@@ -183,6 +183,19 @@ pub fn line(key: String, name: String, c: &Counts, overdue_now: i64) -> KpiLine 
     }
 }
 
+/// Sums keyed by their parsed key.
+fn keyed<K: Ord + std::str::FromStr>(
+    rows: Vec<(String, Counts)>,
+) -> Result<BTreeMap<K, Counts>, AppError> {
+    rows.into_iter()
+        .map(|(k, c)| {
+            k.parse::<K>()
+                .map(|key| (key, c))
+                .map_err(|_| AppError::Internal(format!("stored counter key {k:?}")))
+        })
+        .collect()
+}
+
 /// Whether a procedure of the catalogue is one the unit implements.
 fn applies(p: &Procedure, unit: &ReportUnit) -> bool {
     match (unit.level, &unit.agency) {
@@ -354,13 +367,7 @@ impl App {
                 by,
             )
             .await?;
-        rows.into_iter()
-            .map(|(k, c)| {
-                k.parse::<K>()
-                    .map(|k| (k, c))
-                    .map_err(|_| AppError::Internal(format!("stored counter key {k:?}")))
-            })
-            .collect()
+        keyed(rows)
     }
 
     /// Open dossiers past their due date now, of those submitted in `[from, to)`, in the unit, by
@@ -450,38 +457,15 @@ impl App {
         Ok(unit)
     }
 
-    /// Open dossiers held by `agency` by assigned handler, most first (read page by page from
-    /// the agency's inbox index, at most 5,000).
+    /// Open dossiers held by `agency` by assigned handler, most first (`""`: not assigned).
     async fn handler_load(&self, agency: &AgencyCode) -> Result<Vec<(String, i64)>, AppError> {
-        let mut by: BTreeMap<String, i64> = BTreeMap::new();
-        for status in [
-            motcua_domain::dossier::Status::Received,
-            motcua_domain::dossier::Status::Processing,
-            motcua_domain::dossier::Status::AwaitingPayment,
-            motcua_domain::dossier::Status::SupplementRequested,
-        ] {
-            let mut offset = 0;
-            while offset < 5_000 {
-                let page = self
-                    .store
-                    .list_dossiers(&crate::ports::DossierFilter {
-                        agency: Some(agency.clone()),
-                        status: Some(status),
-                        limit: 200,
-                        offset,
-                        ..Default::default()
-                    })
-                    .await?;
-                for d in page.iter().filter(|d| &d.current_agency == agency) {
-                    *by.entry(d.handler.clone().unwrap_or_default()).or_default() += 1;
-                }
-                if page.len() < 200 {
-                    break;
-                }
-                offset += 200;
-            }
-        }
-        let mut v: Vec<(String, i64)> = by.into_iter().collect();
+        let mut v: Vec<(String, i64)> = self
+            .store
+            .handler_load(agency)
+            .await?
+            .into_iter()
+            .map(|(h, n)| (h.unwrap_or_default(), n))
+            .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         Ok(v)
     }
@@ -520,32 +504,40 @@ impl App {
     ) -> Result<KpiReport, AppError> {
         let unit = self.monitored_unit(actor, unit_code).await?;
         let (from, to) = period.months();
-        let by_agency: BTreeMap<AgencyCode, Counts> =
-            self.grouped(&unit, &from, &to, KpiGroup::Agency).await?;
-        let by_procedure: BTreeMap<ProcedureCode, Counts> =
-            self.grouped(&unit, &from, &to, KpiGroup::Procedure).await?;
-        let by_month: BTreeMap<String, Counts> =
-            self.grouped(&unit, &from, &to, KpiGroup::Month).await?;
         let (start, end) = period.bounds();
-        let overdue = self.overdue_in(&unit, start, end).await?;
-        let backlog_now = self
-            .store
-            .kpi_sum(
-                &KpiQuery {
-                    province: unit.province.clone(),
-                    agencies: unit.agencies.clone(),
-                    from_month: "0000-00".into(),
-                    to_month: "9999-99".into(),
-                },
-                Measure::Open,
-            )
-            .await?;
-        let overdue_now: i64 = self
-            .overdue_in(&unit, time::OffsetDateTime::UNIX_EPOCH, self.now())
-            .await?
-            .iter()
-            .map(|x| x.2)
-            .sum();
+        let all_months = KpiQuery {
+            province: unit.province.clone(),
+            agencies: unit.agencies.clone(),
+            from_month: "0000-00".into(),
+            to_month: "9999-99".into(),
+        };
+        let in_period = KpiQuery {
+            from_month: from.clone(),
+            to_month: to.clone(),
+            ..all_months.clone()
+        };
+        // Independent reads, on separate connections at once.
+        let (sums, overdue, backlog_now, overdue_all) = tokio::try_join!(
+            async {
+                self.store
+                    .kpi_breakdown(&in_period)
+                    .await
+                    .map_err(AppError::from)
+            },
+            self.overdue_in(&unit, start, end),
+            async {
+                self.store
+                    .kpi_sum(&all_months, Measure::Open)
+                    .await
+                    .map_err(AppError::from)
+            },
+            self.overdue_in(&unit, time::OffsetDateTime::UNIX_EPOCH, self.now()),
+        )?;
+        let [agencies_sums, procedures_sums, months_sums] = sums;
+        let by_agency: BTreeMap<AgencyCode, Counts> = keyed(agencies_sums)?;
+        let by_procedure: BTreeMap<ProcedureCode, Counts> = keyed(procedures_sums)?;
+        let by_month: BTreeMap<String, Counts> = keyed(months_sums)?;
+        let overdue_now: i64 = overdue_all.iter().map(|x| x.2).sum();
         let mut total = Counts::default();
         for c in by_month.values() {
             total.add(c);

@@ -528,6 +528,24 @@ pub trait Store: Send + Sync + 'static {
         q: &KpiQuery,
         by: KpiGroup,
     ) -> Result<Vec<(String, motcua_domain::kpi::Counts)>, StoreError>;
+    /// The three sums at once — by agency, by procedure, by month — in that order (PostgreSQL
+    /// reads the rows once, with grouping sets).
+    async fn kpi_breakdown(
+        &self,
+        q: &KpiQuery,
+    ) -> Result<[Vec<(String, motcua_domain::kpi::Counts)>; 3], StoreError> {
+        Ok([
+            self.kpi_grouped(q, KpiGroup::Agency).await?,
+            self.kpi_grouped(q, KpiGroup::Procedure).await?,
+            self.kpi_grouped(q, KpiGroup::Month).await?,
+        ])
+    }
+    /// Open dossiers held by `agency` (received, processing, awaiting payment, supplement
+    /// requested) by assigned handler (`None`: not assigned).
+    async fn handler_load(
+        &self,
+        agency: &AgencyCode,
+    ) -> Result<Vec<(Option<String>, i64)>, StoreError>;
     /// The sum of one counter over a query's rows (a backlog over every month, say).
     async fn kpi_sum(
         &self,

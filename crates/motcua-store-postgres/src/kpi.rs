@@ -416,3 +416,66 @@ pub(crate) async fn grouped(
         })
         .collect())
 }
+
+/// The three sums in one scan (grouping sets).
+pub(crate) async fn breakdown(
+    pool: &PgPool,
+    q: &KpiQuery,
+) -> Result<[Vec<(String, Counts)>; 3], StoreError> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        let sums: Vec<String> = Measure::ALL
+            .iter()
+            .map(|m| format!("SUM({})::int8", m.column()))
+            .collect();
+        format!(
+            "SELECT agency, procedure_code, month, {} FROM kpi_monthly
+             WHERE province_code = $1 AND month >= $2 AND month <= $3
+               AND ($4::text[] IS NULL OR agency = ANY($4::text[]))
+             GROUP BY GROUPING SETS ((agency), (procedure_code), (month))
+             ORDER BY 1, 2, 3",
+            sums.join(", ")
+        )
+    });
+    let agencies: Option<Vec<String>> = q
+        .agencies
+        .as_ref()
+        .map(|a| a.iter().map(|x| x.to_string()).collect());
+    let found = sqlx::query(AssertSqlSafe(SQL.as_str()))
+        .bind(q.province.as_str())
+        .bind(&q.from_month)
+        .bind(&q.to_month)
+        .bind(agencies)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+    let mut out: [Vec<(String, Counts)>; 3] = Default::default();
+    for r in &found {
+        let mut counts = Counts::default();
+        for (i, v) in counts.0.iter_mut().enumerate() {
+            *v = r.get::<i64, _>(3 + i);
+        }
+        for (slot, col) in out.iter_mut().zip(0..3) {
+            if let Some(k) = r.get::<Option<String>, _>(col) {
+                slot.push((k, counts));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Open dossiers held by an agency by assigned handler.
+pub(crate) async fn handler_load(
+    pool: &PgPool,
+    agency: &AgencyCode,
+) -> Result<Vec<(Option<String>, i64)>, StoreError> {
+    sqlx::query_as(
+        "SELECT data->>'handler', COUNT(*) FROM dossiers
+         WHERE current_agency = $1
+           AND status IN ('received', 'processing', 'awaiting_payment', 'supplement_requested')
+         GROUP BY 1",
+    )
+    .bind(agency.as_str())
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)
+}

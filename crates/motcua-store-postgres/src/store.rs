@@ -1031,6 +1031,20 @@ impl Store for PgStore {
         crate::kpi::grouped(&self.pool, q, by).await
     }
 
+    async fn kpi_breakdown(
+        &self,
+        q: &KpiQuery,
+    ) -> Result<[Vec<(String, motcua_domain::kpi::Counts)>; 3], StoreError> {
+        crate::kpi::breakdown(&self.pool, q).await
+    }
+
+    async fn handler_load(
+        &self,
+        agency: &AgencyCode,
+    ) -> Result<Vec<(Option<String>, i64)>, StoreError> {
+        crate::kpi::handler_load(&self.pool, agency).await
+    }
+
     async fn kpi_sum(
         &self,
         q: &KpiQuery,

@@ -347,3 +347,20 @@ pub(crate) async fn grouped(
         })
         .collect())
 }
+
+/// Open dossiers held by an agency by assigned handler.
+pub(crate) async fn handler_load(
+    pool: &SqlitePool,
+    agency: &AgencyCode,
+) -> Result<Vec<(Option<String>, i64)>, StoreError> {
+    sqlx::query_as(
+        "SELECT json_extract(data, '$.handler'), COUNT(*) FROM dossiers
+         WHERE current_agency = ?
+           AND status IN ('received', 'processing', 'awaiting_payment', 'supplement_requested')
+         GROUP BY 1",
+    )
+    .bind(agency.as_str())
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)
+}

@@ -1095,6 +1095,13 @@ impl Store for SqliteStore {
         crate::kpi::grouped(&self.reader, q, by).await
     }
 
+    async fn handler_load(
+        &self,
+        agency: &AgencyCode,
+    ) -> Result<Vec<(Option<String>, i64)>, StoreError> {
+        crate::kpi::handler_load(&self.reader, agency).await
+    }
+
     async fn kpi_sum(
         &self,
         q: &KpiQuery,

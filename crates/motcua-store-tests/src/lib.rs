@@ -1515,6 +1515,24 @@ pub async fn kpi_counters_follow_every_write(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(months.len(), 1, "only March for 24958.UBND");
+    // The three at once (grouping sets on PostgreSQL) are the same sums.
+    let three = store
+        .kpi_breakdown(&q(None, "2025-01", "2025-12"))
+        .await
+        .unwrap();
+    for (got, by) in three
+        .iter()
+        .zip([KpiGroup::Agency, KpiGroup::Procedure, KpiGroup::Month])
+    {
+        let want = store
+            .kpi_grouped(&q(None, "2025-01", "2025-12"), by)
+            .await
+            .unwrap();
+        assert_eq!(got, &want, "{by:?}");
+    }
+    // An agency's open dossiers by handler (a2 open, not assigned; a1 finished).
+    let load = store.handler_load(&a("24958.TTPVHCC")).await.unwrap();
+    assert_eq!(load, vec![(None, 1)]);
     // One counter summed over every month: the backlog (a2 and b1 open).
     assert_eq!(
         store
