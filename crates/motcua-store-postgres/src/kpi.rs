@@ -170,6 +170,22 @@ pub(crate) async fn add_officers(
     Ok(())
 }
 
+/// The query's agencies as the `text[]` parameter (`NULL`: the whole province).
+fn agency_param(q: &KpiQuery) -> Option<Vec<String>> {
+    q.agencies
+        .as_ref()
+        .map(|a| a.iter().map(|x| x.to_string()).collect())
+}
+
+/// The counters from column `first` on, in `Measure::ALL` order.
+fn counts_at(r: &sqlx::postgres::PgRow, first: usize) -> Counts {
+    let mut counts = Counts::default();
+    for (i, v) in counts.0.iter_mut().enumerate() {
+        *v = r.get::<i64, _>(first + i);
+    }
+    counts
+}
+
 pub(crate) async fn rows(pool: &PgPool, q: &KpiQuery) -> Result<Vec<KpiRow>, StoreError> {
     static SQL: LazyLock<String> = LazyLock::new(|| {
         // One row per key (the primary key): no grouping needed.
@@ -181,10 +197,7 @@ pub(crate) async fn rows(pool: &PgPool, q: &KpiQuery) -> Result<Vec<KpiRow>, Sto
             cols.join(", ")
         )
     });
-    let agencies: Option<Vec<String>> = q
-        .agencies
-        .as_ref()
-        .map(|a| a.iter().map(|x| x.to_string()).collect());
+    let agencies = agency_param(q);
     let found = sqlx::query(AssertSqlSafe(SQL.as_str()))
         .bind(q.province.as_str())
         .bind(&q.from_month)
@@ -196,10 +209,7 @@ pub(crate) async fn rows(pool: &PgPool, q: &KpiQuery) -> Result<Vec<KpiRow>, Sto
     found
         .iter()
         .map(|r| {
-            let mut counts = Counts::default();
-            for (i, v) in counts.0.iter_mut().enumerate() {
-                *v = r.get::<i64, _>(3 + i);
-            }
+            let counts = counts_at(r, 3);
             Ok(KpiRow {
                 agency: parse(r.get::<&str, _>(0))?,
                 month: r.get(1),
@@ -353,10 +363,7 @@ pub(crate) async fn overdue(
 
 /// The sum of one counter over a query's rows.
 pub(crate) async fn sum(pool: &PgPool, q: &KpiQuery, m: Measure) -> Result<i64, StoreError> {
-    let agencies: Option<Vec<String>> = q
-        .agencies
-        .as_ref()
-        .map(|a| a.iter().map(|x| x.to_string()).collect());
+    let agencies = agency_param(q);
     // The column name is the domain's constant, not input.
     let sql = format!(
         "SELECT COALESCE(SUM({}), 0)::int8 FROM kpi_monthly
@@ -380,10 +387,7 @@ pub(crate) async fn grouped(
     q: &KpiQuery,
     by: KpiGroup,
 ) -> Result<Vec<(String, Counts)>, StoreError> {
-    let agencies: Option<Vec<String>> = q
-        .agencies
-        .as_ref()
-        .map(|a| a.iter().map(|x| x.to_string()).collect());
+    let agencies = agency_param(q);
     let sums: Vec<String> = Measure::ALL
         .iter()
         .map(|m| format!("SUM({})::int8", m.column()))
@@ -408,10 +412,7 @@ pub(crate) async fn grouped(
     Ok(found
         .iter()
         .map(|r| {
-            let mut counts = Counts::default();
-            for (i, v) in counts.0.iter_mut().enumerate() {
-                *v = r.get::<i64, _>(1 + i);
-            }
+            let counts = counts_at(r, 1);
             (r.get::<String, _>(0), counts)
         })
         .collect())
@@ -436,10 +437,7 @@ pub(crate) async fn breakdown(
             sums.join(", ")
         )
     });
-    let agencies: Option<Vec<String>> = q
-        .agencies
-        .as_ref()
-        .map(|a| a.iter().map(|x| x.to_string()).collect());
+    let agencies = agency_param(q);
     let found = sqlx::query(AssertSqlSafe(SQL.as_str()))
         .bind(q.province.as_str())
         .bind(&q.from_month)
@@ -450,10 +448,7 @@ pub(crate) async fn breakdown(
         .map_err(db_err)?;
     let mut out: [Vec<(String, Counts)>; 3] = Default::default();
     for r in &found {
-        let mut counts = Counts::default();
-        for (i, v) in counts.0.iter_mut().enumerate() {
-            *v = r.get::<i64, _>(3 + i);
-        }
+        let counts = counts_at(r, 3);
         for (slot, col) in out.iter_mut().zip(0..3) {
             if let Some(k) = r.get::<Option<String>, _>(col) {
                 slot.push((k, counts));

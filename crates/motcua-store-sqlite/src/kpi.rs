@@ -106,14 +106,27 @@ pub(crate) async fn add_officer(
     add_officers(tx, t).await
 }
 
-pub(crate) async fn rows(pool: &SqlitePool, q: &KpiQuery) -> Result<Vec<KpiRow>, StoreError> {
-    // One statement whatever the agencies: they come as a JSON array bound as one value.
-    let agencies = q
-        .agencies
+/// The query's agencies as one JSON array parameter (`NULL`: the whole province).
+fn agency_param(q: &KpiQuery) -> Result<Option<String>, StoreError> {
+    q.agencies
         .as_ref()
         .map(|a| serde_json::to_string(&a.iter().map(|x| x.as_str()).collect::<Vec<_>>()))
         .transpose()
-        .map_err(json_err)?;
+        .map_err(json_err)
+}
+
+/// The counters from column `first` on, in `Measure::ALL` order.
+fn counts_at(r: &sqlx::sqlite::SqliteRow, first: usize) -> Counts {
+    let mut counts = Counts::default();
+    for (i, v) in counts.0.iter_mut().enumerate() {
+        *v = r.get::<i64, _>(first + i);
+    }
+    counts
+}
+
+pub(crate) async fn rows(pool: &SqlitePool, q: &KpiQuery) -> Result<Vec<KpiRow>, StoreError> {
+    // One statement whatever the agencies: they come as a JSON array bound as one value.
+    let agencies = agency_param(q)?;
     let sql = format!(
         "SELECT agency, month, procedure_code, {} FROM kpi_monthly
          WHERE province_code = ?1 AND month >= ?2 AND month <= ?3
@@ -131,10 +144,7 @@ pub(crate) async fn rows(pool: &SqlitePool, q: &KpiQuery) -> Result<Vec<KpiRow>,
     found
         .iter()
         .map(|r| {
-            let mut counts = Counts::default();
-            for (i, v) in counts.0.iter_mut().enumerate() {
-                *v = r.get::<i64, _>(3 + i);
-            }
+            let counts = counts_at(r, 3);
             Ok(KpiRow {
                 agency: parse(r.get::<&str, _>(0))?,
                 month: r.get(1),
@@ -280,12 +290,7 @@ pub(crate) async fn overdue(
 
 /// The sum of one counter over a query's rows.
 pub(crate) async fn sum(pool: &SqlitePool, q: &KpiQuery, m: Measure) -> Result<i64, StoreError> {
-    let agencies = q
-        .agencies
-        .as_ref()
-        .map(|a| serde_json::to_string(&a.iter().map(|x| x.as_str()).collect::<Vec<_>>()))
-        .transpose()
-        .map_err(json_err)?;
+    let agencies = agency_param(q)?;
     // The column name is the domain's constant, not input.
     let sql = format!(
         "SELECT COALESCE(SUM({}), 0) FROM kpi_monthly
@@ -309,12 +314,7 @@ pub(crate) async fn grouped(
     q: &KpiQuery,
     by: KpiGroup,
 ) -> Result<Vec<(String, Counts)>, StoreError> {
-    let agencies = q
-        .agencies
-        .as_ref()
-        .map(|a| serde_json::to_string(&a.iter().map(|x| x.as_str()).collect::<Vec<_>>()))
-        .transpose()
-        .map_err(json_err)?;
+    let agencies = agency_param(q)?;
     let sums: Vec<String> = Measure::ALL
         .iter()
         .map(|m| format!("SUM({})", m.column()))
@@ -339,10 +339,7 @@ pub(crate) async fn grouped(
     Ok(found
         .iter()
         .map(|r| {
-            let mut counts = Counts::default();
-            for (i, v) in counts.0.iter_mut().enumerate() {
-                *v = r.get::<i64, _>(1 + i);
-            }
+            let counts = counts_at(r, 1);
             (r.get::<String, _>(0), counts)
         })
         .collect())
