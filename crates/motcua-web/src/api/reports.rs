@@ -33,11 +33,16 @@ pub struct ReportQuery {
     pub month: Option<u8>,
 }
 
+/// A year with an optional quarter or month, or `report.invalid_period`.
+pub fn period_of(year: i32, quarter: Option<u8>, month: Option<u8>) -> Result<Period, ApiError> {
+    Period::new(year, quarter, month)
+        .map_err(|e| ApiError::new("report.invalid_period", e.to_string()))
+}
+
 impl ReportQuery {
     /// The period asked for, or `report.invalid_period`.
     pub fn period(&self) -> Result<Period, ApiError> {
-        Period::new(self.year, self.quarter, self.month)
-            .map_err(|e| ApiError::new("report.invalid_period", e.to_string()))
+        period_of(self.year, self.quarter, self.month)
     }
 }
 
@@ -98,13 +103,8 @@ pub struct ExportQuery {
 }
 
 impl ExportQuery {
-    fn report(&self) -> ReportQuery {
-        ReportQuery {
-            unit: self.unit.clone(),
-            year: self.year,
-            quarter: self.quarter,
-            month: self.month,
-        }
+    fn period(&self) -> Result<Period, ApiError> {
+        period_of(self.year, self.quarter, self.month)
     }
 }
 
@@ -319,7 +319,7 @@ pub async fn export_index(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    let period = q.report().period()?;
+    let period = q.period()?;
     let r = s.app.service_index(&q.unit, period).await?;
     export(
         &format!("chi-so-766-{}-{}", r.unit, r.period),
@@ -340,7 +340,7 @@ pub async fn export_kpis(
     Staff(staff): Staff,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    let period = q.report().period()?;
+    let period = q.period()?;
     let r = s
         .app
         .kpi_report(&Actor::Staff(staff), &q.unit, period)
@@ -380,13 +380,7 @@ pub struct IntegrityQuery {
 impl IntegrityQuery {
     /// The period and threshold, or `report.invalid_period` / `request.invalid_query`.
     pub fn checked(&self) -> Result<(Period, usize), ApiError> {
-        let period = ReportQuery {
-            unit: self.unit.clone(),
-            year: self.year,
-            quarter: self.quarter,
-            month: self.month,
-        }
-        .period()?;
+        let period = period_of(self.year, self.quarter, self.month)?;
         let threshold = self.threshold.unwrap_or(5);
         if !(2..=100).contains(&threshold) {
             return Err(ApiError::new(
@@ -734,13 +728,7 @@ pub async fn get_metric_dossiers(
     Staff(staff): Staff,
     ApiQuery(q): ApiQuery<MetricQuery>,
 ) -> Result<Json<MetricDossiers>, ApiError> {
-    let period = ReportQuery {
-        unit: q.unit.clone(),
-        year: q.year,
-        quarter: q.quarter,
-        month: q.month,
-    }
-    .period()?;
+    let period = period_of(q.year, q.quarter, q.month)?;
     Ok(Json(
         s.app
             .metric_dossiers(
