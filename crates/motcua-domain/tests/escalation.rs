@@ -2,8 +2,10 @@
 //! fires exactly when its clock has run out by its working hours — across lunch breaks, nights
 //! and weekends — and a notice's key changes only with a new clock.
 
-use motcua_domain::calendar::{OfficeHours, WorkingCalendar, official_2025};
-use motcua_domain::catalogue::{Channel, Procedure};
+mod common;
+
+use common::{cal, procedure};
+use motcua_domain::catalogue::Channel;
 use motcua_domain::dossier::{ActionContext, Applicant, Command, Dossier, NewDossier};
 use motcua_domain::escalation::{EscalationRule, fires, notice_key, validate};
 use motcua_domain::ids::{AgencyCode, DossierCode, ProvinceCode, UnitCode};
@@ -16,21 +18,6 @@ fn rules() -> Vec<EscalationRule> {
 
 fn rule(id: &str) -> EscalationRule {
     rules().into_iter().find(|r| r.id == id).unwrap()
-}
-
-fn procedure() -> Procedure {
-    let all: Vec<Procedure> =
-        serde_json::from_str(include_str!("../../../data/procedures/seed.json")).unwrap();
-    let mut p = all
-        .into_iter()
-        .find(|p| p.code.as_str() == "1.004873")
-        .unwrap();
-    p.version = 1;
-    p
-}
-
-fn cal() -> WorkingCalendar {
-    WorkingCalendar::new(OfficeHours::default(), [official_2025()])
 }
 
 /// Received at the counter Monday 3 March 2025 09:00; due Thursday 09:00 (24 working hours).

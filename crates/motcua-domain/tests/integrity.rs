@@ -1,8 +1,11 @@
 //! Integrity signals (issue #7): brokers, forbidden demands, outliers — as tables, with the
 //! ordinary cases that must not be flagged.
 
+mod common;
+
+use common::procedure;
 use motcua_domain::calendar::{OfficeHours, WorkingCalendar, official_2025};
-use motcua_domain::catalogue::{Channel, Procedure};
+use motcua_domain::catalogue::Channel;
 use motcua_domain::dossier::{ActionContext, Applicant, Command, Dossier, NewDossier};
 use motcua_domain::ids::{AgencyCode, DossierCode, ProvinceCode, UnitCode};
 use motcua_domain::integrity::{
@@ -10,17 +13,6 @@ use motcua_domain::integrity::{
     family_name, forbidden_demand, outliers,
 };
 use time::macros::datetime;
-
-fn procedure() -> Procedure {
-    let all: Vec<Procedure> =
-        serde_json::from_str(include_str!("../../../data/procedures/seed.json")).unwrap();
-    let mut p = all
-        .into_iter()
-        .find(|p| p.code.as_str() == "1.004873")
-        .unwrap();
-    p.version = 1;
-    p
-}
 
 fn dossier(
     n: u32,

@@ -2,8 +2,10 @@
 //! that the deltas of every write add up to the contribution of the dossier as it ends — along
 //! every path of the lifecycle, so a counter can never drift from the dossiers.
 
-use motcua_domain::calendar::{OfficeHours, WorkingCalendar, official_2025};
-use motcua_domain::catalogue::{Channel, Procedure};
+mod common;
+
+use common::{cal, procedure};
+use motcua_domain::catalogue::Channel;
 use motcua_domain::dossier::{
     ActionContext, Applicant, Command, Dossier, DossierResult, NewDossier, SupplementItem,
 };
@@ -14,21 +16,6 @@ use motcua_domain::kpi::{
 };
 use time::OffsetDateTime;
 use time::macros::datetime;
-
-fn procedure() -> Procedure {
-    let all: Vec<Procedure> =
-        serde_json::from_str(include_str!("../../../data/procedures/seed.json")).unwrap();
-    let mut p = all
-        .into_iter()
-        .find(|p| p.code.as_str() == "1.004873")
-        .unwrap();
-    p.version = 1;
-    p
-}
-
-fn cal() -> WorkingCalendar {
-    WorkingCalendar::new(OfficeHours::default(), [official_2025()])
-}
 
 fn open(channel: Channel, at: OffsetDateTime) -> Dossier {
     let cal = cal();

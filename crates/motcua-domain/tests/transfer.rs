@@ -2,8 +2,11 @@
 //! the receiving point; anywhere else only as a consultation, and a consulted agency can only send
 //! it back. Every case, legal or not, as a table.
 
+mod common;
+
+use common::procedure;
 use motcua_domain::calendar::{OfficeHours, WorkingCalendar, official_2025};
-use motcua_domain::catalogue::{Channel, Procedure};
+use motcua_domain::catalogue::Channel;
 use motcua_domain::dossier::{
     ActionContext, Applicant, Command, Dossier, DossierError, NewDossier,
 };
@@ -12,17 +15,6 @@ use time::macros::datetime;
 
 fn a(s: &str) -> AgencyCode {
     AgencyCode::parse(s).unwrap()
-}
-
-fn procedure() -> Procedure {
-    let all: Vec<Procedure> =
-        serde_json::from_str(include_str!("../../../data/procedures/seed.json")).unwrap();
-    let mut p = all
-        .into_iter()
-        .find(|p| p.code.as_str() == "1.004873")
-        .unwrap();
-    p.version = 1;
-    p
 }
 
 /// A dossier received at 24958.TTPVHCC, competent 24958.UBND, then moved along `path`
