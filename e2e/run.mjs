@@ -22,7 +22,8 @@ mkdirSync(ART, { recursive: true });
 function startServer() {
   const data = mkdtempSync(join(tmpdir(), 'motcua-e2e-'));
   const child = spawn(BIN, ['--data-dir', data, 'demo', '--port', '0', '--dossiers', '60'], {
-    env: { ...process.env, MOTCUA_KIOSK_RESET_SECONDS: '6', MOTCUA_LOG: 'warn' },
+    // The journeys sign in more often than a person would: a wider login limit than the default.
+    env: { ...process.env, MOTCUA_KIOSK_RESET_SECONDS: '6', MOTCUA_LOG: 'warn', MOTCUA_RATE_LIMIT_LOGIN_PER_MINUTE: '100' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const tokens = {};
@@ -36,8 +37,10 @@ function startServer() {
       while ((i = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, i);
         buf = buf.slice(i + 1);
-        const t = line.match(/^\s+(\S+)\s+(\S+)\s+(mct_[0-9a-f]+)$/);
+        const t = line.match(/^\s+(\S+)\s+(\S+)\s+([a-z_]+\.[0-9a-z.]+)$/);
         if (t) tokens[`${t[1]} ${t[2]}`] = t[3];
+        const pw = line.match(/^Password of every demo account \(new on every start\): (\S+)$/);
+        if (pw) tokens.password = pw[1];
         const u = line.match(/serving at (http:\/\/[^/ ]+)\//);
         if (u) {
           clearTimeout(timer);
@@ -75,9 +78,17 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 
+// Anything the Content-Security-Policy blocks is a broken page: collected from every page.
+const cspErrors = [];
 async function newPage(lang) {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: lang || 'vi-VN' });
-  return ctx.newPage();
+  const page = await ctx.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to (load|execute|apply|connect)/.test(m.text())) {
+      cspErrors.push(`${page.url()}: ${m.text()}`);
+    }
+  });
+  return page;
 }
 
 async function shot(page, name) {
@@ -86,10 +97,12 @@ async function shot(page, name) {
 
 async function signIn(page, agencyRole) {
   const t0 = Date.now();
-  const token = tokens[agencyRole];
-  expect(token, `no demo token for ${agencyRole}`);
+  const username = tokens[agencyRole];
+  expect(username, `no demo account for ${agencyRole}`);
+  expect(tokens.password, 'the demo printed no password');
   await page.goto(`${base}/staff/login`);
-  await page.fill('#token', token);
+  await page.fill('#username', username);
+  await page.fill('#password', tokens.password);
   await Promise.all([page.waitForNavigation(), page.click('form[action="/staff/login"] button[type=submit]')]);
   if (DEBUG) console.log('  signed in', agencyRole, Date.now() - t0);
 }
@@ -402,6 +415,39 @@ await journey('a leader reads the indicators, the 766 index, the integrity revie
   await page.context().close();
 });
 
+await journey('a staff member mistypes the password, signs in, and changes the password', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/staff/login`);
+  await page.fill('#username', tokens['68.SNV specialist']);
+  await page.fill('#password', 'not the password');
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/staff/login"] button[type=submit]')]);
+  expect(await page.locator('.error-summary').count() === 1, 'a wrong password shows the error summary');
+  await shot(page, '80-login-error');
+  await signIn(page, '68.SNV specialist');
+  await page.goto(`${base}/staff/password`);
+  await shot(page, '81-password');
+  await page.fill('#current', tokens.password);
+  await page.fill('#password', 'một câu dài dễ nhớ');
+  await page.fill('#confirm', 'một câu dài dễ nhớ khác');
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/staff/password"] button[type=submit]')]);
+  expect(await page.locator('.error-summary a[href="#confirm"]').count() === 1, 'mismatch reported on the field');
+  await page.fill('#current', tokens.password);
+  await page.fill('#password', 'một câu dài dễ nhớ');
+  await page.fill('#confirm', 'một câu dài dễ nhớ');
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/staff/password"] button[type=submit]')]);
+  expect(page.url().endsWith('/staff/password?done=1'), `done, got ${page.url()}`);
+  await shot(page, '82-password-done');
+  // Sign out, and the new password is the one that works.
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/staff/logout"] button')]);
+  await page.goto(`${base}/inbox`);
+  expect(page.url().includes('/staff/login'), 'signed out');
+  await page.fill('#username', tokens['68.SNV specialist']);
+  await page.fill('#password', 'một câu dài dễ nhớ');
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/staff/login"] button[type=submit]')]);
+  expect(page.url().endsWith('/inbox'), `signed in with the new password, got ${page.url()}`);
+  await page.context().close();
+});
+
 const weights = {};
 await journey('axe-core finds no serious or critical violation; page weights recorded', async () => {
   const page = await newPage();
@@ -415,7 +461,7 @@ await journey('axe-core finds no serious or critical violation; page weights rec
     if (!(types.get(e.requestId) || '').startsWith('font/')) bytes += e.encodedDataLength;
   });
   const pages = [
-    ['/', false], ['/?q=khai+sinh', false], ['/procedures/1.004873', false], ['/track', false],
+    ['/staff/login', false], ['/', false], ['/?q=khai+sinh', false], ['/procedures/1.004873', false], ['/track', false],
     ['/?lang=ar', false], ['/kiosk', false], ['/kiosk/track', false], ['/apply/1.004873', false], ['/verify', false],
   ];
   const staffPages = [['/counter?procedure=2.000815', '24958.TTPVHCC counter_officer'], ['/inbox', '24958.TTPVHCC counter_officer'],
@@ -423,7 +469,7 @@ await journey('axe-core finds no serious or critical violation; page weights rec
     ['/dashboard', '68.UBND admin'], ['/admin', '68.UBND admin'], ['/admin/authority', '68.UBND admin'],
     ['/counter/linked', '24958.TTPVHCC counter_officer'],
     ['/reports', '68.UBND admin'], ['/reports/index?unit=68', '68.UBND admin'], ['/reports/integrity?unit=68', '68.UBND admin'],
-    ['/reports/staffing?unit=68', '68.UBND admin']];
+    ['/reports/staffing?unit=68', '68.UBND admin'], ['/staff/password', '68.UBND admin']];
   const problems = [];
   async function check(path) {
     bytes = 0;
@@ -452,6 +498,10 @@ await journey('axe-core finds no serious or critical violation; page weights rec
   const heavy = Object.entries(weights).filter(([, b]) => b > 100 * 1024);
   expect(heavy.length === 0, `pages over 100 KB: ${JSON.stringify(heavy)}`);
   await page.context().close();
+});
+
+await journey('no page broke the Content-Security-Policy', async () => {
+  expect(cspErrors.length === 0, `blocked by the CSP:\n${cspErrors.join('\n')}`);
 });
 
 await browser.close();

@@ -7,7 +7,6 @@ use crate::error::AppError;
 use crate::ports::StoreError;
 use crate::service::{App, StaffActor};
 use motcua_domain::VN_OFFSET;
-use motcua_domain::access::Role;
 use motcua_domain::agency::Agency;
 use motcua_domain::authority::{
     AuthorityReport, AuthorityRule, Lookups, Registry, Resolution, Routing, check_province,
@@ -244,38 +243,36 @@ impl App {
             .to_vec())
     }
 
-    /// Reading a province's registry and report: its staff, or an administrator.
+    /// Reading a province's registry and report: its staff, or a system administrator.
     pub async fn may_read_registry(
         &self,
         staff: &StaffActor,
         province: &ProvinceCode,
     ) -> Result<(), AppError> {
-        let own = self.agency(&staff.agency).await?.province_code;
-        if staff.role == Role::Admin || own == *province {
+        if staff.province == *province || staff.jurisdiction.covers_province(province) {
             Ok(())
         } else {
             Err(AppError::Forbidden(format!(
-                "your token is scoped to {}, not to province {province}",
+                "you work for {}, not in province {province}",
                 staff.agency
             )))
         }
     }
 
-    /// Changing a province's registry: an administrator of that province.
+    /// Changing a province's registry: an administrator whose jurisdiction covers the province.
     async fn may_manage_rules(
         &self,
         staff: &StaffActor,
         province: &ProvinceCode,
     ) -> Result<(), AppError> {
-        if staff.role != Role::Admin {
+        if !staff.role.may_administer() {
             return Err(AppError::Forbidden(
                 "only an administrator maintains the authority registry".into(),
             ));
         }
-        let own = self.agency(&staff.agency).await?.province_code;
-        if own != *province {
+        if !staff.jurisdiction.covers_province(province) {
             return Err(AppError::Forbidden(format!(
-                "your token is scoped to {}, not to province {province}",
+                "you administer {}, not province {province}",
                 staff.agency
             )));
         }
@@ -305,7 +302,7 @@ impl App {
             Err(e) => return Err(e.into()),
         }
         self.forget_authority();
-        tracing::info!(province = %rule.province_code, id = %rule.id, by = %staff.token_id, "authority rule added");
+        tracing::info!(province = %rule.province_code, id = %rule.id, by = %staff.actor_id(), "authority rule added");
         Ok(rule)
     }
 
@@ -380,7 +377,7 @@ impl App {
         rule.valid_to = Some(valid_to);
         self.store.replace_authority_rule(&rule).await?;
         self.forget_authority();
-        tracing::info!(%province, id, %valid_to, by = %staff.token_id, "authority rule ended");
+        tracing::info!(%province, id, %valid_to, by = %staff.actor_id(), "authority rule ended");
         Ok(rule)
     }
 }

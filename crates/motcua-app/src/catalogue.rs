@@ -291,7 +291,7 @@ impl App {
         staff: &crate::service::StaffActor,
     ) -> Result<Dashboard, AppError> {
         use motcua_domain::access::Role;
-        if !matches!(staff.role, Role::Leader | Role::Admin) {
+        if !staff.role.leads() {
             return Err(AppError::Forbidden(
                 "the dashboard is for leaders and administrators".into(),
             ));
@@ -299,7 +299,7 @@ impl App {
         let agency = self.agency(&staff.agency).await?;
         let now = self.now();
         let since = now - time::Duration::days(30);
-        let whole_province = staff.role == Role::Admin;
+        let whole_province = matches!(staff.role, Role::ProvinceAdmin | Role::Admin);
         let scope_agency = (!whole_province).then_some(&staff.agency);
         let stats = self
             .store

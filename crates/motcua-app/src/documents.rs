@@ -912,7 +912,10 @@ pub struct RegisterPeriod {
 pub const REGISTER_MAX_ROWS: usize = 5_000;
 
 impl App {
-    fn staff_of<'a>(&self, actor: &'a Actor) -> Result<&'a crate::service::StaffActor, AppError> {
+    pub(crate) fn staff_of<'a>(
+        &self,
+        actor: &'a Actor,
+    ) -> Result<&'a crate::service::StaffActor, AppError> {
         match actor {
             Actor::Staff(s) => Ok(s),
             Actor::Public | Actor::System(_) => Err(AppError::Unauthenticated),
@@ -986,7 +989,7 @@ impl App {
     ) -> Result<DocumentRecord, AppError> {
         let staff = self.staff_of(actor)?;
         let d = self.dossier(actor, code).await?;
-        if staff.agency != d.receiving_agency && staff.role != motcua_domain::access::Role::Admin {
+        if !self.covers(staff, &d.receiving_agency).await {
             return Err(AppError::Forbidden(
                 "only the receiving counter digitises components".into(),
             ));
@@ -1119,7 +1122,7 @@ impl App {
     ) -> Result<DocumentRecord, AppError> {
         let staff = self.staff_of(actor)?;
         let d = self.dossier(actor, code).await?;
-        if !self.may_act(staff, &d, ActionKind::Finish) {
+        if !self.may_act(staff, &d, ActionKind::Finish).await {
             return Err(AppError::Forbidden(
                 "only the competent agency's approver records the result".into(),
             ));
@@ -1196,9 +1199,9 @@ impl App {
         period: &RegisterPeriod,
     ) -> Result<Vec<u8>, AppError> {
         let staff = self.staff_of(actor)?;
-        if &staff.agency != agency && staff.role != motcua_domain::access::Role::Admin {
+        if !self.covers(staff, agency).await {
             return Err(AppError::Forbidden(format!(
-                "your token is scoped to {}",
+                "{agency} is outside your jurisdiction ({})",
                 staff.agency
             )));
         }

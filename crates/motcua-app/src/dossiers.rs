@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::ports::{DossierFilter, IdempotencyRecord, Issued, StoreError, StoredEvent};
 use crate::service::{Actor, App, StaffActor};
 use motcua_domain::VN_OFFSET;
-use motcua_domain::access::Role;
+use motcua_domain::access::Jurisdiction;
 use motcua_domain::agency::Agency;
 use motcua_domain::catalogue::{Channel, Procedure};
 use motcua_domain::dossier::chain::{ChainInput, chain_time, event_hash};
@@ -176,9 +176,10 @@ impl App {
     /// Whether `staff` may perform `kind` on `d` (role and jurisdiction; not the state, which
     /// the lifecycle decides). The receiving counter deals with the applicant (intake,
     /// supplements, withdrawal, fees, returning results) wherever the dossier is; everything else
-    /// is for the agency holding the dossier or the competent agency.
-    pub fn may_act(&self, staff: &StaffActor, d: &Dossier, kind: ActionKind) -> bool {
-        if !staff.role.may(kind) || !self.may_see(&Actor::Staff(staff.clone()), d) {
+    /// is for the agency holding the dossier or the competent agency — or a leader or
+    /// administrator whose jurisdiction covers one of them.
+    pub async fn may_act(&self, staff: &StaffActor, d: &Dossier, kind: ActionKind) -> bool {
+        if !staff.role.may(kind) {
             return false;
         }
         let counter_action = matches!(
@@ -188,20 +189,20 @@ impl App {
                 | ActionKind::Withdraw
                 | ActionKind::Pay
                 | ActionKind::ReturnResult
-        ) && staff.agency == d.receiving_agency;
-        staff.role == Role::Admin
-            || counter_action
-            || staff.agency == d.current_agency
-            || staff.agency == d.competent_agency
+        );
+        (counter_action && self.covers(staff, &d.receiving_agency).await)
+            || self.covers(staff, &d.current_agency).await
+            || self.covers(staff, &d.competent_agency).await
     }
 
-    fn may_see(&self, actor: &Actor, d: &Dossier) -> bool {
+    /// Whether `actor` may read `d`: staff whose jurisdiction covers the receiving, holding or
+    /// competent agency.
+    pub(crate) async fn may_see(&self, actor: &Actor, d: &Dossier) -> bool {
         match actor {
             Actor::Staff(s) => {
-                s.role == Role::Admin
-                    || s.agency == d.receiving_agency
-                    || s.agency == d.current_agency
-                    || s.agency == d.competent_agency
+                self.covers(s, &d.receiving_agency).await
+                    || self.covers(s, &d.current_agency).await
+                    || self.covers(s, &d.competent_agency).await
             }
             Actor::Public | Actor::System(_) => false,
         }
@@ -210,7 +211,7 @@ impl App {
     async fn load(&self, actor: &Actor, code: &DossierCode) -> Result<Dossier, AppError> {
         let d = self.store.dossier(code).await?;
         match d {
-            Some(d) if self.may_see(actor, &d) => Ok(d),
+            Some(d) if self.may_see(actor, &d).await => Ok(d),
             // Same answer for "absent" and "not yours": a code is not a capability.
             _ => Err(AppError::not_found(
                 "dossier.not_found",
@@ -491,11 +492,16 @@ impl App {
         if found.request_hash != hash {
             return Err(AppError::IdempotencyMismatch);
         }
-        self.store
+        let d = self
+            .store
             .dossier(&found.dossier_code)
             .await?
-            .filter(|d| matches!(actor, Actor::Public | Actor::System(_)) || self.may_see(actor, d))
-            .ok_or_else(|| AppError::Internal("idempotent dossier missing".into()))
+            .ok_or_else(|| AppError::Internal("idempotent dossier missing".into()))?;
+        if matches!(actor, Actor::Public | Actor::System(_)) || self.may_see(actor, &d).await {
+            Ok(d)
+        } else {
+            Err(AppError::Internal("idempotent dossier missing".into()))
+        }
     }
 
     /// Applies an action to a dossier at `version` (the version the client last read).
@@ -518,7 +524,7 @@ impl App {
                 kind.as_str()
             )));
         }
-        if !self.may_act(staff, &d, kind) {
+        if !self.may_act(staff, &d, kind).await {
             return Err(AppError::Forbidden(format!(
                 "the dossier is held by {}; only that agency may {}",
                 d.current_agency,
@@ -641,14 +647,20 @@ impl App {
             return Err(AppError::Unauthenticated);
         };
         match &f.agency {
-            Some(a) if a != &staff.agency && staff.role != Role::Admin => {
+            Some(a) if !self.covers(staff, a).await => {
                 return Err(AppError::Forbidden(format!(
-                    "your token is scoped to {}",
+                    "{a} is outside your jurisdiction ({})",
                     staff.agency
                 )));
             }
-            None if staff.role != Role::Admin => f.agency = Some(staff.agency.clone()),
-            _ => {}
+            Some(_) => {}
+            None => match &staff.jurisdiction {
+                Jurisdiction::Country => {}
+                Jurisdiction::Province(p) => f.province = Some(p.clone()),
+                Jurisdiction::Agency(_) | Jurisdiction::Unit(_) => {
+                    f.agency = Some(staff.agency.clone())
+                }
+            },
         }
         f.limit = f.limit.clamp(1, 200);
         Ok(self.store.list_dossiers(&f).await?)

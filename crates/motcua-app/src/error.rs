@@ -40,6 +40,15 @@ pub enum AppError {
     /// No or unknown credentials.
     #[error("authentication required")]
     Unauthenticated,
+    /// A login with an unknown user name or a wrong password (the same answer for both).
+    #[error("the user name or password is not right")]
+    InvalidCredentials,
+    /// The account is locked after repeated failed logins.
+    #[error("too many failed logins: the account is locked until {until}")]
+    Locked {
+        /// Until when.
+        until: time::OffsetDateTime,
+    },
     /// Credentials do not allow this.
     #[error("{0}")]
     Forbidden(String),
@@ -70,6 +79,8 @@ impl AppError {
             AppError::VersionConflict { .. } => "dossier.version_conflict",
             AppError::IdempotencyMismatch => "request.idempotency_key_reused",
             AppError::Unauthenticated => "auth.unauthenticated",
+            AppError::InvalidCredentials => "auth.invalid_credentials",
+            AppError::Locked { .. } => "auth.locked",
             AppError::Forbidden(_) => "auth.forbidden",
             AppError::Unavailable(_) => "service.unavailable",
             AppError::Internal(_) => "internal",

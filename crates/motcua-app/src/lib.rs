@@ -8,6 +8,7 @@
 //! Transaction boundaries live here: each use case makes at most one atomic store call that
 //! writes (for example `append_transition`: the new dossier state and its event, or nothing).
 
+pub mod accounts;
 pub mod audit;
 pub mod authority;
 pub mod catalogue;
@@ -28,4 +29,4 @@ pub mod tokens;
 
 pub use error::AppError;
 pub use ports::{Clock, FixedClock, Store, StoreError, SystemClock};
-pub use service::{Actor, App, AppSettings, StaffActor};
+pub use service::{Actor, App, AppSettings, Principal, StaffActor};

@@ -13,7 +13,6 @@ use crate::error::AppError;
 use crate::ports::IdempotencyRecord;
 use crate::service::{Actor, App};
 use motcua_domain::VN_OFFSET;
-use motcua_domain::access::Role;
 use motcua_domain::catalogue::Channel;
 use motcua_domain::dossier::{
     ActionKind, Applicant, Dossier, LinkedStep, Status, check_applicant, check_text,
@@ -199,10 +198,10 @@ impl App {
         }
         let receiving = self.agency(&staff.agency).await?;
         if !receiving.kind.is_receiving_point() {
-            return Err(AppError::invalid(
-                "receiving_agency",
-                format!("{} is not a one-stop receiving point", receiving.code),
-            ));
+            return Err(AppError::Forbidden(format!(
+                "{} is not a one-stop receiving point: linked applications are received at a counter",
+                receiving.code
+            )));
         }
         let applicant = check_applicant(&req.applicant)?;
         let summary = match req.summary.as_deref().map(str::trim) {
@@ -424,11 +423,14 @@ impl App {
         let app = self.store.linked(code).await?.ok_or_else(not_found)?;
         let service = self.linked_service(&app.service).await?;
         let children = self.linked_children(&app, &service).await?;
-        let allowed = staff.role == Role::Admin
-            || staff.agency == app.receiving_agency
-            || children
-                .values()
-                .any(|d| staff.agency == d.competent_agency || staff.agency == d.current_agency);
+        let mut allowed = self.covers(staff, &app.receiving_agency).await;
+        for d in children.values() {
+            if allowed {
+                break;
+            }
+            allowed = self.covers(staff, &d.competent_agency).await
+                || self.covers(staff, &d.current_agency).await;
+        }
         if !allowed {
             return Err(not_found());
         }

@@ -7,7 +7,7 @@ use crate::{
     AppError,
     ports::{KpiGroup, KpiQuery},
 };
-use motcua_domain::access::Role;
+use motcua_domain::access::Jurisdiction;
 use motcua_domain::agency::{Agency, Level};
 use motcua_domain::catalogue::{Channel, Procedure};
 use motcua_domain::ids::{AgencyCode, ProcedureCode, ProvinceCode, UnitCode};
@@ -435,9 +435,10 @@ impl App {
         })
     }
 
-    /// The unit, if `actor` may read its indicators and reviews: a staff member of its province
-    /// (the province read from their own agency) who is an administrator, or a leader of one of
-    /// the unit's agencies.
+    /// The unit, if `actor` may read its indicators and reviews: a leader or administrator
+    /// whose jurisdiction takes it in — an agency leader their agency or their commune, a unit
+    /// leader their unit or one of its agencies, a province administrator any unit of the
+    /// province, a system administrator any unit.
     pub async fn monitored_unit(
         &self,
         actor: &Actor,
@@ -447,14 +448,28 @@ impl App {
             return Err(AppError::Unauthenticated);
         };
         let unit = self.report_unit(unit_code).await?;
-        let own = self.agency(&s.agency).await?;
-        if own.province_code != unit.province {
-            return Err(AppError::Forbidden(
-                "the indicators of another province are not yours to read".into(),
-            ));
+        let allowed = s.role.leads()
+            && match &s.jurisdiction {
+                Jurisdiction::Country => true,
+                Jurisdiction::Province(p) => *p == unit.province,
+                Jurisdiction::Agency(a) => unit.agencies.as_ref().is_some_and(|l| l.contains(a)),
+                Jurisdiction::Unit(u) => match unit.level {
+                    UnitLevel::Commune => unit.code == u.as_str(),
+                    UnitLevel::Agency => unit
+                        .agency
+                        .as_ref()
+                        .is_some_and(|a| a.unit_code.as_ref() == Some(u)),
+                    UnitLevel::Province => false,
+                },
+            };
+        if allowed {
+            Ok(unit)
+        } else {
+            Err(AppError::Forbidden(
+                "the indicators of a unit are for its leaders and its province's administrators"
+                    .into(),
+            ))
         }
-        self.may_monitor(actor, &unit)?;
-        Ok(unit)
     }
 
     /// Open dossiers held by `agency` by assigned handler, most first (`""`: not assigned).
@@ -468,31 +483,6 @@ impl App {
             .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         Ok(v)
-    }
-
-    /// Who may read a unit's live indicators: an administrator of its province; a leader of
-    /// an agency of that unit (their own agency, or their commune).
-    fn may_monitor(&self, actor: &Actor, unit: &ReportUnit) -> Result<(), AppError> {
-        let Actor::Staff(s) = actor else {
-            return Err(AppError::Unauthenticated);
-        };
-        // The province was checked by the caller; within it:
-        let allowed = match s.role {
-            Role::Admin => true,
-            Role::Leader => unit
-                .agencies
-                .as_ref()
-                .is_some_and(|l| l.contains(&s.agency)),
-            _ => false,
-        };
-        if allowed {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden(
-                "the indicators of a unit are for its leaders and its province's administrators"
-                    .into(),
-            ))
-        }
     }
 
     /// The live indicators of a unit for a period.

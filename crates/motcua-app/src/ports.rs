@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use motcua_domain::access::Role;
+use motcua_domain::accounts::{LoginState, Username};
 use motcua_domain::agency::Agency;
 use motcua_domain::authority::AuthorityRule;
 use motcua_domain::calendar::{HolidayYear, OfficeHours};
@@ -114,6 +115,73 @@ pub struct TokenRecord {
     pub label: String,
     /// When created.
     pub created_at: OffsetDateTime,
+}
+
+/// A staff account as stored (the password only as its Argon2id PHC string).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    /// Account id (recorded as the actor of its actions: `user:<id>`).
+    pub id: Uuid,
+    /// Login name.
+    pub username: Username,
+    /// The officer's name as printed on forms.
+    pub display_name: String,
+    /// Home agency.
+    pub agency: AgencyCode,
+    /// Role (its jurisdiction follows from the role and the home agency).
+    pub role: Role,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    /// Set by a reset: the next login must choose a new password.
+    pub must_change_password: bool,
+    /// Disabled accounts cannot log in and their sessions are gone.
+    pub disabled: bool,
+    /// Failed logins and lock.
+    pub login: LoginState,
+    /// When the password was last set.
+    pub password_changed_at: OffsetDateTime,
+    /// When created.
+    pub created_at: OffsetDateTime,
+}
+
+/// A staff session as stored (keyed by the SHA-256 of its secret; the secret is only in the
+/// browser's cookie).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// The account.
+    pub user_id: Uuid,
+    /// Login time (the absolute timeout counts from it).
+    pub created_at: OffsetDateTime,
+    /// Last request (the idle timeout counts from it; written at most once a minute).
+    pub last_seen_at: OffsetDateTime,
+    /// The client address at login.
+    pub ip: String,
+}
+
+/// One entry of the security audit log: logins, failures, lock-outs, password changes,
+/// account changes, permission denials and data exports. Append-only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecurityEvent {
+    /// Event id (UUIDv7).
+    pub id: Uuid,
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub at: OffsetDateTime,
+    /// What: `login`, `login_failed`, `locked`, `logout`, `password_changed`, `password_reset`,
+    /// `user_created`, `user_disabled`, `user_enabled`, `permission_denied`, `export`.
+    pub kind: String,
+    /// Who acted (`user:<id>`, `token:<id>`, `applicant`, `cli`), or the name tried.
+    pub actor: String,
+    /// The province concerned, when known.
+    pub province: Option<String>,
+    /// What it was about (a user name, a path, an export's name).
+    pub subject: String,
+    /// Client address.
+    pub ip: String,
+    /// Further detail (never a secret).
+    pub detail: String,
 }
 
 /// An idempotency record: the key, the hash of the request it was first used with, and the
@@ -578,7 +646,7 @@ pub trait Store: Send + Sync + 'static {
         from: OffsetDateTime,
         to: OffsetDateTime,
     ) -> Result<Vec<(AgencyCode, String, OffsetDateTime, ProcedureCode)>, StoreError>;
-    /// Staff accounts on record in a province, by agency and role.
+    /// Enabled staff accounts (people, not service tokens) in a province, by agency and role.
     async fn staff_on_record(
         &self,
         province: &ProvinceCode,
@@ -631,6 +699,46 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_token(&self, secret_hash: &str, t: &TokenRecord) -> Result<(), StoreError>;
     /// Finds a token by the SHA-256 of its secret.
     async fn token(&self, secret_hash: &str) -> Result<Option<TokenRecord>, StoreError>;
+
+    /// Stores a new account (`Duplicate` when the user name is taken).
+    async fn insert_user(&self, u: &UserRecord) -> Result<(), StoreError>;
+    /// An account by user name.
+    async fn user_by_name(&self, name: &Username) -> Result<Option<UserRecord>, StoreError>;
+    /// An account by id.
+    async fn user(&self, id: Uuid) -> Result<Option<UserRecord>, StoreError>;
+    /// Accounts, by user name; of one province when given.
+    async fn users(&self, province: Option<&ProvinceCode>) -> Result<Vec<UserRecord>, StoreError>;
+    /// Records failed logins and lock.
+    async fn set_login_state(&self, id: Uuid, state: &LoginState) -> Result<(), StoreError>;
+    /// Sets a new password hash (and whether it must be changed at next login); clears the lock.
+    async fn set_password(
+        &self,
+        id: Uuid,
+        hash: &str,
+        must_change: bool,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Disables or enables an account; false when there is none.
+    async fn set_user_disabled(&self, id: Uuid, disabled: bool) -> Result<bool, StoreError>;
+    /// Stores a session by the SHA-256 of its secret.
+    async fn insert_session(&self, secret_hash: &str, s: &SessionRecord) -> Result<(), StoreError>;
+    /// A session by the SHA-256 of its secret.
+    async fn session(&self, secret_hash: &str) -> Result<Option<SessionRecord>, StoreError>;
+    /// Records a request on a session.
+    async fn touch_session(&self, secret_hash: &str, at: OffsetDateTime) -> Result<(), StoreError>;
+    /// Ends a session.
+    async fn delete_session(&self, secret_hash: &str) -> Result<(), StoreError>;
+    /// Ends every session of an account (password change, disable); returns how many.
+    async fn delete_user_sessions(&self, user_id: Uuid) -> Result<u64, StoreError>;
+    /// Appends to the security audit log.
+    async fn insert_security_event(&self, e: &SecurityEvent) -> Result<(), StoreError>;
+    /// The security audit log, newest first: of one province when given (events with no
+    /// province only for the whole country), at most `limit`.
+    async fn security_events(
+        &self,
+        province: Option<&ProvinceCode>,
+        limit: u32,
+    ) -> Result<Vec<SecurityEvent>, StoreError>;
 
     /// Adds a rule to a province's authority registry (`Duplicate` when its id is taken there).
     async fn insert_authority_rule(&self, rule: &AuthorityRule) -> Result<(), StoreError>;

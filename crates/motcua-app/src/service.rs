@@ -3,7 +3,7 @@
 
 use crate::error::AppError;
 use crate::ports::{Clock, Store};
-use motcua_domain::access::Role;
+use motcua_domain::access::{Jurisdiction, Place, Role};
 use motcua_domain::agency::Agency;
 use motcua_domain::calendar::{OfficeHours, WorkingCalendar};
 use motcua_domain::catalogue::Procedure;
@@ -30,19 +30,62 @@ pub struct AppSettings {
     pub defer_documents: bool,
     /// Escalation rules; `None`: the shipped `data/escalation/rules.json`.
     pub escalation_rules: Option<Vec<motcua_domain::escalation::EscalationRule>>,
+    /// Staff session timeouts.
+    pub sessions: motcua_domain::accounts::SessionPolicy,
+    /// Lock-out after failed logins.
+    pub lockout: motcua_domain::accounts::LockoutPolicy,
 }
 
-/// A staff member acting through a scoped token.
+/// How a staff member proved who they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Principal {
+    /// A scoped service token (integrations, the bench, scripts): `Authorization: Bearer`.
+    Token,
+    /// A person's account, signed in with a password: a session cookie.
+    Account,
+}
+
+/// A staff member: a person's account or a scoped service token, with a role held at a home
+/// agency and the jurisdiction that follows from them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffActor {
-    /// Token id (the actor recorded in events).
-    pub token_id: Uuid,
-    /// The agency the token is scoped to.
+    /// Account or token id (with `principal`, the actor recorded in events).
+    pub id: Uuid,
+    /// Account or token.
+    pub principal: Principal,
+    /// The home agency.
     pub agency: AgencyCode,
-    /// The token's role.
+    /// The home agency's province.
+    pub province: ProvinceCode,
+    /// The role.
     pub role: Role,
-    /// The token's label: the officer's name as printed on forms.
+    /// Where the role reaches.
+    pub jurisdiction: Jurisdiction,
+    /// The officer's name as printed on forms (an account's display name, a token's label).
     pub label: String,
+}
+
+impl StaffActor {
+    /// The actor of `role` at `home` (the jurisdiction follows from them).
+    pub fn new(id: Uuid, principal: Principal, home: &Agency, role: Role, label: String) -> Self {
+        StaffActor {
+            id,
+            principal,
+            agency: home.code.clone(),
+            province: home.province_code.clone(),
+            role,
+            jurisdiction: Jurisdiction::of(role, home),
+            label,
+        }
+    }
+
+    /// The actor id recorded in events and logs (`user:<id>` or `token:<id>`).
+    pub fn actor_id(&self) -> String {
+        match self.principal {
+            Principal::Token => format!("token:{}", self.id),
+            Principal::Account => format!("user:{}", self.id),
+        }
+    }
 }
 
 /// Who is calling a use case.
@@ -61,7 +104,7 @@ impl Actor {
     /// The actor id recorded in events.
     pub fn id(&self) -> String {
         match self {
-            Actor::Staff(s) => format!("token:{}", s.token_id),
+            Actor::Staff(s) => s.actor_id(),
             Actor::Public => "applicant".into(),
             Actor::System(name) => format!("system:{name}"),
         }
@@ -155,6 +198,19 @@ impl App {
         let data = self.store.load_units().await?;
         *self.units.write().expect("units lock") = Arc::new(UnitDirectory::new(data));
         Ok(())
+    }
+
+    /// Whether `staff`'s jurisdiction covers `agency` (an unknown agency is covered by no one
+    /// but a system administrator).
+    pub async fn covers(&self, staff: &StaffActor, agency: &AgencyCode) -> bool {
+        match &staff.jurisdiction {
+            Jurisdiction::Agency(a) => a == agency,
+            Jurisdiction::Country => true,
+            j => match self.agency(agency).await {
+                Ok(a) => j.covers(Place::from(&a)),
+                Err(_) => false,
+            },
+        }
     }
 
     /// An agency by code, or `agency.not_found`.

@@ -1,9 +1,9 @@
-//! Scoped API tokens (until the identity issue lands): a random secret shown once, stored as its
-//! SHA-256, scoped to one agency and role.
+//! Scoped service tokens for integrations (and the bench): a random secret shown once, stored as
+//! its SHA-256, holding one role at one agency. People sign in with accounts (`accounts`).
 
 use crate::error::AppError;
 use crate::ports::TokenRecord;
-use crate::service::{App, StaffActor};
+use crate::service::{App, Principal, StaffActor};
 use motcua_domain::access::Role;
 use motcua_domain::ids::AgencyCode;
 use rand::RngCore;
@@ -32,17 +32,16 @@ pub fn secret_hash(secret: &str) -> String {
 }
 
 impl App {
-    /// Creates a token for `agency` with `role`; returns the record and the secret (shown once).
+    /// Creates a token for `agency` with `role`; returns the record, the secret (shown once) and
+    /// the actor it authenticates as.
     pub async fn create_token(
         &self,
         agency: &AgencyCode,
         role: Role,
         label: &str,
-    ) -> Result<(TokenRecord, String), AppError> {
-        self.agency(agency).await?;
-        let mut bytes = [0u8; 24];
-        rand::rng().fill_bytes(&mut bytes);
-        let secret = format!("{TOKEN_PREFIX}{}", hex::encode(bytes));
+    ) -> Result<(TokenRecord, String, StaffActor), AppError> {
+        let home = self.agency(agency).await?;
+        let secret = new_secret(TOKEN_PREFIX);
         let rec = TokenRecord {
             id: uuid::Uuid::now_v7(),
             agency: agency.clone(),
@@ -51,7 +50,8 @@ impl App {
             created_at: self.now(),
         };
         self.store.insert_token(&secret_hash(&secret), &rec).await?;
-        Ok((rec, secret))
+        let actor = StaffActor::new(rec.id, Principal::Token, &home, role, rec.label.clone());
+        Ok((rec, secret, actor))
     }
 
     /// The staff actor for a bearer token secret, or `auth.unauthenticated`.
@@ -70,12 +70,8 @@ impl App {
             .token(&hash)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        let actor = StaffActor {
-            token_id: rec.id,
-            agency: rec.agency,
-            role: rec.role,
-            label: rec.label,
-        };
+        let home = self.agency(&rec.agency).await?;
+        let actor = StaffActor::new(rec.id, Principal::Token, &home, rec.role, rec.label);
         let mut cache = self.tokens.write().expect("token lock");
         if cache.len() >= TOKEN_CACHE_MAX {
             cache.clear();
@@ -85,8 +81,15 @@ impl App {
     }
 }
 
-/// The anti-forgery token for forms posted with a staff session: derived from the session
-/// secret, so it cannot be guessed by another site and needs no storage.
+/// The anti-forgery token for forms posted with a session (staff) or a draft (applicant):
+/// derived from the cookie's secret, so another site cannot know it and it needs no storage.
 pub fn csrf_for(secret: &str) -> String {
     hex::encode(Sha256::digest(format!("motcua-csrf\n{secret}").as_bytes()))
+}
+
+/// A new random secret with `prefix` (24 random bytes, hex).
+pub(crate) fn new_secret(prefix: &str) -> String {
+    let mut bytes = [0u8; 24];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("{prefix}{}", hex::encode(bytes))
 }

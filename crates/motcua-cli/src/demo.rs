@@ -8,7 +8,7 @@
 use crate::scenario::{self, Filing, POPULAR, Roles};
 use anyhow::{Result, anyhow};
 use motcua_app::dossiers::OpenDossier;
-use motcua_app::{Actor, App, FixedClock, StaffActor};
+use motcua_app::{Actor, App, AppError, FixedClock, StaffActor};
 use motcua_domain::access::Role;
 use motcua_domain::catalogue::Channel;
 use motcua_domain::ids::{AgencyCode, ProcedureCode};
@@ -17,74 +17,92 @@ use rand::{Rng, SeedableRng};
 use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
 
-/// A token printed for the demo user.
+/// A demo account, printed at start.
 #[derive(Debug, Clone)]
-pub struct DemoToken {
+pub struct DemoAccount {
     /// Agency.
     pub agency: String,
     /// Role.
     pub role: Role,
-    /// The secret.
-    pub secret: String,
+    /// Login name.
+    pub username: String,
 }
 
-/// Creates the demo tokens (new secrets on every start; secrets are never stored in clear).
-pub async fn create_tokens(app: &App) -> Result<Vec<(StaffActor, DemoToken)>> {
-    let specs = [
-        ("24958.TTPVHCC", Role::CounterOfficer),
-        ("24781.TTPVHCC", Role::CounterOfficer),
-        ("68.TTPVHCC", Role::CounterOfficer),
-        ("24958.UBND", Role::Specialist),
-        ("24958.UBND", Role::Approver),
-        ("24781.UBND", Role::Specialist),
-        ("24781.UBND", Role::Approver),
-        ("24958.CA", Role::Specialist),
-        ("24958.CA", Role::Approver),
-        ("24781.CA", Role::Specialist),
-        ("24781.CA", Role::Approver),
-        ("68.CA", Role::Specialist),
-        ("68.STP", Role::Specialist),
-        ("68.SNV", Role::Specialist),
-        ("68.BHXH", Role::Specialist),
-        ("68.BHXH", Role::Approver),
-        ("68.UBND", Role::Admin),
-        ("24958.UBND", Role::Leader),
-        ("24781.UBND", Role::Leader),
-    ];
-    let mut out = Vec::new();
-    for (agency, role) in specs {
+/// The demo's accounts: one per agency and role below, user name `<role>.<agency>` in lower
+/// case (e.g. `counter_officer.24958.ttpvhcc`).
+const DEMO_STAFF: [(&str, Role); 21] = [
+    ("24958.TTPVHCC", Role::CounterOfficer),
+    ("24781.TTPVHCC", Role::CounterOfficer),
+    ("68.TTPVHCC", Role::CounterOfficer),
+    ("24958.UBND", Role::Specialist),
+    ("24958.UBND", Role::Approver),
+    ("24781.UBND", Role::Specialist),
+    ("24781.UBND", Role::Approver),
+    ("24958.CA", Role::Specialist),
+    ("24958.CA", Role::Approver),
+    ("24781.CA", Role::Specialist),
+    ("24781.CA", Role::Approver),
+    ("68.CA", Role::Specialist),
+    ("68.STP", Role::Specialist),
+    ("68.SNV", Role::Specialist),
+    ("68.BHXH", Role::Specialist),
+    ("68.BHXH", Role::Approver),
+    ("68.UBND", Role::Admin),
+    ("68.UBND", Role::ProvinceAdmin),
+    ("24958.UBND", Role::Leader),
+    ("24781.UBND", Role::Leader),
+    ("24958.UBND", Role::UnitLeader),
+];
+
+/// Creates the demo accounts (or, on a database that has them, sets their password): one
+/// password for all of them, new on every start, returned to be printed. Returns the actors
+/// (for the generated history), the accounts and the password.
+pub async fn create_accounts(app: &App) -> Result<(Vec<StaffActor>, Vec<DemoAccount>, String)> {
+    let password = motcua_app::accounts::one_time_password();
+    let mut actors = Vec::new();
+    let mut accounts = Vec::new();
+    for (agency, role) in DEMO_STAFF {
+        let username = format!("{}.{}", role.as_str(), agency.to_ascii_lowercase());
         let code = AgencyCode::parse(agency)?;
-        let (rec, secret) = app
-            .create_token(&code, role, &demo_officer(role))
+        match app
+            .create_user(
+                "demo",
+                &username,
+                &demo_officer(role),
+                &code,
+                role,
+                Some(&password),
+            )
             .await
-            .map_err(|e| anyhow!("{e}"))?;
-        out.push((
-            StaffActor {
-                token_id: rec.id,
-                agency: rec.agency,
-                role,
-                label: rec.label,
-            },
-            DemoToken {
-                agency: agency.into(),
-                role,
-                secret,
-            },
-        ));
+        {
+            Ok(_) => {}
+            Err(AppError::Invalid {
+                code: "user.exists",
+                ..
+            }) => {
+                app.set_user_password("demo", &username, &password, false)
+                    .await
+                    .map_err(|e| anyhow!("{e}"))?;
+            }
+            Err(e) => return Err(anyhow!("{username}: {e}")),
+        }
+        actors.push(
+            app.account_actor(&username)
+                .await
+                .map_err(|e| anyhow!("{e}"))?,
+        );
+        accounts.push(DemoAccount {
+            agency: agency.into(),
+            role,
+            username,
+        });
     }
-    Ok(out)
+    Ok((actors, accounts, password))
 }
 
-/// The label of a demo token, printed as the officer on forms: says plainly it is a demo account.
+/// The name of a demo account, printed as the officer on forms: says plainly it is a demo.
 fn demo_officer(role: Role) -> String {
-    let who = match role {
-        Role::CounterOfficer => "Cán bộ tiếp nhận",
-        Role::Specialist => "Chuyên viên xử lý",
-        Role::Approver => "Lãnh đạo phê duyệt",
-        Role::Leader => "Lãnh đạo đơn vị",
-        Role::Admin => "Quản trị hệ thống",
-    };
-    format!("{who} (tài khoản demo)")
+    format!("{} (tài khoản demo)", role.title_vi())
 }
 
 /// Generates `count` dossiers over the 30 days before `now`. Returns how many were made.

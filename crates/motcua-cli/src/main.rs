@@ -89,10 +89,15 @@ enum Command {
         #[command(subcommand)]
         what: ExportWhat,
     },
-    /// API tokens.
+    /// Scoped service tokens for integrations (people sign in with accounts).
     Token {
         #[command(subcommand)]
         what: TokenWhat,
+    },
+    /// Administration: staff accounts.
+    Admin {
+        #[command(subcommand)]
+        what: AdminWhat,
     },
     /// The authority registry (who is competent for what, where).
     Authority {
@@ -336,6 +341,63 @@ enum TokenWhat {
         #[arg(long, default_value = "")]
         label: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum AdminWhat {
+    /// Staff accounts.
+    User {
+        #[command(subcommand)]
+        what: UserWhat,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UserWhat {
+    /// Create an account. Without --password-stdin a one-time password is printed once, to be
+    /// changed at first login.
+    Create {
+        /// Login name (3–64: a–z, digits, '.', '_', '-').
+        username: String,
+        /// The officer's full name, as printed on forms.
+        #[arg(long)]
+        name: String,
+        /// Home agency, e.g. 24958.TTPVHCC.
+        #[arg(long)]
+        agency: String,
+        /// counter_officer, specialist, approver, leader, unit_leader, province_admin or admin.
+        #[arg(long)]
+        role: String,
+        /// Read the password from the first line of standard input instead.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable an account (its sessions end at once).
+    Disable {
+        /// Login name.
+        username: String,
+    },
+    /// Enable a disabled account.
+    Enable {
+        /// Login name.
+        username: String,
+    },
+    /// Replace the password with a one-time password, printed once (sessions end, lock cleared).
+    ResetPassword {
+        /// Login name.
+        username: String,
+    },
+    /// List accounts.
+    List,
+}
+
+/// The role names, for messages.
+fn role_names() -> String {
+    Role::ALL
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[derive(Subcommand, Debug)]
@@ -610,7 +672,7 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
                     "authority registry: {added} illustrative rules for Lâm Đồng (a planted overlap and gap: `motcua authority check --province 68`)"
                 );
             }
-            let tokens = demo::create_tokens(&app).await?;
+            let (actors, accounts, password) = demo::create_accounts(&app).await?;
             if store.count_dossiers().await.map_err(|e| anyhow!("{e}"))? == 0 && dossiers > 0 {
                 let now = app.now();
                 let clock = Arc::new(motcua_app::FixedClock::new(now));
@@ -620,7 +682,6 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
                         .await
                         .map_err(|e| anyhow!("{e}"))?,
                 );
-                let actors: Vec<_> = tokens.iter().map(|(a, _)| a.clone()).collect();
                 let made = demo::generate(&gen_app, &clock, &actors, dossiers, now).await?;
                 println!(
                     "generated {made} demo dossiers (applicants are generated, not real people)"
@@ -632,10 +693,15 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
                     demo::PLANTED_BROKER_EMAIL
                 );
             }
-            println!("\nDemo tokens (Authorization: Bearer …), new on every start:");
-            for (_, t) in &tokens {
-                println!("  {:<15} {:<16} {}", t.agency, t.role.as_str(), t.secret);
+            println!("\nDemo staff accounts (sign in at /staff/login):");
+            for a in &accounts {
+                println!("  {:<15} {:<16} {}", a.agency, a.role.as_str(), a.username);
             }
+            println!("Password of every demo account (new on every start): {password}");
+            println!(
+                "For the API, create a service token: motcua --data-dir {} token create --agency 24958.TTPVHCC --role counter_officer",
+                s.data_dir.display()
+            );
             if !no_serve {
                 serve(&s, app).await?;
             }
@@ -714,11 +780,10 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
                 },
         } => {
             let app = setup::open_app(&s, store.clone()).await?;
-            let role = Role::parse(&role).ok_or_else(|| {
-                anyhow!("role is one of counter_officer, specialist, approver, leader, admin")
-            })?;
+            let role =
+                Role::parse(&role).ok_or_else(|| anyhow!("role is one of {}", role_names()))?;
             let agency = AgencyCode::parse(&agency)?;
-            let (rec, secret) = app
+            let (rec, secret, _) = app
                 .create_token(&agency, role, &label)
                 .await
                 .map_err(|e| anyhow!("{e}"))?;
@@ -729,6 +794,12 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
                 role.as_str()
             );
             println!("{secret}");
+        }
+        Command::Admin {
+            what: AdminWhat::User { what },
+        } => {
+            let app = setup::open_app(&s, store.clone()).await?;
+            admin_user(&app, what).await?;
         }
         Command::Audit {
             what: AuditWhat::Verify,
@@ -754,6 +825,80 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
         }
     }
     db.close().await;
+    Ok(())
+}
+
+/// `motcua admin user …` (recorded in the security log as done by `cli`).
+async fn admin_user(app: &motcua_app::App, what: UserWhat) -> Result<()> {
+    let e = |e: motcua_app::AppError| anyhow!("{e}");
+    match what {
+        UserWhat::Create {
+            username,
+            name,
+            agency,
+            role,
+            password_stdin,
+        } => {
+            let role =
+                Role::parse(&role).ok_or_else(|| anyhow!("role is one of {}", role_names()))?;
+            let agency = AgencyCode::parse(&agency)?;
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                Some(line.trim_end_matches(['\r', '\n']).to_owned())
+            } else {
+                None
+            };
+            let (u, generated) = app
+                .create_user("cli", &username, &name, &agency, role, password.as_deref())
+                .await
+                .map_err(e)?;
+            eprintln!(
+                "account {} ({}) for {} as {}",
+                u.username,
+                u.display_name,
+                u.agency,
+                u.role.as_str()
+            );
+            if let Some(p) = generated {
+                eprintln!("one-time password (shown once; to be changed at first login):");
+                println!("{p}");
+            }
+        }
+        UserWhat::Disable { username } => {
+            let u = app
+                .set_user_disabled("cli", &username, true)
+                .await
+                .map_err(e)?;
+            println!("account {} disabled; its sessions ended", u.username);
+        }
+        UserWhat::Enable { username } => {
+            let u = app
+                .set_user_disabled("cli", &username, false)
+                .await
+                .map_err(e)?;
+            println!("account {} enabled", u.username);
+        }
+        UserWhat::ResetPassword { username } => {
+            let p = app.reset_password("cli", &username).await.map_err(e)?;
+            eprintln!(
+                "one-time password for {username} (shown once; to be changed at first login):"
+            );
+            println!("{p}");
+        }
+        UserWhat::List => {
+            for u in app.list_users().await.map_err(e)? {
+                println!(
+                    "{:<36} {:<16} {:<15} {}{}",
+                    u.username,
+                    u.role.as_str(),
+                    u.agency,
+                    u.display_name,
+                    if u.disabled { " (disabled)" } else { "" }
+                );
+            }
+        }
+    }
     Ok(())
 }
 
@@ -816,6 +961,12 @@ async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
         motcua_web::WebSettings {
             kiosk_reset_seconds: s.kiosk_reset_seconds.max(5),
             public_url: s.public_url.clone(),
+            trusted_proxy: s.trusted_proxy,
+            rate_limits: motcua_web::security::RateLimits {
+                login_per_minute: s.rate_limit_login_per_minute,
+                tracking_per_minute: s.rate_limit_tracking_per_minute,
+                search_per_minute: s.rate_limit_search_per_minute,
+            },
         },
     );
     axum::serve(listener, router)

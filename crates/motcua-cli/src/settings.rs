@@ -46,6 +46,18 @@ pub struct Settings {
     pub documents_worker_share: f64,
     /// A JSON file of escalation rules replacing the shipped `data/escalation/rules.json`.
     pub escalation_rules_file: Option<PathBuf>,
+    /// The reverse proxy in front of the server: only its `X-Forwarded-For` is believed.
+    pub trusted_proxy: Option<std::net::IpAddr>,
+    /// Login attempts a minute per client address (0: no limit; default 10).
+    pub rate_limit_login_per_minute: u32,
+    /// Tracking lookups a minute per client address (0: no limit; default 30).
+    pub rate_limit_tracking_per_minute: u32,
+    /// Public searches a minute per client address (0: no limit; default 120).
+    pub rate_limit_search_per_minute: u32,
+    /// Minutes without a request before a staff session ends (default 30).
+    pub session_idle_minutes: u32,
+    /// Hours after login when a staff session ends whatever happens (default 12).
+    pub session_hours: u32,
 }
 
 impl std::fmt::Debug for Settings {
@@ -72,6 +84,17 @@ impl std::fmt::Debug for Settings {
             .field("defer_documents", &self.defer_documents)
             .field("documents_worker_share", &self.documents_worker_share)
             .field("escalation_rules_file", &self.escalation_rules_file)
+            .field("trusted_proxy", &self.trusted_proxy)
+            .field(
+                "rate_limits",
+                &(
+                    self.rate_limit_login_per_minute,
+                    self.rate_limit_tracking_per_minute,
+                    self.rate_limit_search_per_minute,
+                ),
+            )
+            .field("session_idle_minutes", &self.session_idle_minutes)
+            .field("session_hours", &self.session_hours)
             .finish()
     }
 }
@@ -96,6 +119,12 @@ impl Default for Settings {
             defer_documents: true,
             documents_worker_share: 0.5,
             escalation_rules_file: None,
+            trusted_proxy: None,
+            rate_limit_login_per_minute: 10,
+            rate_limit_tracking_per_minute: 30,
+            rate_limit_search_per_minute: 120,
+            session_idle_minutes: 30,
+            session_hours: 12,
         }
     }
 }
@@ -121,6 +150,12 @@ struct FileSettings {
     defer_documents: Option<bool>,
     documents_worker_share: Option<f64>,
     escalation_rules_file: Option<PathBuf>,
+    trusted_proxy: Option<std::net::IpAddr>,
+    rate_limit_login_per_minute: Option<u32>,
+    rate_limit_tracking_per_minute: Option<u32>,
+    rate_limit_search_per_minute: Option<u32>,
+    session_idle_minutes: Option<u32>,
+    session_hours: Option<u32>,
 }
 
 /// Flags that override settings (each `None` when not given).
@@ -207,6 +242,52 @@ impl Settings {
             }
             if let Some(v) = f.documents_worker_share {
                 s.documents_worker_share = v
+            }
+            if let Some(v) = f.trusted_proxy {
+                s.trusted_proxy = Some(v)
+            }
+            if let Some(v) = f.rate_limit_login_per_minute {
+                s.rate_limit_login_per_minute = v
+            }
+            if let Some(v) = f.rate_limit_tracking_per_minute {
+                s.rate_limit_tracking_per_minute = v
+            }
+            if let Some(v) = f.rate_limit_search_per_minute {
+                s.rate_limit_search_per_minute = v
+            }
+            if let Some(v) = f.session_idle_minutes {
+                s.session_idle_minutes = v
+            }
+            if let Some(v) = f.session_hours {
+                s.session_hours = v
+            }
+        }
+        if let Some(v) = env("MOTCUA_TRUSTED_PROXY") {
+            s.trusted_proxy = Some(
+                v.parse()
+                    .context("MOTCUA_TRUSTED_PROXY must be an IP address")?,
+            )
+        }
+        for (name, slot) in [
+            (
+                "MOTCUA_RATE_LIMIT_LOGIN_PER_MINUTE",
+                &mut s.rate_limit_login_per_minute,
+            ),
+            (
+                "MOTCUA_RATE_LIMIT_TRACKING_PER_MINUTE",
+                &mut s.rate_limit_tracking_per_minute,
+            ),
+            (
+                "MOTCUA_RATE_LIMIT_SEARCH_PER_MINUTE",
+                &mut s.rate_limit_search_per_minute,
+            ),
+            ("MOTCUA_SESSION_IDLE_MINUTES", &mut s.session_idle_minutes),
+            ("MOTCUA_SESSION_HOURS", &mut s.session_hours),
+        ] {
+            if let Some(v) = env(name) {
+                *slot = v
+                    .parse()
+                    .with_context(|| format!("{name} must be a whole number"))?
             }
         }
         if let Some(v) = env("MOTCUA_DATA_DIR") {

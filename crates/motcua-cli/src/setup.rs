@@ -41,6 +41,11 @@ pub fn app_settings(s: &Settings) -> Result<AppSettings> {
             .map_err(anyhow::Error::msg)
             .context("office_hours")?,
         defer_documents: s.defer_documents,
+        sessions: motcua_domain::accounts::SessionPolicy {
+            idle: time::Duration::minutes(i64::from(s.session_idle_minutes.clamp(1, 24 * 60))),
+            absolute: time::Duration::hours(i64::from(s.session_hours.clamp(1, 72))),
+        },
+        lockout: Default::default(),
         escalation_rules: match &s.escalation_rules_file {
             None => None,
             Some(path) => {

@@ -95,7 +95,11 @@ fn audit_verify_passes_on_the_demo_and_fails_after_tampering() {
         out.contains("34 provinces, 3321 communes, 10571 mapping rows"),
         "{out}"
     );
-    assert!(out.contains("24958.TTPVHCC"), "demo tokens are printed");
+    assert!(
+        out.contains("counter_officer.24958.ttpvhcc")
+            && out.contains("Password of every demo account"),
+        "demo accounts are printed: {out}"
+    );
     let (ok, out, _) = motcua(&["--data-dir", data, "audit", "verify"]);
     assert!(ok && out.contains("audit ok"), "{out}");
     let db = dir.path().join("motcua.db");
@@ -129,6 +133,152 @@ fn audit_verify_fails_when_an_event_is_removed() {
     let (ok, out, _) = motcua(&["--data-dir", data, "audit", "verify"]);
     assert!(!ok);
     assert!(out.contains("events removed or added"), "{out}");
+}
+
+/// Runs motcua with `input` on standard input.
+fn motcua_stdin(args: &[&str], input: &str) -> (bool, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(args)
+        .env_remove("MOTCUA_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run motcua");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn accounts_are_created_reset_disabled_and_listed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    assert!(motcua(&["--data-dir", data, "init"]).0);
+    let create = |name: &str, role: &str, agency: &str| {
+        motcua(&[
+            "--data-dir",
+            data,
+            "admin",
+            "user",
+            "create",
+            name,
+            "--name",
+            "Lê Thị Hoa",
+            "--agency",
+            agency,
+            "--role",
+            role,
+        ])
+    };
+    // A one-time password on stdout, once.
+    let (ok, out, err) = create("hoa.tiepnhan", "counter_officer", "24958.TTPVHCC");
+    assert!(ok, "{err}");
+    assert_eq!(out.trim().len(), 16, "{out}");
+    assert!(err.contains("one-time password"), "{err}");
+    // Taken names, unknown agencies and roles, bad names are refused.
+    for (name, role, agency) in [
+        ("hoa.tiepnhan", "specialist", "24958.UBND"),
+        ("an.chuyenvien", "king", "24958.UBND"),
+        ("an.chuyenvien", "specialist", "99.NONE"),
+        ("a b", "specialist", "24958.UBND"),
+    ] {
+        assert!(!create(name, role, agency).0, "{name} {role} {agency}");
+    }
+    // A chosen password on stdin; a weak one is refused.
+    let args = [
+        "--data-dir",
+        data,
+        "admin",
+        "user",
+        "create",
+        "admin.68",
+        "--name",
+        "Quản trị",
+        "--agency",
+        "68.UBND",
+        "--role",
+        "province_admin",
+        "--password-stdin",
+    ];
+    assert!(!motcua_stdin(&args, "short\n").0);
+    let (ok, out, err) = motcua_stdin(&args, "một câu dài dễ nhớ\n");
+    assert!(ok && out.trim().is_empty(), "{out} {err}");
+    let (ok, out, _) = motcua(&[
+        "--data-dir",
+        data,
+        "admin",
+        "user",
+        "reset-password",
+        "hoa.tiepnhan",
+    ]);
+    assert!(ok && out.trim().len() == 16, "{out}");
+    assert!(
+        motcua(&[
+            "--data-dir",
+            data,
+            "admin",
+            "user",
+            "disable",
+            "hoa.tiepnhan"
+        ])
+        .0
+    );
+    assert!(
+        !motcua(&[
+            "--data-dir",
+            data,
+            "admin",
+            "user",
+            "disable",
+            "nobody.here"
+        ])
+        .0
+    );
+    let (ok, out, _) = motcua(&["--data-dir", data, "admin", "user", "list"]);
+    assert!(ok);
+    assert!(
+        out.contains("admin.68") && out.contains("province_admin"),
+        "{out}"
+    );
+    assert!(
+        out.contains("hoa.tiepnhan") && out.contains("(disabled)"),
+        "{out}"
+    );
+    // Every change is in the security log.
+    let db = dir.path().join("motcua.db");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let kinds = rt.block_on(async {
+        use motcua_app::Store as _;
+        let store = SqliteStore::open(&db).await.unwrap();
+        let mut k: Vec<String> = store
+            .security_events(None, 20)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| format!("{} {}", e.kind, e.actor))
+            .collect();
+        k.reverse();
+        k
+    });
+    assert_eq!(
+        kinds,
+        [
+            "user_created cli",
+            "user_created cli",
+            "password_reset cli",
+            "user_disabled cli"
+        ]
+    );
 }
 
 #[test]

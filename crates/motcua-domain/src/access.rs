@@ -1,7 +1,11 @@
-//! Staff roles and what each may do. Until the identity issue lands, roles come from API tokens
-//! scoped to one agency.
+//! Staff roles, what each may do, and where: a role is held at a home agency, and its
+//! jurisdiction follows from the role — the agency itself for the officers and the agency's
+//! leader, the agency's unit (commune or province) for a unit leader, the province for a province
+//! administrator, the whole country for a system administrator.
 
+use crate::agency::Agency;
 use crate::dossier::ActionKind;
+use crate::ids::{AgencyCode, ProvinceCode, UnitCode};
 use serde::{Deserialize, Serialize};
 
 /// A staff role.
@@ -18,17 +22,25 @@ pub enum Role {
     Approver,
     /// Leader of an agency: every dossier action of the agency.
     Leader,
-    /// System administrator: catalogue and calendar administration, every action.
+    /// Leader of a unit (a commune's or the province's People's Committee): every dossier
+    /// action of every agency of the unit.
+    UnitLeader,
+    /// Administrator of a province: its catalogue, calendars, registry and accounts, and
+    /// read access to its dossiers and reports; decides no dossier.
+    ProvinceAdmin,
+    /// System administrator: every province, every action.
     Admin,
 }
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 7] = [
         Role::CounterOfficer,
         Role::Specialist,
         Role::Approver,
         Role::Leader,
+        Role::UnitLeader,
+        Role::ProvinceAdmin,
         Role::Admin,
     ];
 
@@ -39,6 +51,8 @@ impl Role {
             Role::Specialist => "specialist",
             Role::Approver => "approver",
             Role::Leader => "leader",
+            Role::UnitLeader => "unit_leader",
+            Role::ProvinceAdmin => "province_admin",
             Role::Admin => "admin",
         }
     }
@@ -52,7 +66,8 @@ impl Role {
     pub fn may(self, action: ActionKind) -> bool {
         use ActionKind as A;
         match self {
-            Role::Leader | Role::Admin => true,
+            Role::Leader | Role::UnitLeader | Role::Admin => true,
+            Role::ProvinceAdmin => false,
             Role::CounterOfficer => matches!(
                 action,
                 A::Submit
@@ -83,8 +98,120 @@ impl Role {
         }
     }
 
-    /// Whether this role may administer the catalogue and calendars.
+    /// Whether this role may administer the catalogue, calendars, registry and accounts (of
+    /// its jurisdiction).
     pub fn may_administer(self) -> bool {
-        matches!(self, Role::Admin)
+        matches!(self, Role::Admin | Role::ProvinceAdmin)
+    }
+
+    /// Whether this role leads: reads the dashboards and indicators of its jurisdiction.
+    pub fn leads(self) -> bool {
+        matches!(
+            self,
+            Role::Leader | Role::UnitLeader | Role::ProvinceAdmin | Role::Admin
+        )
+    }
+
+    /// The Vietnamese title of the role, as shown to staff.
+    pub fn title_vi(self) -> &'static str {
+        match self {
+            Role::CounterOfficer => "Cán bộ tiếp nhận",
+            Role::Specialist => "Chuyên viên xử lý",
+            Role::Approver => "Lãnh đạo phê duyệt",
+            Role::Leader => "Lãnh đạo cơ quan",
+            Role::UnitLeader => "Lãnh đạo UBND",
+            Role::ProvinceAdmin => "Quản trị cấp tỉnh",
+            Role::Admin => "Quản trị hệ thống",
+        }
+    }
+}
+
+/// Where a staff member's role reaches.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "level", content = "code", rename_all = "snake_case")]
+pub enum Jurisdiction {
+    /// One agency.
+    Agency(AgencyCode),
+    /// Every agency of one unit (a commune, or the province's own level).
+    Unit(UnitCode),
+    /// Every agency of one province.
+    Province(ProvinceCode),
+    /// Everywhere.
+    Country,
+}
+
+/// An agency's place: what a jurisdiction is checked against.
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    /// The agency.
+    pub agency: &'a AgencyCode,
+    /// Its unit (none for a province-level agency).
+    pub unit: Option<&'a UnitCode>,
+    /// Its province.
+    pub province: &'a ProvinceCode,
+}
+
+impl<'a> From<&'a Agency> for Place<'a> {
+    fn from(a: &'a Agency) -> Self {
+        Place {
+            agency: &a.code,
+            unit: a.unit_code.as_ref(),
+            province: &a.province_code,
+        }
+    }
+}
+
+impl Jurisdiction {
+    /// The jurisdiction of `role` held at `home`. A unit leader of a province-level agency leads
+    /// the province's own level, i.e. the province.
+    pub fn of(role: Role, home: &Agency) -> Jurisdiction {
+        match role {
+            Role::CounterOfficer | Role::Specialist | Role::Approver | Role::Leader => {
+                Jurisdiction::Agency(home.code.clone())
+            }
+            Role::UnitLeader => match &home.unit_code {
+                Some(u) => Jurisdiction::Unit(u.clone()),
+                None => Jurisdiction::Province(home.province_code.clone()),
+            },
+            Role::ProvinceAdmin => Jurisdiction::Province(home.province_code.clone()),
+            Role::Admin => Jurisdiction::Country,
+        }
+    }
+
+    /// Whether the agency at `place` is inside this jurisdiction.
+    pub fn covers(&self, place: Place<'_>) -> bool {
+        match self {
+            Jurisdiction::Agency(a) => a == place.agency,
+            Jurisdiction::Unit(u) => place.unit == Some(u),
+            Jurisdiction::Province(p) => p == place.province,
+            Jurisdiction::Country => true,
+        }
+    }
+
+    /// Whether the whole of `unit` (of `province`) is inside this jurisdiction.
+    pub fn covers_unit(&self, unit: &UnitCode, province: &ProvinceCode) -> bool {
+        match self {
+            Jurisdiction::Agency(_) => false,
+            Jurisdiction::Unit(u) => u == unit,
+            Jurisdiction::Province(p) => p == province,
+            Jurisdiction::Country => true,
+        }
+    }
+
+    /// Whether the whole of `province` is inside this jurisdiction.
+    pub fn covers_province(&self, province: &ProvinceCode) -> bool {
+        match self {
+            Jurisdiction::Province(p) => p == province,
+            Jurisdiction::Country => true,
+            Jurisdiction::Agency(_) | Jurisdiction::Unit(_) => false,
+        }
+    }
+
+    /// The agency code when the jurisdiction is exactly one agency.
+    pub fn agency(&self) -> Option<&AgencyCode> {
+        match self {
+            Jurisdiction::Agency(a) => Some(a),
+            _ => None,
+        }
     }
 }

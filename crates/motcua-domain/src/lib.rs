@@ -9,6 +9,7 @@
 //! being the one place where each legal fact lives.
 
 pub mod access;
+pub mod accounts;
 pub mod agency;
 pub mod authority;
 pub mod calendar;

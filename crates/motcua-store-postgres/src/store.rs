@@ -4,11 +4,12 @@ use async_trait::async_trait;
 use motcua_app::ports::{
     Attachment, BulkBatch, ChainHead, DocumentJob, DocumentRecord, DossierFilter, DossierStats,
     DraftRecord, IdempotencyRecord, Issued, KpiQuery, KpiRow, NewDocument, Notice, OfficerRow,
-    StoredEvent, TokenRecord,
+    SecurityEvent, SessionRecord, StoredEvent, TokenRecord, UserRecord,
 };
 use motcua_app::store_support::{enum_parse, enum_str, json_err, parse};
 use motcua_app::{Store, StoreError};
 use motcua_domain::access::Role;
+use motcua_domain::accounts::{LoginState, Username};
 use motcua_domain::agency::Agency;
 use motcua_domain::authority::AuthorityRule;
 use motcua_domain::calendar::{HolidayYear, OfficeHours};
@@ -1107,7 +1108,7 @@ impl Store for PgStore {
         province: &ProvinceCode,
     ) -> Result<Vec<(AgencyCode, Role, i64)>, StoreError> {
         let rows: Vec<(String, String, i64)> = sqlx::query_as(
-            "SELECT agency_code, role, COUNT(*) FROM api_tokens WHERE province_code = $1
+            "SELECT agency_code, role, COUNT(*) FROM staff_users WHERE province_code = $1 AND NOT disabled
              GROUP BY agency_code, role ORDER BY agency_code, role",
         )
         .bind(province.as_str())
@@ -1363,6 +1364,219 @@ impl Store for PgStore {
         .transpose()
     }
 
+    async fn insert_user(&self, u: &UserRecord) -> Result<(), StoreError> {
+        let r = sqlx::query(
+            "INSERT INTO staff_users (id, username, display_name, province_code, agency_code, role,
+                 password_hash, must_change_password, disabled, failed_logins, locked_until,
+                 password_changed_at, created_at)
+             SELECT $1, $2, $3, province_code, code, $4, $5, $6, $7, $8, $9, $10, $11 FROM agencies WHERE code = $12",
+        )
+        .bind(u.id)
+        .bind(u.username.as_str())
+        .bind(&u.display_name)
+        .bind(u.role.as_str())
+        .bind(&u.password_hash)
+        .bind(u.must_change_password)
+        .bind(u.disabled)
+        .bind(i64::from(u.login.failures))
+        .bind(u.login.locked_until)
+        .bind(u.password_changed_at)
+        .bind(u.created_at)
+        .bind(u.agency.as_str())
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::Internal(format!("no agency {}", u.agency)));
+        }
+        Ok(())
+    }
+
+    async fn user_by_name(&self, name: &Username) -> Result<Option<UserRecord>, StoreError> {
+        let row = sqlx::query(AssertSqlSafe(format!("{USER_COLUMNS} WHERE username = $1")))
+            .bind(name.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.map(|r| user_row(&r)).transpose()
+    }
+
+    async fn user(&self, id: Uuid) -> Result<Option<UserRecord>, StoreError> {
+        let row = sqlx::query(AssertSqlSafe(format!("{USER_COLUMNS} WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.map(|r| user_row(&r)).transpose()
+    }
+
+    async fn users(&self, province: Option<&ProvinceCode>) -> Result<Vec<UserRecord>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "{USER_COLUMNS} WHERE $1::text IS NULL OR province_code = $2 ORDER BY username"
+        )))
+        .bind(province.map(|p| p.as_str()))
+        .bind(province.map(|p| p.as_str()))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(user_row).collect()
+    }
+
+    async fn set_login_state(&self, id: Uuid, state: &LoginState) -> Result<(), StoreError> {
+        sqlx::query("UPDATE staff_users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
+            .bind(i64::from(state.failures))
+            .bind(state.locked_until)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn set_password(
+        &self,
+        id: Uuid,
+        hash: &str,
+        must_change: bool,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE staff_users SET password_hash = $1, must_change_password = $2,
+                 password_changed_at = $3, failed_logins = 0, locked_until = NULL WHERE id = $4",
+        )
+        .bind(hash)
+        .bind(must_change)
+        .bind(at)
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn set_user_disabled(&self, id: Uuid, disabled: bool) -> Result<bool, StoreError> {
+        let r = sqlx::query("UPDATE staff_users SET disabled = $1 WHERE id = $2")
+            .bind(disabled)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    async fn insert_session(&self, secret_hash: &str, s: &SessionRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO staff_sessions (secret_hash, user_id, created_at, last_seen_at, ip)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(secret_hash)
+        .bind(s.user_id)
+        .bind(s.created_at)
+        .bind(s.last_seen_at)
+        .bind(&s.ip)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn session(&self, secret_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT user_id, created_at, last_seen_at, ip FROM staff_sessions WHERE secret_hash = $1",
+        )
+        .bind(secret_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.map(|r| {
+            Ok(SessionRecord {
+                user_id: r.get("user_id"),
+                created_at: r.get("created_at"),
+                last_seen_at: r.get("last_seen_at"),
+                ip: r.get("ip"),
+            })
+        })
+        .transpose()
+    }
+
+    async fn touch_session(&self, secret_hash: &str, at: OffsetDateTime) -> Result<(), StoreError> {
+        sqlx::query("UPDATE staff_sessions SET last_seen_at = $1 WHERE secret_hash = $2")
+            .bind(at)
+            .bind(secret_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, secret_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM staff_sessions WHERE secret_hash = $1")
+            .bind(secret_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn delete_user_sessions(&self, user_id: Uuid) -> Result<u64, StoreError> {
+        let r = sqlx::query("DELETE FROM staff_sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(r.rows_affected())
+    }
+
+    async fn insert_security_event(&self, e: &SecurityEvent) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO security_events (id, at, kind, actor, province_code, subject, ip, detail)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(e.id)
+        .bind(e.at)
+        .bind(&e.kind)
+        .bind(&e.actor)
+        .bind(e.province.as_deref())
+        .bind(&e.subject)
+        .bind(&e.ip)
+        .bind(&e.detail)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn security_events(
+        &self,
+        province: Option<&ProvinceCode>,
+        limit: u32,
+    ) -> Result<Vec<SecurityEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, at, kind, actor, province_code, subject, ip, detail FROM security_events
+             WHERE $1::text IS NULL OR province_code = $2 ORDER BY at DESC, id DESC LIMIT $3",
+        )
+        .bind(province.map(|p| p.as_str()))
+        .bind(province.map(|p| p.as_str()))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(SecurityEvent {
+                    id: r.get("id"),
+                    at: r.get("at"),
+                    kind: r.get("kind"),
+                    actor: r.get("actor"),
+                    province: r.get("province_code"),
+                    subject: r.get("subject"),
+                    ip: r.get("ip"),
+                    detail: r.get("detail"),
+                })
+            })
+            .collect()
+    }
+
     async fn insert_authority_rule(&self, rule: &AuthorityRule) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO authority_rules (province_code, id, valid_from, valid_to, data)
@@ -1475,4 +1689,30 @@ impl Store for PgStore {
         .map_err(db_err)?;
         Ok(rows.into_iter().map(|Json(a)| a).collect())
     }
+}
+
+/// The columns of an account, for `user_row`.
+const USER_COLUMNS: &str = "SELECT id, username, display_name, agency_code, role, password_hash,
+    must_change_password, disabled, failed_logins, locked_until, password_changed_at, created_at
+    FROM staff_users";
+
+fn user_row(r: &PgRow) -> Result<UserRecord, StoreError> {
+    Ok(UserRecord {
+        id: r.get("id"),
+        username: Username::parse(r.get::<&str, _>("username"))
+            .map_err(|e| StoreError::Internal(format!("stored user name: {e}")))?,
+        display_name: r.get("display_name"),
+        agency: parse(r.get::<&str, _>("agency_code"))?,
+        role: Role::parse(r.get::<&str, _>("role"))
+            .ok_or_else(|| StoreError::Internal("stored role".into()))?,
+        password_hash: r.get("password_hash"),
+        must_change_password: r.get("must_change_password"),
+        disabled: r.get("disabled"),
+        login: LoginState {
+            failures: u32::try_from(r.get::<i32, _>("failed_logins")).unwrap_or(0),
+            locked_until: r.get("locked_until"),
+        },
+        password_changed_at: r.get("password_changed_at"),
+        created_at: r.get("created_at"),
+    })
 }

@@ -6,11 +6,12 @@ use async_trait::async_trait;
 use motcua_app::ports::{
     Attachment, BulkBatch, ChainHead, DocumentJob, DocumentRecord, DossierFilter, DossierStats,
     DraftRecord, IdempotencyRecord, Issued, KpiQuery, KpiRow, NewDocument, Notice, OfficerRow,
-    StoredEvent, TokenRecord,
+    SecurityEvent, SessionRecord, StoredEvent, TokenRecord, UserRecord,
 };
 use motcua_app::store_support::{enum_parse, enum_str, json_err, parse};
 use motcua_app::{Store, StoreError};
 use motcua_domain::access::Role;
+use motcua_domain::accounts::{LoginState, Username};
 use motcua_domain::agency::Agency;
 use motcua_domain::authority::AuthorityRule;
 use motcua_domain::calendar::{HolidayYear, OfficeHours};
@@ -27,6 +28,7 @@ use sqlx::sqlite::{
 use sqlx::{AssertSqlSafe, Row};
 use std::path::Path;
 use std::time::Duration;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// The national catalogue's province key.
@@ -1164,7 +1166,7 @@ impl Store for SqliteStore {
         province: &ProvinceCode,
     ) -> Result<Vec<(AgencyCode, Role, i64)>, StoreError> {
         let rows: Vec<(String, String, i64)> = sqlx::query_as(
-            "SELECT agency_code, role, COUNT(*) FROM api_tokens WHERE province_code = ?
+            "SELECT agency_code, role, COUNT(*) FROM staff_users WHERE province_code = ? AND NOT disabled
              GROUP BY agency_code, role ORDER BY agency_code, role",
         )
         .bind(province.as_str())
@@ -1423,6 +1425,219 @@ impl Store for SqliteStore {
         .transpose()
     }
 
+    async fn insert_user(&self, u: &UserRecord) -> Result<(), StoreError> {
+        let r = sqlx::query(
+            "INSERT INTO staff_users (id, username, display_name, province_code, agency_code, role,
+                 password_hash, must_change_password, disabled, failed_logins, locked_until,
+                 password_changed_at, created_at)
+             SELECT ?, ?, ?, province_code, code, ?, ?, ?, ?, ?, ?, ?, ? FROM agencies WHERE code = ?",
+        )
+        .bind(u.id.to_string())
+        .bind(u.username.as_str())
+        .bind(&u.display_name)
+        .bind(u.role.as_str())
+        .bind(&u.password_hash)
+        .bind(u.must_change_password)
+        .bind(u.disabled)
+        .bind(i64::from(u.login.failures))
+        .bind(u.login.locked_until.map(ts))
+        .bind(ts(u.password_changed_at))
+        .bind(ts(u.created_at))
+        .bind(u.agency.as_str())
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::Internal(format!("no agency {}", u.agency)));
+        }
+        Ok(())
+    }
+
+    async fn user_by_name(&self, name: &Username) -> Result<Option<UserRecord>, StoreError> {
+        let row = sqlx::query(AssertSqlSafe(format!("{USER_COLUMNS} WHERE username = ?")))
+            .bind(name.as_str())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
+        row.map(|r| user_row(&r)).transpose()
+    }
+
+    async fn user(&self, id: Uuid) -> Result<Option<UserRecord>, StoreError> {
+        let row = sqlx::query(AssertSqlSafe(format!("{USER_COLUMNS} WHERE id = ?")))
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
+        row.map(|r| user_row(&r)).transpose()
+    }
+
+    async fn users(&self, province: Option<&ProvinceCode>) -> Result<Vec<UserRecord>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "{USER_COLUMNS} WHERE ? IS NULL OR province_code = ? ORDER BY username"
+        )))
+        .bind(province.map(|p| p.as_str()))
+        .bind(province.map(|p| p.as_str()))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(user_row).collect()
+    }
+
+    async fn set_login_state(&self, id: Uuid, state: &LoginState) -> Result<(), StoreError> {
+        sqlx::query("UPDATE staff_users SET failed_logins = ?, locked_until = ? WHERE id = ?")
+            .bind(i64::from(state.failures))
+            .bind(state.locked_until.map(ts))
+            .bind(id.to_string())
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn set_password(
+        &self,
+        id: Uuid,
+        hash: &str,
+        must_change: bool,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE staff_users SET password_hash = ?, must_change_password = ?,
+                 password_changed_at = ?, failed_logins = 0, locked_until = NULL WHERE id = ?",
+        )
+        .bind(hash)
+        .bind(must_change)
+        .bind(ts(at))
+        .bind(id.to_string())
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn set_user_disabled(&self, id: Uuid, disabled: bool) -> Result<bool, StoreError> {
+        let r = sqlx::query("UPDATE staff_users SET disabled = ? WHERE id = ?")
+            .bind(disabled)
+            .bind(id.to_string())
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    async fn insert_session(&self, secret_hash: &str, s: &SessionRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO staff_sessions (secret_hash, user_id, created_at, last_seen_at, ip)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(secret_hash)
+        .bind(s.user_id.to_string())
+        .bind(ts(s.created_at))
+        .bind(ts(s.last_seen_at))
+        .bind(&s.ip)
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn session(&self, secret_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT user_id, created_at, last_seen_at, ip FROM staff_sessions WHERE secret_hash = ?",
+        )
+        .bind(secret_hash)
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(db_err)?;
+        row.map(|r| {
+            Ok(SessionRecord {
+                user_id: parse(r.get::<&str, _>("user_id"))?,
+                created_at: parse_ts(r.get::<&str, _>("created_at"))?,
+                last_seen_at: parse_ts(r.get::<&str, _>("last_seen_at"))?,
+                ip: r.get("ip"),
+            })
+        })
+        .transpose()
+    }
+
+    async fn touch_session(&self, secret_hash: &str, at: OffsetDateTime) -> Result<(), StoreError> {
+        sqlx::query("UPDATE staff_sessions SET last_seen_at = ? WHERE secret_hash = ?")
+            .bind(ts(at))
+            .bind(secret_hash)
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, secret_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM staff_sessions WHERE secret_hash = ?")
+            .bind(secret_hash)
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn delete_user_sessions(&self, user_id: Uuid) -> Result<u64, StoreError> {
+        let r = sqlx::query("DELETE FROM staff_sessions WHERE user_id = ?")
+            .bind(user_id.to_string())
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(r.rows_affected())
+    }
+
+    async fn insert_security_event(&self, e: &SecurityEvent) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO security_events (id, at, kind, actor, province_code, subject, ip, detail)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(e.id.to_string())
+        .bind(ts(e.at))
+        .bind(&e.kind)
+        .bind(&e.actor)
+        .bind(e.province.as_deref())
+        .bind(&e.subject)
+        .bind(&e.ip)
+        .bind(&e.detail)
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn security_events(
+        &self,
+        province: Option<&ProvinceCode>,
+        limit: u32,
+    ) -> Result<Vec<SecurityEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, at, kind, actor, province_code, subject, ip, detail FROM security_events
+             WHERE ? IS NULL OR province_code = ? ORDER BY at DESC, id DESC LIMIT ?",
+        )
+        .bind(province.map(|p| p.as_str()))
+        .bind(province.map(|p| p.as_str()))
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(SecurityEvent {
+                    id: parse(r.get::<&str, _>("id"))?,
+                    at: parse_ts(r.get::<&str, _>("at"))?,
+                    kind: r.get("kind"),
+                    actor: r.get("actor"),
+                    province: r.get("province_code"),
+                    subject: r.get("subject"),
+                    ip: r.get("ip"),
+                    detail: r.get("detail"),
+                })
+            })
+            .collect()
+    }
+
     async fn insert_authority_rule(&self, rule: &AuthorityRule) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO authority_rules (province_code, id, valid_from, valid_to, data, created_at)
@@ -1540,4 +1755,33 @@ impl Store for SqliteStore {
             .map(|d| serde_json::from_str(d).map_err(json_err))
             .collect()
     }
+}
+
+/// The columns of an account, for `user_row`.
+const USER_COLUMNS: &str = "SELECT id, username, display_name, agency_code, role, password_hash,
+    must_change_password, disabled, failed_logins, locked_until, password_changed_at, created_at
+    FROM staff_users";
+
+fn user_row(r: &sqlx::sqlite::SqliteRow) -> Result<UserRecord, StoreError> {
+    Ok(UserRecord {
+        id: parse(r.get::<&str, _>("id"))?,
+        username: Username::parse(r.get::<&str, _>("username"))
+            .map_err(|e| StoreError::Internal(format!("stored user name: {e}")))?,
+        display_name: r.get("display_name"),
+        agency: parse(r.get::<&str, _>("agency_code"))?,
+        role: Role::parse(r.get::<&str, _>("role"))
+            .ok_or_else(|| StoreError::Internal("stored role".into()))?,
+        password_hash: r.get("password_hash"),
+        must_change_password: r.get("must_change_password"),
+        disabled: r.get("disabled"),
+        login: LoginState {
+            failures: u32::try_from(r.get::<i64, _>("failed_logins")).unwrap_or(0),
+            locked_until: r
+                .get::<Option<&str>, _>("locked_until")
+                .map(parse_ts)
+                .transpose()?,
+        },
+        password_changed_at: parse_ts(r.get::<&str, _>("password_changed_at"))?,
+        created_at: parse_ts(r.get::<&str, _>("created_at"))?,
+    })
 }

@@ -44,6 +44,7 @@ macro_rules! conformance_tests {
             documents_are_written_with_their_transition_or_not_at_all,
             deferred_documents_are_finished_once, authority_rules_by_province,
             linked_applications_are_kept_once, kpi_counters_follow_every_write, notices_are_kept_once_by_key,
+            accounts_sessions_and_the_security_log,
             bulk_load_writes_whole_histories_or_nothing);
     };
     (@each $make:expr; $($name:ident),*) => {
@@ -1688,4 +1689,121 @@ pub async fn notices_are_kept_once_by_key(store: Arc<dyn Store>) {
             .len(),
         1
     );
+}
+
+/// Staff accounts (unique names, login state, passwords, disabling), their sessions (by secret
+/// hash; ended one by one or all at once) and the append-only security log by province.
+pub async fn accounts_sessions_and_the_security_log(store: Arc<dyn Store>) {
+    use motcua_app::ports::{SecurityEvent, SessionRecord, UserRecord};
+    use motcua_domain::accounts::{LoginState, Username};
+    seeded(&store).await;
+    let t0 = datetime!(2025-03-03 08:00 +7);
+    let user = |name: &str, agency: &str, role| UserRecord {
+        id: uuid::Uuid::now_v7(),
+        username: Username::parse(name).unwrap(),
+        display_name: "Nguyễn Thị Hoa".into(),
+        agency: a(agency),
+        role,
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        must_change_password: true,
+        disabled: false,
+        login: LoginState::default(),
+        password_changed_at: t0,
+        created_at: t0,
+    };
+    let hoa = user("hoa.tiepnhan", "24958.TTPVHCC", Role::CounterOfficer);
+    store.insert_user(&hoa).await.unwrap();
+    let admin = user("admin.68", "68.STP", Role::ProvinceAdmin);
+    store.insert_user(&admin).await.unwrap();
+    // The name is unique.
+    let again = user("hoa.tiepnhan", "24958.UBND", Role::Leader);
+    assert!(matches!(
+        store.insert_user(&again).await,
+        Err(StoreError::Duplicate(_))
+    ));
+    let got = store
+        .user_by_name(&Username::parse("hoa.tiepnhan").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(got, hoa);
+    assert_eq!(store.user(admin.id).await.unwrap().unwrap(), admin);
+    assert_eq!(store.user(uuid::Uuid::now_v7()).await.unwrap(), None);
+    assert_eq!(store.users(None).await.unwrap().len(), 2);
+    assert_eq!(store.users(Some(&p("79"))).await.unwrap(), vec![]);
+    // Login state and password.
+    let locked = LoginState {
+        failures: 0,
+        locked_until: Some(t0 + time::Duration::minutes(15)),
+    };
+    store.set_login_state(hoa.id, &locked).await.unwrap();
+    assert_eq!(store.user(hoa.id).await.unwrap().unwrap().login, locked);
+    let t1 = t0 + time::Duration::hours(1);
+    store
+        .set_password(hoa.id, "$argon2id$new", false, t1)
+        .await
+        .unwrap();
+    let after = store.user(hoa.id).await.unwrap().unwrap();
+    assert_eq!(after.password_hash, "$argon2id$new");
+    assert!(!after.must_change_password);
+    assert_eq!(after.password_changed_at, t1);
+    assert_eq!(
+        after.login,
+        LoginState::default(),
+        "a new password clears the lock"
+    );
+    assert!(store.set_user_disabled(hoa.id, true).await.unwrap());
+    assert!(store.user(hoa.id).await.unwrap().unwrap().disabled);
+    assert!(
+        !store
+            .set_user_disabled(uuid::Uuid::now_v7(), true)
+            .await
+            .unwrap()
+    );
+    // Sessions.
+    let s = |user_id| SessionRecord {
+        user_id,
+        created_at: t0,
+        last_seen_at: t0,
+        ip: "203.0.113.7".into(),
+    };
+    store.insert_session("h1", &s(hoa.id)).await.unwrap();
+    store.insert_session("h2", &s(hoa.id)).await.unwrap();
+    store.insert_session("h3", &s(admin.id)).await.unwrap();
+    assert_eq!(store.session("h1").await.unwrap().unwrap(), s(hoa.id));
+    assert_eq!(store.session("nope").await.unwrap(), None);
+    store.touch_session("h1", t1).await.unwrap();
+    assert_eq!(store.session("h1").await.unwrap().unwrap().last_seen_at, t1);
+    store.delete_session("h3").await.unwrap();
+    assert_eq!(store.session("h3").await.unwrap(), None);
+    assert_eq!(store.delete_user_sessions(hoa.id).await.unwrap(), 2);
+    assert_eq!(store.session("h1").await.unwrap(), None);
+    // The security log: newest first, by province.
+    let e = |kind: &str, province: Option<&str>, at| SecurityEvent {
+        id: uuid::Uuid::now_v7(),
+        at,
+        kind: kind.into(),
+        actor: "user:x".into(),
+        province: province.map(str::to_owned),
+        subject: "hoa.tiepnhan".into(),
+        ip: "203.0.113.7".into(),
+        detail: String::new(),
+    };
+    let events = [
+        e("login_failed", None, t0),
+        e("login", Some("68"), t0 + time::Duration::minutes(1)),
+        e("export", Some("79"), t0 + time::Duration::minutes(2)),
+    ];
+    for x in &events {
+        store.insert_security_event(x).await.unwrap();
+    }
+    let all = store.security_events(None, 10).await.unwrap();
+    assert_eq!(
+        all.iter().map(|x| x.kind.as_str()).collect::<Vec<_>>(),
+        ["export", "login", "login_failed"]
+    );
+    assert_eq!(all[0], events[2]);
+    let lam_dong = store.security_events(Some(&p("68")), 10).await.unwrap();
+    assert_eq!(lam_dong, vec![events[1].clone()]);
+    assert_eq!(store.security_events(None, 1).await.unwrap().len(), 1);
 }

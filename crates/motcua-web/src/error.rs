@@ -68,12 +68,29 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
     (
         "auth.unauthenticated",
         401,
-        "A valid staff bearer token is required.",
+        "A valid staff bearer token (or, on pages, session) is required.",
     ),
+    (
+        "auth.invalid_credentials",
+        401,
+        "The user name or password is not right (the same answer for an unknown name).",
+    ),
+    (
+        "auth.locked",
+        429,
+        "Too many failed logins: the account is locked until `locked_until`; `Retry-After` says how many seconds.",
+    ),
+    (
+        "request.rate_limited",
+        429,
+        "Too many requests of this kind (login, tracking, search) from your address; retry after the seconds in `Retry-After`.",
+    ),
+    ("user.exists", 409, "The user name is taken."),
+    ("user.not_found", 404, "No account has that user name."),
     (
         "auth.forbidden",
         403,
-        "The token's agency or role does not allow this.",
+        "The caller's role or jurisdiction does not allow this.",
     ),
     ("unit.not_found", 404, "No such province or commune."),
     ("agency.not_found", 404, "No such agency."),
@@ -258,6 +275,8 @@ pub struct ApiError {
     pub message: String,
     /// Details by field.
     pub fields: BTreeMap<String, serde_json::Value>,
+    /// Seconds before a retry may succeed (`Retry-After`), when known.
+    pub retry_after: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -279,6 +298,7 @@ impl ApiError {
             code,
             message: message.into(),
             fields: BTreeMap::new(),
+            retry_after: None,
         }
     }
 
@@ -314,6 +334,19 @@ impl From<AppError> for ApiError {
                     "the database is unavailable; nothing was changed, retry shortly",
                 )
             }
+            AppError::Locked { until } => {
+                let wait = (until - time::OffsetDateTime::now_utc())
+                    .whole_seconds()
+                    .max(1);
+                let mut err = ApiError::new(code, e.to_string()).field(
+                    "locked_until",
+                    until
+                        .format(&time::format_description::well_known::Rfc3339)
+                        .unwrap_or_default(),
+                );
+                err.retry_after = Some(u64::try_from(wait).unwrap_or(1));
+                err
+            }
             AppError::VersionConflict { current } => {
                 ApiError::new(code, e.to_string()).field("current_version", current)
             }
@@ -344,6 +377,14 @@ impl IntoResponse for ApiError {
                 fields: &self.fields,
             },
         };
+        if let Some(secs) = self.retry_after {
+            return (
+                status,
+                [(axum::http::header::RETRY_AFTER, secs.to_string())],
+                Json(body),
+            )
+                .into_response();
+        }
         if status == StatusCode::SERVICE_UNAVAILABLE {
             // RFC 9110 §10.2.3: when the client may retry.
             return (

@@ -115,6 +115,49 @@ impl FromRequestParts<AppState> for Staff {
     }
 }
 
+/// A staff member (bearer token) whose role administers (catalogue, calendars, registry,
+/// accounts): a province or system administrator. Rejects others with `auth.forbidden`; the
+/// jurisdiction (which province) is checked by the use case.
+#[derive(Debug, Clone)]
+pub struct Administrator(pub StaffActor);
+
+impl FromRequestParts<AppState> for Administrator {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Staff(s) = Staff::from_request_parts(parts, state).await?;
+        if s.role.may_administer() {
+            Ok(Administrator(s))
+        } else {
+            Err(ApiError::new(
+                "auth.forbidden",
+                format!("role {} does not administer", s.role.as_str()),
+            ))
+        }
+    }
+}
+
+/// A system administrator (bearer token): the national catalogue and whatever reaches every
+/// province. Rejects others with `auth.forbidden`.
+#[derive(Debug, Clone)]
+pub struct SystemAdministrator(pub StaffActor);
+
+impl FromRequestParts<AppState> for SystemAdministrator {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Staff(s) = Staff::from_request_parts(parts, state).await?;
+        if s.role == motcua_domain::access::Role::Admin {
+            Ok(SystemAdministrator(s))
+        } else {
+            Err(ApiError::new(
+                "auth.forbidden",
+                "only a system administrator may do this",
+            ))
+        }
+    }
+}
+
 /// Staff if a token is sent (and valid), else the public. A token that is sent but invalid is
 /// rejected rather than silently treated as public.
 #[derive(Debug, Clone)]

@@ -11,6 +11,7 @@ pub mod exports;
 pub mod extract;
 mod openapi;
 pub mod pages;
+pub mod security;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -27,6 +28,8 @@ pub struct AppState {
     pub app: App,
     /// Web settings.
     pub web: WebSettings,
+    /// Rate limiters (per client address).
+    pub limits: std::sync::Arc<security::Limiters>,
 }
 
 /// Settings of the web layer.
@@ -37,6 +40,11 @@ pub struct WebSettings {
     /// The address citizens reach this server at (for QR codes on printed slips), e.g.
     /// `https://dichvucong.lamdong.gov.vn`; when unset, the request's `Host` is used.
     pub public_url: Option<String>,
+    /// The reverse proxy in front of this server, if any: only from it is `X-Forwarded-For`
+    /// (the client's address) and `X-Forwarded-Proto` believed.
+    pub trusted_proxy: Option<std::net::IpAddr>,
+    /// Rate limits per client address.
+    pub rate_limits: security::RateLimits,
 }
 
 impl Default for WebSettings {
@@ -44,6 +52,8 @@ impl Default for WebSettings {
         Self {
             kiosk_reset_seconds: 120,
             public_url: None,
+            trusted_proxy: None,
+            rate_limits: security::RateLimits::default(),
         }
     }
 }
@@ -58,7 +68,8 @@ pub fn router(app: App) -> Router {
 
 /// Builds the whole router with explicit web settings.
 pub fn router_with(app: App, web: WebSettings) -> Router {
-    let state = AppState { app, web };
+    let limits = security::limiters(web.rate_limits);
+    let state = AppState { app, web, limits };
     Router::new()
         .merge(api::routes())
         .merge(pages::routes())
@@ -72,6 +83,10 @@ pub fn router_with(app: App, web: WebSettings) -> Router {
             Duration::from_secs(30),
         ))
         .layer(axum::middleware::from_fn(pages::i18n::lang_layer))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::defend,
+        ))
         .with_state(state)
 }
 

@@ -315,7 +315,7 @@ async fn staff_download_the_uploaded_file_as_an_attachment() {
     let staff = motcua_app::Actor::Staff(t.app.authenticate(&counter).await.unwrap());
     let files = t.app.dossier_files(&staff, &dossier.code).await.unwrap();
     let req = Request::get(format!("/inbox/{}/files/{}", dossier.code, files[0].id))
-        .header(header::COOKIE, format!("motcua_staff={counter}"))
+        .header(header::COOKIE, t.cookie(&counter).await)
         .body(Body::empty())
         .unwrap();
     let resp = t.router.clone().oneshot(req).await.unwrap();
@@ -335,7 +335,7 @@ async fn staff_download_the_uploaded_file_as_an_attachment() {
         .token("24781.TTPVHCC", motcua_domain::access::Role::CounterOfficer)
         .await;
     let req = Request::get(format!("/inbox/{}/files/{}", dossier.code, files[0].id))
-        .header(header::COOKIE, format!("motcua_staff={other}"))
+        .header(header::COOKIE, t.cookie(&other).await)
         .body(Body::empty())
         .unwrap();
     assert_eq!(

@@ -458,8 +458,8 @@ async fn transfers_go_to_the_competent_agency_or_out_for_a_consultation() {
 #[tokio::test]
 async fn the_registry_api_checks_who_asks() {
     let t = TestApp::new(datetime!(2025-09-01 09:00 +7)).await;
-    let admin = t.token("68.UBND", Role::Admin).await;
-    let admin79 = t.token("79.UBND", Role::Admin).await;
+    let admin = t.token("68.UBND", Role::ProvinceAdmin).await;
+    let admin79 = t.token("79.UBND", Role::ProvinceAdmin).await;
     let counter = t.token(CENTER, Role::CounterOfficer).await;
     let counter79 = t.token("25747.TTPVHCC", Role::CounterOfficer).await;
     let ok_rule = rule(

@@ -580,7 +580,7 @@ async fn the_dossier_page_lists_documents_and_digitises_scans() {
     let counter = t.token(CENTER, Role::CounterOfficer).await;
     let d = t.intake(&counter, "1.004873", CENTER).await;
     let code = d["code"].as_str().unwrap();
-    let cookie = format!("motcua_staff={counter}");
+    let cookie = t.cookie(&counter).await;
     let p = t
         .page("GET", &format!("/inbox/{code}"), Some(&cookie), None)
         .await;

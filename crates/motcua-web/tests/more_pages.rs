@@ -29,7 +29,7 @@ async fn the_dashboard_counts_and_charts_for_leaders_only() {
         &t,
         "GET",
         "/dashboard",
-        Some(&format!("motcua_staff={counter}")),
+        Some(&t.cookie(&counter).await),
         None,
     )
     .await;
@@ -39,7 +39,7 @@ async fn the_dashboard_counts_and_charts_for_leaders_only() {
         &t,
         "GET",
         "/dashboard",
-        Some(&format!("motcua_staff={leader}")),
+        Some(&t.cookie(&leader).await),
         None,
     )
     .await;
@@ -57,14 +57,7 @@ async fn the_dashboard_counts_and_charts_for_leaders_only() {
         "the same-day one is overdue: {html}"
     );
     let admin = t.token("68.UBND", Role::Admin).await;
-    let (_, html) = call(
-        &t,
-        "GET",
-        "/dashboard",
-        Some(&format!("motcua_staff={admin}")),
-        None,
-    )
-    .await;
+    let (_, html) = call(&t, "GET", "/dashboard", Some(&t.cookie(&admin).await), None).await;
     assert!(html.contains("Toàn tỉnh"));
 }
 
@@ -114,7 +107,7 @@ async fn the_kiosk_tracks_with_the_keypad_and_resets_itself() {
 async fn an_administrator_edits_a_procedure_and_a_holiday_table() {
     let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
     let admin = t.token("68.UBND", Role::Admin).await;
-    let cookie = format!("motcua_staff={admin}");
+    let cookie = t.cookie(&admin).await;
     let (s, html) = call(&t, "GET", "/admin", Some(&cookie), None).await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains(r#"href="/admin/procedures/2.000884""#));
@@ -180,13 +173,6 @@ async fn an_administrator_edits_a_procedure_and_a_holiday_table() {
     let (_, v) = t.get("/api/v1/calendar/holidays/68/2026", None).await;
     assert_eq!(v["days"].as_array().unwrap().len(), 2);
     let counter = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
-    let (s, _) = call(
-        &t,
-        "GET",
-        "/admin",
-        Some(&format!("motcua_staff={counter}")),
-        None,
-    )
-    .await;
+    let (s, _) = call(&t, "GET", "/admin", Some(&t.cookie(&counter).await), None).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }

@@ -15,17 +15,7 @@ fn enc(s: &str) -> String {
 }
 
 async fn sign_in(t: &TestApp, agency: &str, role: Role) -> String {
-    let token = t.token(agency, role).await;
-    let r = t
-        .page(
-            "POST",
-            "/staff/login",
-            None,
-            Some(&format!("token={token}&next=%2Finbox")),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
-    r.cookie.unwrap().split(';').next().unwrap().to_owned()
+    t.session(agency, role).await
 }
 
 #[tokio::test]

@@ -260,12 +260,12 @@ async fn the_indicators_are_for_the_units_leaders_and_the_provinces_administrato
         "two open, not assigned: {c}"
     );
     // The province's administrator sees the province; another province's does not.
-    let admin = t.token("68.UBND", Role::Admin).await;
+    let admin = t.token("68.UBND", Role::ProvinceAdmin).await;
     let (s, _) = t
         .get("/api/v1/reports/kpis?unit=68&year=2025", Some(&admin))
         .await;
     assert_eq!(s, StatusCode::OK);
-    let other_admin = t.token("79.UBND", Role::Admin).await;
+    let other_admin = t.token("79.UBND", Role::ProvinceAdmin).await;
     let (s, v) = t
         .get("/api/v1/reports/kpis?unit=68&year=2025", Some(&other_admin))
         .await;
@@ -363,16 +363,7 @@ async fn the_report_pages_show_the_index_and_the_indicators() {
     // The indicators page needs a signed-in leader.
     let r = t.page("GET", "/reports", None, None).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let token = t.token("24958.UBND", Role::Leader).await;
-    let login = t
-        .page(
-            "POST",
-            "/staff/login",
-            None,
-            Some(&format!("token={token}&next=%2Freports")),
-        )
-        .await;
-    let cookie = login.cookie.unwrap().split(';').next().unwrap().to_owned();
+    let cookie = t.session("24958.UBND", Role::Leader).await;
     // A leader's own agency by default; the commune; the review; the staffing table.
     let r = t.page("GET", "/reports", Some(&cookie), None).await;
     assert_eq!(r.status, StatusCode::OK);
@@ -439,6 +430,9 @@ async fn the_report_pages_show_the_index_and_the_indicators() {
 async fn the_staffing_table_counts_arrivals_and_intake_times_and_compares_with_staff() {
     let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
     let counter = t.token(CENTER, Role::CounterOfficer).await;
+    // One counter officer's account on record (service tokens are not people).
+    t.account("hoa.tiepnhan", CENTER, Role::CounterOfficer)
+        .await;
     // Monday 3 March: six in-person intakes by one officer, ten minutes apart, 8:00–8:50.
     for k in 0..6 {
         t.clock
@@ -565,15 +559,7 @@ async fn escalation_rules_make_each_notice_once_for_the_right_roles() {
     let (s, _) = t.get("/api/v1/notices", None).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     // The leader's inbox shows them.
-    let login = t
-        .page(
-            "POST",
-            "/staff/login",
-            None,
-            Some(&format!("token={leader}&next=%2Finbox")),
-        )
-        .await;
-    let cookie = login.cookie.unwrap().split(';').next().unwrap().to_owned();
+    let cookie = t.cookie(&leader).await;
     let r = t.page("GET", "/inbox", Some(&cookie), None).await;
     assert!(
         r.body.contains("notices-title") || r.body.contains("Thông báo"),
@@ -659,15 +645,7 @@ async fn each_dossier_counted_metric_links_to_the_dossiers_behind_it() {
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     // The page.
-    let login = t
-        .page(
-            "POST",
-            "/staff/login",
-            None,
-            Some(&format!("token={leader}&next=%2Freports")),
-        )
-        .await;
-    let cookie = login.cookie.unwrap().split(';').next().unwrap().to_owned();
+    let cookie = t.cookie(&leader).await;
     let r = t.page("GET", link, Some(&cookie), None).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("/inbox/24958-250303-"), "{}", r.body);

@@ -4,7 +4,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{PageResp, TestApp, csrf};
+use common::{PageResp, TEST_PASSWORD, TestApp, cookie_pair, csrf};
 use motcua_domain::access::Role;
 use time::macros::datetime;
 
@@ -25,45 +25,29 @@ fn enc(s: &str) -> String {
 #[tokio::test]
 async fn a_counter_officer_signs_in_receives_a_dossier_and_prints_the_receipt() {
     let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
-    let token = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
+    let user = t
+        .account("hoa.tiepnhan", "24958.TTPVHCC", Role::CounterOfficer)
+        .await;
     // Not signed in: sent to the login page.
     let r = call(&t, "GET", "/counter", None, None).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.location.as_deref(), Some("/staff/login?next=%2Fcounter"));
-    let r = call(
-        &t,
-        "POST",
-        "/staff/login",
-        None,
-        Some("token=mct_wrong&next=%2Fcounter"),
-    )
-    .await;
+    let r = t.browser_login(&user, "wrong password!", "/counter").await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(r.body.contains("error-summary"));
-    let r = call(
-        &t,
-        "POST",
-        "/staff/login",
-        None,
-        Some(&format!("token={token}&next=%2Fcounter")),
-    )
-    .await;
+    let r = t.browser_login(&user, TEST_PASSWORD, "/counter").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location.as_deref(), Some("/counter"));
     let set = r.cookie.unwrap();
     assert!(
         set.contains("HttpOnly") && set.contains("SameSite=Strict"),
         "{set}"
     );
-    let cookie = set.split(';').next().unwrap().to_owned();
+    let cookie = cookie_pair(&set);
     // An open redirect is refused.
-    let r = call(
-        &t,
-        "POST",
-        "/staff/login",
-        None,
-        Some(&format!("token={token}&next=%2F%2Fevil.example")),
-    )
-    .await;
+    let r = t
+        .browser_login(&user, TEST_PASSWORD, "//evil.example")
+        .await;
     assert_eq!(r.location.as_deref(), Some("/inbox"));
 
     let r = call(
@@ -141,7 +125,7 @@ async fn a_supplement_request_offers_only_the_procedures_components() {
     let token = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
     let d = t.intake(&token, "2.000815", "24958.TTPVHCC").await;
     let code = d["code"].as_str().unwrap();
-    let cookie = format!("motcua_staff={token}");
+    let cookie = t.cookie(&token).await;
     let r = call(&t, "GET", &format!("/inbox/{code}"), Some(&cookie), None).await;
     assert_eq!(r.status, StatusCode::OK);
     let boxes: Vec<&str> = r
@@ -194,7 +178,7 @@ async fn a_supplement_request_offers_only_the_procedures_components() {
         &t,
         "GET",
         &format!("/inbox/{code}"),
-        Some(&format!("motcua_staff={other}")),
+        Some(&t.cookie(&other).await),
         None,
     )
     .await;
@@ -205,7 +189,7 @@ async fn a_supplement_request_offers_only_the_procedures_components() {
 async fn the_counter_can_refuse_or_ask_for_the_unticked_components_at_intake() {
     let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
     let token = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
-    let cookie = format!("motcua_staff={token}");
+    let cookie = t.cookie(&token).await;
     let r = call(
         &t,
         "GET",
@@ -275,7 +259,7 @@ async fn the_counter_can_refuse_or_ask_for_the_unticked_components_at_intake() {
 async fn the_inbox_filters_by_due_date_and_procedure() {
     let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
     let token = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
-    let cookie = format!("motcua_staff={token}");
+    let cookie = t.cookie(&token).await;
     let same_day = t.intake(&token, "2.000884", "24958.TTPVHCC").await["code"]
         .as_str()
         .unwrap()
@@ -292,6 +276,8 @@ async fn the_inbox_filters_by_due_date_and_procedure() {
     let r = call(&t, "GET", "/inbox?procedure=1.004873", Some(&cookie), None).await;
     assert!(!row(&r.body, &same_day) && row(&r.body, &three_days));
     t.clock.set(datetime!(2025-03-04 09:00 +7));
+    // A new day, a new session (yesterday's ended after 30 idle minutes).
+    let cookie = t.cookie(&token).await;
     let r = call(&t, "GET", "/inbox?due=overdue", Some(&cookie), None).await;
     assert!(row(&r.body, &same_day) && !row(&r.body, &three_days));
     assert!(r.body.contains(r#"<tr class="overdue">"#));

@@ -62,7 +62,7 @@ pub async fn dashboard_cmd(
     let mut tokens = BTreeMap::new();
     for p in &provinces {
         let agency = AgencyCode::parse(&format!("{p}.UBND"))?;
-        let (_, secret) = app
+        let (_, secret, _) = app
             .create_token(&agency, Role::Admin, "bench dashboard")
             .await
             .map_err(|e| anyhow!("token for {agency}: {e}"))?;

@@ -184,19 +184,11 @@ impl Workload {
                 .await
                 .map_err(|e| anyhow!("{e}"))?;
             let token = |agency: AgencyCode, role: Role| async move {
-                let (rec, secret) = app
+                let (_, secret, actor) = app
                     .create_token(&agency, role, "motcua bench run")
                     .await
                     .map_err(|e| anyhow!("{e}"))?;
-                Ok::<_, anyhow::Error>((
-                    secret,
-                    StaffActor {
-                        token_id: rec.id,
-                        agency: rec.agency,
-                        role,
-                        label: rec.label,
-                    },
-                ))
+                Ok::<_, anyhow::Error>((secret, actor))
             };
             let known = store
                 .list_dossiers(&DossierFilter {

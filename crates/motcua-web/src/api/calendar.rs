@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiQuery, Staff};
+use crate::extract::{Administrator, ApiJson, ApiQuery};
 use axum::Json;
 use axum::extract::{Path, State};
 use motcua_domain::calendar::{DueDate, HolidayYear, OfficeHours, ProcessingTime, TimeUnit};
@@ -93,19 +93,19 @@ pub async fn get_holidays(
     responses((status = 200, body = HolidayYear), (status = 403, description = "auth.forbidden"), (status = 422, description = "request.invalid_field")))]
 pub async fn put_holidays(
     State(s): State<AppState>,
-    Staff(staff): Staff,
+    Administrator(staff): Administrator,
     Path((province, year)): Path<(String, i32)>,
     ApiJson(body): ApiJson<HolidayYear>,
 ) -> Result<Json<HolidayYear>, ApiError> {
-    if !staff.role.may_administer() {
-        return Err(ApiError::new(
-            "auth.forbidden",
-            "only an administrator may edit holiday tables",
-        ));
-    }
     let p = parse_province(&province)?;
     if s.app.units().province(&p).is_none() {
         return Err(ApiError::new("unit.not_found", "no such province"));
+    }
+    if !staff.jurisdiction.covers_province(&p) {
+        return Err(ApiError::new(
+            "auth.forbidden",
+            format!("you administer {}, not province {p}", staff.agency),
+        ));
     }
     if body.year != year {
         return Err(ApiError::new(
@@ -156,17 +156,22 @@ pub async fn get_office_hours(
     responses((status = 200, body = OfficeHoursView), (status = 403, description = "auth.forbidden"), (status = 422, description = "request.invalid_field")))]
 pub async fn put_office_hours(
     State(s): State<AppState>,
-    Staff(staff): Staff,
+    Administrator(staff): Administrator,
     Path(unit): Path<String>,
     ApiJson(hours): ApiJson<OfficeHours>,
 ) -> Result<Json<OfficeHoursView>, ApiError> {
-    if !staff.role.may_administer() {
+    let unit = parse_unit(&unit)?;
+    let province = s
+        .app
+        .units()
+        .commune(&unit)
+        .map(|c| c.province_code.clone());
+    if !province.is_some_and(|p| staff.jurisdiction.covers_unit(&unit, &p)) {
         return Err(ApiError::new(
             "auth.forbidden",
-            "only an administrator may set office hours",
+            format!("unit {unit} is outside your jurisdiction"),
         ));
     }
-    let unit = parse_unit(&unit)?;
     s.app.set_office_hours(&unit, &hours).await?;
     let (hours, own) = s.app.office_hours(&unit).await?;
     Ok(Json(OfficeHoursView {

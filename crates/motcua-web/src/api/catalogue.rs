@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiQuery, Staff};
+use crate::extract::{ApiJson, ApiQuery, SystemAdministrator};
 use axum::Json;
 use axum::extract::{Path, State};
 use motcua_app::catalogue::ImportReport;
@@ -63,15 +63,9 @@ pub async fn get_procedure(
     responses((status = 200, body = ImportReport), (status = 403, description = "auth.forbidden"), (status = 422, description = "catalogue.invalid_procedure")))]
 pub async fn import_procedures(
     State(s): State<AppState>,
-    Staff(staff): Staff,
+    SystemAdministrator(_admin): SystemAdministrator,
     ApiJson(list): ApiJson<Vec<Procedure>>,
 ) -> Result<Json<ImportReport>, ApiError> {
-    if !staff.role.may_administer() {
-        return Err(ApiError::new(
-            "auth.forbidden",
-            "only an administrator may edit the catalogue",
-        ));
-    }
     Ok(Json(s.app.import_procedures(list).await?))
 }
 

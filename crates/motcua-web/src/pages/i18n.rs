@@ -206,6 +206,7 @@ mod tests {
                         ("finished", FluentValue::from(2)),
                         ("time", FluentValue::from("t")),
                         ("signer", FluentValue::from("s")),
+                        ("until", FluentValue::from("u")),
                     ],
                 );
                 assert!(

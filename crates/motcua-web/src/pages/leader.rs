@@ -13,7 +13,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use fluent_templates::fluent_bundle::FluentValue;
-use motcua_domain::access::Role;
 use motcua_domain::calendar::{DayKind, HolidaySource, HolidayYear, SpecialDay};
 use motcua_domain::catalogue::Procedure;
 use motcua_domain::ids::{ProcedureCode, ProvinceCode};
@@ -162,6 +161,8 @@ struct AdminPage {
     procedures: Vec<(String, String, u32)>,
     province: String,
     year: i32,
+    /// The national catalogue is edited by a system administrator only.
+    edit_catalogue: bool,
 }
 
 /// `GET /admin`: the catalogue and links to the holiday tables.
@@ -171,7 +172,7 @@ pub async fn admin(
     uri: Uri,
     sess: StaffSession,
 ) -> Response {
-    if sess.actor().role != Role::Admin {
+    if !sess.actor().role.may_administer() {
         return forbidden(tr, &uri, &sess, "admin-forbidden");
     }
     let all = s
@@ -194,6 +195,7 @@ pub async fn admin(
             .collect(),
         province,
         year: s.app.now().to_offset(motcua_domain::VN_OFFSET).year(),
+        edit_catalogue: sess.actor().role == motcua_domain::access::Role::Admin,
     };
     render(&page)
 }
@@ -232,7 +234,7 @@ pub async fn edit_procedure(
     sess: StaffSession,
     Path(code): Path<String>,
 ) -> Response {
-    if sess.actor().role != Role::Admin {
+    if sess.actor().role != motcua_domain::access::Role::Admin {
         return forbidden(tr, &uri, &sess, "admin-forbidden");
     }
     let Some(p) = ProcedureCode::parse(&code).ok() else {
@@ -261,7 +263,7 @@ pub async fn save_procedure(
     Path(code): Path<String>,
     body: Bytes,
 ) -> Response {
-    if sess.actor().role != Role::Admin {
+    if sess.actor().role != motcua_domain::access::Role::Admin {
         return forbidden(tr, &uri, &sess, "admin-forbidden");
     }
     let f: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
@@ -437,7 +439,7 @@ pub async fn holidays(
     sess: StaffSession,
     Query(q): Query<HolidayQuery>,
 ) -> Response {
-    if sess.actor().role != Role::Admin {
+    if !sess.actor().role.may_administer() {
         return forbidden(tr, &uri, &sess, "admin-forbidden");
     }
     let province = q
@@ -467,7 +469,7 @@ pub async fn save_holidays(
     sess: StaffSession,
     body: Bytes,
 ) -> Response {
-    if sess.actor().role != Role::Admin {
+    if !sess.actor().role.may_administer() {
         return forbidden(tr, &uri, &sess, "admin-forbidden");
     }
     let f: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
@@ -481,6 +483,9 @@ pub async fn save_holidays(
     else {
         return super::public::not_found_page(&tr, &uri);
     };
+    if !sess.actor().jurisdiction.covers_province(&province) {
+        return forbidden(tr, &uri, &sess, "admin-forbidden");
+    }
     let year: i32 = f
         .get("year")
         .and_then(|y| y.parse().ok())

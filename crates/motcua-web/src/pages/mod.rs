@@ -1,6 +1,7 @@
 //! Server-rendered pages (askama templates, Fluent strings). Every page works without
 //! JavaScript; assets are embedded. Public pages: `/` (search), `/procedures/{code}`, `/track`.
 
+mod account;
 mod apply;
 mod assets;
 mod charts;
@@ -11,7 +12,7 @@ mod public;
 mod qr;
 mod registry;
 mod reports;
-mod staff;
+pub mod staff;
 mod verify;
 
 use crate::AppState;
@@ -213,8 +214,15 @@ pub fn routes() -> Router<AppState> {
         .route("/kiosk", get(kiosk::home))
         .route("/kiosk/procedures", get(kiosk::procedures))
         .route("/kiosk/track", get(kiosk::track).post(kiosk::track_key))
-        .route("/staff/login", get(staff::login_page).post(staff::login))
-        .route("/staff/logout", axum::routing::post(staff::logout))
+        .route(
+            "/staff/login",
+            get(account::login_page).post(account::login),
+        )
+        .route("/staff/logout", axum::routing::post(account::logout))
+        .route(
+            account::PASSWORD_PATH,
+            get(account::password_page).post(account::change_password),
+        )
         .route(
             "/counter",
             get(staff::counter_page).post(staff::counter_submit),

@@ -166,12 +166,11 @@ async fn authority_page_with(
         s.app.may_read_registry(sess.actor(), &province).await?;
         let report = s.app.authority_check(&province, date).await?;
         let rules = s.app.authority_rules(&province).await?;
-        let own = s.app.agency(&sess.actor().agency).await?.province_code;
-        Ok::<_, AppError>((report, rules, own))
+        Ok::<_, AppError>((report, rules))
     }
     .await;
     match result {
-        Ok((report, rules, own)) => {
+        Ok((report, rules)) => {
             let status = if n.error.is_some() {
                 StatusCode::UNPROCESSABLE_ENTITY
             } else {
@@ -183,7 +182,8 @@ async fn authority_page_with(
                 date: report.date.to_string(),
                 report,
                 rules: rules.iter().map(row).collect(),
-                manage: sess.actor().role == motcua_domain::access::Role::Admin && own == province,
+                manage: sess.actor().role.may_administer()
+                    && sess.actor().jurisdiction.covers_province(&province),
                 notice: n.notice,
                 error: n.error,
                 json: n.json.unwrap_or_else(|| rule_template(&province)),

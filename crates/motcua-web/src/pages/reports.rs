@@ -18,7 +18,6 @@ use motcua_app::integrity::IntegrityReport;
 use motcua_app::monitoring::{IndexReport, KpiLine, KpiReport, MetricDossiers};
 use motcua_app::staffing::StaffingReport;
 use motcua_app::{Actor, AppError};
-use motcua_domain::access::Role;
 use motcua_domain::index766::Basis;
 use motcua_domain::kpi::Period;
 use motcua_domain::staffing::{Target, WEEKDAYS};
@@ -390,7 +389,7 @@ fn kpi_page(c: Chrome, f: Form, r: Option<KpiReport>, error: Option<String>) -> 
 /// otherwise.
 async fn default_unit(s: &AppState, sess: &StaffSession) -> String {
     let a = &sess.actor().agency;
-    if sess.actor().role == Role::Admin
+    if sess.actor().role.may_administer()
         && let Ok(agency) = s.app.agency(a).await
     {
         return agency.province_code.to_string();

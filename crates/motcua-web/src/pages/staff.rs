@@ -1,6 +1,6 @@
-//! Staff pages: sign-in with an access token (kept in an HttpOnly, SameSite=Strict cookie),
-//! counter intake, the inbox, and the dossier page with only the actions legal now. Every
-//! state-changing form carries an anti-forgery token derived from the session.
+//! Staff pages: the session extractor, counter intake, the inbox, and the dossier page with only
+//! the actions legal now. Every state-changing form carries an anti-forgery token derived from
+//! the session. Signing in and out is in `account`.
 
 use super::i18n::Tr;
 use super::public::{render, time_text};
@@ -24,14 +24,17 @@ use motcua_domain::ids::{DossierCode, ProcedureCode};
 use serde::Deserialize;
 use std::collections::HashMap;
 
-/// The staff session cookie (holds the access token; HttpOnly, SameSite=Strict).
+/// The staff session cookie: a random session secret (the database keeps only its SHA-256);
+/// HttpOnly, SameSite=Strict, Secure over TLS.
 pub const STAFF_COOKIE: &str = "motcua_staff";
 
-/// A signed-in staff member on a page.
+/// A signed-in staff member on a page (an account's session; service tokens are for the API).
 #[derive(Debug, Clone)]
 pub struct StaffSession {
     actor: StaffActor,
+    username: String,
     csrf: String,
+    secret: String,
 }
 
 impl FromRequestParts<AppState> for StaffSession {
@@ -48,17 +51,28 @@ impl FromRequestParts<AppState> for StaffSession {
         let Some(secret) = cookie(&parts.headers, STAFF_COOKIE) else {
             return Err(to_login());
         };
-        match state.app.authenticate(&secret).await {
-            Ok(actor) => Ok(StaffSession {
-                actor,
+        match state.app.session(&secret).await {
+            Ok(s)
+                if s.must_change_password && parts.uri.path() != super::account::PASSWORD_PATH =>
+            {
+                Err(Redirect::to(super::account::PASSWORD_PATH).into_response())
+            }
+            Ok(s) => Ok(StaffSession {
+                actor: s.actor,
+                username: s.username.to_string(),
                 csrf: csrf_for(&secret),
+                secret,
             }),
+            Err(AppError::Unavailable(_)) => Err(crate::error::ApiError::from(
+                AppError::Unavailable("session lookup".into()),
+            )
+            .into_response()),
             Err(_) => Err(to_login()),
         }
     }
 }
 
-fn urlencode(s: &str) -> String {
+pub(super) fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
@@ -66,6 +80,16 @@ impl StaffSession {
     /// The signed-in staff member.
     pub fn actor(&self) -> &StaffActor {
         &self.actor
+    }
+
+    /// The account's login name.
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+
+    /// The session's secret (to change the password or log out).
+    pub(super) fn secret(&self) -> &str {
+        &self.secret
     }
 
     /// The layout for a staff page.
@@ -81,16 +105,17 @@ impl StaffSession {
 
 fn staff_chrome(tr: Tr, uri: &Uri, title: String, s: &StaffSession) -> Chrome {
     let mut c = Chrome::new(tr, uri, title);
-    c.is_leader = matches!(
-        s.actor.role,
-        motcua_domain::access::Role::Leader | motcua_domain::access::Role::Admin
-    );
-    c.is_admin = s.actor.role == motcua_domain::access::Role::Admin;
+    c.is_leader = s.actor.role.leads();
+    c.is_admin = s.actor.role.may_administer();
     c.staff = Some(tr.ta(
         "staff-signed-in",
         &[
+            ("name", FluentValue::from(s.actor.label.clone())),
             ("agency", FluentValue::from(s.actor.agency.to_string())),
-            ("role", FluentValue::from(s.actor.role.as_str())),
+            (
+                "role",
+                FluentValue::from(tr.t(&format!("role-{}", s.actor.role.as_str()))),
+            ),
         ],
     ));
     c.csrf = s.csrf.clone();
@@ -109,78 +134,6 @@ pub fn forged() -> Response {
         "the form expired or came from another site; reload the page and try again",
     )
         .into_response()
-}
-
-#[derive(Template)]
-#[template(path = "staff_login.html")]
-struct LoginPage {
-    c: Chrome,
-    next: String,
-    error: bool,
-}
-
-/// Query of the login page.
-#[derive(Debug, Deserialize)]
-pub struct NextQuery {
-    next: Option<String>,
-}
-
-fn safe_next(next: Option<&str>) -> String {
-    // Only local paths: no open redirect.
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/inbox".into(),
-    }
-}
-
-/// `GET /staff/login`.
-pub async fn login_page(
-    Extension(tr): Extension<Tr>,
-    uri: Uri,
-    Query(q): Query<NextQuery>,
-) -> Response {
-    let c = Chrome::new(tr, &uri, tr.t("staff-login-title"));
-    render(&LoginPage {
-        c,
-        next: safe_next(q.next.as_deref()),
-        error: false,
-    })
-}
-
-/// `POST /staff/login`: checks the token and sets the session cookie.
-pub async fn login(
-    State(s): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    uri: Uri,
-    body: Bytes,
-) -> Response {
-    let f = form(&body);
-    let token = f
-        .get("token")
-        .map(|t| t.trim().to_owned())
-        .unwrap_or_default();
-    let next = safe_next(f.get("next").map(String::as_str));
-    if s.app.authenticate(&token).await.is_ok() {
-        let cookie =
-            format!("{STAFF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200");
-        return ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response();
-    }
-    let c = Chrome::new(tr, &uri, tr.t("staff-login-title"));
-    (
-        StatusCode::UNAUTHORIZED,
-        render(&LoginPage {
-            c,
-            next,
-            error: true,
-        }),
-    )
-        .into_response()
-}
-
-/// `POST /staff/logout`.
-pub async fn logout() -> Response {
-    let cookie = format!("{STAFF_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-    ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
 }
 
 struct CompRow {
@@ -760,16 +713,23 @@ async fn dossier_page_with(
             }
         }
     }
-    let actions = d
-        .legal_actions()
-        .into_iter()
-        .filter(|a| s.app.may_act(&sess.actor, &d, *a))
-        .map(|a| ActionForm {
-            action: a.as_str().to_owned(),
-            label: tr.t(&format!("do-{}", a.as_str())),
-            fields: fields_of(a),
-        })
-        .collect();
+    let mut actions = Vec::new();
+    for a in d.legal_actions() {
+        if s.app.may_act(&sess.actor, &d, a).await {
+            actions.push(ActionForm {
+                action: a.as_str().to_owned(),
+                label: tr.t(&format!("do-{}", a.as_str())),
+                fields: fields_of(a),
+            });
+        }
+    }
+    let scan_allowed = s.app.issues_documents()
+        && !d.status.is_closed()
+        && s.app.covers(&sess.actor, &d.receiving_agency).await
+        && sess.actor.role.may(ActionKind::Receive);
+    let result_allowed = s.app.issues_documents()
+        && !d.status.is_closed()
+        && s.app.may_act(&sess.actor, &d, ActionKind::Finish).await;
     Ok(DossierPage {
         overdue: d.is_overdue(s.app.now()),
         c: staff_chrome(
@@ -839,14 +799,8 @@ async fn dossier_page_with(
                 size: format!("{} KB", (x.size + 1023) / 1024),
             })
             .collect(),
-        scan_allowed: s.app.issues_documents()
-            && !d.status.is_closed()
-            && (sess.actor.agency == d.receiving_agency
-                || sess.actor.role == motcua_domain::access::Role::Admin)
-            && sess.actor.role.may(ActionKind::Receive),
-        result_allowed: s.app.issues_documents()
-            && !d.status.is_closed()
-            && s.app.may_act(&sess.actor, &d, ActionKind::Finish),
+        scan_allowed,
+        result_allowed,
         done: if done.as_deref() == Some("document") {
             Some(tr.t("docs-done"))
         } else {

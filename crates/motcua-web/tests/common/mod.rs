@@ -57,6 +57,11 @@ pub fn units() -> UnitsData {
     }
 }
 
+/// The password of the test accounts.
+pub const TEST_PASSWORD: &str = "correct horse battery";
+
+static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 pub fn seed() -> Vec<Procedure> {
     serde_json::from_str(include_str!("../../../../data/procedures/seed.json")).unwrap()
 }
@@ -121,6 +126,36 @@ impl TestApp {
             .await
             .unwrap()
             .1
+    }
+
+    /// A staff account with `role` at `agency`, signed in: the `Cookie` header of its session.
+    pub async fn session(&self, agency: &str, role: Role) -> String {
+        let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let username = format!("t{n}.{}", role.as_str());
+        self.app
+            .create_user(
+                "test",
+                &username,
+                "Test Officer",
+                &agency.parse().unwrap(),
+                role,
+                Some(TEST_PASSWORD),
+            )
+            .await
+            .unwrap();
+        let done = self
+            .app
+            .login(&username, TEST_PASSWORD, &Default::default())
+            .await
+            .unwrap();
+        format!("motcua_staff={}", done.secret)
+    }
+
+    /// The session cookie of an account with the same agency and role as service token `token`
+    /// (pages take sessions; the API takes tokens).
+    pub async fn cookie(&self, token: &str) -> String {
+        let a = self.app.authenticate(token).await.unwrap();
+        self.session(a.agency.as_str(), a.role).await
     }
 
     pub async fn send(&self, req: Request<Body>) -> (StatusCode, Value) {
@@ -282,4 +317,50 @@ impl TestApp {
             body,
         }
     }
+}
+
+impl TestApp {
+    /// Creates an account (password [`TEST_PASSWORD`]) and returns its user name.
+    pub async fn account(&self, username: &str, agency: &str, role: Role) -> String {
+        self.app
+            .create_user(
+                "test",
+                username,
+                "Nguyễn Văn Thử",
+                &agency.parse().unwrap(),
+                role,
+                Some(TEST_PASSWORD),
+            )
+            .await
+            .unwrap();
+        username.to_owned()
+    }
+
+    /// Signs in through the pages as a browser does: the login page (its pre-session cookie
+    /// and form token), then the form. Returns the answer to the form.
+    pub async fn browser_login(&self, username: &str, password: &str, next: &str) -> PageResp {
+        let form_page = self.page("GET", "/staff/login", None, None).await;
+        let pre = form_page
+            .cookie
+            .expect("the login page sets its cookie")
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let body = format!(
+            "csrf={}&next={}&username={}&password={}",
+            csrf(&form_page.body),
+            enc(next),
+            enc(username),
+            enc(password)
+        );
+        self.page("POST", "/staff/login", Some(&pre), Some(&body))
+            .await
+    }
+}
+
+/// The `name=value` of a `Set-Cookie`.
+pub fn cookie_pair(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap().to_owned()
 }
