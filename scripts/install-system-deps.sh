@@ -4,6 +4,7 @@
 # - Chromium, Node.js and npm for the browser journeys (e2e/ drives Debian's Chromium with
 #   playwright-core; no browser is ever downloaded by a test tool);
 # - OpenSSL's headers (libssl-dev) for the PDF signatures (CMS, PKCS#12, chain checks);
+# - curl and Python's venv for the schemathesis run against the API;
 # - poppler-utils (pdfsig, pdftoppm) and libnss3-tools (certutil): the tests check our signed PDFs
 #   with an independent verifier, trusting the deployment's CA in a throw-away NSS database.
 set -euo pipefail
@@ -16,6 +17,9 @@ command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v pdfsig >/dev/null 2>&1 || need+=(poppler-utils)
 command -v certutil >/dev/null 2>&1 || need+=(libnss3-tools)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+# schemathesis runs in a virtual environment (scripts/schemathesis.sh).
+python3 -c "import venv, ensurepip" >/dev/null 2>&1 || need+=(python3-venv)
 if [ ${#need[@]} -eq 0 ]; then
   echo "system packages: all present"
   exit 0

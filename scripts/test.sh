@@ -23,3 +23,9 @@ if [ ! -x /usr/bin/chromium ] || ! command -v node >/dev/null 2>&1; then
 fi
 npm ci --prefix e2e --no-audit --no-fund --loglevel=error
 MOTCUA_BIN="$bin" node e2e/run.mjs
+
+# Attacks on every entry point: schemathesis against the OpenAPI document of a running server
+# (no server error, no response the document does not describe), then every parser of outside
+# input fuzzed for a bounded time (FUZZ_SECONDS per target).
+MOTCUA_BIN="$bin" scripts/schemathesis.sh
+scripts/fuzz.sh "${FUZZ_SECONDS:-20}"

@@ -119,7 +119,10 @@ pub fn clean_file_name(name: &str) -> String {
             }
         })
         .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').trim();
+    // Leading dots and spaces together (". .x" must not become ".x": a hidden file, or "..").
+    let cleaned = cleaned
+        .trim_start_matches(|c: char| c == '.' || c.is_whitespace())
+        .trim_end();
     let out: String = cleaned.chars().take(100).collect();
     if out.is_empty() {
         "tep-dinh-kem".into()
@@ -175,5 +178,9 @@ mod tests {
         assert_eq!(clean_file_name("abc\u{202E}fdp.exe"), "abcfdp.exe");
         assert_eq!(clean_file_name("<script>.pdf"), "_script_.pdf");
         assert_eq!(clean_file_name("..."), "tep-dinh-kem");
+        // Found by fuzzing (fuzz/fuzz_targets/upload.rs): dots and spaces (and stripped control
+        // characters) in turn left a leading dot.
+        assert_eq!(clean_file_name(". \u{1}. x.pdf"), "x.pdf");
+        assert_eq!(clean_file_name(" . ."), "tep-dinh-kem");
     }
 }

@@ -14,6 +14,11 @@ use std::collections::BTreeMap;
 pub const ERROR_CODES: &[(&str, u16, &str)] = &[
     ("request.malformed_json", 400, "The body is not valid JSON."),
     (
+        "request.invalid_path",
+        400,
+        "A segment of the path does not parse (a number out of range, bytes that are not UTF-8).",
+    ),
+    (
         "report.unknown_unit",
         404,
         "No province (2 digits), commune (5 digits) or agency has that code.",

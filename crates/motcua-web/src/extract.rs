@@ -87,6 +87,22 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiQuery<T> {
     }
 }
 
+/// `Path<T>` with our error envelope (`request.invalid_path`): a segment that does not parse
+/// as its type (a year of 2147483648, bytes that are not UTF-8).
+#[derive(Debug)]
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(r) => Err(ApiError::new("request.invalid_path", clip(&r.body_text()))),
+        }
+    }
+}
+
 fn query_rejection(r: QueryRejection) -> ApiError {
     ApiError::new("request.invalid_query", clip(&r.body_text()))
 }

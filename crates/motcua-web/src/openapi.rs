@@ -6,6 +6,59 @@ use utoipa::{Modify, OpenApi};
 
 struct Security;
 
+/// The error envelope, as documented (the responses themselves are built in `error.rs`).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct ErrorEnvelope {
+    error: ErrorBody,
+}
+
+/// The body of an error: a stable code of docs/API.md, a message, details by field.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct ErrorBody {
+    code: String,
+    message: String,
+    fields: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// Every operation may answer with the error envelope (bad input, authentication, rate limits,
+/// an unavailable database, …): a `default` response says so, so that no status of docs/API.md
+/// contradicts the document.
+struct Errors;
+
+impl Modify for Errors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let default = ResponseBuilder::new()
+            .description("An error: `{\"error\": {\"code\", \"message\", \"fields\"}}` with a code of docs/API.md.")
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorEnvelope")))
+                    .build(),
+            )
+            .build();
+        for item in openapi.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                op.responses
+                    .responses
+                    .entry("default".into())
+                    .or_insert_with(|| default.clone().into());
+            }
+        }
+    }
+}
+
 impl Modify for Security {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
@@ -40,7 +93,8 @@ impl Modify for Security {
         api::authority::create_rule, api::authority::end_rule,
         api::linked::list_services, api::linked::create_linked, api::linked::get_linked, api::linked::track_linked,
     ),
-    modifiers(&Security),
+    components(schemas(ErrorEnvelope, ErrorBody)),
+    modifiers(&Security, &Errors),
     tags((name = "units"), (name = "catalogue"), (name = "dossiers"), (name = "public"), (name = "calendar"), (name = "documents"), (name = "authority"), (name = "linked"), (name = "reports"), (name = "system"))
 )]
 pub(crate) struct ApiDoc;

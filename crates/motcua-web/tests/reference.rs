@@ -300,3 +300,21 @@ async fn a_communes_own_office_hours_change_its_due_dates() {
     let (_, v) = t.get("/api/v1/calendar/due?from=2025-03-03T10:00:00%2B07:00&value=2&unit=working-hours&agency=24781.TTPVHCC", None).await;
     assert_eq!(v["due"], "2025-03-03T13:30:00+07:00");
 }
+
+#[tokio::test]
+async fn a_path_segment_that_does_not_parse_gets_the_envelope() {
+    // Found by schemathesis: axum's own rejection was plain text.
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    for uri in [
+        "/api/v1/calendar/holidays/68/2147483648",
+        "/api/v1/calendar/holidays/68/nam-nay",
+        "/api/v1/procedures/%FF%FE",
+    ] {
+        let (s, v) = t.get(uri, None).await;
+        assert_eq!(
+            (s, error_code(&v)),
+            (StatusCode::BAD_REQUEST, "request.invalid_path"),
+            "{uri}: {v}"
+        );
+    }
+}

@@ -2,9 +2,9 @@
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiQuery, Staff};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Staff};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use motcua_domain::authority::{AuthorityReport, AuthorityRule, Resolution};
 use motcua_domain::calendar::parse_iso_date;
@@ -126,7 +126,7 @@ pub struct EndRule {
 pub async fn end_rule(
     State(s): State<AppState>,
     Staff(staff): Staff,
-    Path((prov, id)): Path<(String, String)>,
+    ApiPath((prov, id)): ApiPath<(String, String)>,
     ApiJson(body): ApiJson<EndRule>,
 ) -> Result<Json<AuthorityRule>, ApiError> {
     let p = province(&prov)?;

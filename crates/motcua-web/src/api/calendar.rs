@@ -2,9 +2,9 @@
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{Administrator, ApiJson, ApiQuery};
+use crate::extract::{Administrator, ApiJson, ApiPath, ApiQuery};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use motcua_domain::calendar::{DueDate, HolidayYear, OfficeHours, ProcessingTime, TimeUnit};
 use motcua_domain::ids::UnitCode;
 use motcua_domain::ids::{AgencyCode, ProvinceCode};
@@ -78,7 +78,7 @@ fn parse_province(s: &str) -> Result<ProvinceCode, ApiError> {
     params(("province" = String, Path), ("year" = i32, Path)), responses((status = 200, body = HolidayYear)))]
 pub async fn get_holidays(
     State(s): State<AppState>,
-    Path((province, year)): Path<(String, i32)>,
+    ApiPath((province, year)): ApiPath<(String, i32)>,
 ) -> Result<Json<HolidayYear>, ApiError> {
     let p = parse_province(&province)?;
     if s.app.units().province(&p).is_none() {
@@ -94,7 +94,7 @@ pub async fn get_holidays(
 pub async fn put_holidays(
     State(s): State<AppState>,
     Administrator(staff): Administrator,
-    Path((province, year)): Path<(String, i32)>,
+    ApiPath((province, year)): ApiPath<(String, i32)>,
     ApiJson(body): ApiJson<HolidayYear>,
 ) -> Result<Json<HolidayYear>, ApiError> {
     let p = parse_province(&province)?;
@@ -139,7 +139,7 @@ fn parse_unit(s: &str) -> Result<UnitCode, ApiError> {
     responses((status = 200, body = OfficeHoursView), (status = 404, description = "unit.not_found")))]
 pub async fn get_office_hours(
     State(s): State<AppState>,
-    Path(unit): Path<String>,
+    ApiPath(unit): ApiPath<String>,
 ) -> Result<Json<OfficeHoursView>, ApiError> {
     let unit = parse_unit(&unit)?;
     let (hours, own) = s.app.office_hours(&unit).await?;
@@ -157,7 +157,7 @@ pub async fn get_office_hours(
 pub async fn put_office_hours(
     State(s): State<AppState>,
     Administrator(staff): Administrator,
-    Path(unit): Path<String>,
+    ApiPath(unit): ApiPath<String>,
     ApiJson(hours): ApiJson<OfficeHours>,
 ) -> Result<Json<OfficeHoursView>, ApiError> {
     let unit = parse_unit(&unit)?;

@@ -2,9 +2,9 @@
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiQuery, SystemAdministrator};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, SystemAdministrator};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use motcua_app::catalogue::ImportReport;
 use motcua_domain::agency::Agency;
 use motcua_domain::catalogue::Procedure;
@@ -48,7 +48,7 @@ pub struct VersionQuery {
     responses((status = 200, body = Procedure), (status = 404, description = "catalogue.unknown_procedure")))]
 pub async fn get_procedure(
     State(s): State<AppState>,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiQuery(q): ApiQuery<VersionQuery>,
 ) -> Result<Json<Procedure>, ApiError> {
     let code = ProcedureCode::parse(&code)

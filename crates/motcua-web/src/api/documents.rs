@@ -3,9 +3,9 @@
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{ApiBytes, ApiQuery, Staff};
+use crate::extract::{ApiBytes, ApiPath, ApiQuery, Staff};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use motcua_app::Actor;
@@ -71,7 +71,7 @@ fn view(s: &AppState, code: &str, d: DocumentRecord) -> DocumentView {
 pub async fn list_documents(
     State(s): State<AppState>,
     Staff(staff): Staff,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> Result<Json<Vec<DocumentView>>, ApiError> {
     let c = dossier_code(&code)?;
     let docs = s.app.dossier_documents(&Actor::Staff(staff), &c).await?;
@@ -88,7 +88,7 @@ pub async fn list_documents(
 pub async fn get_document(
     State(s): State<AppState>,
     Staff(staff): Staff,
-    Path((code, id)): Path<(String, String)>,
+    ApiPath((code, id)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     let (rec, bytes) = s
         .app
@@ -113,7 +113,7 @@ pub async fn get_document(
 pub async fn scan_component(
     State(s): State<AppState>,
     Staff(staff): Staff,
-    Path((code, component)): Path<(String, String)>,
+    ApiPath((code, component)): ApiPath<(String, String)>,
     headers: HeaderMap,
     ApiBytes(body): ApiBytes,
 ) -> Result<(StatusCode, Json<DocumentView>), ApiError> {
@@ -151,7 +151,7 @@ pub async fn scan_component(
 pub async fn post_result(
     State(s): State<AppState>,
     Staff(staff): Staff,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiBytes(body): ApiBytes,
 ) -> Result<(StatusCode, Json<DocumentView>), ApiError> {
     let c = dossier_code(&code)?;
@@ -179,7 +179,7 @@ pub struct RegisterQuery {
 pub async fn get_register(
     State(s): State<AppState>,
     Staff(staff): Staff,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiQuery(q): ApiQuery<RegisterQuery>,
 ) -> Result<Response, ApiError> {
     let period = parse_period(&q.from, &q.to)?;
@@ -253,7 +253,7 @@ pub fn check_pdf_body(body: &[u8]) -> Result<(), ApiError> {
     responses((status = 200, body = PublicDocument), (status = 404, description = "document.not_found")))]
 pub async fn get_public_document(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<PublicDocument>, ApiError> {
     let (doc, _) = s.app.published_document(document_id(&id)?).await?;
     Ok(Json(doc))

@@ -2,9 +2,9 @@
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiQuery, MaybeStaff, Staff};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, MaybeStaff, Staff};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use motcua_app::dossiers::{OpenDossier, TrackingView};
 use motcua_app::ports::{DossierFilter, StoredEvent};
@@ -67,7 +67,7 @@ pub async fn create_dossier(
 pub async fn get_dossier(
     State(s): State<AppState>,
     Staff(staff): Staff,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> Result<Json<DossierView>, ApiError> {
     let d = s
         .app
@@ -230,7 +230,7 @@ pub struct ActionRequest {
 pub async fn act_on_dossier(
     State(s): State<AppState>,
     Staff(staff): Staff,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiJson(req): ApiJson<ActionRequest>,
 ) -> Result<Json<DossierView>, ApiError> {
     let code = parse_code(&code)?;
@@ -268,7 +268,7 @@ pub async fn act_on_dossier(
 pub async fn list_events(
     State(s): State<AppState>,
     Staff(staff): Staff,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> Result<Json<Vec<StoredEvent>>, ApiError> {
     Ok(Json(
         s.app
@@ -289,7 +289,7 @@ pub struct TrackQuery {
     responses((status = 200, body = TrackingView), (status = 404, description = "dossier.not_found")))]
 pub async fn track_dossier(
     State(s): State<AppState>,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiQuery(q): ApiQuery<TrackQuery>,
 ) -> Result<Json<TrackingView>, ApiError> {
     Ok(Json(s.app.track(&code, &q.phone).await?))

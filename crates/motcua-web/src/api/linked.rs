@@ -2,9 +2,9 @@
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiQuery, Staff};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Staff};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use motcua_app::Actor;
 use motcua_app::linked::{LinkedView, OpenLinked};
@@ -49,7 +49,7 @@ pub async fn create_linked(
 pub async fn get_linked(
     State(s): State<AppState>,
     Staff(staff): Staff,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> Result<Json<LinkedView>, ApiError> {
     Ok(Json(
         s.app
@@ -64,7 +64,7 @@ pub async fn get_linked(
     responses((status = 200, body = LinkedView), (status = 404, description = "dossier.not_found")))]
 pub async fn track_linked(
     State(s): State<AppState>,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiQuery(q): ApiQuery<crate::api::dossiers::TrackQuery>,
 ) -> Result<Json<LinkedView>, ApiError> {
     s.app

@@ -2,9 +2,10 @@
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::extract::ApiPath;
 use crate::extract::ApiQuery;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use motcua_domain::ids::ProvinceCode;
 use motcua_domain::units::{Commune, Province, Resolution};
 use serde::Deserialize;
@@ -22,7 +23,7 @@ pub async fn list_provinces(State(s): State<AppState>) -> Json<Vec<Province>> {
     responses((status = 200, description = "Communes", body = [Commune]), (status = 404, description = "unit.not_found")))]
 pub async fn list_communes(
     State(s): State<AppState>,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> Result<Json<Vec<Commune>>, ApiError> {
     let units = s.app.units();
     let code = ProvinceCode::parse(&code)
