@@ -2,6 +2,8 @@
 // download). Starts `motcua demo` on a free port with a fresh data directory, runs each journey,
 // saves screenshots to e2e/artifacts/, runs axe-core on the main pages (no serious or critical
 // violation allowed) and records page weights. Exit code 1 if anything fails.
+import { createServer } from 'node:net';
+import { CLIENT_ID, CLIENT_SECRET, startProvider } from './oidc-provider.mjs';
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
@@ -19,11 +21,28 @@ const ART = join(here, 'artifacts');
 rmSync(ART, { recursive: true, force: true });
 mkdirSync(ART, { recursive: true });
 
+// A free port on 127.0.0.1 for the local OpenID provider (it is started once motcua's address,
+// its redirect target, is known; motcua needs only the issuer's address to start).
+function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+const OIDC_PORT = await freePort();
+
 function startServer() {
   const data = mkdtempSync(join(tmpdir(), 'motcua-e2e-'));
   const child = spawn(BIN, ['--data-dir', data, 'demo', '--port', '0', '--dossiers', '60'], {
     // The journeys sign in more often than a person would: a wider login limit than the default.
-    env: { ...process.env, MOTCUA_KIOSK_RESET_SECONDS: '6', MOTCUA_LOG: 'warn', MOTCUA_RATE_LIMIT_LOGIN_PER_MINUTE: '100' },
+    env: {
+      ...process.env, MOTCUA_KIOSK_RESET_SECONDS: '6', MOTCUA_LOG: 'warn', MOTCUA_RATE_LIMIT_LOGIN_PER_MINUTE: '100',
+      MOTCUA_OIDC_ISSUER: `http://127.0.0.1:${OIDC_PORT}`, MOTCUA_OIDC_CLIENT_ID: CLIENT_ID, MOTCUA_OIDC_CLIENT_SECRET: CLIENT_SECRET,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const tokens = {};
@@ -73,6 +92,7 @@ function expect(cond, msg) {
 
 const server = await startServer();
 const { base, tokens } = server;
+const provider = await startProvider(OIDC_PORT, `${base}/citizen/callback`);
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -463,7 +483,7 @@ await journey('axe-core finds no serious or critical violation; page weights rec
     if (!(types.get(e.requestId) || '').startsWith('font/')) bytes += e.encodedDataLength;
   });
   const pages = [
-    ['/staff/login', false], ['/', false], ['/?q=khai+sinh', false], ['/procedures/1.004873', false], ['/track', false],
+    ['/staff/login', false], ['/citizen', false], ['/', false], ['/?q=khai+sinh', false], ['/procedures/1.004873', false], ['/track', false],
     ['/?lang=ar', false], ['/kiosk', false], ['/kiosk/track', false], ['/apply/1.004873', false], ['/verify', false],
   ];
   const staffPages = [['/counter?procedure=2.000815', '24958.TTPVHCC counter_officer'], ['/inbox', '24958.TTPVHCC counter_officer'],
@@ -502,11 +522,46 @@ await journey('axe-core finds no serious or critical violation; page weights rec
   await page.context().close();
 });
 
+await journey('a citizen signs in with VNeID (a local OpenID provider) and sees only their own dossiers', async () => {
+  expect(onlineCode, 'the online application journey ran first');
+  async function vneid(page, idNumber) {
+    await page.goto(`${base}/citizen`);
+    await shot(page, '90-citizen-start');
+    await Promise.all([page.waitForNavigation(), page.click('a[href="/citizen/login"]')]);
+    expect(page.url().startsWith(provider.issuer), `at the provider: ${page.url()}`);
+    await page.fill('input[name=login]', idNumber);
+    await page.fill('input[name=password]', 'any password');
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    await Promise.all([page.waitForURL(`${base}/citizen`), page.click('button[type=submit]')]);
+  }
+  const page = await newPage();
+  await vneid(page, '068195009999');
+  const html = await page.content();
+  expect(html.includes('Trần Thị Mai') && html.includes('********9999'), 'signed in, number masked');
+  expect(await page.locator(`a[href="/citizen/dossiers/${onlineCode}"]`).count() === 1, 'their online dossier is listed');
+  await shot(page, '91-citizen-dossiers');
+  await Promise.all([page.waitForNavigation(), page.click(`a[href="/citizen/dossiers/${onlineCode}"]`)]);
+  expect((await page.content()).includes(onlineCode), 'the dossier page');
+  await shot(page, '92-citizen-dossier');
+  await page.goto(`${base}/citizen`);
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/citizen/logout"] button')]);
+  expect(await page.locator('a[href="/citizen/login"]').count() === 1, 'signed out');
+  await page.context().close();
+  // Another citizen sees none of it, not even by its address.
+  const other = await newPage();
+  await vneid(other, '079200001234');
+  expect(await other.locator('a[href^="/citizen/dossiers/"]').count() === 0, 'nothing of someone else');
+  const r = await other.goto(`${base}/citizen/dossiers/${onlineCode}`);
+  expect(r.status() === 404, `another citizen's dossier is not found, got ${r.status()}`);
+  await other.context().close();
+});
+
 await journey('no page broke the Content-Security-Policy', async () => {
   expect(cspErrors.length === 0, `blocked by the CSP:\n${cspErrors.join('\n')}`);
 });
 
 await browser.close();
+await provider.close();
 server.child.kill();
 rmSync(server.data, { recursive: true, force: true });
 rmSync(files, { recursive: true, force: true });

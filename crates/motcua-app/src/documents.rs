@@ -635,7 +635,7 @@ impl App {
 
     /// Finishes the waiting forms of a dossier before they are read, so a reader never waits
     /// for the worker.
-    async fn finish_dossier_jobs(&self, dossier_id: Uuid) -> Result<(), AppError> {
+    pub(crate) async fn finish_dossier_jobs(&self, dossier_id: Uuid) -> Result<(), AppError> {
         for job in self.store.dossier_document_jobs(dossier_id).await? {
             self.finish_job(&job).await?;
         }

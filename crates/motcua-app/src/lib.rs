@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod audit;
 pub mod authority;
 pub mod catalogue;
+pub mod citizens;
 pub mod documents;
 pub mod dossiers;
 pub mod drafts;

@@ -8,7 +8,9 @@ use motcua_domain::authority::AuthorityRule;
 use motcua_domain::calendar::{HolidayYear, OfficeHours};
 use motcua_domain::catalogue::Procedure;
 use motcua_domain::dossier::{Dossier, Status};
-use motcua_domain::ids::{AgencyCode, DossierCode, ProcedureCode, ProvinceCode, UnitCode};
+use motcua_domain::ids::{
+    AgencyCode, CitizenId, DossierCode, ProcedureCode, ProvinceCode, UnitCode,
+};
 use motcua_domain::linked::LinkedApplication;
 use motcua_domain::units::UnitsData;
 use serde::Serialize;
@@ -156,6 +158,22 @@ pub struct SessionRecord {
     pub last_seen_at: OffsetDateTime,
     /// The client address at login.
     pub ip: String,
+}
+
+/// A citizen's session (signed in through the national identity provider), keyed by the SHA-256
+/// of its secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CitizenSessionRecord {
+    /// The provider's subject identifier.
+    pub subject: String,
+    /// The citizen's personal identification number (CCCD), as the provider vouches.
+    pub id_number: CitizenId,
+    /// The name the provider gives.
+    pub name: String,
+    /// Login time.
+    pub created_at: OffsetDateTime,
+    /// Last request (written at most once a minute).
+    pub last_seen_at: OffsetDateTime,
 }
 
 /// One entry of the security audit log: logins, failures, lock-outs, password changes,
@@ -730,6 +748,31 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_session(&self, secret_hash: &str) -> Result<(), StoreError>;
     /// Ends every session of an account (password change, disable); returns how many.
     async fn delete_user_sessions(&self, user_id: Uuid) -> Result<u64, StoreError>;
+    /// Stores a citizen's session by the SHA-256 of its secret.
+    async fn insert_citizen_session(
+        &self,
+        secret_hash: &str,
+        s: &CitizenSessionRecord,
+    ) -> Result<(), StoreError>;
+    /// A citizen's session by the SHA-256 of its secret.
+    async fn citizen_session(
+        &self,
+        secret_hash: &str,
+    ) -> Result<Option<CitizenSessionRecord>, StoreError>;
+    /// Records a request on a citizen's session.
+    async fn touch_citizen_session(
+        &self,
+        secret_hash: &str,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Ends a citizen's session.
+    async fn delete_citizen_session(&self, secret_hash: &str) -> Result<(), StoreError>;
+    /// The dossiers whose applicant has this identification number, newest first (indexed).
+    async fn dossiers_of_applicant(
+        &self,
+        id_number: &CitizenId,
+        limit: u32,
+    ) -> Result<Vec<Dossier>, StoreError>;
     /// Appends to the security audit log.
     async fn insert_security_event(&self, e: &SecurityEvent) -> Result<(), StoreError>;
     /// The security audit log, newest first: of one province when given (events with no

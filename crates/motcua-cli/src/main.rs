@@ -967,6 +967,19 @@ async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
                 tracking_per_minute: s.rate_limit_tracking_per_minute,
                 search_per_minute: s.rate_limit_search_per_minute,
             },
+            oidc: match (&s.oidc_issuer, &s.oidc_client_id, &s.oidc_client_secret) {
+                (Some(issuer), Some(client_id), Some(client_secret)) => {
+                    Some(motcua_web::oidc::OidcSettings {
+                        issuer: issuer.clone(),
+                        client_id: client_id.clone(),
+                        client_secret: client_secret.clone(),
+                    })
+                }
+                (None, None, _) => None,
+                _ => anyhow::bail!(
+                    "citizen login needs oidc_issuer, oidc_client_id and the client secret together"
+                ),
+            },
         },
     );
     axum::serve(listener, router)

@@ -58,6 +58,13 @@ pub struct Settings {
     pub session_idle_minutes: u32,
     /// Hours after login when a staff session ends whatever happens (default 12).
     pub session_hours: u32,
+    /// The national identity provider (VNeID) for citizens' login: its issuer URL.
+    pub oidc_issuer: Option<String>,
+    /// Our client id at the provider.
+    pub oidc_client_id: Option<String>,
+    /// Our client secret (`MOTCUA_OIDC_CLIENT_SECRET`, or the file named by
+    /// `oidc_client_secret_file` / `MOTCUA_OIDC_CLIENT_SECRET_FILE`). Never in the TOML itself.
+    pub oidc_client_secret: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -95,6 +102,12 @@ impl std::fmt::Debug for Settings {
             )
             .field("session_idle_minutes", &self.session_idle_minutes)
             .field("session_hours", &self.session_hours)
+            .field("oidc_issuer", &self.oidc_issuer)
+            .field("oidc_client_id", &self.oidc_client_id)
+            .field(
+                "oidc_client_secret",
+                &self.oidc_client_secret.as_ref().map(|_| "***"),
+            )
             .finish()
     }
 }
@@ -125,6 +138,9 @@ impl Default for Settings {
             rate_limit_search_per_minute: 120,
             session_idle_minutes: 30,
             session_hours: 12,
+            oidc_issuer: None,
+            oidc_client_id: None,
+            oidc_client_secret: None,
         }
     }
 }
@@ -156,6 +172,9 @@ struct FileSettings {
     rate_limit_search_per_minute: Option<u32>,
     session_idle_minutes: Option<u32>,
     session_hours: Option<u32>,
+    oidc_issuer: Option<String>,
+    oidc_client_id: Option<String>,
+    oidc_client_secret_file: Option<PathBuf>,
 }
 
 /// Flags that override settings (each `None` when not given).
@@ -261,6 +280,15 @@ impl Settings {
             if let Some(v) = f.session_hours {
                 s.session_hours = v
             }
+            if let Some(v) = f.oidc_issuer {
+                s.oidc_issuer = Some(v)
+            }
+            if let Some(v) = f.oidc_client_id {
+                s.oidc_client_id = Some(v)
+            }
+            if let Some(v) = f.oidc_client_secret_file {
+                s.oidc_client_secret = Some(read_secret(&v)?)
+            }
         }
         if let Some(v) = env("MOTCUA_TRUSTED_PROXY") {
             s.trusted_proxy = Some(
@@ -331,6 +359,18 @@ impl Settings {
         }
         if let Some(v) = env("MOTCUA_PUBLIC_URL") {
             s.public_url = Some(v)
+        }
+        if let Some(v) = env("MOTCUA_OIDC_ISSUER") {
+            s.oidc_issuer = Some(v)
+        }
+        if let Some(v) = env("MOTCUA_OIDC_CLIENT_ID") {
+            s.oidc_client_id = Some(v)
+        }
+        if let Some(v) = env("MOTCUA_OIDC_CLIENT_SECRET_FILE") {
+            s.oidc_client_secret = Some(read_secret(Path::new(&v))?)
+        }
+        if let Some(v) = env("MOTCUA_OIDC_CLIENT_SECRET") {
+            s.oidc_client_secret = Some(v)
         }
         if let Some(v) = env("MOTCUA_PKI_PASSPHRASE_FILE") {
             s.pki_passphrase = Some(read_secret(Path::new(&v))?)

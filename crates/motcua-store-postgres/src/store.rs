@@ -2,9 +2,10 @@
 
 use async_trait::async_trait;
 use motcua_app::ports::{
-    Attachment, BulkBatch, ChainHead, DocumentJob, DocumentRecord, DossierFilter, DossierStats,
-    DraftRecord, IdempotencyRecord, Issued, KpiQuery, KpiRow, NewDocument, Notice, OfficerRow,
-    SecurityEvent, SessionRecord, StoredEvent, TokenRecord, UserRecord,
+    Attachment, BulkBatch, ChainHead, CitizenSessionRecord, DocumentJob, DocumentRecord,
+    DossierFilter, DossierStats, DraftRecord, IdempotencyRecord, Issued, KpiQuery, KpiRow,
+    NewDocument, Notice, OfficerRow, SecurityEvent, SessionRecord, StoredEvent, TokenRecord,
+    UserRecord,
 };
 use motcua_app::store_support::{enum_parse, enum_str, json_err, parse};
 use motcua_app::{Store, StoreError};
@@ -15,7 +16,9 @@ use motcua_domain::authority::AuthorityRule;
 use motcua_domain::calendar::{HolidayYear, OfficeHours};
 use motcua_domain::catalogue::Procedure;
 use motcua_domain::dossier::Dossier;
-use motcua_domain::ids::{AgencyCode, DossierCode, ProcedureCode, ProvinceCode, UnitCode};
+use motcua_domain::ids::{
+    AgencyCode, CitizenId, DossierCode, ProcedureCode, ProvinceCode, UnitCode,
+};
 use motcua_domain::linked::LinkedApplication;
 use motcua_domain::units::{Commune, MappingRow, Province, UnitsData};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
@@ -1525,6 +1528,91 @@ impl Store for PgStore {
             .await
             .map_err(db_err)?;
         Ok(r.rows_affected())
+    }
+
+    async fn insert_citizen_session(
+        &self,
+        secret_hash: &str,
+        s: &CitizenSessionRecord,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO citizen_sessions (secret_hash, subject, id_number, name, created_at, last_seen_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(secret_hash)
+        .bind(&s.subject)
+        .bind(s.id_number.as_str())
+        .bind(&s.name)
+        .bind(s.created_at)
+        .bind(s.last_seen_at)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn citizen_session(
+        &self,
+        secret_hash: &str,
+    ) -> Result<Option<CitizenSessionRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT subject, id_number, name, created_at, last_seen_at FROM citizen_sessions
+             WHERE secret_hash = $1",
+        )
+        .bind(secret_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.map(|r| {
+            Ok(CitizenSessionRecord {
+                subject: r.get("subject"),
+                id_number: parse(r.get::<&str, _>("id_number"))?,
+                name: r.get("name"),
+                created_at: r.get("created_at"),
+                last_seen_at: r.get("last_seen_at"),
+            })
+        })
+        .transpose()
+    }
+
+    async fn touch_citizen_session(
+        &self,
+        secret_hash: &str,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE citizen_sessions SET last_seen_at = $1 WHERE secret_hash = $2")
+            .bind(at)
+            .bind(secret_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn delete_citizen_session(&self, secret_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM citizen_sessions WHERE secret_hash = $1")
+            .bind(secret_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn dossiers_of_applicant(
+        &self,
+        id_number: &CitizenId,
+        limit: u32,
+    ) -> Result<Vec<Dossier>, StoreError> {
+        let rows: Vec<Json<Dossier>> = sqlx::query_scalar(
+            "SELECT data FROM dossiers WHERE (data->'applicant'->>'id_number') = $1
+             ORDER BY submitted_at DESC, code DESC LIMIT $2",
+        )
+        .bind(id_number.as_str())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(rows.into_iter().map(|d| d.0).collect())
     }
 
     async fn insert_security_event(&self, e: &SecurityEvent) -> Result<(), StoreError> {

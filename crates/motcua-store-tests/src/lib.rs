@@ -44,7 +44,7 @@ macro_rules! conformance_tests {
             documents_are_written_with_their_transition_or_not_at_all,
             deferred_documents_are_finished_once, authority_rules_by_province,
             linked_applications_are_kept_once, kpi_counters_follow_every_write, notices_are_kept_once_by_key,
-            accounts_sessions_and_the_security_log,
+            accounts_sessions_and_the_security_log, citizens_find_their_dossiers_and_keep_sessions,
             bulk_load_writes_whole_histories_or_nothing);
     };
     (@each $make:expr; $($name:ident),*) => {
@@ -1806,4 +1806,67 @@ pub async fn accounts_sessions_and_the_security_log(store: Arc<dyn Store>) {
     let lam_dong = store.security_events(Some(&p("68")), 10).await.unwrap();
     assert_eq!(lam_dong, vec![events[1].clone()]);
     assert_eq!(store.security_events(None, 1).await.unwrap().len(), 1);
+}
+
+/// A citizen's dossiers are found by the applicant's identification number (newest first, no one
+/// else's), and citizens' sessions are kept by secret hash.
+pub async fn citizens_find_their_dossiers_and_keep_sessions(store: Arc<dyn Store>) {
+    use motcua_app::ports::CitizenSessionRecord;
+    use motcua_domain::ids::CitizenId;
+    seeded(&store).await;
+    let mine = CitizenId::parse("068195001234").unwrap();
+    let other = CitizenId::parse("079200001234").unwrap();
+    let mut codes = Vec::new();
+    for (i, who) in [&mine, &other, &mine].into_iter().enumerate() {
+        let (mut d, ev) = sample_dossier(
+            &format!("24958-250303-000{}", i + 1),
+            "24958.TTPVHCC",
+            datetime!(2025-03-03 08:00 +7) + time::Duration::hours(i as i64),
+        );
+        d.applicant.id_number = who.clone();
+        store.insert_dossier(&d, &ev, None, &[]).await.unwrap();
+        codes.push(d.code.to_string());
+    }
+    let found: Vec<String> = store
+        .dossiers_of_applicant(&mine, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.code.to_string())
+        .collect();
+    assert_eq!(found, [codes[2].clone(), codes[0].clone()]);
+    assert_eq!(
+        store.dossiers_of_applicant(&mine, 1).await.unwrap().len(),
+        1
+    );
+    assert!(
+        store
+            .dossiers_of_applicant(&CitizenId::parse("001000000000").unwrap(), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let t0 = datetime!(2025-03-03 08:00 +7);
+    let s = CitizenSessionRecord {
+        subject: "068195001234".into(),
+        id_number: mine.clone(),
+        name: "Nguyễn Thị Lan".into(),
+        created_at: t0,
+        last_seen_at: t0,
+    };
+    store.insert_citizen_session("c1", &s).await.unwrap();
+    assert_eq!(store.citizen_session("c1").await.unwrap(), Some(s.clone()));
+    let t1 = t0 + time::Duration::minutes(5);
+    store.touch_citizen_session("c1", t1).await.unwrap();
+    assert_eq!(
+        store
+            .citizen_session("c1")
+            .await
+            .unwrap()
+            .unwrap()
+            .last_seen_at,
+        t1
+    );
+    store.delete_citizen_session("c1").await.unwrap();
+    assert_eq!(store.citizen_session("c1").await.unwrap(), None);
 }

@@ -9,6 +9,7 @@ pub mod api;
 pub mod error;
 pub mod exports;
 pub mod extract;
+pub mod oidc;
 mod openapi;
 pub mod pages;
 pub mod security;
@@ -30,6 +31,8 @@ pub struct AppState {
     pub web: WebSettings,
     /// Rate limiters (per client address).
     pub limits: std::sync::Arc<security::Limiters>,
+    /// The national identity provider's client, when configured.
+    pub oidc: Option<std::sync::Arc<oidc::Oidc>>,
 }
 
 /// Settings of the web layer.
@@ -45,6 +48,8 @@ pub struct WebSettings {
     pub trusted_proxy: Option<std::net::IpAddr>,
     /// Rate limits per client address.
     pub rate_limits: security::RateLimits,
+    /// Citizens' login through the national identity provider (VNeID); off when `None`.
+    pub oidc: Option<oidc::OidcSettings>,
 }
 
 impl Default for WebSettings {
@@ -54,6 +59,7 @@ impl Default for WebSettings {
             public_url: None,
             trusted_proxy: None,
             rate_limits: security::RateLimits::default(),
+            oidc: None,
         }
     }
 }
@@ -69,7 +75,19 @@ pub fn router(app: App) -> Router {
 /// Builds the whole router with explicit web settings.
 pub fn router_with(app: App, web: WebSettings) -> Router {
     let limits = security::limiters(web.rate_limits);
-    let state = AppState { app, web, limits };
+    let oidc = web.oidc.clone().and_then(|o| match oidc::Oidc::new(o) {
+        Ok(c) => Some(std::sync::Arc::new(c)),
+        Err(e) => {
+            tracing::error!(error = %e, "citizen login disabled");
+            None
+        }
+    });
+    let state = AppState {
+        app,
+        web,
+        limits,
+        oidc,
+    };
     Router::new()
         .merge(api::routes())
         .merge(pages::routes())

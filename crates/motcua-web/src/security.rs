@@ -64,6 +64,7 @@ fn limited(method: &Method, path: &str, query: Option<&str>) -> Option<Limited> 
     };
     match (method, path) {
         (&Method::POST, "/staff/login") => Some(Limited::Login),
+        (_, "/citizen/login" | "/citizen/callback") => Some(Limited::Login),
         (_, "/track") if has_query("code") => Some(Limited::Tracking),
         (&Method::POST, "/kiosk/track") => Some(Limited::Tracking),
         (_, p) if p.starts_with("/api/v1/track/") => Some(Limited::Tracking),
@@ -379,6 +380,14 @@ mod tests {
         let cases = [
             (Method::POST, "/staff/login", None, Some(Limited::Login)),
             (Method::GET, "/staff/login", None, None),
+            (Method::GET, "/citizen/login", None, Some(Limited::Login)),
+            (
+                Method::GET,
+                "/citizen/callback",
+                Some("code=x"),
+                Some(Limited::Login),
+            ),
+            (Method::GET, "/citizen", None, None),
             (
                 Method::GET,
                 "/track",

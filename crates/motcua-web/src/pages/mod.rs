@@ -5,6 +5,7 @@ mod account;
 mod apply;
 mod assets;
 mod charts;
+mod citizen;
 pub mod i18n;
 mod kiosk;
 mod leader;
@@ -214,6 +215,15 @@ pub fn routes() -> Router<AppState> {
         .route("/kiosk", get(kiosk::home))
         .route("/kiosk/procedures", get(kiosk::procedures))
         .route("/kiosk/track", get(kiosk::track).post(kiosk::track_key))
+        .route("/citizen", get(citizen::home))
+        .route("/citizen/login", get(citizen::login))
+        .route("/citizen/callback", get(citizen::callback))
+        .route("/citizen/logout", axum::routing::post(citizen::logout))
+        .route("/citizen/dossiers/{code}", get(citizen::dossier))
+        .route(
+            "/citizen/dossiers/{code}/documents/{id}",
+            get(citizen::document),
+        )
         .route(
             "/staff/login",
             get(account::login_page).post(account::login),

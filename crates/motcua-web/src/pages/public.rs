@@ -434,14 +434,7 @@ pub async fn track_page(
     if submitted && errors.is_empty() {
         match s.app.track(&code, &phone).await {
             Ok(v) => {
-                let status_class = match v.status {
-                    motcua_domain::dossier::Status::Finished
-                    | motcua_domain::dossier::Status::Returned => "done",
-                    motcua_domain::dossier::Status::SupplementRequested
-                    | motcua_domain::dossier::Status::AwaitingPayment => "attention",
-                    s if s.is_closed() => "closed",
-                    _ => "",
-                };
+                let status_class = status_class(v.status);
                 result = Some(TrackResult {
                     code: v.code.clone(),
                     procedure: v.procedure_name.clone(),
@@ -515,4 +508,15 @@ fn not_found(tr: &Tr, uri: &Uri, message: String) -> Response {
 /// The HTML 404 page for unknown non-API paths.
 pub fn not_found_page(tr: &Tr, uri: &Uri) -> Response {
     not_found(tr, uri, tr.t("not-found-lead"))
+}
+
+/// The CSS class of a status badge: done, needs the applicant's attention, closed.
+pub(super) fn status_class(s: motcua_domain::dossier::Status) -> &'static str {
+    use motcua_domain::dossier::Status;
+    match s {
+        Status::Finished | Status::Returned => "done",
+        Status::SupplementRequested | Status::AwaitingPayment => "attention",
+        s if s.is_closed() => "closed",
+        _ => "",
+    }
 }
