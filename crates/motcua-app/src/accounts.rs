@@ -264,7 +264,7 @@ impl App {
             self.store.delete_user_sessions(u.id).await?;
         }
         u.disabled = disabled;
-        let province = self.agency(&u.agency).await.ok().map(|a| a.province_code);
+        let province = self.province_of(&u).await;
         let kind = if disabled {
             "user_disabled"
         } else {
@@ -308,7 +308,7 @@ impl App {
             .set_password(u.id, &hash, must_change, self.now())
             .await?;
         self.store.delete_user_sessions(u.id).await?;
-        let province = self.agency(&u.agency).await.ok().map(|a| a.province_code);
+        let province = self.province_of(&u).await;
         self.audit_security(
             "password_reset",
             by,
@@ -330,6 +330,35 @@ impl App {
     /// Every account, for the command line.
     pub async fn list_users(&self) -> Result<Vec<UserRecord>, AppError> {
         Ok(self.store.users(None).await?)
+    }
+
+    /// Stores a new session of account `user` begun at `now`; returns its secret (for the
+    /// cookie only).
+    async fn start_session(
+        &self,
+        user: Uuid,
+        now: time::OffsetDateTime,
+        origin: &Origin,
+    ) -> Result<String, AppError> {
+        let secret = new_secret(SESSION_PREFIX);
+        self.store
+            .insert_session(
+                &secret_hash(&secret),
+                &SessionRecord {
+                    user_id: user,
+                    created_at: now,
+                    last_seen_at: now,
+                    ip: origin.ip.chars().take(64).collect(),
+                },
+            )
+            .await?;
+        Ok(secret)
+    }
+
+    /// The province of an account's home agency, for the security log (none if the agency is
+    /// gone: the entry is still written).
+    async fn province_of(&self, u: &UserRecord) -> Option<ProvinceCode> {
+        self.agency(&u.agency).await.ok().map(|a| a.province_code)
     }
 
     async fn session_for(&self, u: &UserRecord) -> Result<StaffSession, AppError> {
@@ -369,7 +398,7 @@ impl App {
                 .await;
             return Err(bad_credentials());
         };
-        let province = self.agency(&u.agency).await.ok().map(|a| a.province_code);
+        let province = self.province_of(&u).await;
         if let Some(until) = u.login.locked_at(now) {
             self.audit_security(
                 "login_failed",
@@ -431,18 +460,7 @@ impl App {
                 .await?;
         }
         let session = self.session_for(&u).await?;
-        let secret = new_secret(SESSION_PREFIX);
-        self.store
-            .insert_session(
-                &secret_hash(&secret),
-                &SessionRecord {
-                    user_id: u.id,
-                    created_at: now,
-                    last_seen_at: now,
-                    ip: origin.ip.chars().take(64).collect(),
-                },
-            )
-            .await?;
+        let secret = self.start_session(u.id, now, origin).await?;
         self.audit_security(
             "login",
             &session.actor.actor_id(),
@@ -554,18 +572,7 @@ impl App {
         let now = self.now();
         self.store.set_password(u.id, &hash, false, now).await?;
         self.store.delete_user_sessions(u.id).await?;
-        let secret = new_secret(SESSION_PREFIX);
-        self.store
-            .insert_session(
-                &secret_hash(&secret),
-                &SessionRecord {
-                    user_id: u.id,
-                    created_at: now,
-                    last_seen_at: now,
-                    ip: origin.ip.chars().take(64).collect(),
-                },
-            )
-            .await?;
+        let secret = self.start_session(u.id, now, origin).await?;
         self.audit_security(
             "password_changed",
             &s.actor.actor_id(),

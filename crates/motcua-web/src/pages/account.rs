@@ -31,7 +31,18 @@ pub(crate) fn cookie_header(
     client: &Client,
     max_age: Option<i64>,
 ) -> String {
-    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict");
+    cookie_with(name, value, client, max_age, "Strict")
+}
+
+/// As [`cookie_header`], with the SameSite policy given (`Strict` or `Lax`).
+pub(crate) fn cookie_with(
+    name: &str,
+    value: &str,
+    client: &Client,
+    max_age: Option<i64>,
+    same_site: &str,
+) -> String {
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}");
     if client.tls {
         c.push_str("; Secure");
     }

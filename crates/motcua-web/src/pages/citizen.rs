@@ -5,7 +5,7 @@
 //! and a Strict cookie set there would not be sent on the redirect that follows. Lax still keeps
 //! it off cross-site posts, and every form here carries the session's anti-forgery token.
 
-use super::account::cookie_header;
+use super::account::cookie_with;
 use super::i18n::Tr;
 use super::public::{render, status_class};
 use super::{Chrome, cookie, fmt_datetime, form};
@@ -30,7 +30,7 @@ const PENDING_COOKIE: &str = "motcua_oidc";
 
 /// `Set-Cookie` for the citizen's cookies (SameSite=Lax: see the module comment).
 fn lax_cookie(name: &str, value: &str, client: &Client, max_age: Option<i64>) -> String {
-    cookie_header(name, value, client, max_age).replace("SameSite=Strict", "SameSite=Lax")
+    cookie_with(name, value, client, max_age, "Lax")
 }
 
 /// Where the provider sends the browser back: the public address when configured, else this
