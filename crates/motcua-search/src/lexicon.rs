@@ -1,0 +1,224 @@
+//! The everyday-language list (`data/search/lexicon.toml`): stop phrases, synonyms and
+//! per-procedure phrases, all folded on load, and the analysis of a query with them.
+
+use motcua_domain::text::fold;
+use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
+
+/// The lexicon shipped with the binary.
+pub const EMBEDDED: &str = include_str!("../../../data/search/lexicon.toml");
+
+/// A fault in a lexicon file.
+#[derive(Debug, thiserror::Error)]
+#[error("lexicon: {0}")]
+pub struct LexiconError(String);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    stopwords: Vec<String>,
+    #[serde(default)]
+    synonym: Vec<SynonymEntry>,
+    #[serde(default)]
+    procedure: Vec<ProcedureEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SynonymEntry {
+    say: Vec<String>,
+    means: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProcedureEntry {
+    code: String,
+    phrases: Vec<String>,
+}
+
+/// What a matched span of the query is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Span {
+    /// Says nothing about the procedure.
+    Stop,
+    /// Everyday wording: the catalogue's words it stands for.
+    Means(Vec<String>),
+}
+
+/// The lexicon, folded.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    /// Folded phrase (as words) → what it is. Synonyms win over stop phrases of equal length.
+    spans: HashMap<Vec<String>, Span>,
+    longest: usize,
+    phrases: HashMap<String, Vec<String>>,
+}
+
+/// A query after the lexicon: the user's own content words and, per everyday phrase found,
+/// the catalogue words it stands for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Analysis {
+    /// The folded query, all words.
+    pub folded: String,
+    /// Words of the user's that are neither stop words nor part of an everyday phrase.
+    pub words: Vec<String>,
+    /// Per everyday phrase found: (the phrase, the catalogue words it stands for).
+    pub expansions: Vec<(String, Vec<String>)>,
+}
+
+impl Analysis {
+    /// Every word to look for: the user's content words, then the expansions' words.
+    pub fn terms(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self.words.iter().map(String::as_str).collect();
+        for (_, means) in &self.expansions {
+            out.extend(means.iter().map(String::as_str));
+        }
+        out
+    }
+
+    /// Whether nothing at all is left to search for.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty() && self.expansions.is_empty()
+    }
+}
+
+fn words(s: &str) -> Vec<String> {
+    fold(s).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect()
+}
+
+impl Lexicon {
+    /// The lexicon shipped with the binary.
+    pub fn embedded() -> Self {
+        Self::parse(EMBEDDED).expect("the embedded lexicon is valid (tested)")
+    }
+
+    /// Parses a lexicon file. Empty phrases and duplicate procedure entries are refused.
+    pub fn parse(text: &str) -> Result<Self, LexiconError> {
+        let file: File = toml::from_str(text).map_err(|e| LexiconError(e.to_string()))?;
+        let mut lex = Lexicon::default();
+        for s in &file.stopwords {
+            let w = words(s);
+            if w.is_empty() {
+                return Err(LexiconError(format!("empty stop word {s:?}")));
+            }
+            lex.longest = lex.longest.max(w.len());
+            lex.spans.entry(w).or_insert(Span::Stop);
+        }
+        for syn in &file.synonym {
+            let means = words(&syn.means);
+            if means.is_empty() {
+                return Err(LexiconError(format!("synonym {:?} means nothing", syn.say)));
+            }
+            for say in &syn.say {
+                let w = words(say);
+                if w.is_empty() {
+                    return Err(LexiconError(format!("empty synonym for {:?}", syn.means)));
+                }
+                lex.longest = lex.longest.max(w.len());
+                lex.spans.insert(w, Span::Means(means.clone()));
+            }
+        }
+        let mut seen = HashSet::new();
+        for p in file.procedure {
+            if !seen.insert(p.code.clone()) {
+                return Err(LexiconError(format!("procedure {} listed twice", p.code)));
+            }
+            let folded: Vec<String> = p.phrases.iter().map(|s| fold(s)).collect();
+            if folded.iter().any(String::is_empty) {
+                return Err(LexiconError(format!("empty phrase for {}", p.code)));
+            }
+            lex.phrases.insert(p.code, folded);
+        }
+        Ok(lex)
+    }
+
+    /// The everyday phrases of a procedure (folded).
+    pub fn phrases_of(&self, code: &str) -> &[String] {
+        self.phrases.get(code).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Splits a query into the user's content words and everyday phrases, longest phrase first
+    /// at each position. When only stop words are found, they are kept as content words (a
+    /// query is never emptied by the stop list).
+    pub fn analyze(&self, query: &str) -> Analysis {
+        let all = words(query);
+        let mut a = Analysis {
+            folded: all.join(" "),
+            ..Analysis::default()
+        };
+        let mut i = 0;
+        while i < all.len() {
+            let mut matched = None;
+            for len in (1..=self.longest.min(all.len() - i)).rev() {
+                if let Some(span) = self.spans.get(&all[i..i + len]) {
+                    matched = Some((len, span));
+                    break;
+                }
+            }
+            match matched {
+                Some((len, Span::Means(means))) => {
+                    a.expansions.push((all[i..i + len].join(" "), means.clone()));
+                    i += len;
+                }
+                Some((len, Span::Stop)) => i += len,
+                None => {
+                    a.words.push(all[i].clone());
+                    i += 1;
+                }
+            }
+        }
+        if a.is_empty() {
+            a.words = all;
+        }
+        a
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_lexicon_parses_and_names_procedures() {
+        let lex = Lexicon::embedded();
+        assert!(lex.phrases_of("1.001193").contains(&"lam giay khai sinh".to_string()));
+        assert!(lex.phrases_of("no.such").is_empty());
+    }
+
+    #[test]
+    fn queries_are_split_into_content_words_and_everyday_phrases() {
+        let lex = Lexicon::embedded();
+        let cases: &[(&str, &[&str], &[&str])] = &[
+            // (query, content words, phrases found)
+            ("Tôi muốn đăng ký kết hôn thì cần giấy tờ gì?", &["dang", "ky", "ket", "hon"], &[]),
+            ("dang ky ket hon", &["dang", "ky", "ket", "hon"], &[]),
+            ("ĐĂNG KÝ KẾT HÔN", &["dang", "ky", "ket", "hon"], &[]),
+            ("nhập hộ khẩu cho con", &["cho", "con"], &["nhap ho khau"]),
+            ("mở tiệm tạp hóa", &[], &["mo tiem", "tap hoa"]),
+            ("sổ đỏ", &[], &["so do"]),
+            ("đăng ký hộ kinh doanh", &["dang", "ky", "ho", "kinh", "doanh"], &[]),
+            ("bố tôi mất rồi", &[], &["bo toi mat"]),
+            ("làm giấy khai sinh mất bao lâu", &["giay", "khai", "sinh"], &[]),
+            ("thủ tục", &["thu", "tuc"], &[]),
+        ];
+        for (q, want_words, want_phrases) in cases {
+            let a = lex.analyze(q);
+            assert_eq!(a.words, *want_words, "{q}: {a:?}");
+            let phrases: Vec<&str> = a.expansions.iter().map(|(p, _)| p.as_str()).collect();
+            assert_eq!(phrases, *want_phrases, "{q}: {a:?}");
+        }
+    }
+
+    #[test]
+    fn bad_lexicons_are_refused() {
+        for text in [
+            "stopwords = [\"\"]",
+            "stopwords = []\n[[synonym]]\nsay = [\"x\"]\nmeans = \"  \"",
+            "stopwords = []\n[[procedure]]\ncode = \"1\"\nphrases = [\"a\"]\n[[procedure]]\ncode = \"1\"\nphrases = [\"b\"]",
+            "stopwords = []\nunknown = 1",
+        ] {
+            assert!(Lexicon::parse(text).is_err(), "{text}");
+        }
+    }
+}
