@@ -35,6 +35,9 @@ const GRAMS: &str = "vi_trigrams";
 
 /// How much popularity can lift a score (the most filed procedure: ×(1 + this)).
 const POPULARITY_WEIGHT: f32 = 0.2;
+/// The score is BM25 × (this + headline coverage): a procedure whose name holds more of the
+/// question's concepts beats one that matches a single concept many times.
+const COVERAGE_FLOOR: f32 = 0.25;
 /// Hits scoring below this share of the best are not listed.
 const RELATIVE_CUTOFF: f32 = 0.2;
 /// The total weight of the trigram clauses of one query, spread over its trigrams.
@@ -62,6 +65,13 @@ pub struct Hit {
     /// weighted by how rare it is in the catalogue — that the procedure's own text holds (a
     /// word one letter off counts). The assistant answers only when this is high enough.
     pub coverage: f32,
+    /// The same share, counting only the procedure's name, everyday phrases, English name,
+    /// field and results (not its documents or legal basis).
+    pub headline: f32,
+    /// Everyday phrases of the query whose meaning the name/headline holds.
+    pub phrases_held: usize,
+    /// Everyday phrases of the query whose meaning it lacks (the user named something else).
+    pub phrases_missed: usize,
 }
 
 struct Fields {
@@ -76,6 +86,8 @@ struct Entry {
     code: ProcedureCode,
     /// Every folded word of the procedure's indexed text.
     vocabulary: HashSet<String>,
+    /// The words of its name, everyday phrases, English name, field and results.
+    headline: HashSet<String>,
     popularity: f32,
 }
 
@@ -88,6 +100,9 @@ pub struct ProcedureIndex {
     by_code: HashMap<String, usize>,
     /// In how many procedures' vocabulary each word is (for the weight of a query word).
     doc_freq: HashMap<String, u32>,
+    /// Every word of every procedure's name (protected from the stop list, see
+    /// [`Lexicon::analyze`]).
+    name_words: HashSet<String>,
     lexicon: Lexicon,
 }
 
@@ -162,6 +177,14 @@ fn near(a: &str, b: &str) -> bool {
         j += 1;
     }
     edits + (long.len() - j) + (short.len() - i) <= 1
+}
+
+/// Whether two words share a long beginning ("register" / "registration", "certified" /
+/// "certificate"): at least five letters and three quarters of the shorter word.
+fn same_stem(a: &str, b: &str) -> bool {
+    let common = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    let shorter = a.chars().count().min(b.chars().count());
+    common >= 5 && common * 4 >= shorter * 3
 }
 
 impl ProcedureIndex {
@@ -246,10 +269,12 @@ impl ProcedureIndex {
             let head_words: Vec<&str> = headline.split([' ', ';']).filter(|w| !w.is_empty()).collect();
             doc.add_text(grams, trigrams(&head_words).join(" "));
             writer.add_document(doc)?;
-            let mut vocabulary: HashSet<String> = HashSet::new();
-            for t in &texts[..6] {
-                vocabulary.extend(t.split([' ', ';']).filter(|w| !w.is_empty()).map(str::to_owned));
-            }
+            let split = |t: &str| -> Vec<String> {
+                t.split([' ', ';']).filter(|w| !w.is_empty()).map(str::to_owned).collect()
+            };
+            let headline: HashSet<String> = texts[..5].iter().flat_map(|t| split(t)).collect();
+            let mut vocabulary = headline.clone();
+            vocabulary.extend(split(&texts[5]));
             let count = popularity.get(p.code.as_str()).copied().unwrap_or(0) as f32;
             let popularity = if max_pop > 0.0 {
                 (1.0 + count).ln() / (1.0 + max_pop).ln()
@@ -260,10 +285,15 @@ impl ProcedureIndex {
             entries.push(Entry {
                 code: p.code.clone(),
                 vocabulary,
+                headline,
                 popularity,
             });
         }
         writer.commit()?;
+        let name_words: HashSet<String> = procedures
+            .iter()
+            .flat_map(|p| fold(&p.name).split(' ').map(str::to_owned).collect::<Vec<_>>())
+            .collect();
         let mut doc_freq: HashMap<String, u32> = HashMap::new();
         for e in &entries {
             for w in &e.vocabulary {
@@ -282,6 +312,7 @@ impl ProcedureIndex {
             entries,
             by_code,
             doc_freq,
+            name_words,
             lexicon,
         })
     }
@@ -341,12 +372,16 @@ impl ProcedureIndex {
         ((n + 1.0) / (df + 0.5)).ln().max(0.05)
     }
 
-    fn coverage(&self, a: &Analysis, e: &Entry) -> f32 {
+    /// The weighted share of the query held by `vocabulary`, and how many of the query's
+    /// everyday phrases it holds and misses.
+    fn coverage(&self, a: &Analysis, vocabulary: &HashSet<String>) -> (f32, usize, usize) {
         let has = |w: &str| {
-            e.vocabulary.contains(w)
-                || (w.chars().count() >= 4 && e.vocabulary.iter().any(|v| near(v, w)))
+            vocabulary.contains(w)
+                || (w.chars().count() >= 5
+                    && vocabulary.iter().any(|v| near(v, w) || same_stem(v, w)))
         };
         let (mut total, mut covered) = (0.0f32, 0.0f32);
+        let (mut held, mut missed) = (0, 0);
         for w in &a.words {
             let weight = self.weight(w);
             total += weight;
@@ -355,22 +390,34 @@ impl ProcedureIndex {
             }
         }
         for (_, means) in &a.expansions {
-            let weight = means.iter().map(|w| self.weight(w)).sum::<f32>() / means.len() as f32;
+            // An everyday phrase is as telling as its most telling word.
+            let weight = means.iter().map(|w| self.weight(w)).fold(0.0, f32::max);
             total += weight;
             let n = means.iter().filter(|w| has(w)).count();
-            if n * 2 >= means.len() {
+            if n * 2 >= means.len() + 1 {
                 covered += weight;
+                held += 1;
+            } else {
+                missed += 1;
             }
         }
-        if total == 0.0 { 0.0 } else { covered / total }
+        let share = if total == 0.0 { 0.0 } else { covered / total };
+        (share, held, missed)
     }
 
     /// Procedures for `query`, best first, at most `limit`. A query that is exactly a
     /// procedure's code finds that procedure first. Hits scoring under a fifth of the best,
     /// or sharing no concept with the query, are left out.
     pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
-        let a = self.lexicon.analyze(query);
+        let a = self.analyze(query);
         self.search_analyzed(query, &a, limit)
+    }
+
+    /// The query after the lexicon, with the catalogue's name words protected from the stop
+    /// list in queries without diacritics.
+    pub fn analyze(&self, query: &str) -> Analysis {
+        self.lexicon
+            .analyze(query, &|w| self.name_words.contains(w))
     }
 
     /// [`Self::search`] with the query already analysed.
@@ -379,6 +426,9 @@ impl ProcedureIndex {
         if let Some(&i) = self.by_code.get(query.trim()) {
             hits.push(Hit {
                 code: self.entries[i].code.clone(),
+                headline: 1.0,
+                phrases_held: 0,
+                phrases_missed: 0,
                 score: f32::MAX,
                 coverage: 1.0,
             });
@@ -406,13 +456,17 @@ impl ProcedureIndex {
             if hits.iter().any(|h| h.code == e.code) {
                 continue;
             }
-            let coverage = self.coverage(a, e);
+            let (coverage, _, _) = self.coverage(a, &e.vocabulary);
             if coverage == 0.0 {
                 continue;
             }
+            let (headline, phrases_held, phrases_missed) = self.coverage(a, &e.headline);
             hits.push(Hit {
                 code: e.code.clone(),
-                score: score * (1.0 + POPULARITY_WEIGHT * e.popularity),
+                headline,
+                phrases_held,
+                phrases_missed,
+                score: score * (COVERAGE_FLOOR + headline) * (1.0 + POPULARITY_WEIGHT * e.popularity),
                 coverage,
             });
         }
@@ -439,6 +493,7 @@ mod tests {
         for (a, b, want) in [
             ("khai", "khai", true),
             ("khai", "kai", true),
+            ("tiem", "tien", true),
             ("khai", "khaii", true),
             ("khai", "khoi", true),
             ("khai", "kho", false),
@@ -446,6 +501,14 @@ mod tests {
             ("sinh", "snh", true),
         ] {
             assert_eq!(near(a, b), want, "{a} {b}");
+        }
+        for (a, b, want) in [
+            ("register", "registration", true),
+            ("certified", "certificate", true),
+            ("khai", "khaisinh", false),
+            ("thuong", "thuoc", false),
+        ] {
+            assert_eq!(same_stem(a, b), want, "{a} {b}");
         }
     }
 

@@ -51,6 +51,8 @@ enum Span {
 pub struct Lexicon {
     /// Folded phrase (as words) → what it is. Synonyms win over stop phrases of equal length.
     spans: HashMap<Vec<String>, Span>,
+    /// Single stop words as written (lower case, NFC) by their folded form: "từ", not "tử".
+    stop_forms: HashMap<String, HashSet<String>>,
     longest: usize,
     phrases: HashMap<String, Vec<String>>,
 }
@@ -83,6 +85,22 @@ impl Analysis {
     }
 }
 
+fn lower_nfc(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.trim().nfc().collect::<String>().to_lowercase()
+}
+
+/// The words of `s` as written (lower case, NFC) beside their folded forms.
+fn written_words(s: &str) -> Vec<(String, String)> {
+    lower_nfc(s)
+        .split(|c: char| !c.is_alphanumeric() && !unicode_normalization::char::is_combining_mark(c))
+        .filter_map(|w| {
+            let f = fold(w);
+            (!f.is_empty() && !f.contains(' ')).then(|| (w.to_owned(), f))
+        })
+        .collect()
+}
+
 fn words(s: &str) -> Vec<String> {
     fold(s).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect()
 }
@@ -103,6 +121,12 @@ impl Lexicon {
                 return Err(LexiconError(format!("empty stop word {s:?}")));
             }
             lex.longest = lex.longest.max(w.len());
+            if w.len() == 1 {
+                lex.stop_forms
+                    .entry(w[0].clone())
+                    .or_default()
+                    .insert(lower_nfc(s));
+            }
             lex.spans.entry(w).or_insert(Span::Stop);
         }
         for syn in &file.synonym {
@@ -141,8 +165,24 @@ impl Lexicon {
     /// Splits a query into the user's content words and everyday phrases, longest phrase first
     /// at each position. When only stop words are found, they are kept as content words (a
     /// query is never emptied by the stop list).
-    pub fn analyze(&self, query: &str) -> Analysis {
-        let all = words(query);
+    ///
+    /// Folding makes different words look alike ("từ" and "tử" are both "tu"), so a single
+    /// stop word is dropped only when written as the lexicon writes it or, in a query without
+    /// diacritics, when `protected` (the catalogue's own name words) does not claim it.
+    pub fn analyze(&self, query: &str, protected: &dyn Fn(&str) -> bool) -> Analysis {
+        let written = written_words(query);
+        let all: Vec<String> = written.iter().map(|(_, f)| f.clone()).collect();
+        let is_stop_word = |i: usize| -> bool {
+            let (orig, folded) = &written[i];
+            let Some(forms) = self.stop_forms.get(folded) else {
+                return false;
+            };
+            if orig != folded {
+                forms.contains(orig)
+            } else {
+                !protected(folded)
+            }
+        };
         let mut a = Analysis {
             folded: all.join(" "),
             ..Analysis::default()
@@ -152,6 +192,9 @@ impl Lexicon {
             let mut matched = None;
             for len in (1..=self.longest.min(all.len() - i)).rev() {
                 if let Some(span) = self.spans.get(&all[i..i + len]) {
+                    if len == 1 && *span == Span::Stop && !is_stop_word(i) {
+                        continue;
+                    }
                     matched = Some((len, span));
                     break;
                 }
@@ -162,6 +205,8 @@ impl Lexicon {
                     i += len;
                 }
                 Some((len, Span::Stop)) => i += len,
+                // A bare number (an age, a count) does not name a procedure.
+                None if all[i].chars().all(|c| c.is_ascii_digit()) => i += 1,
                 None => {
                     a.words.push(all[i].clone());
                     i += 1;
@@ -194,16 +239,20 @@ mod tests {
             ("Tôi muốn đăng ký kết hôn thì cần giấy tờ gì?", &["dang", "ky", "ket", "hon"], &[]),
             ("dang ky ket hon", &["dang", "ky", "ket", "hon"], &[]),
             ("ĐĂNG KÝ KẾT HÔN", &["dang", "ky", "ket", "hon"], &[]),
-            ("nhập hộ khẩu cho con", &["cho", "con"], &["nhap ho khau"]),
+            ("nhập hộ khẩu cho con", &[], &["nhap ho khau"]),
             ("mở tiệm tạp hóa", &[], &["mo tiem", "tap hoa"]),
             ("sổ đỏ", &[], &["so do"]),
             ("đăng ký hộ kinh doanh", &["dang", "ky", "ho", "kinh", "doanh"], &[]),
             ("bố tôi mất rồi", &[], &["bo toi mat"]),
             ("làm giấy khai sinh mất bao lâu", &["giay", "khai", "sinh"], &[]),
             ("thủ tục", &["thu", "tuc"], &[]),
+            // "tử" is not the stop word "từ"; unaccented, a name word is kept.
+            ("khai tử từ lâu", &["khai", "tu"], &[]),
+            ("dang ky khai tu can", &["dang", "ky", "khai", "tu", "can"], &[]),
+            ("cải chính cái tên", &["cai", "chinh", "ten"], &[]),
         ];
         for (q, want_words, want_phrases) in cases {
-            let a = lex.analyze(q);
+            let a = lex.analyze(q, &|w| ["tu", "can", "cai", "bo", "so", "o"].contains(&w));
             assert_eq!(a.words, *want_words, "{q}: {a:?}");
             let phrases: Vec<&str> = a.expansions.iter().map(|(p, _)| p.as_str()).collect();
             assert_eq!(phrases, *want_phrases, "{q}: {a:?}");

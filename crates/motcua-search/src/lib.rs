@@ -4,6 +4,8 @@
 //! Search is a pure in-memory computation over the catalogue (no I/O), so the application
 //! layer uses this crate directly rather than through a port; see `docs/ARCHITECTURE.md`.
 
+pub mod assistant;
+pub mod eval;
 pub mod index;
 pub mod lexicon;
 

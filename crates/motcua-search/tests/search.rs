@@ -44,7 +44,7 @@ fn everyday_words_typos_and_codes_find_their_procedure() {
         ("làm giấy khai sinh", "1.001193"),
         ("khai sinh cho con", "1.001193"),
         ("đăng ký hộ khẩu", "1.004222"),
-        ("nhap ho khau cho vo", "1.004222"),
+        ("nhập hộ khẩu cho vợ", "1.004222"),
         ("sổ đỏ", "2.001035"),
         ("công chứng giấy tờ", "2.000815"),
         ("mở tiệm tạp hóa", "1.001612"),

@@ -84,6 +84,21 @@ impl ProcessingTime {
         };
         format!("{} {unit}", self.value)
     }
+
+    /// The time in plain English words, e.g. "3 working days", "within the day".
+    pub fn describe_en(&self) -> String {
+        if self.value == 0 || self.unit == TimeUnit::SameDay {
+            return "within the day".into();
+        }
+        let (one, many) = match self.unit {
+            TimeUnit::WorkingHours => ("working hour", "working hours"),
+            TimeUnit::WorkingDays => ("working day", "working days"),
+            TimeUnit::Days => ("day", "days"),
+            TimeUnit::Months => ("month", "months"),
+            TimeUnit::SameDay => unreachable!("handled above"),
+        };
+        format!("{} {}", self.value, if self.value == 1 { one } else { many })
+    }
 }
 
 /// A day the computation passed over, and why.
