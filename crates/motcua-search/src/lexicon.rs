@@ -167,17 +167,19 @@ impl Lexicon {
     /// query is never emptied by the stop list).
     ///
     /// Folding makes different words look alike ("từ" and "tử" are both "tu"), so a single
-    /// stop word is dropped only when written as the lexicon writes it or, in a query without
-    /// diacritics, when `protected` (the catalogue's own name words) does not claim it.
+    /// stop word is dropped only when written as the lexicon writes it (in a query with
+    /// diacritics) or, in a query without any, when `protected` (the catalogue's own name
+    /// words) does not claim it.
     pub fn analyze(&self, query: &str, protected: &dyn Fn(&str) -> bool) -> Analysis {
         let written = written_words(query);
         let all: Vec<String> = written.iter().map(|(_, f)| f.clone()).collect();
+        let accented = written.iter().any(|(o, f)| o != f);
         let is_stop_word = |i: usize| -> bool {
             let (orig, folded) = &written[i];
             let Some(forms) = self.stop_forms.get(folded) else {
                 return false;
             };
-            if orig != folded {
+            if accented {
                 forms.contains(orig)
             } else {
                 !protected(folded)
