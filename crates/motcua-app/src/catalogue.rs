@@ -7,7 +7,6 @@ use motcua_domain::agency::{Agency, commune_agencies, province_agencies};
 use motcua_domain::calendar::{DueDate, HolidaySource, HolidayYear, OfficeHours, ProcessingTime};
 use motcua_domain::catalogue::Procedure;
 use motcua_domain::ids::{AgencyCode, ProcedureCode, ProvinceCode, UnitCode};
-use motcua_domain::text::fold;
 use std::sync::Arc;
 use time::OffsetDateTime;
 
@@ -34,41 +33,6 @@ impl App {
         let all = Arc::new(all);
         *self.catalogue.write().expect("catalogue lock") = Some(all.clone());
         Ok(all)
-    }
-
-    /// Procedures whose name, English name, field, code or component names contain every word
-    /// of `q` (folded: diacritics optional). An empty query lists all.
-    pub async fn search_procedures(&self, q: &str) -> Result<Vec<Procedure>, AppError> {
-        let words: Vec<String> = fold(q)
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .map(str::to_owned)
-            .collect();
-        let all = self.procedures().await?;
-        let mut hits: Vec<(usize, &Procedure)> = all
-            .iter()
-            .filter_map(|p| {
-                let name = fold(&p.name);
-                let hay = format!(
-                    "{} {} {} {} {}",
-                    name,
-                    fold(p.name_en.as_deref().unwrap_or("")),
-                    fold(&p.field),
-                    p.code.as_str().to_lowercase(),
-                    p.cases
-                        .iter()
-                        .flat_map(|c| c.components.iter().map(|x| fold(&x.name)))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                );
-                let all_match = words.iter().all(|w| hay.contains(w.as_str()));
-                // Rank: matches in the name first.
-                let in_name = words.iter().filter(|w| name.contains(w.as_str())).count();
-                all_match.then_some((in_name, p))
-            })
-            .collect();
-        hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.code.cmp(&b.1.code)));
-        Ok(hits.into_iter().map(|(_, p)| p.clone()).collect())
     }
 
     /// A procedure at a version, or its latest. Versions are immutable, so each is read from
@@ -151,6 +115,7 @@ impl App {
             }
         }
         *self.catalogue.write().expect("catalogue lock") = None;
+        *self.search.write().expect("search lock") = None;
         Ok(report)
     }
 

@@ -9,6 +9,7 @@
 //! writes (for example `append_transition`: the new dossier state and its event, or nothing).
 
 pub mod accounts;
+pub mod assistant;
 pub mod audit;
 pub mod authority;
 pub mod catalogue;

@@ -632,6 +632,12 @@ pub trait Store: Send + Sync + 'static {
         &self,
         agency: &AgencyCode,
     ) -> Result<Vec<(Option<String>, i64)>, StoreError>;
+    /// Dossiers filed per procedure code in every province from `from_month` (`YYYY-MM`) on:
+    /// the popularity that search ranking uses.
+    async fn procedure_popularity(
+        &self,
+        from_month: &str,
+    ) -> Result<Vec<(String, i64)>, StoreError>;
     /// The sum of one counter over a query's rows (a backlog over every month, say).
     async fn kpi_sum(
         &self,

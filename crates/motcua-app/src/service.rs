@@ -128,6 +128,10 @@ pub struct App {
     pub(crate) settings: AppSettings,
     pub(crate) units: Arc<RwLock<Arc<UnitDirectory>>>,
     pub(crate) catalogue: Arc<RwLock<Option<Arc<Vec<Procedure>>>>>,
+    /// The search index of `catalogue` (cleared with it).
+    pub(crate) search: Arc<RwLock<Option<Arc<crate::assistant::SearchState>>>>,
+    /// Set while the index is rebuilt in the background.
+    pub(crate) search_refreshing: Arc<std::sync::atomic::AtomicBool>,
     pub(crate) calendars: Arc<RwLock<CalendarCache>>,
     /// Agencies read so far (cleared when agencies are registered). Every action reads two or
     /// three; they change only by registration.
@@ -167,6 +171,8 @@ impl App {
             settings,
             units: Arc::new(RwLock::new(Arc::new(UnitDirectory::new(units)))),
             catalogue: Arc::new(RwLock::new(None)),
+            search: Arc::default(),
+            search_refreshing: Arc::default(),
             calendars: Arc::new(RwLock::new(HashMap::new())),
             agencies: Arc::default(),
             versions: Arc::default(),

@@ -10,6 +10,7 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod assistant_cmd;
 mod authority_cmd;
 mod backup;
 mod bench;
@@ -148,6 +149,11 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// The virtual assistant: its evaluation set, or one question.
+    Assistant {
+        #[command(subcommand)]
+        what: AssistantWhat,
+    },
     /// Benchmarks.
     Bench {
         #[command(subcommand)]
@@ -217,6 +223,19 @@ enum BenchWhat {
         #[command(flatten)]
         load: LoadArgs,
     },
+    /// Search and assistant latency on the seed catalogue and a generated catalogue of
+    /// PROCEDURES (the evaluation questions, ROUNDS times each; no server, no database).
+    Search {
+        /// Size of the generated catalogue.
+        #[arg(long, default_value_t = 6000)]
+        procedures: usize,
+        /// Rounds over the evaluation questions.
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Render and sign a receipt (form 01) COUNT times; print p50/p95/p99 of render, sign, both.
     Documents {
         /// Measured iterations.
@@ -225,6 +244,34 @@ enum BenchWhat {
         /// Unmeasured iterations first.
         #[arg(long, default_value_t = 20)]
         warmup: usize,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AssistantWhat {
+    /// Run the evaluation set (top-1, top-3, latency, grounding) against the seed catalogue;
+    /// exit 1 when a target is missed.
+    Eval {
+        /// An evaluation file of the same shape as data/search/eval.toml (default: that file).
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ask one question (the database's catalogue and units).
+    Ask {
+        /// The question.
+        question: String,
+        /// The applicant's commune (2025 code).
+        #[arg(long)]
+        commune: Option<String>,
+        /// Or the applicant's address (old or new).
+        #[arg(long)]
+        address: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -516,6 +563,17 @@ fn main() -> Result<()> {
         Command::Bench {
             what: BenchWhat::Documents { count, warmup },
         } => return pki_cmd::bench_documents(*count, *warmup),
+        Command::Bench {
+            what:
+                BenchWhat::Search {
+                    procedures,
+                    rounds,
+                    json,
+                },
+        } => return assistant_cmd::bench_search(*procedures, *rounds, *json),
+        Command::Assistant {
+            what: AssistantWhat::Eval { file, json },
+        } => return assistant_cmd::eval_cmd(file.as_deref(), *json),
         _ => {}
     }
     tokio::runtime::Builder::new_multi_thread()
@@ -547,10 +605,13 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
         | Command::Backup { .. }
         | Command::Restore { .. }
         | Command::Bench {
-            what: BenchWhat::Documents { .. },
+            what: BenchWhat::Documents { .. } | BenchWhat::Search { .. },
         } => {
             unreachable!("handled before")
         }
+        Command::Assistant {
+            what: AssistantWhat::Eval { .. },
+        } => unreachable!("handled before"),
         Command::Bench {
             what:
                 BenchWhat::Seed {
@@ -629,6 +690,26 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
                 std::process::exit(1);
             }
             return Ok(());
+        }
+        Command::Assistant {
+            what:
+                AssistantWhat::Ask {
+                    question,
+                    commune,
+                    address,
+                    json,
+                },
+        } => {
+            let app = setup::open_app(&s, store.clone()).await?;
+            let q = motcua_app::assistant::Question {
+                question,
+                commune,
+                address,
+                ..Default::default()
+            };
+            let r = assistant_cmd::ask_cmd(&app, q, json).await;
+            db.close().await;
+            return r;
         }
         Command::Authority {
             what: AuthorityWhat::Load { file },

@@ -36,8 +36,25 @@ pub enum Lang {
 }
 
 const ENGLISH_MARKERS: &[&str] = &[
-    "how", "what", "where", "need", "want", "register", "certificate", "get", "my", "the",
-    "apply", "for", "to", "a", "i", "do", "permit", "card", "copy",
+    "how",
+    "what",
+    "where",
+    "need",
+    "want",
+    "register",
+    "certificate",
+    "get",
+    "my",
+    "the",
+    "apply",
+    "for",
+    "to",
+    "a",
+    "i",
+    "do",
+    "permit",
+    "card",
+    "copy",
 ];
 
 /// Guesses the language of a question: Vietnamese when it has Vietnamese letters, English
@@ -245,9 +262,9 @@ pub fn decide(index: &ProcedureIndex, question: &str, chosen: Option<&str>) -> D
         None => Kind::NoMatch,
         Some(best) if !answers(best) => Kind::NoMatch,
         Some(best) => {
-            let close = ranked[1..].iter().any(|h| {
-                h.score >= best.score * CLARIFY_RATIO && answers(h)
-            });
+            let close = ranked[1..]
+                .iter()
+                .any(|h| h.score >= best.score * CLARIFY_RATIO && answers(h));
             if close { Kind::Clarify } else { Kind::Answer }
         }
     };
@@ -313,16 +330,16 @@ fn amount(v: u64) -> String {
     format!("{out} đồng")
 }
 
-fn procedure_answer(
-    w: &mut Writer,
-    p: &Procedure,
-    filing: Option<Filing>,
-) -> ProcedureAnswer {
+fn procedure_answer(w: &mut Writer, p: &Procedure, filing: Option<Filing>) -> ProcedureAnswer {
     let lang = w.lang;
     let n = w.cite(p, "name", format!("{} — {}", p.code, p.name));
     w.say(
         format!("Thủ tục phù hợp: {} (mã {}) [{n}].", p.name, p.code),
-        format!("The procedure: {} (code {}) [{n}].", name_in(lang, p), p.code),
+        format!(
+            "The procedure: {} (code {}) [{n}].",
+            name_in(lang, p),
+            p.code
+        ),
     );
     // Documents.
     let documents: Vec<DocumentToBring> = p
@@ -350,12 +367,19 @@ fn procedure_answer(
         .map(|d| {
             format!(
                 "{}{}: {} bản chính, {} bản sao{}{}",
-                if cases.is_empty() { String::new() } else { format!("[{}] ", d.case) },
+                if cases.is_empty() {
+                    String::new()
+                } else {
+                    format!("[{}] ", d.case)
+                },
                 d.name,
                 d.originals,
                 d.copies,
                 if d.required { "" } else { " (nếu có)" },
-                d.form.as_deref().map(|f| format!(" — {f}")).unwrap_or_default()
+                d.form
+                    .as_deref()
+                    .map(|f| format!(" — {f}"))
+                    .unwrap_or_default()
             )
         })
         .collect::<Vec<_>>()
@@ -369,8 +393,16 @@ fn procedure_answer(
         let n = w.cite(p, "documents", doc_text);
         if !cases.is_empty() {
             w.say(
-                format!("Thủ tục có {} trường hợp; giấy tờ tùy trường hợp nào áp dụng với bạn: {}.", cases.len(), cases.join("; ")),
-                format!("The procedure has {} cases; the documents depend on which applies to you: {}.", cases.len(), cases.join("; ")),
+                format!(
+                    "Thủ tục có {} trường hợp; giấy tờ tùy trường hợp nào áp dụng với bạn: {}.",
+                    cases.len(),
+                    cases.join("; ")
+                ),
+                format!(
+                    "The procedure has {} cases; the documents depend on which applies to you: {}.",
+                    cases.len(),
+                    cases.join("; ")
+                ),
             );
         }
         w.say(
@@ -381,8 +413,14 @@ fn procedure_answer(
             let optional_vi = if d.required { "" } else { " (nếu có)" };
             let optional_en = if d.required { "" } else { " (if it applies)" };
             w.say(
-                format!("- {}: {} bản chính, {} bản sao{optional_vi}", d.name, d.originals, d.copies),
-                format!("- {}: {} original(s), {} copy(ies){optional_en}", d.name, d.originals, d.copies),
+                format!(
+                    "- {}: {} bản chính, {} bản sao{optional_vi}",
+                    d.name, d.originals, d.copies
+                ),
+                format!(
+                    "- {}: {} original(s), {} copy(ies){optional_en}",
+                    d.name, d.originals, d.copies
+                ),
             );
         }
     }
@@ -411,7 +449,10 @@ fn procedure_answer(
         format!(
             "{} ({channel}): {value}{}",
             f.name,
-            f.note.as_deref().map(|n| format!(" — {n}")).unwrap_or_default()
+            f.note
+                .as_deref()
+                .map(|n| format!(" — {n}"))
+                .unwrap_or_default()
         )
     };
     if fees.is_empty() {
@@ -424,7 +465,10 @@ fn procedure_answer(
         let n = w.cite(
             p,
             "fees",
-            fees.iter().map(|f| fee_words(Lang::Vi, f)).collect::<Vec<_>>().join("; "),
+            fees.iter()
+                .map(|f| fee_words(Lang::Vi, f))
+                .collect::<Vec<_>>()
+                .join("; "),
         );
         w.say(format!("Phí, lệ phí [{n}]:"), format!("Fees [{n}]:"));
         for f in &fees {
@@ -450,7 +494,13 @@ fn procedure_answer(
             "time",
             p.channels
                 .iter()
-                .map(|o| format!("{}: {}", channel_words(Lang::Vi, o.channel), o.processing_time.describe_vi()))
+                .map(|o| {
+                    format!(
+                        "{}: {}",
+                        channel_words(Lang::Vi, o.channel),
+                        o.processing_time.describe_vi()
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("; "),
         );
@@ -458,10 +508,16 @@ fn procedure_answer(
             p.channels
                 .iter()
                 .zip(&times)
-                .map(|(o, t)| format!("{} {}", channel_words(lang, o.channel), match lang {
-                    Lang::Vi => o.processing_time.describe_vi(),
-                    Lang::En => t.text.clone(),
-                }))
+                .map(|(o, t)| {
+                    format!(
+                        "{} {}",
+                        channel_words(lang, o.channel),
+                        match lang {
+                            Lang::Vi => o.processing_time.describe_vi(),
+                            Lang::En => t.text.clone(),
+                        }
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("; ")
         };
@@ -632,7 +688,10 @@ pub fn check_grounded(answer: &Answer, records: &HashMap<String, &Procedure>) ->
     let mut problems = Vec::new();
     for pa in &answer.procedures {
         let Some(p) = records.get(&pa.code).filter(|p| p.version == pa.version) else {
-            problems.push(format!("{}@{} is not in the catalogue", pa.code, pa.version));
+            problems.push(format!(
+                "{}@{} is not in the catalogue",
+                pa.code, pa.version
+            ));
             continue;
         };
         for d in &pa.documents {
@@ -653,7 +712,9 @@ pub fn check_grounded(answer: &Answer, records: &HashMap<String, &Procedure>) ->
         for f in &pa.fees {
             let listed = p.channels.iter().any(|o| {
                 o.channel.as_str() == f.channel
-                    && o.fees.iter().any(|x| x.name == f.name && x.amount_vnd == f.amount_vnd)
+                    && o.fees
+                        .iter()
+                        .any(|x| x.name == f.name && x.amount_vnd == f.amount_vnd)
             });
             if !listed {
                 problems.push(format!("{}: fee {:?} is not listed", pa.code, f.name));
@@ -661,8 +722,14 @@ pub fn check_grounded(answer: &Answer, records: &HashMap<String, &Procedure>) ->
         }
     }
     for s in &answer.sources {
-        if !records.get(&s.procedure).is_some_and(|p| p.version == s.version) {
-            problems.push(format!("source [{}] cites {}@{}, not in the catalogue", s.n, s.procedure, s.version));
+        if !records
+            .get(&s.procedure)
+            .is_some_and(|p| p.version == s.version)
+        {
+            problems.push(format!(
+                "source [{}] cites {}@{}, not in the catalogue",
+                s.n, s.procedure, s.version
+            ));
         }
     }
     for n in citations(&answer.text) {
@@ -704,7 +771,10 @@ pub fn check_rephrasing(rephrased: &str, answer: &Answer) -> Result<(), String> 
     if cited.is_empty() && !answer.sources.is_empty() {
         return Err("cites no source".into());
     }
-    if let Some(n) = cited.iter().find(|n| !answer.sources.iter().any(|s| s.n == **n)) {
+    if let Some(n) = cited
+        .iter()
+        .find(|n| !answer.sources.iter().any(|s| s.n == **n))
+    {
         return Err(format!("cites [{n}], which is not a source"));
     }
     let mut known: Vec<String> = numbers(&answer.text);

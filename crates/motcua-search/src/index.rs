@@ -24,8 +24,7 @@ use tantivy::schema::{
     Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAnalyzer,
-    WhitespaceTokenizer,
+    AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAnalyzer, WhitespaceTokenizer,
 };
 use tantivy::{Index, IndexReader, TantivyDocument, Term};
 
@@ -156,7 +155,11 @@ fn near(a: &str, b: &str) -> bool {
         return true;
     }
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
     if long.len() - short.len() > 1 {
         return false;
     }
@@ -220,13 +223,17 @@ impl ProcedureIndex {
                 .filter(AsciiFoldingFilter)
                 .build()
         };
-        index.tokenizers().register(WORDS, chain(SimpleTokenizer::default()));
         index
             .tokenizers()
-            .register(PAIRS, TextAnalyzer::builder(WhitespaceTokenizer::default()).build());
-        index
-            .tokenizers()
-            .register(GRAMS, TextAnalyzer::builder(WhitespaceTokenizer::default()).build());
+            .register(WORDS, chain(SimpleTokenizer::default()));
+        index.tokenizers().register(
+            PAIRS,
+            TextAnalyzer::builder(WhitespaceTokenizer::default()).build(),
+        );
+        index.tokenizers().register(
+            GRAMS,
+            TextAnalyzer::builder(WhitespaceTokenizer::default()).build(),
+        );
         let max_pop = popularity.values().copied().max().unwrap_or(0) as f32;
         let mut writer = index.writer_with_num_threads(1, 30_000_000)?;
         let mut entries = Vec::with_capacity(procedures.len());
@@ -237,7 +244,8 @@ impl ProcedureIndex {
                 .cases
                 .iter()
                 .flat_map(|c| {
-                    std::iter::once(c.name.as_str()).chain(c.components.iter().map(|x| x.name.as_str()))
+                    std::iter::once(c.name.as_str())
+                        .chain(c.components.iter().map(|x| x.name.as_str()))
                 })
                 .collect();
             let texts: [String; 8] = [
@@ -266,11 +274,17 @@ impl ProcedureIndex {
                 pair_tokens.push(' ');
             }
             doc.add_text(pairs_f, &pair_tokens);
-            let head_words: Vec<&str> = headline.split([' ', ';']).filter(|w| !w.is_empty()).collect();
+            let head_words: Vec<&str> = headline
+                .split([' ', ';'])
+                .filter(|w| !w.is_empty())
+                .collect();
             doc.add_text(grams, trigrams(&head_words).join(" "));
             writer.add_document(doc)?;
             let split = |t: &str| -> Vec<String> {
-                t.split([' ', ';']).filter(|w| !w.is_empty()).map(str::to_owned).collect()
+                t.split([' ', ';'])
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned)
+                    .collect()
             };
             let headline: HashSet<String> = texts[..5].iter().flat_map(|t| split(t)).collect();
             let mut vocabulary = headline.clone();
@@ -292,7 +306,12 @@ impl ProcedureIndex {
         writer.commit()?;
         let name_words: HashSet<String> = procedures
             .iter()
-            .flat_map(|p| fold(&p.name).split(' ').map(str::to_owned).collect::<Vec<_>>())
+            .flat_map(|p| {
+                fold(&p.name)
+                    .split(' ')
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
             .collect();
         let mut doc_freq: HashMap<String, u32> = HashMap::new();
         for e in &entries {
@@ -337,8 +356,14 @@ impl ProcedureIndex {
         let terms = a.terms();
         for w in &terms {
             for (field, boost) in &self.fields.words {
-                let q = TermQuery::new(Term::from_field_text(*field, w), IndexRecordOption::WithFreqs);
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), *boost))));
+                let q = TermQuery::new(
+                    Term::from_field_text(*field, w),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(q), *boost)),
+                ));
             }
         }
         let mut sequences: Vec<Vec<&str>> = vec![a.words.iter().map(String::as_str).collect()];
@@ -466,7 +491,9 @@ impl ProcedureIndex {
                 headline,
                 phrases_held,
                 phrases_missed,
-                score: score * (COVERAGE_FLOOR + headline) * (1.0 + POPULARITY_WEIGHT * e.popularity),
+                score: score
+                    * (COVERAGE_FLOOR + headline)
+                    * (1.0 + POPULARITY_WEIGHT * e.popularity),
                 coverage,
             });
         }

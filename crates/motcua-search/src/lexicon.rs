@@ -102,7 +102,11 @@ fn written_words(s: &str) -> Vec<(String, String)> {
 }
 
 fn words(s: &str) -> Vec<String> {
-    fold(s).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect()
+    fold(s)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 impl Lexicon {
@@ -203,7 +207,8 @@ impl Lexicon {
             }
             match matched {
                 Some((len, Span::Means(means))) => {
-                    a.expansions.push((all[i..i + len].join(" "), means.clone()));
+                    a.expansions
+                        .push((all[i..i + len].join(" "), means.clone()));
                     i += len;
                 }
                 Some((len, Span::Stop)) => i += len,
@@ -229,7 +234,10 @@ mod tests {
     #[test]
     fn the_embedded_lexicon_parses_and_names_procedures() {
         let lex = Lexicon::embedded();
-        assert!(lex.phrases_of("1.001193").contains(&"lam giay khai sinh".to_string()));
+        assert!(
+            lex.phrases_of("1.001193")
+                .contains(&"lam giay khai sinh".to_string())
+        );
         assert!(lex.phrases_of("no.such").is_empty());
     }
 
@@ -238,19 +246,35 @@ mod tests {
         let lex = Lexicon::embedded();
         let cases: &[(&str, &[&str], &[&str])] = &[
             // (query, content words, phrases found)
-            ("Tôi muốn đăng ký kết hôn thì cần giấy tờ gì?", &["dang", "ky", "ket", "hon"], &[]),
+            (
+                "Tôi muốn đăng ký kết hôn thì cần giấy tờ gì?",
+                &["dang", "ky", "ket", "hon"],
+                &[],
+            ),
             ("dang ky ket hon", &["dang", "ky", "ket", "hon"], &[]),
             ("ĐĂNG KÝ KẾT HÔN", &["dang", "ky", "ket", "hon"], &[]),
             ("nhập hộ khẩu cho con", &[], &["nhap ho khau"]),
             ("mở tiệm tạp hóa", &[], &["mo tiem", "tap hoa"]),
             ("sổ đỏ", &[], &["so do"]),
-            ("đăng ký hộ kinh doanh", &["dang", "ky", "ho", "kinh", "doanh"], &[]),
+            (
+                "đăng ký hộ kinh doanh",
+                &["dang", "ky", "ho", "kinh", "doanh"],
+                &[],
+            ),
             ("bố tôi mất rồi", &[], &["bo toi mat"]),
-            ("làm giấy khai sinh mất bao lâu", &["giay", "khai", "sinh"], &[]),
+            (
+                "làm giấy khai sinh mất bao lâu",
+                &["giay", "khai", "sinh"],
+                &[],
+            ),
             ("thủ tục", &["thu", "tuc"], &[]),
             // "tử" is not the stop word "từ"; unaccented, a name word is kept.
             ("khai tử từ lâu", &["khai", "tu"], &[]),
-            ("dang ky khai tu can", &["dang", "ky", "khai", "tu", "can"], &[]),
+            (
+                "dang ky khai tu can",
+                &["dang", "ky", "khai", "tu", "can"],
+                &[],
+            ),
             ("cải chính cái tên", &["cai", "chinh", "ten"], &[]),
         ];
         for (q, want_words, want_phrases) in cases {

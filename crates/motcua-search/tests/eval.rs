@@ -21,13 +21,27 @@ fn the_evaluation_set_meets_the_targets() {
     }
     let report = eval::run(&index, &catalogue, &set);
     for m in &report.misses {
-        eprintln!("miss: {:?} expect {:?} got {:?} ({:?})", m.q, m.expect, m.got, m.kind);
+        eprintln!(
+            "miss: {:?} expect {:?} got {:?} ({:?})",
+            m.q, m.expect, m.got, m.kind
+        );
     }
-    eprintln!("top1 {:.3} top3 {:.3} by language {:?}", report.top1, report.top3, report.by_language);
-    assert!(report.grounding_problems.is_empty(), "{:?}", report.grounding_problems);
+    eprintln!(
+        "top1 {:.3} top3 {:.3} by language {:?}",
+        report.top1, report.top3, report.by_language
+    );
+    assert!(
+        report.grounding_problems.is_empty(),
+        "{:?}",
+        report.grounding_problems
+    );
     assert!(report.top1 >= 0.85, "top-1 {:.3}", report.top1);
     assert!(report.top3 >= 0.95, "top-3 {:.3}", report.top3);
     for lang in ["vi", "vi_unaccented", "en"] {
-        assert!(report.by_language.get(lang).copied().unwrap_or(0) >= 20, "{lang}: {:?}", report.by_language);
+        assert!(
+            report.by_language.get(lang).copied().unwrap_or(0) >= 20,
+            "{lang}: {:?}",
+            report.by_language
+        );
     }
 }

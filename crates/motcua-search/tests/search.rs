@@ -9,12 +9,18 @@ fn seed() -> Vec<Procedure> {
 }
 
 fn index(popularity: &[(&str, u64)]) -> ProcedureIndex {
-    let pop: HashMap<String, u64> = popularity.iter().map(|(c, n)| (c.to_string(), *n)).collect();
+    let pop: HashMap<String, u64> = popularity
+        .iter()
+        .map(|(c, n)| (c.to_string(), *n))
+        .collect();
     ProcedureIndex::build(&seed(), &pop, Lexicon::embedded()).unwrap()
 }
 
 fn top(ix: &ProcedureIndex, q: &str) -> Vec<String> {
-    ix.search(q, 5).into_iter().map(|h| h.code.to_string()).collect()
+    ix.search(q, 5)
+        .into_iter()
+        .map(|h| h.code.to_string())
+        .collect()
 }
 
 #[test]
@@ -28,7 +34,11 @@ fn every_form_of_a_name_finds_the_same_procedure_first() {
         "  đăng   ký kết hôn!! ",
         decomposed.as_str(),
     ] {
-        assert_eq!(top(&ix, q).first().map(String::as_str), Some("1.000894"), "{q:?}");
+        assert_eq!(
+            top(&ix, q).first().map(String::as_str),
+            Some("1.000894"),
+            "{q:?}"
+        );
     }
 }
 
@@ -61,7 +71,11 @@ fn everyday_words_typos_and_codes_find_their_procedure() {
     ];
     for (q, want) in cases {
         let got = top(&ix, q);
-        assert_eq!(got.first().map(String::as_str), Some(want), "{q:?} → {got:?}");
+        assert_eq!(
+            got.first().map(String::as_str),
+            Some(want),
+            "{q:?} → {got:?}"
+        );
     }
 }
 

@@ -1027,6 +1027,19 @@ impl Store for PgStore {
         crate::kpi::rows(&self.pool, q).await
     }
 
+    async fn procedure_popularity(
+        &self,
+        from_month: &str,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        sqlx::query_as(
+            "SELECT procedure_code, CAST(SUM(filed) AS BIGINT) FROM kpi_monthly WHERE month >= $1 GROUP BY procedure_code",
+        )
+        .bind(from_month)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)
+    }
+
     async fn kpi_grouped(
         &self,
         q: &KpiQuery,

@@ -1092,6 +1092,19 @@ impl Store for SqliteStore {
         crate::kpi::rows(&self.reader, q).await
     }
 
+    async fn procedure_popularity(
+        &self,
+        from_month: &str,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        sqlx::query_as(
+            "SELECT procedure_code, CAST(SUM(filed) AS BIGINT) FROM kpi_monthly WHERE month >= ?1 GROUP BY procedure_code",
+        )
+        .bind(from_month)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)
+    }
+
     async fn kpi_grouped(
         &self,
         q: &KpiQuery,

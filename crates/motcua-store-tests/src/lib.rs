@@ -1508,6 +1508,22 @@ pub async fn kpi_counters_follow_every_write(store: Arc<dyn Store>) {
         }
         assert_eq!(got, want.into_iter().collect::<Vec<_>>(), "{by:?}");
     }
+    // Popularity: dossiers filed per procedure, every province, from a month on.
+    assert_eq!(
+        store.procedure_popularity("2025-01").await.unwrap(),
+        vec![("2.000815".to_string(), 3)]
+    );
+    assert_eq!(
+        store.procedure_popularity("2025-04").await.unwrap(),
+        vec![("2.000815".to_string(), 1)]
+    );
+    assert!(
+        store
+            .procedure_popularity("2026-01")
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let months = store
         .kpi_grouped(
             &q(Some(vec![a("24958.UBND")]), "2025-01", "2025-12"),

@@ -25,7 +25,7 @@ pub struct RateLimits {
     pub login_per_minute: u32,
     /// Public tracking lookups (page, kiosk, API).
     pub tracking_per_minute: u32,
-    /// Public procedure searches (page, kiosk, API).
+    /// Public procedure searches and assistant questions (page, kiosk, API).
     pub search_per_minute: u32,
 }
 
@@ -74,6 +74,10 @@ fn limited(method: &Method, path: &str, query: Option<&str>) -> Option<Limited> 
         (&Method::GET, "/" | "/kiosk/procedures" | "/api/v1/procedures") if has_query("q") => {
             Some(Limited::Search)
         }
+        (&Method::GET, "/assistant" | "/kiosk/assistant") if has_query("q") => {
+            Some(Limited::Search)
+        }
+        (&Method::POST, "/api/v1/assistant") => Some(Limited::Search),
         _ => None,
     }
 }
@@ -418,6 +422,25 @@ mod tests {
                 Some(Limited::Search),
             ),
             (Method::GET, "/api/v1/procedures", None, None),
+            (
+                Method::POST,
+                "/api/v1/assistant",
+                None,
+                Some(Limited::Search),
+            ),
+            (
+                Method::GET,
+                "/assistant",
+                Some("q=ket+hon"),
+                Some(Limited::Search),
+            ),
+            (
+                Method::GET,
+                "/kiosk/assistant",
+                Some("q=x"),
+                Some(Limited::Search),
+            ),
+            (Method::GET, "/assistant", None, None),
             (Method::GET, "/inbox", None, None),
         ];
         for (m, p, q, want) in cases {

@@ -97,7 +97,11 @@ impl ProcessingTime {
             TimeUnit::Months => ("month", "months"),
             TimeUnit::SameDay => unreachable!("handled above"),
         };
-        format!("{} {}", self.value, if self.value == 1 { one } else { many })
+        format!(
+            "{} {}",
+            self.value,
+            if self.value == 1 { one } else { many }
+        )
     }
 }
 

@@ -35,6 +35,22 @@ pub async fn list_procedures(
     Ok(Json(s.app.search_procedures(&q).await?))
 }
 
+/// Ask the virtual assistant "what do I need to do to …": the procedure(s) with codes, the
+/// documents to bring, fees, processing time, where to file for the applicant's commune (an
+/// old address is resolved) and the online application. Every fact cites its catalogue
+/// record (`sources`); an ambiguous question gets `kind: clarify` with `candidates` (ask
+/// again with `choice`); a question nothing matches gets `kind: no_match`.
+#[utoipa::path(post, path = "/api/v1/assistant", tag = "catalogue", request_body = motcua_app::assistant::Question,
+    responses((status = 200, body = motcua_app::assistant::Reply),
+        (status = 422, description = "request.invalid (question, commune, address)"),
+        (status = 404, description = "unit.not_found, catalogue.unknown_procedure")))]
+pub async fn ask_assistant(
+    State(s): State<AppState>,
+    ApiJson(q): ApiJson<motcua_app::assistant::Question>,
+) -> Result<Json<motcua_app::assistant::Reply>, ApiError> {
+    Ok(Json(s.app.ask(&q).await?))
+}
+
 /// Query of one procedure.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct VersionQuery {

@@ -50,6 +50,7 @@ pub fn routes() -> Router<AppState> {
             get(catalogue::list_procedures).post(catalogue::import_procedures),
         )
         .route("/api/v1/procedures/{code}", get(catalogue::get_procedure))
+        .route("/api/v1/assistant", post(catalogue::ask_assistant))
         .route(
             "/api/v1/dossiers",
             post(dossiers::create_dossier).get(dossiers::list_dossiers),

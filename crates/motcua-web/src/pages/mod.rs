@@ -4,6 +4,7 @@
 mod account;
 mod apply;
 mod assets;
+mod assistant;
 mod charts;
 mod citizen;
 pub mod i18n;
@@ -147,6 +148,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(public::home))
         .route("/procedures/{code}", get(public::procedure_page))
+        .route("/assistant", get(assistant::assistant))
+        .route("/kiosk/assistant", get(assistant::kiosk_assistant))
         .route("/track", get(public::track_page))
         .route(
             "/verify",
