@@ -378,6 +378,40 @@ await journey('a supplement request offers only the listed components', async ()
   await page.context().close();
 });
 
+await journey('a citizen asks the assistant, with an old address, and picks a case', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/`);
+  await Promise.all([page.waitForNavigation(), page.click('a[href="/assistant"]')]);
+  await page.fill('#q', 'lam giay khai sinh cho con can giay to gi');
+  await page.fill('#place', 'Xã Phú Hội, Huyện Đức Trọng, Tỉnh Lâm Đồng');
+  await Promise.all([page.waitForNavigation(), page.click('form.assistant-form button[type=submit]')]);
+  const answer = await page.locator('#answer').textContent();
+  expect(answer.includes('Giấy chứng sinh'), 'the documents of birth registration are listed');
+  expect(answer.includes('24958.TTPVHCC'), 'where to file in the new commune of the old address');
+  expect(answer.includes('Phú Hội'), 'the old address is named as resolved');
+  await shot(page, '45-assistant-answer');
+  await page.click('details.sources summary');
+  expect(await page.locator('details.sources li').count() >= 4, 'the sources are listed');
+  // An ambiguous question offers the cases; choosing one answers it.
+  await page.fill('#q', 'lien thong khai sinh');
+  await page.fill('#place', '');
+  await Promise.all([page.waitForNavigation(), page.click('form.assistant-form button[type=submit]')]);
+  const choices = page.locator('a.choice');
+  expect(await choices.count() >= 2, 'choices are offered');
+  await shot(page, '46-assistant-clarify');
+  await Promise.all([page.waitForNavigation(), choices.nth(1).click()]);
+  expect(await page.locator('#answer article.card').count() === 1, 'the chosen procedure is answered');
+  // In the kiosk, with English.
+  await page.setViewportSize({ width: 1080, height: 1920 });
+  await page.goto(`${base}/kiosk?lang=en`);
+  await Promise.all([page.waitForNavigation(), page.click('a[href="/kiosk/assistant"]')]);
+  await page.fill('#q', 'I want to open a small shop');
+  await Promise.all([page.waitForNavigation(), page.click('form.assistant-form button[type=submit]')]);
+  expect((await page.locator('#answer').textContent()).includes('1.001612'), 'household business registration');
+  await shot(page, '47-kiosk-assistant');
+  await page.context().close();
+});
+
 await journey('the Arabic home page is right-to-left', async () => {
   const page = await newPage('ar');
   await page.goto(`${base}/?lang=ar`);
@@ -484,7 +518,7 @@ await journey('axe-core finds no serious or critical violation; page weights rec
   });
   const pages = [
     ['/staff/login', false], ['/citizen', false], ['/', false], ['/?q=khai+sinh', false], ['/procedures/1.004873', false], ['/track', false],
-    ['/?lang=ar', false], ['/kiosk', false], ['/kiosk/track', false], ['/apply/1.004873', false], ['/verify', false],
+    ['/?lang=ar', false], ['/assistant?q=dang+ky+ket+hon&place=24958', false], ['/kiosk', false], ['/kiosk/track', false], ['/apply/1.004873', false], ['/verify', false],
   ];
   const staffPages = [['/counter?procedure=2.000815', '24958.TTPVHCC counter_officer'], ['/inbox', '24958.TTPVHCC counter_officer'],
     ...(counterCode ? [[`/inbox/${counterCode}`, '24958.TTPVHCC counter_officer'], [`/inbox/${counterCode}/receipt`, '24958.TTPVHCC counter_officer']] : []),

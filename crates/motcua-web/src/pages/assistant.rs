@@ -231,6 +231,9 @@ async fn page(s: &AppState, tr: Tr, uri: &Uri, q: AskQuery, kiosk: bool) -> Resp
         }
         Err(AppError::Invalid { message, .. }) | Err(AppError::NotFound { message, .. }) => {
             page.error = Some(message);
+            let mut r = render(&page);
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            return r;
         }
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     }
