@@ -71,6 +71,13 @@ pub struct Reply {
 }
 
 impl App {
+    /// Lets a generator rephrase the assistant's answers (checked; the template answer stays
+    /// when it fails or strays).
+    pub fn with_generator(mut self, g: motcua_search::generator::Generator) -> Self {
+        self.generator = Some(Arc::new(g));
+        self
+    }
+
     /// The search index of the current catalogue (built on first use; rebuilt after catalogue
     /// changes, and in the background once an hour for popularity).
     pub async fn search_index(&self) -> Result<Arc<SearchState>, AppError> {
@@ -294,13 +301,26 @@ impl App {
                 .await;
             counter = Some(format!("{} ({})", own.name, own.agency));
         }
-        let answer = compose(
+        let mut answer = compose(
             &decision,
             &records,
             lang,
             &|p| filings.get(p.code.as_str()).cloned(),
             counter.as_deref(),
         );
+        if let Some(g) = &self.generator
+            && answer.kind == motcua_search::assistant::Kind::Answer
+        {
+            match g.rephrase(question, &answer).await {
+                Ok(text) => {
+                    answer.text = text;
+                    answer.rephrased = true;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "assistant answer kept as written from the catalogue")
+                }
+            }
+        }
         let place = place.map(|(c, note)| PlaceUnderstood {
             commune: c.as_ref().map(|c| c.code.to_string()),
             name: c.as_ref().map(|c| {

@@ -130,6 +130,8 @@ pub struct App {
     pub(crate) catalogue: Arc<RwLock<Option<Arc<Vec<Procedure>>>>>,
     /// The search index of `catalogue` (cleared with it).
     pub(crate) search: Arc<RwLock<Option<Arc<crate::assistant::SearchState>>>>,
+    /// The optional generator that rephrases the assistant's answers.
+    pub(crate) generator: Option<Arc<motcua_search::generator::Generator>>,
     /// Set while the index is rebuilt in the background.
     pub(crate) search_refreshing: Arc<std::sync::atomic::AtomicBool>,
     pub(crate) calendars: Arc<RwLock<CalendarCache>>,
@@ -173,6 +175,7 @@ impl App {
             catalogue: Arc::new(RwLock::new(None)),
             search: Arc::default(),
             search_refreshing: Arc::default(),
+            generator: None,
             calendars: Arc::new(RwLock::new(HashMap::new())),
             agencies: Arc::default(),
             versions: Arc::default(),

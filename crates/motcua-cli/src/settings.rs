@@ -65,6 +65,15 @@ pub struct Settings {
     /// Our client secret (`MOTCUA_OIDC_CLIENT_SECRET`, or the file named by
     /// `oidc_client_secret_file` / `MOTCUA_OIDC_CLIENT_SECRET_FILE`). Never in the TOML itself.
     pub oidc_client_secret: Option<String>,
+    /// The assistant's optional generator: an OpenAI-compatible API the deployment runs
+    /// (e.g. `http://127.0.0.1:8081/v1`); none by default, and everything works without.
+    pub assistant_generator_url: Option<String>,
+    /// The model to ask the generator for.
+    pub assistant_generator_model: String,
+    /// Its bearer key (`MOTCUA_ASSISTANT_GENERATOR_KEY` only, never in the TOML).
+    pub assistant_generator_key: Option<String>,
+    /// Milliseconds before the template answer is used instead (default 3000).
+    pub assistant_generator_timeout_ms: u64,
 }
 
 impl std::fmt::Debug for Settings {
@@ -104,6 +113,8 @@ impl std::fmt::Debug for Settings {
             .field("session_hours", &self.session_hours)
             .field("oidc_issuer", &self.oidc_issuer)
             .field("oidc_client_id", &self.oidc_client_id)
+            .field("assistant_generator_url", &self.assistant_generator_url)
+            .field("assistant_generator_model", &self.assistant_generator_model)
             .field(
                 "oidc_client_secret",
                 &self.oidc_client_secret.as_ref().map(|_| "***"),
@@ -140,6 +151,10 @@ impl Default for Settings {
             session_hours: 12,
             oidc_issuer: None,
             oidc_client_id: None,
+            assistant_generator_url: None,
+            assistant_generator_model: "local".into(),
+            assistant_generator_key: None,
+            assistant_generator_timeout_ms: 3000,
             oidc_client_secret: None,
         }
     }
@@ -175,6 +190,9 @@ struct FileSettings {
     oidc_issuer: Option<String>,
     oidc_client_id: Option<String>,
     oidc_client_secret_file: Option<PathBuf>,
+    assistant_generator_url: Option<String>,
+    assistant_generator_model: Option<String>,
+    assistant_generator_timeout_ms: Option<u64>,
 }
 
 /// Flags that override settings (each `None` when not given).
@@ -286,6 +304,15 @@ impl Settings {
             if let Some(v) = f.oidc_client_id {
                 s.oidc_client_id = Some(v)
             }
+            if let Some(v) = f.assistant_generator_url {
+                s.assistant_generator_url = Some(v)
+            }
+            if let Some(v) = f.assistant_generator_model {
+                s.assistant_generator_model = v
+            }
+            if let Some(v) = f.assistant_generator_timeout_ms {
+                s.assistant_generator_timeout_ms = v
+            }
             if let Some(v) = f.oidc_client_secret_file {
                 s.oidc_client_secret = Some(read_secret(&v)?)
             }
@@ -359,6 +386,15 @@ impl Settings {
         }
         if let Some(v) = env("MOTCUA_PUBLIC_URL") {
             s.public_url = Some(v)
+        }
+        if let Some(v) = env("MOTCUA_ASSISTANT_GENERATOR_URL") {
+            s.assistant_generator_url = Some(v)
+        }
+        if let Some(v) = env("MOTCUA_ASSISTANT_GENERATOR_MODEL") {
+            s.assistant_generator_model = v
+        }
+        if let Some(v) = env("MOTCUA_ASSISTANT_GENERATOR_KEY") {
+            s.assistant_generator_key = Some(v)
         }
         if let Some(v) = env("MOTCUA_OIDC_ISSUER") {
             s.oidc_issuer = Some(v)

@@ -146,7 +146,23 @@ pub async fn open_app(s: &Settings, store: Arc<dyn Store>) -> Result<App> {
     let app = App::new(store, Arc::new(SystemClock), app_settings(s)?)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(with_documents(s, app))
+    let app = with_documents(s, app);
+    Ok(match &s.assistant_generator_url {
+        Some(url) => {
+            let g = motcua_search::generator::Generator::new(
+                motcua_search::generator::GeneratorConfig {
+                    url: url.clone(),
+                    model: s.assistant_generator_model.clone(),
+                    api_key: s.assistant_generator_key.clone(),
+                    timeout: std::time::Duration::from_millis(s.assistant_generator_timeout_ms),
+                },
+            )
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            tracing::info!(url = %url, "the assistant's answers are rephrased by a generator (checked)");
+            app.with_generator(g)
+        }
+        None => app,
+    })
 }
 
 /// Attaches the document engine: forms are issued at their actions, signed when the agency has

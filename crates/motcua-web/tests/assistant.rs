@@ -305,3 +305,92 @@ async fn the_chat_pages_answer_and_show_their_sources() {
         "English answer"
     );
 }
+
+/// A stand-in for the deployment's OpenAI-compatible model server: its reply depends on the
+/// mode the test sets.
+async fn fake_generator(mode: std::sync::Arc<std::sync::atomic::AtomicUsize>) -> String {
+    use axum::routing::post;
+    let app = axum::Router::new().route(
+        "/v1/chat/completions",
+        post(move |axum::Json(body): axum::Json<Value>| {
+            let mode = mode.load(std::sync::atomic::Ordering::SeqCst);
+            async move {
+                // The facts are in the prompt.
+                let user = body["messages"][1]["content"].as_str().unwrap_or("").to_owned();
+                assert!(user.contains("[1]") && user.contains("Facts:"), "{user}");
+                let text = match mode {
+                    0 => "Để đăng ký kết hôn (mã 1.000894) [1], hai bạn mang tờ khai và giấy tờ tùy thân [2]. Không mất phí [3].",
+                    1 => "Mang tờ khai [2] và nộp 50.000 đồng lệ phí [3].",
+                    2 => "Mang tờ khai [2] và giấy khám sức khỏe [9].",
+                    3 => "Mang tờ khai và giấy tờ tùy thân.",
+                    _ => return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, axum::Json(json!({}))),
+                };
+                (
+                    axum::http::StatusCode::OK,
+                    axum::Json(json!({"choices": [{"message": {"role": "assistant", "content": text}}]})),
+                )
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}/v1")
+}
+
+#[tokio::test]
+async fn a_generator_may_rephrase_only_with_the_answers_facts() {
+    use motcua_search::generator::{Generator, GeneratorConfig};
+    use tower::ServiceExt;
+    let t = app().await;
+    let mode = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let url = fake_generator(mode.clone()).await;
+    let g = Generator::new(GeneratorConfig {
+        url,
+        model: "test".into(),
+        api_key: None,
+        timeout: std::time::Duration::from_secs(5),
+    })
+    .unwrap();
+    let router = motcua_web::router(t.app.clone().with_generator(g));
+    let ask = |router: axum::Router| async move {
+        let resp = router
+            .oneshot(
+                axum::http::Request::post("/api/v1/assistant")
+                    .header("content-type", "application/json")
+                    .body(axum::body::Body::from(
+                        json!({"question": "đăng ký kết hôn"}).to_string(),
+                    ))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        let bytes = http_body_util::BodyExt::collect(resp.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        serde_json::from_slice::<Value>(&bytes).unwrap()
+    };
+    // A faithful rephrasing is used.
+    let v = ask(router.clone()).await;
+    assert_eq!(v["rephrased"], true, "{v}");
+    assert!(
+        v["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Để đăng ký kết hôn")
+    );
+    assert_eq!(v["procedures"][0]["code"], "1.000894");
+    // An invented fee, a citation of nothing, no citation at all, or a failing server: the
+    // template answer stays.
+    for m in [1, 2, 3, 4] {
+        mode.store(m, std::sync::atomic::Ordering::SeqCst);
+        let v = ask(router.clone()).await;
+        assert_eq!(v["rephrased"], false, "mode {m}: {v}");
+        assert!(
+            v["text"].as_str().unwrap().starts_with("Thủ tục phù hợp"),
+            "mode {m}"
+        );
+    }
+}

@@ -157,6 +157,14 @@ fn table() -> Vec<Row> {
             None,
             EVERYONE,
         ),
+        // The assistant answers anyone.
+        row(
+            M::POST,
+            "/api/v1/assistant",
+            "/api/v1/assistant",
+            Some(json!({"question": "đăng ký kết hôn", "commune": "24958"})),
+            EVERYONE,
+        ),
         // Online submission is public; counter intake only at one's own counter.
         row(
             M::POST,
