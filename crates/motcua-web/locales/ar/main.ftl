@@ -657,3 +657,6 @@ assistant-sources = المصادر (سجلات الدليل)
 assistant-offline-note = يجيب المساعد من دليل الإجراءات فقط، ولا يحتاج إلى الإنترنت، ولا يضيف أي متطلبات.
 nav-assistant = اسأل المساعد
 kiosk-assistant = اسأل المساعد
+assistant-count = النسخ الأصلية: { $originals }، النسخ المصورة: { $copies }
+assistant-if-applies = إن وجد
+assistant-free = مجاناً

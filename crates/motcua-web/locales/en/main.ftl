@@ -642,3 +642,12 @@ assistant-sources = Sources (catalogue records)
 assistant-offline-note = The assistant answers only from the procedure catalogue, needs no Internet, and never adds a requirement.
 nav-assistant = Ask the assistant
 kiosk-assistant = Ask the assistant
+assistant-count = { $originals } { $originals ->
+    [one] original
+   *[other] originals
+}, { $copies } { $copies ->
+    [one] copy
+   *[other] copies
+}
+assistant-if-applies = if it applies
+assistant-free = free

@@ -629,3 +629,6 @@ assistant-sources = Nguồn (hồ sơ thủ tục trong danh mục)
 assistant-offline-note = Trợ lý chỉ trả lời từ danh mục thủ tục, không cần Internet, và không tự đặt thêm yêu cầu nào.
 nav-assistant = Hỏi trợ lý
 kiosk-assistant = Hỏi trợ lý
+assistant-count = { $originals } bản chính, { $copies } bản sao
+assistant-if-applies = nếu có
+assistant-free = miễn phí

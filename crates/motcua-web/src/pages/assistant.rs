@@ -22,8 +22,10 @@ struct ProcedureView {
     page: String,
     apply: Option<String>,
     cases: Vec<String>,
-    documents: Vec<String>,
-    fees: Vec<String>,
+    /// (document as the record names it, how many in the page's language)
+    documents: Vec<(String, String)>,
+    /// (fee, channel, amount or the record's note)
+    fees: Vec<(String, String, String)>,
     times: Vec<String>,
     points: Vec<String>,
     where_note: String,
@@ -108,36 +110,41 @@ fn view(tr: &Tr, a: &Answer) -> (Vec<String>, Vec<ChoiceView>, Vec<ProcedureView
                 .documents
                 .iter()
                 .map(|d| {
-                    format!(
-                        "{}: {} bản chính, {} bản sao{}{}",
-                        d.name,
-                        d.originals,
-                        d.copies,
-                        if d.required { "" } else { " (nếu có)" },
-                        d.form
-                            .as_deref()
-                            .map(|f| format!(" — {f}"))
-                            .unwrap_or_default()
-                    )
+                    let mut n = tr.ta(
+                        "assistant-count",
+                        &[
+                            ("originals", i64::from(d.originals).into()),
+                            ("copies", i64::from(d.copies).into()),
+                        ],
+                    );
+                    if !d.required {
+                        n.push_str(&format!(" ({})", tr.t("assistant-if-applies")));
+                    }
+                    if let Some(f) = &d.form {
+                        n.push_str(&format!(" — {f}"));
+                    }
+                    (d.name.clone(), n)
                 })
                 .collect(),
             fees: if p.fees.is_empty() {
-                vec![tr.t("assistant-no-fee")]
+                vec![(tr.t("assistant-no-fee"), String::new(), String::new())]
             } else {
                 p.fees
                     .iter()
                     .map(|f| {
-                        format!(
-                            "{} ({}): {}{}",
-                            f.name,
-                            f.channel,
-                            f.amount_vnd
-                                .map(|v| format!("{v} đồng"))
-                                .unwrap_or_else(|| "—".into()),
-                            f.note
-                                .as_deref()
-                                .map(|n| format!(" — {n}"))
-                                .unwrap_or_default()
+                        let value = match f.amount_vnd {
+                            Some(0) => tr.t("assistant-free"),
+                            Some(v) => format!("{} đồng", super::grouped(v as i64)),
+                            None => f.note.clone().unwrap_or_default(),
+                        };
+                        let value = match (f.amount_vnd, &f.note) {
+                            (Some(_), Some(note)) => format!("{value} ({note})"),
+                            _ => value,
+                        };
+                        (
+                            f.name.clone(),
+                            tr.t(&format!("channel-{}", f.channel)),
+                            value,
                         )
                     })
                     .collect()
