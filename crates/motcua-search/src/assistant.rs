@@ -790,3 +790,69 @@ pub fn check_rephrasing(rephrased: &str, answer: &Answer) -> Result<(), String> 
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_language_is_guessed_from_the_question() {
+        for (q, want) in [
+            ("Tôi muốn đăng ký kết hôn", Lang::Vi),
+            ("dang ky ket hon", Lang::Vi),
+            ("lam giay khai sinh cho con", Lang::Vi),
+            ("How do I register a birth?", Lang::En),
+            ("I need a certified copy", Lang::En),
+            ("birth certificate", Lang::En),
+            ("", Lang::Vi),
+        ] {
+            assert_eq!(detect_language(q), want, "{q:?}");
+        }
+    }
+
+    #[test]
+    fn citations_and_numbers_are_read_from_text() {
+        assert_eq!(citations("a [1] b [12] c [x] [ 3 ]"), vec![1, 12, 3]);
+        assert_eq!(numbers("phí 50.000 đồng, mã 1.000894, 3 ngày"), vec!["50000", "1000894", "3"]);
+    }
+
+    fn answer() -> Answer {
+        Answer {
+            kind: Kind::Answer,
+            lang: Lang::Vi,
+            text: "Thủ tục 1.000894 [1]. Lệ phí 8.000 đồng [2]. Trong 3 ngày làm việc [3].".into(),
+            procedures: Vec::new(),
+            candidates: Vec::new(),
+            sources: (1..=3)
+                .map(|n| Source {
+                    n,
+                    procedure: "1.000894".into(),
+                    version: 1,
+                    part: "name".into(),
+                    text: "Đăng ký kết hôn — 8.000 đồng — 3 ngày làm việc".into(),
+                })
+                .collect(),
+            rephrased: false,
+        }
+    }
+
+    #[test]
+    fn a_rephrasing_may_use_only_the_answers_facts() {
+        let a = answer();
+        let cases = [
+            ("Bạn nộp 8.000 đồng [2], chờ 3 ngày làm việc [3] cho thủ tục 1.000894 [1].", true),
+            ("Nộp 8.000 đồng [2].", true),
+            ("Nộp 50.000 đồng [2].", false),
+            ("Nộp 8.000 đồng [4].", false),
+            ("Nộp lệ phí và chờ vài ngày.", false),
+            ("Chờ 5 ngày [3].", false),
+            // The check's limit: an invented document named without a number passes it. The
+            // structured `procedures` (documents, fees, times, places) are always the record's,
+            // and the chat page shows those, not the rephrased text.
+            ("Mang giấy khám sức khỏe số 2 [1].", true),
+        ];
+        for (text, ok) in cases {
+            assert_eq!(check_rephrasing(text, &a).is_ok(), ok, "{text}");
+        }
+    }
+}
