@@ -322,7 +322,7 @@ fn amount(v: u64) -> String {
     let digits = v.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
@@ -722,9 +722,9 @@ pub fn check_grounded(answer: &Answer, records: &HashMap<String, &Procedure>) ->
         }
     }
     for s in &answer.sources {
-        if !records
+        if records
             .get(&s.procedure)
-            .is_some_and(|p| p.version == s.version)
+            .is_none_or(|p| p.version != s.version)
         {
             problems.push(format!(
                 "source [{}] cites {}@{}, not in the catalogue",
@@ -813,7 +813,10 @@ mod tests {
     #[test]
     fn citations_and_numbers_are_read_from_text() {
         assert_eq!(citations("a [1] b [12] c [x] [ 3 ]"), vec![1, 12, 3]);
-        assert_eq!(numbers("phí 50.000 đồng, mã 1.000894, 3 ngày"), vec!["50000", "1000894", "3"]);
+        assert_eq!(
+            numbers("phí 50.000 đồng, mã 1.000894, 3 ngày"),
+            vec!["50000", "1000894", "3"]
+        );
     }
 
     fn answer() -> Answer {
@@ -840,7 +843,10 @@ mod tests {
     fn a_rephrasing_may_use_only_the_answers_facts() {
         let a = answer();
         let cases = [
-            ("Bạn nộp 8.000 đồng [2], chờ 3 ngày làm việc [3] cho thủ tục 1.000894 [1].", true),
+            (
+                "Bạn nộp 8.000 đồng [2], chờ 3 ngày làm việc [3] cho thủ tục 1.000894 [1].",
+                true,
+            ),
             ("Nộp 8.000 đồng [2].", true),
             ("Nộp 50.000 đồng [2].", false),
             ("Nộp 8.000 đồng [4].", false),

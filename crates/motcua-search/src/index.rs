@@ -419,7 +419,7 @@ impl ProcedureIndex {
             let weight = means.iter().map(|w| self.weight(w)).fold(0.0, f32::max);
             total += weight;
             let n = means.iter().filter(|w| has(w)).count();
-            if n * 2 >= means.len() + 1 {
+            if n * 2 > means.len() {
                 covered += weight;
                 held += 1;
             } else {
