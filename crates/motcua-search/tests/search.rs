@@ -102,3 +102,27 @@ fn popularity_breaks_near_ties_but_does_not_beat_relevance() {
     // The most popular procedure of all does not jump ahead of a clear match.
     assert_eq!(top(&busy, "đăng ký khai tử")[0], "1.000656");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+    /// Any text — control characters, other scripts, huge words — is searched without a panic,
+    /// within the limit, and the assistant's answer to it is grounded in the catalogue.
+    #[test]
+    fn any_text_is_searched_safely(q in "\\PC{0,80}|[\\x00-\\x7f]{0,40}|[ĐđăâêôơưÀ-ỹ ]{0,30}") {
+        use motcua_search::assistant::{check_grounded, compose, decide, detect_language};
+        let ix = shared_index();
+        let hits = ix.search(&q, 7);
+        proptest::prop_assert!(hits.len() <= 7);
+        let catalogue = seed();
+        let records: HashMap<String, &Procedure> =
+            catalogue.iter().map(|p| (p.code.to_string(), p)).collect();
+        let d = decide(ix, &q, None);
+        let a = compose(&d, &records, detect_language(&q), &|_| None, None);
+        proptest::prop_assert!(check_grounded(&a, &records).is_empty());
+    }
+}
+
+fn shared_index() -> &'static ProcedureIndex {
+    static INDEX: std::sync::OnceLock<ProcedureIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| index(&[]))
+}

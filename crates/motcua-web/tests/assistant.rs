@@ -394,3 +394,35 @@ async fn a_generator_may_rephrase_only_with_the_answers_facts() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_index_follows_a_catalogue_import() {
+    use motcua_domain::access::Role;
+    let t = app().await;
+    let (_, v) = t
+        .get("/api/v1/procedures?q=giay%20phep%20karaoke", None)
+        .await;
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["code"] != "1.004873"),
+        "{v}"
+    );
+    // The administrator renames a procedure: the next search finds the new name.
+    let admin = t.token("68.UBND", Role::Admin).await;
+    let mut p = seed()
+        .into_iter()
+        .find(|p| p.code.as_str() == "1.004873")
+        .unwrap();
+    p.name = "Cấp giấy phép karaoke thử nghiệm".into();
+    let (s, v) = t
+        .post("/api/v1/procedures", Some(&admin), &json!([p]))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, v) = t
+        .get("/api/v1/procedures?q=giay%20phep%20karaoke", None)
+        .await;
+    assert_eq!(v[0]["code"], "1.004873", "{v}");
+    assert_eq!(v[0]["version"], 2);
+}
