@@ -1011,6 +1011,15 @@ async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
     println!(
         "\nmotcua is serving at http://{local}/  (API docs: http://{local}/api/docs) — Ctrl-C to stop"
     );
+    // The search index (catalogue + popularity) is built now rather than on the first search.
+    {
+        let app = app.clone();
+        tokio::spawn(async move {
+            if let Err(e) = app.search_index().await {
+                tracing::warn!(error = %e, "search index not built at start; the first search builds it");
+            }
+        });
+    }
     // Every minute: linked applications — start any step whose prerequisite finished but whose
     // start was interrupted (a crash between the two writes) — and the escalation rules. Both
     // are idempotent.
