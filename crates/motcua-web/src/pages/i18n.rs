@@ -207,6 +207,8 @@ mod tests {
                         ("time", FluentValue::from("t")),
                         ("signer", FluentValue::from("s")),
                         ("until", FluentValue::from("u")),
+                        ("originals", FluentValue::from(1)),
+                        ("copies", FluentValue::from(0)),
                     ],
                 );
                 assert!(
