@@ -7,13 +7,14 @@ use motcua_app::App;
 use motcua_app::assistant::Question;
 use motcua_domain::catalogue::Procedure;
 use motcua_search::assistant::{check_grounded, compose, decide, detect_language};
+use motcua_search::eval::percentile;
 use motcua_search::{Lexicon, ProcedureIndex, eval};
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 
 fn seed() -> Vec<Procedure> {
-    serde_json::from_str(crate::setup::SEED_PROCEDURES).expect("the seed catalogue is valid")
+    crate::setup::seed_procedures().expect("the shipped seed catalogue is valid (tested)")
 }
 
 /// Runs the evaluation set (the embedded one, or `file`) against the seed catalogue; fails
@@ -200,10 +201,6 @@ pub fn generated_catalogue(n: usize) -> Vec<Procedure> {
         }
     }
     out
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
 /// Search latency: the evaluation questions `rounds` times over the seed catalogue and over a

@@ -38,6 +38,23 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// Groups thousands with dots, as written in Vietnamese (3.321).
+///
+/// ```
+/// assert_eq!(motcua_domain::text::grouped(-1234567), "-1.234.567");
+/// ```
+pub fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
 /// Returns `s` in Unicode NFC form, trimmed.
 pub fn nfc(s: &str) -> String {
     s.trim().nfc().collect()

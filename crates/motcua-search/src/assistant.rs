@@ -319,15 +319,7 @@ fn channel_words(lang: Lang, c: Channel) -> &'static str {
 }
 
 fn amount(v: u64) -> String {
-    let digits = v.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    format!("{out} đồng")
+    format!("{} đồng", motcua_domain::text::grouped(v as i64))
 }
 
 fn procedure_answer(w: &mut Writer, p: &Procedure, filing: Option<Filing>) -> ProcedureAnswer {

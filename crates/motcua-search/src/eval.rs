@@ -70,7 +70,8 @@ pub struct Report {
     pub misses: Vec<Miss>,
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+/// The value at share `p` of sorted samples (nearest rank; 0 when there are none).
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }

@@ -130,18 +130,7 @@ pub fn fmt_datetime(t: OffsetDateTime) -> String {
     )
 }
 
-/// Groups thousands with dots, as written in Vietnamese (3.321).
-pub fn grouped(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
+pub use motcua_domain::text::grouped;
 
 /// Page routes.
 pub fn routes() -> Router<AppState> {
