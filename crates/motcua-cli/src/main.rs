@@ -1029,6 +1029,7 @@ async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
             loop {
                 tick.tick().await;
+                let started = std::time::Instant::now();
                 match app.advance_recent_linked(90).await {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(steps = n, "linked sweep opened steps"),
@@ -1037,8 +1038,16 @@ async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
                     }
                 }
                 // Escalation rules: due-soon, overdue and step-budget notices (idempotent).
-                if let Err(e) = app.apply_escalations().await {
-                    tracing::warn!(error = %e, "escalation run failed; retrying in a minute")
+                match app.apply_escalations().await {
+                    Ok(run) => tracing::debug!(
+                        checked = run.checked,
+                        created = run.created,
+                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        "minute sweep done"
+                    ),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "escalation run failed; retrying in a minute")
+                    }
                 }
             }
         });

@@ -135,10 +135,11 @@ pub fn fires(
         return false;
     };
     let z = (rule.after_working_hours * 3600.0).round() as i64;
+    // Capped walks: only whether the clock passed `z` matters, not by how much.
     if z >= 0 {
-        now > end && cal.working_seconds_between(end, now) >= z
+        now > end && cal.working_seconds_between_up_to(end, now, z) >= z
     } else {
-        now <= end && cal.working_seconds_between(now, end) <= -z
+        now <= end && cal.working_seconds_between_up_to(now, end, -z + 1) <= -z
     }
 }
 

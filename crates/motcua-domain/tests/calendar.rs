@@ -78,6 +78,16 @@ proptest! {
     }
 
     #[test]
+    fn a_capped_count_is_the_full_count_capped(a in instant_strategy(), b in instant_strategy(), cap_h in 0i64..400) {
+        let cal = calendar();
+        let cap = cap_h * 3600 + 1;
+        prop_assert_eq!(
+            cal.working_seconds_between_up_to(a, b, cap),
+            cal.working_seconds_between(a, b).min(cap)
+        );
+    }
+
+    #[test]
     fn a_pause_never_moves_the_due_date_backwards(from in instant_strategy(), pause_h in 0i64..300, due_h in 1i64..100) {
         let cal = calendar();
         let (due, _) = cal.add_working_seconds(from, due_h * 3600);

@@ -261,25 +261,37 @@ impl WorkingCalendar {
 
     /// Working time, in seconds, between `a` and `b` (0 if `b` ≤ `a`).
     pub fn working_seconds_between(&self, a: OffsetDateTime, b: OffsetDateTime) -> i64 {
+        self.working_seconds_between_up_to(a, b, i64::MAX)
+    }
+
+    /// `min(working_seconds_between(a, b), cap)`, walking only as many days as it takes to
+    /// reach `cap`: "has the clock run `cap` seconds?" costs a few days' walk even when `a` is
+    /// years back (the minute's escalation sweep asks it of thousands of dossiers).
+    pub fn working_seconds_between_up_to(
+        &self,
+        a: OffsetDateTime,
+        b: OffsetDateTime,
+        cap: i64,
+    ) -> i64 {
         if b <= a {
             return 0;
         }
         let (a, b) = (a.to_offset(VN_OFFSET), b.to_offset(VN_OFFSET));
-        let mut total = 0;
+        let mut total: i64 = 0;
         let mut date = a.date();
-        while date <= b.date() {
+        while date <= b.date() && total < cap {
             if self.is_working_day(date) {
                 for p in self.office().periods() {
                     let start = at(date, p.open).max(a);
                     let end = at(date, p.close).min(b);
                     if end > start {
-                        total += (end - start).whole_seconds();
+                        total = total.saturating_add((end - start).whole_seconds());
                     }
                 }
             }
             date = date.next_day().expect("date in range");
         }
-        total
+        total.min(cap)
     }
 
     /// The closing instant of `date` if it is worked, else of the next working day.
