@@ -277,7 +277,7 @@ impl WorkingCalendar {
             return 0;
         }
         let (a, b) = (a.to_offset(VN_OFFSET), b.to_offset(VN_OFFSET));
-        let mut total: i64 = 0;
+        let mut total = 0;
         let mut date = a.date();
         while date <= b.date() && total < cap {
             if self.is_working_day(date) {
@@ -285,7 +285,7 @@ impl WorkingCalendar {
                     let start = at(date, p.open).max(a);
                     let end = at(date, p.close).min(b);
                     if end > start {
-                        total = total.saturating_add((end - start).whole_seconds());
+                        total += (end - start).whole_seconds();
                     }
                 }
             }
