@@ -468,7 +468,10 @@ impl App {
             .insert_dossier(&d, &event, idem_rec.as_ref(), &docs)
             .await
         {
-            Ok(()) => Ok(d),
+            Ok(()) => {
+                self.escalation_saw(&d);
+                Ok(d)
+            }
             Err(StoreError::Duplicate(_)) if idem_rec.is_some() => {
                 // A concurrent request with the same key won the race.
                 let rec = idem_rec.expect("checked");
@@ -584,6 +587,7 @@ impl App {
         };
         match self.store.append_transition(&d, &next, &event, &docs).await {
             Ok(()) => {
+                self.escalation_saw(&next);
                 if next.linked.is_some() && next.status != d.status {
                     // A step's result may start the next steps of its linked application. If
                     // this fails (or the process dies here), reading the application or the

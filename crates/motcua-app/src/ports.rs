@@ -104,6 +104,54 @@ pub struct DossierFilter {
     pub offset: u32,
 }
 
+/// Which open dossiers (received, processing, awaiting payment) of one province the
+/// escalation sweep reads, a page at a time, by keyset — never by offset, never sorting more
+/// than the province's share (`motcua_app::escalation`).
+#[derive(Debug, Clone)]
+pub struct WatchPage {
+    /// The province.
+    pub province: ProvinceCode,
+    /// Which of its open dossiers.
+    pub scope: WatchScope,
+    /// The last dossier of the previous page (none: the first page).
+    pub after: Option<WatchCursor>,
+    /// Page size.
+    pub limit: u32,
+}
+
+/// The open dossiers a [`WatchPage`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchScope {
+    /// Due in `[from, to)`, in (due date, code) order.
+    DueBetween {
+        /// First due date included.
+        from: OffsetDateTime,
+        /// First due date excluded.
+        to: OffsetDateTime,
+    },
+    /// In this status (an open one), whatever the due date, in code order.
+    InStatus(Status),
+}
+
+/// Where a page ends: its last dossier's due date (for [`WatchScope::DueBetween`]) and code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WatchCursor {
+    /// Due date of the last dossier read.
+    pub due_at: Option<OffsetDateTime>,
+    /// Code of the last dossier read.
+    pub code: DossierCode,
+}
+
+impl WatchCursor {
+    /// The cursor after `d`.
+    pub fn after(d: &Dossier) -> Self {
+        Self {
+            due_at: d.due_at,
+            code: d.code.clone(),
+        }
+    }
+}
+
 /// An API token's stored form (the secret itself is never stored, only its SHA-256).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRecord {
@@ -581,6 +629,8 @@ pub trait Store: Send + Sync + 'static {
     async fn dossier(&self, code: &DossierCode) -> Result<Option<Dossier>, StoreError>;
     /// A page of dossiers, ordered by due date (none last), then code.
     async fn list_dossiers(&self, f: &DossierFilter) -> Result<Vec<Dossier>, StoreError>;
+    /// A page of one province's open dossiers for the escalation sweep ([`WatchPage`]).
+    async fn watch_page(&self, q: &WatchPage) -> Result<Vec<Dossier>, StoreError>;
     /// Number of dossiers.
     async fn count_dossiers(&self) -> Result<i64, StoreError>;
     /// The events of a dossier in sequence order.

@@ -149,6 +149,8 @@ pub struct App {
     pub(crate) authority_loading: Arc<tokio::sync::Mutex<()>>,
     pub(crate) documents: Option<Arc<dyn crate::documents::DocumentEngine>>,
     pub(crate) public_url: String,
+    /// The escalation sweep's watch list (`crate::escalation`).
+    pub(crate) sweep: Arc<crate::escalation::Sweeper>,
 }
 
 impl std::fmt::Debug for App {
@@ -184,6 +186,7 @@ impl App {
             authority_loading: Arc::default(),
             documents: None,
             public_url: "http://127.0.0.1:8080".into(),
+            sweep: Arc::default(),
         })
     }
 
@@ -261,5 +264,6 @@ impl App {
 
     pub(crate) fn invalidate_calendars(&self) {
         self.calendars.write().expect("calendar lock").clear();
+        self.sweep.calendars_changed();
     }
 }

@@ -1042,6 +1042,8 @@ async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
                     Ok(run) => tracing::debug!(
                         checked = run.checked,
                         created = run.created,
+                        watched = run.watched,
+                        reloaded = run.reloaded,
                         elapsed_ms = started.elapsed().as_millis() as u64,
                         "minute sweep done"
                     ),

@@ -105,48 +105,117 @@ pub fn validate(rules: &[EscalationRule]) -> Result<(), String> {
     Ok(())
 }
 
-/// When the rule's clock runs out for `d`, if it has one.
-fn clock_end(rule: &EscalationRule, d: &Dossier, cal: &WorkingCalendar) -> Option<OffsetDateTime> {
-    match rule.clock {
-        Clock::Due => d.due_at,
-        Clock::InStatus {
-            budget_working_hours,
-        } => {
-            let since = d.status_since.or(d.received_at).unwrap_or(d.submitted_at);
-            Some(
-                cal.add_working_seconds(since, (budget_working_hours * 3600.0).round() as i64)
-                    .0,
-            )
+/// What the rules read of a dossier: its identity (for the notice key), its status and its two
+/// clocks. Small enough that the sweep keeps one per watched open dossier in memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockFacts {
+    /// The dossier's id.
+    pub id: uuid::Uuid,
+    /// Its status.
+    pub status: Status,
+    /// Its current due date, if it has one.
+    pub due_at: Option<OffsetDateTime>,
+    /// When its current status began (received, or submitted, for one that never moved).
+    pub status_since: OffsetDateTime,
+}
+
+impl ClockFacts {
+    /// The facts of `d` now.
+    pub fn of(d: &Dossier) -> Self {
+        Self {
+            id: d.id,
+            status: d.status,
+            due_at: d.due_at,
+            status_since: d.status_since.or(d.received_at).unwrap_or(d.submitted_at),
         }
     }
 }
 
-/// Whether `rule` fires for `d` at `now`.
-pub fn fires(
+/// What a rule says of a dossier at an instant, as long as the dossier does not change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// It fires now (its notice is due, once per clock).
+    Fires,
+    /// It does not fire before this instant (it may fire then or later).
+    NotBefore(OffsetDateTime),
+    /// It will not fire for this status and clock (another status or clock may).
+    Never,
+}
+
+/// When the rule's clock runs out for `f`, if it has one.
+fn clock_end(
     rule: &EscalationRule,
-    d: &Dossier,
+    f: &ClockFacts,
     cal: &WorkingCalendar,
-    now: OffsetDateTime,
-) -> bool {
-    if !rule.statuses.contains(&d.status) {
-        return false;
-    }
-    let Some(end) = clock_end(rule, d, cal) else {
-        return false;
-    };
-    let z = (rule.after_working_hours * 3600.0).round() as i64;
-    // Capped walks: only whether the clock passed `z` matters, not by how much.
-    if z >= 0 {
-        now > end && cal.working_seconds_between_up_to(end, now, z) >= z
-    } else {
-        now <= end && cal.working_seconds_between_up_to(now, end, -z + 1) <= -z
+) -> Option<OffsetDateTime> {
+    match rule.clock {
+        Clock::Due => f.due_at,
+        Clock::InStatus {
+            budget_working_hours,
+        } => Some(
+            cal.add_working_seconds(
+                f.status_since,
+                (budget_working_hours * 3600.0).round() as i64,
+            )
+            .0,
+        ),
     }
 }
 
+/// Whether `rule` fires for `f` at `now`, and if not, from when it might.
+///
+/// Both instants are exact: a rule past its clock (`after_working_hours` ≥ 0) fires from the
+/// instant the clock has run that many working hours (the calendar walked forward from the
+/// clock); a due-soon rule (negative) fires from the first instant with no more than that many
+/// working hours left (walked back from the due date) until the due date.
+pub fn assess(
+    rule: &EscalationRule,
+    f: &ClockFacts,
+    cal: &WorkingCalendar,
+    now: OffsetDateTime,
+) -> Verdict {
+    if !rule.statuses.contains(&f.status) {
+        return Verdict::Never;
+    }
+    let Some(end) = clock_end(rule, f, cal) else {
+        return Verdict::Never;
+    };
+    let z = (rule.after_working_hours * 3600.0).round() as i64;
+    if z >= 0 {
+        // Capped walk: only whether the clock passed `z` matters, not by how much.
+        if now > end && cal.working_seconds_between_up_to(end, now, z) >= z {
+            return Verdict::Fires;
+        }
+        let first = if z == 0 {
+            end + time::Duration::nanoseconds(1)
+        } else {
+            cal.add_working_seconds(end, z).0
+        };
+        return Verdict::NotBefore(first.max(now + time::Duration::nanoseconds(1)));
+    }
+    if now > end {
+        return Verdict::Never;
+    }
+    if cal.working_seconds_between_up_to(now, end, -z + 1) <= -z {
+        return Verdict::Fires;
+    }
+    Verdict::NotBefore(cal.start_of_last_working_seconds(end, -z))
+}
+
+/// Whether `rule` fires for `f` at `now`.
+pub fn fires(
+    rule: &EscalationRule,
+    f: &ClockFacts,
+    cal: &WorkingCalendar,
+    now: OffsetDateTime,
+) -> bool {
+    assess(rule, f, cal, now) == Verdict::Fires
+}
+
 /// The notice's key: the rule, the dossier, and the clock it ran out on.
-pub fn notice_key(rule: &EscalationRule, d: &Dossier, cal: &WorkingCalendar) -> String {
-    let end = clock_end(rule, d, cal)
+pub fn notice_key(rule: &EscalationRule, f: &ClockFacts, cal: &WorkingCalendar) -> String {
+    let end = clock_end(rule, f, cal)
         .map(|t| t.unix_timestamp().to_string())
         .unwrap_or_default();
-    format!("{}:{}:{end}", rule.id, d.id)
+    format!("{}:{}:{end}", rule.id, f.id)
 }

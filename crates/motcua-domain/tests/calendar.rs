@@ -88,6 +88,16 @@ proptest! {
     }
 
     #[test]
+    fn the_last_working_stretch_starts_exactly_where_the_time_left_drops_to_it(to in instant_strategy(), minutes in 1i64..6000) {
+        let cal = calendar();
+        let k = minutes * 60;
+        let s = cal.start_of_last_working_seconds(to, k);
+        prop_assert!(s <= to);
+        prop_assert_eq!(cal.working_seconds_between(s, to), k);
+        prop_assert!(cal.working_seconds_between(s - Duration::seconds(1), to) > k, "{} is not the first", s);
+    }
+
+    #[test]
     fn a_pause_never_moves_the_due_date_backwards(from in instant_strategy(), pause_h in 0i64..300, due_h in 1i64..100) {
         let cal = calendar();
         let (due, _) = cal.add_working_seconds(from, due_h * 3600);

@@ -5,7 +5,7 @@ use motcua_app::ports::{
     Attachment, BulkBatch, ChainHead, CitizenSessionRecord, DocumentJob, DocumentRecord,
     DossierFilter, DossierStats, DraftRecord, IdempotencyRecord, Issued, KpiQuery, KpiRow,
     NewDocument, Notice, OfficerRow, SecurityEvent, SessionRecord, StoredEvent, TokenRecord,
-    UserRecord,
+    UserRecord, WatchPage, WatchScope,
 };
 use motcua_app::store_support::{enum_parse, enum_str, json_err, parse};
 use motcua_app::{Store, StoreError};
@@ -917,6 +917,50 @@ impl Store for PgStore {
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)?;
+        Ok(rows.into_iter().map(|d| d.0).collect())
+    }
+
+    async fn watch_page(&self, q: &WatchPage) -> Result<Vec<Dossier>, StoreError> {
+        // Each walks an index in order within the province and stops at the page's end:
+        // `dossiers_open_due_cover` (province, due date; open only) for a due-date range, the
+        // keyset starting the range at the last page's due date; `dossiers_by_province_status`
+        // for a status (sorting only that province's dossiers in that status by code).
+        let rows = match q.scope {
+            WatchScope::DueBetween { from, to } => {
+                let (from, after_code) = match &q.after {
+                    Some(c) => (c.due_at.unwrap_or(from).max(from), Some(c.code.as_str())),
+                    None => (from, None),
+                };
+                sqlx::query_scalar::<_, Json<Dossier>>(
+                    "SELECT data FROM dossiers
+                     WHERE province_code = $1 AND status IN ('received', 'processing', 'awaiting_payment')
+                       AND due_at >= $2 AND due_at < $3
+                       AND ($4::text IS NULL OR (due_at, code) > ($2, $4))
+                     ORDER BY due_at, code LIMIT $5",
+                )
+                .bind(q.province.as_str())
+                .bind(from)
+                .bind(to)
+                .bind(after_code)
+                .bind(i64::from(q.limit))
+                .fetch_all(&self.pool)
+                .await
+            }
+            WatchScope::InStatus(status) => {
+                sqlx::query_scalar::<_, Json<Dossier>>(
+                    "SELECT data FROM dossiers
+                     WHERE province_code = $1 AND status = $2 AND code > $3
+                     ORDER BY code LIMIT $4",
+                )
+                .bind(q.province.as_str())
+                .bind(status.as_str())
+                .bind(q.after.as_ref().map_or("", |c| c.code.as_str()))
+                .bind(i64::from(q.limit))
+                .fetch_all(&self.pool)
+                .await
+            }
+        }
+        .map_err(db_err)?;
         Ok(rows.into_iter().map(|d| d.0).collect())
     }
 

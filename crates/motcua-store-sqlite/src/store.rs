@@ -7,7 +7,7 @@ use motcua_app::ports::{
     Attachment, BulkBatch, ChainHead, CitizenSessionRecord, DocumentJob, DocumentRecord,
     DossierFilter, DossierStats, DraftRecord, IdempotencyRecord, Issued, KpiQuery, KpiRow,
     NewDocument, Notice, OfficerRow, SecurityEvent, SessionRecord, StoredEvent, TokenRecord,
-    UserRecord,
+    UserRecord, WatchPage, WatchScope,
 };
 use motcua_app::store_support::{enum_parse, enum_str, json_err, parse};
 use motcua_app::{Store, StoreError};
@@ -954,6 +954,50 @@ impl Store for SqliteStore {
             .fetch_all(&self.reader)
             .await
             .map_err(db_err)?;
+        rows.iter()
+            .map(|d| serde_json::from_str(d).map_err(json_err))
+            .collect()
+    }
+
+    async fn watch_page(&self, q: &WatchPage) -> Result<Vec<Dossier>, StoreError> {
+        // As PostgreSQL's: a range of `dossiers_open_due_cover` (province, due date; open only)
+        // from the last page's due date, or a province's dossiers in one status by code.
+        let rows: Vec<String> = match q.scope {
+            WatchScope::DueBetween { from, to } => {
+                let (from, after_code) = match &q.after {
+                    Some(c) => (c.due_at.unwrap_or(from).max(from), Some(c.code.as_str())),
+                    None => (from, None),
+                };
+                sqlx::query_scalar(
+                    "SELECT data FROM dossiers
+                     WHERE province_code = ?1 AND status IN ('received', 'processing', 'awaiting_payment')
+                       AND due_at >= ?2 AND due_at < ?3
+                       AND (?4 IS NULL OR (due_at, code) > (?2, ?4))
+                     ORDER BY due_at, code LIMIT ?5",
+                )
+                .bind(q.province.as_str())
+                .bind(ts(from))
+                .bind(ts(to))
+                .bind(after_code)
+                .bind(i64::from(q.limit))
+                .fetch_all(&self.reader)
+                .await
+            }
+            WatchScope::InStatus(status) => {
+                sqlx::query_scalar(
+                    "SELECT data FROM dossiers
+                     WHERE province_code = ?1 AND status = ?2 AND code > ?3
+                     ORDER BY code LIMIT ?4",
+                )
+                .bind(q.province.as_str())
+                .bind(status.as_str())
+                .bind(q.after.as_ref().map_or("", |c| c.code.as_str()))
+                .bind(i64::from(q.limit))
+                .fetch_all(&self.reader)
+                .await
+            }
+        }
+        .map_err(db_err)?;
         rows.iter()
             .map(|d| serde_json::from_str(d).map_err(json_err))
             .collect()

@@ -6,7 +6,7 @@
 
 use motcua_app::ports::{
     Attachment, DocumentJob, DocumentRecord, DossierFilter, DraftRecord, IdempotencyRecord, Issued,
-    NewDocument, StoredEvent, TokenRecord,
+    NewDocument, StoredEvent, TokenRecord, WatchCursor, WatchPage, WatchScope,
 };
 use motcua_app::{Store, StoreError};
 use motcua_domain::access::Role;
@@ -39,7 +39,7 @@ macro_rules! conformance_tests {
             holiday_years_replace_per_province_and_year, office_hours_per_unit, code_sequences_are_unique_under_concurrency,
             dossier_round_trip_and_idempotency, duplicate_idempotency_key_writes_nothing,
             stale_version_is_a_conflict_and_writes_nothing, concurrent_writes_fail_alone,
-            list_filters_and_orders_by_due_date,
+            list_filters_and_orders_by_due_date, watch_pages_walk_a_province_by_keyset,
             events_and_chain_heads, tokens_by_secret_hash, drafts_and_attachments_move_to_the_dossier, stats_count_by_status_agency_and_day,
             documents_are_written_with_their_transition_or_not_at_all,
             deferred_documents_are_finished_once, authority_rules_by_province,
@@ -777,6 +777,141 @@ pub async fn list_filters_and_orders_by_due_date(store: Arc<dyn Store>) {
     assert_eq!(
         codes(store.list_dossiers(&f).await.unwrap()),
         ["24958-250303-0001"]
+    );
+}
+
+/// The escalation sweep's pages: one province's open dossiers, due in a range (by due date, then
+/// code, ties across a page boundary neither lost nor repeated) or in one status (by code);
+/// closed dossiers and other provinces never appear.
+pub async fn watch_pages_walk_a_province_by_keyset(store: Arc<dyn Store>) {
+    seeded(&store).await;
+    let mut open = Vec::new();
+    // Five due Thursday 09:00 (a tie of five), two due Thursday 08:00, one due the next week.
+    for (n, at) in [
+        (1, datetime!(2025-03-03 09:00 +7)),
+        (2, datetime!(2025-03-03 09:00 +7)),
+        (3, datetime!(2025-03-03 09:00 +7)),
+        (4, datetime!(2025-03-03 09:00 +7)),
+        (5, datetime!(2025-03-03 09:00 +7)),
+        (6, datetime!(2025-03-03 08:00 +7)),
+        (7, datetime!(2025-03-03 08:00 +7)),
+        (8, datetime!(2025-03-10 09:00 +7)),
+    ] {
+        let (d, e) = sample_dossier(&format!("24958-250303-000{n}"), "24958.TTPVHCC", at);
+        store.insert_dossier(&d, &e, None, &[]).await.unwrap();
+        open.push(d);
+    }
+    // In processing (still open); finished (closed); another province's.
+    let (moved, ev) = apply(
+        &open[5],
+        Command::Transfer {
+            to_agency: a("24958.UBND"),
+            note: None,
+            consultation: false,
+        },
+        datetime!(2025-03-03 10:00 +7),
+    );
+    store
+        .append_transition(&open[5], &moved, &ev, &[])
+        .await
+        .unwrap();
+    let (done, ev) = apply(
+        &open[6],
+        Command::Finish {
+            result: motcua_domain::dossier::DossierResult {
+                summary: "ok".into(),
+                document_number: None,
+            },
+        },
+        datetime!(2025-03-03 10:00 +7),
+    );
+    store
+        .append_transition(&open[6], &done, &ev, &[])
+        .await
+        .unwrap();
+    let (other, e) = sample_dossier(
+        "00004-250303-0001",
+        "24958.TTPVHCC",
+        datetime!(2025-03-03 09:00 +7),
+    );
+    let other = Dossier {
+        province_code: p("01"),
+        ..other
+    };
+    store.insert_dossier(&other, &e, None, &[]).await.unwrap();
+
+    // Every page of `scope` in the province, `limit` at a time.
+    let walk = |province: &'static str, scope: WatchScope, limit: u32| {
+        let store = store.clone();
+        async move {
+            let mut after: Option<WatchCursor> = None;
+            let mut seen = Vec::new();
+            loop {
+                let page = store
+                    .watch_page(&WatchPage {
+                        province: p(province),
+                        scope,
+                        after: after.take(),
+                        limit,
+                    })
+                    .await
+                    .unwrap();
+                assert!(page.len() <= limit as usize);
+                after = page.last().map(WatchCursor::after);
+                let more = page.len() == limit as usize;
+                seen.extend(page.into_iter().map(|d| d.code.to_string()));
+                if !more {
+                    return seen;
+                }
+            }
+        }
+    };
+    let week = WatchScope::DueBetween {
+        from: datetime!(2025-03-06 00:00 +7),
+        to: datetime!(2025-03-07 00:00 +7),
+    };
+    let want = [
+        "24958-250303-0006",
+        "24958-250303-0001",
+        "24958-250303-0002",
+        "24958-250303-0003",
+        "24958-250303-0004",
+        "24958-250303-0005",
+    ];
+    for limit in [1, 2, 3, 4, 50] {
+        assert_eq!(walk("68", week, limit).await, want, "pages of {limit}");
+    }
+    // The range's end is excluded, its start included.
+    let thursday_8 = WatchScope::DueBetween {
+        from: datetime!(2025-03-06 08:00 +7),
+        to: datetime!(2025-03-06 09:00 +7),
+    };
+    assert_eq!(walk("68", thursday_8, 2).await, ["24958-250303-0006"]);
+    assert_eq!(
+        walk("01", week, 2).await,
+        ["00004-250303-0001"],
+        "only its own province"
+    );
+    assert_eq!(
+        walk("68", WatchScope::InStatus(Status::Received), 3).await,
+        [
+            "24958-250303-0001",
+            "24958-250303-0002",
+            "24958-250303-0003",
+            "24958-250303-0004",
+            "24958-250303-0005",
+            "24958-250303-0008",
+        ]
+    );
+    assert_eq!(
+        walk("68", WatchScope::InStatus(Status::Processing), 3).await,
+        ["24958-250303-0006"]
+    );
+    assert!(
+        walk("68", WatchScope::InStatus(Status::Finished), 3)
+            .await
+            .contains(&"24958-250303-0007".to_owned()),
+        "a status page reads the status it is given"
     );
 }
 

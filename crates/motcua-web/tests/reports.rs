@@ -505,6 +505,139 @@ async fn the_staffing_table_counts_arrivals_and_intake_times_and_compares_with_s
     assert!(v.as_str().unwrap().contains("24958.TTPVHCC,0,8,6,2"), "{v}");
 }
 
+/// Rule ids of the notices an agency's role sees.
+async fn notice_rules(t: &TestApp, agency: &str, role: Role) -> Vec<String> {
+    let token = t.token(agency, role).await;
+    let (_, v) = t.get("/api/v1/notices", Some(&token)).await;
+    let mut ids: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["rule_id"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn the_sweep_looks_only_at_dossiers_whose_rules_may_fire() {
+    let t = TestApp::new(datetime!(2025-03-03 09:00 +7)).await;
+    let counter = t.token(CENTER, Role::CounterOfficer).await;
+    let d = t.intake(&counter, "1.004873", CENTER).await; // due Thursday 09:00
+    let code = d["code"].as_str().unwrap().to_owned();
+    let run = |t: &TestApp| {
+        let app = t.app.clone();
+        async move {
+            let r = app.apply_escalations().await.unwrap();
+            (r.reloaded, r.watched, r.checked, r.created)
+        }
+    };
+    // The first run reads the watch list; a minute later nothing is due, nothing is looked at.
+    assert_eq!(run(&t).await, (true, 1, 1, 0));
+    t.clock.set(datetime!(2025-03-03 09:01 +7));
+    assert_eq!(run(&t).await, (false, 1, 0, 0));
+    // 14:30: the intake budget has run out — one notice (the list is read again hourly).
+    t.clock.set(datetime!(2025-03-03 14:30 +7));
+    assert_eq!(run(&t).await, (true, 1, 1, 1));
+    t.clock.set(datetime!(2025-03-03 14:31 +7));
+    assert_eq!(
+        run(&t).await,
+        (false, 1, 0, 0),
+        "fired once, not asked again"
+    );
+    // An action reaches the sweep at once, without reading the list again.
+    t.clock.set(datetime!(2025-03-03 14:40 +7));
+    let (s, v) = t
+        .act(
+            &counter,
+            &code,
+            json!({"action": "transfer", "to_agency": "24958.UBND", "version": 1}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    t.clock.set(datetime!(2025-03-03 14:41 +7));
+    assert_eq!(run(&t).await, (false, 1, 1, 0));
+    // Wednesday: the hourly reload keeps what fired; due soon from 14:30 (4 working hours).
+    t.clock.set(datetime!(2025-03-05 14:29 +7));
+    assert_eq!(run(&t).await, (true, 1, 1, 0));
+    t.clock.set(datetime!(2025-03-05 14:30 +7));
+    assert_eq!(run(&t).await, (false, 1, 1, 1));
+    assert_eq!(
+        notice_rules(&t, CENTER, Role::Leader).await,
+        ["intake-not-forwarded"]
+    );
+    assert_eq!(
+        notice_rules(&t, "24958.UBND", Role::Approver).await,
+        ["due-soon"]
+    );
+    // Thursday 08:30 (reloaded), then another server finishes the dossier. At 09:01 this
+    // server's copy says "overdue"; the stored dossier has the say: no notice.
+    t.clock.set(datetime!(2025-03-06 08:30 +7));
+    assert_eq!(run(&t).await, (true, 1, 1, 0));
+    let other = t.another_server().await;
+    let approver = other.token("24958.UBND", Role::Approver).await;
+    let (s, v) = other
+        .act(
+            &approver,
+            &code,
+            json!({"action": "finish", "version": 2, "result": {"summary": "Bản sao"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    t.clock.set(datetime!(2025-03-06 09:01 +7));
+    assert_eq!(run(&t).await, (false, 0, 1, 0));
+    assert_eq!(
+        notice_rules(&t, "24958.UBND", Role::Approver).await,
+        ["due-soon"]
+    );
+    assert_eq!(run(&other).await, (true, 0, 0, 0));
+}
+
+#[tokio::test]
+async fn a_dossier_entering_the_due_window_is_read_without_a_reload() {
+    // A building permit, received Monday and forwarded at once (no step budget watches it).
+    let t = TestApp::new(datetime!(2025-03-03 09:00 +7)).await;
+    let counter = t.token(CENTER, Role::CounterOfficer).await;
+    let d = t
+        .intake(&counter, "local.giay-phep-xay-dung-nha-o", CENTER)
+        .await;
+    let code = d["code"].as_str().unwrap();
+    let due = time::OffsetDateTime::parse(
+        d["due_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let (s, v) = t
+        .act(
+            &counter,
+            code,
+            json!({"action": "transfer", "to_agency": "24958.UBND", "version": 1}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    // The shipped rules look 4 working hours ahead: the window reaches 12 hours + 3 days past
+    // now, so the due date enters it 3 days 12 hours before.
+    let enters = due - time::Duration::hours(12) - time::Duration::days(3);
+    assert!(enters - time::Duration::minutes(30) > datetime!(2025-03-03 09:00 +7));
+    t.clock.set(enters - time::Duration::minutes(30));
+    let r = t.app.apply_escalations().await.unwrap();
+    assert_eq!((r.reloaded, r.watched), (true, 0));
+    t.clock.set(enters + time::Duration::minutes(29));
+    let r = t.app.apply_escalations().await.unwrap();
+    assert_eq!((r.reloaded, r.watched, r.created), (false, 1, 0));
+    // A day past the due date (reloaded): overdue, and a working day overdue — told to the
+    // agency holding it.
+    t.clock
+        .set(due + time::Duration::days(1) + time::Duration::minutes(1));
+    let r = t.app.apply_escalations().await.unwrap();
+    assert!(r.reloaded);
+    assert_eq!(
+        notice_rules(&t, "24958.UBND", Role::Leader).await,
+        ["overdue", "overdue-1-day-to-leader"],
+        "{due}: the leader is told"
+    );
+}
+
 #[tokio::test]
 async fn escalation_rules_make_each_notice_once_for_the_right_roles() {
     let t = TestApp::new(datetime!(2025-03-03 09:00 +7)).await;

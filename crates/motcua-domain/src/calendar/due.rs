@@ -294,6 +294,48 @@ impl WorkingCalendar {
         total.min(cap)
     }
 
+    /// The first instant from which no more than `seconds` of working time are left before `to`
+    /// ("due within 4 working hours" starts here): `to` walked back through office hours by
+    /// `seconds`, then — when that lands on an opening — back over the closed time before it,
+    /// which leaves no more working time than the opening does. `to` itself if `seconds` ≤ 0.
+    pub fn start_of_last_working_seconds(
+        &self,
+        to: OffsetDateTime,
+        seconds: i64,
+    ) -> OffsetDateTime {
+        if seconds <= 0 {
+            return to;
+        }
+        let local = to.to_offset(VN_OFFSET);
+        let mut date = local.date();
+        let mut t = seconds_of_day(local.time());
+        let mut remaining = seconds;
+        for _ in 0..MAX_WALK_DAYS {
+            if self.is_working_day(date) {
+                for p in self.office().periods().iter().rev() {
+                    let (open, close) = (seconds_of_day(p.open), seconds_of_day(p.close));
+                    if t <= open {
+                        continue;
+                    }
+                    let end = t.min(close);
+                    if remaining == 0 {
+                        // Everything between this period's close and the opening reached is
+                        // closed time.
+                        return at(date, time_of(end));
+                    }
+                    if remaining < end - open {
+                        return at(date, time_of(end - remaining));
+                    }
+                    remaining -= end - open;
+                    t = open;
+                }
+            }
+            date = date.previous_day().expect("date in range");
+            t = 86_400;
+        }
+        at(date, self.office().opening())
+    }
+
     /// The closing instant of `date` if it is worked, else of the next working day.
     fn close_of_working_day_from(
         &self,

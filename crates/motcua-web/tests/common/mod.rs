@@ -120,6 +120,33 @@ impl TestApp {
         }
     }
 
+    /// A second server on the same database and clock (its own caches and sweep), as a
+    /// deployment of two would run.
+    pub async fn another_server(&self) -> TestApp {
+        let engine = motcua_documents::Engine::new(
+            self.dir.path(),
+            &motcua_documents::EngineSettings {
+                passphrase: Some(PKI_PASSPHRASE.into()),
+                auto_issue: true,
+            },
+        );
+        let app = App::new(
+            self.store.clone(),
+            self.clock.clone(),
+            AppSettings::default(),
+        )
+        .await
+        .unwrap()
+        .with_documents(Arc::new(engine), "http://motcua.test");
+        TestApp {
+            router: motcua_web::router(app.clone()),
+            app,
+            store: self.store.clone(),
+            clock: self.clock.clone(),
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
     pub async fn token(&self, agency: &str, role: Role) -> String {
         self.app
             .create_token(&agency.parse().unwrap(), role, "test")
