@@ -38,3 +38,13 @@ explain "per-unit period aggregate: a province's submissions per day over 30 day
   "SELECT to_char(submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') AS d, COUNT(*) FROM dossiers WHERE province_code = '$province' AND submitted_at >= now() - interval '30 days' GROUP BY d ORDER BY d"
 explain "dashboard: a province's dossiers by status (whole province)" \
   "SELECT status, COUNT(*) FROM dossiers WHERE province_code = '$province' GROUP BY status ORDER BY status"
+# The escalation sweep's pages (motcua_app::escalation): read when its watch list is loaded (at
+# start, then hourly) and, each minute, for the slice of due dates that entered its window.
+explain "escalation sweep: a province's open dossiers due in its window, one page" \
+  "SELECT data FROM dossiers WHERE province_code = '$province' AND status IN ('received', 'processing', 'awaiting_payment') AND due_at >= now() - interval '8 days' AND due_at < now() + interval '4 days' AND (NULL::text IS NULL OR (due_at, code) > (now() - interval '8 days', NULL::text)) ORDER BY due_at, code LIMIT 1000"
+explain "escalation sweep: the next page (after a due date and code)" \
+  "SELECT data FROM dossiers WHERE province_code = '$province' AND status IN ('received', 'processing', 'awaiting_payment') AND due_at >= now() AND due_at < now() + interval '4 days' AND ('$code'::text IS NULL OR (due_at, code) > (now(), '$code')) ORDER BY due_at, code LIMIT 1000"
+explain "escalation sweep: the minute's slice of the window" \
+  "SELECT data FROM dossiers WHERE province_code = '$province' AND status IN ('received', 'processing', 'awaiting_payment') AND due_at >= now() + interval '4 days' - interval '1 minute' AND due_at < now() + interval '4 days' AND (NULL::text IS NULL OR (due_at, code) > (now(), NULL::text)) ORDER BY due_at, code LIMIT 1000"
+explain "escalation sweep: a province's dossiers in a step-budget status, one page" \
+  "SELECT data FROM dossiers WHERE province_code = '$province' AND status = 'received' AND code > '' ORDER BY code LIMIT 1000"
