@@ -257,8 +257,7 @@ impl App {
                     return Err(e);
                 }
             };
-            for d in read {
-                let mut w = Watched::of(&d);
+            for mut w in read {
                 // Still the same facts in the same calendars: what fired for them stays fired.
                 if !calendars_changed
                     && let Some((held, _)) = list.watched.get(&w.facts.id)
@@ -275,8 +274,8 @@ impl App {
             && to > h
         {
             // The window's far end moved: read the slice that entered it.
-            for d in self.watch_pages(Some((h.max(from), to)), &[]).await? {
-                list.offer(Watched::of(&d), now);
+            for w in self.watch_pages(Some((h.max(from), to)), &[]).await? {
+                list.offer(w, now);
             }
             list.horizon = Some(to);
         }
@@ -402,12 +401,13 @@ impl App {
     }
 
     /// Every province's open dossiers due in `window` (if any) and, when `statuses` are given,
-    /// those in these statuses, a keyset page at a time.
+    /// those in these statuses, a keyset page at a time — each page cut down to what the rules
+    /// read as it arrives, so a load holds one page of whole dossiers at most.
     async fn watch_pages(
         &self,
         window: Option<(OffsetDateTime, OffsetDateTime)>,
         statuses: &[Status],
-    ) -> Result<Vec<Dossier>, AppError> {
+    ) -> Result<Vec<Watched>, AppError> {
         let provinces: Vec<ProvinceCode> = self
             .units()
             .data()
@@ -436,7 +436,7 @@ impl App {
                         .await?;
                     let full = page.len() == PAGE as usize;
                     after = page.last().map(WatchCursor::after);
-                    out.extend(page);
+                    out.extend(page.iter().map(Watched::of));
                     if !full {
                         break;
                     }
