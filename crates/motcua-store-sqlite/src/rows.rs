@@ -26,6 +26,15 @@ pub(crate) fn ts(t: OffsetDateTime) -> String {
     motcua_domain::dossier::chain::chain_time(t)
 }
 
+/// Stored JSON documents (the `data` columns), decoded.
+pub(crate) fn decode_all<T: serde::de::DeserializeOwned>(
+    rows: &[String],
+) -> Result<Vec<T>, StoreError> {
+    rows.iter()
+        .map(|d| serde_json::from_str(d).map_err(motcua_app::store_support::json_err))
+        .collect()
+}
+
 pub(crate) fn parse_ts(s: &str) -> Result<OffsetDateTime, StoreError> {
     OffsetDateTime::parse(s, &Rfc3339)
         .map_err(|e| StoreError::Internal(format!("stored time {s:?}: {e}")))

@@ -1,7 +1,7 @@
 //! The [`Store`] implementation.
 
 use crate::group::GroupWriter;
-use crate::rows::{db_err, parse_ts, ts};
+use crate::rows::{db_err, decode_all, parse_ts, ts};
 use async_trait::async_trait;
 use motcua_app::ports::{
     Attachment, BulkBatch, ChainHead, CitizenSessionRecord, DocumentJob, DocumentRecord,
@@ -623,9 +623,7 @@ impl Store for SqliteStore {
         .fetch_all(&self.reader)
         .await
         .map_err(db_err)?;
-        rows.iter()
-            .map(|d| serde_json::from_str(d).map_err(json_err))
-            .collect()
+        decode_all(&rows)
     }
 
     async fn holiday_years(&self, province: &ProvinceCode) -> Result<Vec<HolidayYear>, StoreError> {
@@ -636,9 +634,7 @@ impl Store for SqliteStore {
         .fetch_all(&self.reader)
         .await
         .map_err(db_err)?;
-        rows.iter()
-            .map(|d| serde_json::from_str(d).map_err(json_err))
-            .collect()
+        decode_all(&rows)
     }
 
     async fn save_holiday_year(
@@ -954,9 +950,7 @@ impl Store for SqliteStore {
             .fetch_all(&self.reader)
             .await
             .map_err(db_err)?;
-        rows.iter()
-            .map(|d| serde_json::from_str(d).map_err(json_err))
-            .collect()
+        decode_all(&rows)
     }
 
     async fn watch_page(&self, q: &WatchPage) -> Result<Vec<Dossier>, StoreError> {
@@ -998,9 +992,7 @@ impl Store for SqliteStore {
             }
         }
         .map_err(db_err)?;
-        rows.iter()
-            .map(|d| serde_json::from_str(d).map_err(json_err))
-            .collect()
+        decode_all(&rows)
     }
 
     async fn count_dossiers(&self) -> Result<i64, StoreError> {
@@ -1193,9 +1185,7 @@ impl Store for SqliteStore {
             .bind(province.as_str()).bind(crate::rows::ts(from)).bind(crate::rows::ts(to)).bind(i64::from(limit)).fetch_all(&self.reader)
             .await
             .map_err(db_err)?;
-        rows.iter()
-            .map(|d| serde_json::from_str(d).map_err(json_err))
-            .collect()
+        decode_all(&rows)
     }
 
     async fn counter_intakes(
@@ -1730,9 +1720,7 @@ impl Store for SqliteStore {
         .fetch_all(&self.reader)
         .await
         .map_err(db_err)?;
-        rows.iter()
-            .map(|d| serde_json::from_str(d).map_err(json_err))
-            .collect()
+        decode_all(&rows)
     }
 
     async fn insert_security_event(&self, e: &SecurityEvent) -> Result<(), StoreError> {
@@ -1828,9 +1816,7 @@ impl Store for SqliteStore {
         .fetch_all(&self.reader)
         .await
         .map_err(db_err)?;
-        rows.iter()
-            .map(|d| serde_json::from_str(d).map_err(json_err))
-            .collect()
+        decode_all(&rows)
     }
 
     async fn insert_linked(
@@ -1898,9 +1884,7 @@ impl Store for SqliteStore {
         .fetch_all(&self.reader)
         .await
         .map_err(db_err)?;
-        rows.iter()
-            .map(|d| serde_json::from_str(d).map_err(json_err))
-            .collect()
+        decode_all(&rows)
     }
 }
 

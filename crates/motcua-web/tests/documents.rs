@@ -227,14 +227,7 @@ async fn deferred_forms_are_issued_after_commit_by_the_worker_or_the_first_reade
     );
 
     // A transfer's control slip waits for the worker, which issues it as of the transfer.
-    let (s, v) = t
-        .act(
-            &counter,
-            &code,
-            json!({"action": "transfer", "to_agency": "24958.UBND", "version": 1}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
+    t.transfer_to_committee(&counter, &code).await;
     assert_eq!(t.store.document_jobs(10).await.unwrap().len(), 1);
     t.clock.set(t.app.now() + time::Duration::hours(2));
     assert_eq!(t.app.issue_waiting_documents(8).await.unwrap(), 1);

@@ -35,14 +35,7 @@ async fn with_dossiers() -> (TestApp, String) {
         codes.push(d["code"].as_str().unwrap().to_owned());
     }
     t.clock.set(datetime!(2025-03-03 10:00 +7));
-    let (s, v) = t
-        .act(
-            &counter,
-            &codes[0],
-            json!({"action": "transfer", "to_agency": "24958.UBND", "version": 1}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
+    t.transfer_to_committee(&counter, &codes[0]).await;
     let (s, v) = t
         .act(
             &approver,
@@ -547,14 +540,7 @@ async fn the_sweep_looks_only_at_dossiers_whose_rules_may_fire() {
     );
     // An action reaches the sweep at once, without reading the list again.
     t.clock.set(datetime!(2025-03-03 14:40 +7));
-    let (s, v) = t
-        .act(
-            &counter,
-            &code,
-            json!({"action": "transfer", "to_agency": "24958.UBND", "version": 1}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
+    t.transfer_to_committee(&counter, &code).await;
     t.clock.set(datetime!(2025-03-03 14:41 +7));
     assert_eq!(run(&t).await, (false, 1, 1, 0));
     // Wednesday: the hourly reload keeps what fired; due soon from 14:30 (4 working hours).
@@ -607,14 +593,7 @@ async fn a_dossier_entering_the_due_window_is_read_without_a_reload() {
         &time::format_description::well_known::Rfc3339,
     )
     .unwrap();
-    let (s, v) = t
-        .act(
-            &counter,
-            code,
-            json!({"action": "transfer", "to_agency": "24958.UBND", "version": 1}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
+    t.transfer_to_committee(&counter, code).await;
     // The shipped rules look 4 working hours ahead: the window reaches 12 hours + 3 days past
     // now, so the due date enters it 3 days 12 hours before.
     let enters = due - time::Duration::hours(12) - time::Duration::days(3);

@@ -246,6 +246,18 @@ impl TestApp {
         .await
     }
 
+    /// Forwards a just-received dossier (version 1) to the People's Committee of commune 24958.
+    pub async fn transfer_to_committee(&self, token: &str, code: &str) {
+        let (s, v) = self
+            .act(
+                token,
+                code,
+                json!({"action": "transfer", "to_agency": "24958.UBND", "version": 1}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+
     pub async fn dossier(&self, token: &str, code: &str) -> Value {
         let (s, v) = self
             .get(&format!("/api/v1/dossiers/{code}"), Some(token))
