@@ -6,11 +6,9 @@
 //! allowed one anything else. Every path of the OpenAPI document must have a row here, so a new
 //! endpoint cannot be added without deciding who may call it.
 
-mod common;
-
+use crate::common::{TestApp, intake_body};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use common::{TestApp, intake_body};
 use http_body_util::BodyExt;
 use motcua_domain::access::Role;
 use serde_json::{Value, json};

@@ -1,9 +1,7 @@
 //! Units, agencies, catalogue, calendar and the API's own description, through the router.
 
-mod common;
-
+use crate::common::{TestApp, error_code};
 use axum::http::StatusCode;
-use common::{TestApp, error_code};
 use motcua_domain::access::Role;
 use serde_json::json;
 use time::macros::datetime;

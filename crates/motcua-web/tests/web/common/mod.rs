@@ -32,9 +32,9 @@ pub struct TestApp {
 
 pub fn units() -> UnitsData {
     let all = UnitsData::from_csv(
-        include_str!("../../../../data/units/provinces_2025.csv"),
-        include_str!("../../../../data/units/communes_2025.csv"),
-        include_str!("../../../../data/units/mapping_2025.csv"),
+        include_str!("../../../../../data/units/provinces_2025.csv"),
+        include_str!("../../../../../data/units/communes_2025.csv"),
+        include_str!("../../../../../data/units/mapping_2025.csv"),
     )
     .unwrap();
     let keep = |c: &str| c == "68" || c == "79";
@@ -63,7 +63,7 @@ pub const TEST_PASSWORD: &str = "correct horse battery";
 static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 pub fn seed() -> Vec<Procedure> {
-    serde_json::from_str(include_str!("../../../../data/procedures/seed.json")).unwrap()
+    serde_json::from_str(include_str!("../../../../../data/procedures/seed.json")).unwrap()
 }
 
 impl TestApp {

@@ -3,10 +3,8 @@
 //! login), logout with the page's token. The whole flow against a real OpenID provider is the
 //! browser journey (e2e/, npm oidc-provider).
 
-mod common;
-
+use crate::common::{TestApp, csrf};
 use axum::http::StatusCode;
-use common::{TestApp, csrf};
 use motcua_domain::access::Role;
 use time::macros::datetime;
 
@@ -33,7 +31,7 @@ async fn a_citizen_sees_their_own_dossiers_and_documents_and_nobody_elses() {
     // intake_body's applicant is 068195001234; another person's dossier beside it.
     let mine = t.intake(&counter, "1.004873", "24958.TTPVHCC").await;
     let mine = mine["code"].as_str().unwrap().to_owned();
-    let mut body = common::intake_body("1.004873", "24958.TTPVHCC");
+    let mut body = crate::common::intake_body("1.004873", "24958.TTPVHCC");
     body["applicant"]["id_number"] = "079200001234".into();
     let (s, theirs) = t.post("/api/v1/dossiers", Some(&counter), &body).await;
     assert_eq!(s, StatusCode::CREATED, "{theirs}");

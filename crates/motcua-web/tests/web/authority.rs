@@ -3,10 +3,8 @@
 //! and expired, gaps and overlaps refused without writing anything), transfers only to the
 //! competent agency or as a consultation, the checker and the rules API with their permissions.
 
-mod common;
-
+use crate::common::{TestApp, error_code, intake_body};
 use axum::http::StatusCode;
-use common::{TestApp, error_code, intake_body};
 use motcua_domain::access::Role;
 use serde_json::{Value, json};
 use time::macros::datetime;

@@ -1,10 +1,8 @@
 //! The integrity review through the router (issue #7): a broker found with its evidence, a family
 //! not flagged, a forbidden demand flagged, the threshold honoured, permissions, exports.
 
-mod common;
-
+use crate::common::{TestApp, error_code, intake_body};
 use axum::http::StatusCode;
-use common::{TestApp, error_code, intake_body};
 use motcua_domain::access::Role;
 use serde_json::json;
 use time::macros::datetime;

@@ -1,11 +1,9 @@
 //! The online application wizard through the router: one question per page, uploads checked
 //! by content, check answers, confirmation; the dossier arrives at the counter with its files.
 
-mod common;
-
+use crate::common::{TestApp, csrf};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{TestApp, csrf};
 use http_body_util::BodyExt;
 use time::macros::datetime;
 use tower::ServiceExt;

@@ -2,10 +2,8 @@
 //! agency computed from the counters the writes keep, every metric with its inputs; the live
 //! indicators with their permissions; CSV and XLSX exports; bad input refused with stable codes.
 
-mod common;
-
+use crate::common::{TestApp, error_code};
 use axum::http::StatusCode;
-use common::{TestApp, error_code};
 use http_body_util::BodyExt as _;
 use motcua_domain::access::Role;
 use serde_json::{Value, json};

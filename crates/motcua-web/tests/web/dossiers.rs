@@ -1,10 +1,8 @@
 //! Dossier journeys through the router: intake, the lifecycle, refusals of bad actions (each
 //! with its documented code, changing nothing), idempotency, tracking.
 
-mod common;
-
+use crate::common::{TestApp, error_code, intake_body};
 use axum::http::StatusCode;
-use common::{TestApp, error_code, intake_body};
 use motcua_domain::access::Role;
 use serde_json::json;
 use time::macros::datetime;

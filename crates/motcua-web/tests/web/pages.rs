@@ -1,10 +1,8 @@
 //! The citizen pages through the router: language, search, procedure, tracking, assets.
 
-mod common;
-
+use crate::common::TestApp;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::TestApp;
 use http_body_util::BodyExt;
 use motcua_domain::access::Role;
 use time::macros::datetime;

@@ -4,10 +4,8 @@
 //! citizen who filed the dossier and another citizen. Allowed is 200; denied is a redirect to a
 //! login, 403 or 404. (The API's matrix is `matrix.rs`.)
 
-mod common;
-
+use crate::common::TestApp;
 use axum::http::StatusCode;
-use common::TestApp;
 use motcua_domain::access::Role;
 use time::macros::datetime;
 

@@ -2,10 +2,8 @@
 //! catalogue, where to file for a commune (old addresses resolved), clarification, no match,
 //! bad input, and the chat pages.
 
-mod common;
-
+use crate::common::{TestApp, error_code, seed};
 use axum::http::StatusCode;
-use common::{TestApp, error_code, seed};
 use serde_json::{Value, json};
 use time::macros::datetime;
 

@@ -1,9 +1,7 @@
 //! Dashboard, kiosk and administration pages through the router.
 
-mod common;
-
+use crate::common::{TestApp, csrf};
 use axum::http::StatusCode;
-use common::{TestApp, csrf};
 use motcua_domain::access::Role;
 use time::macros::datetime;
 
@@ -114,7 +112,7 @@ async fn an_administrator_edits_a_procedure_and_a_holiday_table() {
     let (_, html) = call(&t, "GET", "/admin/procedures/2.000884", Some(&cookie), None).await;
     let token = csrf(&html);
     let mut p: serde_json::Value =
-        serde_json::from_str(include_str!("../../../data/procedures/seed.json")).unwrap();
+        serde_json::from_str(include_str!("../../../../data/procedures/seed.json")).unwrap();
     let mut rec = p
         .as_array_mut()
         .unwrap()

@@ -2,12 +2,10 @@
 //! lock-out, one-time passwords, password change, session timeouts, logout, security headers,
 //! rate limits behind a trusted proxy, and the security audit log.
 
-mod common;
-
+use crate::common::{PageResp, TEST_PASSWORD, TestApp, cookie_pair, csrf};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
-use common::{PageResp, TEST_PASSWORD, TestApp, cookie_pair, csrf};
 use http_body_util::BodyExt;
 use motcua_domain::access::Role;
 use std::net::SocketAddr;

@@ -2,11 +2,9 @@
 //! and signed; public verification of genuine, tampered and foreign files; scans, results and
 //! the register; bad input refused with its code.
 
-mod common;
-
+use crate::common::{TestApp, error_code};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{TestApp, error_code};
 use http_body_util::BodyExt;
 use motcua_app::Store;
 use motcua_domain::access::Role;
@@ -288,7 +286,7 @@ async fn scans_are_recorded_and_signed_and_bad_files_refused() {
     let counter = t.token(CENTER, Role::CounterOfficer).await;
     let d = t.intake(&counter, "1.004873", CENTER).await;
     let code = d["code"].as_str().unwrap();
-    let png = include_bytes!("../../motcua-documents/tests/data/scan.png").to_vec();
+    let png = include_bytes!("../../../motcua-documents/tests/data/scan.png").to_vec();
     let uri = format!("/api/v1/dossiers/{code}/components/TK/scan");
     let (s, v) = post_bytes(
         &t,
@@ -581,8 +579,8 @@ async fn the_dossier_page_lists_documents_and_digitises_scans() {
     assert!(p.body.contains("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"));
     assert!(p.body.contains("01/GTN"));
     assert!(p.body.contains(&format!("/inbox/{code}/documents/")));
-    let csrf = common::csrf(&p.body);
-    let png = include_bytes!("../../motcua-documents/tests/data/scan.png");
+    let csrf = crate::common::csrf(&p.body);
+    let png = include_bytes!("../../../motcua-documents/tests/data/scan.png");
 
     // Without the anti-forgery token: refused, nothing stored.
     let (s, _, _) = post_form(

@@ -1,10 +1,8 @@
 //! Staff pages through the router: sign-in, counter intake, inbox, dossier actions, receipt,
 //! and the anti-forgery check.
 
-mod common;
-
+use crate::common::{PageResp, TEST_PASSWORD, TestApp, cookie_pair, csrf};
 use axum::http::StatusCode;
-use common::{PageResp, TEST_PASSWORD, TestApp, cookie_pair, csrf};
 use motcua_domain::access::Role;
 use time::macros::datetime;
 

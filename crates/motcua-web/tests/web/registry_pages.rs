@@ -2,10 +2,8 @@
 //! anti-forgery check, a refusal that re-renders and writes nothing, a double submission that files
 //! once), its progress page, public tracking by its one code, the registry page and who may see it.
 
-mod common;
-
+use crate::common::{TestApp, csrf};
 use axum::http::StatusCode;
-use common::{TestApp, csrf};
 use motcua_domain::access::Role;
 use serde_json::json;
 use time::macros::datetime;

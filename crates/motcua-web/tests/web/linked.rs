@@ -2,10 +2,8 @@
 //! dependencies and data passed, combined progress under one tracking code, a stopped step
 //! reported with what to do, idempotent filing, refusals that write nothing, and jurisdiction.
 
-mod common;
-
+use crate::common::{TestApp, error_code};
 use axum::http::StatusCode;
-use common::{TestApp, error_code};
 use motcua_domain::access::Role;
 use serde_json::{Value, json};
 use time::macros::datetime;

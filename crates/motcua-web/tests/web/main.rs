@@ -1,0 +1,24 @@
+//! The web crate's tests through the router, as one test binary: each module was a binary of its
+//! own, and each of those linked the whole application (typst, tantivy, both stores) again — on
+//! two cores that was minutes of linking and gigabytes of disk per cold build. Run one module
+//! with `cargo test -p motcua-web --test web -- identity::`.
+
+mod common;
+
+mod apply;
+mod assistant;
+mod authority;
+mod citizens;
+mod documents;
+mod dossiers;
+mod identity;
+mod integrity;
+mod linked;
+mod matrix;
+mod more_pages;
+mod page_matrix;
+mod pages;
+mod reference;
+mod registry_pages;
+mod reports;
+mod staff_pages;
