@@ -18,7 +18,7 @@
 //!   from facts older than this run is checked against the stored dossier first.
 
 use crate::AppError;
-use crate::ports::{Notice, WatchCursor, WatchPage, WatchScope};
+use crate::ports::{DOSSIERS_PER_READ, Notice, WatchCursor, WatchPage, WatchScope};
 use crate::service::{Actor, App};
 use motcua_domain::calendar::WorkingCalendar;
 use motcua_domain::dossier::{Dossier, Status};
@@ -290,31 +290,48 @@ impl App {
             .map(|(_, id)| *id)
             .collect();
         let mut outcomes = Vec::with_capacity(due.len());
-        let mut refreshed = Vec::new();
+        let mut stale = Vec::new();
         for id in &due {
             let (w, _) = &list.watched[id];
-            let mut o = self.outcome(&rules, w, now).await?;
+            let o = self.outcome(&rules, w, now).await?;
             if !o.fires.is_empty() && !w.fresh {
-                // Made from facts held since an earlier run: the stored dossier has the say
-                // (another server may have moved it on).
-                let stored = self.store.dossier(&w.code).await?;
-                match stored {
-                    Some(d) if d.version == w.version => {}
-                    Some(d) => {
-                        let w = Watched::of(&d);
-                        o = self.outcome(&rules, &w, now).await?;
-                        refreshed.push(w);
-                    }
-                    None => {
-                        o = Outcome {
-                            id: *id,
-                            fires: vec![],
-                            next: None,
-                        }
-                    }
-                }
+                stale.push(outcomes.len());
             }
             outcomes.push(o);
+        }
+        // Notices made from facts held since an earlier run: the stored dossiers have the say
+        // (another server may have moved them on), read a thousand at a time.
+        let mut refreshed = Vec::new();
+        for chunk in stale.chunks(DOSSIERS_PER_READ) {
+            let codes: Vec<DossierCode> = chunk
+                .iter()
+                .map(|&i| list.watched[&outcomes[i].id].0.code.clone())
+                .collect();
+            let stored: HashMap<Uuid, Dossier> = self
+                .store
+                .dossiers(&codes)
+                .await?
+                .into_iter()
+                .map(|d| (d.id, d))
+                .collect();
+            for &i in chunk {
+                let id = outcomes[i].id;
+                let (held, _) = &list.watched[&id];
+                outcomes[i] = match stored.get(&id) {
+                    Some(d) if d.version == held.version => continue,
+                    Some(d) => {
+                        let w = Watched::of(d);
+                        let o = self.outcome(&rules, &w, now).await?;
+                        refreshed.push(w);
+                        o
+                    }
+                    None => Outcome {
+                        id,
+                        fires: vec![],
+                        next: None,
+                    },
+                };
+            }
         }
         for w in refreshed {
             list.offer(w, now);

@@ -521,6 +521,9 @@ pub struct Notice {
     pub created_at: OffsetDateTime,
 }
 
+/// The most codes one [`Store::dossiers`] call is given.
+pub const DOSSIERS_PER_READ: usize = 1_000;
+
 /// Everything the use cases need from a database. Implemented by `motcua-store-sqlite` (and the
 /// PostgreSQL store); both must pass `motcua-store-tests`.
 #[async_trait]
@@ -627,6 +630,9 @@ pub trait Store: Send + Sync + 'static {
     async fn documents_by_sha256(&self, sha256: &str) -> Result<Vec<DocumentRecord>, StoreError>;
     /// A dossier by code.
     async fn dossier(&self, code: &DossierCode) -> Result<Option<Dossier>, StoreError>;
+    /// The dossiers with these codes, in one read, in no particular order; codes with no
+    /// dossier are left out. At most [`DOSSIERS_PER_READ`] codes.
+    async fn dossiers(&self, codes: &[DossierCode]) -> Result<Vec<Dossier>, StoreError>;
     /// A page of dossiers, ordered by due date (none last), then code.
     async fn list_dossiers(&self, f: &DossierFilter) -> Result<Vec<Dossier>, StoreError>;
     /// A page of one province's open dossiers for the escalation sweep ([`WatchPage`]).

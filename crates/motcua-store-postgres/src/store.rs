@@ -964,6 +964,20 @@ impl Store for PgStore {
         Ok(rows.into_iter().map(|d| d.0).collect())
     }
 
+    async fn dossiers(&self, codes: &[DossierCode]) -> Result<Vec<Dossier>, StoreError> {
+        if codes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let codes: Vec<&str> = codes.iter().map(DossierCode::as_str).collect();
+        let rows: Vec<Json<Dossier>> =
+            sqlx::query_scalar("SELECT data FROM dossiers WHERE code = ANY($1)")
+                .bind(&codes)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
+        Ok(rows.into_iter().map(|d| d.0).collect())
+    }
+
     async fn count_dossiers(&self) -> Result<i64, StoreError> {
         sqlx::query_scalar("SELECT COUNT(*) FROM dossiers")
             .fetch_one(&self.pool)

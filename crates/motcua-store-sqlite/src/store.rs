@@ -995,6 +995,24 @@ impl Store for SqliteStore {
         decode_all(&rows)
     }
 
+    async fn dossiers(&self, codes: &[DossierCode]) -> Result<Vec<Dossier>, StoreError> {
+        if codes.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The codes as one JSON array: one statement, however many there are.
+        let codes =
+            serde_json::to_string(&codes.iter().map(DossierCode::as_str).collect::<Vec<_>>())
+                .map_err(json_err)?;
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT data FROM dossiers WHERE code IN (SELECT value FROM json_each(?))",
+        )
+        .bind(codes)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        decode_all(&rows)
+    }
+
     async fn count_dossiers(&self) -> Result<i64, StoreError> {
         sqlx::query_scalar("SELECT COUNT(*) FROM dossiers")
             .fetch_one(&self.reader)

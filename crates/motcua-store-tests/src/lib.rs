@@ -39,7 +39,7 @@ macro_rules! conformance_tests {
             holiday_years_replace_per_province_and_year, office_hours_per_unit, code_sequences_are_unique_under_concurrency,
             dossier_round_trip_and_idempotency, duplicate_idempotency_key_writes_nothing,
             stale_version_is_a_conflict_and_writes_nothing, concurrent_writes_fail_alone,
-            list_filters_and_orders_by_due_date, watch_pages_walk_a_province_by_keyset,
+            list_filters_and_orders_by_due_date, watch_pages_walk_a_province_by_keyset, dossiers_are_read_by_codes,
             events_and_chain_heads, tokens_by_secret_hash, drafts_and_attachments_move_to_the_dossier, stats_count_by_status_agency_and_day,
             documents_are_written_with_their_transition_or_not_at_all,
             deferred_documents_are_finished_once, authority_rules_by_province,
@@ -913,6 +913,49 @@ pub async fn watch_pages_walk_a_province_by_keyset(store: Arc<dyn Store>) {
             .contains(&"24958-250303-0007".to_owned()),
         "a status page reads the status it is given"
     );
+}
+
+/// Many dossiers by code in one call: each one found once, unknown codes left out.
+pub async fn dossiers_are_read_by_codes(store: Arc<dyn Store>) {
+    seeded(&store).await;
+    let mut written = Vec::new();
+    for n in 1..=5 {
+        let (d, e) = sample_dossier(
+            &format!("24958-250303-000{n}"),
+            "24958.TTPVHCC",
+            datetime!(2025-03-03 09:00 +7),
+        );
+        store.insert_dossier(&d, &e, None, &[]).await.unwrap();
+        written.push(d);
+    }
+    assert!(store.dossiers(&[]).await.unwrap().is_empty());
+    let ask = [
+        written[3].code.clone(),
+        DossierCode::parse("24958-250303-0999").unwrap(),
+        written[0].code.clone(),
+        written[0].code.clone(),
+        written[4].code.clone(),
+    ];
+    let mut got = store.dossiers(&ask).await.unwrap();
+    got.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
+    assert_eq!(
+        got,
+        vec![written[0].clone(), written[3].clone(), written[4].clone()]
+    );
+    // After a transition the read gives the new version.
+    let (moved, ev) = apply(
+        &written[0],
+        Command::Assign {
+            handler: "A".into(),
+        },
+        datetime!(2025-03-03 10:00 +7),
+    );
+    store
+        .append_transition(&written[0], &moved, &ev, &[])
+        .await
+        .unwrap();
+    let got = store.dossiers(&[written[0].code.clone()]).await.unwrap();
+    assert_eq!(got, vec![moved]);
 }
 
 /// Events come back in order; chain heads match the dossier rows.
