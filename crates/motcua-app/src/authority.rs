@@ -90,7 +90,7 @@ impl App {
         procedure: &ProcedureCode,
         unit: &UnitCode,
         date: Option<Date>,
-    ) -> Result<(Procedure, Resolution), AppError> {
+    ) -> Result<(Arc<Procedure>, Resolution), AppError> {
         let p = self.procedure(procedure, None).await?;
         let commune = self.commune(unit)?;
         let auth = self.province_authority(&commune.province_code).await?;

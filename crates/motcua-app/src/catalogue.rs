@@ -36,28 +36,31 @@ impl App {
     }
 
     /// A procedure at a version, or its latest. Versions are immutable, so each is read from
-    /// the store once; the latest comes from the cached catalogue.
+    /// the store once and then shared (every action reads its dossier's procedure: no copy of
+    /// the whole record per request); the latest comes from the cached catalogue.
     pub async fn procedure(
         &self,
         code: &ProcedureCode,
         version: Option<u32>,
-    ) -> Result<Procedure, AppError> {
-        let cached = match version {
-            Some(v) => self
+    ) -> Result<Arc<Procedure>, AppError> {
+        let version = match version {
+            Some(v) => Some(v),
+            None => {
+                let all = self.procedures().await?;
+                // The catalogue is sorted by code.
+                all.binary_search_by(|p| p.code.cmp(code))
+                    .ok()
+                    .map(|i| all[i].version)
+            }
+        };
+        if let Some(v) = version
+            && let Some(p) = self
                 .versions
                 .read()
                 .expect("versions lock")
                 .get(&(code.clone(), v))
-                .map(|p| p.as_ref().clone()),
-            None => self
-                .procedures()
-                .await?
-                .iter()
-                .find(|p| &p.code == code)
-                .cloned(),
-        };
-        if let Some(p) = cached {
-            return Ok(p);
+        {
+            return Ok(p.clone());
         }
         let p = self.store.procedure(code, version).await?.ok_or_else(|| {
             AppError::not_found(
@@ -65,10 +68,11 @@ impl App {
                 format!("no procedure {code}"),
             )
         })?;
+        let p = Arc::new(p);
         self.versions
             .write()
             .expect("versions lock")
-            .insert((p.code.clone(), p.version), Arc::new(p.clone()));
+            .insert((p.code.clone(), p.version), p.clone());
         Ok(p)
     }
 

@@ -16,6 +16,7 @@ use motcua_domain::dossier::{
 use motcua_domain::ids::{AgencyCode, DossierCode, Phone, ProcedureCode, UnitCode};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 /// A request to open a dossier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,7 +63,7 @@ pub struct OpenDossier {
 /// A dossier ready to be opened: checked, routed, its receiving point and competent agency
 /// known.
 pub(crate) struct Intake {
-    pub procedure: Procedure,
+    pub procedure: Arc<Procedure>,
     pub case: Option<String>,
     pub channel: Channel,
     pub receiving: Agency,

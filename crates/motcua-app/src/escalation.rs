@@ -36,6 +36,9 @@ const SHIPPED: &str = include_str!("../../../data/escalation/rules.json");
 /// Dossiers read per page when the watch list is loaded.
 const PAGE: u32 = 1_000;
 
+/// Dossiers assessed between two yields to the requests served on the same thread.
+const YIELD_EVERY: usize = 128;
+
 /// How often the whole watch list is read again from the store.
 pub const RELOAD_EVERY: time::Duration = time::Duration::hours(1);
 
@@ -291,7 +294,12 @@ impl App {
             .collect();
         let mut outcomes = Vec::with_capacity(due.len());
         let mut stale = Vec::new();
-        for id in &due {
+        for (n, id) in due.iter().enumerate() {
+            if n % YIELD_EVERY == YIELD_EVERY - 1 {
+                // Thousands of dossiers can fall due in one minute (all written since the last
+                // run, or a day's closing at 11:30); the requests on this worker thread go first.
+                tokio::task::yield_now().await;
+            }
             let (w, _) = &list.watched[id];
             let o = self.outcome(&rules, w, now).await?;
             if !o.fires.is_empty() && !w.fresh {
@@ -337,7 +345,10 @@ impl App {
             list.offer(w, now);
         }
         let mut notices = Vec::new();
-        for o in &outcomes {
+        for (n, o) in outcomes.iter().enumerate() {
+            if n % YIELD_EVERY == YIELD_EVERY - 1 {
+                tokio::task::yield_now().await;
+            }
             let Some((w, _)) = list.watched.get(&o.id) else {
                 continue;
             };

@@ -112,6 +112,42 @@ impl OpReport {
     }
 }
 
+/// One second of a phase: the operations scheduled in it and how long they took — where a
+/// stall of the machine (a checkpoint, the minute sweep, a burst of forms) shows as a slow second.
+#[derive(Debug, Clone, Serialize)]
+pub struct SecondReport {
+    /// Seconds since the phase started.
+    pub second: u32,
+    /// Successful operations.
+    pub ops: u64,
+    /// Failed operations.
+    pub errors: u64,
+    /// 99th percentile.
+    pub p99_ms: f64,
+    /// Largest.
+    pub max_ms: f64,
+}
+
+/// What one worker measured: by operation, and by the second each operation was scheduled in.
+#[derive(Debug, Default)]
+pub struct WorkerSamples {
+    /// By operation.
+    pub by_op: BTreeMap<Op, Samples>,
+    /// By second since the phase started.
+    pub by_second: BTreeMap<u32, Samples>,
+}
+
+impl WorkerSamples {
+    /// Records one outcome of `op`, scheduled `second` seconds into the phase.
+    pub fn record(&mut self, op: Op, second: u32, elapsed: Duration, outcome: Result<(), String>) {
+        self.by_second
+            .entry(second)
+            .or_default()
+            .record(elapsed, outcome.clone());
+        self.by_op.entry(op).or_default().record(elapsed, outcome);
+    }
+}
+
 /// A phase's figures.
 #[derive(Debug, Clone, Serialize)]
 pub struct PhaseReport {
@@ -133,16 +169,48 @@ pub struct PhaseReport {
     pub reads: OpReport,
     /// Where the CPU went.
     pub cpu: Option<CpuReport>,
+    /// When the phase started (UTC, RFC 3339), to set the timeline beside the server's and the
+    /// database's logs.
+    pub started_at: Option<String>,
+    /// Second by second.
+    pub timeline: Vec<SecondReport>,
+}
+
+impl PhaseReport {
+    /// The `n` seconds with the highest 99th percentile, worst first.
+    pub fn slowest_seconds(&self, n: usize) -> Vec<&SecondReport> {
+        let mut v: Vec<&SecondReport> = self.timeline.iter().collect();
+        v.sort_by(|a, b| b.p99_ms.total_cmp(&a.p99_ms).then(a.second.cmp(&b.second)));
+        v.truncate(n);
+        v
+    }
 }
 
 /// Sums per-worker samples into a report.
-pub fn phase_report(per_worker: Vec<BTreeMap<Op, Samples>>, secs: f64) -> PhaseReport {
+pub fn phase_report(per_worker: Vec<WorkerSamples>, secs: f64) -> PhaseReport {
     let mut all: BTreeMap<Op, Samples> = BTreeMap::new();
+    let mut seconds: BTreeMap<u32, Samples> = BTreeMap::new();
     for w in per_worker {
-        for (op, s) in w {
+        for (op, s) in w.by_op {
             all.entry(op).or_default().merge(s);
         }
+        for (second, s) in w.by_second {
+            seconds.entry(second).or_default().merge(s);
+        }
     }
+    let timeline = seconds
+        .into_iter()
+        .map(|(second, s)| {
+            let r = OpReport::from(s, 1.0);
+            SecondReport {
+                second,
+                ops: r.count,
+                errors: r.errors,
+                p99_ms: r.p99_ms,
+                max_ms: r.max_ms,
+            }
+        })
+        .collect();
     let (mut writes, mut reads) = (Samples::default(), Samples::default());
     for (op, s) in &all {
         if op.is_write() {
@@ -167,6 +235,8 @@ pub fn phase_report(per_worker: Vec<BTreeMap<Op, Samples>>, secs: f64) -> PhaseR
         writes,
         reads,
         cpu: None,
+        started_at: None,
+        timeline,
     }
 }
 
@@ -231,7 +301,7 @@ pub async fn run_phase<D: Driver>(
     driver: Arc<D>,
     workload: &Workload,
     pace: &Pace,
-) -> Result<(Vec<BTreeMap<Op, Samples>>, f64)> {
+) -> Result<(Vec<WorkerSamples>, f64)> {
     let stop = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -243,7 +313,7 @@ pub async fn run_phase<D: Driver>(
             .rate
             .map(|r| Duration::from_secs_f64(pace.concurrency as f64 / r));
         tasks.push(tokio::spawn(async move {
-            let mut samples: BTreeMap<Op, Samples> = BTreeMap::new();
+            let mut samples = WorkerSamples::default();
             // Workers start spread over one interval so paced load is smooth.
             let mut next = Instant::now()
                 + interval.map_or(Duration::ZERO, |i| i.mul_f64(w as f64 / 64.0 % 1.0));
@@ -264,10 +334,13 @@ pub async fn run_phase<D: Driver>(
                 if stop.load(Ordering::Relaxed) {
                     break;
                 }
-                samples
-                    .entry(op)
-                    .or_default()
-                    .record(scheduled.elapsed(), outcome);
+                let second = scheduled.saturating_duration_since(started).as_secs();
+                samples.record(
+                    op,
+                    u32::try_from(second).unwrap_or(u32::MAX),
+                    scheduled.elapsed(),
+                    outcome,
+                );
                 if let Some(i) = interval {
                     next += i;
                 }
@@ -293,9 +366,13 @@ pub async fn measured_phase<D: Driver>(
     server_pid: Option<u32>,
 ) -> Result<PhaseReport> {
     let before = CpuMark::now(server_pid);
+    let started_at = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .ok();
     let (samples, secs) = run_phase(driver, workload, pace).await?;
     let after = CpuMark::now(server_pid);
     let mut r = phase_report(samples, secs);
+    r.started_at = started_at;
     r.cpu = Some(before.report(after, r.writes.count + r.reads.count));
     Ok(r)
 }
@@ -420,6 +497,31 @@ mod tests {
         }
         assert_eq!(percentile_ms(&[], 99.0), 0.0);
         assert_eq!(percentile_ms(&[7000], 50.0), 7.0);
+    }
+
+    #[test]
+    fn the_timeline_shows_each_second_and_the_slowest_first() {
+        let ms = Duration::from_millis;
+        let mut a = WorkerSamples::default();
+        a.record(Op::Intake, 0, ms(5), Ok(()));
+        a.record(Op::Read, 0, ms(1), Ok(()));
+        a.record(Op::Read, 2, ms(300), Ok(()));
+        let mut b = WorkerSamples::default();
+        b.record(Op::Action, 0, ms(9), Err("503 service.unavailable".into()));
+        b.record(Op::Action, 2, ms(2), Ok(()));
+        b.record(Op::Inbox, 1, ms(40), Ok(()));
+        let r = phase_report(vec![a, b], 3.0);
+        let t: Vec<(u32, u64, u64, f64)> = r
+            .timeline
+            .iter()
+            .map(|s| (s.second, s.ops, s.errors, s.max_ms))
+            .collect();
+        assert_eq!(t, vec![(0, 2, 1, 5.0), (1, 1, 0, 40.0), (2, 2, 0, 300.0)]);
+        let worst: Vec<u32> = r.slowest_seconds(2).iter().map(|s| s.second).collect();
+        assert_eq!(worst, vec![2, 1]);
+        // The per-operation figures count the same outcomes.
+        assert_eq!(r.writes.count + r.reads.count, 5);
+        assert_eq!(r.errors, 1);
     }
 
     #[test]

@@ -154,11 +154,10 @@ impl Workload {
         sites: usize,
         seed: u64,
     ) -> Result<Self> {
-        let procedure = Arc::new(
-            app.procedure(&ProcedureCode::parse(PROCEDURE)?, None)
-                .await
-                .map_err(|e| anyhow!("{e}: run `motcua init` (or `bench seed`) first"))?,
-        );
+        let procedure = app
+            .procedure(&ProcedureCode::parse(PROCEDURE)?, None)
+            .await
+            .map_err(|e| anyhow!("{e}: run `motcua init` (or `bench seed`) first"))?;
         let components = scenario::required_components(
             procedure
                 .case(None)

@@ -233,6 +233,16 @@ pub async fn run_cmd(s: &Settings, db: &Db, args: &RunArgs) -> Result<()> {
                 println!("           error: {e}");
             }
         }
+        let slowest = p.slowest_seconds(5);
+        if !slowest.is_empty() {
+            println!("  slowest seconds (by p99; the whole timeline is in --json):");
+            for sec in slowest {
+                println!(
+                    "    second {:>3}: {} ops, {} errors, p99 {:.2} ms, max {:.2} ms",
+                    sec.second, sec.ops, sec.errors, sec.p99_ms, sec.max_ms
+                );
+            }
+        }
     }
     if let Some(r) = report.ratio {
         println!(

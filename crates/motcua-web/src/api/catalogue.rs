@@ -69,7 +69,9 @@ pub async fn get_procedure(
 ) -> Result<Json<Procedure>, ApiError> {
     let code = ProcedureCode::parse(&code)
         .map_err(|_| ApiError::new("catalogue.unknown_procedure", "no such procedure"))?;
-    Ok(Json(s.app.procedure(&code, q.version).await?))
+    Ok(Json(std::sync::Arc::unwrap_or_clone(
+        s.app.procedure(&code, q.version).await?,
+    )))
 }
 
 /// Import or edit procedures (admin). A changed record becomes a new

@@ -26,7 +26,7 @@ const DRAFT_COOKIE: &str = "motcua_draft";
 /// The steps, in order.
 const STEPS: [&str; 6] = ["where", "name", "id", "contact", "documents", "check"];
 
-async fn procedure_of(s: &AppState, code: &str) -> Option<Procedure> {
+async fn procedure_of(s: &AppState, code: &str) -> Option<std::sync::Arc<Procedure>> {
     let code = ProcedureCode::parse(code).ok()?;
     s.app.procedure(&code, None).await.ok()
 }
@@ -44,7 +44,7 @@ async fn application(
     uri: &Uri,
     headers: &HeaderMap,
     code: &str,
-) -> Result<(Procedure, Draft), Response> {
+) -> Result<(std::sync::Arc<Procedure>, Draft), Response> {
     let Some(p) = procedure_of(s, code).await else {
         return Err(super::public::not_found_page(tr, uri));
     };

@@ -172,7 +172,7 @@ async fn counter_page_with(
     tr: Tr,
     uri: &Uri,
     sess: &StaffSession,
-    chosen: Option<Procedure>,
+    chosen: Option<std::sync::Arc<Procedure>>,
     values: HashMap<String, String>,
     errors: Vec<(String, String)>,
 ) -> Result<CounterPage, AppError> {
