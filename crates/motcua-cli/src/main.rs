@@ -286,6 +286,10 @@ struct LoadArgs {
     /// Total operations per second, paced (default: as fast as possible).
     #[arg(long)]
     rate: Option<f64>,
+    /// Seconds of load before each phase's measurement starts (at most 60): connections,
+    /// caches and prepared statements warm up unmeasured.
+    #[arg(long, default_value_t = 0)]
+    warmup: u64,
     /// Communes the workers play (one counter and People's Committee each).
     #[arg(long, default_value_t = 64)]
     sites: usize,
@@ -306,6 +310,7 @@ impl LoadArgs {
             duration: std::time::Duration::from_secs(self.duration),
             concurrency: self.concurrency,
             rate: self.rate,
+            warmup: std::time::Duration::from_secs(self.warmup),
             sites: self.sites,
             no_baseline,
             server_pid,
@@ -595,7 +600,8 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
         }
         _ => {}
     }
-    let db = setup::open_store(&s).await?;
+    let serving = matches!(cli.command, Command::Serve { .. } | Command::Demo { .. });
+    let db = setup::open_store(&s, serving).await?;
     let store = db.store();
     match cli.command {
         Command::Calendar { .. }

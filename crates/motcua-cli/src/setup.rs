@@ -109,17 +109,19 @@ impl Db {
     }
 }
 
-/// PostgreSQL pool settings from the settings.
-pub fn pg_options(s: &Settings) -> PgOptions {
+/// PostgreSQL pool settings from the settings; a serving process keeps its whole pool open.
+pub fn pg_options(s: &Settings, serving: bool) -> PgOptions {
     PgOptions {
         max_connections: s.db_max_connections,
+        min_connections: if serving { s.db_max_connections } else { 0 },
         statement_timeout: Duration::from_millis(s.db_statement_timeout_ms),
         acquire_timeout: Duration::from_millis(s.db_acquire_timeout_ms),
     }
 }
 
-/// Opens (creating and migrating) the database the settings name.
-pub async fn open_store(s: &Settings) -> Result<Db> {
+/// Opens (creating and migrating) the database the settings name; `serving` for `serve` and
+/// `demo`, which keep their connections open.
+pub async fn open_store(s: &Settings, serving: bool) -> Result<Db> {
     let target = s.database_target();
     match &target {
         DatabaseTarget::Sqlite(path) => {
@@ -133,7 +135,7 @@ pub async fn open_store(s: &Settings) -> Result<Db> {
             Ok(Db::Sqlite(Arc::new(store)))
         }
         DatabaseTarget::Postgres(url) => {
-            let store = PgStore::connect(url, &pg_options(s))
+            let store = PgStore::connect(url, &pg_options(s, serving))
                 .await
                 .with_context(|| format!("connecting to {}", target.describe()))?;
             Ok(Db::Postgres(Arc::new(store)))

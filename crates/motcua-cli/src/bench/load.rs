@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 
 /// Longest a phase may run.
 pub const MAX_DURATION: Duration = Duration::from_secs(600);
+/// Longest warm-up before a phase is measured.
+pub const MAX_WARMUP: Duration = Duration::from_secs(60);
 /// Most concurrent workers.
 pub const MAX_CONCURRENCY: usize = 512;
 
@@ -169,8 +171,8 @@ pub struct PhaseReport {
     pub reads: OpReport,
     /// Where the CPU went.
     pub cpu: Option<CpuReport>,
-    /// When the phase started (UTC, RFC 3339), to set the timeline beside the server's and the
-    /// database's logs.
+    /// When the phase's measurement started (UTC, RFC 3339; after the warm-up), to set the
+    /// timeline beside the server's and the database's logs.
     pub started_at: Option<String>,
     /// Second by second.
     pub timeline: Vec<SecondReport>,
@@ -268,6 +270,8 @@ pub struct Pace {
     pub concurrency: usize,
     /// Total operations per second for all workers (`None`: as fast as possible).
     pub rate: Option<f64>,
+    /// Load run before the measured `duration`, recorded nowhere.
+    pub warmup: Duration,
 }
 
 impl Pace {
@@ -283,6 +287,9 @@ impl Pace {
             && !(r > 0.0 && r <= 100_000.0)
         {
             bail!("--rate must be between 0 and 100000 operations per second");
+        }
+        if self.warmup > MAX_WARMUP {
+            bail!("--warmup must be at most {} seconds", MAX_WARMUP.as_secs());
         }
         Ok(self)
     }
@@ -303,7 +310,8 @@ pub async fn run_phase<D: Driver>(
     pace: &Pace,
 ) -> Result<(Vec<WorkerSamples>, f64)> {
     let stop = Arc::new(AtomicBool::new(false));
-    let started = Instant::now();
+    // Operations scheduled before `started` (the warm-up) are performed but not recorded.
+    let started = Instant::now() + pace.warmup;
     let mut tasks = Vec::new();
     for w in 0..pace.concurrency {
         let driver = driver.clone();
@@ -334,6 +342,12 @@ pub async fn run_phase<D: Driver>(
                 if stop.load(Ordering::Relaxed) {
                     break;
                 }
+                if scheduled < started {
+                    if let Some(i) = interval {
+                        next += i;
+                    }
+                    continue;
+                }
                 let second = scheduled.saturating_duration_since(started).as_secs();
                 samples.record(
                     op,
@@ -348,7 +362,7 @@ pub async fn run_phase<D: Driver>(
             samples
         }));
     }
-    tokio::time::sleep(pace.duration).await;
+    tokio::time::sleep(pace.warmup + pace.duration).await;
     stop.store(true, Ordering::Relaxed);
     let secs = started.elapsed().as_secs_f64();
     let mut out = Vec::new();
@@ -366,7 +380,7 @@ pub async fn measured_phase<D: Driver>(
     server_pid: Option<u32>,
 ) -> Result<PhaseReport> {
     let before = CpuMark::now(server_pid);
-    let started_at = time::OffsetDateTime::now_utc()
+    let started_at = (time::OffsetDateTime::now_utc() + pace.warmup)
         .format(&time::format_description::well_known::Rfc3339)
         .ok();
     let (samples, secs) = run_phase(driver, workload, pace).await?;
@@ -553,6 +567,7 @@ mod tests {
             duration: Duration::from_secs(d),
             concurrency: c,
             rate: r,
+            warmup: Duration::ZERO,
         };
         assert!(p(10, 8, None).checked().is_ok());
         assert!(p(10, 8, Some(500.0)).checked().is_ok());
@@ -562,5 +577,11 @@ mod tests {
         assert!(p(10, 513, None).checked().is_err());
         assert!(p(10, 8, Some(0.0)).checked().is_err());
         assert!(p(10, 8, Some(f64::NAN)).checked().is_err());
+        let warm = |w: u64| Pace {
+            warmup: Duration::from_secs(w),
+            ..p(10, 8, None)
+        };
+        assert!(warm(60).checked().is_ok());
+        assert!(warm(61).checked().is_err());
     }
 }

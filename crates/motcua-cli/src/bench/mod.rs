@@ -87,6 +87,8 @@ pub struct RunArgs {
     pub concurrency: usize,
     /// Paced total rate.
     pub rate: Option<f64>,
+    /// Unmeasured load before each phase.
+    pub warmup: Duration,
     /// Sites (communes) the workers play.
     pub sites: usize,
     /// Skip the baseline.
@@ -103,6 +105,7 @@ struct RunReport {
     database: String,
     concurrency: usize,
     rate: Option<f64>,
+    warmup_s: f64,
     duration_s: f64,
     /// API operations per second (all operations of the mix).
     throughput: Option<f64>,
@@ -132,6 +135,7 @@ pub async fn run_cmd(s: &Settings, db: &Db, args: &RunArgs) -> Result<()> {
         duration: args.duration,
         concurrency: args.concurrency,
         rate: args.rate,
+        warmup: args.warmup,
     }
     .checked()?;
     if let Some(url) = &args.url {
@@ -164,6 +168,7 @@ pub async fn run_cmd(s: &Settings, db: &Db, args: &RunArgs) -> Result<()> {
         database: s.database_target().describe(),
         concurrency: args.concurrency,
         rate: args.rate,
+        warmup_s: args.warmup.as_secs_f64(),
         duration_s: args.duration.as_secs_f64(),
         throughput: api.as_ref().map(|a| a.throughput),
         write_throughput: api.as_ref().map(|a| a.write_throughput),
@@ -189,14 +194,19 @@ pub async fn run_cmd(s: &Settings, db: &Db, args: &RunArgs) -> Result<()> {
         return Ok(());
     }
     println!(
-        "database {}, {} workers{}, {} s per phase",
+        "database {}, {} workers{}, {} s per phase{}",
         report.database,
         report.concurrency,
         report
             .rate
             .map(|r| format!(" paced at {r} ops/s"))
             .unwrap_or_default(),
-        report.duration_s
+        report.duration_s,
+        if report.warmup_s > 0.0 {
+            format!(" after {} s unmeasured", report.warmup_s)
+        } else {
+            String::new()
+        }
     );
     for (name, phase) in [("API", &report.api), ("baseline", &report.baseline)] {
         let Some(p) = phase else { continue };
