@@ -39,6 +39,15 @@ const PAGE: u32 = 1_000;
 /// Dossiers assessed between two yields to the requests served on the same thread.
 const YIELD_EVERY: usize = 128;
 
+/// Lets the requests on this thread go first after every [`YIELD_EVERY`] items: thousands of
+/// dossiers can fall due in one minute (all written since the last run, or a day's closing at
+/// 11:30).
+async fn yield_to_requests(n: usize) {
+    if n % YIELD_EVERY == YIELD_EVERY - 1 {
+        tokio::task::yield_now().await;
+    }
+}
+
 /// How often the whole watch list is read again from the store.
 pub const RELOAD_EVERY: time::Duration = time::Duration::hours(1);
 
@@ -295,11 +304,7 @@ impl App {
         let mut outcomes = Vec::with_capacity(due.len());
         let mut stale = Vec::new();
         for (n, id) in due.iter().enumerate() {
-            if n % YIELD_EVERY == YIELD_EVERY - 1 {
-                // Thousands of dossiers can fall due in one minute (all written since the last
-                // run, or a day's closing at 11:30); the requests on this worker thread go first.
-                tokio::task::yield_now().await;
-            }
+            yield_to_requests(n).await;
             let (w, _) = &list.watched[id];
             let o = self.outcome(&rules, w, now).await?;
             if !o.fires.is_empty() && !w.fresh {
@@ -346,9 +351,7 @@ impl App {
         }
         let mut notices = Vec::new();
         for (n, o) in outcomes.iter().enumerate() {
-            if n % YIELD_EVERY == YIELD_EVERY - 1 {
-                tokio::task::yield_now().await;
-            }
+            yield_to_requests(n).await;
             let Some((w, _)) = list.watched.get(&o.id) else {
                 continue;
             };

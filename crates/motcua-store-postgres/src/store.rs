@@ -38,8 +38,8 @@ pub struct PgOptions {
     /// Largest number of connections.
     pub max_connections: u32,
     /// Connections opened when the pool is built and kept open (a serving process keeps all of
-    /// them: a burst right after a start or a quiet hour then finds them ready, instead of
-    /// waiting for a dozen new backends to start — measured in docs/BENCHMARKS.md).
+    /// them, so a burst after a start or a quiet hour does not wait for new backends to start;
+    /// each connection's first use of a statement is still slower — docs/BENCHMARKS.md).
     pub min_connections: u32,
     /// `statement_timeout` set on every connection.
     pub statement_timeout: Duration,

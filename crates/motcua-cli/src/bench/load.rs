@@ -342,19 +342,15 @@ pub async fn run_phase<D: Driver>(
                 if stop.load(Ordering::Relaxed) {
                     break;
                 }
-                if scheduled < started {
-                    if let Some(i) = interval {
-                        next += i;
-                    }
-                    continue;
+                if scheduled >= started {
+                    let second = scheduled.duration_since(started).as_secs();
+                    samples.record(
+                        op,
+                        u32::try_from(second).unwrap_or(u32::MAX),
+                        scheduled.elapsed(),
+                        outcome,
+                    );
                 }
-                let second = scheduled.saturating_duration_since(started).as_secs();
-                samples.record(
-                    op,
-                    u32::try_from(second).unwrap_or(u32::MAX),
-                    scheduled.elapsed(),
-                    outcome,
-                );
                 if let Some(i) = interval {
                     next += i;
                 }
