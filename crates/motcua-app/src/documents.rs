@@ -352,41 +352,82 @@ impl App {
             .unwrap_or_default()
     }
 
+    /// The sequence a numbered form takes its number from: the issuer's forms of that kind in
+    /// the year (Vietnam time) of `now`. `None` for forms without a number.
+    fn number_prefix(form: Form, issuer: &AgencyCode, now: OffsetDateTime) -> Option<String> {
+        form.number_suffix()?;
+        let year = now.to_offset(VN_OFFSET).year();
+        Some(format!("DOC-{issuer}-{year}-{}", form.kind()))
+    }
+
+    /// The agency that issues `form` for `d`: the receiving point for the intake forms, the
+    /// acting agency for the rest.
+    fn issuer_of<'a>(form: Form, d: &'a Dossier, actor: &'a Actor) -> &'a AgencyCode {
+        match form {
+            Form::Receipt | Form::SupplementRequest | Form::Refusal => &d.receiving_agency,
+            _ => match actor {
+                Actor::Staff(s) => &s.agency,
+                Actor::Public | Actor::System(_) => &d.receiving_agency,
+            },
+        }
+    }
+
+    /// The sequence prefix of the number `form` will carry when issued for `d` by `actor` at
+    /// `now`, so the caller can take it in the same write as the dossier's code. `None` when
+    /// the form has no number or no forms are issued here.
+    pub(crate) fn form_number_prefix(
+        &self,
+        form: Form,
+        d: &Dossier,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Option<String> {
+        self.documents.as_ref()?;
+        Self::number_prefix(form, Self::issuer_of(form, d, actor), now)
+    }
+
+    /// The form's number: `taken` if the caller already took it (see
+    /// [`App::form_number_prefix`]), else the next of its sequence.
     async fn number_for(
         &self,
         form: Form,
         agency: &Agency,
         now: OffsetDateTime,
+        taken: Option<u64>,
     ) -> Result<Option<String>, AppError> {
-        let Some(suffix) = form.number_suffix() else {
+        let (Some(suffix), Some(prefix)) = (
+            form.number_suffix(),
+            Self::number_prefix(form, &agency.code, now),
+        ) else {
             return Ok(None);
         };
-        let year = now.to_offset(VN_OFFSET).year();
-        let seq = self
-            .store
-            .next_code_sequence(
-                &agency.province_code,
-                &format!("DOC-{}-{year}-{}", agency.code, form.kind()),
-            )
-            .await?;
+        let seq = match taken {
+            Some(seq) => seq,
+            None => {
+                self.store
+                    .next_code_sequence(&agency.province_code, &prefix)
+                    .await?
+            }
+        };
         Ok(Some(format!("{seq:02}/{suffix}")))
     }
 
     /// The form an action issues, to store with its transition: rendered and signed now, or
     /// (with `defer_documents`) a job fixing its id, number, issuer and date whose bytes follow
     /// the commit. `events` are the dossier's events including the new one (only the new one is
-    /// needed when deferring).
+    /// needed when deferring); `number`, the form's number if the caller took it already.
     pub(crate) async fn issue_form(
         &self,
         form: Form,
         d: &Dossier,
         events: &[StoredEvent],
         actor: &Actor,
+        number: Option<u64>,
     ) -> Result<Option<Issued>, AppError> {
         let Some(last) = events.last() else {
             return Ok(None);
         };
-        let Some(job) = self.plan_form(form, d, last.seq, actor).await? else {
+        let Some(job) = self.plan_form(form, d, last.seq, actor, number).await? else {
             return Ok(None);
         };
         if self.settings.defer_documents {
@@ -406,21 +447,15 @@ impl App {
         d: &Dossier,
         event_seq: i64,
         actor: &Actor,
+        number: Option<u64>,
     ) -> Result<Option<DocumentJob>, AppError> {
         if self.documents.is_none() {
             return Ok(None);
         }
         let now = self.now();
         let now = now.replace_nanosecond(0).unwrap_or(now);
-        let issuer_code = match form {
-            Form::Receipt | Form::SupplementRequest | Form::Refusal => &d.receiving_agency,
-            _ => match actor {
-                Actor::Staff(s) => &s.agency,
-                Actor::Public | Actor::System(_) => &d.receiving_agency,
-            },
-        };
-        let issuer = self.agency(issuer_code).await?;
-        let number = self.number_for(form, &issuer, now).await?;
+        let issuer = self.agency(Self::issuer_of(form, d, actor)).await?;
+        let number = self.number_for(form, &issuer, now, number).await?;
         Ok(Some(DocumentJob {
             id: Uuid::now_v7(),
             province_code: d.province_code.clone(),

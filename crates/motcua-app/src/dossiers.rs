@@ -433,12 +433,23 @@ impl App {
             calendar: &calendar,
             procedure: &procedure,
         };
-        Dossier::open(draft.clone(), ctx)?;
-
-        let seq = self
+        let (probe, probe_first) = Dossier::open(draft.clone(), ctx)?;
+        // The form the first event issues (the receipt, when received at once) is numbered in
+        // the same write as the dossier's code: one commit for both numbers.
+        let form = Form::issued_by(probe_first.action).filter(|_| probe.received_at.is_some());
+        let form_prefix = form.and_then(|f| self.form_number_prefix(f, &probe, actor, now));
+        let prefixes: Vec<&str> = std::iter::once(prefix.as_str())
+            .chain(form_prefix.as_deref())
+            .collect();
+        let numbers = self
             .store
-            .next_code_sequence(&receiving.province_code, &prefix)
+            .next_code_sequences(&receiving.province_code, &prefixes)
             .await?;
+        let (seq, form_number) = match numbers[..] {
+            [seq] => (seq, None),
+            [seq, form_number] => (seq, Some(form_number)),
+            _ => return Err(AppError::Internal("sequence numbers missing".into())),
+        };
         let code = self
             .settings
             .code_pattern
@@ -450,15 +461,14 @@ impl App {
             last_event_hash: event.hash.clone(),
             ..d
         };
-        let docs: Vec<Issued> =
-            match Form::issued_by(first.action).filter(|_| d.received_at.is_some()) {
-                Some(form) => self
-                    .issue_form(form, &d, std::slice::from_ref(&event), actor)
-                    .await?
-                    .into_iter()
-                    .collect(),
-                None => Vec::new(),
-            };
+        let docs: Vec<Issued> = match form {
+            Some(form) => self
+                .issue_form(form, &d, std::slice::from_ref(&event), actor, form_number)
+                .await?
+                .into_iter()
+                .collect(),
+            None => Vec::new(),
+        };
         let idem_rec = idem.map(|(key, request_hash)| IdempotencyRecord {
             key,
             request_hash,
@@ -579,7 +589,7 @@ impl App {
                     self.store.events(d.id).await?
                 };
                 events.push(event.clone());
-                self.issue_form(form, &next, &events, actor)
+                self.issue_form(form, &next, &events, actor, None)
                     .await?
                     .into_iter()
                     .collect()

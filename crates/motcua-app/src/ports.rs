@@ -582,12 +582,26 @@ pub trait Store: Send + Sync + 'static {
         hours: &OfficeHours,
     ) -> Result<(), StoreError>;
 
-    /// Allocates the next sequence number for a dossier-code prefix (atomic, never reused).
+    /// Allocates the next sequence number of each of `prefixes` (distinct) in one atomic write —
+    /// a dossier's code and its receipt's number together cost one commit: numbers are never
+    /// reused, and either all are taken or none. Returned in the order of `prefixes`.
+    async fn next_code_sequences(
+        &self,
+        province: &ProvinceCode,
+        prefixes: &[&str],
+    ) -> Result<Vec<u64>, StoreError>;
+    /// Allocates the next sequence number for one prefix (see [`Store::next_code_sequences`]).
     async fn next_code_sequence(
         &self,
         province: &ProvinceCode,
         prefix: &str,
-    ) -> Result<u64, StoreError>;
+    ) -> Result<u64, StoreError> {
+        self.next_code_sequences(province, &[prefix])
+            .await?
+            .first()
+            .copied()
+            .ok_or_else(|| StoreError::Internal("no sequence number returned".into()))
+    }
     /// Looks up an idempotency key.
     async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError>;
     /// Inserts a new dossier with its first event (and idempotency record) in one transaction.

@@ -7,7 +7,7 @@ use motcua_app::ports::{
     NewDocument, Notice, OfficerRow, SecurityEvent, SessionRecord, StoredEvent, TokenRecord,
     UserRecord, WatchPage, WatchScope,
 };
-use motcua_app::store_support::{enum_parse, enum_str, json_err, parse};
+use motcua_app::store_support::{distinct_prefixes, enum_parse, enum_str, json_err, parse};
 use motcua_app::{Store, StoreError};
 use motcua_domain::access::Role;
 use motcua_domain::accounts::{LoginState, Username};
@@ -675,21 +675,34 @@ impl Store for PgStore {
         Ok(())
     }
 
-    async fn next_code_sequence(
+    async fn next_code_sequences(
         &self,
         province: &ProvinceCode,
-        prefix: &str,
-    ) -> Result<u64, StoreError> {
-        let n: i64 = sqlx::query_scalar(
-            "INSERT INTO code_sequences (prefix, province_code, last) VALUES ($1, $2, 1)
-             ON CONFLICT (prefix) DO UPDATE SET last = code_sequences.last + 1 RETURNING last",
+        prefixes: &[&str],
+    ) -> Result<Vec<u64>, StoreError> {
+        distinct_prefixes(prefixes)?;
+        // One statement: every number or none. The rows are locked in prefix order, so two
+        // writes asking for the same prefixes in another order cannot deadlock.
+        let rows = sqlx::query(
+            "INSERT INTO code_sequences (prefix, province_code, last)
+             SELECT p, $2, 1 FROM unnest($1::text[]) AS t(p) ORDER BY p
+             ON CONFLICT (prefix) DO UPDATE SET last = code_sequences.last + 1
+             RETURNING prefix, last",
         )
-        .bind(prefix)
+        .bind(prefixes)
         .bind(province.as_str())
-        .fetch_one(&self.pool)
+        .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
-        Ok(n as u64)
+        prefixes
+            .iter()
+            .map(|p| {
+                rows.iter()
+                    .find(|r| r.get::<&str, _>(0) == *p)
+                    .map(|r| r.get::<i64, _>(1) as u64)
+                    .ok_or_else(|| StoreError::Internal(format!("no number for {p}")))
+            })
+            .collect()
     }
 
     async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {

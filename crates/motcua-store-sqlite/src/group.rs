@@ -3,11 +3,11 @@
 //!
 //! With `synchronous=FULL` every commit waits for the disk (≈ 0.5 ms on the benchmark machine),
 //! and SQLite has one writer at a time, so committing each request on its own caps the store at
-//! about 2,000 commits a second whatever the CPU does — and one intake takes three (dossier code,
-//! receipt number, the dossier itself). Here a single task owns the writing: it takes every job
-//! that is waiting, runs each inside its own `SAVEPOINT` of one transaction, commits once, and
-//! only then answers each caller. A job that fails is rolled back to its savepoint and answered
-//! with its own error; the others are unaffected. If the commit fails, every job in the group is
+//! about 2,000 commits a second whatever the CPU does — and one intake takes two (the dossier code
+//! with the receipt's number, then the dossier itself). Here a single task owns the writing: it
+//! takes every job that is waiting, runs each inside its own `SAVEPOINT` of one transaction,
+//! commits once, and only then answers each caller. A job that fails is rolled back to its
+//! savepoint and answered with its own error; the others are unaffected. If the commit fails, every job in the group is
 //! answered with that failure and nothing of any of them is written. No caller is ever told
 //! "done" before its data is durable, so the durability promise is the same as one transaction
 //! per request; the jobs simply share the wait.

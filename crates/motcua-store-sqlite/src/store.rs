@@ -9,7 +9,7 @@ use motcua_app::ports::{
     NewDocument, Notice, OfficerRow, SecurityEvent, SessionRecord, StoredEvent, TokenRecord,
     UserRecord, WatchPage, WatchScope,
 };
-use motcua_app::store_support::{enum_parse, enum_str, json_err, parse};
+use motcua_app::store_support::{distinct_prefixes, enum_parse, enum_str, json_err, parse};
 use motcua_app::{Store, StoreError};
 use motcua_domain::access::Role;
 use motcua_domain::accounts::{LoginState, Username};
@@ -685,29 +685,35 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn next_code_sequence(
+    async fn next_code_sequences(
         &self,
         province: &ProvinceCode,
-        prefix: &str,
-    ) -> Result<u64, StoreError> {
-        let (prefix, province) = (prefix.to_owned(), province.clone());
-        let n: i64 = self
-            .group
+        prefixes: &[&str],
+    ) -> Result<Vec<u64>, StoreError> {
+        distinct_prefixes(prefixes)?;
+        let prefixes: Vec<String> = prefixes.iter().map(|p| (*p).to_owned()).collect();
+        let province = province.clone();
+        // One transaction of the write group: every number or none.
+        self.group
             .write(move |conn| {
                 Box::pin(async move {
-                    sqlx::query_scalar(
-                        "INSERT INTO code_sequences (prefix, province_code, last) VALUES (?, ?, 1)
-                         ON CONFLICT(prefix) DO UPDATE SET last = last + 1 RETURNING last",
-                    )
-                    .bind(prefix)
-                    .bind(province.as_str())
-                    .fetch_one(conn)
-                    .await
-                    .map_err(db_err)
+                    let mut numbers = Vec::with_capacity(prefixes.len());
+                    for prefix in &prefixes {
+                        let n: i64 = sqlx::query_scalar(
+                            "INSERT INTO code_sequences (prefix, province_code, last) VALUES (?, ?, 1)
+                             ON CONFLICT(prefix) DO UPDATE SET last = last + 1 RETURNING last",
+                        )
+                        .bind(prefix)
+                        .bind(province.as_str())
+                        .fetch_one(&mut *conn)
+                        .await
+                        .map_err(db_err)?;
+                        numbers.push(n as u64);
+                    }
+                    Ok(numbers)
                 })
             })
-            .await?;
-        Ok(n as u64)
+            .await
     }
 
     async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {

@@ -37,6 +37,7 @@ macro_rules! conformance_tests {
         $crate::conformance_tests!(@each $make;
             units_round_trip, agencies_by_unit_and_province, procedure_versions_are_kept,
             holiday_years_replace_per_province_and_year, office_hours_per_unit, code_sequences_are_unique_under_concurrency,
+            several_sequences_are_taken_in_one_write,
             dossier_round_trip_and_idempotency, duplicate_idempotency_key_writes_nothing,
             stale_version_is_a_conflict_and_writes_nothing, concurrent_writes_fail_alone,
             list_filters_and_orders_by_due_date, watch_pages_walk_a_province_by_keyset, dossiers_are_read_by_codes,
@@ -418,6 +419,58 @@ pub async fn code_sequences_are_unique_under_concurrency(store: Arc<dyn Store>) 
             .await
             .unwrap(),
         1
+    );
+}
+
+/// Several prefixes' numbers are taken in one write, in the order asked, concurrently with
+/// writes asking in the other order (no deadlock); a prefix asked twice takes nothing.
+pub async fn several_sequences_are_taken_in_one_write(store: Arc<dyn Store>) {
+    let (code, receipt) = ("24958-250124-", "DOC-24958.UBND-2025-form01");
+    for _ in 0..5 {
+        store.next_code_sequence(&p("68"), code).await.unwrap();
+    }
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            if i % 2 == 0 {
+                let n = s
+                    .next_code_sequences(&p("68"), &[code, receipt])
+                    .await
+                    .unwrap();
+                (n[0], n[1])
+            } else {
+                let n = s
+                    .next_code_sequences(&p("68"), &[receipt, code])
+                    .await
+                    .unwrap();
+                (n[1], n[0])
+            }
+        }));
+    }
+    let (mut codes, mut receipts) = (Vec::new(), Vec::new());
+    for t in tasks {
+        let (c, r) = t.await.unwrap();
+        codes.push(c);
+        receipts.push(r);
+    }
+    codes.sort();
+    receipts.sort();
+    assert_eq!(codes, (6..=45).collect::<Vec<u64>>());
+    assert_eq!(receipts, (1..=40).collect::<Vec<u64>>());
+
+    assert!(
+        store
+            .next_code_sequences(&p("68"), &[receipt, code, receipt])
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        store
+            .next_code_sequences(&p("68"), &[code, receipt])
+            .await
+            .unwrap(),
+        vec![46, 41]
     );
 }
 

@@ -2,8 +2,8 @@
 //! through the store (sqlx) with no HTTP, no JSON and no use-case layer — the database's own
 //! limit on this machine for this mix.
 //!
-//! Per operation: intake = idempotency lookup + next code number + the receipt's number + the
-//! insert (dossier, first event, idempotency key, the receipt's form job); action = dossier read +
+//! Per operation: intake = idempotency lookup + the code's and the receipt's numbers (one write) +
+//! the insert (dossier, first event, idempotency key, the receipt's form job); action = dossier read +
 //! the transition (guarded update, event, and for a transfer or a finish the control slip's form
 //! job, as the API writes them with deferred forms); read = dossier read; track = dossier read + its events; inbox = one
 //! list query; search = nothing (the catalogue is searched in memory).
@@ -91,11 +91,23 @@ impl StoreDriver {
             site.counter.code.as_str(),
             t.to_offset(VN_OFFSET).date(),
         );
-        let seq = self
+        let receipt_prefix = format!(
+            "DOC-{}-{}-{}",
+            site.counter.code,
+            t.to_offset(VN_OFFSET).year(),
+            Form::Receipt.kind()
+        );
+        let numbers = self
             .store
-            .next_code_sequence(&site.counter.province_code, &prefix)
+            .next_code_sequences(
+                &site.counter.province_code,
+                &[prefix.as_str(), receipt_prefix.as_str()],
+            )
             .await
             .map_err(err)?;
+        let [seq, receipt_no] = numbers[..] else {
+            return Err("two sequence numbers expected".into());
+        };
         let code: DossierCode = self.pattern.code(&prefix, seq).map_err(err)?;
         let (d, first) = Dossier::open(
             NewDossier {
@@ -133,19 +145,6 @@ impl StoreDriver {
             request_hash: "0".repeat(64),
             dossier_code: d.code.clone(),
         };
-        let receipt_no = self
-            .store
-            .next_code_sequence(
-                &site.counter.province_code,
-                &format!(
-                    "DOC-{}-{}-{}",
-                    site.counter.code,
-                    t.to_offset(VN_OFFSET).year(),
-                    Form::Receipt.kind()
-                ),
-            )
-            .await
-            .map_err(err)?;
         let receipt = form_job(
             Form::Receipt,
             &d,
