@@ -53,6 +53,21 @@ pub fn officer_tally(
     t
 }
 
+/// Refuses a list of sequence prefixes naming one twice ([`crate::Store::next_code_sequences`]
+/// takes one number of each in one write).
+pub fn distinct_prefixes(prefixes: &[&str]) -> Result<(), StoreError> {
+    let mut seen: Vec<&str> = prefixes.to_vec();
+    seen.sort_unstable();
+    seen.dedup();
+    if seen.len() == prefixes.len() {
+        Ok(())
+    } else {
+        Err(StoreError::Internal(
+            "a sequence prefix asked for twice in one write".into(),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,20 +83,5 @@ mod tests {
         );
         assert!(enum_parse::<AgencyKind>("nope").is_err());
         assert!(parse::<motcua_domain::ids::UnitCode>("12").is_err());
-    }
-}
-
-/// Refuses a list of sequence prefixes naming one twice ([`crate::Store::next_code_sequences`]
-/// takes one number of each in one write).
-pub fn distinct_prefixes(prefixes: &[&str]) -> Result<(), StoreError> {
-    let mut seen: Vec<&str> = prefixes.to_vec();
-    seen.sort_unstable();
-    seen.dedup();
-    if seen.len() == prefixes.len() {
-        Ok(())
-    } else {
-        Err(StoreError::Internal(
-            "a sequence prefix asked for twice in one write".into(),
-        ))
     }
 }
