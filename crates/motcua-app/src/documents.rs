@@ -116,6 +116,20 @@ impl Form {
             Form::ControlSlip | Form::Register => None,
         }
     }
+
+    /// The sequence a numbered form takes its number from: `issuer`'s forms of this kind in the
+    /// year (Vietnam time) of `now`. `None` for forms without a number.
+    pub fn sequence_prefix(self, issuer: &AgencyCode, now: OffsetDateTime) -> Option<String> {
+        self.number_suffix()?;
+        let year = now.to_offset(VN_OFFSET).year();
+        Some(format!("DOC-{issuer}-{year}-{}", self.kind()))
+    }
+
+    /// The printed number for the `seq`-th form of its sequence (`05/GTN`).
+    pub fn number(self, seq: u64) -> Option<String> {
+        self.number_suffix()
+            .map(|suffix| format!("{seq:02}/{suffix}"))
+    }
 }
 
 /// The verdict on a PDF.
@@ -352,14 +366,6 @@ impl App {
             .unwrap_or_default()
     }
 
-    /// The sequence a numbered form takes its number from: the issuer's forms of that kind in
-    /// the year (Vietnam time) of `now`. `None` for forms without a number.
-    fn number_prefix(form: Form, issuer: &AgencyCode, now: OffsetDateTime) -> Option<String> {
-        form.number_suffix()?;
-        let year = now.to_offset(VN_OFFSET).year();
-        Some(format!("DOC-{issuer}-{year}-{}", form.kind()))
-    }
-
     /// The agency that issues `form` for `d`: the receiving point for the intake forms, the
     /// acting agency for the rest.
     fn issuer_of<'a>(form: Form, d: &'a Dossier, actor: &'a Actor) -> &'a AgencyCode {
@@ -383,7 +389,7 @@ impl App {
         now: OffsetDateTime,
     ) -> Option<String> {
         self.documents.as_ref()?;
-        Self::number_prefix(form, Self::issuer_of(form, d, actor), now)
+        form.sequence_prefix(Self::issuer_of(form, d, actor), now)
     }
 
     /// The form's number: `taken` if the caller already took it (see
@@ -395,10 +401,7 @@ impl App {
         now: OffsetDateTime,
         taken: Option<u64>,
     ) -> Result<Option<String>, AppError> {
-        let (Some(suffix), Some(prefix)) = (
-            form.number_suffix(),
-            Self::number_prefix(form, &agency.code, now),
-        ) else {
+        let Some(prefix) = form.sequence_prefix(&agency.code, now) else {
             return Ok(None);
         };
         let seq = match taken {
@@ -409,7 +412,7 @@ impl App {
                     .await?
             }
         };
-        Ok(Some(format!("{seq:02}/{suffix}")))
+        Ok(form.number(seq))
     }
 
     /// The form an action issues, to store with its transition: rendered and signed now, or

@@ -91,12 +91,9 @@ impl StoreDriver {
             site.counter.code.as_str(),
             t.to_offset(VN_OFFSET).date(),
         );
-        let receipt_prefix = format!(
-            "DOC-{}-{}-{}",
-            site.counter.code,
-            t.to_offset(VN_OFFSET).year(),
-            Form::Receipt.kind()
-        );
+        let receipt_prefix = Form::Receipt
+            .sequence_prefix(&site.counter.code, t)
+            .ok_or("the receipt is numbered")?;
         let numbers = self
             .store
             .next_code_sequences(
@@ -149,9 +146,7 @@ impl StoreDriver {
             Form::Receipt,
             &d,
             &site.counter.code,
-            Form::Receipt
-                .number_suffix()
-                .map(|s| format!("{receipt_no:02}/{s}")),
+            Form::Receipt.number(receipt_no),
             &actor,
             ev.seq,
         )?;
