@@ -121,13 +121,12 @@ impl App {
     /// answers exactly as one that does not exist.
     pub async fn my_dossier(&self, c: &Citizen, code: &DossierCode) -> Result<MyDossier, AppError> {
         let not_found = || AppError::not_found("dossier.not_found", format!("no dossier {code}"));
-        let d = self
+        let (d, events) = self
             .store
-            .dossier(code)
+            .dossier_with_events(code)
             .await?
-            .filter(|d| d.applicant.id_number == c.id_number)
+            .filter(|(d, _)| d.applicant.id_number == c.id_number)
             .ok_or_else(not_found)?;
-        let events = self.store.events(d.id).await?;
         self.finish_dossier_jobs(d.id).await?;
         let documents = self.store.dossier_documents(d.id).await?;
         Ok(MyDossier {

@@ -173,6 +173,15 @@ pub fn seal_event(
     }
 }
 
+/// A dossier with its events, seen by the access check through its dossier.
+struct DossierHistory((Dossier, Vec<StoredEvent>));
+
+impl std::borrow::Borrow<Dossier> for DossierHistory {
+    fn borrow(&self) -> &Dossier {
+        &self.0.0
+    }
+}
+
 impl App {
     /// Whether `staff` may perform `kind` on `d` (role and jurisdiction; not the state, which
     /// the lifecycle decides). The receiving counter deals with the applicant (intake,
@@ -211,9 +220,19 @@ impl App {
 
     async fn load(&self, actor: &Actor, code: &DossierCode) -> Result<Dossier, AppError> {
         let d = self.store.dossier(code).await?;
-        match d {
-            Some(d) if self.may_see(actor, &d).await => Ok(d),
-            // Same answer for "absent" and "not yours": a code is not a capability.
+        self.visible(actor, code, d).await
+    }
+
+    /// The dossier if the actor may see it; the same answer for "absent" and "not yours": a code
+    /// is not a capability.
+    async fn visible<T: std::borrow::Borrow<Dossier>>(
+        &self,
+        actor: &Actor,
+        code: &DossierCode,
+        found: Option<T>,
+    ) -> Result<T, AppError> {
+        match found {
+            Some(d) if self.may_see(actor, d.borrow()).await => Ok(d),
             _ => Err(AppError::not_found(
                 "dossier.not_found",
                 format!("no dossier {code} in your jurisdiction"),
@@ -648,8 +667,19 @@ impl App {
         actor: &Actor,
         code: &DossierCode,
     ) -> Result<Vec<StoredEvent>, AppError> {
-        let d = self.load(actor, code).await?;
-        Ok(self.store.events(d.id).await?)
+        Ok(self.dossier_with_events(actor, code).await?.1)
+    }
+
+    /// A dossier, if the actor may see it, with its events, in one read.
+    pub async fn dossier_with_events(
+        &self,
+        actor: &Actor,
+        code: &DossierCode,
+    ) -> Result<(Dossier, Vec<StoredEvent>), AppError> {
+        let found = self.store.dossier_with_events(code).await?;
+        self.visible(actor, code, found.map(DossierHistory))
+            .await
+            .map(|h| h.0)
     }
 
     /// Lists dossiers. Staff see their own agency's; an admin may name any agency.
@@ -692,7 +722,11 @@ impl App {
         };
         let code = DossierCode::parse(&code.to_uppercase()).map_err(|_| not_found())?;
         let phone = Phone::parse(phone).map_err(|_| not_found())?;
-        let d = self.store.dossier(&code).await?.ok_or_else(not_found)?;
+        let (d, events) = self
+            .store
+            .dossier_with_events(&code)
+            .await?
+            .ok_or_else(not_found)?;
         if d.applicant.phone != phone {
             return Err(not_found());
         }
@@ -701,7 +735,6 @@ impl App {
             Err(AppError::NotFound { .. }) => d.current_agency.to_string(),
             Err(e) => return Err(e),
         };
-        let events = self.store.events(d.id).await?;
         Ok(TrackingView {
             code: d.code.to_string(),
             procedure_name: d.procedure_name.clone(),

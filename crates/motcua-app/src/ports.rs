@@ -655,6 +655,19 @@ pub trait Store: Send + Sync + 'static {
     async fn count_dossiers(&self) -> Result<i64, StoreError>;
     /// The events of a dossier in sequence order.
     async fn events(&self, dossier_id: Uuid) -> Result<Vec<StoredEvent>, StoreError>;
+    /// A dossier by code with its events in sequence order. A store whose reads cross a network
+    /// answers in one round trip (public tracking and a dossier's page read both, and they were
+    /// two); the default reads one after the other.
+    async fn dossier_with_events(
+        &self,
+        code: &DossierCode,
+    ) -> Result<Option<(Dossier, Vec<StoredEvent>)>, StoreError> {
+        let Some(d) = self.dossier(code).await? else {
+            return Ok(None);
+        };
+        let events = self.events(d.id).await?;
+        Ok(Some((d, events)))
+    }
     /// Chain heads of all dossiers, for audit verification.
     async fn chain_heads(&self) -> Result<Vec<ChainHead>, StoreError>;
     /// Loads whole dossier histories at once (a migration from another system, the benchmark's

@@ -25,6 +25,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::types::Json;
 use sqlx::{AssertSqlSafe, Row};
 use std::str::FromStr as _;
+use std::sync::LazyLock;
 use std::time::Duration;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -1013,6 +1014,45 @@ impl Store for PgStore {
             .await
             .map_err(db_err)?;
         rows.iter().map(event_from_row).collect()
+    }
+
+    async fn dossier_with_events(
+        &self,
+        code: &DossierCode,
+    ) -> Result<Option<(Dossier, Vec<StoredEvent>)>, StoreError> {
+        // One round trip: the events joined to the dossier, the dossier's text sent with the
+        // first row only (the outer join still finds a dossier with no event: one row of NULLs).
+        static SQL: LazyLock<String> = LazyLock::new(|| {
+            let cols = EVENT_COLS
+                .split(", ")
+                .map(|c| format!("e.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
+                "SELECT CASE WHEN row_number() OVER (ORDER BY e.seq) = 1 THEN d.data END AS data, {cols}
+                 FROM dossiers d LEFT JOIN dossier_events e ON e.dossier_id = d.id
+                 WHERE d.code = $1 ORDER BY e.seq"
+            )
+        });
+        let rows = sqlx::query(AssertSqlSafe(SQL.as_str()))
+            .bind(code.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let Json(d): Json<Dossier> = first.try_get("data").map_err(db_err)?;
+        let events = if first
+            .try_get::<Option<Uuid>, _>("id")
+            .map_err(db_err)?
+            .is_none()
+        {
+            Vec::new()
+        } else {
+            rows.iter().map(event_from_row).collect::<Result<_, _>>()?
+        };
+        Ok(Some((d, events)))
     }
 
     async fn chain_heads(&self) -> Result<Vec<ChainHead>, StoreError> {

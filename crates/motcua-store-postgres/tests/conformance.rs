@@ -52,6 +52,14 @@ impl Drop for DropDb {
 }
 
 async fn fresh() -> Option<(Arc<dyn Store>, DropDb)> {
+    fresh_with(PgOptions {
+        max_connections: 8,
+        ..PgOptions::default()
+    })
+    .await
+}
+
+async fn fresh_with(opts: PgOptions) -> Option<(Arc<dyn Store>, DropDb)> {
     let url = admin_url();
     let mut admin = match PgConnection::connect(&url).await {
         Ok(c) => c,
@@ -67,19 +75,49 @@ async fn fresh() -> Option<(Arc<dyn Store>, DropDb)> {
         .execute(&mut admin)
         .await
         .expect("create test database");
-    let store = PgStore::connect(
-        &with_database(&url, &name),
-        &PgOptions {
-            max_connections: 8,
-            ..PgOptions::default()
-        },
-    )
-    .await
-    .expect("connect to the test database");
+    let store = PgStore::connect(&with_database(&url, &name), &opts)
+        .await
+        .expect("connect to the test database");
     Some((Arc::new(store), DropDb { name }))
 }
 
 motcua_store_tests::conformance_tests!(fresh());
+
+/// The statement timeout guards requests; a bulk load (a seed, a migration from another system)
+/// is a batch job and must not be cancelled by it half-way on a busy machine.
+#[tokio::test]
+async fn a_bulk_load_is_not_cut_by_the_requests_statement_timeout() {
+    use motcua_app::ports::BulkBatch;
+    let Some((store, _guard)) = fresh_with(PgOptions {
+        max_connections: 2,
+        // Far shorter than a COPY of thousands of dossiers takes; longer than a `BEGIN`.
+        statement_timeout: std::time::Duration::from_millis(50),
+        ..PgOptions::default()
+    })
+    .await
+    else {
+        return;
+    };
+    let at = time::macros::datetime!(2025-01-24 09:00 +7);
+    let dossiers: Vec<_> = (1..=5000)
+        .map(|i| {
+            let (d, e) = motcua_store_tests::sample_dossier(
+                &format!("24958-250124-{i:04}"),
+                "24958.TTPVHCC",
+                at,
+            );
+            (d, vec![e])
+        })
+        .collect();
+    store
+        .bulk_load(&BulkBatch {
+            dossiers,
+            sequences: vec![],
+        })
+        .await
+        .expect("the whole batch is loaded");
+    assert_eq!(store.count_dossiers().await.unwrap(), 5000);
+}
 
 #[test]
 fn database_urls_are_rewritten() {

@@ -1011,7 +1011,8 @@ pub async fn dossiers_are_read_by_codes(store: Arc<dyn Store>) {
     assert_eq!(got, vec![moved]);
 }
 
-/// Events come back in order; chain heads match the dossier rows.
+/// Events come back in order, alone or with their dossier in one read; chain heads match the
+/// dossier rows.
 pub async fn events_and_chain_heads(store: Arc<dyn Store>) {
     seeded(&store).await;
     let (d, ev) = sample_dossier(
@@ -1029,11 +1030,32 @@ pub async fn events_and_chain_heads(store: Arc<dyn Store>) {
     );
     store.append_transition(&d, &d2, &ev2, &[]).await.unwrap();
     let evs = store.events(d.id).await.unwrap();
-    assert_eq!(evs, vec![ev, ev2.clone()]);
+    assert_eq!(evs, vec![ev.clone(), ev2.clone()]);
     let heads = store.chain_heads().await.unwrap();
     assert_eq!(heads.len(), 1);
     assert_eq!(heads[0].version, 2);
     assert_eq!(heads[0].last_event_hash, ev2.hash);
+
+    // The dossier with its events in one read: this dossier's only, in order, the new version.
+    let (other, other_ev) = sample_dossier(
+        "24958-250124-0002",
+        "24958.TTPVHCC",
+        datetime!(2025-01-24 09:30 +7),
+    );
+    store
+        .insert_dossier(&other, &other_ev, None, &[])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.dossier_with_events(&d.code).await.unwrap(),
+        Some((d2, vec![ev, ev2]))
+    );
+    assert_eq!(
+        store.dossier_with_events(&other.code).await.unwrap(),
+        Some((other, vec![other_ev]))
+    );
+    let unknown = DossierCode::parse("24958-250124-0999").unwrap();
+    assert_eq!(store.dossier_with_events(&unknown).await.unwrap(), None);
 }
 
 /// A bulk load stores every dossier with its events exactly as given, raises code sequences

@@ -651,8 +651,7 @@ async fn dossier_page_with(
     errors: Vec<(String, String)>,
 ) -> Result<DossierPage, AppError> {
     let actor = Actor::Staff(sess.actor.clone());
-    let d = s.app.dossier(&actor, code).await?;
-    let events = s.app.dossier_events(&actor, code).await?;
+    let (d, events) = s.app.dossier_with_events(&actor, code).await?;
     let procedure = s
         .app
         .procedure(&d.procedure.code, Some(d.procedure.version))
