@@ -12,6 +12,13 @@ DATA=${DATA:-/tmp/mc-bench}
 PORT=${PORT:-18080}
 DBARG=()
 [ -n "${DB:-}" ] && DBARG=(--database "$DB")
+# The server settings the figures depend on (docs/OPERATIONS.md); autovacuum off makes runs drift.
+case "${DB:-}" in postgres*)
+  psql "$DB" -Atc "SELECT string_agg(name || '=' || setting, ' ' ORDER BY name) FROM pg_settings
+    WHERE name IN ('autovacuum','shared_buffers','max_wal_size','checkpoint_timeout','wal_compression','synchronous_commit')" \
+    | sed 's/^/postgres: /'
+  [ "$(psql "$DB" -Atc 'SHOW autovacuum')" = on ] || echo "WARNING: autovacuum is off: dead rows pile up and each run is slower than the last"
+;; esac
 env MOTCUA_RATE_LIMIT_TRACKING_PER_MINUTE=0 MOTCUA_RATE_LIMIT_SEARCH_PER_MINUTE=0 MOTCUA_LOG=info,motcua=debug ${EXTRA_ENV:-} \
   $BIN --data-dir "$DATA" "${DBARG[@]}" serve --port $PORT > /tmp/serve-$name.log 2>&1 &
 spid=$!
