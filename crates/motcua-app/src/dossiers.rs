@@ -173,13 +173,13 @@ pub fn seal_event(
     }
 }
 
-/// A dossier with its events, seen by the access check through its dossier.
-struct DossierHistory((Dossier, Vec<StoredEvent>));
-
-impl std::borrow::Borrow<Dossier> for DossierHistory {
-    fn borrow(&self) -> &Dossier {
-        &self.0.0
-    }
+/// The answer for a dossier that is absent or outside the actor's sight: the same for both, so
+/// a code is not a capability.
+fn not_visible(code: &DossierCode) -> AppError {
+    AppError::not_found(
+        "dossier.not_found",
+        format!("no dossier {code} in your jurisdiction"),
+    )
 }
 
 impl App {
@@ -219,24 +219,9 @@ impl App {
     }
 
     async fn load(&self, actor: &Actor, code: &DossierCode) -> Result<Dossier, AppError> {
-        let d = self.store.dossier(code).await?;
-        self.visible(actor, code, d).await
-    }
-
-    /// The dossier if the actor may see it; the same answer for "absent" and "not yours": a code
-    /// is not a capability.
-    async fn visible<T: std::borrow::Borrow<Dossier>>(
-        &self,
-        actor: &Actor,
-        code: &DossierCode,
-        found: Option<T>,
-    ) -> Result<T, AppError> {
-        match found {
-            Some(d) if self.may_see(actor, d.borrow()).await => Ok(d),
-            _ => Err(AppError::not_found(
-                "dossier.not_found",
-                format!("no dossier {code} in your jurisdiction"),
-            )),
+        match self.store.dossier(code).await? {
+            Some(d) if self.may_see(actor, &d).await => Ok(d),
+            _ => Err(not_visible(code)),
         }
     }
 
@@ -676,10 +661,10 @@ impl App {
         actor: &Actor,
         code: &DossierCode,
     ) -> Result<(Dossier, Vec<StoredEvent>), AppError> {
-        let found = self.store.dossier_with_events(code).await?;
-        self.visible(actor, code, found.map(DossierHistory))
-            .await
-            .map(|h| h.0)
+        match self.store.dossier_with_events(code).await? {
+            Some((d, events)) if self.may_see(actor, &d).await => Ok((d, events)),
+            _ => Err(not_visible(code)),
+        }
     }
 
     /// Lists dossiers. Staff see their own agency's; an admin may name any agency.
