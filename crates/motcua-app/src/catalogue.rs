@@ -250,7 +250,7 @@ pub struct Dashboard {
     /// The counts.
     pub stats: crate::ports::DossierStats,
     /// The most overdue open dossiers (up to 20), oldest due date first.
-    pub overdue: Vec<motcua_domain::dossier::Dossier>,
+    pub overdue: Vec<motcua_domain::dossier::DossierListing>,
 }
 
 impl App {

@@ -14,7 +14,7 @@ use crate::service::{Actor, App};
 use motcua_domain::VN_OFFSET;
 use motcua_domain::agency::{Agency, AgencyKind, Level};
 use motcua_domain::catalogue::Procedure;
-use motcua_domain::dossier::{ActionKind, Dossier, Timeliness};
+use motcua_domain::dossier::{ActionKind, Dossier, DossierListing, Timeliness};
 use motcua_domain::ids::{AgencyCode, DossierCode};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -1258,7 +1258,7 @@ impl App {
             let day = t.to_offset(VN_OFFSET).date();
             day >= period.from && day <= period.to
         };
-        let mut rows: Vec<Dossier> = Vec::new();
+        let mut rows: Vec<DossierListing> = Vec::new();
         let mut offset = 0;
         loop {
             let page = self

@@ -10,7 +10,7 @@ use motcua_domain::agency::Agency;
 use motcua_domain::catalogue::{Channel, Procedure};
 use motcua_domain::dossier::chain::{ChainInput, chain_time, event_hash};
 use motcua_domain::dossier::{
-    ActionContext, ActionKind, Applicant, Command, Dossier, EventDraft, NewDossier,
+    ActionContext, ActionKind, Applicant, Command, Dossier, DossierListing, EventDraft, NewDossier,
     ReceivedComponent, Status,
 };
 use motcua_domain::ids::{AgencyCode, DossierCode, Phone, ProcedureCode, UnitCode};
@@ -672,7 +672,7 @@ impl App {
         &self,
         actor: &Actor,
         mut f: DossierFilter,
-    ) -> Result<Vec<Dossier>, AppError> {
+    ) -> Result<Vec<DossierListing>, AppError> {
         let Actor::Staff(staff) = actor else {
             return Err(AppError::Unauthenticated);
         };

@@ -7,7 +7,7 @@ use motcua_domain::agency::Agency;
 use motcua_domain::authority::AuthorityRule;
 use motcua_domain::calendar::{HolidayYear, OfficeHours};
 use motcua_domain::catalogue::Procedure;
-use motcua_domain::dossier::{Dossier, Status};
+use motcua_domain::dossier::{Dossier, DossierListing, Status};
 use motcua_domain::ids::{
     AgencyCode, CitizenId, DossierCode, ProcedureCode, ProvinceCode, UnitCode,
 };
@@ -647,8 +647,8 @@ pub trait Store: Send + Sync + 'static {
     /// The dossiers with these codes, in one read, in no particular order; codes with no
     /// dossier are left out. At most [`DOSSIERS_PER_READ`] codes.
     async fn dossiers(&self, codes: &[DossierCode]) -> Result<Vec<Dossier>, StoreError>;
-    /// A page of dossiers, ordered by due date (none last), then code.
-    async fn list_dossiers(&self, f: &DossierFilter) -> Result<Vec<Dossier>, StoreError>;
+    /// A page of dossiers, ordered by due date (none last), then code, as a list shows them.
+    async fn list_dossiers(&self, f: &DossierFilter) -> Result<Vec<DossierListing>, StoreError>;
     /// A page of one province's open dossiers for the escalation sweep ([`WatchPage`]).
     async fn watch_page(&self, q: &WatchPage) -> Result<Vec<Dossier>, StoreError>;
     /// Number of dossiers.

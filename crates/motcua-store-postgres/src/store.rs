@@ -15,7 +15,7 @@ use motcua_domain::agency::Agency;
 use motcua_domain::authority::AuthorityRule;
 use motcua_domain::calendar::{HolidayYear, OfficeHours};
 use motcua_domain::catalogue::Procedure;
-use motcua_domain::dossier::Dossier;
+use motcua_domain::dossier::{Dossier, DossierListing};
 use motcua_domain::ids::{
     AgencyCode, CitizenId, DossierCode, ProcedureCode, ProvinceCode, UnitCode,
 };
@@ -858,7 +858,7 @@ impl Store for PgStore {
         Ok(data.map(|d| d.0))
     }
 
-    async fn list_dossiers(&self, f: &DossierFilter) -> Result<Vec<Dossier>, StoreError> {
+    async fn list_dossiers(&self, f: &DossierFilter) -> Result<Vec<DossierListing>, StoreError> {
         // Built only from static fragments with numbered placeholders; every value is bound.
         // $1 is the agency (when filtered by one); the other filters follow.
         let mut rest = String::new();
@@ -913,7 +913,8 @@ impl Store for PgStore {
                 "SELECT data FROM dossiers WHERE ($1::text IS NULL){rest} ORDER BY due_at, code LIMIT ${l} OFFSET ${o}"
             )
         };
-        let mut q = sqlx::query_scalar::<_, Json<Dossier>>(AssertSqlSafe(sql))
+        // Only the listing's fields are decoded; the rest of each stored text is skipped.
+        let mut q = sqlx::query_scalar::<_, Json<DossierListing>>(AssertSqlSafe(sql))
             .bind(f.agency.as_ref().map(|a| a.as_str().to_owned()));
         if let Some(s) = f.status {
             q = q.bind(s.as_str());

@@ -17,7 +17,7 @@ use motcua_domain::agency::Agency;
 use motcua_domain::authority::AuthorityRule;
 use motcua_domain::calendar::{HolidayYear, OfficeHours};
 use motcua_domain::catalogue::Procedure;
-use motcua_domain::dossier::Dossier;
+use motcua_domain::dossier::{Dossier, DossierListing};
 use motcua_domain::ids::{
     AgencyCode, CitizenId, DossierCode, ProcedureCode, ProvinceCode, UnitCode,
 };
@@ -918,7 +918,7 @@ impl Store for SqliteStore {
             .transpose()
     }
 
-    async fn list_dossiers(&self, f: &DossierFilter) -> Result<Vec<Dossier>, StoreError> {
+    async fn list_dossiers(&self, f: &DossierFilter) -> Result<Vec<DossierListing>, StoreError> {
         // Built only from static fragments; every value is bound.
         let mut sql = String::from("SELECT data FROM dossiers WHERE 1 = 1");
         if f.agency.is_some() {

@@ -5,8 +5,8 @@
 //! Per operation: intake = idempotency lookup + the code's and the receipt's numbers (one write) +
 //! the insert (dossier, first event, idempotency key, the receipt's form job); action = dossier read +
 //! the transition (guarded update, event, and for a transfer or a finish the control slip's form
-//! job, as the API writes them with deferred forms); read = dossier read; track = dossier read + its events; inbox = one
-//! list query; search = nothing (the catalogue is searched in memory).
+//! job, as the API writes them with deferred forms); read = dossier read; track = the dossier with its events (one read,
+//! as the API's); inbox = one list query (decoding the listings, as the API's); search = nothing (the catalogue is searched in memory).
 
 use super::load::Driver;
 use super::mix::{Flight, Op, Stage};
@@ -256,13 +256,11 @@ impl Driver for StoreDriver {
             Op::Track => {
                 let (code, _) = stage.target();
                 let code = DossierCode::parse(&code).map_err(err)?;
-                let d = self
-                    .store
-                    .dossier(&code)
+                self.store
+                    .dossier_with_events(&code)
                     .await
                     .map_err(err)?
                     .ok_or("no such dossier")?;
-                self.store.events(d.id).await.map_err(err)?;
                 Ok(())
             }
             Op::Inbox => {

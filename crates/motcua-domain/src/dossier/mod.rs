@@ -7,6 +7,7 @@
 
 pub mod chain;
 pub mod code;
+mod listing;
 pub mod status;
 
 use crate::VN_OFFSET;
@@ -15,6 +16,7 @@ use crate::calendar::{DueDate, WorkingCalendar};
 use crate::catalogue::{Channel, Procedure, ProcedureRef};
 use crate::ids::{AgencyCode, CitizenId, DossierCode, Phone, ProvinceCode, UnitCode};
 use crate::text::has_hostile_chars;
+pub use listing::DossierListing;
 use serde::{Deserialize, Serialize};
 pub use status::{ActionKind, Status, legal_actions, next_status};
 use time::OffsetDateTime;
@@ -220,10 +222,15 @@ pub struct LinkedStep {
     pub inputs: std::collections::BTreeMap<String, String>,
 }
 
+/// Overdue: open with its clock running and due before `now` (a dossier and its listing).
+fn overdue(status: Status, due_at: Option<OffsetDateTime>, now: OffsetDateTime) -> bool {
+    status.is_open_with_clock() && due_at.is_some_and(|d| d < now)
+}
+
 impl Dossier {
     /// True when the dossier is open, has a due date in the past, and is not paused.
     pub fn is_overdue(&self, now: OffsetDateTime) -> bool {
-        self.status.is_open_with_clock() && self.due_at.is_some_and(|d| d < now)
+        overdue(self.status, self.due_at, now)
     }
 
     /// Actions legal in the current state.
