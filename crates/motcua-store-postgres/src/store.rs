@@ -1,5 +1,6 @@
 //! The [`Store`] implementation for PostgreSQL.
 
+use crate::json_text::JsonText;
 use async_trait::async_trait;
 use motcua_app::ports::{
     Attachment, BulkBatch, ChainHead, CitizenSessionRecord, DocumentJob, DocumentRecord,
@@ -849,7 +850,7 @@ impl Store for PgStore {
 
     async fn dossier(&self, code: &DossierCode) -> Result<Option<Dossier>, StoreError> {
         // Straight from the stored text into the type: no intermediate `serde_json::Value`.
-        let data: Option<Json<Dossier>> =
+        let data: Option<JsonText<Dossier>> =
             sqlx::query_scalar("SELECT data FROM dossiers WHERE code = $1")
                 .bind(code.as_str())
                 .fetch_optional(&self.pool)
@@ -914,7 +915,7 @@ impl Store for PgStore {
             )
         };
         // Only the listing's fields are decoded; the rest of each stored text is skipped.
-        let mut q = sqlx::query_scalar::<_, Json<DossierListing>>(AssertSqlSafe(sql))
+        let mut q = sqlx::query_scalar::<_, JsonText<DossierListing>>(AssertSqlSafe(sql))
             .bind(f.agency.as_ref().map(|a| a.as_str().to_owned()));
         if let Some(s) = f.status {
             q = q.bind(s.as_str());
@@ -952,7 +953,7 @@ impl Store for PgStore {
                     Some(c) => (c.due_at.unwrap_or(from).max(from), Some(c.code.as_str())),
                     None => (from, None),
                 };
-                sqlx::query_scalar::<_, Json<Dossier>>(
+                sqlx::query_scalar::<_, JsonText<Dossier>>(
                     "SELECT data FROM dossiers
                      WHERE province_code = $1 AND status IN ('received', 'processing', 'awaiting_payment')
                        AND due_at >= $2 AND due_at < $3
@@ -968,7 +969,7 @@ impl Store for PgStore {
                 .await
             }
             WatchScope::InStatus(status) => {
-                sqlx::query_scalar::<_, Json<Dossier>>(
+                sqlx::query_scalar::<_, JsonText<Dossier>>(
                     "SELECT data FROM dossiers
                      WHERE province_code = $1 AND status = $2 AND code > $3
                      ORDER BY code LIMIT $4",
@@ -990,7 +991,7 @@ impl Store for PgStore {
             return Ok(Vec::new());
         }
         let codes: Vec<&str> = codes.iter().map(DossierCode::as_str).collect();
-        let rows: Vec<Json<Dossier>> =
+        let rows: Vec<JsonText<Dossier>> =
             sqlx::query_scalar("SELECT data FROM dossiers WHERE code = ANY($1)")
                 .bind(&codes)
                 .fetch_all(&self.pool)
@@ -1043,7 +1044,7 @@ impl Store for PgStore {
         let Some(first) = rows.first() else {
             return Ok(None);
         };
-        let Json(d): Json<Dossier> = first.try_get("data").map_err(db_err)?;
+        let JsonText(d): JsonText<Dossier> = first.try_get("data").map_err(db_err)?;
         let events = if first
             .try_get::<Option<Uuid>, _>("id")
             .map_err(db_err)?
@@ -1734,7 +1735,7 @@ impl Store for PgStore {
         id_number: &CitizenId,
         limit: u32,
     ) -> Result<Vec<Dossier>, StoreError> {
-        let rows: Vec<Json<Dossier>> = sqlx::query_scalar(
+        let rows: Vec<JsonText<Dossier>> = sqlx::query_scalar(
             "SELECT data FROM dossiers WHERE (data->'applicant'->>'id_number') = $1
              ORDER BY submitted_at DESC, code DESC LIMIT $2",
         )
