@@ -4,13 +4,13 @@
 
 mod common;
 
-use common::{cal, procedure};
+use common::{act, cal, new_dossier, open, procedure};
 use motcua_domain::catalogue::Channel;
-use motcua_domain::dossier::{ActionContext, Applicant, Command, Dossier, NewDossier};
+use motcua_domain::dossier::{Command, Dossier};
 use motcua_domain::escalation::{
     ClockFacts, EscalationRule, Verdict, assess, fires, notice_key, validate,
 };
-use motcua_domain::ids::{AgencyCode, DossierCode, ProvinceCode, UnitCode};
+use motcua_domain::ids::AgencyCode;
 use proptest::prelude::*;
 use time::OffsetDateTime;
 use time::macros::datetime;
@@ -25,55 +25,7 @@ fn rule(id: &str) -> EscalationRule {
 
 /// Received at the counter Monday 3 March 2025 09:00; due Thursday 09:00 (24 working hours).
 fn received() -> Dossier {
-    let cal = cal();
-    let p = procedure();
-    Dossier::open(
-        NewDossier {
-            id: uuid::Uuid::now_v7(),
-            code: DossierCode::parse("24958-250303-0001").unwrap(),
-            province_code: ProvinceCode::parse("68").unwrap(),
-            case_code: None,
-            channel: Channel::Direct,
-            receiving_unit: UnitCode::parse("24958").unwrap(),
-            receiving_agency: AgencyCode::parse("24958.TTPVHCC").unwrap(),
-            competent_agency: AgencyCode::parse("24958.UBND").unwrap(),
-            applicant: Applicant {
-                name: "Nguyễn Văn An".into(),
-                id_number: "068095001234".parse().unwrap(),
-                phone: "0912345678".parse().unwrap(),
-                email: None,
-                address: None,
-            },
-            summary: String::new(),
-            components: vec![],
-            receive_now: true,
-            routing: None,
-            linked: None,
-            support_point: None,
-        },
-        ActionContext {
-            now: datetime!(2025-03-03 09:00 +7),
-            calendar: &cal,
-            procedure: &p,
-        },
-    )
-    .unwrap()
-    .0
-}
-
-fn act(d: &Dossier, cmd: Command, at: OffsetDateTime) -> Dossier {
-    let cal = cal();
-    let p = procedure();
-    d.apply(
-        &cmd,
-        ActionContext {
-            now: at,
-            calendar: &cal,
-            procedure: &p,
-        },
-    )
-    .unwrap()
-    .0
+    open(new_dossier(Channel::Direct), datetime!(2025-03-03 09:00 +7))
 }
 
 #[test]

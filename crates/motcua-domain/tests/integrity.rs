@@ -3,11 +3,11 @@
 
 mod common;
 
-use common::procedure;
+use common::{new_dossier, open, procedure};
 use motcua_domain::calendar::{OfficeHours, WorkingCalendar, official_2025};
 use motcua_domain::catalogue::Channel;
 use motcua_domain::dossier::{ActionContext, Applicant, Command, Dossier, NewDossier};
-use motcua_domain::ids::{AgencyCode, DossierCode, ProvinceCode, UnitCode};
+use motcua_domain::ids::DossierCode;
 use motcua_domain::integrity::{
     ContactKind, ForbiddenDemand, OutlierRule, RateInput, broker_clusters, demand_flags,
     family_name, forbidden_demand, outliers,
@@ -22,18 +22,10 @@ fn dossier(
     email: Option<&str>,
     channel: Channel,
 ) -> Dossier {
-    let cal = WorkingCalendar::new(OfficeHours::default(), [official_2025()]);
-    let p = procedure();
-    Dossier::open(
+    let base = new_dossier(channel);
+    open(
         NewDossier {
-            id: uuid::Uuid::now_v7(),
             code: DossierCode::parse(&format!("24958-250303-{n:04}")).unwrap(),
-            province_code: ProvinceCode::parse("68").unwrap(),
-            case_code: None,
-            channel,
-            receiving_unit: UnitCode::parse("24958").unwrap(),
-            receiving_agency: AgencyCode::parse("24958.TTPVHCC").unwrap(),
-            competent_agency: AgencyCode::parse("24958.UBND").unwrap(),
             applicant: Applicant {
                 name: name.into(),
                 id_number: id.parse().unwrap(),
@@ -41,21 +33,10 @@ fn dossier(
                 email: email.map(str::to_owned),
                 address: None,
             },
-            summary: String::new(),
-            components: vec![],
-            receive_now: channel == Channel::Direct,
-            routing: None,
-            linked: None,
-            support_point: None,
+            ..base
         },
-        ActionContext {
-            now: datetime!(2025-03-03 09:00 +7) + time::Duration::minutes(i64::from(n)),
-            calendar: &cal,
-            procedure: &p,
-        },
+        datetime!(2025-03-03 09:00 +7) + time::Duration::minutes(i64::from(n)),
     )
-    .unwrap()
-    .0
 }
 
 #[test]

@@ -4,70 +4,14 @@
 
 mod common;
 
-use common::{cal, procedure};
+use common::{act, new_dossier, open, procedure};
 use motcua_domain::catalogue::Channel;
-use motcua_domain::dossier::{
-    ActionContext, Applicant, Command, Dossier, DossierResult, NewDossier, SupplementItem,
-};
-use motcua_domain::ids::{AgencyCode, DossierCode, ProvinceCode, UnitCode};
+use motcua_domain::dossier::{Command, Dossier, DossierResult, SupplementItem};
 use motcua_domain::kpi::{
     Counts, Measure, contribution, delta, key_of, month_of, officer_counts, percentile_bound,
     totals,
 };
-use time::OffsetDateTime;
 use time::macros::datetime;
-
-fn open(channel: Channel, at: OffsetDateTime) -> Dossier {
-    let cal = cal();
-    let p = procedure();
-    Dossier::open(
-        NewDossier {
-            id: uuid::Uuid::now_v7(),
-            code: DossierCode::parse("24958-250303-0001").unwrap(),
-            province_code: ProvinceCode::parse("68").unwrap(),
-            case_code: None,
-            channel,
-            receiving_unit: UnitCode::parse("24958").unwrap(),
-            receiving_agency: AgencyCode::parse("24958.TTPVHCC").unwrap(),
-            competent_agency: AgencyCode::parse("24958.UBND").unwrap(),
-            applicant: Applicant {
-                name: "Nguyễn Văn An".into(),
-                id_number: "068095001234".parse().unwrap(),
-                phone: "0912345678".parse().unwrap(),
-                email: None,
-                address: None,
-            },
-            summary: String::new(),
-            components: vec![],
-            receive_now: channel == Channel::Direct,
-            routing: None,
-            linked: None,
-            support_point: None,
-        },
-        ActionContext {
-            now: at,
-            calendar: &cal,
-            procedure: &p,
-        },
-    )
-    .unwrap()
-    .0
-}
-
-fn act(d: &Dossier, cmd: Command, at: OffsetDateTime) -> Dossier {
-    let cal = cal();
-    let p = procedure();
-    d.apply(
-        &cmd,
-        ActionContext {
-            now: at,
-            calendar: &cal,
-            procedure: &p,
-        },
-    )
-    .unwrap_or_else(|e| panic!("{cmd:?}: {e}"))
-    .0
-}
 
 fn finish() -> Command {
     Command::Finish {
@@ -102,8 +46,8 @@ fn ones(c: &Counts) -> Vec<Measure> {
 fn contribution_of_each_state() {
     use Measure::*;
     let t0 = datetime!(2025-03-03 09:00 +7);
-    let counter = open(Channel::Direct, t0);
-    let online = open(Channel::Online, t0);
+    let counter = open(new_dossier(Channel::Direct), t0);
+    let online = open(new_dossier(Channel::Online), t0);
     let finished = act(&counter, finish(), datetime!(2025-03-03 10:00 +7));
     let returned = act(
         &finished,
@@ -266,7 +210,7 @@ fn deltas_add_up_to_the_final_contribution_along_every_path() {
         ),
     ];
     for (name, channel, steps) in paths {
-        let mut d = open(channel, t0);
+        let mut d = open(new_dossier(channel), t0);
         let mut sum = Counts::default();
         for dl in delta(None, &d) {
             sum.add(&dl.counts);
@@ -291,7 +235,7 @@ fn a_twice_supplemented_dossier_counts_late() {
     // The domain allows one request; a dossier imported from an earlier system may carry two,
     // and Decision 766 counts it late.
     let t0 = datetime!(2025-03-03 09:00 +7);
-    let mut d = open(Channel::Direct, t0);
+    let mut d = open(new_dossier(Channel::Direct), t0);
     d.supplement_requests = 2;
     d = act(&d, finish(), t0 + time::Duration::hours(1));
     let c = contribution(&d);

@@ -4,69 +4,41 @@
 
 mod common;
 
-use common::{cal, procedure};
+use common::{act, new_dossier, open};
 use motcua_domain::catalogue::Channel;
 use motcua_domain::dossier::{
-    ActionContext, Applicant, Command, Dossier, DossierListing, DossierResult, NewDossier,
+    Applicant, Command, Dossier, DossierListing, DossierResult, NewDossier,
 };
-use motcua_domain::ids::{AgencyCode, DossierCode, ProvinceCode, UnitCode};
+use motcua_domain::ids::AgencyCode;
 use time::OffsetDateTime;
 use time::macros::datetime;
 
-fn open(channel: Channel, at: OffsetDateTime) -> Dossier {
-    Dossier::open(
+/// The common dossier with every optional field of the applicant filled, hostile characters in
+/// the name and a support point.
+fn open_full(channel: Channel, at: OffsetDateTime) -> Dossier {
+    let base = new_dossier(channel);
+    open(
         NewDossier {
-            id: uuid::Uuid::now_v7(),
-            code: DossierCode::parse("24958-250303-0001").unwrap(),
-            province_code: ProvinceCode::parse("68").unwrap(),
-            case_code: None,
-            channel,
-            receiving_unit: UnitCode::parse("24958").unwrap(),
-            receiving_agency: AgencyCode::parse("24958.TTPVHCC").unwrap(),
-            competent_agency: AgencyCode::parse("24958.UBND").unwrap(),
             applicant: Applicant {
                 name: "Nguyễn Văn \"An\" <b>".into(),
-                id_number: "068095001234".parse().unwrap(),
-                phone: "0912345678".parse().unwrap(),
                 email: Some("an@example.vn".into()),
                 address: Some("Thôn 3, xã Đức Trọng".into()),
+                ..base.applicant
             },
             summary: "Chứng thực bản sao".into(),
-            components: vec![],
-            receive_now: channel == Channel::Direct,
-            routing: None,
-            linked: None,
             support_point: Some("Bưu điện xã".into()),
+            ..base
         },
-        ActionContext {
-            now: at,
-            calendar: &cal(),
-            procedure: &procedure(),
-        },
+        at,
     )
-    .unwrap()
-    .0
-}
-
-fn act(d: &Dossier, cmd: Command, at: OffsetDateTime) -> Dossier {
-    d.apply(
-        &cmd,
-        ActionContext {
-            now: at,
-            calendar: &cal(),
-            procedure: &procedure(),
-        },
-    )
-    .unwrap_or_else(|e| panic!("{cmd:?}: {e}"))
-    .0
 }
 
 /// Every state a list shows: submitted online (no due date yet), received, transferred,
 /// finished late, returned, refused.
 fn states() -> Vec<(&'static str, Dossier)> {
     let t0 = datetime!(2025-03-03 09:00 +7);
-    let online = open(Channel::Online, t0);
-    let counter = open(Channel::Direct, t0);
+    let online = open_full(Channel::Online, t0);
+    let counter = open_full(Channel::Direct, t0);
     let transferred = act(
         &counter,
         Command::Transfer {

@@ -4,13 +4,11 @@
 
 mod common;
 
-use common::procedure;
+use common::{new_dossier, open, procedure};
 use motcua_domain::calendar::{OfficeHours, WorkingCalendar, official_2025};
 use motcua_domain::catalogue::Channel;
-use motcua_domain::dossier::{
-    ActionContext, Applicant, Command, Dossier, DossierError, NewDossier,
-};
-use motcua_domain::ids::{AgencyCode, DossierCode, ProvinceCode, UnitCode};
+use motcua_domain::dossier::{ActionContext, Command, Dossier, DossierError};
+use motcua_domain::ids::AgencyCode;
 use time::macros::datetime;
 
 fn a(s: &str) -> AgencyCode {
@@ -20,40 +18,7 @@ fn a(s: &str) -> AgencyCode {
 /// A dossier received at 24958.TTPVHCC, competent 24958.UBND, then moved along `path`
 /// (transfers as (to, consultation)).
 fn dossier_at(path: &[(&str, bool)]) -> Dossier {
-    let cal = WorkingCalendar::new(OfficeHours::default(), [official_2025()]);
-    let p = procedure();
-    let ctx = ActionContext {
-        now: datetime!(2025-03-03 09:00 +7),
-        calendar: &cal,
-        procedure: &p,
-    };
-    let (mut d, _) = Dossier::open(
-        NewDossier {
-            id: uuid::Uuid::now_v7(),
-            code: DossierCode::parse("24958-250303-0001").unwrap(),
-            province_code: ProvinceCode::parse("68").unwrap(),
-            case_code: None,
-            channel: Channel::Direct,
-            receiving_unit: UnitCode::parse("24958").unwrap(),
-            receiving_agency: a("24958.TTPVHCC"),
-            competent_agency: a("24958.UBND"),
-            applicant: Applicant {
-                name: "Nguyễn Văn An".into(),
-                id_number: "068095001234".parse().unwrap(),
-                phone: "0912345678".parse().unwrap(),
-                email: None,
-                address: None,
-            },
-            summary: String::new(),
-            components: vec![],
-            receive_now: true,
-            routing: None,
-            linked: None,
-            support_point: None,
-        },
-        ctx,
-    )
-    .unwrap();
+    let mut d = open(new_dossier(Channel::Direct), datetime!(2025-03-03 09:00 +7));
     for (to, consultation) in path {
         d = transfer(&d, to, *consultation).unwrap();
     }
