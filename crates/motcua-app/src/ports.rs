@@ -90,8 +90,8 @@ pub struct DossierFilter {
     pub province: Option<ProvinceCode>,
     /// Dossiers this agency receives, is competent for, or holds.
     pub agency: Option<AgencyCode>,
-    /// Only this status.
-    pub status: Option<Status>,
+    /// Which statuses.
+    pub status: StatusFilter,
     /// Only open dossiers due before this instant (overdue when it is "now").
     pub due_before: Option<OffsetDateTime>,
     /// Only dossiers due at or after this instant.
@@ -102,6 +102,51 @@ pub struct DossierFilter {
     pub limit: u32,
     /// Offset.
     pub offset: u32,
+}
+
+/// Which statuses a dossier list keeps.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// Every status.
+    #[default]
+    Any,
+    /// Only this one.
+    Is(Status),
+    /// Only dossiers not closed (`Status::is_closed`): the work still in the agencies' hands,
+    /// `finished` included (its result is still to be returned). The staff inbox's default.
+    Open,
+}
+
+impl StatusFilter {
+    /// Parses a query's `status`: a status's snake_case name, or `open`; `None` when unknown.
+    pub fn parse(s: &str) -> Option<StatusFilter> {
+        match s {
+            "open" => Some(StatusFilter::Open),
+            _ => Status::parse(s).map(StatusFilter::Is),
+        }
+    }
+
+    /// Whether a dossier in `status` is kept.
+    pub fn keeps(self, status: Status) -> bool {
+        match self {
+            StatusFilter::Any => true,
+            StatusFilter::Is(s) => s == status,
+            StatusFilter::Open => !status.is_closed(),
+        }
+    }
+}
+
+impl DossierFilter {
+    /// The statuses a list keeps, in national-code order: the status filter's, and with
+    /// `due_before` only those whose clock runs (a paused or closed dossier is never overdue).
+    /// The one place both stores take them from; empty means the list is empty.
+    pub fn statuses(&self) -> Vec<Status> {
+        Status::ALL
+            .into_iter()
+            .filter(|s| self.status.keeps(*s))
+            .filter(|s| self.due_before.is_none() || s.is_open_with_clock())
+            .collect()
+    }
 }
 
 /// Which open dossiers (received, processing, awaiting payment) of one province the
@@ -938,5 +983,61 @@ impl FixedClock {
 impl Clock for FixedClock {
     fn now(&self) -> OffsetDateTime {
         *self.0.lock().expect("clock lock")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DossierFilter, StatusFilter};
+    use motcua_domain::dossier::Status;
+    use time::macros::datetime;
+
+    #[test]
+    fn status_filters_parse_and_keep() {
+        for (text, want) in [
+            ("open", Some(StatusFilter::Open)),
+            ("processing", Some(StatusFilter::Is(Status::Processing))),
+            ("returned", Some(StatusFilter::Is(Status::Returned))),
+            ("all", None),
+            ("", None),
+            ("OPEN", None),
+            ("processing'--", None),
+        ] {
+            assert_eq!(StatusFilter::parse(text), want, "{text:?}");
+        }
+        use Status::*;
+        let kept = |f: StatusFilter, due: bool| {
+            DossierFilter {
+                status: f,
+                due_before: due.then_some(datetime!(2025-03-03 08:00 +7)),
+                ..Default::default()
+            }
+            .statuses()
+        };
+        assert_eq!(kept(StatusFilter::Any, false), Status::ALL);
+        assert_eq!(
+            kept(StatusFilter::Open, false),
+            [
+                Submitted,
+                Received,
+                Processing,
+                SupplementRequested,
+                AwaitingPayment,
+                Finished
+            ]
+        );
+        assert_eq!(kept(StatusFilter::Is(Stopped), false), [Stopped]);
+        // Overdue: only the statuses whose clock runs, whatever else is asked.
+        assert_eq!(
+            kept(StatusFilter::Any, true),
+            [Received, Processing, AwaitingPayment]
+        );
+        assert_eq!(
+            kept(StatusFilter::Open, true),
+            [Received, Processing, AwaitingPayment]
+        );
+        assert_eq!(kept(StatusFilter::Is(Processing), true), [Processing]);
+        assert!(kept(StatusFilter::Is(Stopped), true).is_empty());
+        assert!(kept(StatusFilter::Is(SupplementRequested), true).is_empty());
     }
 }

@@ -17,7 +17,7 @@ use motcua_domain::agency::Agency;
 use motcua_domain::authority::AuthorityRule;
 use motcua_domain::calendar::{HolidayYear, OfficeHours};
 use motcua_domain::catalogue::Procedure;
-use motcua_domain::dossier::{Dossier, DossierListing};
+use motcua_domain::dossier::{Dossier, DossierListing, Status};
 use motcua_domain::ids::{
     AgencyCode, CitizenId, DossierCode, ProcedureCode, ProvinceCode, UnitCode,
 };
@@ -919,20 +919,27 @@ impl Store for SqliteStore {
     }
 
     async fn list_dossiers(&self, f: &DossierFilter) -> Result<Vec<DossierListing>, StoreError> {
-        // Built only from static fragments; every value is bound.
+        let statuses = f.statuses();
+        if statuses.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Built only from static fragments — the statuses' names are the enum's own constants;
+        // every value is bound.
         let mut sql = String::from("SELECT data FROM dossiers WHERE 1 = 1");
         if f.agency.is_some() {
             sql.push_str(
                 " AND (current_agency = ?1 OR receiving_agency = ?1 OR competent_agency = ?1)",
             );
         }
-        if f.status.is_some() {
-            sql.push_str(" AND status = ?2");
+        if statuses.len() < Status::ALL.len() {
+            let names: Vec<String> = statuses
+                .iter()
+                .map(|s| format!("'{}'", s.as_str()))
+                .collect();
+            sql.push_str(&format!(" AND status IN ({})", names.join(", ")));
         }
         if f.due_before.is_some() {
-            sql.push_str(
-                " AND status IN ('received', 'processing', 'awaiting_payment') AND due_at < ?3",
-            );
+            sql.push_str(" AND due_at < ?3");
         }
         if f.procedure.is_some() {
             sql.push_str(" AND procedure_code = ?4");
@@ -946,7 +953,7 @@ impl Store for SqliteStore {
         sql.push_str(" ORDER BY due_at IS NULL, due_at, code LIMIT ?5 OFFSET ?6");
         let rows: Vec<String> = sqlx::query_scalar(AssertSqlSafe(sql))
             .bind(f.agency.as_ref().map(|a| a.as_str().to_owned()))
-            .bind(f.status.map(|s| s.as_str()))
+            .bind(None::<&str>) // ?2: unused (the statuses are inline above)
             .bind(f.due_before.map(ts))
             .bind(f.procedure.as_ref().map(|p| p.as_str().to_owned()))
             .bind(i64::from(f.limit))

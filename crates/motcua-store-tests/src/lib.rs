@@ -6,7 +6,7 @@
 
 use motcua_app::ports::{
     Attachment, DocumentJob, DocumentRecord, DossierFilter, DraftRecord, IdempotencyRecord, Issued,
-    NewDocument, StoredEvent, TokenRecord, WatchCursor, WatchPage, WatchScope,
+    NewDocument, StatusFilter, StoredEvent, TokenRecord, WatchCursor, WatchPage, WatchScope,
 };
 use motcua_app::{Store, StoreError};
 use motcua_domain::access::Role;
@@ -40,7 +40,7 @@ macro_rules! conformance_tests {
             several_sequences_are_taken_in_one_write,
             dossier_round_trip_and_idempotency, duplicate_idempotency_key_writes_nothing,
             stale_version_is_a_conflict_and_writes_nothing, concurrent_writes_fail_alone,
-            list_filters_and_orders_by_due_date, watch_pages_walk_a_province_by_keyset, dossiers_are_read_by_codes,
+            list_filters_and_orders_by_due_date, open_lists_leave_closed_dossiers_out, watch_pages_walk_a_province_by_keyset, dossiers_are_read_by_codes,
             events_and_chain_heads, tokens_by_secret_hash, drafts_and_attachments_move_to_the_dossier, stats_count_by_status_agency_and_day,
             documents_are_written_with_their_transition_or_not_at_all,
             deferred_documents_are_finished_once, authority_rules_by_province,
@@ -749,7 +749,7 @@ pub async fn list_filters_and_orders_by_due_date(store: Arc<dyn Store>) {
         [DossierListing::from(&a1t)]
     );
     let f = DossierFilter {
-        status: Some(Status::Processing),
+        status: StatusFilter::Is(Status::Processing),
         ..base.clone()
     };
     assert_eq!(
@@ -825,12 +825,95 @@ pub async fn list_filters_and_orders_by_due_date(store: Arc<dyn Store>) {
     }
     let f = DossierFilter {
         agency: Some(a("24958.TTPVHCC")),
-        status: Some(Status::Processing),
+        status: StatusFilter::Is(Status::Processing),
         ..base.clone()
     };
     assert_eq!(
         codes(store.list_dossiers(&f).await.unwrap()),
         ["24958-250303-0001"]
+    );
+}
+
+/// The open list (the staff inbox's default) keeps every status but the closed ones, merged in
+/// due-date order across statuses and roles; every status, or one closed status, finds the
+/// closed; a status whose clock is stopped is never overdue.
+pub async fn open_lists_leave_closed_dossiers_out(store: Arc<dyn Store>) {
+    seeded(&store).await;
+    let agency = "24958.TTPVHCC";
+    // Received on the 3rd at 09:00 and 08:00 and on the 4th: due the 6th 09:00, the 6th 08:00,
+    // the 7th.
+    let (r1, e1) = sample_dossier("24958-250303-0001", agency, datetime!(2025-03-03 09:00 +7));
+    let (r2, e2) = sample_dossier("24958-250303-0002", agency, datetime!(2025-03-03 08:00 +7));
+    let (r3, e3) = sample_dossier("24958-250304-0001", agency, datetime!(2025-03-04 09:00 +7));
+    for (d, e) in [(&r1, &e1), (&r2, &e2), (&r3, &e3)] {
+        store.insert_dossier(d, e, None, &[]).await.unwrap();
+    }
+    // The first moves on to processing (another status, still open); the second is withdrawn.
+    let (p1, p1e) = apply(
+        &r1,
+        Command::Transfer {
+            to_agency: a("68.STP"),
+            note: None,
+            consultation: true,
+        },
+        datetime!(2025-03-04 09:00 +7),
+    );
+    store.append_transition(&r1, &p1, &p1e, &[]).await.unwrap();
+    let (w2, w2e) = apply(
+        &r2,
+        Command::Withdraw { reason: None },
+        datetime!(2025-03-04 10:00 +7),
+    );
+    store.append_transition(&r2, &w2, &w2e, &[]).await.unwrap();
+    assert!(w2.status.is_closed() && !p1.status.is_closed());
+    let list = |status: StatusFilter, due_before: Option<time::OffsetDateTime>| {
+        let store = store.clone();
+        async move {
+            let f = DossierFilter {
+                agency: Some(a(agency)),
+                status,
+                due_before,
+                limit: 50,
+                ..Default::default()
+            };
+            let by_agency = store.list_dossiers(&f).await.unwrap();
+            // The same without the agency (the province's or the country's list) agrees.
+            let everywhere = store
+                .list_dossiers(&DossierFilter { agency: None, ..f })
+                .await
+                .unwrap();
+            assert_eq!(by_agency, everywhere, "{status:?}");
+            by_agency
+                .into_iter()
+                .map(|d| d.code.to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        list(StatusFilter::Open, None).await,
+        ["24958-250303-0001", "24958-250304-0001"]
+    );
+    assert_eq!(
+        list(StatusFilter::Any, None).await,
+        [
+            "24958-250303-0002",
+            "24958-250303-0001",
+            "24958-250304-0001"
+        ]
+    );
+    assert_eq!(
+        list(StatusFilter::Is(Status::Withdrawn), None).await,
+        ["24958-250303-0002"]
+    );
+    let later = Some(datetime!(2025-03-20 00:00 +7));
+    assert_eq!(
+        list(StatusFilter::Open, later).await,
+        ["24958-250303-0001", "24958-250304-0001"]
+    );
+    assert!(
+        list(StatusFilter::Is(Status::Withdrawn), later)
+            .await
+            .is_empty()
     );
 }
 

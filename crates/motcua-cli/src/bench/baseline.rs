@@ -12,7 +12,7 @@ use super::load::Driver;
 use super::mix::{Flight, Op, Stage};
 use motcua_app::documents::Form;
 use motcua_app::dossiers::seal_event;
-use motcua_app::ports::{DocumentJob, DossierFilter, IdempotencyRecord, Issued};
+use motcua_app::ports::{DocumentJob, DossierFilter, IdempotencyRecord, Issued, StatusFilter};
 use motcua_app::{Actor, Store};
 use motcua_domain::VN_OFFSET;
 use motcua_domain::catalogue::Channel;
@@ -267,7 +267,7 @@ impl Driver for StoreDriver {
                 self.store
                     .list_dossiers(&DossierFilter {
                         agency: Some(stage.site.competent.code.clone()),
-                        status: Some(Status::Processing),
+                        status: StatusFilter::Is(Status::Processing),
                         limit: 50,
                         ..Default::default()
                     })

@@ -205,6 +205,7 @@ counter-receive-button = استلام وإصدار الموعد
 inbox-title = صندوق الملفات
 inbox-filter = تصفية
 inbox-all = الكل
+inbox-open = غير مغلقة
 inbox-overdue = متأخر
 inbox-status = الحالة
 inbox-empty = لا توجد ملفات.

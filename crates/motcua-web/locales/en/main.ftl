@@ -190,6 +190,7 @@ counter-receive-button = Receive and issue the appointment
 inbox-title = Inbox
 inbox-filter = Filter
 inbox-all = All
+inbox-open = Not closed
 inbox-overdue = Overdue
 inbox-status = Status
 inbox-empty = No dossiers.

@@ -177,6 +177,7 @@ counter-receive-button = Tiếp nhận và cấp giấy hẹn
 inbox-title = Hồ sơ cần xử lý
 inbox-filter = Lọc
 inbox-all = Tất cả
+inbox-open = Chưa kết thúc
 inbox-overdue = Quá hạn
 inbox-status = Tình trạng
 inbox-empty = Không có hồ sơ nào.

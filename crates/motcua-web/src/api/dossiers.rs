@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use motcua_app::dossiers::{OpenDossier, TrackingView};
-use motcua_app::ports::{DossierFilter, StoredEvent};
+use motcua_app::ports::{DossierFilter, StatusFilter, StoredEvent};
 use motcua_app::{Actor, AppError};
 use motcua_domain::dossier::{ActionKind, Command, Dossier, DossierError, Status};
 use motcua_domain::ids::{AgencyCode, DossierCode, ProcedureCode};
@@ -81,7 +81,8 @@ pub async fn get_dossier(
 pub struct ListQuery {
     /// Agency code (defaults to the token's agency; only an admin may name another).
     pub agency: Option<String>,
-    /// Status name, e.g. `processing`.
+    /// Status name, e.g. `processing`, or `open` for every status but the closed ones
+    /// (refused, withdrawn, stopped, returned). Default: every status.
     pub status: Option<String>,
     /// Only open dossiers past their due date.
     pub overdue: Option<bool>,
@@ -152,7 +153,7 @@ pub async fn list_dossiers(
         .status
         .as_deref()
         .map(|x| {
-            Status::parse(x).ok_or_else(|| {
+            StatusFilter::parse(x).ok_or_else(|| {
                 ApiError::new(
                     "request.invalid_query",
                     format!(
@@ -162,7 +163,8 @@ pub async fn list_dossiers(
                 )
             })
         })
-        .transpose()?;
+        .transpose()?
+        .unwrap_or_default();
     let procedure = q
         .procedure
         .as_deref()

@@ -15,7 +15,7 @@ use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_templates::fluent_bundle::FluentValue;
 use motcua_app::dossiers::OpenDossier;
-use motcua_app::ports::DossierFilter;
+use motcua_app::ports::{DossierFilter, StatusFilter};
 use motcua_app::tokens::csrf_for;
 use motcua_app::{Actor, AppError, StaffActor};
 use motcua_domain::catalogue::{Channel, Procedure};
@@ -417,6 +417,8 @@ struct InboxPage {
     c: Chrome,
     rows: Vec<Row>,
     statuses: Vec<(String, String, bool)>,
+    /// "All statuses" chosen (the default is the dossiers not closed).
+    status_all: bool,
     dues: Vec<(&'static str, String, bool)>,
     procedures: Vec<(String, String, bool)>,
     next: Option<String>,
@@ -447,7 +449,13 @@ pub async fn inbox_page(
     sess: StaffSession,
     Query(q): Query<InboxQuery>,
 ) -> Response {
-    let status = q.status.as_deref().and_then(Status::parse);
+    // The inbox opens on the work still in hand: a province's closed dossiers of two years
+    // would otherwise fill its first pages, oldest due date first. `all` shows every status.
+    let status = match q.status.as_deref() {
+        None | Some("") => StatusFilter::Open,
+        Some("all") => StatusFilter::Any,
+        Some(x) => StatusFilter::parse(x).unwrap_or(StatusFilter::Open),
+    };
     let due = match (q.due.as_deref(), q.overdue.as_deref()) {
         (Some(d @ ("overdue" | "today" | "soon")), _) => Some(d),
         (_, Some("1")) => Some("overdue"),
@@ -487,8 +495,10 @@ pub async fn inbox_page(
     };
     let next = (list.len() == 50).then(|| {
         let mut q = format!("offset={}", offset + 50);
-        if let Some(st) = status {
-            q.push_str(&format!("&status={}", st.as_str()));
+        match status {
+            StatusFilter::Open => {}
+            StatusFilter::Any => q.push_str("&status=all"),
+            StatusFilter::Is(st) => q.push_str(&format!("&status={}", st.as_str())),
         }
         if let Some(d) = due {
             q.push_str(&format!("&due={d}"));
@@ -515,7 +525,7 @@ pub async fn inbox_page(
             (
                 st.as_str().to_owned(),
                 tr.t(&format!("status-{}", st.as_str())),
-                Some(*st) == status,
+                StatusFilter::Is(*st) == status,
             )
         })
         .collect();
@@ -568,6 +578,7 @@ pub async fn inbox_page(
         c: staff_chrome(tr, &uri, tr.t("inbox-title"), &sess),
         rows,
         statuses,
+        status_all: status == StatusFilter::Any,
         dues,
         procedures,
         next,

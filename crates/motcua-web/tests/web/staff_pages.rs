@@ -280,3 +280,46 @@ async fn the_inbox_filters_by_due_date_and_procedure() {
     assert!(row(&r.body, &same_day) && !row(&r.body, &three_days));
     assert!(r.body.contains(r#"<tr class="overdue">"#));
 }
+
+#[tokio::test]
+async fn the_inbox_opens_on_the_dossiers_not_closed() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let token = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
+    let cookie = t.cookie(&token).await;
+    let code = |v: serde_json::Value| v["code"].as_str().unwrap().to_owned();
+    let open = code(t.intake(&token, "2.000884", "24958.TTPVHCC").await);
+    let withdrawn = code(t.intake(&token, "1.004873", "24958.TTPVHCC").await);
+    let (s, v) = t
+        .act(
+            &token,
+            &withdrawn,
+            serde_json::json!({"action": "withdraw", "version": 1, "reason": "the applicant asked"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let row = |html: &str, code: &str| html.contains(&format!(r#"<a href="/inbox/{code}">"#));
+    // The default: the work still in hand.
+    let r = call(&t, "GET", "/inbox", Some(&cookie), None).await;
+    assert!(row(&r.body, &open) && !row(&r.body, &withdrawn));
+    assert!(r.body.contains(r#"<option value="all">"#), "all not chosen");
+    // Every status, chosen and kept on the page.
+    let r = call(&t, "GET", "/inbox?status=all", Some(&cookie), None).await;
+    assert!(row(&r.body, &open) && row(&r.body, &withdrawn));
+    assert!(r.body.contains(r#"<option value="all" selected>"#));
+    let r = call(&t, "GET", "/inbox?status=withdrawn", Some(&cookie), None).await;
+    assert!(!row(&r.body, &open) && row(&r.body, &withdrawn));
+    // The API: every status by default, `open` on request.
+    let items = |v: serde_json::Value| {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let (s, v) = t.get("/api/v1/dossiers?status=open", Some(&token)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(items(v), [open]);
+    let (_, v) = t.get("/api/v1/dossiers", Some(&token)).await;
+    assert_eq!(items(v).len(), 2);
+}
