@@ -68,6 +68,19 @@ pub fn distinct_prefixes(prefixes: &[&str]) -> Result<(), StoreError> {
     }
 }
 
+/// The SQL condition keeping `statuses` (` AND status IN ('received', …)`), empty when they are
+/// every status. Safe to inline: the names are the enum's own constants, never input.
+pub fn status_condition(statuses: &[motcua_domain::dossier::Status]) -> String {
+    if statuses.len() == motcua_domain::dossier::Status::ALL.len() {
+        return String::new();
+    }
+    let names: Vec<String> = statuses
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+    format!(" AND status IN ({})", names.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

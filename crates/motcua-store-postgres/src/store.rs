@@ -8,7 +8,9 @@ use motcua_app::ports::{
     NewDocument, Notice, OfficerRow, SecurityEvent, SessionRecord, StoredEvent, TokenRecord,
     UserRecord, WatchPage, WatchScope,
 };
-use motcua_app::store_support::{distinct_prefixes, enum_parse, enum_str, json_err, parse};
+use motcua_app::store_support::{
+    distinct_prefixes, enum_parse, enum_str, json_err, parse, status_condition,
+};
 use motcua_app::{Store, StoreError};
 use motcua_domain::access::Role;
 use motcua_domain::accounts::{LoginState, Username};
@@ -16,7 +18,7 @@ use motcua_domain::agency::Agency;
 use motcua_domain::authority::AuthorityRule;
 use motcua_domain::calendar::{HolidayYear, OfficeHours};
 use motcua_domain::catalogue::Procedure;
-use motcua_domain::dossier::{Dossier, DossierListing, Status};
+use motcua_domain::dossier::{Dossier, DossierListing};
 use motcua_domain::ids::{
     AgencyCode, CitizenId, DossierCode, ProcedureCode, ProvinceCode, UnitCode,
 };
@@ -913,15 +915,7 @@ impl Store for PgStore {
                 branches.join(" UNION ALL ")
             )
         } else {
-            let kept = if statuses.len() == Status::ALL.len() {
-                String::new()
-            } else {
-                let names: Vec<String> = statuses
-                    .iter()
-                    .map(|s| format!("'{}'", s.as_str()))
-                    .collect();
-                format!(" AND status IN ({})", names.join(", "))
-            };
+            let kept = status_condition(&statuses);
             format!(
                 "SELECT data FROM dossiers WHERE ($1::text IS NULL){kept}{rest} ORDER BY due_at, code LIMIT ${l} OFFSET ${o}"
             )

@@ -9,7 +9,9 @@ use motcua_app::ports::{
     NewDocument, Notice, OfficerRow, SecurityEvent, SessionRecord, StoredEvent, TokenRecord,
     UserRecord, WatchPage, WatchScope,
 };
-use motcua_app::store_support::{distinct_prefixes, enum_parse, enum_str, json_err, parse};
+use motcua_app::store_support::{
+    distinct_prefixes, enum_parse, enum_str, json_err, parse, status_condition,
+};
 use motcua_app::{Store, StoreError};
 use motcua_domain::access::Role;
 use motcua_domain::accounts::{LoginState, Username};
@@ -17,7 +19,7 @@ use motcua_domain::agency::Agency;
 use motcua_domain::authority::AuthorityRule;
 use motcua_domain::calendar::{HolidayYear, OfficeHours};
 use motcua_domain::catalogue::Procedure;
-use motcua_domain::dossier::{Dossier, DossierListing, Status};
+use motcua_domain::dossier::{Dossier, DossierListing};
 use motcua_domain::ids::{
     AgencyCode, CitizenId, DossierCode, ProcedureCode, ProvinceCode, UnitCode,
 };
@@ -931,13 +933,7 @@ impl Store for SqliteStore {
                 " AND (current_agency = ?1 OR receiving_agency = ?1 OR competent_agency = ?1)",
             );
         }
-        if statuses.len() < Status::ALL.len() {
-            let names: Vec<String> = statuses
-                .iter()
-                .map(|s| format!("'{}'", s.as_str()))
-                .collect();
-            sql.push_str(&format!(" AND status IN ({})", names.join(", ")));
-        }
+        sql.push_str(&status_condition(&statuses));
         if f.due_before.is_some() {
             sql.push_str(" AND due_at < ?3");
         }

@@ -269,6 +269,13 @@ fn apply(d: &Dossier, cmd: Command, at: OffsetDateTime) -> (Dossier, StoredEvent
     )
 }
 
+/// Applies `cmd` at `at` and stores the transition (no forms): the dossier as it now is.
+async fn act(store: &Arc<dyn Store>, d: &Dossier, cmd: Command, at: OffsetDateTime) -> Dossier {
+    let (next, ev) = apply(d, cmd, at);
+    store.append_transition(d, &next, &ev, &[]).await.unwrap();
+    next
+}
+
 /// Units are stored and loaded unchanged, in order.
 pub async fn units_round_trip(store: Arc<dyn Store>) {
     let data = small_units();
@@ -712,7 +719,8 @@ pub async fn list_filters_and_orders_by_due_date(store: Arc<dyn Store>) {
     for (d, e) in [(&a1, &e1), (&a2, &e2), (&b1, &f1)] {
         store.insert_dossier(d, e, None, &[]).await.unwrap();
     }
-    let (a1t, a1e) = apply(
+    let a1t = act(
+        &store,
         &a1,
         Command::Transfer {
             to_agency: a("68.STP"),
@@ -720,8 +728,8 @@ pub async fn list_filters_and_orders_by_due_date(store: Arc<dyn Store>) {
             consultation: true,
         },
         datetime!(2025-03-04 09:00 +7),
-    );
-    store.append_transition(&a1, &a1t, &a1e, &[]).await.unwrap();
+    )
+    .await;
     let codes = |v: Vec<DossierListing>| {
         v.into_iter()
             .map(|d| d.code.to_string())
@@ -849,7 +857,8 @@ pub async fn open_lists_leave_closed_dossiers_out(store: Arc<dyn Store>) {
         store.insert_dossier(d, e, None, &[]).await.unwrap();
     }
     // The first moves on to processing (another status, still open); the second is withdrawn.
-    let (p1, p1e) = apply(
+    let p1 = act(
+        &store,
         &r1,
         Command::Transfer {
             to_agency: a("68.STP"),
@@ -857,14 +866,15 @@ pub async fn open_lists_leave_closed_dossiers_out(store: Arc<dyn Store>) {
             consultation: true,
         },
         datetime!(2025-03-04 09:00 +7),
-    );
-    store.append_transition(&r1, &p1, &p1e, &[]).await.unwrap();
-    let (w2, w2e) = apply(
+    )
+    .await;
+    let w2 = act(
+        &store,
         &r2,
         Command::Withdraw { reason: None },
         datetime!(2025-03-04 10:00 +7),
-    );
-    store.append_transition(&r2, &w2, &w2e, &[]).await.unwrap();
+    )
+    .await;
     assert!(w2.status.is_closed() && !p1.status.is_closed());
     let list = |status: StatusFilter, due_before: Option<time::OffsetDateTime>| {
         let store = store.clone();
@@ -939,7 +949,8 @@ pub async fn watch_pages_walk_a_province_by_keyset(store: Arc<dyn Store>) {
         open.push(d);
     }
     // In processing (still open); finished (closed); another province's.
-    let (moved, ev) = apply(
+    act(
+        &store,
         &open[5],
         Command::Transfer {
             to_agency: a("24958.UBND"),
@@ -947,12 +958,10 @@ pub async fn watch_pages_walk_a_province_by_keyset(store: Arc<dyn Store>) {
             consultation: false,
         },
         datetime!(2025-03-03 10:00 +7),
-    );
-    store
-        .append_transition(&open[5], &moved, &ev, &[])
-        .await
-        .unwrap();
-    let (done, ev) = apply(
+    )
+    .await;
+    act(
+        &store,
         &open[6],
         Command::Finish {
             result: motcua_domain::dossier::DossierResult {
@@ -961,11 +970,8 @@ pub async fn watch_pages_walk_a_province_by_keyset(store: Arc<dyn Store>) {
             },
         },
         datetime!(2025-03-03 10:00 +7),
-    );
-    store
-        .append_transition(&open[6], &done, &ev, &[])
-        .await
-        .unwrap();
+    )
+    .await;
     let (other, e) = sample_dossier(
         "00004-250303-0001",
         "24958.TTPVHCC",
