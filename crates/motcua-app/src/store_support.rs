@@ -2,6 +2,7 @@
 //! the SQLite and PostgreSQL stores differ only in their SQL.
 
 use crate::ports::StoreError;
+use motcua_domain::dossier::Status;
 
 /// A stored JSON value that does not decode is an internal error.
 pub fn json_err(e: serde_json::Error) -> StoreError {
@@ -70,8 +71,8 @@ pub fn distinct_prefixes(prefixes: &[&str]) -> Result<(), StoreError> {
 
 /// The SQL condition keeping `statuses` (` AND status IN ('received', …)`), empty when they are
 /// every status. Safe to inline: the names are the enum's own constants, never input.
-pub fn status_condition(statuses: &[motcua_domain::dossier::Status]) -> String {
-    if statuses.len() == motcua_domain::dossier::Status::ALL.len() {
+pub fn status_condition(statuses: &[Status]) -> String {
+    if statuses.len() == Status::ALL.len() {
         return String::new();
     }
     let names: Vec<String> = statuses

@@ -555,14 +555,15 @@ pub async fn stale_version_is_a_conflict_and_writes_nothing(store: Arc<dyn Store
         datetime!(2025-01-24 09:00 +7),
     );
     store.insert_dossier(&d, &ev, None, &[]).await.unwrap();
-    let (d2, ev2) = apply(
+    let d2 = act(
+        &store,
         &d,
         Command::Assign {
             handler: "A".into(),
         },
         datetime!(2025-01-24 10:00 +7),
-    );
-    store.append_transition(&d, &d2, &ev2, &[]).await.unwrap();
+    )
+    .await;
     let (d3, ev3) = apply(
         &d,
         Command::Assign {
@@ -1086,17 +1087,15 @@ pub async fn dossiers_are_read_by_codes(store: Arc<dyn Store>) {
         vec![written[0].clone(), written[3].clone(), written[4].clone()]
     );
     // After a transition the read gives the new version.
-    let (moved, ev) = apply(
+    let moved = act(
+        &store,
         &written[0],
         Command::Assign {
             handler: "A".into(),
         },
         datetime!(2025-03-03 10:00 +7),
-    );
-    store
-        .append_transition(&written[0], &moved, &ev, &[])
-        .await
-        .unwrap();
+    )
+    .await;
     let got = store.dossiers(&[written[0].code.clone()]).await.unwrap();
     assert_eq!(got, vec![moved]);
 }
@@ -1325,7 +1324,8 @@ pub async fn stats_count_by_status_agency_and_day(store: Arc<dyn Store>) {
     for (d, e) in [(&a1, &e1), (&a2, &e2), (&b1, &f1)] {
         store.insert_dossier(d, e, None, &[]).await.unwrap();
     }
-    let (a1f, a1e) = apply(
+    act(
+        &store,
         &a1,
         Command::Finish {
             result: motcua_domain::dossier::DossierResult {
@@ -1334,8 +1334,8 @@ pub async fn stats_count_by_status_agency_and_day(store: Arc<dyn Store>) {
             },
         },
         datetime!(2025-03-04 10:00 +7),
-    );
-    store.append_transition(&a1, &a1f, &a1e, &[]).await.unwrap();
+    )
+    .await;
     let now = datetime!(2025-03-20 09:00 +7);
     let since = datetime!(2025-03-01 00:00 +7);
     let all = store
