@@ -323,6 +323,17 @@ async fn insert_dossier_row(
     .bind(ts(d.submitted_at))
     .bind(&d.last_event_hash)
     .bind(data)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    // The applicant, once (migration 0015): no action's update touches it again.
+    sqlx::query(
+        "INSERT INTO dossier_applicants (id_number, submitted_at, code, province_code) VALUES (?, ?, ?, ?)",
+    )
+    .bind(d.applicant.id_number.as_str())
+    .bind(ts(d.submitted_at))
+    .bind(d.code.as_str())
+    .bind(d.province_code.as_str())
     .execute(tx)
     .await
     .map_err(db_err)?;
@@ -1739,8 +1750,8 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> Result<Vec<Dossier>, StoreError> {
         let rows: Vec<String> = sqlx::query_scalar(
-            "SELECT data FROM dossiers WHERE json_extract(data, '$.applicant.id_number') = ?
-             ORDER BY submitted_at DESC, code DESC LIMIT ?",
+            "SELECT d.data FROM dossier_applicants a JOIN dossiers d ON d.code = a.code
+             WHERE a.id_number = ? ORDER BY a.submitted_at DESC, a.code DESC LIMIT ?",
         )
         .bind(id_number.as_str())
         .bind(i64::from(limit))

@@ -2175,7 +2175,7 @@ pub async fn citizens_find_their_dossiers_and_keep_sessions(store: Arc<dyn Store
     seeded(&store).await;
     let mine = CitizenId::parse("068195001234").unwrap();
     let other = CitizenId::parse("079200001234").unwrap();
-    let mut codes = Vec::new();
+    let (mut codes, mut made) = (Vec::new(), Vec::new());
     for (i, who) in [&mine, &other, &mine].into_iter().enumerate() {
         let (mut d, ev) = sample_dossier(
             &format!("24958-250303-000{}", i + 1),
@@ -2185,6 +2185,7 @@ pub async fn citizens_find_their_dossiers_and_keep_sessions(store: Arc<dyn Store
         d.applicant.id_number = who.clone();
         store.insert_dossier(&d, &ev, None, &[]).await.unwrap();
         codes.push(d.code.to_string());
+        made.push(d);
     }
     let found: Vec<String> = store
         .dossiers_of_applicant(&mine, 10)
@@ -2205,6 +2206,36 @@ pub async fn citizens_find_their_dossiers_and_keep_sessions(store: Arc<dyn Store
             .unwrap()
             .is_empty()
     );
+    // An action later: the citizen sees the dossier as it is now, once.
+    let assigned = act(
+        &store,
+        &made[0],
+        Command::Assign {
+            handler: "Trần Văn Bình".into(),
+        },
+        datetime!(2025-03-03 12:00 +7),
+    )
+    .await;
+    let found = store.dossiers_of_applicant(&mine, 10).await.unwrap();
+    assert_eq!(found.len(), 2);
+    assert_eq!(found[1], assigned);
+    // A dossier bulk-loaded (the seed, an import) is found like one taken at the counter.
+    let (mut loaded, loaded_ev) = sample_dossier(
+        "24958-250303-0009",
+        "24958.TTPVHCC",
+        datetime!(2025-03-04 08:00 +7),
+    );
+    loaded.applicant.id_number = mine.clone();
+    store
+        .bulk_load(&motcua_app::ports::BulkBatch {
+            dossiers: vec![(loaded.clone(), vec![loaded_ev])],
+            sequences: vec![],
+        })
+        .await
+        .unwrap();
+    let found = store.dossiers_of_applicant(&mine, 10).await.unwrap();
+    assert_eq!(found.len(), 3);
+    assert_eq!(found[0], loaded);
     let t0 = datetime!(2025-03-03 08:00 +7);
     let s = CitizenSessionRecord {
         subject: "068195001234".into(),
