@@ -323,17 +323,6 @@ async fn insert_dossier_row(
     .bind(ts(d.submitted_at))
     .bind(&d.last_event_hash)
     .bind(data)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
-    // The applicant, once (migration 0015): no action's update touches it again.
-    sqlx::query(
-        "INSERT INTO dossier_applicants (id_number, submitted_at, code, province_code) VALUES (?, ?, ?, ?)",
-    )
-    .bind(d.applicant.id_number.as_str())
-    .bind(ts(d.submitted_at))
-    .bind(d.code.as_str())
-    .bind(d.province_code.as_str())
     .execute(tx)
     .await
     .map_err(db_err)?;
