@@ -41,6 +41,7 @@ function startServer() {
     // The journeys sign in more often than a person would: a wider login limit than the default.
     env: {
       ...process.env, MOTCUA_KIOSK_RESET_SECONDS: '6', MOTCUA_LOG: 'warn', MOTCUA_RATE_LIMIT_LOGIN_PER_MINUTE: '100',
+      MOTCUA_RATE_LIMIT_FILING_PER_MINUTE: '200', MOTCUA_RATE_LIMIT_VERIFY_PER_MINUTE: '200',
       MOTCUA_OIDC_ISSUER: `http://127.0.0.1:${OIDC_PORT}`, MOTCUA_OIDC_CLIENT_ID: CLIENT_ID, MOTCUA_OIDC_CLIENT_SECRET: CLIENT_SECRET,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -128,7 +129,8 @@ async function signIn(page, agencyRole) {
 }
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 0xff, 0xd9]);
+// SOI, a baseline frame header of 1 × 1 pixel, EOI: uploads read an image's dimensions first.
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xc0, 0, 11, 8, 0, 1, 0, 1, 1, 1, 0x11, 0, 0xff, 0xd9]);
 const files = mkdtempSync(join(tmpdir(), 'motcua-files-'));
 writeFileSync(join(files, 'to-khai.pdf'), PDF);
 writeFileSync(join(files, 'cccd.jpg'), JPEG);

@@ -19,7 +19,7 @@ case "${DB:-}" in postgres*)
     | sed 's/^/postgres: /'
   [ "$(psql "$DB" -Atc 'SHOW autovacuum')" = on ] || echo "WARNING: autovacuum is off: dead rows pile up and each run is slower than the last"
 ;; esac
-env MOTCUA_RATE_LIMIT_TRACKING_PER_MINUTE=0 MOTCUA_RATE_LIMIT_SEARCH_PER_MINUTE=0 MOTCUA_LOG=info,motcua=debug ${EXTRA_ENV:-} \
+env MOTCUA_RATE_LIMIT_TRACKING_PER_MINUTE=0 MOTCUA_RATE_LIMIT_SEARCH_PER_MINUTE=0 MOTCUA_RATE_LIMIT_VERIFY_PER_MINUTE=0 MOTCUA_RATE_LIMIT_FILING_PER_MINUTE=0 MOTCUA_LOG=info,motcua=debug ${EXTRA_ENV:-} \
   $BIN --data-dir "$DATA" "${DBARG[@]}" serve --port $PORT > /tmp/serve-$name.log 2>&1 &
 spid=$!
 for i in $(seq 1 120); do curl -sf http://127.0.0.1:$PORT/healthz >/dev/null 2>&1 && break; sleep 1; done

@@ -20,7 +20,7 @@ trap cleanup EXIT
 token="$("$bin" --data-dir "$data" token create --agency 24958.TTPVHCC --role counter_officer 2>/dev/null)"
 # The load comes from one address: no rate limits for this run.
 MOTCUA_LOG=warn MOTCUA_RATE_LIMIT_LOGIN_PER_MINUTE=0 MOTCUA_RATE_LIMIT_TRACKING_PER_MINUTE=0 \
-  MOTCUA_RATE_LIMIT_SEARCH_PER_MINUTE=0 \
+  MOTCUA_RATE_LIMIT_SEARCH_PER_MINUTE=0 MOTCUA_RATE_LIMIT_VERIFY_PER_MINUTE=0 MOTCUA_RATE_LIMIT_FILING_PER_MINUTE=0 \
   "$bin" --data-dir "$data" serve --listen 127.0.0.1 --port "$port" &
 server=$!
 for _ in $(seq 1 100); do

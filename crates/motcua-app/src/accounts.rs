@@ -12,7 +12,9 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use motcua_domain::access::Role;
 use motcua_domain::accounts::{CredentialError, SessionEnd, Username, check_password};
 use motcua_domain::ids::{AgencyCode, ProvinceCode};
+use std::collections::HashMap;
 use std::sync::OnceLock;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// Prefix of every session secret (kept only in the browser's cookie).
@@ -80,6 +82,80 @@ fn verify_password(phc: &str, password: &str) -> bool {
 fn decoy_hash() -> &'static str {
     static DECOY: OnceLock<String> = OnceLock::new();
     DECOY.get_or_init(|| hash_password(&new_secret("decoy_")).unwrap_or_default())
+}
+
+/// Failed logins, kept in memory: per (name, address) — five in a row lock that name *from that
+/// address* for the lock-out period, so a stranger who types an officer's name five times locks
+/// out only himself — and per name across all addresses, where past a threshold every further
+/// attempt is answered more slowly (a delay that grows, never a lock). Unknown names are
+/// counted exactly like real ones, so the answers tell nothing about which names exist.
+#[derive(Debug, Default)]
+pub struct LoginThrottle {
+    by_address: HashMap<(String, String), motcua_domain::accounts::LoginState>,
+    by_name: HashMap<String, (u32, OffsetDateTime)>,
+}
+
+/// Failures of one name (all addresses) within [`SLOW_WINDOW`] before answers slow down.
+const SLOW_AFTER: u32 = 20;
+/// The window of the per-name count.
+const SLOW_WINDOW: time::Duration = time::Duration::minutes(15);
+/// The longest added delay.
+const SLOW_MAX: std::time::Duration = std::time::Duration::from_secs(5);
+/// Entries kept before expired ones are dropped (a flood of names cannot grow the maps forever).
+const THROTTLE_ENTRIES: usize = 100_000;
+
+impl LoginThrottle {
+    fn locked(&self, name: &str, ip: &str, now: OffsetDateTime) -> Option<OffsetDateTime> {
+        self.by_address
+            .get(&(name.to_owned(), ip.to_owned()))
+            .and_then(|s| s.locked_at(now))
+    }
+
+    fn slow_down(&self, name: &str, now: OffsetDateTime) -> std::time::Duration {
+        match self.by_name.get(name) {
+            Some((n, since)) if *n > SLOW_AFTER && now - *since < SLOW_WINDOW => {
+                std::time::Duration::from_millis(250 * u64::from(n - SLOW_AFTER)).min(SLOW_MAX)
+            }
+            _ => std::time::Duration::ZERO,
+        }
+    }
+
+    /// Records a failure; returns the lock's end when this failure locks the pair.
+    fn failed(
+        &mut self,
+        name: &str,
+        ip: &str,
+        now: OffsetDateTime,
+        policy: &motcua_domain::accounts::LockoutPolicy,
+    ) -> Option<OffsetDateTime> {
+        if self.by_address.len() >= THROTTLE_ENTRIES {
+            self.by_address
+                .retain(|_, s| s.locked_at(now).is_some() || s.failures > 0);
+            if self.by_address.len() >= THROTTLE_ENTRIES {
+                self.by_address.clear();
+            }
+        }
+        if self.by_name.len() >= THROTTLE_ENTRIES {
+            self.by_name
+                .retain(|_, (_, since)| now - *since < SLOW_WINDOW);
+        }
+        let slot = self
+            .by_address
+            .entry((name.to_owned(), ip.to_owned()))
+            .or_default();
+        let next = slot.after_failure(now, policy);
+        *slot = next;
+        let count = self.by_name.entry(name.to_owned()).or_insert((0, now));
+        if now - count.1 >= SLOW_WINDOW {
+            *count = (0, now);
+        }
+        count.0 = count.0.saturating_add(1);
+        next.locked_at(now)
+    }
+
+    fn succeeded(&mut self, name: &str, ip: &str) {
+        self.by_address.remove(&(name.to_owned(), ip.to_owned()));
+    }
 }
 
 /// Runs CPU-heavy hashing off the async workers.
@@ -386,60 +462,83 @@ impl App {
     ) -> Result<LoggedIn, AppError> {
         let now = self.now();
         let name = Username::parse(username).ok();
+        let tried: String = username.trim().chars().take(64).collect();
+        let key = tried.to_lowercase();
+        // A name locked from this address answers "locked" whether or not it exists; the same
+        // name from another address (the officer at the counter) is not affected.
+        let (locked, slow) = {
+            let t = self.logins.lock().expect("login throttle");
+            (t.locked(&key, &origin.ip, now), t.slow_down(&key, now))
+        };
+        if !slow.is_zero() {
+            tokio::time::sleep(slow).await;
+        }
+        if let Some(until) = locked {
+            self.audit_security("login_failed", &tried, None, &tried, origin, "locked")
+                .await;
+            return Err(AppError::Locked { until });
+        }
         let user = match &name {
             Some(n) => self.store.user_by_name(n).await?,
             None => None,
         };
-        let tried: String = username.trim().chars().take(64).collect();
-        let Some(u) = user else {
-            let pw = password.to_owned();
-            blocking(move || verify_password(decoy_hash(), &pw)).await?;
-            self.audit_security("login_failed", &tried, None, &tried, origin, "unknown user")
-                .await;
-            return Err(bad_credentials());
+        // Exactly one Argon2 verification on every path, against the decoy when there is no
+        // account or the password is too long to be one: an unknown name, a wrong password and
+        // an overlong one cost the same.
+        let pw = password.to_owned();
+        let phc = user
+            .as_ref()
+            .filter(|_| password.len() <= motcua_domain::accounts::MAX_PASSWORD_BYTES)
+            .map(|u| u.password_hash.clone());
+        let matches = blocking(move || match phc {
+            Some(phc) => verify_password(&phc, &pw),
+            None => {
+                verify_password(decoy_hash(), &pw);
+                false
+            }
+        })
+        .await?;
+        let province = match &user {
+            Some(u) => self.province_of(u).await,
+            None => None,
         };
-        let province = self.province_of(&u).await;
-        if let Some(until) = u.login.locked_at(now) {
+        let Some(u) = user.filter(|_| matches) else {
+            let locked = self.logins.lock().expect("login throttle").failed(
+                &key,
+                &origin.ip,
+                now,
+                &self.settings.lockout,
+            );
             self.audit_security(
                 "login_failed",
                 &tried,
                 province.as_ref(),
-                u.username.as_str(),
-                origin,
-                "account locked",
-            )
-            .await;
-            return Err(AppError::Locked { until });
-        }
-        let (phc, pw) = (u.password_hash.clone(), password.to_owned());
-        let matches = password.len() <= motcua_domain::accounts::MAX_PASSWORD_BYTES
-            && blocking(move || verify_password(&phc, &pw)).await?;
-        if !matches {
-            let next = u.login.after_failure(now, &self.settings.lockout);
-            self.store.set_login_state(u.id, &next).await?;
-            self.audit_security(
-                "login_failed",
                 &tried,
-                province.as_ref(),
-                u.username.as_str(),
                 origin,
-                "wrong password",
+                "unknown user or wrong password",
             )
             .await;
-            if let Some(until) = next.locked_at(now) {
+            if let Some(until) = locked {
                 self.audit_security(
                     "locked",
                     &tried,
                     province.as_ref(),
-                    u.username.as_str(),
+                    &tried,
                     origin,
-                    &format!("{} failed logins", self.settings.lockout.max_failures),
+                    &format!(
+                        "{} failed logins from {}",
+                        self.settings.lockout.max_failures, origin.ip
+                    ),
                 )
                 .await;
                 return Err(AppError::Locked { until });
             }
             return Err(bad_credentials());
-        }
+        };
+        self.logins
+            .lock()
+            .expect("login throttle")
+            .succeeded(&key, &origin.ip);
         if u.disabled {
             self.audit_security(
                 "login_failed",

@@ -5,6 +5,8 @@ use crate::error::AppError;
 use crate::service::App;
 use motcua_domain::dossier::chain::{ChainInput, GENESIS, chain_time, event_hash};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
 
 /// A broken chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -30,13 +32,57 @@ pub struct AuditReport {
     pub breaks: Vec<ChainBreak>,
 }
 
+/// What every chain looked like at `cutoff`: a digest over each dossier's id, the number of its
+/// events at or before `cutoff` and the hash of the last of them, in dossier-id order. A
+/// checkpoint keeps it (outside the database, with a MAC), and a later verification recomputes
+/// it from the events as they are then: an event before `cutoff` altered, removed, inserted or
+/// back-dated — even with every hash after it recomputed — changes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainsDigest {
+    /// The moment the digest covers (events at or before it).
+    #[serde(with = "time::serde::rfc3339")]
+    pub cutoff: OffsetDateTime,
+    /// Dossiers with at least one event by then.
+    pub dossiers: usize,
+    /// Events by then.
+    pub events: usize,
+    /// SHA-256 (hex) over the dossiers' (id, count, head) lines.
+    pub digest: String,
+}
+
 impl App {
     /// Recomputes every chain.
     pub async fn verify_audit(&self) -> Result<AuditReport, AppError> {
+        Ok(self.verify_audit_at(&[]).await?.0)
+    }
+
+    /// Recomputes every chain, and the digest of every chain as it was at each of `cutoffs`
+    /// (in the same pass over the events).
+    pub async fn verify_audit_at(
+        &self,
+        cutoffs: &[OffsetDateTime],
+    ) -> Result<(AuditReport, Vec<ChainsDigest>), AppError> {
+        let mut heads = self.store.chain_heads().await?;
+        heads.sort_by_key(|h| h.dossier_id);
+        let mut digests: Vec<(Sha256, usize, usize)> =
+            cutoffs.iter().map(|_| (Sha256::new(), 0, 0)).collect();
         let mut report = AuditReport::default();
-        for head in self.store.chain_heads().await? {
+        for head in heads {
             report.dossiers += 1;
             let events = self.store.events(head.dossier_id).await?;
+            // Each cutoff's part: how many events by then, and the stored hash of the last.
+            for (cut, (h, dossiers, total)) in cutoffs.iter().zip(digests.iter_mut()) {
+                let upto = events.iter().take_while(|e| e.at <= *cut).count();
+                if upto > 0 {
+                    *dossiers += 1;
+                    *total += upto;
+                    h.update(format!(
+                        "{}\t{upto}\t{}\n",
+                        head.dossier_id,
+                        events[upto - 1].hash
+                    ));
+                }
+            }
             report.events += events.len();
             let id = head.dossier_id.to_string();
             let mut prev = GENESIS.to_owned();
@@ -87,6 +133,16 @@ impl App {
                 });
             }
         }
-        Ok(report)
+        let digests = cutoffs
+            .iter()
+            .zip(digests)
+            .map(|(cutoff, (h, dossiers, events))| ChainsDigest {
+                cutoff: *cutoff,
+                dossiers,
+                events,
+                digest: hex::encode(h.finalize()),
+            })
+            .collect();
+        Ok((report, digests))
     }
 }

@@ -887,7 +887,7 @@ impl App {
             .documents
             .clone()
             .ok_or_else(|| AppError::Internal("no document engine".into()))?;
-        let verification = blocking(move || Ok(engine.verify(&pdf))).await?;
+        let verification = crate::lanes::heavy(move || Ok(engine.verify(&pdf))).await?;
         let found = self
             .store
             .documents_by_sha256(&verification.sha256)
@@ -1100,7 +1100,7 @@ impl App {
                 });
                 let engine = engine.clone();
                 let files = vec![(image, bytes.clone())];
-                blocking(move || engine.render("scan", &data, &files)).await?
+                crate::lanes::heavy(move || engine.render("scan", &data, &files)).await?
             }
         };
         let (signed, signed_by, signer_name) = self

@@ -77,6 +77,65 @@ pub(crate) struct Intake {
     pub support_point: Option<String>,
 }
 
+/// How much of a dossier a staff member sees ([`App::sight_of`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sight {
+    /// Everything.
+    Full,
+    /// Only what a consultation needs ([`ConsultationView`]).
+    Consulted,
+}
+
+/// A component as the consulted agency sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConsultedComponent {
+    /// Component code.
+    pub code: String,
+    /// Its name in the procedure.
+    pub name: String,
+    /// Originals received.
+    pub originals: u32,
+    /// Copies received.
+    pub copies: u32,
+}
+
+/// What a consulted agency reads of a dossier it holds for a consultation.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConsultationView {
+    /// Dossier code.
+    pub code: String,
+    /// The version to name when sending it back.
+    pub version: i64,
+    /// Procedure code.
+    pub procedure: String,
+    /// Procedure name.
+    pub procedure_name: String,
+    /// Requested content.
+    pub summary: String,
+    /// Status.
+    pub status: Status,
+    /// The dossier's due date.
+    pub due_at: Option<String>,
+    /// The applicant's name.
+    pub applicant_name: String,
+    /// The applicant's identification number, masked.
+    pub applicant_id_masked: String,
+    /// The components received.
+    pub components: Vec<ConsultedComponent>,
+    /// The agency that asked (where the dossier goes back).
+    pub asked_by: String,
+    /// Its name.
+    pub asked_by_name: String,
+    /// When it asked.
+    pub asked_at: Option<String>,
+    /// What it asked (the transfer's note).
+    pub note: Option<String>,
+    /// The component files.
+    pub files: Vec<crate::ports::Attachment>,
+}
+
 /// What public tracking shows: no personal data beyond what the applicant gave (the phone
 /// number proves it is theirs).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -185,12 +244,17 @@ fn not_visible(code: &DossierCode) -> AppError {
 impl App {
     /// Whether `staff` may perform `kind` on `d` (role and jurisdiction; not the state, which
     /// the lifecycle decides). The receiving counter deals with the applicant (intake,
-    /// supplements, withdrawal, fees, returning results) wherever the dossier is; everything else
-    /// is for the agency holding the dossier or the competent agency — or a leader or
-    /// administrator whose jurisdiction covers one of them.
+    /// supplements, withdrawal, fees, returning results) wherever the dossier is; the result is
+    /// recorded only by the competent agency (it is signed in that agency's name); everything
+    /// else is for the agency holding the dossier or the competent agency — or a leader or
+    /// administrator whose jurisdiction covers one of them. An agency holding the dossier only
+    /// for a consultation may send it back and nothing else.
     pub async fn may_act(&self, staff: &StaffActor, d: &Dossier, kind: ActionKind) -> bool {
         if !staff.role.may(kind) {
             return false;
+        }
+        if kind == ActionKind::Finish {
+            return self.covers(staff, &d.competent_agency).await;
         }
         let counter_action = matches!(
             kind,
@@ -200,20 +264,40 @@ impl App {
                 | ActionKind::Pay
                 | ActionKind::ReturnResult
         );
-        (counter_action && self.covers(staff, &d.receiving_agency).await)
-            || self.covers(staff, &d.current_agency).await
-            || self.covers(staff, &d.competent_agency).await
+        match self.sight_of(staff, d).await {
+            Some(Sight::Full) => {
+                (counter_action && self.covers(staff, &d.receiving_agency).await)
+                    || self.covers(staff, &d.current_agency).await
+                    || self.covers(staff, &d.competent_agency).await
+            }
+            Some(Sight::Consulted) => kind == ActionKind::Transfer,
+            None => false,
+        }
     }
 
-    /// Whether `actor` may read `d`: staff whose jurisdiction covers the receiving, holding or
-    /// competent agency.
+    /// How much of `d` a staff member sees: all of it when their jurisdiction covers the
+    /// receiving point or the competent agency, or the agency holding it outside a
+    /// consultation; only the consultation's part ([`ConsultationView`]) when it covers just
+    /// the agency consulted; nothing otherwise.
+    pub async fn sight_of(&self, staff: &StaffActor, d: &Dossier) -> Option<Sight> {
+        if self.covers(staff, &d.receiving_agency).await
+            || self.covers(staff, &d.competent_agency).await
+        {
+            return Some(Sight::Full);
+        }
+        if self.covers(staff, &d.current_agency).await {
+            return Some(match d.consultation_from {
+                Some(_) => Sight::Consulted,
+                None => Sight::Full,
+            });
+        }
+        None
+    }
+
+    /// Whether `actor` may read all of `d` (see [`App::sight_of`]).
     pub(crate) async fn may_see(&self, actor: &Actor, d: &Dossier) -> bool {
         match actor {
-            Actor::Staff(s) => {
-                self.covers(s, &d.receiving_agency).await
-                    || self.covers(s, &d.current_agency).await
-                    || self.covers(s, &d.competent_agency).await
-            }
+            Actor::Staff(s) => self.sight_of(s, d).await == Some(Sight::Full),
             Actor::Public | Actor::System(_) => false,
         }
     }
@@ -223,6 +307,88 @@ impl App {
             Some(d) if self.may_see(actor, &d).await => Ok(d),
             _ => Err(not_visible(code)),
         }
+    }
+
+    /// A dossier the actor sees in full or as a consulted agency, with the sight.
+    pub(crate) async fn load_any(
+        &self,
+        staff: &StaffActor,
+        code: &DossierCode,
+    ) -> Result<(Dossier, Sight), AppError> {
+        if let Some(d) = self.store.dossier(code).await?
+            && let Some(sight) = self.sight_of(staff, &d).await
+        {
+            return Ok((d, sight));
+        }
+        Err(not_visible(code))
+    }
+
+    /// What a consulted agency reads of a dossier it holds for a consultation: the procedure,
+    /// the request, the components and their files, who asked and why — the applicant only by
+    /// name and masked number (what the opinion needs to name the person; no phone, e-mail or
+    /// address). Staff who see the whole dossier get the same view of it.
+    pub async fn consultation(
+        &self,
+        actor: &Actor,
+        code: &DossierCode,
+    ) -> Result<ConsultationView, AppError> {
+        let Actor::Staff(staff) = actor else {
+            return Err(AppError::Unauthenticated);
+        };
+        let (d, _) = self.load_any(staff, code).await?;
+        let Some(asked_by) = d.consultation_from.clone() else {
+            return Err(AppError::not_found(
+                "dossier.not_found",
+                format!("dossier {code} is not out for a consultation"),
+            ));
+        };
+        let events = self.store.events(d.id).await?;
+        // The transfer that sent it here: when, and the note that says what is asked.
+        let asked = events
+            .iter()
+            .rev()
+            .find(|e| e.action == ActionKind::Transfer.as_str());
+        let note = asked
+            .and_then(|e| serde_json::from_str::<serde_json::Value>(&e.payload).ok())
+            .and_then(|p| p["note"].as_str().map(str::to_owned));
+        let procedure = self
+            .procedure(&d.procedure.code, Some(d.procedure.version))
+            .await?;
+        let case = procedure.case(Some(&d.case_code));
+        let components = d
+            .components
+            .iter()
+            .map(|c| ConsultedComponent {
+                code: c.code.clone(),
+                name: case
+                    .and_then(|k| k.components.iter().find(|x| x.code == c.code))
+                    .map(|x| x.name.clone())
+                    .unwrap_or_else(|| c.code.clone()),
+                originals: c.originals,
+                copies: c.copies,
+            })
+            .collect();
+        let asked_by_name = match self.agency(&asked_by).await {
+            Ok(a) => a.name,
+            Err(_) => asked_by.to_string(),
+        };
+        Ok(ConsultationView {
+            code: d.code.to_string(),
+            version: d.version,
+            procedure: d.procedure.code.to_string(),
+            procedure_name: d.procedure_name.clone(),
+            summary: d.summary.clone(),
+            status: d.status,
+            due_at: d.due_at.map(motcua_domain::dossier::fmt),
+            applicant_name: d.applicant.name.clone(),
+            applicant_id_masked: d.applicant.id_number.masked(),
+            components,
+            asked_by: asked_by.to_string(),
+            asked_by_name,
+            asked_at: asked.map(|e| motcua_domain::dossier::fmt(e.at)),
+            note,
+            files: self.store.dossier_attachments(d.id).await?,
+        })
     }
 
     fn event_row(
@@ -533,8 +699,24 @@ impl App {
         let Actor::Staff(staff) = actor else {
             return Err(AppError::Unauthenticated);
         };
-        let d = self.load(actor, code).await?;
+        let (d, sight) = self.load_any(staff, code).await?;
         let kind = cmd.kind();
+        if sight == Sight::Consulted {
+            let back = matches!((&cmd, &d.consultation_from),
+                (Command::Transfer { to_agency, .. }, Some(from)) if to_agency == from);
+            if !back {
+                return Err(AppError::Denied {
+                    code: "dossier.consultation_only",
+                    message: format!(
+                        "your agency holds {code} for a consultation: it may only send it back to {}",
+                        d.consultation_from
+                            .as_ref()
+                            .map(|a| a.as_str())
+                            .unwrap_or("")
+                    ),
+                });
+            }
+        }
         if !staff.role.may(kind) {
             return Err(AppError::Forbidden(format!(
                 "role {} may not {}",
@@ -552,10 +734,18 @@ impl App {
         if version != d.version {
             return Err(AppError::VersionConflict { current: d.version });
         }
-        if let Command::Transfer { to_agency, .. } = &cmd {
-            self.agency(to_agency).await.map_err(|e| {
+        if let Command::Transfer {
+            to_agency,
+            consultation,
+            ..
+        } = &cmd
+        {
+            let target = self.agency(to_agency).await.map_err(|e| {
                 e.not_found_as(|| AppError::invalid("to_agency", format!("no agency {to_agency}")))
             })?;
+            if *consultation && d.consultation_from.is_none() {
+                self.check_consultation_target(&d, &target).await?;
+            }
         }
         let procedure = self
             .procedure(&d.procedure.code, Some(d.procedure.version))
@@ -623,6 +813,45 @@ impl App {
                 Err(AppError::VersionConflict { current })
             }
             Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Where a consultation may go: an agency of the dossier's own province, or one the
+    /// province's authority registry names in a consultation rule in force for the procedure and
+    /// the applicant's commune. A consultation carries the applicant's dossier to another body;
+    /// across a province's border that needs a rule, not an officer's choice.
+    async fn check_consultation_target(
+        &self,
+        d: &Dossier,
+        target: &Agency,
+    ) -> Result<(), AppError> {
+        if target.province_code == d.province_code {
+            return Ok(());
+        }
+        let procedure = self
+            .procedure(&d.procedure.code, Some(d.procedure.version))
+            .await?;
+        let unit = d
+            .routing
+            .as_ref()
+            .map(|r| r.applicant_unit.clone())
+            .unwrap_or_else(|| d.receiving_unit.clone());
+        let auth = self.province_authority(&d.province_code).await?;
+        let allowed = self.units().commune(&unit).is_some_and(|c| {
+            auth.registry
+                .consultation_allowed(&procedure, c, self.today(), &target.code)
+        });
+        if allowed {
+            Ok(())
+        } else {
+            Err(AppError::Invalid {
+                code: "authority.consultation_not_allowed",
+                message: format!(
+                    "{} is outside province {}: a consultation there needs a consultation rule in the province's authority registry",
+                    target.code, d.province_code
+                ),
+                field: Some("to_agency".into()),
+            })
         }
     }
 

@@ -51,6 +51,13 @@ fn national() -> ProvinceCode {
     ProvinceCode::parse("00").expect("valid")
 }
 
+/// Files a draft may hold for one component.
+pub const MAX_FILES_PER_COMPONENT: usize = 3;
+/// Files a draft may hold in all.
+pub const MAX_DRAFT_FILES: usize = 20;
+/// Bytes a draft may hold in all.
+pub const MAX_DRAFT_BYTES: i64 = 20 * 1024 * 1024;
+
 impl App {
     /// Starts an application for a procedure; returns the draft id.
     pub async fn start_draft(
@@ -148,6 +155,27 @@ impl App {
             message: e.to_string(),
             field: Some(format!("file_{component}")),
         })?;
+        // A draft holds what one application needs, not a free store for anyone: at most a few
+        // files a component and a bounded total (an anonymous draft took 43 MB in four requests).
+        let held = self.store.draft_attachments(d.id).await?;
+        let same = held
+            .iter()
+            .filter(|a| a.component_code == component)
+            .count();
+        let total: i64 = held.iter().map(|a| a.size).sum();
+        if same >= MAX_FILES_PER_COMPONENT
+            || held.len() >= MAX_DRAFT_FILES
+            || total + bytes.len() as i64 > MAX_DRAFT_BYTES
+        {
+            return Err(AppError::Invalid {
+                code: "upload.draft_full",
+                message: format!(
+                    "a draft holds at most {MAX_FILES_PER_COMPONENT} files a component, {MAX_DRAFT_FILES} files and {} MB in all; remove a file first",
+                    MAX_DRAFT_BYTES / 1024 / 1024
+                ),
+                field: Some(format!("file_{component}")),
+            });
+        }
         let a = Attachment {
             id: Uuid::now_v7(),
             province_code: national(),
@@ -261,7 +289,12 @@ impl App {
         actor: &Actor,
         code: &motcua_domain::ids::DossierCode,
     ) -> Result<Vec<Attachment>, AppError> {
-        let d = self.dossier(actor, code).await?;
+        // The component files are what a consulted agency is asked about: it reads them too.
+        let staff = match actor {
+            Actor::Staff(s) => s,
+            _ => return Err(AppError::Unauthenticated),
+        };
+        let (d, _) = self.load_any(staff, code).await?;
         Ok(self.store.dossier_attachments(d.id).await?)
     }
 

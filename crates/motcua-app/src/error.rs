@@ -52,6 +52,14 @@ pub enum AppError {
     /// Credentials do not allow this.
     #[error("{0}")]
     Forbidden(String),
+    /// Credentials do not allow this, for a reason with its own stable code (a 403).
+    #[error("{message}")]
+    Denied {
+        /// Stable code.
+        code: &'static str,
+        /// Message.
+        message: String,
+    },
     /// The database is unreachable or overloaded; nothing was changed and a retry may succeed.
     /// The message is for the log.
     #[error("service unavailable: {0}")]
@@ -75,7 +83,9 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Dossier(e) => e.code(),
-            AppError::NotFound { code, .. } | AppError::Invalid { code, .. } => code,
+            AppError::NotFound { code, .. }
+            | AppError::Invalid { code, .. }
+            | AppError::Denied { code, .. } => code,
             AppError::VersionConflict { .. } => "dossier.version_conflict",
             AppError::IdempotencyMismatch => "request.idempotency_key_reused",
             AppError::Unauthenticated => "auth.unauthenticated",

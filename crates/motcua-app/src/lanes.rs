@@ -51,6 +51,24 @@ pub(crate) async fn blocking<T: Send + 'static>(
         .map_err(AppError::Internal)
 }
 
+/// Runs blocking work that a request's bytes can make expensive — rendering an uploaded image
+/// into a scan, verifying an uploaded PDF — with at most one such job per core at a time: four
+/// hostile uploads at once wait their turn instead of each holding a decoded image in memory
+/// together (issue #29).
+pub(crate) async fn heavy<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, AppError> {
+    static SLOTS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    let slots = SLOTS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    });
+    let _slot = slots
+        .acquire()
+        .await
+        .map_err(|_| AppError::Internal("heavy-work slots closed".into()))?;
+    blocking(f).await
+}
+
 /// The one idle-priority thread, started on first use.
 fn idle_thread() -> &'static mpsc::Sender<Work> {
     static SENDER: OnceLock<mpsc::Sender<Work>> = OnceLock::new();

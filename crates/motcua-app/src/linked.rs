@@ -428,8 +428,8 @@ impl App {
             if allowed {
                 break;
             }
-            allowed = self.covers(staff, &d.competent_agency).await
-                || self.covers(staff, &d.current_agency).await;
+            // A consulted agency does not see the application its step belongs to.
+            allowed = self.sight_of(staff, d).await == Some(crate::dossiers::Sight::Full);
         }
         if !allowed {
             return Err(not_found());

@@ -151,6 +151,8 @@ pub struct App {
     pub(crate) public_url: String,
     /// The escalation sweep's watch list (`crate::escalation`).
     pub(crate) sweep: Arc<crate::escalation::Sweeper>,
+    /// Failed logins by (name, address) and by name (`crate::accounts::LoginThrottle`).
+    pub(crate) logins: Arc<std::sync::Mutex<crate::accounts::LoginThrottle>>,
 }
 
 impl std::fmt::Debug for App {
@@ -187,6 +189,7 @@ impl App {
             documents: None,
             public_url: "http://127.0.0.1:8080".into(),
             sweep: Arc::default(),
+            logins: Arc::default(),
         })
     }
 

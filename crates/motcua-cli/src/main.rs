@@ -10,6 +10,7 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod anchor;
 mod assistant_cmd;
 mod authority_cmd;
 mod backup;
@@ -18,6 +19,7 @@ mod calendar_cmd;
 mod demo;
 mod pki_cmd;
 mod scenario;
+mod server;
 mod settings;
 mod setup;
 
@@ -480,8 +482,14 @@ enum AuthorityWhat {
 
 #[derive(Subcommand, Debug)]
 enum AuditWhat {
-    /// Recompute every dossier's hash chain; fails naming the dossier if any event was altered or removed.
+    /// Recompute every dossier's hash chain and the latest checkpoint's digest; fails naming the
+    /// dossier if any event was altered or removed, or if the history up to the last checkpoint
+    /// was rewritten (even with every hash recomputed).
     Verify,
+    /// Verify every chain and anchor their state outside the database: a line MACed with the
+    /// anchor key in <data-dir>/audit/checkpoints.jsonl (`serve` does this every
+    /// `audit_checkpoint_minutes`).
+    Checkpoint,
 }
 
 #[derive(Subcommand, Debug)]
@@ -527,6 +535,9 @@ fn init_logging(s: &Settings) {
 }
 
 fn main() -> Result<()> {
+    // Every file motcua writes — the database and its WAL, backups, keys, the audit anchor —
+    // holds personal data or secrets: readable by the owner only (issue #29).
+    setup::private_files();
     let cli = Cli::parse();
     if let Command::Calendar { what } = &cli.command {
         let out = match what {
@@ -592,6 +603,10 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
     match &cli.command {
         Command::Backup { to } => {
             println!("{}", backup::backup(&s, to).await?);
+            // The audit anchor goes with the backup (a restore alone cannot prove its history).
+            if let Some(copy) = s.anchor().export_beside(to)? {
+                println!("audit checkpoints copied to {}", copy.display());
+            }
             return Ok(());
         }
         Command::Restore { file, force } => {
@@ -889,20 +904,46 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
             admin_user(&app, what).await?;
         }
         Command::Audit {
+            what: AuditWhat::Checkpoint,
+        } => {
+            let app = setup::open_app(&s, store.clone()).await?;
+            let (_, c) = s.anchor().checkpoint(&app).await?;
+            println!(
+                "checkpoint {}: {} dossiers, {} events, digest {}",
+                motcua_domain::dossier::fmt(c.cutoff),
+                c.dossiers,
+                c.events,
+                &c.digest[..16]
+            );
+        }
+        Command::Audit {
             what: AuditWhat::Verify,
         } => {
             let app = setup::open_app(&s, store.clone()).await?;
-            let r = app.verify_audit().await.map_err(|e| anyhow!("{e}"))?;
-            if r.breaks.is_empty() {
+            let (r, last, mismatch) = s.anchor().verify(&app).await?;
+            for b in &r.breaks {
+                println!("BROKEN {} at event {}: {}", b.dossier, b.seq, b.problem);
+            }
+            if let Some(m) = &mismatch {
+                println!("REWRITTEN {m}");
+            }
+            if r.breaks.is_empty() && mismatch.is_none() {
+                let anchored = match &last {
+                    Some(c) => format!(
+                        "; the checkpoint of {} matches",
+                        motcua_domain::dossier::fmt(c.cutoff)
+                    ),
+                    None => "; no checkpoint yet (`motcua audit checkpoint`)".into(),
+                };
                 println!(
-                    "audit ok: {} dossiers, {} events, every chain verifies",
+                    "audit ok: {} dossiers, {} events, every chain verifies{anchored}",
                     r.dossiers, r.events
                 );
             } else {
-                for b in &r.breaks {
-                    println!("BROKEN {} at event {}: {}", b.dossier, b.seq, b.problem);
-                }
                 db.close().await;
+                if r.breaks.is_empty() {
+                    bail!("the audit history was rewritten before the last checkpoint");
+                }
                 bail!(
                     "{} of {} dossiers have a broken chain",
                     r.breaks.len(),
@@ -1063,6 +1104,25 @@ async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
     if app.issues_documents() && s.defer_documents {
         tokio::spawn(app.clone().run_document_worker(s.documents_worker_share));
     }
+    // The audit chain anchored outside the database at a fixed interval (anchor.rs).
+    if s.audit_checkpoint_minutes > 0 {
+        let (app, anchor) = (app.clone(), s.anchor());
+        let every = std::time::Duration::from_secs(s.audit_checkpoint_minutes * 60);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+            loop {
+                tick.tick().await;
+                match anchor.checkpoint(&app).await {
+                    Ok((_, c)) => tracing::info!(
+                        dossiers = c.dossiers,
+                        events = c.events,
+                        "audit checkpoint written"
+                    ),
+                    Err(e) => tracing::error!(error = %e, "audit checkpoint NOT written"),
+                }
+            }
+        });
+    }
     let router = motcua_web::router_with(
         app,
         motcua_web::WebSettings {
@@ -1073,6 +1133,8 @@ async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
                 login_per_minute: s.rate_limit_login_per_minute,
                 tracking_per_minute: s.rate_limit_tracking_per_minute,
                 search_per_minute: s.rate_limit_search_per_minute,
+                verify_per_minute: s.rate_limit_verify_per_minute,
+                filing_per_minute: s.rate_limit_filing_per_minute,
             },
             oidc: match (&s.oidc_issuer, &s.oidc_client_id, &s.oidc_client_secret) {
                 (Some(issuer), Some(client_id), Some(client_secret)) => {
@@ -1089,10 +1151,17 @@ async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
             },
         },
     );
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async {
+    server::serve(
+        listener,
+        router,
+        server::ConnectionLimits {
+            max_connections: s.max_connections,
+            header_timeout: std::time::Duration::from_secs(s.header_timeout_seconds.max(1)),
+        },
+        async {
             let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+        },
+    )
+    .await?;
     Ok(())
 }

@@ -54,6 +54,21 @@ pub struct Settings {
     pub rate_limit_tracking_per_minute: u32,
     /// Public searches a minute per client address (0: no limit; default 120).
     pub rate_limit_search_per_minute: u32,
+    /// Public signature verifications a minute per client address (0: no limit; default 20).
+    pub rate_limit_verify_per_minute: u32,
+    /// Anonymous filings and wizard uploads a minute per client address (0: no limit;
+    /// default 20).
+    pub rate_limit_filing_per_minute: u32,
+    /// The audit anchor's key (hex, 32 bytes); default `<data_dir>/audit/anchor.key`, created on
+    /// first use. Keep it where the database's writers cannot read it.
+    pub audit_key_file: Option<PathBuf>,
+    /// Minutes between audit checkpoints in `serve` (0: none; default 60).
+    pub audit_checkpoint_minutes: u64,
+    /// Connections served at once (default 1024); past it a new connection is closed at once.
+    pub max_connections: usize,
+    /// Seconds a client has to send a request's headers, and the longest idle time between
+    /// requests on a kept-alive connection (default 15).
+    pub header_timeout_seconds: u64,
     /// Minutes without a request before a staff session ends (default 30).
     pub session_idle_minutes: u32,
     /// Hours after login when a staff session ends whatever happens (default 12).
@@ -107,8 +122,14 @@ impl std::fmt::Debug for Settings {
                     self.rate_limit_login_per_minute,
                     self.rate_limit_tracking_per_minute,
                     self.rate_limit_search_per_minute,
+                    self.rate_limit_verify_per_minute,
+                    self.rate_limit_filing_per_minute,
                 ),
             )
+            .field("audit_key_file", &self.audit_key_file)
+            .field("audit_checkpoint_minutes", &self.audit_checkpoint_minutes)
+            .field("max_connections", &self.max_connections)
+            .field("header_timeout_seconds", &self.header_timeout_seconds)
             .field("session_idle_minutes", &self.session_idle_minutes)
             .field("session_hours", &self.session_hours)
             .field("oidc_issuer", &self.oidc_issuer)
@@ -147,6 +168,12 @@ impl Default for Settings {
             rate_limit_login_per_minute: 10,
             rate_limit_tracking_per_minute: 30,
             rate_limit_search_per_minute: 120,
+            rate_limit_verify_per_minute: 20,
+            rate_limit_filing_per_minute: 20,
+            audit_key_file: None,
+            audit_checkpoint_minutes: 60,
+            max_connections: 1024,
+            header_timeout_seconds: 15,
             session_idle_minutes: 30,
             session_hours: 12,
             oidc_issuer: None,
@@ -185,6 +212,12 @@ struct FileSettings {
     rate_limit_login_per_minute: Option<u32>,
     rate_limit_tracking_per_minute: Option<u32>,
     rate_limit_search_per_minute: Option<u32>,
+    rate_limit_verify_per_minute: Option<u32>,
+    rate_limit_filing_per_minute: Option<u32>,
+    audit_key_file: Option<PathBuf>,
+    audit_checkpoint_minutes: Option<u64>,
+    max_connections: Option<usize>,
+    header_timeout_seconds: Option<u64>,
     session_idle_minutes: Option<u32>,
     session_hours: Option<u32>,
     oidc_issuer: Option<String>,
@@ -292,6 +325,24 @@ impl Settings {
             if let Some(v) = f.rate_limit_search_per_minute {
                 s.rate_limit_search_per_minute = v
             }
+            if let Some(v) = f.rate_limit_verify_per_minute {
+                s.rate_limit_verify_per_minute = v
+            }
+            if let Some(v) = f.rate_limit_filing_per_minute {
+                s.rate_limit_filing_per_minute = v
+            }
+            if let Some(v) = f.audit_key_file {
+                s.audit_key_file = Some(v)
+            }
+            if let Some(v) = f.audit_checkpoint_minutes {
+                s.audit_checkpoint_minutes = v
+            }
+            if let Some(v) = f.max_connections {
+                s.max_connections = v
+            }
+            if let Some(v) = f.header_timeout_seconds {
+                s.header_timeout_seconds = v
+            }
             if let Some(v) = f.session_idle_minutes {
                 s.session_idle_minutes = v
             }
@@ -336,6 +387,14 @@ impl Settings {
                 "MOTCUA_RATE_LIMIT_SEARCH_PER_MINUTE",
                 &mut s.rate_limit_search_per_minute,
             ),
+            (
+                "MOTCUA_RATE_LIMIT_VERIFY_PER_MINUTE",
+                &mut s.rate_limit_verify_per_minute,
+            ),
+            (
+                "MOTCUA_RATE_LIMIT_FILING_PER_MINUTE",
+                &mut s.rate_limit_filing_per_minute,
+            ),
             ("MOTCUA_SESSION_IDLE_MINUTES", &mut s.session_idle_minutes),
             ("MOTCUA_SESSION_HOURS", &mut s.session_hours),
         ] {
@@ -353,6 +412,24 @@ impl Settings {
         }
         if let Some(v) = env("MOTCUA_DATABASE_URL") {
             s.database = Some(v)
+        }
+        if let Some(v) = env("MOTCUA_AUDIT_KEY_FILE") {
+            s.audit_key_file = Some(v.into())
+        }
+        if let Some(v) = env("MOTCUA_AUDIT_CHECKPOINT_MINUTES") {
+            s.audit_checkpoint_minutes = v
+                .parse()
+                .context("MOTCUA_AUDIT_CHECKPOINT_MINUTES must be a number of minutes")?
+        }
+        if let Some(v) = env("MOTCUA_MAX_CONNECTIONS") {
+            s.max_connections = v
+                .parse()
+                .context("MOTCUA_MAX_CONNECTIONS must be a number")?
+        }
+        if let Some(v) = env("MOTCUA_HEADER_TIMEOUT_SECONDS") {
+            s.header_timeout_seconds = v
+                .parse()
+                .context("MOTCUA_HEADER_TIMEOUT_SECONDS must be a number of seconds")?
         }
         if let Some(v) = env("MOTCUA_DB_MAX_CONNECTIONS") {
             s.db_max_connections = v
@@ -467,6 +544,11 @@ impl Settings {
                 auto_issue: self.pki_auto_issue,
             },
         )
+    }
+
+    /// Where the audit anchor (checkpoints and key) is kept.
+    pub fn anchor(&self) -> crate::anchor::Anchor {
+        crate::anchor::Anchor::new(&self.data_dir, self.audit_key_file.as_deref())
     }
 
     /// Which database to open.

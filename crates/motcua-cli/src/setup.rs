@@ -9,6 +9,7 @@ use motcua_domain::dossier::code::CodePattern;
 use motcua_domain::units::UnitsData;
 use motcua_store_postgres::{PgOptions, PgStore};
 use motcua_store_sqlite::SqliteStore;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -119,6 +120,53 @@ pub fn pg_options(s: &Settings, serving: bool) -> PgOptions {
     }
 }
 
+/// New files of this process are readable and writable by its owner only (umask 077): the
+/// SQLite database, its WAL and shared-memory files (created by SQLite itself), backups, keys.
+pub fn private_files() {
+    #[cfg(unix)]
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+}
+
+/// Creates the data directory owner-only (0700), or — when it exists with looser permissions,
+/// or its database files do — says so and tightens them: applicants' identity numbers, phones
+/// and addresses must not be readable by every local user.
+pub fn secure_data_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        if !dir.exists() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .with_context(|| format!("creating {}", dir.display()))?;
+            return Ok(());
+        }
+        let tighten = |p: &Path, mode: u32| -> Result<()> {
+            let Ok(meta) = std::fs::metadata(p) else {
+                return Ok(());
+            };
+            let now = meta.permissions().mode() & 0o777;
+            if now & 0o077 != 0 {
+                eprintln!(
+                    "WARNING: {} was readable by other users (mode {now:o}); set to {mode:o}",
+                    p.display()
+                );
+                std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode))
+                    .with_context(|| format!("restricting {}", p.display()))?;
+            }
+            Ok(())
+        };
+        tighten(dir, 0o700)?;
+        for name in ["motcua.db", "motcua.db-wal", "motcua.db-shm"] {
+            tighten(&dir.join(name), 0o600)?;
+        }
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(())
+}
+
 /// Opens (creating and migrating) the database the settings name; `serving` for `serve` and
 /// `demo`, which keep their connections open.
 pub async fn open_store(s: &Settings, serving: bool) -> Result<Db> {
@@ -126,8 +174,7 @@ pub async fn open_store(s: &Settings, serving: bool) -> Result<Db> {
     match &target {
         DatabaseTarget::Sqlite(path) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("creating {}", dir.display()))?;
+                secure_data_dir(dir)?;
             }
             let store = SqliteStore::open(path)
                 .await

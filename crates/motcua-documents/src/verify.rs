@@ -11,7 +11,21 @@ use openssl::stack::Stack;
 use openssl::x509::store::X509Store;
 use openssl::x509::{X509, X509StoreContext, X509VerifyResult};
 
-/// Verifies every signature of `pdf` against `trust`.
+/// The most signatures examined in one file. A real document carries one or a few (each
+/// incremental signature adds one); a file naming more is refused unread rather than costing a
+/// pass over the file per signature (an attacker's `/ByteRange` repeated thousands of times).
+pub const MAX_SIGNATURES: usize = 8;
+
+/// How far around a `/ByteRange` its signature dictionary is read (its `/M` and `/Reason`): the
+/// dictionary's start is searched at most this far back, its `endobj` this far forward.
+const DICT_BACK: usize = 4 * 1024;
+const DICT_FORWARD: usize = 256 * 1024;
+
+/// Verifies every signature of `pdf` against `trust`. The cost is linear in the file's size:
+/// one pass finds the signatures (at most [`MAX_SIGNATURES`] + 1 are collected), each
+/// signature's dictionary is read within a bounded window, and the signatures' `/Contents` must
+/// be disjoint and in file order (as incremental updates make them), so the hex decoded over all
+/// of them is at most the file once.
 pub fn verify_pdf(pdf: &[u8], trust: &X509Store) -> Verification {
     let sha256 = hex::encode(openssl::sha::sha256(pdf));
     let done = |status, reason: Option<&str>, message: &str, signatures| Verification {
@@ -42,8 +56,27 @@ pub fn verify_pdf(pdf: &[u8], trust: &X509Store) -> Verification {
         };
         return done(VerifyStatus::Unsigned, Some(reason), msg, vec![]);
     }
+    if ranges.len() > MAX_SIGNATURES {
+        return done(
+            VerifyStatus::Invalid,
+            Some("signature.too_many"),
+            "Tệp có quá nhiều chữ ký số để kiểm tra.",
+            vec![],
+        );
+    }
     let mut reports = Vec::new();
+    // Where the previous signature's `/Contents` ended: each one must start after it.
+    let mut contents_end = 0;
     for (dict_at, br) in &ranges {
+        let [_, b, c, _] = *br;
+        if b < contents_end || c < b {
+            reports.push(SignatureReport {
+                problem: Some("signature.byte_range".into()),
+                ..empty_report()
+            });
+            continue;
+        }
+        contents_end = c;
         reports.push(check_one(pdf, *dict_at, *br, trust));
     }
     let last = reports.last().expect("at least one");
@@ -86,8 +119,8 @@ pub fn verify_pdf(pdf: &[u8], trust: &X509Store) -> Verification {
     }
 }
 
-fn check_one(pdf: &[u8], dict_at: usize, br: [usize; 4], trust: &X509Store) -> SignatureReport {
-    let mut r = SignatureReport {
+fn empty_report() -> SignatureReport {
+    SignatureReport {
         intact: false,
         trusted: false,
         covers_whole_file: false,
@@ -99,7 +132,11 @@ fn check_one(pdf: &[u8], dict_at: usize, br: [usize; 4], trust: &X509Store) -> S
         not_after: None,
         signed_at: None,
         reason: None,
-    };
+    }
+}
+
+fn check_one(pdf: &[u8], dict_at: usize, br: [usize; 4], trust: &X509Store) -> SignatureReport {
+    let mut r = empty_report();
     let dict = dictionary_text(pdf, dict_at);
     r.signed_at = literal_after(dict, b"/M").map(|s| String::from_utf8_lossy(&s).into_owned());
     r.reason = literal_after(dict, b"/Reason").map(|s| decode_text(&s));
@@ -122,10 +159,6 @@ fn check_one(pdf: &[u8], dict_at: usize, br: [usize; 4], trust: &X509Store) -> S
             return r;
         }
     };
-    let mut signed = Vec::with_capacity(b + d);
-    signed.extend_from_slice(&pdf[..b]);
-    signed.extend_from_slice(&pdf[c..c + d]);
-
     // The signer's certificate, read from the CMS itself.
     let certs = Pkcs7::from_der(&der).ok().and_then(|p7| {
         let empty = Stack::<X509>::new().ok()?;
@@ -152,6 +185,10 @@ fn check_one(pdf: &[u8], dict_at: usize, br: [usize; 4], trust: &X509Store) -> S
         r.problem = Some("signature.malformed".into());
         return r;
     };
+    // The signed bytes, copied only for a signature that parsed (at most MAX_SIGNATURES times).
+    let mut signed = Vec::with_capacity(b + d);
+    signed.extend_from_slice(&pdf[..b]);
+    signed.extend_from_slice(&pdf[c..c + d]);
     let flags = CMSOptions::BINARY | CMSOptions::NOVERIFY;
     if cms.verify(None, None, Some(&signed), None, flags).is_err() {
         r.problem = Some("signature.digest_mismatch".into());
@@ -200,12 +237,15 @@ fn name_entry(cert: &X509, nid: Nid, issuer: bool) -> Option<String> {
         .and_then(|e| e.data().to_string().ok())
 }
 
-/// Every `/ByteRange [a b c d]` in the file, with the offset where it was found.
+/// Every `/ByteRange [a b c d]` in the file, with the offset where it was found, in one pass;
+/// it stops after [`MAX_SIGNATURES`] + 1 (enough to know there are too many).
 fn find_byte_ranges(pdf: &[u8]) -> Vec<(usize, [usize; 4])> {
     const KEY: &[u8] = b"/ByteRange";
     let mut found = Vec::new();
     let mut i = 0;
-    while let Some(p) = find(&pdf[i..], KEY) {
+    while found.len() <= MAX_SIGNATURES
+        && let Some(p) = find(&pdf[i..], KEY)
+    {
         let at = i + p;
         i = at + KEY.len();
         let rest = &pdf[i..pdf.len().min(i + 120)];
@@ -229,16 +269,15 @@ fn find_byte_ranges(pdf: &[u8]) -> Vec<(usize, [usize; 4])> {
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(hay, needle)
 }
 
-/// The text of the dictionary around `at`, up to its `endobj` (bounded).
+/// The text of the dictionary around `at`, up to its `endobj`, read within a bounded window.
 fn dictionary_text(pdf: &[u8], at: usize) -> &[u8] {
-    let start = pdf[..at]
-        .windows(3)
-        .rposition(|w| w == b"obj")
-        .unwrap_or(at.saturating_sub(200));
-    let end = find(&pdf[at..], b"endobj").map_or(pdf.len(), |e| at + e);
+    let from = at.saturating_sub(DICT_BACK);
+    let start = memchr::memmem::rfind(&pdf[from..at], b"obj").map_or(from, |p| from + p);
+    let window = &pdf[at..pdf.len().min(at + DICT_FORWARD)];
+    let end = find(window, b"endobj").map_or(at + window.len(), |e| at + e);
     &pdf[start..end]
 }
 

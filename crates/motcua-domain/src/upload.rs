@@ -6,6 +6,12 @@ use serde::{Deserialize, Serialize};
 /// Largest accepted file.
 pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
 
+/// Most pixels an accepted image may have: 25 megapixels, an A4 page scanned at about 500 dpi
+/// (300 dpi, the usual scan, is 8.7 MP). Decoded at 4 bytes a pixel that is at most 100 MB; a
+/// compressed file can declare far more (a 420 KB PNG of 12,000 × 12,000 decodes to 576 MB), so
+/// the header's dimensions are checked before anything is decoded.
+pub const MAX_IMAGE_PIXELS: u64 = 25_000_000;
+
 /// An accepted file type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FileKind {
@@ -53,6 +59,17 @@ pub enum UploadError {
     /// Not a PDF, JPEG or PNG.
     #[error("only PDF, JPEG and PNG files are accepted")]
     UnsupportedType,
+    /// An image whose header declares more pixels than [`MAX_IMAGE_PIXELS`], or whose
+    /// dimensions cannot be read.
+    #[error(
+        "the image is too large ({width} × {height} pixels); scan at 300 dpi, at most 25 megapixels"
+    )]
+    ImageTooLarge {
+        /// Width in pixels (0 when unreadable).
+        width: u64,
+        /// Height in pixels (0 when unreadable).
+        height: u64,
+    },
     /// Declared as one type, contains another.
     #[error("the file says it is {declared} but contains {actual}")]
     Mislabelled {
@@ -71,6 +88,7 @@ impl UploadError {
             UploadError::TooLarge => "upload.too_large",
             UploadError::UnsupportedType => "upload.unsupported_type",
             UploadError::Mislabelled { .. } => "upload.mislabelled",
+            UploadError::ImageTooLarge { .. } => "upload.image_too_large",
         }
     }
 }
@@ -101,7 +119,29 @@ pub fn check_file(bytes: &[u8], declared: Option<&str>) -> Result<FileKind, Uplo
             actual: kind.mime(),
         });
     }
+    if kind != FileKind::Pdf {
+        check_image_size(bytes)?;
+    }
     Ok(kind)
+}
+
+/// The image's dimensions from its header (PNG's IHDR, JPEG's frame header), refused past
+/// [`MAX_IMAGE_PIXELS`] or when unreadable — before any decoder sees the file.
+fn check_image_size(bytes: &[u8]) -> Result<(), UploadError> {
+    let Ok(size) = imagesize::blob_size(bytes) else {
+        return Err(UploadError::ImageTooLarge {
+            width: 0,
+            height: 0,
+        });
+    };
+    let (w, h) = (size.width as u64, size.height as u64);
+    if w == 0 || h == 0 || w.saturating_mul(h) > MAX_IMAGE_PIXELS {
+        return Err(UploadError::ImageTooLarge {
+            width: w,
+            height: h,
+        });
+    }
+    Ok(())
 }
 
 /// A safe display name: no directories, no control or bidi characters, at most 100 characters,
@@ -135,6 +175,49 @@ pub fn clean_file_name(name: &str) -> String {
 mod tests {
     use super::*;
 
+    /// A PNG signature and IHDR chunk declaring `w` × `h` (the CRC is not checked by the size
+    /// probe; the decoder is never reached).
+    fn png_header(w: u32, h: u32) -> Vec<u8> {
+        let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
+        v.extend_from_slice(&13u32.to_be_bytes());
+        v.extend_from_slice(b"IHDR");
+        v.extend_from_slice(&w.to_be_bytes());
+        v.extend_from_slice(&h.to_be_bytes());
+        v.extend_from_slice(&[8, 6, 0, 0, 0]);
+        v.extend_from_slice(&[0, 0, 0, 0]);
+        v
+    }
+
+    #[test]
+    fn image_dimensions_are_checked_before_decoding() {
+        // A 300 dpi A4 scan passes; 12,000 × 12,000 (the decompression bomb) does not.
+        assert_eq!(check_file(&png_header(2480, 3508), None), Ok(FileKind::Png));
+        assert_eq!(
+            check_file(&png_header(12_000, 12_000), None),
+            Err(UploadError::ImageTooLarge {
+                width: 12_000,
+                height: 12_000
+            })
+        );
+        assert_eq!(
+            check_file(&png_header(100_000, 1), None).map_err(|e| e.code()),
+            Ok(FileKind::Png)
+        );
+        assert_eq!(
+            check_file(&png_header(50_000, 1_000), None).map_err(|e| e.code()),
+            Err("upload.image_too_large")
+        );
+        // A header with no dimensions at all is refused, not guessed.
+        assert_eq!(
+            check_file(b"\x89PNG\r\n\x1a\n", None).map_err(|e| e.code()),
+            Err("upload.image_too_large")
+        );
+        assert_eq!(
+            check_file(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 2], None).map_err(|e| e.code()),
+            Err("upload.image_too_large")
+        );
+    }
+
     #[test]
     fn files_are_judged_by_their_bytes() {
         assert_eq!(
@@ -142,13 +225,16 @@ mod tests {
             Ok(FileKind::Pdf)
         );
         assert_eq!(
-            check_file(&[0xFF, 0xD8, 0xFF, 0xE0, 1], Some("image/jpeg")),
+            check_file(
+                &[
+                    0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x01, 0x00, 0x01, 0x01, 0x01,
+                    0x11, 0x00, 0xFF, 0xD9
+                ],
+                Some("image/jpeg")
+            ),
             Ok(FileKind::Jpeg)
         );
-        assert_eq!(
-            check_file(b"\x89PNG\r\n\x1a\nxxxx", None),
-            Ok(FileKind::Png)
-        );
+        assert_eq!(check_file(&png_header(1, 1), None), Ok(FileKind::Png));
         assert_eq!(
             check_file(b"MZ\x90\x00", Some("application/pdf")),
             Err(UploadError::UnsupportedType)

@@ -86,7 +86,7 @@ fn submit_is_never_legal_on_an_existing_dossier() {
 fn closed_dossiers_never_reopen() {
     for s in S::ALL.into_iter().filter(|s| s.is_closed()) {
         assert!(
-            legal_actions(s, Some(S::Processing)).is_empty(),
+            legal_actions(s, Some(S::Processing), false).is_empty(),
             "{} has actions",
             s.as_str()
         );
@@ -99,5 +99,22 @@ fn statuses_map_one_to_one_onto_national_codes() {
     assert_eq!(codes, (1..=10).collect::<Vec<u8>>());
     for s in S::ALL {
         assert_eq!(S::parse(s.as_str()), Some(s));
+    }
+}
+
+/// The table's second dimension (issue #29): with a consultation out, the transfer (back) is
+/// the only action offered, in every status that allows a transfer at all.
+#[test]
+fn a_consultation_out_leaves_only_the_transfer() {
+    use motcua_domain::dossier::legal_during_consultation;
+    for a in A::ALL {
+        assert_eq!(legal_during_consultation(a), a == A::Transfer, "{a:?}");
+    }
+    for s in S::ALL {
+        let resume = (s == S::SupplementRequested).then_some(S::Processing);
+        let want: Vec<A> = next_status(s, A::Transfer, resume)
+            .map(|_| vec![A::Transfer])
+            .unwrap_or_default();
+        assert_eq!(legal_actions(s, resume, true), want, "{}", s.as_str());
     }
 }

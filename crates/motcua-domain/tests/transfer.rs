@@ -169,3 +169,80 @@ fn the_refusal_explains_who_may_hold_it() {
         "{m}"
     );
 }
+
+fn apply(d: &Dossier, cmd: &Command) -> Result<Dossier, DossierError> {
+    let cal = WorkingCalendar::new(OfficeHours::default(), [official_2025()]);
+    let p = procedure();
+    let ctx = ActionContext {
+        now: datetime!(2025-03-05 09:00 +7),
+        calendar: &cal,
+        procedure: &p,
+    };
+    d.apply(cmd, ctx).map(|(d, _)| d)
+}
+
+/// Issue #29: while a consultation is out, every action but the transfer back is refused with
+/// `dossier.in_consultation` — by whoever asks (the lifecycle does not know who), and the
+/// dossier offers the transfer only.
+#[test]
+fn while_a_consultation_is_out_only_the_transfer_back_is_legal() {
+    use motcua_domain::dossier::{ActionKind, DossierResult, SupplementItem};
+    let d = dossier_at(&[("24958.UBND", false), ("24958.CA", true)]);
+    assert_eq!(d.consultation_from, Some(a("24958.UBND")));
+    assert_eq!(d.legal_actions(), vec![ActionKind::Transfer]);
+    let refused = [
+        Command::Receive { components: None },
+        Command::Refuse { reason: "x".into() },
+        Command::RequestSupplement {
+            items: vec![SupplementItem {
+                component: "TK".into(),
+                note: None,
+            }],
+            reason: None,
+        },
+        Command::Supplement { components: vec![] },
+        Command::Assign {
+            handler: "cán bộ".into(),
+        },
+        Command::RequestPayment {
+            amount_vnd: 1000,
+            note: None,
+        },
+        Command::Pay {
+            amount_vnd: 1000,
+            online: false,
+        },
+        Command::Finish {
+            result: DossierResult {
+                summary: "Đã cấp".into(),
+                document_number: None,
+            },
+        },
+        Command::ReturnResult { method: None },
+        Command::Reschedule {
+            reason: "x".into(),
+            new_due_at: datetime!(2025-04-01 09:00 +7),
+        },
+        Command::Withdraw { reason: None },
+        Command::Stop { reason: "x".into() },
+    ];
+    // Every action kind but submit (never on an existing dossier) and transfer is listed.
+    assert_eq!(refused.len(), ActionKind::ALL.len() - 2);
+    for cmd in &refused {
+        assert_eq!(
+            apply(&d, cmd).map_err(|e| e.code()),
+            Err("dossier.in_consultation"),
+            "{cmd:?}"
+        );
+    }
+    // Elsewhere, even as a new consultation: it must come back first.
+    for consultation in [false, true] {
+        assert_eq!(
+            transfer(&d, "68.STP", consultation).map_err(|e| e.code()),
+            Err("dossier.consultation_must_return")
+        );
+    }
+    let back = transfer(&d, "24958.UBND", false).unwrap();
+    assert_eq!(back.consultation_from, None);
+    assert!(back.legal_actions().contains(&ActionKind::Finish));
+}

@@ -170,6 +170,21 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
         "The dossier is already at that agency.",
     ),
     (
+        "dossier.in_consultation",
+        409,
+        "The dossier is out for a consultation: nothing but sending it back to the agency that asked is possible until the opinion returns.",
+    ),
+    (
+        "dossier.consultation_only",
+        403,
+        "Your agency holds this dossier only for a consultation: it may read what the consultation needs and send it back, nothing else.",
+    ),
+    (
+        "authority.consultation_not_allowed",
+        422,
+        "A consultation goes to an agency of the dossier's province, or elsewhere only where the authority registry has a consultation rule for the procedure.",
+    ),
+    (
         "dossier.consultation_must_return",
         422,
         "The dossier is at this agency for a consultation: it can only go back to the agency that asked.",
@@ -239,6 +254,16 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
         "upload.mislabelled",
         422,
         "A file's declared type does not match its content.",
+    ),
+    (
+        "upload.image_too_large",
+        422,
+        "An image declares more than 25 megapixels (or no readable size); it is refused before it is decoded.",
+    ),
+    (
+        "upload.draft_full",
+        422,
+        "The draft already holds the most files it may (3 a component, 20 in all, 20 MB); remove one first.",
     ),
     (
         "draft.not_found",

@@ -82,7 +82,7 @@ impl Modify for Security {
         api::units::list_provinces, api::units::list_communes, api::units::resolve_address,
         api::catalogue::list_agencies, api::catalogue::list_procedures, api::catalogue::get_procedure, api::catalogue::import_procedures, api::catalogue::ask_assistant,
         api::dossiers::create_dossier, api::dossiers::get_dossier, api::dossiers::list_dossiers, api::dossiers::act_on_dossier,
-        api::dossiers::list_events, api::dossiers::track_dossier,
+        api::dossiers::list_events, api::dossiers::get_consultation, api::dossiers::track_dossier,
         api::reports::get_index, api::reports::export_index, api::reports::get_metric_dossiers, api::reports::get_kpis, api::reports::export_kpis, api::reports::get_integrity, api::reports::get_staffing, api::reports::list_notices,
         api::documents::list_documents, api::documents::get_document, api::documents::scan_component,
         api::documents::post_result, api::documents::get_register, api::documents::verify,

@@ -27,6 +27,11 @@ pub struct RateLimits {
     pub tracking_per_minute: u32,
     /// Public procedure searches and assistant questions (page, kiosk, API).
     pub search_per_minute: u32,
+    /// Public signature verifications (page and API): each reads a file of up to 5 MB.
+    pub verify_per_minute: u32,
+    /// Anonymous filing: online submissions (API without a token, the wizard's submit) and
+    /// the wizard's uploads.
+    pub filing_per_minute: u32,
 }
 
 impl Default for RateLimits {
@@ -35,6 +40,8 @@ impl Default for RateLimits {
             login_per_minute: 10,
             tracking_per_minute: 30,
             search_per_minute: 120,
+            verify_per_minute: 20,
+            filing_per_minute: 20,
         }
     }
 }
@@ -45,6 +52,8 @@ impl RateLimits {
         login_per_minute: 0,
         tracking_per_minute: 0,
         search_per_minute: 0,
+        verify_per_minute: 0,
+        filing_per_minute: 0,
     };
 }
 
@@ -54,9 +63,13 @@ enum Limited {
     Login,
     Tracking,
     Search,
+    Verify,
+    Filing,
 }
 
-fn limited(method: &Method, path: &str, query: Option<&str>) -> Option<Limited> {
+/// The kind of limit a request counts against; `with_token` when it carries a bearer token
+/// (staff intake is not anonymous filing).
+fn limited(method: &Method, path: &str, query: Option<&str>, with_token: bool) -> Option<Limited> {
     let has_query = |name: &str| {
         query.is_some_and(|q| {
             form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == name && !v.trim().is_empty())
@@ -78,6 +91,13 @@ fn limited(method: &Method, path: &str, query: Option<&str>) -> Option<Limited> 
             Some(Limited::Search)
         }
         (&Method::POST, "/api/v1/assistant") => Some(Limited::Search),
+        (&Method::POST, "/verify" | "/api/v1/verify") => Some(Limited::Verify),
+        (&Method::POST, "/api/v1/dossiers") if !with_token => Some(Limited::Filing),
+        (&Method::POST, p)
+            if p.starts_with("/apply/") && (p.ends_with("/documents") || p.ends_with("/check")) =>
+        {
+            Some(Limited::Filing)
+        }
         _ => None,
     }
 }
@@ -90,6 +110,8 @@ pub struct Limiters {
     login: Option<Limiter>,
     tracking: Option<Limiter>,
     search: Option<Limiter>,
+    verify: Option<Limiter>,
+    filing: Option<Limiter>,
 }
 
 impl std::fmt::Debug for Limiters {
@@ -109,6 +131,8 @@ impl Limiters {
             login: limiter(limits.login_per_minute),
             tracking: limiter(limits.tracking_per_minute),
             search: limiter(limits.search_per_minute),
+            verify: limiter(limits.verify_per_minute),
+            filing: limiter(limits.filing_per_minute),
         }
     }
 
@@ -117,15 +141,23 @@ impl Limiters {
             Limited::Login => self.login.as_ref(),
             Limited::Tracking => self.tracking.as_ref(),
             Limited::Search => self.search.as_ref(),
+            Limited::Verify => self.verify.as_ref(),
+            Limited::Filing => self.filing.as_ref(),
         }
     }
 
     /// Forgets addresses that are back under their limits (run now and then, so that the maps
     /// do not grow with every address ever seen).
     pub fn shrink(&self) {
-        for l in [&self.login, &self.tracking, &self.search]
-            .into_iter()
-            .flatten()
+        for l in [
+            &self.login,
+            &self.tracking,
+            &self.search,
+            &self.verify,
+            &self.filing,
+        ]
+        .into_iter()
+        .flatten()
         {
             l.retain_recent();
             l.shrink_to_fit();
@@ -232,7 +264,8 @@ pub async fn defend(State(state): State<AppState>, mut req: Request, next: Next)
         .path_and_query()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| path.clone());
-    if let Some(kind) = limited(req.method(), &path, req.uri().query())
+    let with_token = req.headers().contains_key(header::AUTHORIZATION);
+    if let Some(kind) = limited(req.method(), &path, req.uri().query(), with_token)
         && let Some(l) = state.limits.of(kind)
         && let Err(not_until) = l.check_key(&ip)
     {
@@ -444,7 +477,37 @@ mod tests {
             (Method::GET, "/inbox", None, None),
         ];
         for (m, p, q, want) in cases {
-            assert_eq!(limited(&m, p, q), want, "{m} {p} {q:?}");
+            assert_eq!(limited(&m, p, q, false), want, "{m} {p} {q:?}");
+        }
+        // Verification and anonymous filing (issue #29): a staff token's intake is not limited.
+        let more = [
+            (Method::POST, "/verify", false, Some(Limited::Verify)),
+            (Method::GET, "/verify", false, None),
+            (Method::POST, "/api/v1/verify", false, Some(Limited::Verify)),
+            (
+                Method::POST,
+                "/api/v1/dossiers",
+                false,
+                Some(Limited::Filing),
+            ),
+            (Method::POST, "/api/v1/dossiers", true, None),
+            (Method::GET, "/api/v1/dossiers", false, None),
+            (
+                Method::POST,
+                "/apply/1.004873/documents",
+                false,
+                Some(Limited::Filing),
+            ),
+            (
+                Method::POST,
+                "/apply/1.004873/check",
+                false,
+                Some(Limited::Filing),
+            ),
+            (Method::GET, "/apply/1.004873/check", false, None),
+        ];
+        for (m, p, token, want) in more {
+            assert_eq!(limited(&m, p, None, token), want, "{m} {p} {token}");
         }
     }
 }

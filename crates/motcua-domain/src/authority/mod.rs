@@ -115,6 +115,13 @@ pub enum Grant {
         /// The delegate.
         to: Target,
     },
+    /// Consultation (lấy ý kiến, phối hợp): the subject's dossiers of the rule's units may be
+    /// sent to `to` for an opinion. Grants no competence; it is what lets a consultation leave
+    /// the province (inside it any agency may be consulted).
+    Consultation {
+        /// The agency that may be consulted.
+        to: Target,
+    },
 }
 
 impl Grant {
@@ -124,6 +131,7 @@ impl Grant {
             Grant::Assignment { .. } => "assignment",
             Grant::Decentralisation { .. } => "decentralisation",
             Grant::Delegation { .. } => "delegation",
+            Grant::Consultation { .. } => "consultation",
         }
     }
 }
@@ -404,6 +412,24 @@ impl Registry {
     /// The rules, in the order given.
     pub fn rules(&self) -> &[AuthorityRule] {
         &self.rules
+    }
+
+    /// Whether a consultation rule in force on `date` lets dossiers of `p` for an applicant in
+    /// `unit` be sent to `agency` for an opinion.
+    pub fn consultation_allowed(
+        &self,
+        p: &Procedure,
+        unit: &Commune,
+        date: Date,
+        agency: &AgencyCode,
+    ) -> bool {
+        self.rules.iter().any(|r| {
+            r.province_code == unit.province_code
+                && r.in_force(date)
+                && r.subject.specificity(p).is_some()
+                && r.covers(&unit.code)
+                && matches!(&r.grant, Grant::Consultation { to } if to.resolve(unit) == *agency)
+        })
     }
 
     /// Who is competent for `p` for an applicant in `unit` on `date`; `exists` says whether an

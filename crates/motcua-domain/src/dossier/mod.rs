@@ -18,7 +18,7 @@ use crate::ids::{AgencyCode, CitizenId, DossierCode, Phone, ProvinceCode, UnitCo
 use crate::text::has_hostile_chars;
 pub use listing::DossierListing;
 use serde::{Deserialize, Serialize};
-pub use status::{ActionKind, Status, legal_actions, next_status};
+pub use status::{ActionKind, Status, legal_actions, legal_during_consultation, next_status};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -235,7 +235,11 @@ impl Dossier {
 
     /// Actions legal in the current state.
     pub fn legal_actions(&self) -> Vec<ActionKind> {
-        legal_actions(self.status, self.resume_status)
+        legal_actions(
+            self.status,
+            self.resume_status,
+            self.consultation_from.is_some(),
+        )
     }
 }
 
@@ -412,6 +416,11 @@ pub enum DossierError {
     /// A consulted agency sends the dossier anywhere but back.
     #[error("the dossier is here for a consultation: it can only go back to {0}")]
     ConsultationMustReturn(String),
+    /// Any action but the transfer back while a consultation is out.
+    #[error(
+        "the dossier is out for a consultation: nothing but sending it back to {0} is possible until the opinion returns"
+    )]
+    InConsultation(String),
 }
 
 impl DossierError {
@@ -432,6 +441,7 @@ impl DossierError {
             DossierError::TransferToSelf(_) => "dossier.transfer_to_self",
             DossierError::NotCompetent { .. } => "authority.not_competent",
             DossierError::ConsultationMustReturn(_) => "dossier.consultation_must_return",
+            DossierError::InConsultation(_) => "dossier.in_consultation",
         }
     }
 }
@@ -740,6 +750,13 @@ impl Dossier {
         ctx: ActionContext<'_>,
     ) -> Result<(Dossier, EventDraft), DossierError> {
         let kind = cmd.kind();
+        // While a consultation is out, only the transfer back (status.rs,
+        // `legal_during_consultation`).
+        if let Some(back) = &self.consultation_from
+            && !legal_during_consultation(kind)
+        {
+            return Err(DossierError::InConsultation(back.to_string()));
+        }
         // One supplement request per dossier (Decree 118/2025; Decision 766 counts a second one as
         // overdue): say so plainly, whatever the current status.
         if kind == ActionKind::RequestSupplement

@@ -235,10 +235,25 @@ pub fn next_status(from: Status, action: ActionKind, resume: Option<Status>) -> 
     }
 }
 
-/// The actions legal in `status` (for offering only legal buttons).
-pub fn legal_actions(status: Status, resume: Option<Status>) -> Vec<ActionKind> {
+/// The transition table's second dimension: while a consultation is out (the dossier sits at an
+/// agency that was asked for an opinion — a *cơ quan phối hợp* — and must send it back), the
+/// only legal action is the transfer back. The consulted agency
+/// does not decide, pay, finish, stop or reschedule the competent agency's dossier, and nobody
+/// else acts on it until the opinion is back.
+pub fn legal_during_consultation(action: ActionKind) -> bool {
+    action == ActionKind::Transfer
+}
+
+/// The actions legal in `status` (for offering only legal buttons); `consultation_out` when the
+/// dossier is at a consulted agency.
+pub fn legal_actions(
+    status: Status,
+    resume: Option<Status>,
+    consultation_out: bool,
+) -> Vec<ActionKind> {
     ActionKind::ALL
         .into_iter()
+        .filter(|a| !consultation_out || legal_during_consultation(*a))
         .filter(|a| next_status(status, *a, resume).is_some())
         .collect()
 }

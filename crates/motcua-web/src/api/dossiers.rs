@@ -6,7 +6,8 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery, MaybeStaff, Staff};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use motcua_app::dossiers::{OpenDossier, TrackingView};
+use axum::response::{IntoResponse, Response};
+use motcua_app::dossiers::{ConsultationView, OpenDossier, Sight, TrackingView};
 use motcua_app::ports::{DossierFilter, StatusFilter, StoredEvent};
 use motcua_app::{Actor, AppError};
 use motcua_domain::dossier::{ActionKind, Command, Dossier, DossierError, Status};
@@ -227,20 +228,22 @@ pub struct ActionRequest {
 #[utoipa::path(post, path = "/api/v1/dossiers/{code}/actions", tag = "dossiers", security(("bearer" = [])),
     params(("code" = String, Path)), request_body = ActionRequest,
     responses((status = 200, body = DossierView),
-              (status = 409, description = "dossier.invalid_transition, dossier.version_conflict, dossier.supplement_already_requested"),
+              (status = 204, description = "A consulted agency sent the dossier back: it no longer sees it"),
+              (status = 403, description = "auth.forbidden, dossier.consultation_only"),
+              (status = 409, description = "dossier.invalid_transition, dossier.in_consultation, dossier.version_conflict, dossier.supplement_already_requested"),
               (status = 422, description = "dossier.supplement_item_not_in_procedure, dossier.reason_required, …")))]
 pub async fn act_on_dossier(
     State(s): State<AppState>,
     Staff(staff): Staff,
     ApiPath(code): ApiPath<String>,
     ApiJson(req): ApiJson<ActionRequest>,
-) -> Result<Json<DossierView>, ApiError> {
+) -> Result<Response, ApiError> {
     let code = parse_code(&code)?;
     let Some(kind) = ActionKind::parse(&req.action) else {
         return Err(ApiError::new("dossier.unknown_action", "unknown action")
             .field("action", req.action.chars().take(40).collect::<String>()));
     };
-    let actor = Actor::Staff(staff);
+    let actor = Actor::Staff(staff.clone());
     if kind == ActionKind::Submit {
         let d = s.app.dossier(&actor, &code).await?;
         return Err(AppError::from(DossierError::InvalidTransition {
@@ -261,7 +264,28 @@ pub async fn act_on_dossier(
         )
     })?;
     let d = s.app.act(&actor, &code, req.version, cmd).await?;
-    Ok(Json(view(d, s.app.now())))
+    // A consulted agency that sent the dossier back no longer sees it: nothing to show.
+    if s.app.sight_of(&staff, &d).await != Some(Sight::Full) {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
+    Ok(Json(view(d, s.app.now())).into_response())
+}
+
+/// What a consulted agency reads of a dossier it holds for a consultation (the procedure, the
+/// question, the components and files; the applicant by name and masked number only). Staff who
+/// see the whole dossier may read it too while the consultation is out.
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}/consultation", tag = "dossiers", security(("bearer" = [])),
+    params(("code" = String, Path)), responses((status = 200, body = ConsultationView), (status = 404, description = "dossier.not_found")))]
+pub async fn get_consultation(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    ApiPath(code): ApiPath<String>,
+) -> Result<Json<ConsultationView>, ApiError> {
+    Ok(Json(
+        s.app
+            .consultation(&Actor::Staff(staff), &parse_code(&code)?)
+            .await?,
+    ))
 }
 
 /// The hash-chained event log.

@@ -61,6 +61,10 @@ pub fn routes() -> Router<AppState> {
             post(dossiers::act_on_dossier),
         )
         .route("/api/v1/dossiers/{code}/events", get(dossiers::list_events))
+        .route(
+            "/api/v1/dossiers/{code}/consultation",
+            get(dossiers::get_consultation),
+        )
         .route("/api/v1/track/{code}", get(dossiers::track_dossier))
         .route("/api/v1/reports/index", get(reports::get_index))
         .route("/api/v1/reports/index/export", get(reports::export_index))

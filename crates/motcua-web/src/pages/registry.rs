@@ -48,6 +48,7 @@ fn row(r: &AuthorityRule) -> RuleRow {
     let grant = match &r.grant {
         Grant::Assignment { to } | Grant::Decentralisation { to } => target(to),
         Grant::Delegation { from, to } => format!("{} → {}", target(from), target(to)),
+        Grant::Consultation { to } => format!("⇄ {}", target(to)),
     };
     RuleRow {
         id: r.id.clone(),

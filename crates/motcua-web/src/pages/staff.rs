@@ -20,7 +20,7 @@ use motcua_app::tokens::csrf_for;
 use motcua_app::{Actor, AppError, StaffActor};
 use motcua_domain::catalogue::{Channel, Procedure};
 use motcua_domain::dossier::{ActionKind, Command, Dossier, ReceivedComponent, Status};
-use motcua_domain::ids::{DossierCode, ProcedureCode};
+use motcua_domain::ids::{AgencyCode, DossierCode, ProcedureCode};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -427,6 +427,8 @@ struct InboxPage {
     /// Notices of the escalation rules for this agency and role: (dossier, words, escalated to
     /// the leader, when).
     notices: Vec<(String, String, bool, String)>,
+    /// What was just done, when the officer came back from it.
+    done: Option<String>,
 }
 
 /// Filters of the inbox page.
@@ -439,6 +441,8 @@ pub struct InboxQuery {
     overdue: Option<String>,
     procedure: Option<String>,
     offset: Option<u32>,
+    /// `consultation`: a consultation was just sent back.
+    done: Option<String>,
 }
 
 /// `GET /inbox`: the agency's dossiers by due date, with filters (status, due, procedure).
@@ -573,6 +577,7 @@ pub async fn inbox_page(
     let register_from = today.replace_day(1).unwrap_or(today).to_string();
     render(&InboxPage {
         notices,
+        done: (q.done.as_deref() == Some("consultation")).then(|| tr.t("consultation-sent")),
         register_from,
         register_to,
         c: staff_chrome(tr, &uri, tr.t("inbox-title"), &sess),
@@ -636,7 +641,7 @@ fn fields_of(a: ActionKind) -> Vec<&'static str> {
         ActionKind::Withdraw => vec!["reason_optional"],
         ActionKind::RequestSupplement => vec!["items", "reason_optional"],
         ActionKind::Assign => vec!["handler"],
-        ActionKind::Transfer => vec!["to_agency", "consultation"],
+        ActionKind::Transfer => vec!["to_agency", "consultation", "note"],
         ActionKind::RequestPayment | ActionKind::Pay => vec!["amount"],
         ActionKind::Finish => vec!["result", "document_number"],
         ActionKind::ReturnResult => vec!["method"],
@@ -844,7 +849,101 @@ pub async fn dossier_page(
     let done = q.done.or(q.doc.map(|_| "document".to_owned()));
     match dossier_page_with(&s, tr, &uri, &sess, &code, done, vec![]).await {
         Ok(p) => render(&p),
-        Err(_) => super::public::not_found_page(&tr, &uri),
+        // An agency holding the dossier only for a consultation sees the consultation's part.
+        Err(_) => match consultation_page_with(&s, tr, &uri, &sess, &code, vec![]).await {
+            Ok(p) => render(&p),
+            Err(_) => super::public::not_found_page(&tr, &uri),
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "consultation.html")]
+struct ConsultationPage {
+    c: Chrome,
+    v: motcua_app::dossiers::ConsultationView,
+    due: String,
+    errors: Vec<String>,
+}
+
+async fn consultation_page_with(
+    s: &AppState,
+    tr: Tr,
+    uri: &Uri,
+    sess: &StaffSession,
+    code: &DossierCode,
+    errors: Vec<String>,
+) -> Result<ConsultationPage, AppError> {
+    let v = s
+        .app
+        .consultation(&Actor::Staff(sess.actor.clone()), code)
+        .await?;
+    Ok(ConsultationPage {
+        c: staff_chrome(
+            tr,
+            uri,
+            tr.ta(
+                "consultation-title",
+                &[("code", FluentValue::from(v.code.clone()))],
+            ),
+            sess,
+        ),
+        due: v.due_at.clone().unwrap_or_default(),
+        v,
+        errors,
+    })
+}
+
+/// The consulted agency's answer: the dossier goes back to the agency that asked, with the
+/// opinion as the transfer's note. Nothing else can be posted from a consultation.
+async fn consultation_reply(
+    s: &AppState,
+    tr: Tr,
+    uri: &Uri,
+    sess: &StaffSession,
+    code: &DossierCode,
+    f: &HashMap<String, String>,
+) -> Response {
+    let actor = Actor::Staff(sess.actor.clone());
+    let Ok(v) = s.app.consultation(&actor, code).await else {
+        return super::public::not_found_page(&tr, uri);
+    };
+    let version: i64 = f.get("version").and_then(|v| v.parse().ok()).unwrap_or(-1);
+    let result = match AgencyCode::parse(f.get("to_agency").map(String::as_str).unwrap_or("")) {
+        Ok(to_agency) if f.get("action").map(String::as_str) == Some("transfer") => {
+            let note = f
+                .get("note")
+                .map(|n| n.trim().to_owned())
+                .filter(|n| !n.is_empty());
+            let cmd = Command::Transfer {
+                to_agency,
+                note,
+                consultation: false,
+            };
+            s.app.act(&actor, code, version, cmd).await
+        }
+        _ => Err(AppError::Denied {
+            code: "dossier.consultation_only",
+            message: format!(
+                "{code}: a consultation can only be sent back to {}",
+                v.asked_by
+            ),
+        }),
+    };
+    match result {
+        Ok(_) => Redirect::to("/inbox?done=consultation").into_response(),
+        Err(e) => {
+            let status = crate::error::ApiError::from(AppError::Invalid {
+                code: e.code(),
+                message: String::new(),
+                field: None,
+            })
+            .status();
+            match consultation_page_with(s, tr, uri, sess, code, vec![tr.error(&e)]).await {
+                Ok(p) => (status, render(&p)).into_response(),
+                Err(_) => super::public::not_found_page(&tr, uri),
+            }
+        }
     }
 }
 
@@ -886,7 +985,7 @@ fn command_from_form(
             body["reason"] = get("reason").unwrap_or_default().into();
         }
         _ => {
-            for k in ["reason", "handler", "to_agency", "method"] {
+            for k in ["reason", "handler", "to_agency", "method", "note"] {
                 if let Some(v) = get(k) {
                     body[k] = v.into();
                 }
@@ -935,7 +1034,7 @@ pub async fn dossier_act(
     let actor = Actor::Staff(sess.actor.clone());
     let d = match s.app.dossier(&actor, &code).await {
         Ok(d) => d,
-        Err(_) => return super::public::not_found_page(&tr, &uri),
+        Err(_) => return consultation_reply(&s, tr, &uri, &sess, &code, &f).await,
     };
     let version: i64 = f.get("version").and_then(|v| v.parse().ok()).unwrap_or(-1);
     let result = match command_from_form(&f, &d, &tr) {

@@ -200,7 +200,7 @@ async fn a_citizen_applies_online_with_uploads_and_the_counter_sees_the_files() 
                 "file_CCCD",
                 "../../cccd.jpg",
                 "image/jpeg",
-                &[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3],
+                crate::common::TINY_JPEG,
             )],
         )
         .await;
@@ -303,7 +303,7 @@ async fn staff_download_the_uploaded_file_as_an_attachment() {
     let err = t.app.submit_draft(&d).await.unwrap_err();
     assert_eq!(err.code(), "apply.missing_documents");
     t.app
-        .add_draft_file(&d, "CCCD", "cccd.png", None, b"\x89PNG\r\n\x1a\nxx")
+        .add_draft_file(&d, "CCCD", "cccd.png", None, crate::common::SCAN_PNG)
         .await
         .unwrap();
     let dossier = t.app.submit_draft(&d).await.unwrap();
@@ -382,7 +382,7 @@ async fn a_provincial_procedure_online_is_routed_for_the_applicants_commune() {
                     "file_CCCD",
                     "cccd.jpg",
                     "image/jpeg",
-                    &[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3],
+                    crate::common::TINY_JPEG,
                 ),
             ],
         )

@@ -419,10 +419,24 @@ async fn transfers_go_to_the_competent_agency_or_out_for_a_consultation() {
     let (s, v) = t.act(&pc, code, json!({"action": "transfer", "version": 2, "to_agency": "68.STP", "consultation": true, "note": "Xin ý kiến"})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["consultation_from"], "24958.UBND");
-    // The consulted department sees it, and may only send it back.
+    // The consulted department may only send it back (issue #29: refused before the lifecycle
+    // is asked, with the consultation's own code).
     let (s, v) = t
         .act(
             &stp,
+            code,
+            json!({"action": "transfer", "version": 3, "to_agency": "68.CA", "consultation": true}),
+        )
+        .await;
+    assert_eq!(
+        (s, error_code(&v)),
+        (StatusCode::FORBIDDEN, "dossier.consultation_only"),
+        "{v}"
+    );
+    // The competent agency cannot send it on while it is out either.
+    let (s, v) = t
+        .act(
+            &pc,
             code,
             json!({"action": "transfer", "version": 3, "to_agency": "68.CA", "consultation": true}),
         )
@@ -436,7 +450,8 @@ async fn transfers_go_to_the_competent_agency_or_out_for_a_consultation() {
         "{v}"
     );
     let (s, v) = t.act(&stp, code, json!({"action": "transfer", "version": 3, "to_agency": "24958.UBND", "note": "Ý kiến đã có"})).await;
-    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
+    let v = t.dossier(&pc, code).await;
     assert_eq!(v["current_agency"], "24958.UBND");
     assert_eq!(v["consultation_from"], Value::Null);
     let events = t.events(&counter, code).await;

@@ -536,3 +536,52 @@ async fn denials_and_exports_are_in_the_security_log() {
             .is_err()
     );
 }
+
+/// Issue #29: a stranger who types an officer's name five times locks out only himself — the
+/// officer still signs in from the counter's address — and an unknown name is counted and
+/// answered exactly like a real one, locked included.
+#[tokio::test]
+async fn a_lock_out_binds_the_name_to_the_address_that_failed_and_tells_nothing_about_names() {
+    use motcua_app::accounts::Origin;
+    let t = TestApp::new(T0).await;
+    let user = t
+        .account("an.tiepnhan", "24958.TTPVHCC", Role::CounterOfficer)
+        .await;
+    let attacker = Origin {
+        ip: "203.0.113.9".into(),
+    };
+    let counter = Origin {
+        ip: "10.68.1.20".into(),
+    };
+    for name in [user.as_str(), "khong.ton.tai"] {
+        for i in 0..5 {
+            let e = t
+                .app
+                .login(name, "doan mat khau", &attacker)
+                .await
+                .unwrap_err();
+            let want = if i < 4 {
+                "auth.invalid_credentials"
+            } else {
+                "auth.locked"
+            };
+            assert_eq!(e.code(), want, "{name} attempt {}", i + 1);
+        }
+        let e = t
+            .app
+            .login(name, TEST_PASSWORD, &attacker)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), "auth.locked", "{name}: locked from that address");
+    }
+    // The officer, from the counter: in at once.
+    let done = t.app.login(&user, TEST_PASSWORD, &counter).await;
+    assert!(done.is_ok(), "{:?}", done.err());
+    // A password longer than any account's is refused like any wrong one (after the same
+    // decoy verification an unknown name gets).
+    let long = "x".repeat(motcua_domain::accounts::MAX_PASSWORD_BYTES + 1);
+    for name in [user.as_str(), "khong.ton.tai.nua"] {
+        let e = t.app.login(name, &long, &counter).await.unwrap_err();
+        assert_eq!(e.code(), "auth.invalid_credentials", "{name}");
+    }
+}

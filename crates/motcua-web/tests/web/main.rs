@@ -9,6 +9,7 @@ mod apply;
 mod assistant;
 mod authority;
 mod citizens;
+mod consultation;
 mod documents;
 mod dossiers;
 mod identity;

@@ -193,6 +193,15 @@ fn table() -> Vec<Row> {
             None,
             SEE_DOSSIER,
         ),
+        // The fixture's dossier is not out for a consultation: nobody reads one (the consulted
+        // agency's rows are in consultation.rs).
+        row(
+            M::GET,
+            "/api/v1/dossiers/{dossier}/consultation",
+            "/api/v1/dossiers/{code}/consultation",
+            None,
+            &[],
+        ),
         // An action (with a stale version, so an allowed caller gets a conflict and nothing
         // changes): whoever's role may transfer and whose jurisdiction holds the dossier.
         row(

@@ -58,6 +58,16 @@ pub fn units() -> UnitsData {
 }
 
 /// The password of the test accounts.
+/// The smallest JPEG whose header says what it is: SOI, a baseline frame header of 1 × 1
+/// pixel, EOI (uploads read the dimensions before anything decodes the image).
+pub const TINY_JPEG: &[u8] = &[
+    0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x01, 0x00, 0x01, 0x01, 0x01, 0x11, 0x00, 0xFF,
+    0xD9,
+];
+
+/// A real scan-sized PNG (the documents crate's test image).
+pub const SCAN_PNG: &[u8] = include_bytes!("../../../../motcua-documents/tests/data/scan.png");
+
 pub const TEST_PASSWORD: &str = "correct horse battery";
 
 static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
