@@ -185,6 +185,18 @@ pub(crate) fn checked_idempotency_key(k: &str) -> Result<&str, AppError> {
     Ok(k)
 }
 
+/// An `Idempotency-Key` in its caller's namespace: an agency's keys are its own (another
+/// agency can neither learn that a key exists nor take it first), and an anonymous caller's key
+/// is bound to its request, so nobody can squat it and a replay needs the very request it
+/// answers (issue #29).
+pub(crate) fn scoped_idempotency_key(actor: &Actor, key: &str, request_hash: &str) -> String {
+    match actor {
+        Actor::Staff(s) => format!("agency:{}:{key}", s.agency),
+        Actor::Public => format!("public:{request_hash}:{key}"),
+        Actor::System(_) => format!("system:{key}"),
+    }
+}
+
 fn request_hash(actor: &Actor, req: &OpenDossier) -> String {
     let body = serde_json::to_string(req).unwrap_or_default();
     hex::encode(Sha256::digest(format!("{}\n{body}", actor.id()).as_bytes()))
@@ -413,10 +425,11 @@ impl App {
         let idem = match idem_key.map(checked_idempotency_key).transpose()? {
             Some(k) => {
                 let hash = request_hash(actor, &req);
-                if let Some(found) = self.store.idempotency(k).await? {
+                let k = scoped_idempotency_key(actor, k, &hash);
+                if let Some(found) = self.store.idempotency(&k).await? {
                     return self.replay(actor, found, &hash).await;
                 }
-                Some((k.to_owned(), hash))
+                Some((k, hash))
             }
             None => None,
         };

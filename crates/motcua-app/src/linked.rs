@@ -165,11 +165,12 @@ impl App {
         let hash = request_hash(actor, &req);
         let idem = match idem_key.map(checked_idempotency_key).transpose()? {
             Some(k) => {
-                if let Some(found) = self.store.linked_idempotency(k).await? {
+                let k = crate::dossiers::scoped_idempotency_key(actor, k, &hash);
+                if let Some(found) = self.store.linked_idempotency(&k).await? {
                     return self.linked_replay(actor, &found, &hash).await;
                 }
                 Some(IdempotencyRecord {
-                    key: k.to_owned(),
+                    key: k,
                     request_hash: hash.clone(),
                     dossier_code: DossierCode::parse("PENDING").expect("valid"),
                 })

@@ -225,6 +225,16 @@ enum BenchWhat {
         #[command(flatten)]
         load: LoadArgs,
     },
+    /// The CPU cost of verifying hostile PDFs (thousands of `/ByteRange`s, hex blobs) of SIZE
+    /// megabytes each, the upload limit by default (issue #29).
+    Verify {
+        /// File size in megabytes.
+        #[arg(long, default_value_t = 5)]
+        size_mb: usize,
+        /// Runs of each file (the median is reported).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
     /// Search and assistant latency on the seed catalogue and a generated catalogue of
     /// PROCEDURES (the evaluation questions, ROUNDS times each; no server, no database).
     Search {
@@ -580,6 +590,9 @@ fn main() -> Result<()> {
             what: BenchWhat::Documents { count, warmup },
         } => return pki_cmd::bench_documents(*count, *warmup),
         Command::Bench {
+            what: BenchWhat::Verify { size_mb, runs },
+        } => return pki_cmd::bench_verify(*size_mb, *runs),
+        Command::Bench {
             what:
                 BenchWhat::Search {
                     procedures,
@@ -626,7 +639,7 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
         | Command::Backup { .. }
         | Command::Restore { .. }
         | Command::Bench {
-            what: BenchWhat::Documents { .. } | BenchWhat::Search { .. },
+            what: BenchWhat::Documents { .. } | BenchWhat::Search { .. } | BenchWhat::Verify { .. },
         } => {
             unreachable!("handled before")
         }

@@ -141,6 +141,35 @@ pub fn verify(s: &Settings, file: &Path, json: bool) -> Result<()> {
     }
 }
 
+/// `motcua bench verify`: the CPU time (this thread's, not the wall clock) of verifying each
+/// hostile file of `motcua_documents::bench::hostile_pdfs`, median of `runs`.
+pub fn bench_verify(size_mb: usize, runs: usize) -> Result<()> {
+    let store = openssl::x509::store::X509StoreBuilder::new()?.build();
+    let cpu = || {
+        let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+        std::time::Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+    };
+    println!("verify hostile PDFs of {size_mb} MB, CPU time of this thread, median of {runs}:");
+    for (name, pdf) in motcua_documents::bench::hostile_pdfs(size_mb.max(1) * 1024 * 1024) {
+        let mut times = Vec::new();
+        let mut reason = String::new();
+        for _ in 0..runs.max(1) {
+            let start = cpu();
+            let v = motcua_documents::verify::verify_pdf(&pdf, &store);
+            times.push(cpu() - start);
+            reason = v.reason.unwrap_or_default();
+        }
+        times.sort();
+        println!(
+            "  {name:<14} {:>9} bytes  {:8.2} ms CPU  ({reason})",
+            pdf.len(),
+            times[times.len() / 2].as_secs_f64() * 1000.0
+        );
+    }
+    Ok(())
+}
+
+/// `motcua bench documents`.
 pub fn bench_documents(count: usize, warmup: usize) -> Result<()> {
     let r = motcua_documents::bench::run(count.max(1), warmup).map_err(|e| anyhow!("{e}"))?;
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;

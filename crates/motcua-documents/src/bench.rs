@@ -103,3 +103,45 @@ pub fn run(count: usize, warmup: usize) -> Result<Report, String> {
         bytes,
     })
 }
+
+/// The hostile files of `motcua bench verify` (issue #29), each about `size` bytes:
+/// `byte_ranges`, a PDF header and `/ByteRange [0 1 2 3]` repeated (quadratic before the fix);
+/// `hex_contents`, eight signatures each naming a `/Contents` of hex digits over most of the file
+/// (the most work the cap allows); `one_signature`, one `/ByteRange` and a hex blob the size of the
+/// file.
+pub fn hostile_pdfs(size: usize) -> Vec<(&'static str, Vec<u8>)> {
+    let mut repeated = b"%PDF-1.7\n".to_vec();
+    while repeated.len() < size {
+        repeated.extend_from_slice(b"/ByteRange [0 1 2 3] ");
+    }
+    let hex_contents = {
+        let mut v = b"%PDF-1.7\n".to_vec();
+        let per = size / 8;
+        for _ in 0..8 {
+            let b = v.len() + 40;
+            let c = b + per;
+            v.extend_from_slice(format!("/ByteRange [0 {b} {c} 0]").as_bytes());
+            v.resize(b, b' ');
+            v.push(b'<');
+            v.resize(c - 1, b'A');
+            v.push(b'>');
+        }
+        v
+    };
+    let one = {
+        let mut v = b"%PDF-1.7\n1 0 obj <</ByteRange [0 60 ".to_vec();
+        let end = size.saturating_sub(16).max(100);
+        v.extend_from_slice(format!("{end} 0]").as_bytes());
+        v.resize(60, b' ');
+        v.push(b'<');
+        v.resize(end - 1, b'0');
+        v.push(b'>');
+        v.extend_from_slice(b" >> endobj\n%%EOF\n");
+        v
+    };
+    vec![
+        ("byte_ranges", repeated),
+        ("hex_contents", hex_contents),
+        ("one_signature", one),
+    ]
+}

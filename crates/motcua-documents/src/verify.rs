@@ -152,9 +152,11 @@ fn check_one(pdf: &[u8], dict_at: usize, br: [usize; 4], trust: &X509Store) -> S
         return r;
     }
     r.covers_whole_file = c + d == pdf.len();
-    let der = match hex::decode(&pdf[b + 1..c - 1]) {
-        Ok(v) => der_prefix(v),
-        Err(_) => {
+    // Only the DER object at the start of `/Contents` is decoded (its header says how long it
+    // is); anything else there is padding. Garbage is refused after ten hex digits.
+    let der = match der_object(&pdf[b + 1..c - 1]) {
+        Some(v) => v,
+        None => {
             r.problem = Some("signature.malformed".into());
             return r;
         }
@@ -339,20 +341,24 @@ fn decode_text(b: &[u8]) -> String {
     }
 }
 
-/// The DER object at the start of `v`, without the zero padding after it.
-fn der_prefix(mut v: Vec<u8>) -> Vec<u8> {
-    if v.len() >= 2 && v[0] == 0x30 {
-        let (len, hdr) = match v[1] {
-            n if n < 0x80 => (n as usize, 2),
-            0x81 if v.len() > 2 => (v[2] as usize, 3),
-            0x82 if v.len() > 3 => (((v[2] as usize) << 8) | v[3] as usize, 4),
-            0x83 if v.len() > 4 => (
-                ((v[2] as usize) << 16) | ((v[3] as usize) << 8) | v[4] as usize,
-                5,
-            ),
-            _ => (v.len(), 0),
-        };
-        v.truncate((hdr + len).min(v.len()));
+/// The DER SEQUENCE at the start of the hex text `hex`, decoded: its header (at most five
+/// bytes) is read first, and only the bytes it announces are decoded. `None` when it is not a
+/// SEQUENCE, announces more than there is, or is not hex.
+fn der_object(hex: &[u8]) -> Option<Vec<u8>> {
+    let head = hex::decode(hex.get(..10.min(hex.len() & !1))?).ok()?;
+    if head.len() < 2 || head[0] != 0x30 {
+        return None;
     }
-    v
+    let (len, hdr) = match head[1] {
+        n if n < 0x80 => (n as usize, 2),
+        0x81 if head.len() > 2 => (head[2] as usize, 3),
+        0x82 if head.len() > 3 => (((head[2] as usize) << 8) | head[3] as usize, 4),
+        0x83 if head.len() > 4 => (
+            ((head[2] as usize) << 16) | ((head[3] as usize) << 8) | head[4] as usize,
+            5,
+        ),
+        _ => return None,
+    };
+    let total = (hdr + len).checked_mul(2)?;
+    hex::decode(hex.get(..total)?).ok()
 }

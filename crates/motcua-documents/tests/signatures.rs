@@ -387,3 +387,33 @@ fn concurrent_first_signings_issue_one_identity() {
         assert_eq!(v.status, VerifyStatus::Valid, "{}", v.message);
     }
 }
+
+/// Issue #29: the hostile files of `motcua bench verify` — thousands of `/ByteRange`s, eight
+/// signatures over hex blobs, one signature over a 5 MB blob — are refused with a reason, never
+/// verified as anything else (their cost is measured by the benchmark, docs/BENCHMARKS.md).
+#[test]
+fn hostile_signature_structures_are_refused_with_a_reason() {
+    let store = openssl::x509::store::X509StoreBuilder::new()
+        .unwrap()
+        .build();
+    for (name, pdf) in motcua_documents::bench::hostile_pdfs(5 * 1024 * 1024) {
+        let v = motcua_documents::verify::verify_pdf(&pdf, &store);
+        let reason = v.reason.as_deref().unwrap_or("");
+        match name {
+            "byte_ranges" => assert_eq!(reason, "signature.too_many", "{name}"),
+            _ => assert!(
+                matches!(reason, "signature.malformed" | "signature.byte_range"),
+                "{name}: {reason}"
+            ),
+        }
+        assert_ne!(
+            format!("{:?}", v.status),
+            "Valid",
+            "{name} must never be valid"
+        );
+    }
+    // The repeated-ByteRange file stops collecting at the cap: no report per range.
+    let small = motcua_documents::bench::hostile_pdfs(20 * 1024);
+    let v = motcua_documents::verify::verify_pdf(&small[0].1, &store);
+    assert!(v.signatures.len() <= motcua_documents::verify::MAX_SIGNATURES);
+}

@@ -265,17 +265,20 @@ pub async fn defend(State(state): State<AppState>, mut req: Request, next: Next)
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| path.clone());
     let with_token = req.headers().contains_key(header::AUTHORIZATION);
-    if let Some(kind) = limited(req.method(), &path, req.uri().query(), with_token)
-        && let Some(l) = state.limits.of(kind)
-        && let Err(not_until) = l.check_key(&ip)
-    {
-        let wait = not_until.wait_time_from(DefaultClock::default().now());
-        return too_many(&path, wait.as_secs().max(1));
-    }
+    let over_limit = limited(req.method(), &path, req.uri().query(), with_token)
+        .and_then(|kind| state.limits.of(kind))
+        .and_then(|l| l.check_key(&ip).err());
     // Credentials, kept to name the actor if the answer is a denial.
     let bearer = req.headers().get(header::AUTHORIZATION).cloned();
     let session = crate::pages::cookie(req.headers(), crate::pages::staff::STAFF_COOKIE);
-    let mut res = next.run(req).await;
+    // Over a limit: 429, with the same security headers as every other answer.
+    let mut res = match over_limit {
+        Some(not_until) => {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            too_many(&path, wait.as_secs().max(1))
+        }
+        None => next.run(req).await,
+    };
     let h = res.headers_mut();
     let csp = if path.starts_with("/api/docs") {
         CSP_API_DOCS

@@ -604,6 +604,24 @@ async fn the_dossier_page_lists_documents_and_digitises_scans() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Chỉ nhận tệp PDF, JPEG hoặc PNG."), "{html}");
     assert_eq!(documents(&t, &counter, code).await.len(), 1);
+    // A decompression bomb (issue #29): a PNG whose header declares 12,000 × 12,000 pixels is
+    // refused from its header, before any decoder allocates the 576 MB it would take.
+    let mut bomb = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    bomb.extend_from_slice(&12_000u32.to_be_bytes());
+    bomb.extend_from_slice(&12_000u32.to_be_bytes());
+    bomb.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    bomb.extend_from_slice(&[0u8; 4096]);
+    let (s, html, _) = post_form(
+        &t,
+        &format!("/inbox/{code}/scan"),
+        Some(&cookie),
+        &[("csrf", &csrf), ("component", "TK")],
+        Some(("bom.png", "image/png", &bomb)),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("25 megapixel"), "{html}");
+    assert_eq!(documents(&t, &counter, code).await.len(), 1);
     // A good scan: stored, signed, listed.
     let (s, _, loc) = post_form(
         &t,

@@ -585,3 +585,126 @@ async fn a_lock_out_binds_the_name_to_the_address_that_failed_and_tells_nothing_
         assert_eq!(e.code(), "auth.invalid_credentials", "{name}");
     }
 }
+
+/// One JSON request from `peer`, with an optional bearer token and Idempotency-Key.
+async fn json_from(
+    router: &axum::Router,
+    peer: &str,
+    token: Option<&str>,
+    key: Option<&str>,
+    uri: &str,
+    body: &serde_json::Value,
+) -> (StatusCode, axum::http::HeaderMap, serde_json::Value) {
+    let mut b = Request::builder()
+        .method("POST")
+        .uri(uri)
+        .extension(ConnectInfo(peer.parse::<SocketAddr>().unwrap()))
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(t) = token {
+        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    if let Some(k) = key {
+        b = b.header("idempotency-key", k);
+    }
+    let r = router
+        .clone()
+        .oneshot(b.body(Body::from(body.to_string())).unwrap())
+        .await
+        .unwrap();
+    let (status, headers) = (r.status(), r.headers().clone());
+    let bytes = r.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        headers,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+/// Issue #29: anonymous filing is limited per address (nothing of a refused request is stored,
+/// and the 429 carries the security headers); a counter's intake with its token is not; an
+/// agency's Idempotency-Key is invisible to everyone else, and an anonymous one cannot be squatted.
+#[tokio::test]
+async fn anonymous_filing_is_limited_per_address_and_idempotency_keys_are_scoped() {
+    let t = TestApp::new(T0).await;
+    let router = motcua_web::router_with(t.app.clone(), motcua_web::WebSettings::default());
+    let body = crate::common::intake_body("1.004873", "24958.TTPVHCC");
+    let flooder = "203.0.113.50:5000";
+    for i in 0..20 {
+        let (s, _, v) = json_from(&router, flooder, None, None, "/api/v1/dossiers", &body).await;
+        assert_eq!(s, StatusCode::CREATED, "filing {}: {v}", i + 1);
+    }
+    let before = t.count().await;
+    let (s, h, v) = json_from(&router, flooder, None, None, "/api/v1/dossiers", &body).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{v}");
+    assert_eq!(v["error"]["code"], "request.rate_limited");
+    assert_eq!(
+        t.count().await,
+        before,
+        "nothing of the refused filing is stored"
+    );
+    for name in [
+        "content-security-policy",
+        "x-content-type-options",
+        "x-frame-options",
+    ] {
+        assert!(h.contains_key(name), "the 429 lacks {name}");
+    }
+    // Another address files; a counter with its token at the flooder's address too.
+    let (s, _, _) = json_from(
+        &router,
+        "203.0.113.51:5000",
+        None,
+        None,
+        "/api/v1/dossiers",
+        &body,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let counter = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
+    let other = t.token("24781.TTPVHCC", Role::CounterOfficer).await;
+    let (s, _, mine) = json_from(
+        &router,
+        flooder,
+        Some(&counter),
+        Some("ca-sang-1"),
+        "/api/v1/dossiers",
+        &body,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{mine}");
+    // The same key from another agency: its own new dossier, not "key reused", not ours.
+    let other_body = crate::common::intake_body("1.004873", "24781.TTPVHCC");
+    let (s, _, theirs) = json_from(
+        &router,
+        "203.0.113.52:5000",
+        Some(&other),
+        Some("ca-sang-1"),
+        "/api/v1/dossiers",
+        &other_body,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{theirs}");
+    assert_ne!(theirs["code"], mine["code"]);
+    // An anonymous caller cannot squat a key for someone else's request: a different body with
+    // the same key is simply another filing; the same body replays to the same dossier.
+    let anon = "203.0.113.53:5000";
+    let (_, _, first) =
+        json_from(&router, anon, None, Some("k-1"), "/api/v1/dossiers", &body).await;
+    let (s, _, again) =
+        json_from(&router, anon, None, Some("k-1"), "/api/v1/dossiers", &body).await;
+    assert_eq!(s, StatusCode::CREATED);
+    assert_eq!(again["code"], first["code"]);
+    let mut changed = body.clone();
+    changed["applicant"]["name"] = serde_json::json!("Trần Văn Bình");
+    let (s, _, squat) = json_from(
+        &router,
+        anon,
+        None,
+        Some("k-1"),
+        "/api/v1/dossiers",
+        &changed,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{squat}");
+    assert_ne!(squat["code"], first["code"]);
+}
