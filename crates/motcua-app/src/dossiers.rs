@@ -253,7 +253,29 @@ fn not_visible(code: &DossierCode) -> AppError {
     )
 }
 
+/// The least time a tracking miss (unknown code, wrong phone) takes to answer.
+pub const TRACKING_MISS_FLOOR: std::time::Duration = std::time::Duration::from_millis(30);
+
 impl App {
+    /// The dossier and its events for `code` when `phone` is its applicant's; `None` otherwise.
+    async fn track_lookup(
+        &self,
+        code: &str,
+        phone: &str,
+    ) -> Result<Option<(Dossier, Vec<StoredEvent>)>, AppError> {
+        let (Ok(code), Ok(phone)) = (
+            DossierCode::parse(&code.to_uppercase()),
+            Phone::parse(phone),
+        ) else {
+            return Ok(None);
+        };
+        Ok(self
+            .store
+            .dossier_with_events(&code)
+            .await?
+            .filter(|(d, _)| d.applicant.phone == phone))
+    }
+
     /// Whether `staff` may perform `kind` on `d` (role and jurisdiction; not the state, which
     /// the lifecycle decides). The receiving counter deals with the applicant (intake,
     /// supplements, withdrawal, fees, returning results) wherever the dossier is; the result is
@@ -939,24 +961,19 @@ impl App {
     }
 
     /// Public tracking by code and the applicant's phone number. A wrong phone number gets the
-    /// same answer as an unknown code.
+    /// same answer as an unknown code, in the same time: every miss is answered no sooner than
+    /// [`TRACKING_MISS_FLOOR`] after the request began (a found code with a wrong phone reads a
+    /// row that an unknown code does not; the floor hides the difference, issue #29).
     pub async fn track(&self, code: &str, phone: &str) -> Result<TrackingView, AppError> {
-        let not_found = || {
-            AppError::not_found(
+        let started = tokio::time::Instant::now();
+        let found = self.track_lookup(code, phone).await?;
+        let Some((d, events)) = found else {
+            tokio::time::sleep_until(started + TRACKING_MISS_FLOOR).await;
+            return Err(AppError::not_found(
                 "dossier.not_found",
                 "no dossier with this code and phone number",
-            )
+            ));
         };
-        let code = DossierCode::parse(&code.to_uppercase()).map_err(|_| not_found())?;
-        let phone = Phone::parse(phone).map_err(|_| not_found())?;
-        let (d, events) = self
-            .store
-            .dossier_with_events(&code)
-            .await?
-            .ok_or_else(not_found)?;
-        if d.applicant.phone != phone {
-            return Err(not_found());
-        }
         let agency = match self.agency(&d.current_agency).await {
             Ok(a) => a.name,
             Err(AppError::NotFound { .. }) => d.current_agency.to_string(),

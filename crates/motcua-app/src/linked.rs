@@ -95,8 +95,9 @@ pub struct LinkedView {
     pub filed_at: String,
     /// Where filed.
     pub receiving_agency: String,
-    /// What it is about.
-    pub summary: String,
+    /// What it is about, in the filer's words (staff only; absent in public tracking: free text
+    /// may name people and facts the tracking code must not reveal).
+    pub summary: Option<String>,
     /// The applicant's name (staff only; absent in public tracking).
     pub applicant_name: Option<String>,
     /// Steps with their result.
@@ -454,18 +455,23 @@ impl App {
         code: &str,
         phone: &str,
     ) -> Result<Option<LinkedView>, AppError> {
-        let Ok(code) = DossierCode::parse(&code.to_uppercase()) else {
+        // Every miss takes as long (see `App::track`).
+        let started = tokio::time::Instant::now();
+        let found = match (
+            DossierCode::parse(&code.to_uppercase()),
+            Phone::parse(phone),
+        ) {
+            (Ok(code), Ok(phone)) => self
+                .store
+                .linked(&code)
+                .await?
+                .filter(|app| app.applicant.phone == phone),
+            _ => None,
+        };
+        let Some(app) = found else {
+            tokio::time::sleep_until(started + crate::dossiers::TRACKING_MISS_FLOOR).await;
             return Ok(None);
         };
-        let Ok(phone) = Phone::parse(phone) else {
-            return Ok(None);
-        };
-        let Some(app) = self.store.linked(&code).await? else {
-            return Ok(None);
-        };
-        if app.applicant.phone != phone {
-            return Ok(None);
-        }
         self.advance_or_log(&app).await;
         self.linked_view_of(&app, false).await.map(Some)
     }
@@ -519,7 +525,7 @@ impl App {
             service_name: service.name.clone(),
             filed_at: motcua_domain::dossier::fmt(app.filed_at.to_offset(VN_OFFSET)),
             receiving_agency: app.receiving_agency.to_string(),
-            summary: app.summary.clone(),
+            summary: staff.then(|| app.summary.clone()),
             applicant_name: staff.then(|| app.applicant.name.clone()),
             done: p.done,
             total: p.total,

@@ -707,6 +707,10 @@ impl App {
             };
             out.denominator += 1;
             out.numerator += u64::from(counts);
+            // The counts are the unit's; the list names only dossiers the reader may open.
+            if !self.may_see(actor, &d).await {
+                continue;
+            }
             if out.dossiers.len() < limit {
                 out.dossiers.push(MetricDossier {
                     code: d.code.to_string(),

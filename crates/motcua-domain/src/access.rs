@@ -162,11 +162,18 @@ impl<'a> From<&'a Agency> for Place<'a> {
 }
 
 impl Jurisdiction {
-    /// The jurisdiction of `role` held at `home`. A unit leader of a province-level agency leads
-    /// the province's own level, i.e. the province.
+    /// The jurisdiction of `role` held at `home`. A unit leader at a province's People's
+    /// Committee or service centre leads the province's own level, i.e. the province; at any
+    /// other body, that body only.
     pub fn of(role: Role, home: &Agency) -> Jurisdiction {
         match role {
             Role::CounterOfficer | Role::Specialist | Role::Approver | Role::Leader => {
+                Jurisdiction::Agency(home.code.clone())
+            }
+            // Only at a People's Committee or its service centre does the role lead the whole
+            // unit; held at a department or the police it is that body's leader (issue #29: a
+            // unit leader at a province department reached the whole province).
+            Role::UnitLeader if !home.kind.leads_its_unit() => {
                 Jurisdiction::Agency(home.code.clone())
             }
             Role::UnitLeader => match &home.unit_code {

@@ -50,6 +50,20 @@ pub enum AgencyKind {
 }
 
 impl AgencyKind {
+    /// Whether a leader of the unit sits here: the People's Committee that governs the commune
+    /// or province, and its public-administration service centre. A "unit leader" role held at
+    /// any other body (a department, the police, social insurance) reaches that body only.
+    pub fn leads_its_unit(self) -> bool {
+        use AgencyKind::*;
+        matches!(
+            self,
+            CommunePeoplesCommittee
+                | CommuneServiceCenter
+                | ProvincialPeoplesCommittee
+                | ProvincialServiceCenter
+        )
+    }
+
     /// The level this kind of agency sits at.
     pub fn level(self) -> Level {
         use AgencyKind::*;

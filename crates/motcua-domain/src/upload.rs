@@ -144,6 +144,24 @@ fn check_image_size(bytes: &[u8]) -> Result<(), UploadError> {
     Ok(())
 }
 
+/// The name a stored file is handed out under: its cleaned name with the extension of what it
+/// really is (a PDF uploaded as `giay-to.html` downloads as `giay-to.pdf`), so no browser or
+/// desktop opens it as a page or a script.
+pub fn download_name(name: &str, mime: &str) -> String {
+    let ext = match mime {
+        "application/pdf" => "pdf",
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        _ => "bin",
+    };
+    let clean = clean_file_name(name);
+    let stem = match clean.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem,
+        _ => clean.as_str(),
+    };
+    format!("{stem}.{ext}")
+}
+
 /// A safe display name: no directories, no control or bidi characters, at most 100 characters,
 /// never empty.
 pub fn clean_file_name(name: &str) -> String {
@@ -252,6 +270,18 @@ mod tests {
             check_file(b"%PDF-1.4", Some("application/octet-stream")),
             Ok(FileKind::Pdf)
         );
+    }
+
+    #[test]
+    fn files_download_under_the_extension_of_what_they_are() {
+        assert_eq!(
+            download_name("giay-to.html", "application/pdf"),
+            "giay-to.pdf"
+        );
+        assert_eq!(download_name("anh.svg", "image/png"), "anh.png");
+        assert_eq!(download_name("cccd.JPG", "image/jpeg"), "cccd.jpg");
+        assert_eq!(download_name("to khai", "application/pdf"), "to khai.pdf");
+        assert_eq!(download_name(".html", "image/png"), "html.png");
     }
 
     #[test]

@@ -108,7 +108,22 @@ fn role_names_round_trip_and_unknown_names_are_refused() {
 #[test]
 fn a_jurisdiction_follows_from_the_role_and_the_home_agency() {
     let commune = agency("24958.UBND", "68", Some("24958"));
-    let dept = agency("68.STP", "68", None);
+    let dept = Agency {
+        kind: AgencyKind::DepartmentOfJustice,
+        ..agency("68.STP", "68", None)
+    };
+    let province_pc = Agency {
+        kind: AgencyKind::ProvincialPeoplesCommittee,
+        ..agency("68.UBND", "68", None)
+    };
+    let center = Agency {
+        kind: AgencyKind::ProvincialServiceCenter,
+        ..agency("68.TTPVHCC", "68", None)
+    };
+    let police = Agency {
+        kind: AgencyKind::CommunePolice,
+        ..agency("24958.CA", "68", Some("24958"))
+    };
     let cases = [
         (
             Role::CounterOfficer,
@@ -135,11 +150,27 @@ fn a_jurisdiction_follows_from_the_role_and_the_home_agency() {
             &commune,
             Jurisdiction::Unit(UnitCode::parse("24958").unwrap()),
         ),
-        // A unit leader at a province-level agency leads the province's own level.
+        // A unit leader at the province's People's Committee or service centre leads the
+        // province's own level; at a department or the police, that body only (issue #29).
+        (
+            Role::UnitLeader,
+            &province_pc,
+            Jurisdiction::Province(ProvinceCode::parse("68").unwrap()),
+        ),
+        (
+            Role::UnitLeader,
+            &center,
+            Jurisdiction::Province(ProvinceCode::parse("68").unwrap()),
+        ),
         (
             Role::UnitLeader,
             &dept,
-            Jurisdiction::Province(ProvinceCode::parse("68").unwrap()),
+            Jurisdiction::Agency(dept.code.clone()),
+        ),
+        (
+            Role::UnitLeader,
+            &police,
+            Jurisdiction::Agency(police.code.clone()),
         ),
         (
             Role::ProvinceAdmin,

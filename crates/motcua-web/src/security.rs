@@ -76,7 +76,8 @@ fn limited(method: &Method, path: &str, query: Option<&str>, with_token: bool) -
         })
     };
     match (method, path) {
-        (&Method::POST, "/staff/login") => Some(Limited::Login),
+        // A password change checks the current password: a stolen session must not guess it.
+        (&Method::POST, "/staff/login" | "/staff/password") => Some(Limited::Login),
         (_, "/citizen/login" | "/citizen/callback") => Some(Limited::Login),
         (_, "/track") if has_query("code") => Some(Limited::Tracking),
         (&Method::POST, "/kiosk/track") => Some(Limited::Tracking),
@@ -269,6 +270,8 @@ pub async fn defend(State(state): State<AppState>, mut req: Request, next: Next)
         .and_then(|kind| state.limits.of(kind))
         .and_then(|l| l.check_key(&ip).err());
     // Credentials, kept to name the actor if the answer is a denial.
+    let citizen =
+        crate::pages::cookie(req.headers(), crate::pages::citizen::CITIZEN_COOKIE).is_some();
     let bearer = req.headers().get(header::AUTHORIZATION).cloned();
     let session = crate::pages::cookie(req.headers(), crate::pages::staff::STAFF_COOKIE);
     // Over a limit: 429, with the same security headers as every other answer.
@@ -305,6 +308,15 @@ pub async fn defend(State(state): State<AppState>, mut req: Request, next: Next)
             header::STRICT_TRANSPORT_SECURITY,
             "max-age=31536000; includeSubDomains",
         );
+    }
+    // What a signed-in person sees, and every file handed out, stays out of shared and browser
+    // caches (a counter PC is shared): unless the handler chose a policy itself.
+    let personal = bearer.is_some()
+        || session.is_some()
+        || citizen
+        || h.get(header::CONTENT_DISPOSITION).is_some();
+    if personal {
+        set(h, header::CACHE_CONTROL, "no-store");
     }
     if res.status() == StatusCode::FORBIDDEN {
         let actor = request_actor(&state.app, bearer.as_ref(), session.as_deref()).await;
@@ -420,6 +432,8 @@ mod tests {
         let cases = [
             (Method::POST, "/staff/login", None, Some(Limited::Login)),
             (Method::GET, "/staff/login", None, None),
+            (Method::POST, "/staff/password", None, Some(Limited::Login)),
+            (Method::GET, "/staff/password", None, None),
             (Method::GET, "/citizen/login", None, Some(Limited::Login)),
             (
                 Method::GET,

@@ -67,9 +67,18 @@ pub struct NextQuery {
 }
 
 fn safe_next(next: Option<&str>) -> String {
-    // Only local paths: no open redirect.
+    // Only local paths: no open redirect. Browsers drop tabs and newlines from a URL and read a
+    // backslash as a slash, so "/\t/evil" or "/\\evil" would leave the site: only visible ASCII,
+    // no backslash, one leading slash (issue #29).
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.len() <= 2000
+                && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
+        {
+            n.to_owned()
+        }
         _ => "/inbox".into(),
     }
 }
@@ -305,5 +314,34 @@ pub async fn change_password(
             password_page_with(tr, &uri, &sess, forced, e, false)
         }
         Err(e) => crate::error::ApiError::from(e).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed_after_login() {
+        for ok in [
+            "/inbox",
+            "/inbox/24958-250303-0001?done=receive",
+            "/reports?unit=68",
+        ] {
+            assert_eq!(safe_next(Some(ok)), ok);
+        }
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "/ /evil",
+            "evil",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/inbox", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/inbox");
     }
 }

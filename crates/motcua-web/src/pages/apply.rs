@@ -112,6 +112,7 @@ pub async fn start(
     State(s): State<AppState>,
     Extension(tr): Extension<Tr>,
     uri: Uri,
+    client: crate::security::Client,
     Path(code): Path<String>,
     body: Bytes,
 ) -> Response {
@@ -121,8 +122,11 @@ pub async fn start(
     let kiosk = form(&body).get("kiosk").is_some_and(|v| v == "1");
     match s.app.start_draft(&p.code, kiosk).await {
         Ok(id) => {
-            let c =
-                format!("{DRAFT_COOKIE}={id}; Path=/apply; HttpOnly; SameSite=Lax; Max-Age=86400");
+            // Secure over TLS like every other cookie (issue #29).
+            let secure = if client.tls { "; Secure" } else { "" };
+            let c = format!(
+                "{DRAFT_COOKIE}={id}; Path=/apply; HttpOnly; SameSite=Lax; Max-Age=86400{secure}"
+            );
             (
                 [(header::SET_COOKIE, c)],
                 Redirect::to(&format!("/apply/{}/where", p.code)),

@@ -6,7 +6,7 @@ mod apply;
 mod assets;
 mod assistant;
 mod charts;
-mod citizen;
+pub(crate) mod citizen;
 pub mod i18n;
 mod kiosk;
 mod leader;

@@ -957,7 +957,16 @@ fn command_from_form(
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty())
     };
-    let action = get("action").unwrap_or_default();
+    // The action's name exactly as the form sends it: "withdraw\n" is not "withdraw" (a
+    // trimmed name was applied, then its raw form broke the redirect, issue #29).
+    let action = f.get("action").cloned().unwrap_or_default();
+    if ActionKind::parse(&action).is_none() {
+        return Err(AppError::Invalid {
+            code: "dossier.unknown_action",
+            message: "unknown action".into(),
+            field: Some("action".into()),
+        });
+    }
     let mut body = serde_json::json!({ "action": action });
     match ActionKind::parse(&action) {
         Some(ActionKind::RequestSupplement) => {
@@ -1044,7 +1053,9 @@ pub async fn dossier_act(
     match result {
         Ok(_) => Redirect::to(&format!(
             "/inbox/{code}?done={}",
-            f.get("action").map(String::as_str).unwrap_or("")
+            f.get("action")
+                .and_then(|a| ActionKind::parse(a))
+                .map_or("", |k| k.as_str())
         ))
         .into_response(),
         Err(e) => {
@@ -1163,7 +1174,8 @@ pub async fn dossier_file(
         .await
     {
         Ok((a, bytes)) => {
-            let disposition = format!("attachment; filename*=UTF-8''{}", urlencode(&a.file_name));
+            let name = motcua_domain::upload::download_name(&a.file_name, &a.content_type);
+            let disposition = format!("attachment; filename*=UTF-8''{}", urlencode(&name));
             (
                 [
                     (header::CONTENT_TYPE, a.content_type),

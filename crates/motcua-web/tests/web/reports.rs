@@ -725,6 +725,18 @@ async fn each_dossier_counted_metric_links_to_the_dossiers_behind_it() {
             v["numerator"].as_u64().unwrap()
         );
     }
+    // A leader of another body of the commune (its police) reads the commune's counts, but its
+    // list names none of the dossiers it cannot open (issue #29).
+    let police = t.token("24958.CA", Role::Leader).await;
+    let (s, v) = t
+        .get(
+            "/api/v1/reports/index/dossiers?unit=24958&year=2025&quarter=1&metric=ON_TIME",
+            Some(&police),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["denominator"].as_u64().unwrap() > 0);
+    assert_eq!(v["dossiers"], serde_json::json!([]), "{v}");
     let (s, v) = t
         .get(
             "/api/v1/reports/index/dossiers?unit=24958&year=2025&metric=PUBLISH_ON_TIME",

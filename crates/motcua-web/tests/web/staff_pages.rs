@@ -323,3 +323,36 @@ async fn the_inbox_opens_on_the_dossiers_not_closed() {
     let (_, v) = t.get("/api/v1/dossiers", Some(&token)).await;
     assert_eq!(items(v).len(), 2);
 }
+
+/// Issue #29: an action name with a trailing newline is not the action — refused with a 4xx,
+/// nothing applied (it used to be trimmed, applied, and then break the redirect with a 500).
+#[tokio::test]
+async fn a_forged_action_name_is_refused_and_changes_nothing() {
+    let t = crate::common::TestApp::new(time::macros::datetime!(2025-03-03 08:00 +7)).await;
+    let token = t
+        .token("24958.TTPVHCC", motcua_domain::access::Role::CounterOfficer)
+        .await;
+    let d = t.intake(&token, "1.004873", "24958.TTPVHCC").await;
+    let code = d["code"].as_str().unwrap();
+    let cookie = t.cookie(&token).await;
+    let p = t
+        .page("GET", &format!("/inbox/{code}"), Some(&cookie), None)
+        .await;
+    let csrf = crate::common::csrf(&p.body);
+    for action in ["withdraw%0A", "withdraw%20", "%20withdraw", "WITHDRAW"] {
+        let p = t
+            .page(
+                "POST",
+                &format!("/inbox/{code}/act"),
+                Some(&cookie),
+                Some(&format!("csrf={csrf}&version=1&action={action}")),
+            )
+            .await;
+        assert!(p.status.is_client_error(), "{action}: {}", p.status);
+        assert_eq!(
+            t.dossier(&token, code).await["status"],
+            "received",
+            "{action}"
+        );
+    }
+}
