@@ -51,6 +51,11 @@ fn national() -> ProvinceCode {
     ProvinceCode::parse("00").expect("valid")
 }
 
+/// How long an untouched draft is kept: then it goes, with its files (issue #29: an anonymous
+/// draft is not free storage). The draft's cookie lasts a day; a week leaves room for a person
+/// who comes back to it.
+pub const DRAFT_LIFETIME: time::Duration = time::Duration::days(7);
+
 /// Files a draft may hold for one component.
 pub const MAX_FILES_PER_COMPONENT: usize = 3;
 /// Files a draft may hold in all.
@@ -128,6 +133,12 @@ impl App {
             })
             .await?;
         Ok(())
+    }
+
+    /// Removes the drafts untouched for [`DRAFT_LIFETIME`] and their files; returns how many
+    /// drafts and files went (run by `serve` every hour).
+    pub async fn purge_stale_drafts(&self) -> Result<(u64, u64), AppError> {
+        Ok(self.store.purge_drafts(self.now() - DRAFT_LIFETIME).await?)
     }
 
     /// Checks and stores a file for a component of the draft's procedure.

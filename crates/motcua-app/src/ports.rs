@@ -210,6 +210,17 @@ pub struct TokenRecord {
     pub label: String,
     /// When created.
     pub created_at: OffsetDateTime,
+    /// When it stops working (issue #29: a token is never forever).
+    pub expires_at: Option<OffsetDateTime>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+impl TokenRecord {
+    /// Whether it authenticates at `now`: not revoked, not expired.
+    pub fn valid_at(&self, now: OffsetDateTime) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_none_or(|e| now < e)
+    }
 }
 
 /// A staff account as stored (the password only as its Argon2id PHC string).
@@ -849,8 +860,15 @@ pub trait Store: Send + Sync + 'static {
 
     /// Stores a token (by the SHA-256 of its secret).
     async fn insert_token(&self, secret_hash: &str, t: &TokenRecord) -> Result<(), StoreError>;
-    /// Finds a token by the SHA-256 of its secret.
+    /// Finds a token by the SHA-256 of its secret (revoked and expired ones too).
     async fn token(&self, secret_hash: &str) -> Result<Option<TokenRecord>, StoreError>;
+    /// Every token, newest first.
+    async fn tokens(&self) -> Result<Vec<TokenRecord>, StoreError>;
+    /// Marks a token revoked at `at`; false when there is no such token or it was revoked.
+    async fn revoke_token(&self, id: Uuid, at: OffsetDateTime) -> Result<bool, StoreError>;
+    /// Removes the drafts last changed before `before` with their files (and the bytes no other
+    /// file shares); returns how many drafts and files went.
+    async fn purge_drafts(&self, before: OffsetDateTime) -> Result<(u64, u64), StoreError>;
 
     /// Stores a new account (`Duplicate` when the user name is taken).
     async fn insert_user(&self, u: &UserRecord) -> Result<(), StoreError>;

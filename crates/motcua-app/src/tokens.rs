@@ -23,23 +23,45 @@ pub const TOKEN_CACHE_TTL: Duration = Duration::from_secs(30);
 /// again empty. Only tokens that exist are remembered, so random secrets cannot fill it.
 const TOKEN_CACHE_MAX: usize = 20_000;
 
-/// Recently authenticated tokens: secret hash → (actor, when found).
-pub(crate) type TokenCache = HashMap<String, (StaffActor, Instant)>;
+/// Recently authenticated tokens: secret hash → (actor, when found, when it expires).
+pub(crate) type TokenCache = HashMap<String, (StaffActor, Instant, Option<time::OffsetDateTime>)>;
 
 /// The stored form of a token secret (SHA-256, hex).
 pub fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
+/// Days a token works when no other term is given (issue #29: a token is never forever; an
+/// integration renews its token before then).
+pub const DEFAULT_TOKEN_DAYS: i64 = 365;
+
 impl App {
-    /// Creates a token for `agency` with `role`; returns the record, the secret (shown once) and
-    /// the actor it authenticates as.
+    /// Creates a token for `agency` with `role`, valid for [`DEFAULT_TOKEN_DAYS`]; returns the
+    /// record, the secret (shown once) and the actor it authenticates as.
     pub async fn create_token(
         &self,
         agency: &AgencyCode,
         role: Role,
         label: &str,
     ) -> Result<(TokenRecord, String, StaffActor), AppError> {
+        self.create_token_for(agency, role, label, DEFAULT_TOKEN_DAYS)
+            .await
+    }
+
+    /// As [`App::create_token`], valid for `days` (1–3650).
+    pub async fn create_token_for(
+        &self,
+        agency: &AgencyCode,
+        role: Role,
+        label: &str,
+        days: i64,
+    ) -> Result<(TokenRecord, String, StaffActor), AppError> {
+        if !(1..=3650).contains(&days) {
+            return Err(AppError::invalid(
+                "days",
+                "a token is valid for 1 to 3650 days",
+            ));
+        }
         let home = self.agency(agency).await?;
         let secret = new_secret(TOKEN_PREFIX);
         let rec = TokenRecord {
@@ -48,6 +70,8 @@ impl App {
             role,
             label: label.chars().take(200).collect(),
             created_at: self.now(),
+            expires_at: Some(self.now() + time::Duration::days(days)),
+            revoked_at: None,
         };
         self.store.insert_token(&secret_hash(&secret), &rec).await?;
         let actor = StaffActor::new(rec.id, Principal::Token, &home, role, rec.label.clone());
@@ -60,8 +84,9 @@ impl App {
             return Err(AppError::Unauthenticated);
         }
         let hash = secret_hash(secret);
-        if let Some((actor, found)) = self.tokens.read().expect("token lock").get(&hash)
+        if let Some((actor, found, expires)) = self.tokens.read().expect("token lock").get(&hash)
             && found.elapsed() < TOKEN_CACHE_TTL
+            && expires.is_none_or(|e| self.now() < e)
         {
             return Ok(actor.clone());
         }
@@ -69,6 +94,7 @@ impl App {
             .store
             .token(&hash)
             .await?
+            .filter(|t| t.valid_at(self.now()))
             .ok_or(AppError::Unauthenticated)?;
         let home = self.agency(&rec.agency).await?;
         let actor = StaffActor::new(rec.id, Principal::Token, &home, rec.role, rec.label);
@@ -76,8 +102,38 @@ impl App {
         if cache.len() >= TOKEN_CACHE_MAX {
             cache.clear();
         }
-        cache.insert(hash, (actor.clone(), Instant::now()));
+        cache.insert(hash, (actor.clone(), Instant::now(), rec.expires_at));
         Ok(actor)
+    }
+
+    /// Every service token (never the secrets).
+    pub async fn tokens(&self) -> Result<Vec<TokenRecord>, AppError> {
+        Ok(self.store.tokens().await?)
+    }
+
+    /// Revokes a token: it stops working at once in this process and within
+    /// [`TOKEN_CACHE_TTL`] in the others. Recorded in the security log.
+    pub async fn revoke_token(&self, id: uuid::Uuid) -> Result<(), AppError> {
+        if !self.store.revoke_token(id, self.now()).await? {
+            return Err(AppError::not_found(
+                "token.not_found",
+                format!("no active token {id}"),
+            ));
+        }
+        self.tokens
+            .write()
+            .expect("token lock")
+            .retain(|_, (actor, _, _)| actor.id != id);
+        self.audit_security(
+            "token_revoked",
+            "cli",
+            None,
+            &format!("token:{id}"),
+            &crate::accounts::Origin::default(),
+            "",
+        )
+        .await;
+        Ok(())
     }
 }
 

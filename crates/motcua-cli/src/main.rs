@@ -404,6 +404,16 @@ enum TokenWhat {
         /// Free label.
         #[arg(long, default_value = "")]
         label: String,
+        /// Days it works (1-3650; default 365): renew before then.
+        #[arg(long, default_value_t = motcua_app::tokens::DEFAULT_TOKEN_DAYS)]
+        days: i64,
+    },
+    /// List the tokens: id, agency, role, label, created, expires, revoked (never secrets).
+    List,
+    /// Revoke a token by id: it stops working at once here and within 30 s in other processes.
+    Revoke {
+        /// The token's id (from `token list` or its creation).
+        id: uuid::Uuid,
     },
 }
 
@@ -892,6 +902,7 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
                     agency,
                     role,
                     label,
+                    days,
                 },
         } => {
             let app = setup::open_app(&s, store.clone()).await?;
@@ -899,16 +910,53 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
                 Role::parse(&role).ok_or_else(|| anyhow!("role is one of {}", role_names()))?;
             let agency = AgencyCode::parse(&agency)?;
             let (rec, secret, _) = app
-                .create_token(&agency, role, &label)
+                .create_token_for(&agency, role, &label, days)
                 .await
                 .map_err(|e| anyhow!("{e}"))?;
             eprintln!(
-                "token {} for {} as {} (shown once):",
+                "token {} for {} as {}, valid until {} (shown once):",
                 rec.id,
                 rec.agency,
-                role.as_str()
+                role.as_str(),
+                rec.expires_at
+                    .map(motcua_domain::dossier::fmt)
+                    .unwrap_or_default()
             );
             println!("{secret}");
+        }
+        Command::Token {
+            what: TokenWhat::List,
+        } => {
+            let app = setup::open_app(&s, store.clone()).await?;
+            let now = app.now();
+            for t in app.tokens().await.map_err(|e| anyhow!("{e}"))? {
+                let state = if t.revoked_at.is_some() {
+                    "revoked"
+                } else if !t.valid_at(now) {
+                    "expired"
+                } else {
+                    "active"
+                };
+                println!(
+                    "{}  {:<8} {:<16} {:<16} created {}  expires {}  {}",
+                    t.id,
+                    state,
+                    t.agency,
+                    t.role.as_str(),
+                    motcua_domain::dossier::fmt(t.created_at),
+                    t.expires_at
+                        .map(motcua_domain::dossier::fmt)
+                        .unwrap_or_else(|| "never".into()),
+                    t.label
+                );
+            }
+        }
+        Command::Token {
+            what: TokenWhat::Revoke { id },
+        } => {
+            let app = setup::open_app(&s, store.clone()).await?;
+            app.revoke_token(id).await.map_err(|e| anyhow!("{e}"))?;
+            println!("token {id} revoked");
         }
         Command::Admin {
             what: AdminWhat::User { what },
@@ -1087,8 +1135,20 @@ async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
         let app = app.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+            let mut minutes: u64 = 0;
             loop {
                 tick.tick().await;
+                // Every hour: abandoned drafts and their files (idempotent).
+                if minutes % 60 == 0 {
+                    match app.purge_stale_drafts().await {
+                        Ok((0, _)) => {}
+                        Ok((drafts, files)) => {
+                            tracing::info!(drafts, files, "stale drafts removed")
+                        }
+                        Err(e) => tracing::warn!(error = %e, "stale drafts not removed"),
+                    }
+                }
+                minutes += 1;
                 let started = std::time::Instant::now();
                 match app.advance_recent_linked(90).await {
                     Ok(0) => {}

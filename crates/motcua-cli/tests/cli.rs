@@ -862,3 +862,59 @@ fn audit_verify_fails_on_a_rewrite_older_than_the_last_checkpoint() {
     let (ok, _, err) = motcua(&["--data-dir", data, "audit", "verify"]);
     assert!(!ok && err.contains("was altered"), "{err}");
 }
+
+/// Issue #29: `token list` shows every token's state (never a secret); `token revoke` ends one.
+#[test]
+fn tokens_are_listed_and_revoked_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    assert!(motcua(&["--data-dir", data, "init"]).0);
+    let (ok, secret, err) = motcua(&[
+        "--data-dir",
+        data,
+        "token",
+        "create",
+        "--agency",
+        "24958.TTPVHCC",
+        "--role",
+        "counter_officer",
+        "--days",
+        "30",
+        "--label",
+        "ket-noi",
+    ]);
+    assert!(ok, "{err}");
+    let id = err
+        .split_whitespace()
+        .nth(1)
+        .expect("the token id is printed")
+        .to_owned();
+    assert!(err.contains("valid until"), "{err}");
+    let (ok, list, _) = motcua(&["--data-dir", data, "token", "list"]);
+    assert!(ok);
+    assert!(list.contains(&id) && list.contains("active"), "{list}");
+    assert!(!list.contains(secret.trim()), "a secret is listed");
+    assert!(
+        !motcua(&[
+            "--data-dir",
+            data,
+            "token",
+            "create",
+            "--agency",
+            "24958.TTPVHCC",
+            "--role",
+            "counter_officer",
+            "--days",
+            "0",
+        ])
+        .0
+    );
+    let (ok, out, _) = motcua(&["--data-dir", data, "token", "revoke", &id]);
+    assert!(ok && out.contains("revoked"), "{out}");
+    let (_, list, _) = motcua(&["--data-dir", data, "token", "list"]);
+    assert!(list.contains("revoked"), "{list}");
+    assert!(
+        !motcua(&["--data-dir", data, "token", "revoke", &id]).0,
+        "twice"
+    );
+}

@@ -51,6 +51,21 @@ pub struct PgOptions {
     pub acquire_timeout: Duration,
 }
 
+const TOKEN_COLS: &str = "id, agency_code, role, label, created_at, expires_at, revoked_at";
+
+fn token_from_row(r: &sqlx::postgres::PgRow) -> Result<TokenRecord, StoreError> {
+    Ok(TokenRecord {
+        id: r.get("id"),
+        agency: parse(r.get::<&str, _>("agency_code"))?,
+        role: Role::parse(r.get::<&str, _>("role"))
+            .ok_or_else(|| StoreError::Internal("stored role".into()))?,
+        label: r.get("label"),
+        created_at: r.get("created_at"),
+        expires_at: r.get("expires_at"),
+        revoked_at: r.get("revoked_at"),
+    })
+}
+
 impl Default for PgOptions {
     fn default() -> Self {
         Self {
@@ -1468,8 +1483,8 @@ impl Store for PgStore {
 
     async fn insert_token(&self, secret_hash: &str, t: &TokenRecord) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO api_tokens (id, secret_hash, province_code, agency_code, role, label, created_at)
-             VALUES ($1, $2, (SELECT province_code FROM agencies WHERE code = $3), $3, $4, $5, $6)",
+            "INSERT INTO api_tokens (id, secret_hash, province_code, agency_code, role, label, created_at, expires_at)
+             VALUES ($1, $2, (SELECT province_code FROM agencies WHERE code = $3), $3, $4, $5, $6, $7)",
         )
         .bind(t.id)
         .bind(secret_hash)
@@ -1477,6 +1492,7 @@ impl Store for PgStore {
         .bind(t.role.as_str())
         .bind(&t.label)
         .bind(t.created_at)
+        .bind(t.expires_at)
         .execute(&self.pool)
         .await
         .map_err(db_err)?;
@@ -1484,22 +1500,65 @@ impl Store for PgStore {
     }
 
     async fn token(&self, secret_hash: &str) -> Result<Option<TokenRecord>, StoreError> {
-        let row = sqlx::query("SELECT id, agency_code, role, label, created_at FROM api_tokens WHERE secret_hash = $1")
+        let sql = format!("SELECT {TOKEN_COLS} FROM api_tokens WHERE secret_hash = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
             .bind(secret_hash)
             .fetch_optional(&self.pool)
             .await
             .map_err(db_err)?;
-        row.map(|r| {
-            Ok(TokenRecord {
-                id: r.get("id"),
-                agency: parse(r.get::<&str, _>("agency_code"))?,
-                role: Role::parse(r.get::<&str, _>("role"))
-                    .ok_or_else(|| StoreError::Internal("stored role".into()))?,
-                label: r.get("label"),
-                created_at: r.get("created_at"),
-            })
-        })
-        .transpose()
+        row.as_ref().map(token_from_row).transpose()
+    }
+
+    async fn tokens(&self) -> Result<Vec<TokenRecord>, StoreError> {
+        let sql = format!("SELECT {TOKEN_COLS} FROM api_tokens ORDER BY created_at DESC, id");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(token_from_row).collect()
+    }
+
+    async fn revoke_token(&self, id: Uuid, at: OffsetDateTime) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        )
+        .bind(at)
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn purge_drafts(&self, before: OffsetDateTime) -> Result<(u64, u64), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        // The files of the drafts to go (and their bytes), then the drafts, then the bytes no
+        // other file still names — in one transaction.
+        let blobs: Vec<String> = sqlx::query_scalar(
+            "DELETE FROM attachments a USING drafts d
+              WHERE d.id = a.draft_id AND d.updated_at < $1 AND a.dossier_id IS NULL
+              RETURNING a.sha256",
+        )
+        .bind(before)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let drafts = sqlx::query("DELETE FROM drafts WHERE updated_at < $1")
+            .bind(before)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+        sqlx::query(
+            "DELETE FROM attachment_blobs b WHERE b.sha256 = ANY($1)
+               AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = b.sha256)",
+        )
+        .bind(&blobs)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok((drafts, blobs.len() as u64))
     }
 
     async fn insert_user(&self, u: &UserRecord) -> Result<(), StoreError> {

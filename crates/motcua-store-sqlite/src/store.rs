@@ -166,6 +166,24 @@ fn event_from_row(r: &SqliteRow) -> Result<StoredEvent, StoreError> {
     })
 }
 
+const TOKEN_COLS: &str = "id, agency_code, role, label, created_at, expires_at, revoked_at";
+
+fn token_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<TokenRecord, StoreError> {
+    let opt = |c: &str| -> Result<Option<OffsetDateTime>, StoreError> {
+        r.get::<Option<&str>, _>(c).map(parse_ts).transpose()
+    };
+    Ok(TokenRecord {
+        id: parse(r.get::<&str, _>("id"))?,
+        agency: parse(r.get::<&str, _>("agency_code"))?,
+        role: Role::parse(r.get::<&str, _>("role"))
+            .ok_or_else(|| StoreError::Internal("stored role".into()))?,
+        label: r.get("label"),
+        created_at: parse_ts(r.get::<&str, _>("created_at"))?,
+        expires_at: opt("expires_at")?,
+        revoked_at: opt("revoked_at")?,
+    })
+}
+
 const ATTACHMENT_COLS: &str = "id, province_code, draft_id, dossier_id, component_code, file_name, content_type, size, sha256, created_at";
 
 fn attachment_from_row(r: &SqliteRow) -> Result<Attachment, StoreError> {
@@ -1465,8 +1483,8 @@ impl Store for SqliteStore {
 
     async fn insert_token(&self, secret_hash: &str, t: &TokenRecord) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO api_tokens (id, secret_hash, province_code, agency_code, role, label, created_at)
-             VALUES (?, ?, (SELECT province_code FROM agencies WHERE code = ?), ?, ?, ?, ?)",
+            "INSERT INTO api_tokens (id, secret_hash, province_code, agency_code, role, label, created_at, expires_at)
+             VALUES (?, ?, (SELECT province_code FROM agencies WHERE code = ?), ?, ?, ?, ?, ?)",
         )
         .bind(t.id.to_string())
         .bind(secret_hash)
@@ -1475,6 +1493,7 @@ impl Store for SqliteStore {
         .bind(t.role.as_str())
         .bind(&t.label)
         .bind(ts(t.created_at))
+        .bind(t.expires_at.map(ts))
         .execute(&self.writer)
         .await
         .map_err(db_err)?;
@@ -1482,24 +1501,80 @@ impl Store for SqliteStore {
     }
 
     async fn token(&self, secret_hash: &str) -> Result<Option<TokenRecord>, StoreError> {
-        let row = sqlx::query(
-            "SELECT id, agency_code, role, label, created_at FROM api_tokens WHERE secret_hash = ?",
+        let sql = format!("SELECT {TOKEN_COLS} FROM api_tokens WHERE secret_hash = ?");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(secret_hash)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(token_from_row).transpose()
+    }
+
+    async fn tokens(&self) -> Result<Vec<TokenRecord>, StoreError> {
+        let sql = format!("SELECT {TOKEN_COLS} FROM api_tokens ORDER BY created_at DESC, id");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(token_from_row).collect()
+    }
+
+    async fn revoke_token(&self, id: Uuid, at: OffsetDateTime) -> Result<bool, StoreError> {
+        let r =
+            sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+                .bind(ts(at))
+                .bind(id.to_string())
+                .execute(&self.writer)
+                .await
+                .map_err(db_err)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn purge_drafts(&self, before: OffsetDateTime) -> Result<(u64, u64), StoreError> {
+        let mut tx = self.writer.begin().await.map_err(db_err)?;
+        sqlx::query(
+            "CREATE TEMP TABLE IF NOT EXISTS purged_blobs (sha256 TEXT PRIMARY KEY) WITHOUT ROWID",
         )
-        .bind(secret_hash)
-        .fetch_optional(&self.reader)
+        .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-        row.map(|r| {
-            Ok(TokenRecord {
-                id: parse(r.get::<&str, _>("id"))?,
-                agency: parse(r.get::<&str, _>("agency_code"))?,
-                role: Role::parse(r.get::<&str, _>("role"))
-                    .ok_or_else(|| StoreError::Internal("stored role".into()))?,
-                label: r.get("label"),
-                created_at: parse_ts(r.get::<&str, _>("created_at"))?,
-            })
-        })
-        .transpose()
+        sqlx::query("DELETE FROM purged_blobs")
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO purged_blobs SELECT a.sha256 FROM attachments a
+               JOIN drafts d ON d.id = a.draft_id
+              WHERE d.updated_at < ? AND a.dossier_id IS NULL",
+        )
+        .bind(ts(before))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let files = sqlx::query(
+            "DELETE FROM attachments WHERE dossier_id IS NULL
+               AND draft_id IN (SELECT id FROM drafts WHERE updated_at < ?)",
+        )
+        .bind(ts(before))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
+        let drafts = sqlx::query("DELETE FROM drafts WHERE updated_at < ?")
+            .bind(ts(before))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+        sqlx::query(
+            "DELETE FROM attachment_blobs WHERE sha256 IN (SELECT sha256 FROM purged_blobs)
+               AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = attachment_blobs.sha256)",
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok((drafts, files))
     }
 
     async fn insert_user(&self, u: &UserRecord) -> Result<(), StoreError> {

@@ -41,7 +41,7 @@ macro_rules! conformance_tests {
             dossier_round_trip_and_idempotency, duplicate_idempotency_key_writes_nothing,
             stale_version_is_a_conflict_and_writes_nothing, concurrent_writes_fail_alone,
             list_filters_and_orders_by_due_date, open_lists_leave_closed_dossiers_out, watch_pages_walk_a_province_by_keyset, dossiers_are_read_by_codes,
-            events_and_chain_heads, tokens_by_secret_hash, drafts_and_attachments_move_to_the_dossier, stats_count_by_status_agency_and_day,
+            events_and_chain_heads, tokens_by_secret_hash, stale_drafts_are_purged_with_their_files, drafts_and_attachments_move_to_the_dossier, stats_count_by_status_agency_and_day,
             documents_are_written_with_their_transition_or_not_at_all,
             deferred_documents_are_finished_once, authority_rules_by_province,
             linked_applications_are_kept_once, kpi_counters_follow_every_write, notices_are_kept_once_by_key,
@@ -1217,10 +1217,94 @@ pub async fn tokens_by_secret_hash(store: Arc<dyn Store>) {
         role: Role::CounterOfficer,
         label: "x".into(),
         created_at: datetime!(2025-01-01 0:00 UTC),
+        expires_at: Some(datetime!(2026-01-01 0:00 UTC)),
+        revoked_at: None,
     };
     store.insert_token("abc", &t).await.unwrap();
-    assert_eq!(store.token("abc").await.unwrap(), Some(t));
+    assert_eq!(store.token("abc").await.unwrap(), Some(t.clone()));
     assert!(store.token("abd").await.unwrap().is_none());
+    // Listed (never with its secret), revoked once (issue #29).
+    let older = TokenRecord {
+        id: uuid::Uuid::now_v7(),
+        created_at: datetime!(2024-06-01 0:00 UTC),
+        expires_at: None,
+        ..t.clone()
+    };
+    store.insert_token("old", &older).await.unwrap();
+    let listed = store.tokens().await.unwrap();
+    assert_eq!(listed, vec![t.clone(), older.clone()]);
+    let at = datetime!(2025-02-01 0:00 UTC);
+    assert!(store.revoke_token(t.id, at).await.unwrap());
+    assert!(!store.revoke_token(t.id, at).await.unwrap(), "once");
+    assert!(!store.revoke_token(uuid::Uuid::now_v7(), at).await.unwrap());
+    let revoked = store.token("abc").await.unwrap().unwrap();
+    assert_eq!(revoked.revoked_at, Some(at));
+    assert!(!revoked.valid_at(datetime!(2025-01-15 0:00 UTC)));
+    assert!(older.valid_at(datetime!(2030-01-01 0:00 UTC)));
+    assert!(!t.valid_at(datetime!(2026-01-01 0:00 UTC)), "expired");
+}
+
+/// Abandoned drafts go, with their files and the bytes no other file shares (issue #29); a
+/// fresh draft and a submitted dossier's files stay.
+pub async fn stale_drafts_are_purged_with_their_files(store: Arc<dyn Store>) {
+    seeded(&store).await;
+    let old = datetime!(2025-03-01 08:00 UTC);
+    let fresh = datetime!(2025-03-03 08:00 UTC);
+    let draft = |at| DraftRecord {
+        id: uuid::Uuid::new_v4(),
+        province_code: p("00"),
+        procedure: ProcedureCode::parse("2.000815").unwrap(),
+        data: serde_json::json!({}),
+        created_at: at,
+        updated_at: at,
+    };
+    let (stale, kept) = (draft(old), draft(fresh));
+    store.save_draft(&stale).await.unwrap();
+    store.save_draft(&kept).await.unwrap();
+    let file = |draft: uuid::Uuid, sha: &str| Attachment {
+        id: uuid::Uuid::now_v7(),
+        province_code: p("00"),
+        draft_id: Some(draft),
+        dossier_id: None,
+        component_code: "BC".into(),
+        file_name: "a.pdf".into(),
+        content_type: "application/pdf".into(),
+        size: 8,
+        sha256: sha.into(),
+        created_at: old,
+    };
+    // "only" is the stale draft's alone; "shared" is also the fresh draft's.
+    store
+        .add_attachment(&file(stale.id, "only"), b"%PDF-1.1")
+        .await
+        .unwrap();
+    store
+        .add_attachment(&file(stale.id, "shared"), b"%PDF-1.2")
+        .await
+        .unwrap();
+    store
+        .add_attachment(&file(kept.id, "shared"), b"%PDF-1.2")
+        .await
+        .unwrap();
+    let (drafts, files) = store
+        .purge_drafts(datetime!(2025-03-02 00:00 UTC))
+        .await
+        .unwrap();
+    assert_eq!((drafts, files), (1, 2));
+    assert!(store.draft(stale.id).await.unwrap().is_none());
+    assert!(store.draft_attachments(stale.id).await.unwrap().is_empty());
+    assert!(store.attachment_bytes("only").await.unwrap().is_none());
+    assert!(store.attachment_bytes("shared").await.unwrap().is_some());
+    assert!(store.draft(kept.id).await.unwrap().is_some());
+    assert_eq!(store.draft_attachments(kept.id).await.unwrap().len(), 1);
+    // Nothing left to purge at that moment: nothing changes.
+    assert_eq!(
+        store
+            .purge_drafts(datetime!(2025-03-02 00:00 UTC))
+            .await
+            .unwrap(),
+        (0, 0)
+    );
 }
 
 /// A draft keeps its answers; files go with it to the dossier, the draft goes away; bytes are

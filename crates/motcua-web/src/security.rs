@@ -80,7 +80,8 @@ fn limited(method: &Method, path: &str, query: Option<&str>, with_token: bool) -
         (&Method::POST, "/staff/login" | "/staff/password") => Some(Limited::Login),
         (_, "/citizen/login" | "/citizen/callback") => Some(Limited::Login),
         (_, "/track") if has_query("code") => Some(Limited::Tracking),
-        (&Method::POST, "/kiosk/track") => Some(Limited::Tracking),
+        // The kiosk's keypad posts every key press: only its lookup is counted, by the handler
+        // (`Limiters::check_tracking`), so one person's lookup is one lookup.
         (_, p) if p.starts_with("/api/v1/track/") => Some(Limited::Tracking),
         (_, p) if p.starts_with("/api/v1/linked/") && p.ends_with("/track") => {
             Some(Limited::Tracking)
@@ -144,6 +145,18 @@ impl Limiters {
             Limited::Search => self.search.as_ref(),
             Limited::Verify => self.verify.as_ref(),
             Limited::Filing => self.filing.as_ref(),
+        }
+    }
+
+    /// Counts one tracking lookup of `ip` (the kiosk's, made by its handler); past the limit,
+    /// the 429 answer to send.
+    pub fn check_tracking(&self, ip: &IpAddr, path: &str) -> Result<(), Response> {
+        match self.tracking.as_ref().map(|l| l.check_key(ip)) {
+            Some(Err(not_until)) => {
+                let wait = not_until.wait_time_from(DefaultClock::default().now());
+                Err(too_many(path, wait.as_secs().max(1)))
+            }
+            _ => Ok(()),
         }
     }
 
@@ -449,7 +462,7 @@ mod tests {
                 Some(Limited::Tracking),
             ),
             (Method::GET, "/track", None, None),
-            (Method::POST, "/kiosk/track", None, Some(Limited::Tracking)),
+            (Method::POST, "/kiosk/track", None, None),
             (
                 Method::GET,
                 "/api/v1/track/ABC",

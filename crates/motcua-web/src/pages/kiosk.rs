@@ -158,6 +158,7 @@ pub async fn track_key(
     State(s): State<AppState>,
     Extension(tr): Extension<Tr>,
     uri: Uri,
+    client: crate::security::Client,
     body: Bytes,
 ) -> Response {
     let f: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
@@ -174,25 +175,31 @@ pub async fn track_key(
     match (stage, key.as_str()) {
         ("code", "ok") if !code.is_empty() => stage = "phone",
         ("code", k) => code = press(&code, k, 40),
-        ("phone", "ok") => match s.app.track(&code, &phone).await {
-            Ok(v) => {
-                let parse = |x: &str| {
-                    time::OffsetDateTime::parse(x, &time::format_description::well_known::Rfc3339)
+        ("phone", "ok") => match s.limits.check_tracking(&client.ip, uri.path()) {
+            Err(too_many) => return too_many,
+            Ok(()) => match s.app.track(&code, &phone).await {
+                Ok(v) => {
+                    let parse = |x: &str| {
+                        time::OffsetDateTime::parse(
+                            x,
+                            &time::format_description::well_known::Rfc3339,
+                        )
                         .ok()
-                };
-                result = Some(Tracked {
-                    code: v.code.clone(),
-                    procedure: v.procedure_name.clone(),
-                    status: tr.t(&format!("status-{}", v.status.as_str())),
-                    due: v.due_at.as_deref().and_then(parse).map(fmt_datetime),
-                    agency: v.current_agency.clone(),
-                });
-            }
-            Err(_) => {
-                not_found = true;
-                stage = "code";
-                phone.clear();
-            }
+                    };
+                    result = Some(Tracked {
+                        code: v.code.clone(),
+                        procedure: v.procedure_name.clone(),
+                        status: tr.t(&format!("status-{}", v.status.as_str())),
+                        due: v.due_at.as_deref().and_then(parse).map(fmt_datetime),
+                        agency: v.current_agency.clone(),
+                    });
+                }
+                Err(_) => {
+                    not_found = true;
+                    stage = "code";
+                    phone.clear();
+                }
+            },
         },
         (_, k) => phone = press(&phone, k, 11).replace('-', ""),
     }

@@ -708,3 +708,45 @@ async fn anonymous_filing_is_limited_per_address_and_idempotency_keys_are_scoped
     assert_eq!(s, StatusCode::CREATED, "{squat}");
     assert_ne!(squat["code"], first["code"]);
 }
+
+/// Issue #29: a service token stops working when it expires or is revoked.
+#[tokio::test]
+async fn service_tokens_expire_and_can_be_revoked() {
+    let t = TestApp::new(T0).await;
+    let agency = "24958.TTPVHCC".parse().unwrap();
+    let (rec, secret, _) = t
+        .app
+        .create_token_for(&agency, Role::CounterOfficer, "tích hợp", 1)
+        .await
+        .unwrap();
+    assert_eq!(rec.expires_at, Some(T0 + Duration::days(1)));
+    let (s, _) = t.get("/api/v1/dossiers", Some(&secret)).await;
+    assert_eq!(s, StatusCode::OK);
+    t.clock.set(T0 + Duration::days(1) + Duration::seconds(1));
+    let (s, v) = t.get("/api/v1/dossiers", Some(&secret)).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "expired: {v}");
+    let (other, secret2, _) = t
+        .app
+        .create_token(&agency, Role::CounterOfficer, "khác")
+        .await
+        .unwrap();
+    let (s, _) = t.get("/api/v1/dossiers", Some(&secret2)).await;
+    assert_eq!(s, StatusCode::OK);
+    t.app.revoke_token(other.id).await.unwrap();
+    let (s, _) = t.get("/api/v1/dossiers", Some(&secret2)).await;
+    assert_eq!(
+        s,
+        StatusCode::UNAUTHORIZED,
+        "revoked, at once in this process"
+    );
+    assert_eq!(
+        t.app.revoke_token(other.id).await.unwrap_err().code(),
+        "token.not_found"
+    );
+    let listed = t.app.tokens().await.unwrap();
+    assert!(
+        listed
+            .iter()
+            .any(|x| x.id == other.id && x.revoked_at.is_some())
+    );
+}

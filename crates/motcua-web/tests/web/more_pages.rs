@@ -99,6 +99,28 @@ async fn the_kiosk_tracks_with_the_keypad_and_resets_itself() {
     }
     assert!(html.contains("Đã tiếp nhận"), "{html}");
     assert!(html.contains("data-print"));
+    // Those ~30 key presses were one lookup (issue #29): the address still has 29 of its 30
+    // tracking lookups a minute.
+    for i in 0..29 {
+        let (s, _) = call(
+            &t,
+            "GET",
+            &format!("/api/v1/track/{code}?phone=0912345678"),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "lookup {} after the kiosk's", i + 2);
+    }
+    let (s, _) = call(
+        &t,
+        "GET",
+        &format!("/api/v1/track/{code}?phone=0912345678"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[tokio::test]
