@@ -294,7 +294,7 @@ async fn staff_download_the_uploaded_file_as_an_attachment() {
         .add_draft_file(
             &d,
             "TK",
-            "tờ khai.pdf",
+            "tờ khai.html",
             Some("application/pdf"),
             b"%PDF-1.4 hello",
         )
@@ -325,6 +325,16 @@ async fn staff_download_the_uploaded_file_as_an_attachment() {
             .unwrap()
             .starts_with("attachment; filename*=UTF-8''t%E1%BB%9D")
     );
+    // Uploaded as "….html", handed out under what it is (issue #29), never cached.
+    assert!(
+        resp.headers()[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .ends_with("khai.pdf"),
+        "{:?}",
+        resp.headers()[header::CONTENT_DISPOSITION]
+    );
+    assert_eq!(resp.headers()[header::CACHE_CONTROL], "no-store");
     assert_eq!(resp.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     let body = resp.into_body().collect().await.unwrap().to_bytes();
     assert_eq!(&body[..], b"%PDF-1.4 hello");

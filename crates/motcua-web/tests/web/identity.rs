@@ -750,3 +750,24 @@ async fn service_tokens_expire_and_can_be_revoked() {
             .any(|x| x.id == other.id && x.revoked_at.is_some())
     );
 }
+
+/// Issue #29: what a signed-in officer sees is `no-store`; a public page is not forced to (files
+/// handed out: apply.rs).
+#[tokio::test]
+async fn signed_in_pages_are_not_cached() {
+    let t = TestApp::new(T0).await;
+    let token = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
+    let cookie = t.cookie(&token).await;
+    let get = |uri: &str, cookie: Option<&str>| {
+        let mut b = Request::get(uri);
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        t.router.clone().oneshot(b.body(Body::empty()).unwrap())
+    };
+    let r = get("/inbox", Some(&cookie)).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(header_of(&r, "cache-control"), "no-store");
+    let r = get("/", None).await.unwrap();
+    assert_ne!(header_of(&r, "cache-control"), "no-store", "a public page");
+}
