@@ -416,3 +416,46 @@ async fn a_provincial_procedure_online_is_routed_for_the_applicants_commune() {
     assert_eq!(d["competent_agency"], "68.CA");
     assert_eq!(d["routing"]["applicant_unit"], "24958");
 }
+
+/// Issue #29: a draft holds at most three files a component (and 20 files, 20 MB in all); past
+/// that the upload is refused and nothing is stored.
+#[tokio::test]
+async fn a_draft_is_not_free_storage() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let code = "1.004873".parse().unwrap();
+    let id = t.app.start_draft(&code, false).await.unwrap();
+    let d = t.app.draft(id, &code).await.unwrap();
+    for i in 0..3 {
+        t.app
+            .add_draft_file(&d, "TK", &format!("{i}.pdf"), None, b"%PDF-1.4 x")
+            .await
+            .unwrap();
+    }
+    let e = t
+        .app
+        .add_draft_file(&d, "TK", "3.pdf", None, b"%PDF-1.4 x")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "upload.draft_full");
+    assert_eq!(t.app.draft_files(&d).await.unwrap().len(), 3);
+    // Bytes: four files of 5 MB fill the 20 MB.
+    let big = {
+        let mut v = b"%PDF-1.4 ".to_vec();
+        v.resize(motcua_domain::upload::MAX_FILE_BYTES, b' ');
+        v
+    };
+    let id = t.app.start_draft(&code, false).await.unwrap();
+    let d = t.app.draft(id, &code).await.unwrap();
+    for comp in ["TK", "TK", "TK", "CCCD"] {
+        t.app
+            .add_draft_file(&d, comp, "lon.pdf", None, &big)
+            .await
+            .unwrap();
+    }
+    let e = t
+        .app
+        .add_draft_file(&d, "CCCD", "them.pdf", None, b"%PDF-1.4 x")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "upload.draft_full");
+}
