@@ -32,6 +32,34 @@ pub struct AuditReport {
     pub breaks: Vec<ChainBreak>,
 }
 
+/// Where the dossier row disagrees with its own chain, if it does.
+fn row_mismatch(
+    row: &motcua_domain::dossier::Dossier,
+    events: &[crate::ports::StoredEvent],
+) -> Option<(i64, String)> {
+    let last = events.last()?;
+    if row.status.as_str() != last.status {
+        return Some((
+            0,
+            format!(
+                "dossier row says {}, its last event {} (the row was edited)",
+                row.status.as_str(),
+                last.status
+            ),
+        ));
+    }
+    let first: serde_json::Value = serde_json::from_str(&events.first()?.payload).ok()?;
+    let recorded = first.get("applicant")?;
+    let stored = serde_json::to_value(&row.applicant).ok()?;
+    (recorded != &stored).then(|| {
+        (
+            0,
+            "dossier row's applicant differs from the one its first event recorded (the row was edited)"
+                .into(),
+        )
+    })
+}
+
 /// What every chain looked like at `cutoff`: a digest over each dossier's id, the number of its
 /// events at or before `cutoff` and the hash of the last of them, in dossier-id order. A
 /// checkpoint keeps it (outside the database, with a MAC), and a later verification recomputes
@@ -69,7 +97,14 @@ impl App {
         let mut report = AuditReport::default();
         for head in heads {
             report.dossiers += 1;
-            let events = self.store.events(head.dossier_id).await?;
+            let Some((row, events)) = self.store.dossier_with_events(&head.code).await? else {
+                report.breaks.push(ChainBreak {
+                    dossier: head.code.to_string(),
+                    seq: 0,
+                    problem: "the dossier row vanished during the check".into(),
+                });
+                continue;
+            };
             // Each cutoff's part: how many events by then, and the stored hash of the last.
             for (cut, (h, dossiers, total)) in cutoffs.iter().zip(digests.iter_mut()) {
                 let upto = events.iter().take_while(|e| e.at <= *cut).count();
@@ -124,6 +159,12 @@ impl App {
                         events.len()
                     ),
                 ));
+            }
+            // The row is a projection of the chain: its status is the last event's, and its
+            // applicant the one the first event recorded (dossiers filed before the applicant was
+            // recorded in the first event are checked on their status only).
+            if broken.is_none() {
+                broken = row_mismatch(&row, &events);
             }
             if let Some((seq, problem)) = broken {
                 report.breaks.push(ChainBreak {

@@ -1100,7 +1100,21 @@ impl App {
                 });
                 let engine = engine.clone();
                 let files = vec![(image, bytes.clone())];
-                crate::lanes::heavy(move || engine.render("scan", &data, &files)).await?
+                // The header was sound but the image is not (damaged, truncated, a second frame
+                // of another size): the file's fault, not the server's.
+                crate::lanes::heavy(move || engine.render("scan", &data, &files))
+                    .await
+                    .map_err(|e| match e {
+                        AppError::Internal(detail) => {
+                            tracing::info!(%detail, "an uploaded image did not render");
+                            AppError::Invalid {
+                                code: "upload.unreadable_image",
+                                message: "the image cannot be read (damaged or incomplete)".into(),
+                                field: Some("file".into()),
+                            }
+                        }
+                        other => other,
+                    })?
             }
         };
         let (signed, signed_by, signer_name) = self
@@ -1171,6 +1185,12 @@ impl App {
                     status: d.status.as_str(),
                     action: ActionKind::Finish.as_str(),
                 },
+            ));
+        }
+        // Nobody decides while an opinion is awaited (the lifecycle refuses `finish` too).
+        if let Some(back) = &d.consultation_from {
+            return Err(AppError::Dossier(
+                motcua_domain::dossier::DossierError::InConsultation(back.to_string()),
             ));
         }
         if motcua_domain::upload::check_file(&bytes, Some("application/pdf")).map_err(|e| {
@@ -1271,7 +1291,12 @@ impl App {
                 })
                 .await?;
             let n = page.len();
-            rows.extend(page.into_iter().filter(|d| in_period(d.submitted_at)));
+            // The register is of what the agency receives or decides: a dossier it holds only
+            // for a consultation is not its to record (and its contacts are not for it).
+            rows.extend(page.into_iter().filter(|d| {
+                in_period(d.submitted_at)
+                    && (d.receiving_agency == *agency || d.competent_agency == *agency)
+            }));
             if n < 500 || rows.len() >= REGISTER_MAX_ROWS {
                 break;
             }

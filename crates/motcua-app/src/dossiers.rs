@@ -328,6 +328,19 @@ impl App {
         None
     }
 
+    /// Whether `staff` sees a listed dossier only because its agency holds it for a
+    /// consultation (the holder is neither the receiving point nor the competent agency only
+    /// during a consultation).
+    pub async fn holds_only_for_consultation(
+        &self,
+        staff: &StaffActor,
+        d: &DossierListing,
+    ) -> bool {
+        !self.covers(staff, &d.receiving_agency).await
+            && !self.covers(staff, &d.competent_agency).await
+            && self.covers(staff, &d.current_agency).await
+    }
+
     /// Whether `actor` may read all of `d` (see [`App::sight_of`]).
     pub(crate) async fn may_see(&self, actor: &Actor, d: &Dossier) -> bool {
         match actor {

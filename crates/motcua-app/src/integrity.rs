@@ -66,13 +66,20 @@ impl App {
         let (from, to) = period.months();
         let (start, end) = period.bounds();
         let in_unit = |a: &AgencyCode| unit.agencies.as_ref().is_none_or(|l| l.contains(a));
-        let dossiers: Vec<_> = self
+        // The review names applicants and contacts: only of dossiers the reader may open (an
+        // agency's leader sees the commune's rates, not the other agencies' applicants).
+        let mut dossiers = Vec::new();
+        for d in self
             .store
             .dossiers_submitted(&unit.province, start, end, MAX_SCANNED)
             .await?
-            .into_iter()
-            .filter(|d| in_unit(&d.receiving_agency) || in_unit(&d.competent_agency))
-            .collect();
+        {
+            if (in_unit(&d.receiving_agency) || in_unit(&d.competent_agency))
+                && self.may_see(actor, &d).await
+            {
+                dossiers.push(d);
+            }
+        }
         let rule = OutlierRule::default();
         // Peers are the whole province; the unit sees its own among them.
         let rows = self

@@ -112,6 +112,15 @@ impl Anchor {
     pub fn read(&self) -> Result<Vec<Checkpoint>> {
         let text = match std::fs::read_to_string(&self.file) {
             Ok(t) => t,
+            // A key and no checkpoints: the file was removed (a key is made with the first one;
+            // with a key made elsewhere, create an empty checkpoint file once).
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && self.key_file.exists() => {
+                bail!(
+                    "{} is missing but the anchor key {} exists: the checkpoints were removed",
+                    self.file.display(),
+                    self.key_file.display()
+                )
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => bail!("reading {}: {e}", self.file.display()),
         };

@@ -1208,6 +1208,7 @@ async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
                 search_per_minute: s.rate_limit_search_per_minute,
                 verify_per_minute: s.rate_limit_verify_per_minute,
                 filing_per_minute: s.rate_limit_filing_per_minute,
+                upload_mb_per_hour: s.upload_mb_per_hour,
             },
             oidc: match (&s.oidc_issuer, &s.oidc_client_id, &s.oidc_client_secret) {
                 (Some(issuer), Some(client_id), Some(client_secret)) => {

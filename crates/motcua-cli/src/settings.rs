@@ -59,6 +59,8 @@ pub struct Settings {
     /// Anonymous filings and wizard uploads a minute per client address (0: no limit;
     /// default 20).
     pub rate_limit_filing_per_minute: u32,
+    /// Megabytes an address may upload to drafts in an hour (0: no limit; default 50).
+    pub upload_mb_per_hour: u32,
     /// The audit anchor's key (hex, 32 bytes); default `<data_dir>/audit/anchor.key`, created on
     /// first use. Keep it where the database's writers cannot read it.
     pub audit_key_file: Option<PathBuf>,
@@ -124,6 +126,7 @@ impl std::fmt::Debug for Settings {
                     self.rate_limit_search_per_minute,
                     self.rate_limit_verify_per_minute,
                     self.rate_limit_filing_per_minute,
+                    self.upload_mb_per_hour,
                 ),
             )
             .field("audit_key_file", &self.audit_key_file)
@@ -170,6 +173,7 @@ impl Default for Settings {
             rate_limit_search_per_minute: 120,
             rate_limit_verify_per_minute: 20,
             rate_limit_filing_per_minute: 20,
+            upload_mb_per_hour: 50,
             audit_key_file: None,
             audit_checkpoint_minutes: 60,
             max_connections: 1024,
@@ -214,6 +218,7 @@ struct FileSettings {
     rate_limit_search_per_minute: Option<u32>,
     rate_limit_verify_per_minute: Option<u32>,
     rate_limit_filing_per_minute: Option<u32>,
+    upload_mb_per_hour: Option<u32>,
     audit_key_file: Option<PathBuf>,
     audit_checkpoint_minutes: Option<u64>,
     max_connections: Option<usize>,
@@ -331,6 +336,9 @@ impl Settings {
             if let Some(v) = f.rate_limit_filing_per_minute {
                 s.rate_limit_filing_per_minute = v
             }
+            if let Some(v) = f.upload_mb_per_hour {
+                s.upload_mb_per_hour = v
+            }
             if let Some(v) = f.audit_key_file {
                 s.audit_key_file = Some(v)
             }
@@ -395,6 +403,7 @@ impl Settings {
                 "MOTCUA_RATE_LIMIT_FILING_PER_MINUTE",
                 &mut s.rate_limit_filing_per_minute,
             ),
+            ("MOTCUA_UPLOAD_MB_PER_HOUR", &mut s.upload_mb_per_hour),
             ("MOTCUA_SESSION_IDLE_MINUTES", &mut s.session_idle_minutes),
             ("MOTCUA_SESSION_HOURS", &mut s.session_hours),
         ] {

@@ -809,7 +809,8 @@ fn personal_data_files_are_readable_by_their_owner_only() {
 }
 
 /// Issue #29: a history rewritten so that every hash chain still verifies — the last event of a
-/// dossier removed and the dossier row rolled back to the event before — passes the chain check
+/// dossier removed and the dossier row rolled back to the event before (its version, head and
+/// status) — passes the chain check
 /// but fails against the checkpoint anchored outside the database; and an altered checkpoint
 /// file is refused.
 #[test]
@@ -837,8 +838,12 @@ fn audit_verify_fails_on_a_rewrite_older_than_the_last_checkpoint() {
            WHERE dossier_id IN (SELECT dossier_id FROM dossier_events GROUP BY dossier_id HAVING COUNT(*) >= 3)
            GROUP BY dossier_id ORDER BY MAX(at) LIMIT 1;
          DELETE FROM dossier_events WHERE dossier_id = (SELECT id FROM victim) AND seq = (SELECT seq FROM victim);
+         CREATE TEMP TABLE before AS SELECT hash, status FROM dossier_events
+           WHERE dossier_id = (SELECT id FROM victim) AND seq = (SELECT seq - 1 FROM victim);
          UPDATE dossiers SET version = (SELECT seq - 1 FROM victim),
-           last_event_hash = (SELECT hash FROM dossier_events WHERE dossier_id = (SELECT id FROM victim) AND seq = (SELECT seq - 1 FROM victim))
+           last_event_hash = (SELECT hash FROM before),
+           status = (SELECT status FROM before),
+           data = json_set(data, '$.status', (SELECT status FROM before))
            WHERE id = (SELECT id FROM victim);",
     );
     let (ok, out, err) = motcua(&["--data-dir", data, "audit", "verify"]);
@@ -917,4 +922,33 @@ fn tokens_are_listed_and_revoked_from_the_command_line() {
         !motcua(&["--data-dir", data, "token", "revoke", &id]).0,
         "twice"
     );
+}
+
+/// Issue #29 (found by an outside probe of the first fix): the dossier row edited — another
+/// status, another applicant's phone — with every chain untouched fails `audit verify`; and the
+/// checkpoint file removed while its key stays fails too.
+#[test]
+fn audit_verify_fails_when_the_dossier_row_or_the_checkpoints_are_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    assert!(motcua(&["--data-dir", data, "demo", "--no-serve", "--dossiers", "20"]).0);
+    assert!(motcua(&["--data-dir", data, "audit", "checkpoint"]).0);
+    let db = dir.path().join("motcua.db");
+    tamper(
+        &db,
+        "UPDATE dossiers SET data = json_set(data, '$.applicant.phone', '0999999999')
+          WHERE code = (SELECT code FROM dossiers ORDER BY code LIMIT 1);",
+    );
+    let (ok, out, _) = motcua(&["--data-dir", data, "audit", "verify"]);
+    assert!(!ok && out.contains("applicant differs"), "{out}");
+    tamper(
+        &db,
+        "UPDATE dossiers SET status = 'finished', data = json_set(data, '$.status', 'finished')
+          WHERE code = (SELECT code FROM dossiers WHERE status = 'received' ORDER BY code LIMIT 1);",
+    );
+    let (ok, out, _) = motcua(&["--data-dir", data, "audit", "verify"]);
+    assert!(!ok && out.contains("dossier row says finished"), "{out}");
+    std::fs::remove_file(dir.path().join("audit/checkpoints.jsonl")).unwrap();
+    let (ok, _, err) = motcua(&["--data-dir", data, "audit", "verify"]);
+    assert!(!ok && err.contains("checkpoints were removed"), "{err}");
 }

@@ -261,6 +261,11 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
         "An image declares more than 25 megapixels (or no readable size); it is refused before it is decoded.",
     ),
     (
+        "upload.unreadable_image",
+        422,
+        "An image's header is sound but the image cannot be decoded (damaged or incomplete).",
+    ),
+    (
         "upload.draft_full",
         422,
         "The draft already holds the most files it may (3 a component, 20 in all, 20 MB); remove one first.",

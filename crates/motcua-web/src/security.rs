@@ -29,9 +29,11 @@ pub struct RateLimits {
     pub search_per_minute: u32,
     /// Public signature verifications (page and API): each reads a file of up to 5 MB.
     pub verify_per_minute: u32,
-    /// Anonymous filing: online submissions (API without a token, the wizard's submit) and
-    /// the wizard's uploads.
+    /// Anonymous filing: online submissions (API without a token, the wizard's submit), new
+    /// drafts and the wizard's uploads.
     pub filing_per_minute: u32,
+    /// Megabytes an address may upload to drafts in an hour (the wizard's files).
+    pub upload_mb_per_hour: u32,
 }
 
 impl Default for RateLimits {
@@ -42,6 +44,7 @@ impl Default for RateLimits {
             search_per_minute: 120,
             verify_per_minute: 20,
             filing_per_minute: 20,
+            upload_mb_per_hour: 50,
         }
     }
 }
@@ -54,6 +57,7 @@ impl RateLimits {
         search_per_minute: 0,
         verify_per_minute: 0,
         filing_per_minute: 0,
+        upload_mb_per_hour: 0,
     };
 }
 
@@ -114,6 +118,8 @@ pub struct Limiters {
     search: Option<Limiter>,
     verify: Option<Limiter>,
     filing: Option<Limiter>,
+    /// Kilobytes uploaded to drafts, per hour.
+    upload_kb: Option<Limiter>,
 }
 
 impl std::fmt::Debug for Limiters {
@@ -135,6 +141,8 @@ impl Limiters {
             search: limiter(limits.search_per_minute),
             verify: limiter(limits.verify_per_minute),
             filing: limiter(limits.filing_per_minute),
+            upload_kb: NonZeroU32::new(limits.upload_mb_per_hour.saturating_mul(1024))
+                .map(|kb| Limiter::keyed(Quota::per_hour(kb))),
         }
     }
 
@@ -160,6 +168,26 @@ impl Limiters {
         }
     }
 
+    /// Counts `bytes` uploaded to a draft by `ip` against its hourly budget; past it, the 429
+    /// answer to send (nothing of the request is stored).
+    pub fn check_upload(&self, ip: &IpAddr, bytes: usize, path: &str) -> Result<(), Response> {
+        let Some(l) = self.upload_kb.as_ref() else {
+            return Ok(());
+        };
+        let kb = u32::try_from(bytes.div_ceil(1024)).unwrap_or(u32::MAX);
+        let Some(kb) = NonZeroU32::new(kb) else {
+            return Ok(());
+        };
+        match l.check_key_n(ip, kb) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(not_until)) => {
+                let wait = not_until.wait_time_from(DefaultClock::default().now());
+                Err(too_many(path, wait.as_secs().max(1)))
+            }
+            Err(_) => Err(too_many(path, 3600)),
+        }
+    }
+
     /// Forgets addresses that are back under their limits (run now and then, so that the maps
     /// do not grow with every address ever seen).
     pub fn shrink(&self) {
@@ -169,6 +197,7 @@ impl Limiters {
             &self.search,
             &self.verify,
             &self.filing,
+            &self.upload_kb,
         ]
         .into_iter()
         .flatten()
@@ -283,8 +312,10 @@ pub async fn defend(State(state): State<AppState>, mut req: Request, next: Next)
         .and_then(|kind| state.limits.of(kind))
         .and_then(|l| l.check_key(&ip).err());
     // Credentials, kept to name the actor if the answer is a denial.
-    let citizen =
-        crate::pages::cookie(req.headers(), crate::pages::citizen::CITIZEN_COOKIE).is_some();
+    // A citizen's session or an application in progress: personal data too.
+    let citizen = crate::pages::cookie(req.headers(), crate::pages::citizen::CITIZEN_COOKIE)
+        .is_some()
+        || crate::pages::cookie(req.headers(), crate::pages::apply::DRAFT_COOKIE).is_some();
     let bearer = req.headers().get(header::AUTHORIZATION).cloned();
     let session = crate::pages::cookie(req.headers(), crate::pages::staff::STAFF_COOKIE);
     // Over a limit: 429, with the same security headers as every other answer.
@@ -535,6 +566,13 @@ mod tests {
                 Some(Limited::Filing),
             ),
             (Method::GET, "/apply/1.004873/check", false, None),
+            (
+                Method::POST,
+                "/apply/1.004873",
+                false,
+                Some(Limited::Filing),
+            ),
+            (Method::POST, "/apply/1.004873/name", false, None),
         ];
         for (m, p, token, want) in more {
             assert_eq!(limited(&m, p, None, token), want, "{m} {p} {token}");

@@ -686,6 +686,8 @@ impl Dossier {
             linked: n.linked,
             last_event_hash: chain::GENESIS.to_owned(),
         };
+        // The applicant is part of the hashed history (issue #29): the dossier row alone could
+        // otherwise be edited to another person's name or phone without breaking any chain.
         let mut payload = serde_json::json!({
             "channel": d.channel,
             "procedure": d.procedure,
@@ -693,6 +695,7 @@ impl Dossier {
             "receiving_agency": d.receiving_agency,
             "competent_agency": d.competent_agency,
             "components": d.components,
+            "applicant": d.applicant,
         });
         // Which rule routed it is part of the hashed history (issue #6).
         if let Some(r) = &d.routing {

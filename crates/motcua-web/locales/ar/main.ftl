@@ -677,3 +677,4 @@ err-upload-draft_full = المسودة تحتوي على أقصى عدد من ا
 err-dossier-in_consultation = الملف مُرسل لطلب رأي: لا يمكن سوى إعادته إلى الجهة الطالبة.
 err-dossier-consultation_only = تحتفظ جهتك بهذا الملف لإبداء الرأي فقط: يمكنها إعادته فقط.
 err-authority-consultation_not_allowed = اطلب الرأي من جهات المحافظة فقط، أو من جهة خارجها يسمّيها سجل الاختصاص.
+err-upload-unreadable_image = تعذّرت قراءة الصورة (تالفة أو ناقصة).

@@ -668,3 +668,4 @@ err-upload-draft_full = The draft holds as many files as it may (3 a component, 
 err-dossier-in_consultation = The dossier is out for an opinion: it can only be sent back to the agency that asked.
 err-dossier-consultation_only = Your agency holds this dossier only to give an opinion: it can only send it back.
 err-authority-consultation_not_allowed = Ask only agencies of the province, or one outside it that the authority registry names for consultations.
+err-upload-unreadable_image = The image cannot be read (damaged or incomplete).

@@ -649,3 +649,4 @@ err-upload-draft_full = Hồ sơ nháp đã đủ số tệp cho phép (3 tệp 
 err-dossier-in_consultation = Hồ sơ đang được gửi xin ý kiến: chỉ có thể gửi trả lại cơ quan đã hỏi.
 err-dossier-consultation_only = Cơ quan của bạn giữ hồ sơ này chỉ để cho ý kiến: chỉ được gửi trả lại.
 err-authority-consultation_not_allowed = Chỉ xin ý kiến cơ quan trong tỉnh, hoặc cơ quan ngoài tỉnh có quy định lấy ý kiến trong sổ thẩm quyền.
+err-upload-unreadable_image = Không đọc được ảnh (tệp hỏng hoặc không đầy đủ).

@@ -184,11 +184,17 @@ pub async fn list_dossiers(
         offset,
         ..Default::default()
     };
-    let list = s.app.list_dossiers(&Actor::Staff(staff), f).await?;
+    let list = s.app.list_dossiers(&Actor::Staff(staff.clone()), f).await?;
     let full = list.len() as u32 == limit;
+    // A row the caller holds only as a consulted agency shows no contact (issue #29).
+    let mut consulted = Vec::with_capacity(list.len());
+    for d in &list {
+        consulted.push(s.app.holds_only_for_consultation(&staff, d).await);
+    }
     let items = list
         .into_iter()
-        .map(|d| DossierSummary {
+        .zip(consulted)
+        .map(|(d, consulted)| DossierSummary {
             overdue: d.is_overdue(now),
             code: d.code.to_string(),
             procedure_code: d.procedure.code.to_string(),
@@ -197,7 +203,11 @@ pub async fn list_dossiers(
             status_code: d.status.national_code(),
             applicant_name: d.applicant.name.clone(),
             applicant_id_masked: d.applicant.id_number.masked(),
-            applicant_phone_masked: d.applicant.phone.masked(),
+            applicant_phone_masked: if consulted {
+                String::new()
+            } else {
+                d.applicant.phone.masked()
+            },
             receiving_agency: d.receiving_agency.to_string(),
             current_agency: d.current_agency.to_string(),
             due_at: d.due_at.map(motcua_domain::dossier::fmt),
@@ -206,7 +216,7 @@ pub async fn list_dossiers(
         .collect();
     Ok(Json(DossierPage {
         items,
-        next_offset: full.then_some(offset + limit),
+        next_offset: full.then(|| offset.saturating_add(limit)),
     }))
 }
 

@@ -21,7 +21,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-const DRAFT_COOKIE: &str = "motcua_draft";
+pub(crate) const DRAFT_COOKIE: &str = "motcua_draft";
 
 /// The steps, in order.
 const STEPS: [&str; 6] = ["where", "name", "id", "contact", "documents", "check"];
@@ -472,6 +472,7 @@ pub async fn upload(
     State(s): State<AppState>,
     Extension(tr): Extension<Tr>,
     uri: Uri,
+    client: crate::security::Client,
     headers: HeaderMap,
     Path(code): Path<String>,
     mut mp: Multipart,
@@ -516,6 +517,12 @@ pub async fn upload(
     if let Some(id) = remove {
         let _ = s.app.remove_draft_file(&d, id).await;
         return Redirect::to(&format!("/apply/{}/documents", p.code)).into_response();
+    }
+    // Each address has an hourly budget of bytes for drafts (issue #29: new drafts are cheap,
+    // so a draft's own caps alone do not bound what one address stores).
+    let total: usize = files.iter().map(|f| f.3.len()).sum();
+    if let Err(too_many) = s.limits.check_upload(&client.ip, total, uri.path()) {
+        return too_many;
     }
     for (comp, file_name, declared, bytes) in files {
         if let Err(e) = s

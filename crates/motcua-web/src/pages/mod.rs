@@ -2,7 +2,7 @@
 //! JavaScript; assets are embedded. Public pages: `/` (search), `/procedures/{code}`, `/track`.
 
 mod account;
-mod apply;
+pub(crate) mod apply;
 mod assets;
 mod assistant;
 mod charts;

@@ -459,3 +459,72 @@ async fn a_draft_is_not_free_storage() {
         .unwrap_err();
     assert_eq!(e.code(), "upload.draft_full");
 }
+
+/// Issue #29 (found by an outside probe): new drafts are cheap, so each address also has an
+/// hourly budget of bytes uploaded to drafts; past it the upload is refused and nothing stored.
+#[tokio::test]
+async fn an_address_has_an_hourly_upload_budget() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let web = motcua_web::WebSettings {
+        rate_limits: motcua_web::security::RateLimits {
+            upload_mb_per_hour: 6,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let router = motcua_web::router_with(t.app.clone(), web);
+    let file = {
+        let mut v = b"%PDF-1.4 ".to_vec();
+        v.resize(4 * 1024 * 1024, b'x');
+        v
+    };
+    let send = |i: usize| {
+        let router = router.clone();
+        let file = file.clone();
+        let app = t.app.clone();
+        async move {
+            let code = "1.004873".parse().unwrap();
+            let id = app.start_draft(&code, false).await.unwrap();
+            let boundary = "XyZ";
+            let mut body = Vec::new();
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n",
+                    motcua_app::tokens::csrf_for(&id.to_string())
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file_TK\"; filename=\"{i}.pdf\"\r\nContent-Type: application/pdf\r\n\r\n").as_bytes(),
+            );
+            body.extend_from_slice(&file);
+            body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+            let req = Request::post("/apply/1.004873/documents")
+                .header(header::COOKIE, format!("motcua_draft={id}"))
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .extension(axum::extract::ConnectInfo(
+                    "203.0.113.80:4000".parse::<std::net::SocketAddr>().unwrap(),
+                ))
+                .body(Body::from(body))
+                .unwrap();
+            let r = router.oneshot(req).await.unwrap();
+            (
+                r.status(),
+                app.draft_files(&app.draft(id, &code).await.unwrap())
+                    .await
+                    .unwrap()
+                    .len(),
+            )
+        }
+    };
+    // The first 4 MB are within the budget (the page may still ask for the other components).
+    let (s, stored) = send(1).await;
+    assert_ne!(s, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(stored, 1);
+    let (s, stored) = send(2).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(stored, 0, "nothing of the refused upload is stored");
+}

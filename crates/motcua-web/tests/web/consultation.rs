@@ -113,6 +113,28 @@ async fn a_consulted_agency_reads_what_the_opinion_needs_and_only_sends_it_back(
     .await;
     assert!(matches!(s.as_u16(), 403 | 404), "{s} {body}");
 
+    // Nor does the competent agency record a signed result while the opinion is awaited.
+    let (s, body) = raw(
+        &t,
+        Method::POST,
+        &format!("/api/v1/dossiers/{code}/result"),
+        &competent,
+        Some(Body::from(&b"%PDF-1.4 result"[..])),
+        "application/pdf",
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("dossier.in_consultation"), "{body}");
+    // The consulted agency's list shows the dossier without any contact.
+    let (s, v) = t.get("/api/v1/dossiers", Some(&police)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let row = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == code.as_str())
+        .expect("listed");
+    assert_eq!(row["applicant_phone_masked"], "");
     // Meanwhile the competent agency decides nothing either: the lifecycle says so.
     let (s, v) = t
         .act(

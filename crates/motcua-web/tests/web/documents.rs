@@ -622,6 +622,17 @@ async fn the_dossier_page_lists_documents_and_digitises_scans() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("25 megapixel"), "{html}");
     assert_eq!(documents(&t, &counter, code).await.len(), 1);
+    // A sound header over a damaged image: refused as the file's fault, not a 500.
+    let (s, html, _) = post_form(
+        &t,
+        &format!("/inbox/{code}/scan"),
+        Some(&cookie),
+        &[("csrf", &csrf), ("component", "TK")],
+        Some(("cut.png", "image/png", &png[..png.len().min(200)])),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert_eq!(documents(&t, &counter, code).await.len(), 1);
     // A good scan: stored, signed, listed.
     let (s, _, loc) = post_form(
         &t,

@@ -111,3 +111,59 @@ async fn every_page_by_every_caller_allows_exactly_its_table() {
         wrong.join("\n")
     );
 }
+
+/// The pages of a dossier out for a consultation (issue #29): the consulted agency (the commune
+/// police) opens only the consultation page — not the receipt — and an agency of another
+/// province nothing.
+#[tokio::test]
+async fn the_pages_of_a_dossier_out_for_a_consultation() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let counter = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
+    let d = t.intake(&counter, "1.004873", "24958.TTPVHCC").await;
+    let code = d["code"].as_str().unwrap().to_owned();
+    let (s, v) = t
+        .act(
+            &counter,
+            &code,
+            serde_json::json!({"action": "transfer", "to_agency": "24958.CA",
+                               "consultation": true, "version": 1}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let mut cookies = std::collections::BTreeMap::new();
+    for (name, agency, role) in [
+        ("counter", "24958.TTPVHCC", Role::CounterOfficer),
+        ("leader", "24958.UBND", Role::Leader),
+        ("consulted", "24958.CA", Role::Leader),
+        ("consulted_specialist", "24958.CA", Role::Specialist),
+        ("other_province", "25747.UBND", Role::Leader),
+    ] {
+        cookies.insert(name, t.session(agency, role).await);
+    }
+    let dossier = format!("/inbox/{code}");
+    let receipt = format!("/inbox/{code}/receipt");
+    let table: Vec<(&str, &[&str])> = vec![
+        (
+            &dossier,
+            &["counter", "leader", "consulted", "consulted_specialist"],
+        ),
+        (&receipt, &["counter", "leader"]),
+    ];
+    let mut wrong = Vec::new();
+    for (path, allowed) in &table {
+        for (who, cookie) in &cookies {
+            let r = t.page("GET", path, Some(cookie), None).await;
+            let ok = r.status == StatusCode::OK;
+            let denied = matches!(r.status.as_u16(), 303 | 403 | 404);
+            let expect = allowed.contains(who);
+            if (expect && !ok) || (!expect && !denied) {
+                wrong.push(format!("{path} as {who}: {}", r.status));
+            }
+            // The consulted agency's page is the consultation's: no phone, no full number.
+            if ok && who.starts_with("consulted") {
+                assert!(!r.body.contains("0912345678") && !r.body.contains("068195001234"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
