@@ -281,6 +281,51 @@ await journey('a specialist processes the dossier to the end', async () => {
   await page.context().close();
 });
 
+await journey('the commune police gives its opinion on a consultation and sends the dossier back', async () => {
+  const page = await newPage();
+  const as = async (who) => {
+    await page.context().clearCookies();
+    await signIn(page, who);
+  };
+  await as('24958.TTPVHCC counter_officer');
+  await page.goto(`${base}/counter`);
+  await page.selectOption('#procedure-choose', '2.000815');
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/counter"][method=get] button')]);
+  await page.fill('#name', 'Trần Thị Mai');
+  await page.fill('#id_number', '068190004455');
+  await page.fill('#phone', '0911555666');
+  await page.fill('#address', 'Thị trấn Liên Nghĩa, Huyện Đức Trọng, Tỉnh Lâm Đồng');
+  await page.check('#recv_BC');
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/counter"][method=post] button[type=submit]')]);
+  const code = page.url().match(/inbox\/([0-9-]+)/)[1];
+  await act(page, code, 'transfer', async (f) => {
+    await f.locator('select[name=to_agency]').selectOption('24958.CA');
+    await f.locator('input[name=consultation]').check();
+    await f.locator('textarea[name=note]').fill('Đề nghị xác minh nơi cư trú của người yêu cầu');
+  });
+  await as('24958.CA specialist');
+  await page.goto(`${base}/inbox/${code}`);
+  const html = await page.content();
+  expect(html.includes('Đề nghị xác minh nơi cư trú'), 'the question is shown');
+  expect(html.includes('********4455'), 'the applicant by masked number');
+  expect(!html.includes('0911555666') && !html.includes('068190004455'), 'no phone, no full number');
+  expect(await page.locator('form[action$="/result"]').count() === 0, 'no result form for the consulted agency');
+  await shot(page, '22-consultation');
+  await page.fill('#consultation-opinion', 'Người yêu cầu cư trú tại địa chỉ đã khai.');
+  await Promise.all([page.waitForNavigation(), page.click('#consultation-reply button[type=submit]')]);
+  expect(page.url().endsWith('/inbox?done=consultation'), `back to the inbox, got ${page.url()}`);
+  expect((await page.content()).includes('Đã gửi trả hồ sơ kèm ý kiến'), 'the officer is told it went back');
+  await shot(page, '23-consultation-sent');
+  const again = await page.goto(`${base}/inbox/${code}`);
+  expect(again.status() === 404, 'the police no longer see the dossier');
+  await as('24958.TTPVHCC counter_officer');
+  await page.goto(`${base}/inbox/${code}`);
+  const back = await page.content();
+  expect(!back.includes('xin ý kiến cho'), 'no consultation out any more');
+  expect(await page.locator('#act-transfer').count() === 1, 'the counter can move the dossier on again');
+  await page.context().close();
+});
+
 await journey('a linked birth application runs its steps at three agencies under one code', async () => {
   const page = await newPage();
   const as = async (who) => {

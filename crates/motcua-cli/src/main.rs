@@ -1139,7 +1139,7 @@ async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
             loop {
                 tick.tick().await;
                 // Every hour: abandoned drafts and their files (idempotent).
-                if minutes % 60 == 0 {
+                if minutes.is_multiple_of(60) {
                     match app.purge_stale_drafts().await {
                         Ok((0, _)) => {}
                         Ok((drafts, files)) => {

@@ -85,7 +85,7 @@ fn limited(method: &Method, path: &str, query: Option<&str>, with_token: bool) -
         (_, "/citizen/login" | "/citizen/callback") => Some(Limited::Login),
         (_, "/track") if has_query("code") => Some(Limited::Tracking),
         // The kiosk's keypad posts every key press: only its lookup is counted, by the handler
-        // (`Limiters::check_tracking`), so one person's lookup is one lookup.
+        // (`Limiters::over_tracking`), so one person's lookup is one lookup.
         (_, p) if p.starts_with("/api/v1/track/") => Some(Limited::Tracking),
         (_, p) if p.starts_with("/api/v1/linked/") && p.ends_with("/track") => {
             Some(Limited::Tracking)
@@ -158,33 +158,28 @@ impl Limiters {
 
     /// Counts one tracking lookup of `ip` (the kiosk's, made by its handler); past the limit,
     /// the 429 answer to send.
-    pub fn check_tracking(&self, ip: &IpAddr, path: &str) -> Result<(), Response> {
+    pub fn over_tracking(&self, ip: &IpAddr, path: &str) -> Option<Response> {
         match self.tracking.as_ref().map(|l| l.check_key(ip)) {
             Some(Err(not_until)) => {
                 let wait = not_until.wait_time_from(DefaultClock::default().now());
-                Err(too_many(path, wait.as_secs().max(1)))
+                Some(too_many(path, wait.as_secs().max(1)))
             }
-            _ => Ok(()),
+            _ => None,
         }
     }
 
     /// Counts `bytes` uploaded to a draft by `ip` against its hourly budget; past it, the 429
     /// answer to send (nothing of the request is stored).
-    pub fn check_upload(&self, ip: &IpAddr, bytes: usize, path: &str) -> Result<(), Response> {
-        let Some(l) = self.upload_kb.as_ref() else {
-            return Ok(());
-        };
+    pub fn over_upload(&self, ip: &IpAddr, bytes: usize, path: &str) -> Option<Response> {
+        let l = self.upload_kb.as_ref()?;
         let kb = u32::try_from(bytes.div_ceil(1024)).unwrap_or(u32::MAX);
-        let Some(kb) = NonZeroU32::new(kb) else {
-            return Ok(());
-        };
-        match l.check_key_n(ip, kb) {
-            Ok(Ok(())) => Ok(()),
+        match l.check_key_n(ip, NonZeroU32::new(kb)?) {
+            Ok(Ok(())) => None,
             Ok(Err(not_until)) => {
                 let wait = not_until.wait_time_from(DefaultClock::default().now());
-                Err(too_many(path, wait.as_secs().max(1)))
+                Some(too_many(path, wait.as_secs().max(1)))
             }
-            Err(_) => Err(too_many(path, 3600)),
+            Err(_) => Some(too_many(path, 3600)),
         }
     }
 

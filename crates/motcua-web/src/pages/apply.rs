@@ -521,7 +521,7 @@ pub async fn upload(
     // Each address has an hourly budget of bytes for drafts (issue #29: new drafts are cheap,
     // so a draft's own caps alone do not bound what one address stores).
     let total: usize = files.iter().map(|f| f.3.len()).sum();
-    if let Err(too_many) = s.limits.check_upload(&client.ip, total, uri.path()) {
+    if let Some(too_many) = s.limits.over_upload(&client.ip, total, uri.path()) {
         return too_many;
     }
     for (comp, file_name, declared, bytes) in files {

@@ -175,9 +175,9 @@ pub async fn track_key(
     match (stage, key.as_str()) {
         ("code", "ok") if !code.is_empty() => stage = "phone",
         ("code", k) => code = press(&code, k, 40),
-        ("phone", "ok") => match s.limits.check_tracking(&client.ip, uri.path()) {
-            Err(too_many) => return too_many,
-            Ok(()) => match s.app.track(&code, &phone).await {
+        ("phone", "ok") => match s.limits.over_tracking(&client.ip, uri.path()) {
+            Some(too_many) => return too_many,
+            None => match s.app.track(&code, &phone).await {
                 Ok(v) => {
                     let parse = |x: &str| {
                         time::OffsetDateTime::parse(
