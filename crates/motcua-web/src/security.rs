@@ -100,7 +100,11 @@ fn limited(method: &Method, path: &str, query: Option<&str>, with_token: bool) -
         (&Method::POST, "/verify" | "/api/v1/verify") => Some(Limited::Verify),
         (&Method::POST, "/api/v1/dossiers") if !with_token => Some(Limited::Filing),
         (&Method::POST, p)
-            if p.starts_with("/apply/") && (p.ends_with("/documents") || p.ends_with("/check")) =>
+            // Starting a draft (`/apply/{code}`), uploading to it, submitting it.
+            if p.starts_with("/apply/")
+                && (p.ends_with("/documents")
+                    || p.ends_with("/check")
+                    || p.matches('/').count() == 2) =>
         {
             Some(Limited::Filing)
         }
