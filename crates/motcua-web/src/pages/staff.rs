@@ -863,6 +863,7 @@ struct ConsultationPage {
     c: Chrome,
     v: motcua_app::dossiers::ConsultationView,
     due: String,
+    asked_at: String,
     errors: Vec<String>,
 }
 
@@ -888,10 +889,20 @@ async fn consultation_page_with(
             ),
             sess,
         ),
-        due: v.due_at.clone().unwrap_or_default(),
+        due: local_time(v.due_at.as_deref()),
+        asked_at: local_time(v.asked_at.as_deref()),
         v,
         errors,
     })
+}
+
+/// An RFC 3339 time of a view as the pages show times ("07/12/2026 16:24").
+fn local_time(t: Option<&str>) -> String {
+    t.and_then(|x| {
+        time::OffsetDateTime::parse(x, &time::format_description::well_known::Rfc3339).ok()
+    })
+    .map(fmt_datetime)
+    .unwrap_or_default()
 }
 
 /// The consulted agency's answer: the dossier goes back to the agency that asked, with the

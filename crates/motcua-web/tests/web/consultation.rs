@@ -351,6 +351,10 @@ async fn the_consulted_agency_pages_show_the_question_and_send_it_back() {
     assert!(!p.body.contains("0912345678"), "the phone is shown");
     assert!(!p.body.contains("068195001234"), "the full number is shown");
     assert!(!p.body.contains("/result"), "a result form is offered");
+    assert!(
+        !p.body.contains("+07:00"),
+        "times are shown as people read them"
+    );
     let csrf = crate::common::csrf(&p.body);
     // A forged form asking to finish: refused, nothing changed.
     let p = t
