@@ -32,6 +32,32 @@ pub struct AuditReport {
     pub breaks: Vec<ChainBreak>,
 }
 
+/// Where the row's columns disagree with its JSON (the inbox and the lists filter on the
+/// columns: an edited column hides or moves a dossier without touching its JSON).
+fn columns_mismatch(
+    head: &crate::ports::ChainHead,
+    row: &motcua_domain::dossier::Dossier,
+) -> Option<(i64, String)> {
+    let json = [
+        row.status.as_str(),
+        row.competent_agency.as_str(),
+        row.current_agency.as_str(),
+    ];
+    let names = ["status", "competent_agency", "current_agency"];
+    names
+        .iter()
+        .zip(head.columns.iter().zip(json))
+        .find(|(_, (col, js))| col.as_str() != *js)
+        .map(|(name, (col, js))| {
+            (
+                0,
+                format!(
+                    "dossier row's {name} column says {col}, its record {js} (the row was edited)"
+                ),
+            )
+        })
+}
+
 /// Where the dossier row disagrees with its own chain, if it does.
 fn row_mismatch(
     row: &motcua_domain::dossier::Dossier,
@@ -49,6 +75,44 @@ fn row_mismatch(
         ));
     }
     let first: serde_json::Value = serde_json::from_str(&events.first()?.payload).ok()?;
+    // Who decides, who holds it, and what was decided, as the events say.
+    if first.get("competent_agency").and_then(|v| v.as_str()) != Some(row.competent_agency.as_str())
+    {
+        return Some((
+            0,
+            "dossier row's competent agency differs from its first event's (the row was edited)"
+                .into(),
+        ));
+    }
+    let mut holder = first
+        .get("receiving_agency")
+        .and_then(|v| v.as_str())
+        .map(str::to_owned);
+    let mut result = None;
+    for e in events {
+        let p: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or_default();
+        match e.action.as_str() {
+            "transfer" => holder = p["to_agency"].as_str().map(str::to_owned),
+            "finish" => result = Some(p["result"].clone()),
+            _ => {}
+        }
+    }
+    if holder.as_deref() != Some(row.current_agency.as_str()) {
+        return Some((
+            0,
+            "dossier row's holder differs from where its events sent it (the row was edited)"
+                .into(),
+        ));
+    }
+    if let Some(r) = result
+        && serde_json::to_value(&row.result).ok().as_ref() != Some(&r)
+    {
+        return Some((
+            0,
+            "dossier row's result differs from the one its finish event recorded (the row was edited)"
+                .into(),
+        ));
+    }
     let recorded = first.get("applicant")?;
     let stored = serde_json::to_value(&row.applicant).ok()?;
     (recorded != &stored).then(|| {
@@ -164,7 +228,7 @@ impl App {
             // applicant the one the first event recorded (dossiers filed before the applicant was
             // recorded in the first event are checked on their status only).
             if broken.is_none() {
-                broken = row_mismatch(&row, &events);
+                broken = row_mismatch(&row, &events).or_else(|| columns_mismatch(&head, &row));
             }
             if let Some((seq, problem)) = broken {
                 report.breaks.push(ChainBreak {

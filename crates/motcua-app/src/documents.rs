@@ -996,7 +996,11 @@ impl App {
         .await;
         match signed {
             Ok(b) => Ok((b, Some(agency.code.clone()), name)),
-            Err(AppError::Internal(m)) if m.contains("not a readable PDF") => {
+            // Unreadable, or a structure that cannot carry a signature (no pages, a page tree
+            // that loops, a cross-reference chain that loops): the uploaded file's fault.
+            Err(AppError::Internal(m))
+                if m.contains("not a readable PDF") || m.contains("cannot sign this PDF") =>
+            {
                 Err(AppError::Invalid {
                     code: "upload.unreadable_pdf",
                     message: "the PDF cannot be read (damaged or not a standard PDF)".into(),

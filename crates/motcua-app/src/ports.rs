@@ -81,6 +81,9 @@ pub struct ChainHead {
     pub version: i64,
     /// Hash of the last event.
     pub last_event_hash: String,
+    /// The row's own columns that the queries filter on — status, competent and current
+    /// agency — as stored beside the dossier's JSON (audit verify checks they agree).
+    pub columns: [String; 3],
 }
 
 /// Filters for dossier lists.

@@ -112,15 +112,6 @@ impl Anchor {
     pub fn read(&self) -> Result<Vec<Checkpoint>> {
         let text = match std::fs::read_to_string(&self.file) {
             Ok(t) => t,
-            // A key and no checkpoints: the file was removed (a key is made with the first one;
-            // with a key made elsewhere, create an empty checkpoint file once).
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && self.key_file.exists() => {
-                bail!(
-                    "{} is missing but the anchor key {} exists: the checkpoints were removed",
-                    self.file.display(),
-                    self.key_file.display()
-                )
-            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => bail!("reading {}: {e}", self.file.display()),
         };
@@ -147,9 +138,21 @@ impl Anchor {
     }
 
     /// Verifies every chain, anchors their state a minute ago, and returns the checkpoint.
-    /// Refuses to anchor broken chains.
-    pub async fn checkpoint(&self, app: &App) -> Result<(AuditReport, Checkpoint)> {
+    /// Refuses to anchor broken chains, and to start a new file under a key that already has
+    /// one (checkpoints removed or emptied) unless `first` says this is the first checkpoint
+    /// under a key made elsewhere.
+    pub async fn checkpoint(&self, app: &App, first: bool) -> Result<(AuditReport, Checkpoint)> {
         let prev = self.read()?;
+        if prev.is_empty() && self.key_file.exists() && !first {
+            bail!(
+                "the anchor key {} exists but {} holds no checkpoint: the checkpoints were removed (a key made elsewhere starts with `audit checkpoint --first`)",
+                self.key_file.display(),
+                self.file.display()
+            );
+        }
+        if first && !prev.is_empty() {
+            bail!("there are checkpoints already: --first is only for a new key");
+        }
         let key = self.key(true)?;
         let cutoff = (app.now() - SETTLE).replace_nanosecond(0)?;
         let (report, digests) = app
@@ -194,6 +197,14 @@ impl Anchor {
         app: &App,
     ) -> Result<(AuditReport, Option<Checkpoint>, Option<String>)> {
         let all = self.read()?;
+        // A key with no checkpoint under it: the checkpoints were emptied.
+        if all.is_empty() && self.key_file.exists() {
+            bail!(
+                "{} holds no checkpoint but the anchor key {} exists: the checkpoints were removed",
+                self.file.display(),
+                self.key_file.display()
+            );
+        }
         let last = all.last().cloned();
         let cutoffs: Vec<OffsetDateTime> = last.iter().map(|c| c.cutoff).collect();
         let (report, digests) = app

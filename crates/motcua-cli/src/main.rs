@@ -509,7 +509,11 @@ enum AuditWhat {
     /// Verify every chain and anchor their state outside the database: a line MACed with the
     /// anchor key in <data-dir>/audit/checkpoints.jsonl (`serve` does this every
     /// `audit_checkpoint_minutes`).
-    Checkpoint,
+    Checkpoint {
+        /// The first checkpoint under an anchor key made elsewhere (refused once there are any).
+        #[arg(long)]
+        first: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -965,10 +969,10 @@ async fn run(cli: Cli, s: Settings) -> Result<()> {
             admin_user(&app, what).await?;
         }
         Command::Audit {
-            what: AuditWhat::Checkpoint,
+            what: AuditWhat::Checkpoint { first },
         } => {
             let app = setup::open_app(&s, store.clone()).await?;
-            let (_, c) = s.anchor().checkpoint(&app).await?;
+            let (_, c) = s.anchor().checkpoint(&app, first).await?;
             println!(
                 "checkpoint {}: {} dossiers, {} events, digest {}",
                 motcua_domain::dossier::fmt(c.cutoff),
@@ -1185,7 +1189,7 @@ async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
             let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
             loop {
                 tick.tick().await;
-                match anchor.checkpoint(&app).await {
+                match anchor.checkpoint(&app, false).await {
                     Ok((_, c)) => tracing::info!(
                         dossiers = c.dossiers,
                         events = c.events,

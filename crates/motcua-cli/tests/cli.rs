@@ -951,4 +951,40 @@ fn audit_verify_fails_when_the_dossier_row_or_the_checkpoints_are_changed() {
     std::fs::remove_file(dir.path().join("audit/checkpoints.jsonl")).unwrap();
     let (ok, _, err) = motcua(&["--data-dir", data, "audit", "verify"]);
     assert!(!ok && err.contains("checkpoints were removed"), "{err}");
+    // Emptied rather than removed: the same; and no new file is started under the old key.
+    std::fs::write(dir.path().join("audit/checkpoints.jsonl"), "").unwrap();
+    let (ok, _, err) = motcua(&["--data-dir", data, "audit", "verify"]);
+    assert!(!ok && err.contains("checkpoints were removed"), "{err}");
+    let (ok, _, err) = motcua(&["--data-dir", data, "audit", "checkpoint"]);
+    assert!(!ok && err.contains("checkpoints were removed"), "{err}");
+}
+
+/// Issue #29 (second outside probe): the row's columns — what the inbox filters on — edited
+/// behind its JSON, or its holder moved, are caught by `audit verify`.
+#[test]
+fn audit_verify_fails_when_a_column_or_the_holder_is_edited() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    assert!(motcua(&["--data-dir", data, "demo", "--no-serve", "--dossiers", "20"]).0);
+    let (ok, out, _) = motcua(&["--data-dir", data, "audit", "verify"]);
+    assert!(ok, "{out}");
+    let db = dir.path().join("motcua.db");
+    tamper(
+        &db,
+        "UPDATE dossiers SET status = 'returned'
+          WHERE code = (SELECT code FROM dossiers WHERE status = 'received' ORDER BY code LIMIT 1);",
+    );
+    let (ok, out, _) = motcua(&["--data-dir", data, "audit", "verify"]);
+    assert!(!ok && out.contains("status column says returned"), "{out}");
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    assert!(motcua(&["--data-dir", data, "demo", "--no-serve", "--dossiers", "20"]).0);
+    tamper(
+        &dir.path().join("motcua.db"),
+        "UPDATE dossiers SET current_agency = '24781.UBND',
+                data = json_set(data, '$.current_agency', '24781.UBND')
+          WHERE code = (SELECT code FROM dossiers WHERE status = 'received' ORDER BY code LIMIT 1);",
+    );
+    let (ok, out, _) = motcua(&["--data-dir", data, "audit", "verify"]);
+    assert!(!ok && out.contains("holder differs"), "{out}");
 }

@@ -1077,7 +1077,7 @@ impl Store for PgStore {
 
     async fn chain_heads(&self) -> Result<Vec<ChainHead>, StoreError> {
         let rows =
-            sqlx::query("SELECT id, code, version, last_event_hash FROM dossiers ORDER BY code")
+            sqlx::query("SELECT id, code, version, last_event_hash, status, competent_agency, current_agency FROM dossiers ORDER BY code")
                 .fetch_all(&self.pool)
                 .await
                 .map_err(db_err)?;
@@ -1088,6 +1088,11 @@ impl Store for PgStore {
                     code: parse(r.get::<&str, _>("code"))?,
                     version: r.get("version"),
                     last_event_hash: r.get("last_event_hash"),
+                    columns: [
+                        r.get("status"),
+                        r.get("competent_agency"),
+                        r.get("current_agency"),
+                    ],
                 })
             })
             .collect()

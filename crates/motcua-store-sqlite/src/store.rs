@@ -1060,7 +1060,7 @@ impl Store for SqliteStore {
 
     async fn chain_heads(&self) -> Result<Vec<ChainHead>, StoreError> {
         let rows =
-            sqlx::query("SELECT id, code, version, last_event_hash FROM dossiers ORDER BY code")
+            sqlx::query("SELECT id, code, version, last_event_hash, status, competent_agency, current_agency FROM dossiers ORDER BY code")
                 .fetch_all(&self.reader)
                 .await
                 .map_err(db_err)?;
@@ -1071,6 +1071,11 @@ impl Store for SqliteStore {
                     code: parse(r.get::<&str, _>("code"))?,
                     version: r.get("version"),
                     last_event_hash: r.get("last_event_hash"),
+                    columns: [
+                        r.get("status"),
+                        r.get("competent_agency"),
+                        r.get("current_agency"),
+                    ],
                 })
             })
             .collect()

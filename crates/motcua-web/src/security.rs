@@ -306,8 +306,22 @@ pub async fn defend(State(state): State<AppState>, mut req: Request, next: Next)
         .path_and_query()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| path.clone());
+    // Staff intake is not anonymous filing — but only a token that authenticates says so (any
+    // other Authorization header is anonymous, as the handler will treat it).
     let with_token = req.headers().contains_key(header::AUTHORIZATION);
-    let over_limit = limited(req.method(), &path, req.uri().query(), with_token)
+    let kind = match limited(req.method(), &path, req.uri().query(), with_token) {
+        None if with_token
+            && limited(req.method(), &path, req.uri().query(), false) == Some(Limited::Filing) =>
+        {
+            let bearer = req.headers().get(header::AUTHORIZATION);
+            match request_actor(&state.app, bearer, None).await {
+                Actor::Staff(_) => None,
+                _ => Some(Limited::Filing),
+            }
+        }
+        k => k,
+    };
+    let over_limit = kind
         .and_then(|kind| state.limits.of(kind))
         .and_then(|l| l.check_key(&ip).err());
     // Credentials, kept to name the actor if the answer is a denial.

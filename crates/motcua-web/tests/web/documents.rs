@@ -622,6 +622,21 @@ async fn the_dossier_page_lists_documents_and_digitises_scans() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("25 megapixel"), "{html}");
     assert_eq!(documents(&t, &counter, code).await.len(), 1);
+    // A PDF with no pages cannot carry a signature: the file's fault, a 422, not a 500.
+    let (s, html, _) = post_form(
+        &t,
+        &format!("/inbox/{code}/scan"),
+        Some(&cookie),
+        &[("csrf", &csrf), ("component", "TK")],
+        Some((
+            "trang.pdf",
+            "application/pdf",
+            b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF",
+        )),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert_eq!(documents(&t, &counter, code).await.len(), 1);
     // A sound header over a damaged image: refused as the file's fault, not a 500.
     let (s, html, _) = post_form(
         &t,

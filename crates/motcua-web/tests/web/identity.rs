@@ -649,6 +649,21 @@ async fn anonymous_filing_is_limited_per_address_and_idempotency_keys_are_scoped
     ] {
         assert!(h.contains_key(name), "the 429 lacks {name}");
     }
+    // Any Authorization header that is not a real token is anonymous filing too (a second
+    // outside probe filed 25 more with `Authorization: x`).
+    for fake in ["x", "Basic YTpi", "Bearer", "Bearer mct_not_a_token"] {
+        let req = Request::builder()
+            .method("POST")
+            .uri("/api/v1/dossiers")
+            .extension(ConnectInfo(flooder.parse::<SocketAddr>().unwrap()))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, fake)
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        let r = router.clone().oneshot(req).await.unwrap();
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "{fake}");
+    }
+    assert_eq!(t.count().await, before);
     // Another address files; a counter with its token at the flooder's address too.
     let (s, _, _) = json_from(
         &router,
