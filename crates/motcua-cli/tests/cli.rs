@@ -358,19 +358,7 @@ fn serve_answers_on_a_real_socket() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
     assert!(motcua(&["--data-dir", data, "init"]).0);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(["--data-dir", data, "serve", "--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = loop {
-        let line = lines.next().expect("serve prints its URL").unwrap();
-        if let Some(rest) = line.split("http://").nth(1) {
-            break rest.split('/').next().unwrap().to_owned();
-        }
-    };
+    let (mut child, url) = serve_with(data, &[]);
     let mut s = std::net::TcpStream::connect(&url).unwrap();
     write!(
         s,

@@ -1537,49 +1537,35 @@ impl Store for SqliteStore {
 
     async fn purge_drafts(&self, before: OffsetDateTime) -> Result<(u64, u64), StoreError> {
         let mut tx = self.writer.begin().await.map_err(db_err)?;
-        sqlx::query(
-            "CREATE TEMP TABLE IF NOT EXISTS purged_blobs (sha256 TEXT PRIMARY KEY) WITHOUT ROWID",
-        )
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        sqlx::query("DELETE FROM purged_blobs")
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        sqlx::query(
-            "INSERT OR IGNORE INTO purged_blobs SELECT a.sha256 FROM attachments a
-               JOIN drafts d ON d.id = a.draft_id
-              WHERE d.updated_at < ? AND a.dossier_id IS NULL",
-        )
-        .bind(ts(before))
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        let files = sqlx::query(
+        // The files of the drafts to go (and their bytes), then the drafts, then the bytes no
+        // other file still names — in one transaction, as on PostgreSQL.
+        let blobs: Vec<String> = sqlx::query_scalar(
             "DELETE FROM attachments WHERE dossier_id IS NULL
-               AND draft_id IN (SELECT id FROM drafts WHERE updated_at < ?)",
+               AND draft_id IN (SELECT id FROM drafts WHERE updated_at < ?)
+             RETURNING sha256",
         )
         .bind(ts(before))
-        .execute(&mut *tx)
+        .fetch_all(&mut *tx)
         .await
-        .map_err(db_err)?
-        .rows_affected();
+        .map_err(db_err)?;
         let drafts = sqlx::query("DELETE FROM drafts WHERE updated_at < ?")
             .bind(ts(before))
             .execute(&mut *tx)
             .await
             .map_err(db_err)?
             .rows_affected();
-        sqlx::query(
-            "DELETE FROM attachment_blobs WHERE sha256 IN (SELECT sha256 FROM purged_blobs)
-               AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = attachment_blobs.sha256)",
-        )
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+        for sha in blobs.iter().collect::<std::collections::BTreeSet<_>>() {
+            sqlx::query(
+                "DELETE FROM attachment_blobs WHERE sha256 = ?
+                   AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = attachment_blobs.sha256)",
+            )
+            .bind(sha)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
         tx.commit().await.map_err(db_err)?;
-        Ok((drafts, files))
+        Ok((drafts, blobs.len() as u64))
     }
 
     async fn insert_user(&self, u: &UserRecord) -> Result<(), StoreError> {

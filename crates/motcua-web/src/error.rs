@@ -354,6 +354,11 @@ impl ApiError {
     }
 }
 
+/// The HTTP status a page answers with for `e` (the status of its code in the table).
+pub fn status_of(e: &AppError) -> StatusCode {
+    ApiError::new(e.code(), "").status()
+}
+
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         let code = e.code();

@@ -898,11 +898,9 @@ async fn consultation_page_with(
 
 /// An RFC 3339 time of a view as the pages show times ("07/12/2026 16:24").
 fn local_time(t: Option<&str>) -> String {
-    t.and_then(|x| {
-        time::OffsetDateTime::parse(x, &time::format_description::well_known::Rfc3339).ok()
-    })
-    .map(fmt_datetime)
-    .unwrap_or_default()
+    t.and_then(super::public::parse_rfc3339)
+        .map(fmt_datetime)
+        .unwrap_or_default()
 }
 
 /// The consulted agency's answer: the dossier goes back to the agency that asked, with the
@@ -944,12 +942,7 @@ async fn consultation_reply(
     match result {
         Ok(_) => Redirect::to("/inbox?done=consultation").into_response(),
         Err(e) => {
-            let status = crate::error::ApiError::from(AppError::Invalid {
-                code: e.code(),
-                message: String::new(),
-                field: None,
-            })
-            .status();
+            let status = crate::error::status_of(&e);
             match consultation_page_with(s, tr, uri, sess, code, vec![tr.error(&e)]).await {
                 Ok(p) => (status, render(&p)).into_response(),
                 Err(_) => super::public::not_found_page(&tr, uri),
@@ -1070,12 +1063,7 @@ pub async fn dossier_act(
         ))
         .into_response(),
         Err(e) => {
-            let status = crate::error::ApiError::from(AppError::Invalid {
-                code: e.code(),
-                message: String::new(),
-                field: None,
-            })
-            .status();
+            let status = crate::error::status_of(&e);
             let errors = vec![(f.get("action").cloned().unwrap_or_default(), tr.error(&e))];
             match dossier_page_with(&s, tr, &uri, &sess, &code, None, errors).await {
                 Ok(p) => (status, render(&p)).into_response(),
@@ -1266,12 +1254,7 @@ async fn after_upload(
     match result {
         Ok(_) => Redirect::to(&format!("/inbox/{code}?doc=1#documents")).into_response(),
         Err(e) => {
-            let status = crate::error::ApiError::from(AppError::Invalid {
-                code: e.code(),
-                message: String::new(),
-                field: None,
-            })
-            .status();
+            let status = crate::error::status_of(&e);
             let errors = vec![(field.to_owned(), tr.error(&e))];
             match dossier_page_with(s, tr, uri, sess, code, None, errors).await {
                 Ok(p) => (status, render(&p)).into_response(),
