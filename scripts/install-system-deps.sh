@@ -5,6 +5,8 @@
 #   playwright-core; no browser is ever downloaded by a test tool);
 # - OpenSSL's headers (libssl-dev) for the PDF signatures (CMS, PKCS#12, chain checks);
 # - curl and Python's venv for the schemathesis run against the API;
+# - PostgreSQL (server and pg_dump): the tests start a throw-away server of their own
+#   (scripts/throwaway-postgres.sh) unless MOTCUA_TEST_DATABASE_URL names one;
 # - poppler-utils (pdfsig, pdftoppm) and libnss3-tools (certutil): the tests check our signed PDFs
 #   with an independent verifier, trusting the deployment's CA in a throw-away NSS database.
 set -euo pipefail
@@ -17,6 +19,8 @@ command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v pdfsig >/dev/null 2>&1 || need+=(poppler-utils)
 command -v certutil >/dev/null 2>&1 || need+=(libnss3-tools)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+command -v pg_dump >/dev/null 2>&1 || need+=(postgresql-client)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 # schemathesis runs in a virtual environment (scripts/schemathesis.sh).
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || need+=(python3-venv)

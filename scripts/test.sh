@@ -5,15 +5,26 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The store conformance suite also runs on PostgreSQL (MOTCUA_TEST_DATABASE_URL, by default the
-# local server at 127.0.0.1:5432, one fresh database per test); without a server it is skipped.
-pg_url="${MOTCUA_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
-if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -d "$pg_url"; then
-  echo "NOTE: PostgreSQL is not reachable at $pg_url: the PostgreSQL conformance tests are SKIPPED" >&2
+# PostgreSQL: the store conformance suite and the durability tests run on both stores. With
+# MOTCUA_TEST_DATABASE_URL they use that server (one fresh database per test); without it, a
+# throw-away server of their own, removed at the end (scripts/throwaway-postgres.sh).
+if [ -z "${MOTCUA_TEST_DATABASE_URL:-}" ]; then
+  eval "$(scripts/throwaway-postgres.sh start)"
+  trap 'scripts/throwaway-postgres.sh stop "$MOTCUA_THROWAWAY_PG"' EXIT
+fi
+
+# With CI set, the workspace's own crates are compiled by clippy-driver with every warning an
+# error: the lints come with the test build instead of a second full build by `cargo clippy`
+# (docs/BENCHMARKS.md, "Build"). Dependencies are compiled by rustc as always.
+if [ -n "${CI:-}" ]; then
+  export RUSTC_WORKSPACE_WRAPPER="${RUSTC_WORKSPACE_WRAPPER:-$(command -v clippy-driver)}"
+  export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
+  export CARGO_INCREMENTAL=0
 fi
 
 # Also builds target/debug/motcua (the binary's own tests run it), which the journeys use.
 cargo test --workspace --locked
+unset RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS
 
 target="${CARGO_TARGET_DIR:-target}"
 bin="$(cd "$target" && pwd)/debug/motcua"

@@ -736,6 +736,49 @@ impl App {
         }
     }
 
+    /// An action as the API names it: its name, then its fields. Submitting is the applicant's
+    /// own filing (online, through a draft): staff receive at the counter instead, so `submit`
+    /// is refused as a transition staff cannot make, whatever the role. An unknown name is
+    /// `dossier.unknown_action`; fields that do not make the action are `request.invalid_field`.
+    pub async fn act_by_name(
+        &self,
+        actor: &Actor,
+        code: &DossierCode,
+        version: i64,
+        action: &str,
+        mut fields: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Dossier, AppError> {
+        let Some(kind) = ActionKind::parse(action) else {
+            return Err(AppError::Invalid {
+                code: "dossier.unknown_action",
+                message: "unknown action".into(),
+                field: Some("action".into()),
+            });
+        };
+        if kind == ActionKind::Submit {
+            let d = self.dossier(actor, code).await?;
+            return Err(AppError::from(
+                motcua_domain::dossier::DossierError::InvalidTransition {
+                    status: d.status.as_str(),
+                    action: "submit",
+                },
+            ));
+        }
+        fields.insert(
+            "action".into(),
+            serde_json::Value::String(action.to_owned()),
+        );
+        let cmd: Command =
+            serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| {
+                AppError::Invalid {
+                    code: "request.invalid_field",
+                    message: e.to_string().chars().take(300).collect(),
+                    field: None,
+                }
+            })?;
+        self.act(actor, code, version, cmd).await
+    }
+
     /// Applies an action to a dossier at `version` (the version the client last read).
     pub async fn act(
         &self,

@@ -97,6 +97,12 @@ impl AppError {
         }
     }
 
+    /// True when the failure is the server's (the database lost, an internal error), not the
+    /// request's: a page shows its error page rather than the form again.
+    pub fn is_server_fault(&self) -> bool {
+        matches!(self, AppError::Unavailable(_) | AppError::Internal(_))
+    }
+
     /// Shorthand for an invalid field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         AppError::Invalid {

@@ -5,8 +5,10 @@
 //! [`ports::Store`] trait (shaped by use case, not generic CRUD, so each backend's SQL stays
 //! small) and the [`ports::Clock`].
 //!
-//! Transaction boundaries live here: each use case makes at most one atomic store call that
-//! writes (for example `append_transition`: the new dossier state and its event, or nothing).
+//! Transaction boundaries live here: each writing store call is atomic (for example
+//! `append_transition`: the new dossier state and its event, or nothing). An action makes one; an
+//! intake makes two — its numbers (`next_code_sequences`), then the dossier (`insert_dossier`) —
+//! so a failure between them leaves two numbers unused, never a half-written dossier.
 
 pub mod accounts;
 pub mod assistant;
@@ -26,6 +28,7 @@ pub mod monitoring;
 pub mod ports;
 pub mod service;
 pub mod staffing;
+pub mod store_rows;
 pub mod store_support;
 pub mod tokens;
 

@@ -1,5 +1,12 @@
 //! The application service: the store, the clock, settings, and in-memory caches of slowly
 //! changing reference data (units, catalogue, calendars).
+//!
+//! The use cases are methods of [`App`], one module per area: `accounts` (staff accounts,
+//! sessions, the security log), `assistant`, `audit` (the hash chains), `authority` (competence,
+//! routing, the registry), `catalogue`, `citizens`, `documents` (forms, signatures, verification),
+//! `dossiers` (intake, actions, reads, consultations), `drafts` (online applications),
+//! `escalation`, `integrity`, `linked`, `monitoring` (the 766 index, live indicators, the
+//! dashboard), `staffing` and `tokens`; the health check (`App::health`) is here.
 
 use crate::error::AppError;
 use crate::ports::{Clock, Store};
@@ -191,6 +198,11 @@ impl App {
             sweep: Arc::default(),
             logins: Arc::default(),
         })
+    }
+
+    /// The database answers (one `SELECT 1`; `/healthz`).
+    pub async fn health(&self) -> Result<(), AppError> {
+        Ok(self.store.ping().await?)
     }
 
     /// The store (for the CLI's maintenance commands).

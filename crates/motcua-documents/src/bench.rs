@@ -39,7 +39,7 @@ pub struct Report {
 
 /// The receipt data of the benchmark (the same as the form tests').
 pub fn sample_receipt() -> serde_json::Value {
-    serde_json::from_str(include_str!("../tests/data/sample.json")).expect("valid sample")
+    serde_json::from_str(include_str!("../tests/documents/data/sample.json")).expect("valid sample")
 }
 
 /// Renders and signs `count` receipts after `warmup` unmeasured ones.

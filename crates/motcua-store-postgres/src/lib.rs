@@ -7,6 +7,7 @@
 //! conformance suite (`motcua-store-tests`).
 
 mod bulk;
+mod cols;
 mod json_text;
 mod kpi;
 mod store;

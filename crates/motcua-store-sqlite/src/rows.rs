@@ -39,3 +39,48 @@ pub(crate) fn parse_ts(s: &str) -> Result<OffsetDateTime, StoreError> {
     OffsetDateTime::parse(s, &Rfc3339)
         .map_err(|e| StoreError::Internal(format!("stored time {s:?}: {e}")))
 }
+
+/// How SQLite reads a column as the shared decoders ask (`motcua_app::store_rows`): ids and
+/// times are stored as text.
+pub(crate) struct Cols<'a>(pub &'a sqlx::sqlite::SqliteRow);
+
+use motcua_app::store_rows::Columns;
+
+impl Columns for Cols<'_> {
+    fn text(&self, col: &str) -> Result<String, StoreError> {
+        get(self.0, col)
+    }
+    fn opt_text(&self, col: &str) -> Result<Option<String>, StoreError> {
+        get(self.0, col)
+    }
+    fn int(&self, col: &str) -> Result<i64, StoreError> {
+        get(self.0, col)
+    }
+    fn opt_int(&self, col: &str) -> Result<Option<i64>, StoreError> {
+        get(self.0, col)
+    }
+    fn flag(&self, col: &str) -> Result<bool, StoreError> {
+        get(self.0, col)
+    }
+    fn id(&self, col: &str) -> Result<uuid::Uuid, StoreError> {
+        self.parsed(col)
+    }
+    fn opt_id(&self, col: &str) -> Result<Option<uuid::Uuid>, StoreError> {
+        self.opt_parsed(col)
+    }
+    fn time(&self, col: &str) -> Result<OffsetDateTime, StoreError> {
+        parse_ts(&self.text(col)?)
+    }
+    fn opt_time(&self, col: &str) -> Result<Option<OffsetDateTime>, StoreError> {
+        self.opt_text(col)?.as_deref().map(parse_ts).transpose()
+    }
+}
+
+fn get<'r, T>(r: &'r sqlx::sqlite::SqliteRow, col: &str) -> Result<T, StoreError>
+where
+    T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+{
+    use sqlx::Row as _;
+    r.try_get(col)
+        .map_err(|e| motcua_app::store_rows::column_err(col, e))
+}

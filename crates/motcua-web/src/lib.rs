@@ -12,6 +12,7 @@ pub mod extract;
 pub mod oidc;
 mod openapi;
 pub mod pages;
+pub mod request_id;
 pub mod security;
 
 use axum::Router;
@@ -50,6 +51,8 @@ pub struct WebSettings {
     pub rate_limits: security::RateLimits,
     /// Citizens' login through the national identity provider (VNeID); off when `None`.
     pub oidc: Option<oidc::OidcSettings>,
+    /// The rate limiters' clock (real; a fake one in tests).
+    pub limit_clock: security::LimitClock,
 }
 
 impl Default for WebSettings {
@@ -60,6 +63,7 @@ impl Default for WebSettings {
             trusted_proxy: None,
             rate_limits: security::RateLimits::default(),
             oidc: None,
+            limit_clock: security::LimitClock::default(),
         }
     }
 }
@@ -74,7 +78,7 @@ pub fn router(app: App) -> Router {
 
 /// Builds the whole router with explicit web settings.
 pub fn router_with(app: App, web: WebSettings) -> Router {
-    let limits = security::limiters(web.rate_limits);
+    let limits = security::limiters(web.rate_limits, web.limit_clock.clone());
     let oidc = web.oidc.clone().and_then(|o| match oidc::Oidc::new(o) {
         Ok(c) => Some(std::sync::Arc::new(c)),
         Err(e) => {
@@ -105,6 +109,8 @@ pub fn router_with(app: App, web: WebSettings) -> Router {
             state.clone(),
             security::defend,
         ))
+        // Outermost: every answer, a refusal of the defences included, carries its request's id.
+        .layer(axum::middleware::from_fn(request_id::layer))
         .with_state(state)
 }
 

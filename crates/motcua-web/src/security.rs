@@ -9,13 +9,16 @@ use axum::http::header::{self, HeaderName, HeaderValue};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota};
+use governor::clock::Clock;
+use governor::nanos::Nanos;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter};
 use motcua_app::accounts::Origin;
 use motcua_app::{Actor, App};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Requests a minute allowed per client address for each limited kind of request (`0`: no
 /// limit). The burst equals the minute's allowance.
@@ -112,11 +115,63 @@ fn limited(method: &Method, path: &str, query: Option<&str>, with_token: bool) -
     }
 }
 
-type Limiter = DefaultKeyedRateLimiter<IpAddr>;
+/// The limiters' clock: the process's monotonic time, or — for tests — a clock that moves only
+/// when told ([`LimitClock::fake`]), so that a test of "121 requests in a minute" does not depend
+/// on how fast the machine sends them.
+#[derive(Debug, Clone)]
+pub struct LimitClock {
+    start: std::time::Instant,
+    fake: Option<Arc<AtomicU64>>,
+}
+
+impl Default for LimitClock {
+    fn default() -> Self {
+        LimitClock {
+            start: std::time::Instant::now(),
+            fake: None,
+        }
+    }
+}
+
+impl LimitClock {
+    /// A clock standing still at its start until [`LimitClock::advance`] moves it.
+    pub fn fake() -> Self {
+        LimitClock {
+            start: std::time::Instant::now(),
+            fake: Some(Arc::new(AtomicU64::new(0))),
+        }
+    }
+
+    /// Moves a fake clock forward (a real clock moves by itself: nothing happens).
+    pub fn advance(&self, by: std::time::Duration) {
+        if let Some(n) = &self.fake {
+            let by = u64::try_from(by.as_nanos()).unwrap_or(u64::MAX);
+            n.fetch_add(by, Ordering::Relaxed);
+        }
+    }
+}
+
+impl Clock for LimitClock {
+    type Instant = Nanos;
+
+    fn now(&self) -> Nanos {
+        match &self.fake {
+            Some(n) => Nanos::from(n.load(Ordering::Relaxed)),
+            None => Nanos::from(self.start.elapsed()),
+        }
+    }
+}
+
+type Limiter = RateLimiter<
+    IpAddr,
+    DefaultKeyedStateStore<IpAddr>,
+    LimitClock,
+    governor::middleware::NoOpMiddleware<Nanos>,
+>;
 
 /// The rate limiters, keyed by client address.
-#[derive(Default)]
 pub struct Limiters {
+    clock: LimitClock,
     login: Option<Limiter>,
     tracking: Option<Limiter>,
     search: Option<Limiter>,
@@ -132,13 +187,13 @@ impl std::fmt::Debug for Limiters {
     }
 }
 
-fn limiter(per_minute: u32) -> Option<Limiter> {
-    NonZeroU32::new(per_minute).map(|n| Limiter::keyed(Quota::per_minute(n)))
-}
-
 impl Limiters {
-    /// Limiters for `limits`.
-    pub fn new(limits: RateLimits) -> Self {
+    /// Limiters for `limits`, on `clock`.
+    pub fn new(limits: RateLimits, clock: LimitClock) -> Self {
+        let limiter = |per_minute: u32| {
+            NonZeroU32::new(per_minute)
+                .map(|n| Limiter::dashmap_with_clock(Quota::per_minute(n), clock.clone()))
+        };
         Limiters {
             login: limiter(limits.login_per_minute),
             tracking: limiter(limits.tracking_per_minute),
@@ -146,8 +201,14 @@ impl Limiters {
             verify: limiter(limits.verify_per_minute),
             filing: limiter(limits.filing_per_minute),
             upload_kb: NonZeroU32::new(limits.upload_mb_per_hour.saturating_mul(1024))
-                .map(|kb| Limiter::keyed(Quota::per_hour(kb))),
+                .map(|kb| Limiter::dashmap_with_clock(Quota::per_hour(kb), clock.clone())),
+            clock,
         }
+    }
+
+    /// Seconds until a refused request may be retried (at least one).
+    fn retry_after(&self, not_until: &governor::NotUntil<Nanos>) -> u64 {
+        not_until.wait_time_from(self.clock.now()).as_secs().max(1)
     }
 
     fn of(&self, kind: Limited) -> Option<&Limiter> {
@@ -164,10 +225,7 @@ impl Limiters {
     /// the 429 answer to send.
     pub fn over_tracking(&self, ip: &IpAddr, path: &str) -> Option<Response> {
         match self.tracking.as_ref().map(|l| l.check_key(ip)) {
-            Some(Err(not_until)) => {
-                let wait = not_until.wait_time_from(DefaultClock::default().now());
-                Some(too_many(path, wait.as_secs().max(1)))
-            }
+            Some(Err(not_until)) => Some(too_many(path, self.retry_after(&not_until))),
             _ => None,
         }
     }
@@ -179,10 +237,7 @@ impl Limiters {
         let kb = u32::try_from(bytes.div_ceil(1024)).unwrap_or(u32::MAX);
         match l.check_key_n(ip, NonZeroU32::new(kb)?) {
             Ok(Ok(())) => None,
-            Ok(Err(not_until)) => {
-                let wait = not_until.wait_time_from(DefaultClock::default().now());
-                Some(too_many(path, wait.as_secs().max(1)))
-            }
+            Ok(Err(not_until)) => Some(too_many(path, self.retry_after(&not_until))),
             Err(_) => Some(too_many(path, 3600)),
         }
     }
@@ -333,10 +388,7 @@ pub async fn defend(State(state): State<AppState>, mut req: Request, next: Next)
     let session = crate::pages::cookie(req.headers(), crate::pages::staff::STAFF_COOKIE);
     // Over a limit: 429, with the same security headers as every other answer.
     let mut res = match over_limit {
-        Some(not_until) => {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            too_many(&path, wait.as_secs().max(1))
-        }
+        Some(not_until) => too_many(&path, state.limits.retry_after(&not_until)),
         None => next.run(req).await,
     };
     let h = res.headers_mut();
@@ -445,7 +497,7 @@ fn too_many(path: &str, retry_after: u64) -> Response {
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
         format!(
             "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><title>Quá nhiều yêu cầu</title>\
-             <link rel=\"stylesheet\" href=\"/assets/css/site.css\"><main class=\"container\">\
+             <link rel=\"stylesheet\" href=\"/assets/css/motcua.css\"><main class=\"container\">\
              <h1>Quá nhiều yêu cầu — Too many requests</h1>\
              <p>Bạn đã gửi quá nhiều yêu cầu trong một phút. Vui lòng thử lại sau {retry_after} giây.</p>\
              <p>You sent too many requests in a minute. Please try again in {retry_after} seconds.</p>\
@@ -456,8 +508,8 @@ fn too_many(path: &str, retry_after: u64) -> Response {
 }
 
 /// Shared limiter state for the router.
-pub fn limiters(limits: RateLimits) -> Arc<Limiters> {
-    Arc::new(Limiters::new(limits))
+pub fn limiters(limits: RateLimits, clock: LimitClock) -> Arc<Limiters> {
+    Arc::new(Limiters::new(limits, clock))
 }
 
 #[cfg(test)]

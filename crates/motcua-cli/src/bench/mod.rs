@@ -1,6 +1,6 @@
 //! `motcua bench`: the national data set (`seed`), the mixed HTTP workload with its database
 //! baseline (`run`), the baseline alone (`baseline`), the monitoring reads (`dashboard`);
-//! `documents` lives in `pki_cmd`.
+//! `documents` lives in `commands::pki`.
 
 pub mod baseline;
 pub mod dashboard;

@@ -779,195 +779,31 @@ impl Dossier {
         let mut due_out = None;
         let payload = match cmd {
             Command::Receive { components } => {
-                if let Some(c) = components {
-                    d.components = check_components(ctx.procedure, &d.case_code, c)?;
-                }
-                let due = d.receive(now, ctx)?;
-                let p = serde_json::json!({ "components": d.components, "due_at": fmt(due.due) });
+                let (p, due) = d.on_receive(components.as_deref(), now, ctx)?;
                 due_out = Some(due);
                 p
             }
-            Command::Refuse { reason: r } => {
-                let r = reason(r)?;
-                d.reason = Some(r.clone());
-                d.closed_at = Some(now);
-                serde_json::json!({ "reason": r })
+            Command::Refuse { reason } | Command::Stop { reason } => d.on_close(reason, now)?,
+            Command::Withdraw { reason } => d.on_withdraw(reason, now)?,
+            Command::RequestSupplement { items, reason } => {
+                d.on_request_supplement(items, reason, now, ctx)?
             }
-            Command::RequestSupplement { items, reason: r } => {
-                if self.supplement_requests >= 1 {
-                    return Err(DossierError::SupplementAlreadyRequested);
-                }
-                if items.is_empty() {
-                    return Err(DossierError::SupplementEmpty);
-                }
-                let case = ctx.procedure.case(Some(&d.case_code));
-                let mut checked = Vec::new();
-                for it in items {
-                    let listed =
-                        case.is_some_and(|c| c.components.iter().any(|x| x.code == it.component));
-                    if !listed {
-                        return Err(DossierError::SupplementItemNotInProcedure(
-                            it.component.chars().take(40).collect(),
-                        ));
-                    }
-                    checked.push(SupplementItem {
-                        component: it.component.clone(),
-                        note: check_opt("items.note", &it.note, 500)?,
-                    });
-                }
-                let r = check_opt("reason", r, 2000)?;
-                d.supplement_requests += 1;
-                d.supplement_items = checked.clone();
-                d.resume_status = Some(self.status);
-                if d.due_at.is_some() {
-                    d.paused_at = Some(now);
-                }
-                serde_json::json!({ "items": checked, "reason": r })
-            }
-            Command::Supplement { components } => {
-                let extra = check_components(ctx.procedure, &d.case_code, components)?;
-                for c in extra {
-                    match d.components.iter_mut().find(|x| x.code == c.code) {
-                        Some(x) => *x = c,
-                        None => d.components.push(c),
-                    }
-                }
-                let mut p = serde_json::json!({ "components": components });
-                if let (Some(paused_at), Some(due), Some(appt)) =
-                    (d.paused_at, d.due_at, d.appointment_at)
-                {
-                    let (new_due, paused) = ctx.calendar.shift_by_pause(due, paused_at, now);
-                    let (new_appt, _) = ctx.calendar.shift_by_pause(appt, paused_at, now);
-                    d.due_at = Some(new_due);
-                    d.appointment_at = Some(new_appt);
-                    d.paused_seconds += paused;
-                    p["paused_working_seconds"] = serde_json::json!(paused);
-                    p["due_at"] = serde_json::json!(fmt(new_due));
-                }
-                d.paused_at = None;
-                d.resume_status = None;
-                p
-            }
-            Command::Assign { handler } => {
-                let h = check_text("handler", handler, 200)?;
-                d.handler = Some(h.clone());
-                serde_json::json!({ "handler": h })
-            }
+            Command::Supplement { components } => d.on_supplement(components, now, ctx)?,
+            Command::Assign { handler } => d.on_assign(handler)?,
             Command::Transfer {
                 to_agency,
                 note,
                 consultation,
-            } => {
-                if to_agency == &d.current_agency {
-                    return Err(DossierError::TransferToSelf(to_agency.to_string()));
-                }
-                // Who may hold a dossier (issue #6, routing): the competent agency and the
-                // receiving point; another agency only for a consultation, which comes back.
-                let returning = match &d.consultation_from {
-                    Some(back) if to_agency != back => {
-                        return Err(DossierError::ConsultationMustReturn(back.to_string()));
-                    }
-                    Some(_) => true,
-                    None => false,
-                };
-                let holder_ok =
-                    to_agency == &d.competent_agency || to_agency == &d.receiving_agency;
-                if !returning && !*consultation && !holder_ok {
-                    return Err(DossierError::NotCompetent {
-                        to: to_agency.to_string(),
-                        competent: d.competent_agency.to_string(),
-                        receiving: d.receiving_agency.to_string(),
-                    });
-                }
-                let note = check_opt("note", note, 1000)?;
-                let from = d.current_agency.clone();
-                d.consultation_from = (!returning && *consultation).then(|| from.clone());
-                d.current_agency = to_agency.clone();
-                d.handler = None;
-                let timing = match d.due_at {
-                    Some(due) if now > due => "late",
-                    _ => "on_time",
-                };
-                let kind = if returning {
-                    "consultation_return"
-                } else if *consultation {
-                    "consultation"
-                } else {
-                    "handover"
-                };
-                serde_json::json!({ "from_agency": from, "to_agency": to_agency, "note": note, "handover_result": timing, "kind": kind })
-            }
+            } => d.on_transfer(to_agency, note, *consultation, now)?,
             Command::RequestPayment { amount_vnd, note } => {
                 d.payment_due_vnd = Some(*amount_vnd);
                 serde_json::json!({ "amount_vnd": amount_vnd, "note": check_opt("note", note, 1000)? })
             }
-            Command::Pay { amount_vnd, online } => {
-                if Some(*amount_vnd) != d.payment_due_vnd {
-                    return Err(DossierError::InvalidField {
-                        field: "amount_vnd",
-                        message: format!(
-                            "must equal the amount requested ({})",
-                            d.payment_due_vnd.unwrap_or(0)
-                        ),
-                    });
-                }
-                d.paid_online = *online;
-                serde_json::json!({ "amount_vnd": amount_vnd, "online": online })
-            }
-            Command::Finish { result } => {
-                let r = DossierResult {
-                    summary: check_text("result.summary", &result.summary, 1000)?,
-                    document_number: check_opt(
-                        "result.document_number",
-                        &result.document_number,
-                        100,
-                    )?,
-                };
-                d.result = Some(r.clone());
-                d.finished_at = Some(now);
-                d.timeliness = Some(classify(&d, now));
-                serde_json::json!({ "result": r, "timeliness": d.timeliness })
-            }
-            Command::ReturnResult { method } => {
-                let m = method.clone().unwrap_or_else(|| "counter".into());
-                if !matches!(m.as_str(), "counter" | "postal" | "online") {
-                    return Err(DossierError::InvalidField {
-                        field: "method",
-                        message: "counter, postal or online".into(),
-                    });
-                }
-                d.returned_at = Some(now);
-                serde_json::json!({ "method": m })
-            }
-            Command::Reschedule {
-                reason: r,
-                new_due_at,
-            } => {
-                let r = reason(r)?;
-                let new_due = truncate_seconds(*new_due_at);
-                let current = d.due_at.unwrap_or(now);
-                let local = new_due.to_offset(VN_OFFSET);
-                let in_office = ctx.calendar.is_working_day(local.date())
-                    && ctx.calendar.office().contains(local.time());
-                if new_due <= current || new_due <= now || !in_office {
-                    return Err(DossierError::RescheduleNotLater);
-                }
-                d.due_at = Some(new_due);
-                d.rescheduled = true;
-                d.reason = Some(r.clone());
-                serde_json::json!({ "reason": r, "old_due_at": fmt(current), "new_due_at": fmt(new_due) })
-            }
-            Command::Withdraw { reason: r } => {
-                let r = check_opt("reason", r, 2000)?;
-                d.reason = r.clone();
-                d.closed_at = Some(now);
-                serde_json::json!({ "reason": r })
-            }
-            Command::Stop { reason: r } => {
-                let r = reason(r)?;
-                d.reason = Some(r.clone());
-                d.closed_at = Some(now);
-                serde_json::json!({ "reason": r })
+            Command::Pay { amount_vnd, online } => d.on_pay(*amount_vnd, *online)?,
+            Command::Finish { result } => d.on_finish(result, now)?,
+            Command::ReturnResult { method } => d.on_return_result(method, now)?,
+            Command::Reschedule { reason, new_due_at } => {
+                d.on_reschedule(reason, *new_due_at, now, ctx)?
             }
         };
         if next != self.status {
@@ -985,6 +821,244 @@ impl Dossier {
                 due: due_out,
             },
         ))
+    }
+
+    // One function per command below: each changes the working copy `self` (a clone of the
+    // dossier, dropped if it fails) and returns the event's payload. `apply` has checked that the
+    // action is legal in the current status; these check the command's own content.
+
+    fn on_receive(
+        &mut self,
+        components: Option<&[ReceivedComponent]>,
+        now: OffsetDateTime,
+        ctx: ActionContext<'_>,
+    ) -> Result<(serde_json::Value, DueDate), DossierError> {
+        if let Some(c) = components {
+            self.components = check_components(ctx.procedure, &self.case_code, c)?;
+        }
+        let due = self.receive(now, ctx)?;
+        let p = serde_json::json!({ "components": self.components, "due_at": fmt(due.due) });
+        Ok((p, due))
+    }
+
+    /// Refuse and stop: closed, with the reason the law requires.
+    fn on_close(
+        &mut self,
+        r: &str,
+        now: OffsetDateTime,
+    ) -> Result<serde_json::Value, DossierError> {
+        let r = reason(r)?;
+        self.reason = Some(r.clone());
+        self.closed_at = Some(now);
+        Ok(serde_json::json!({ "reason": r }))
+    }
+
+    /// The applicant withdraws; a reason is optional.
+    fn on_withdraw(
+        &mut self,
+        r: &Option<String>,
+        now: OffsetDateTime,
+    ) -> Result<serde_json::Value, DossierError> {
+        let r = check_opt("reason", r, 2000)?;
+        self.reason = r.clone();
+        self.closed_at = Some(now);
+        Ok(serde_json::json!({ "reason": r }))
+    }
+
+    /// One request per dossier, only for the procedure's own components; the clock pauses.
+    fn on_request_supplement(
+        &mut self,
+        items: &[SupplementItem],
+        r: &Option<String>,
+        now: OffsetDateTime,
+        ctx: ActionContext<'_>,
+    ) -> Result<serde_json::Value, DossierError> {
+        if self.supplement_requests >= 1 {
+            return Err(DossierError::SupplementAlreadyRequested);
+        }
+        if items.is_empty() {
+            return Err(DossierError::SupplementEmpty);
+        }
+        let case = ctx.procedure.case(Some(&self.case_code));
+        let mut checked = Vec::new();
+        for it in items {
+            let listed = case.is_some_and(|c| c.components.iter().any(|x| x.code == it.component));
+            if !listed {
+                return Err(DossierError::SupplementItemNotInProcedure(
+                    it.component.chars().take(40).collect(),
+                ));
+            }
+            checked.push(SupplementItem {
+                component: it.component.clone(),
+                note: check_opt("items.note", &it.note, 500)?,
+            });
+        }
+        let r = check_opt("reason", r, 2000)?;
+        self.supplement_requests += 1;
+        self.supplement_items = checked.clone();
+        self.resume_status = Some(self.status);
+        if self.due_at.is_some() {
+            self.paused_at = Some(now);
+        }
+        Ok(serde_json::json!({ "items": checked, "reason": r }))
+    }
+
+    /// The applicant's answer: components added or replaced; the pause moves the due date and
+    /// the appointment by the working time it lasted.
+    fn on_supplement(
+        &mut self,
+        components: &[ReceivedComponent],
+        now: OffsetDateTime,
+        ctx: ActionContext<'_>,
+    ) -> Result<serde_json::Value, DossierError> {
+        let extra = check_components(ctx.procedure, &self.case_code, components)?;
+        for c in extra {
+            match self.components.iter_mut().find(|x| x.code == c.code) {
+                Some(x) => *x = c,
+                None => self.components.push(c),
+            }
+        }
+        let mut p = serde_json::json!({ "components": components });
+        if let (Some(paused_at), Some(due), Some(appt)) =
+            (self.paused_at, self.due_at, self.appointment_at)
+        {
+            let (new_due, paused) = ctx.calendar.shift_by_pause(due, paused_at, now);
+            let (new_appt, _) = ctx.calendar.shift_by_pause(appt, paused_at, now);
+            self.due_at = Some(new_due);
+            self.appointment_at = Some(new_appt);
+            self.paused_seconds += paused;
+            p["paused_working_seconds"] = serde_json::json!(paused);
+            p["due_at"] = serde_json::json!(fmt(new_due));
+        }
+        self.paused_at = None;
+        self.resume_status = None;
+        Ok(p)
+    }
+
+    fn on_assign(&mut self, handler: &str) -> Result<serde_json::Value, DossierError> {
+        let h = check_text("handler", handler, 200)?;
+        self.handler = Some(h.clone());
+        Ok(serde_json::json!({ "handler": h }))
+    }
+
+    /// Who may hold a dossier (issue #6, routing): the competent agency and the receiving point;
+    /// another agency only for a consultation, which comes back.
+    fn on_transfer(
+        &mut self,
+        to_agency: &AgencyCode,
+        note: &Option<String>,
+        consultation: bool,
+        now: OffsetDateTime,
+    ) -> Result<serde_json::Value, DossierError> {
+        if to_agency == &self.current_agency {
+            return Err(DossierError::TransferToSelf(to_agency.to_string()));
+        }
+        let returning = match &self.consultation_from {
+            Some(back) if to_agency != back => {
+                return Err(DossierError::ConsultationMustReturn(back.to_string()));
+            }
+            Some(_) => true,
+            None => false,
+        };
+        let holder_ok = to_agency == &self.competent_agency || to_agency == &self.receiving_agency;
+        if !returning && !consultation && !holder_ok {
+            return Err(DossierError::NotCompetent {
+                to: to_agency.to_string(),
+                competent: self.competent_agency.to_string(),
+                receiving: self.receiving_agency.to_string(),
+            });
+        }
+        let note = check_opt("note", note, 1000)?;
+        let from = self.current_agency.clone();
+        self.consultation_from = (!returning && consultation).then(|| from.clone());
+        self.current_agency = to_agency.clone();
+        self.handler = None;
+        let timing = match self.due_at {
+            Some(due) if now > due => "late",
+            _ => "on_time",
+        };
+        let kind = if returning {
+            "consultation_return"
+        } else if consultation {
+            "consultation"
+        } else {
+            "handover"
+        };
+        Ok(
+            serde_json::json!({ "from_agency": from, "to_agency": to_agency, "note": note, "handover_result": timing, "kind": kind }),
+        )
+    }
+
+    /// A payment of exactly the amount requested.
+    fn on_pay(&mut self, amount_vnd: u64, online: bool) -> Result<serde_json::Value, DossierError> {
+        if Some(amount_vnd) != self.payment_due_vnd {
+            return Err(DossierError::InvalidField {
+                field: "amount_vnd",
+                message: format!(
+                    "must equal the amount requested ({})",
+                    self.payment_due_vnd.unwrap_or(0)
+                ),
+            });
+        }
+        self.paid_online = online;
+        Ok(serde_json::json!({ "amount_vnd": amount_vnd, "online": online }))
+    }
+
+    /// The result, and whether it came early, on time or late.
+    fn on_finish(
+        &mut self,
+        result: &DossierResult,
+        now: OffsetDateTime,
+    ) -> Result<serde_json::Value, DossierError> {
+        let r = DossierResult {
+            summary: check_text("result.summary", &result.summary, 1000)?,
+            document_number: check_opt("result.document_number", &result.document_number, 100)?,
+        };
+        self.result = Some(r.clone());
+        self.finished_at = Some(now);
+        self.timeliness = Some(classify(self, now));
+        Ok(serde_json::json!({ "result": r, "timeliness": self.timeliness }))
+    }
+
+    fn on_return_result(
+        &mut self,
+        method: &Option<String>,
+        now: OffsetDateTime,
+    ) -> Result<serde_json::Value, DossierError> {
+        let m = method.clone().unwrap_or_else(|| "counter".into());
+        if !matches!(m.as_str(), "counter" | "postal" | "online") {
+            return Err(DossierError::InvalidField {
+                field: "method",
+                message: "counter, postal or online".into(),
+            });
+        }
+        self.returned_at = Some(now);
+        Ok(serde_json::json!({ "method": m }))
+    }
+
+    /// A later due date, on a working day in office hours, with the reason (the apology letter).
+    fn on_reschedule(
+        &mut self,
+        r: &str,
+        new_due_at: OffsetDateTime,
+        now: OffsetDateTime,
+        ctx: ActionContext<'_>,
+    ) -> Result<serde_json::Value, DossierError> {
+        let r = reason(r)?;
+        let new_due = truncate_seconds(new_due_at);
+        let current = self.due_at.unwrap_or(now);
+        let local = new_due.to_offset(VN_OFFSET);
+        let in_office = ctx.calendar.is_working_day(local.date())
+            && ctx.calendar.office().contains(local.time());
+        if new_due <= current || new_due <= now || !in_office {
+            return Err(DossierError::RescheduleNotLater);
+        }
+        self.due_at = Some(new_due);
+        self.rescheduled = true;
+        self.reason = Some(r.clone());
+        Ok(
+            serde_json::json!({ "reason": r, "old_due_at": fmt(current), "new_due_at": fmt(new_due) }),
+        )
     }
 }
 

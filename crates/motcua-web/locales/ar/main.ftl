@@ -678,3 +678,18 @@ err-dossier-in_consultation = الملف مُرسل لطلب رأي: لا يمك
 err-dossier-consultation_only = تحتفظ جهتك بهذا الملف لإبداء الرأي فقط: يمكنها إعادته فقط.
 err-authority-consultation_not_allowed = اطلب الرأي من جهات المحافظة فقط، أو من جهة خارجها يسمّيها سجل الاختصاص.
 err-upload-unreadable_image = تعذّرت قراءة الصورة (تالفة أو ناقصة).
+
+## The error page (issue #30: one error path for every page)
+error-code = رمز الخطأ
+error-request-id = رقم الطلب (للدعم الفني)
+error-form-expired = انتهت صلاحية النموذج أو جاء من موقع آخر. أعد تحميل الصفحة وحاول مرة أخرى.
+error-register-period = فترة السجل غير صالحة: اختر تاريخ بداية وتاريخ نهاية (سنة واحدة على الأكثر).
+reports-unknown-table = لا يحتوي التقرير على هذا الجدول أو التنسيق (csv أو xlsx فقط).
+err-dossier-not_found = لا يوجد هذا الملف ضمن نطاق اختصاصك.
+err-unit-not_found = لا توجد محافظة أو بلدية بهذا الرمز.
+err-agency-not_found = لا توجد جهة بهذا الرمز.
+err-route-not_found = الصفحة التي تبحث عنها غير موجودة.
+err-catalogue-unknown_procedure = لا يوجد إجراء بهذا الرمز.
+err-document-not_found = لا توجد هذه الوثيقة في الملف.
+err-attachment-not_found = لا يوجد هذا المرفق في الملف.
+err-auth-unauthenticated = يجب تسجيل الدخول لعرض هذه الصفحة.

@@ -669,3 +669,18 @@ err-dossier-in_consultation = The dossier is out for an opinion: it can only be 
 err-dossier-consultation_only = Your agency holds this dossier only to give an opinion: it can only send it back.
 err-authority-consultation_not_allowed = Ask only agencies of the province, or one outside it that the authority registry names for consultations.
 err-upload-unreadable_image = The image cannot be read (damaged or incomplete).
+
+## The error page (issue #30: one error path for every page)
+error-code = Error code
+error-request-id = Request id (for support)
+error-form-expired = The form expired or came from another site. Reload the page and try again.
+error-register-period = The register's period is not valid: choose a start and an end date (at most one year).
+reports-unknown-table = The report has no such table or format (csv or xlsx only).
+err-dossier-not_found = No such dossier in your jurisdiction.
+err-unit-not_found = No province or commune has this code.
+err-agency-not_found = No agency has this code.
+err-route-not_found = The page you are looking for does not exist.
+err-catalogue-unknown_procedure = There is no procedure with this code.
+err-document-not_found = No such document on this dossier.
+err-attachment-not_found = No such file on this dossier.
+err-auth-unauthenticated = You need to sign in to see this page.

@@ -650,3 +650,18 @@ err-dossier-in_consultation = Hồ sơ đang được gửi xin ý kiến: chỉ
 err-dossier-consultation_only = Cơ quan của bạn giữ hồ sơ này chỉ để cho ý kiến: chỉ được gửi trả lại.
 err-authority-consultation_not_allowed = Chỉ xin ý kiến cơ quan trong tỉnh, hoặc cơ quan ngoài tỉnh có quy định lấy ý kiến trong sổ thẩm quyền.
 err-upload-unreadable_image = Không đọc được ảnh (tệp hỏng hoặc không đầy đủ).
+
+## The error page (issue #30: one error path for every page)
+error-code = Mã lỗi
+error-request-id = Mã yêu cầu (cho bộ phận hỗ trợ)
+error-form-expired = Biểu mẫu đã hết hạn hoặc được gửi từ trang khác. Hãy tải lại trang và thử lại.
+error-register-period = Khoảng thời gian của sổ theo dõi không hợp lệ: chọn ngày bắt đầu và ngày kết thúc (tối đa một năm).
+reports-unknown-table = Báo cáo không có bảng hoặc định dạng này (chỉ csv hoặc xlsx).
+err-dossier-not_found = Không tìm thấy hồ sơ này trong phạm vi của bạn.
+err-unit-not_found = Không có tỉnh hoặc xã với mã này.
+err-agency-not_found = Không có cơ quan với mã này.
+err-route-not_found = Trang bạn tìm không tồn tại.
+err-catalogue-unknown_procedure = Không có thủ tục với mã này.
+err-document-not_found = Không tìm thấy văn bản này của hồ sơ.
+err-attachment-not_found = Không tìm thấy tệp này của hồ sơ.
+err-auth-unauthenticated = Bạn cần đăng nhập để xem trang này.

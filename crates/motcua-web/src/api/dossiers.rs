@@ -7,10 +7,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use motcua_app::Actor;
 use motcua_app::dossiers::{ConsultationView, OpenDossier, Sight, TrackingView};
 use motcua_app::ports::{DossierFilter, StatusFilter, StoredEvent};
-use motcua_app::{Actor, AppError};
-use motcua_domain::dossier::{ActionKind, Command, Dossier, DossierError, Status};
+use motcua_domain::dossier::{ActionKind, Dossier, Status};
 use motcua_domain::ids::{AgencyCode, DossierCode, ProcedureCode};
 use serde::{Deserialize, Serialize};
 
@@ -249,31 +249,15 @@ pub async fn act_on_dossier(
     ApiJson(req): ApiJson<ActionRequest>,
 ) -> Result<Response, ApiError> {
     let code = parse_code(&code)?;
-    let Some(kind) = ActionKind::parse(&req.action) else {
+    if ActionKind::parse(&req.action).is_none() {
         return Err(ApiError::new("dossier.unknown_action", "unknown action")
             .field("action", req.action.chars().take(40).collect::<String>()));
-    };
-    let actor = Actor::Staff(staff.clone());
-    if kind == ActionKind::Submit {
-        let d = s.app.dossier(&actor, &code).await?;
-        return Err(AppError::from(DossierError::InvalidTransition {
-            status: d.status.as_str(),
-            action: "submit",
-        })
-        .into());
     }
-    let mut obj = req.payload;
-    obj.insert(
-        "action".into(),
-        serde_json::Value::String(req.action.clone()),
-    );
-    let cmd: Command = serde_json::from_value(serde_json::Value::Object(obj)).map_err(|e| {
-        ApiError::new(
-            "request.invalid_field",
-            e.to_string().chars().take(300).collect::<String>(),
-        )
-    })?;
-    let d = s.app.act(&actor, &code, req.version, cmd).await?;
+    let actor = Actor::Staff(staff.clone());
+    let d = s
+        .app
+        .act_by_name(&actor, &code, req.version, &req.action, req.payload)
+        .await?;
     // A consulted agency that sent the dossier back no longer sees it: nothing to show.
     if s.app.sight_of(&staff, &d).await != Some(Sight::Full) {
         return Ok(StatusCode::NO_CONTENT.into_response());

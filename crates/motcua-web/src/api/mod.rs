@@ -18,15 +18,8 @@ use axum::routing::{get, post};
 pub async fn get_health(
     axum::extract::State(s): axum::extract::State<AppState>,
 ) -> Result<axum::Json<serde_json::Value>, crate::error::ApiError> {
-    let dossiers = s
-        .app
-        .store()
-        .count_dossiers()
-        .await
-        .map_err(motcua_app::AppError::from)?;
-    Ok(axum::Json(
-        serde_json::json!({ "status": "ok", "dossiers": dossiers }),
-    ))
+    s.app.health().await?;
+    Ok(axum::Json(serde_json::json!({ "status": "ok" })))
 }
 
 /// Routes that take a file: the file limit plus room for headers.

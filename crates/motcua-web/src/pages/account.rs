@@ -177,13 +177,15 @@ pub async fn login(
         Err(AppError::InvalidCredentials | AppError::Invalid { .. }) => {
             login_form(tr, &uri, &client, next, Some(tr.t("staff-login-error")))
         }
-        Err(e) => crate::error::ApiError::from(e).into_response(),
+        Err(e) => super::failure::public_failure(tr, &uri, e),
     }
 }
 
 /// `POST /staff/logout`: ends the session (a form of the signed-in page, with its token).
 pub async fn logout(
     State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
     client: Client,
     sess: Result<StaffSession, Response>,
     body: Bytes,
@@ -196,7 +198,7 @@ pub async fn logout(
         return (clear, Redirect::to("/")).into_response();
     };
     if !sess.csrf_ok(&form(&body)) {
-        return forged();
+        return forged(sess.chrome(tr, &uri, String::new()));
     }
     if let Err(e) = s.app.logout(sess.secret(), &client.origin()).await {
         return crate::error::ApiError::from(e).into_response();
@@ -274,7 +276,7 @@ pub async fn change_password(
 ) -> Response {
     let f = form(&body);
     if !sess.csrf_ok(&f) {
-        return forged();
+        return forged(sess.chrome(tr, &uri, String::new()));
     }
     let get = |k: &str| f.get(k).map(String::as_str).unwrap_or_default();
     let forced = s
@@ -313,7 +315,9 @@ pub async fn change_password(
             let e = vec![(field.to_owned(), message)];
             password_page_with(tr, &uri, &sess, forced, e, false)
         }
-        Err(e) => crate::error::ApiError::from(e).into_response(),
+        Err(e) => {
+            super::failure::PageError::app(sess.chrome(tr, &uri, String::new()), e).into_response()
+        }
     }
 }
 

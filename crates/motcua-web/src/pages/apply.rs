@@ -2,6 +2,7 @@
 //! with "Change" links, a confirmation with the dossier code. The draft id lives in an HttpOnly
 //! cookie scoped to `/apply`; forms carry an anti-forgery token derived from it.
 
+use super::failure::public_failure;
 use super::i18n::Tr;
 use super::public::{render, time_text};
 use super::{Chrome, cookie, form};
@@ -13,6 +14,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_templates::fluent_bundle::FluentValue;
+use motcua_app::AppError;
 use motcua_app::drafts::Draft;
 use motcua_app::tokens::csrf_for;
 use motcua_domain::catalogue::{Channel, Procedure};
@@ -26,14 +28,48 @@ pub(crate) const DRAFT_COOKIE: &str = "motcua_draft";
 /// The steps, in order.
 const STEPS: [&str; 6] = ["where", "name", "id", "contact", "documents", "check"];
 
-async fn procedure_of(s: &AppState, code: &str) -> Option<std::sync::Arc<Procedure>> {
-    let code = ProcedureCode::parse(code).ok()?;
-    s.app.procedure(&code, None).await.ok()
+/// The procedure of a code in the address: `Ok(None)` when the catalogue has no such code, the
+/// page of the failure when it cannot be read.
+async fn procedure_of(
+    s: &AppState,
+    tr: Tr,
+    uri: &Uri,
+    code: &str,
+) -> Result<Option<std::sync::Arc<Procedure>>, Response> {
+    let Ok(code) = ProcedureCode::parse(code) else {
+        return Ok(None);
+    };
+    match s.app.procedure(&code, None).await {
+        Ok(p) => Ok(Some(p)),
+        Err(AppError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(public_failure(tr, uri, e)),
+    }
 }
 
-async fn load(s: &AppState, headers: &HeaderMap, p: &Procedure) -> Option<Draft> {
-    let id: Uuid = cookie(headers, DRAFT_COOKIE)?.parse().ok()?;
-    s.app.draft(id, &p.code).await.ok()
+/// The procedure of a code in the address, or the answer to send instead (not found, failure).
+async fn known_procedure(
+    s: &AppState,
+    tr: Tr,
+    uri: &Uri,
+    code: &str,
+) -> Result<std::sync::Arc<Procedure>, Response> {
+    match procedure_of(s, tr, uri, code).await? {
+        Some(p) => Ok(p),
+        None => Err(super::public::not_found_page(&tr, uri)),
+    }
+}
+
+/// This browser's draft for `p`; `None` without one (none started, expired, another
+/// procedure's). A lost database is an error, not an expired draft.
+async fn load(s: &AppState, headers: &HeaderMap, p: &Procedure) -> Result<Option<Draft>, AppError> {
+    let Some(id) = cookie(headers, DRAFT_COOKIE).and_then(|c| c.parse::<Uuid>().ok()) else {
+        return Ok(None);
+    };
+    match s.app.draft(id, &p.code).await {
+        Ok(d) => Ok(Some(d)),
+        Err(e) if e.is_server_fault() => Err(e),
+        Err(_) => Ok(None),
+    }
 }
 
 /// The procedure and this browser's draft for it; otherwise the answer to send instead (not
@@ -45,12 +81,11 @@ async fn application(
     headers: &HeaderMap,
     code: &str,
 ) -> Result<(std::sync::Arc<Procedure>, Draft), Response> {
-    let Some(p) = procedure_of(s, code).await else {
-        return Err(super::public::not_found_page(tr, uri));
-    };
+    let p = known_procedure(s, *tr, uri, code).await?;
     match load(s, headers, &p).await {
-        Some(d) => Ok((p, d)),
-        None => Err(restart(&p.code)),
+        Ok(Some(d)) => Ok((p, d)),
+        Ok(None) => Err(restart(&p.code)),
+        Err(e) => Err(public_failure(*tr, uri, e)),
     }
 }
 
@@ -85,8 +120,9 @@ pub async fn start_page(
     Path(code): Path<String>,
     Query(q): Query<StartQuery>,
 ) -> Response {
-    let Some(p) = procedure_of(&s, &code).await else {
-        return super::public::not_found_page(&tr, &uri);
+    let p = match known_procedure(&s, tr, &uri, &code).await {
+        Ok(p) => p,
+        Err(r) => return r,
     };
     let time = p
         .offer(Channel::Online)
@@ -116,8 +152,9 @@ pub async fn start(
     Path(code): Path<String>,
     body: Bytes,
 ) -> Response {
-    let Some(p) = procedure_of(&s, &code).await else {
-        return super::public::not_found_page(&tr, &uri);
+    let p = match known_procedure(&s, tr, &uri, &code).await {
+        Ok(p) => p,
+        Err(r) => return r,
     };
     let kiosk = form(&body).get("kiosk").is_some_and(|v| v == "1");
     match s.app.start_draft(&p.code, kiosk).await {
@@ -133,7 +170,7 @@ pub async fn start(
             )
                 .into_response()
         }
-        Err(e) => crate::error::ApiError::from(e).into_response(),
+        Err(e) => public_failure(tr, &uri, e),
     }
 }
 
@@ -281,7 +318,7 @@ pub async fn answer(
     };
     let f = form(&body);
     if f.get("csrf").map(String::as_str) != Some(csrf_for(&d.id.to_string()).as_str()) {
-        return (StatusCode::FORBIDDEN, "the form expired; reload the page").into_response();
+        return super::staff::forged(Chrome::new(tr, &uri, String::new()));
     }
     let Some(step) = ["where", "name", "id", "contact"]
         .into_iter()
@@ -384,7 +421,7 @@ pub async fn answer(
     }
     match s.app.save_answers(&d).await {
         Ok(()) => Redirect::to(&next_of(&p.code, step, q.change.is_some())).into_response(),
-        Err(e) => crate::error::ApiError::from(e).into_response(),
+        Err(e) => public_failure(tr, &uri, e),
     }
 }
 
@@ -512,10 +549,15 @@ pub async fn upload(
         }
     }
     if !csrf_seen {
-        return (StatusCode::FORBIDDEN, "the form expired; reload the page").into_response();
+        return super::staff::forged(Chrome::new(tr, &uri, String::new()));
     }
     if let Some(id) = remove {
-        let _ = s.app.remove_draft_file(&d, id).await;
+        // A file already gone is not an error; a lost database is.
+        if let Err(e) = s.app.remove_draft_file(&d, id).await
+            && e.is_server_fault()
+        {
+            return public_failure(tr, &uri, e);
+        }
         return Redirect::to(&format!("/apply/{}/documents", p.code)).into_response();
     }
     // Each address has an hourly budget of bytes for drafts (issue #29: new drafts are cheap,
@@ -706,7 +748,7 @@ pub async fn submit(
         Err(r) => return r,
     };
     if form(&body).get("csrf").map(String::as_str) != Some(csrf_for(&d.id.to_string()).as_str()) {
-        return (StatusCode::FORBIDDEN, "the form expired; reload the page").into_response();
+        return super::staff::forged(Chrome::new(tr, &uri, String::new()));
     }
     match s.app.submit_draft(&d).await {
         Ok(dossier) => {
@@ -741,6 +783,7 @@ pub async fn submit(
             let clear = format!("{DRAFT_COOKIE}=; Path=/apply; HttpOnly; SameSite=Lax; Max-Age=0");
             ([(header::SET_COOKIE, clear)], render(&page)).into_response()
         }
+        Err(e) if e.is_server_fault() => public_failure(tr, &uri, e),
         Err(e) => check_view(&s, tr, &uri, &p, &d, vec![tr.error(&e)]).await,
     }
 }

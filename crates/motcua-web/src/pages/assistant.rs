@@ -10,7 +10,7 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::{Query, State};
 use axum::http::Uri;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use motcua_app::AppError;
 use motcua_app::assistant::Question;
 use motcua_search::assistant::{Answer, Kind, Lang, Source};
@@ -242,7 +242,7 @@ async fn page(s: &AppState, tr: Tr, uri: &Uri, q: AskQuery, kiosk: bool) -> Resp
             *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             return r;
         }
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
+        Err(e) => return super::failure::public_failure(tr, uri, e),
     }
     render(&page)
 }

@@ -6,6 +6,7 @@
 //! it off cross-site posts, and every form here carries the session's anti-forgery token.
 
 use super::account::cookie_with;
+use super::failure::public_failure;
 use super::i18n::Tr;
 use super::public::{render, status_class};
 use super::{Chrome, cookie, fmt_datetime, form};
@@ -18,6 +19,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use motcua_app::AppError;
 use motcua_app::citizens::Citizen;
 use motcua_app::tokens::csrf_for;
 use motcua_domain::ids::{CitizenId, DossierCode};
@@ -98,11 +100,20 @@ struct CitizenDossierPage {
     documents: Vec<DocRow>,
 }
 
-/// The signed-in citizen of a request, with the cookie's secret.
-async fn signed_in(s: &AppState, headers: &HeaderMap) -> Option<(Citizen, String)> {
-    let secret = cookie(headers, CITIZEN_COOKIE)?;
-    let c = s.app.citizen_session(&secret).await.ok()?;
-    Some((c, secret))
+/// The signed-in citizen of a request, with the cookie's secret; `None` without a session that
+/// is valid now. A lost database is an error, not a signed-out citizen.
+async fn signed_in(
+    s: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<(Citizen, String)>, AppError> {
+    let Some(secret) = cookie(headers, CITIZEN_COOKIE) else {
+        return Ok(None);
+    };
+    match s.app.citizen_session(&secret).await {
+        Ok(c) => Ok(Some((c, secret))),
+        Err(e) if e.is_server_fault() => Err(e),
+        Err(_) => Ok(None),
+    }
 }
 
 fn chrome(tr: Tr, uri: &Uri, title: String, secret: Option<&str>) -> Chrome {
@@ -137,12 +148,14 @@ pub async fn home(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let Some((citizen, secret)) = signed_in(&s, &headers).await else {
-        return render(&page(tr, &uri, &s, None, vec![], None));
+    let (citizen, secret) = match signed_in(&s, &headers).await {
+        Ok(Some(x)) => x,
+        Ok(None) => return render(&page(tr, &uri, &s, None, vec![], None)),
+        Err(e) => return public_failure(tr, &uri, e),
     };
     let dossiers = match s.app.my_dossiers(&citizen).await {
         Ok(d) => d,
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
+        Err(e) => return public_failure(tr, &uri, e),
     };
     let rows = dossiers
         .iter()
@@ -278,13 +291,15 @@ pub async fn callback(
             Redirect::to("/citizen"),
         )
             .into_response(),
-        Err(e) => crate::error::ApiError::from(e).into_response(),
+        Err(e) => public_failure(tr, &uri, e),
     }
 }
 
 /// `POST /citizen/logout`.
 pub async fn logout(
     State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
     headers: HeaderMap,
     client: Client,
     body: Bytes,
@@ -293,14 +308,16 @@ pub async fn logout(
         header::SET_COOKIE,
         lax_cookie(CITIZEN_COOKIE, "", &client, Some(0)),
     )];
-    let Some((_, secret)) = signed_in(&s, &headers).await else {
-        return (clear, Redirect::to("/citizen")).into_response();
+    let (_, secret) = match signed_in(&s, &headers).await {
+        Ok(Some(x)) => x,
+        Ok(None) => return (clear, Redirect::to("/citizen")).into_response(),
+        Err(e) => return public_failure(tr, &uri, e),
     };
     if form(&body).get("csrf") != Some(&csrf_for(&secret)) {
-        return super::staff::forged();
+        return super::staff::forged(Chrome::new(tr, &uri, String::new()));
     }
     if let Err(e) = s.app.citizen_logout(&secret).await {
-        return crate::error::ApiError::from(e).into_response();
+        return public_failure(tr, &uri, e);
     }
     (clear, Redirect::to("/citizen")).into_response()
 }
@@ -313,8 +330,10 @@ pub async fn dossier(
     headers: HeaderMap,
     Path(code): Path<String>,
 ) -> Response {
-    let Some((citizen, secret)) = signed_in(&s, &headers).await else {
-        return Redirect::to("/citizen").into_response();
+    let (citizen, secret) = match signed_in(&s, &headers).await {
+        Ok(Some(x)) => x,
+        Ok(None) => return Redirect::to("/citizen").into_response(),
+        Err(e) => return public_failure(tr, &uri, e),
     };
     let Ok(code) = DossierCode::parse(&code) else {
         return super::public::not_found_page(&tr, &uri);
@@ -324,7 +343,7 @@ pub async fn dossier(
         Err(motcua_app::AppError::NotFound { .. }) => {
             return super::public::not_found_page(&tr, &uri);
         }
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
+        Err(e) => return public_failure(tr, &uri, e),
     };
     let d = &mine.dossier;
     let agency = s
@@ -370,8 +389,10 @@ pub async fn document(
     headers: HeaderMap,
     Path((code, id)): Path<(String, String)>,
 ) -> Response {
-    let Some((citizen, _)) = signed_in(&s, &headers).await else {
-        return Redirect::to("/citizen").into_response();
+    let citizen = match signed_in(&s, &headers).await {
+        Ok(Some((c, _))) => c,
+        Ok(None) => return Redirect::to("/citizen").into_response(),
+        Err(e) => return public_failure(tr, &uri, e),
     };
     let (Ok(code), Ok(id)) = (DossierCode::parse(&code), id.parse::<uuid::Uuid>()) else {
         return super::public::not_found_page(&tr, &uri);
@@ -379,6 +400,6 @@ pub async fn document(
     match s.app.my_document(&citizen, &code, id).await {
         Ok((rec, bytes)) => crate::api::documents::pdf_response(&rec.file_name, bytes),
         Err(motcua_app::AppError::NotFound { .. }) => super::public::not_found_page(&tr, &uri),
-        Err(e) => crate::error::ApiError::from(e).into_response(),
+        Err(e) => public_failure(tr, &uri, e),
     }
 }

@@ -32,12 +32,10 @@ struct HomePage {
 
 /// `GET /kiosk`: the two big choices, and the fields of the catalogue.
 pub async fn home(State(s): State<AppState>, Extension(tr): Extension<Tr>, uri: Uri) -> Response {
-    let mut fields: Vec<String> = s
-        .app
-        .procedures()
-        .await
-        .map(|ps| ps.iter().map(|p| p.field.clone()).collect())
-        .unwrap_or_default();
+    let mut fields: Vec<String> = match s.app.procedures().await {
+        Ok(ps) => ps.iter().map(|p| p.field.clone()).collect(),
+        Err(e) => return super::failure::public_failure(tr, &uri, e),
+    };
     fields.sort();
     fields.dedup();
     render(&HomePage {
@@ -193,6 +191,9 @@ pub async fn track_key(
                         due: v.due_at.as_deref().and_then(parse).map(fmt_datetime),
                         agency: v.current_agency.clone(),
                     });
+                }
+                Err(e) if e.is_server_fault() => {
+                    return super::failure::public_failure(tr, &uri, e);
                 }
                 Err(_) => {
                     not_found = true;

@@ -1,6 +1,7 @@
 //! The leader's dashboard and the administration pages (catalogue versions, holiday tables).
 
 use super::charts;
+use super::failure::PageError;
 use super::i18n::Tr;
 use super::public::render;
 use super::staff::StaffSession;
@@ -13,29 +14,35 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use fluent_templates::fluent_bundle::FluentValue;
+use motcua_app::AppError;
 use motcua_domain::calendar::{DayKind, HolidaySource, HolidayYear, SpecialDay};
 use motcua_domain::catalogue::Procedure;
 use motcua_domain::ids::{ProcedureCode, ProvinceCode};
 use serde::Deserialize;
 use std::collections::HashMap;
 
-#[derive(Template)]
-#[template(path = "message.html")]
-struct MessagePage {
-    c: Chrome,
-    message: String,
+fn forbidden(tr: Tr, uri: &Uri, s: &StaffSession, key: &str) -> Response {
+    PageError::new(
+        s.chrome(tr, uri, String::new()),
+        "auth.forbidden",
+        tr.t(key),
+    )
+    .into_response()
 }
 
-fn forbidden(tr: Tr, uri: &Uri, s: &StaffSession, key: &str) -> Response {
-    let c = s.chrome(tr, uri, tr.t(key));
-    (
-        StatusCode::FORBIDDEN,
-        render(&MessagePage {
-            c,
-            message: tr.t(key),
-        }),
+/// The error page of a leader's or administrator's page.
+fn fail(tr: Tr, uri: &Uri, s: &StaffSession, e: AppError) -> Response {
+    PageError::app(s.chrome(tr, uri, String::new()), e).into_response()
+}
+
+/// Nothing at this address.
+fn not_found(tr: Tr, uri: &Uri, s: &StaffSession) -> Response {
+    PageError::new(
+        s.chrome(tr, uri, String::new()),
+        "route.not_found",
+        tr.t("not-found-lead"),
     )
-        .into_response()
+    .into_response()
 }
 
 struct AgencyRow {
@@ -78,7 +85,10 @@ pub async fn dashboard(
 ) -> Response {
     let d = match s.app.dashboard(sess.actor()).await {
         Ok(d) => d,
-        Err(_) => return forbidden(tr, &uri, &sess, "dash-forbidden"),
+        Err(AppError::Forbidden(_) | AppError::Unauthenticated) => {
+            return forbidden(tr, &uri, &sess, "dash-forbidden");
+        }
+        Err(e) => return fail(tr, &uri, &sess, e),
     };
     let st = &d.stats;
     let total: i64 = st.by_status.iter().map(|x| x.1).sum();
@@ -95,13 +105,13 @@ pub async fn dashboard(
         .collect();
     let mut agencies = Vec::new();
     for (code, received, fin, on_time, overdue) in &st.by_agency {
+        // An agency the counts name but the catalogue no longer has is shown by its code.
         let name = match code.parse() {
-            Ok(c) => s
-                .app
-                .agency(&c)
-                .await
-                .map(|a| a.name)
-                .unwrap_or_else(|_| code.clone()),
+            Ok(c) => match s.app.agency(&c).await {
+                Ok(a) => a.name,
+                Err(AppError::NotFound { .. }) => code.clone(),
+                Err(e) => return fail(tr, &uri, &sess, e),
+            },
             Err(_) => code.clone(),
         };
         agencies.push(AgencyRow {
@@ -211,19 +221,23 @@ struct ProcedureEditPage {
     error: Option<String>,
 }
 
-async fn versions_of(s: &AppState, p: &Procedure) -> Vec<(u32, String)> {
+async fn versions_of(s: &AppState, p: &Procedure) -> Result<Vec<(u32, String)>, AppError> {
     let mut out = Vec::new();
     for v in (1..=p.version).rev() {
-        if let Ok(x) = s.app.procedure(&p.code, Some(v)).await {
-            let time = x
-                .channels
-                .first()
-                .map(|o| o.processing_time.describe_vi())
-                .unwrap_or_default();
-            out.push((v, format!("{} · {time}", x.name)));
-        }
+        let x = match s.app.procedure(&p.code, Some(v)).await {
+            Ok(x) => x,
+            // A version never stored (numbers are not always contiguous) is not listed.
+            Err(AppError::NotFound { .. }) => continue,
+            Err(e) => return Err(e),
+        };
+        let time = x
+            .channels
+            .first()
+            .map(|o| o.processing_time.describe_vi())
+            .unwrap_or_default();
+        out.push((v, format!("{} · {time}", x.name)));
     }
-    out
+    Ok(out)
 }
 
 /// `GET /admin/procedures/{code}`: the record as JSON, and its versions.
@@ -238,16 +252,20 @@ pub async fn edit_procedure(
         return forbidden(tr, &uri, &sess, "admin-forbidden");
     }
     let Some(p) = ProcedureCode::parse(&code).ok() else {
-        return super::public::not_found_page(&tr, &uri);
+        return not_found(tr, &uri, &sess);
     };
-    let Ok(p) = s.app.procedure(&p, None).await else {
-        return super::public::not_found_page(&tr, &uri);
+    let p = match s.app.procedure(&p, None).await {
+        Ok(p) => p,
+        Err(e) => return fail(tr, &uri, &sess, e),
     };
     let page = ProcedureEditPage {
         c: sess.chrome(tr, &uri, format!("{} — {}", p.code, tr.t("admin-edit"))),
         code: p.code.to_string(),
         json: serde_json::to_string_pretty(&p).unwrap_or_default(),
-        versions: versions_of(&s, &p).await,
+        versions: match versions_of(&s, &p).await {
+            Ok(v) => v,
+            Err(e) => return fail(tr, &uri, &sess, e),
+        },
         saved: None,
         error: None,
     };
@@ -268,17 +286,17 @@ pub async fn save_procedure(
     }
     let f: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     if !sess.csrf_ok(&f) {
-        return super::staff::forged();
+        return super::staff::forged(sess.chrome(tr, &uri, String::new()));
     }
     let json = f.get("json").cloned().unwrap_or_default();
     let parsed: Result<Procedure, String> = serde_json::from_str(&json).map_err(|e| e.to_string());
     let result = match parsed {
         Ok(p) if p.code.as_str() != code => Err(format!("the code must stay {code}")),
-        Ok(p) => s
-            .app
-            .import_procedures(vec![p])
-            .await
-            .map_err(|e| e.to_string()),
+        Ok(p) => match s.app.import_procedures(vec![p]).await {
+            Ok(r) => Ok(r),
+            Err(e) if e.is_server_fault() => return fail(tr, &uri, &sess, e),
+            Err(e) => Err(e.to_string()),
+        },
         Err(e) => Err(e),
     };
     let (saved, error, status) = match result {
@@ -299,11 +317,15 @@ pub async fn save_procedure(
         Err(e) => (None, Some(e), StatusCode::UNPROCESSABLE_ENTITY),
     };
     let current = match ProcedureCode::parse(&code) {
-        Ok(c) => s.app.procedure(&c, None).await.ok(),
+        Ok(c) => match s.app.procedure(&c, None).await {
+            Ok(p) => Some(p),
+            Err(AppError::NotFound { .. }) => None,
+            Err(e) => return fail(tr, &uri, &sess, e),
+        },
         Err(_) => None,
     };
     let Some(current) = current else {
-        return super::public::not_found_page(&tr, &uri);
+        return not_found(tr, &uri, &sess);
     };
     let page = ProcedureEditPage {
         c: sess.chrome(
@@ -317,7 +339,10 @@ pub async fn save_procedure(
         } else {
             serde_json::to_string_pretty(&current).unwrap_or_default()
         },
-        versions: versions_of(&s, &current).await,
+        versions: match versions_of(&s, &current).await {
+            Ok(v) => v,
+            Err(e) => return fail(tr, &uri, &sess, e),
+        },
         saved,
         error,
     };
@@ -355,7 +380,7 @@ async fn holidays_view(
     let (lines, error) = edit;
     let table = match s.app.holiday_year(&province, year).await {
         Ok(t) => t,
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
+        Err(e) => return fail(tr, uri, sess, e),
     };
     let kind = |k: DayKind| if k == DayKind::Off { "off" } else { "work" };
     let page = HolidaysPage {
@@ -451,7 +476,7 @@ pub async fn holidays(
         Some(p) => p,
         None => match s.app.agency(&sess.actor().agency).await {
             Ok(a) => a.province_code,
-            Err(e) => return crate::error::ApiError::from(e).into_response(),
+            Err(e) => return fail(tr, &uri, &sess, e),
         },
     };
     let year = q
@@ -474,14 +499,14 @@ pub async fn save_holidays(
     }
     let f: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     if !sess.csrf_ok(&f) {
-        return super::staff::forged();
+        return super::staff::forged(sess.chrome(tr, &uri, String::new()));
     }
     let Some(province) = f
         .get("province")
         .and_then(|p| ProvinceCode::parse(p).ok())
         .filter(|p| s.app.units().province(p).is_some())
     else {
-        return super::public::not_found_page(&tr, &uri);
+        return not_found(tr, &uri, &sess);
     };
     if !sess.actor().jurisdiction.covers_province(&province) {
         return forbidden(tr, &uri, &sess, "admin-forbidden");
@@ -495,6 +520,7 @@ pub async fn save_holidays(
     match parse_lines(year, &lines).map_err(|e| e.to_string()) {
         Ok(table) => match s.app.save_holiday_year(&province, table).await {
             Ok(()) => holidays_view(&s, tr, &uri, &sess, (province, year), (None, None)).await,
+            Err(e) if e.is_server_fault() => fail(tr, &uri, &sess, e),
             Err(e) => {
                 holidays_view(
                     &s,

@@ -7,6 +7,8 @@ mod assets;
 mod assistant;
 mod charts;
 pub(crate) mod citizen;
+pub mod context;
+pub mod failure;
 pub mod i18n;
 mod kiosk;
 mod leader;

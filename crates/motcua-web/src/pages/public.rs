@@ -1,5 +1,6 @@
 //! The citizen portal's public pages: search, procedure, tracking.
 
+use super::failure::{PageError, public_failure};
 use super::i18n::Tr;
 use super::{Chrome, fmt_datetime, grouped};
 use crate::AppState;
@@ -9,6 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use fluent_templates::fluent_bundle::FluentValue;
+use motcua_app::AppError;
 use motcua_domain::calendar::{ProcessingTime, TimeUnit};
 use motcua_domain::catalogue::{Channel, Procedure};
 use motcua_domain::ids::{AgencyCode, ProcedureCode};
@@ -99,7 +101,7 @@ pub async fn home(
     let searched = !query.trim().is_empty();
     let results = match s.app.search_procedures(&query).await {
         Ok(r) => r,
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
+        Err(e) => return public_failure(tr, &uri, e),
     };
     let units = s.app.units();
     let stats = tr.ta(
@@ -199,12 +201,21 @@ pub async fn procedure_page(
     Path(code): Path<String>,
     Query(q): Query<ProcedureQuery>,
 ) -> Response {
+    let unknown = || {
+        not_found(
+            &tr,
+            &uri,
+            "catalogue.unknown_procedure",
+            tr.t("proc-not-found"),
+        )
+    };
     let Some(p) = ProcedureCode::parse(&code).ok() else {
-        return not_found(&tr, &uri, tr.t("proc-not-found"));
+        return unknown();
     };
     let p = match s.app.procedure(&p, None).await {
         Ok(p) => p,
-        Err(_) => return not_found(&tr, &uri, tr.t("proc-not-found")),
+        Err(AppError::NotFound { .. }) => return unknown(),
+        Err(e) => return public_failure(tr, &uri, e),
     };
     let level_key = |l: &motcua_domain::agency::Level| match l {
         motcua_domain::agency::Level::Commune => "level-commune",
@@ -240,7 +251,11 @@ pub async fn procedure_page(
                 }
                 let center = AgencyCode::parse(&format!("{}.TTPVHCC", cand.commune_code)).ok();
                 let name = match center {
-                    Some(c) => s.app.agency(&c).await.map(|a| a.name).unwrap_or_default(),
+                    Some(c) => match s.app.agency(&c).await {
+                        Ok(a) => a.name,
+                        Err(AppError::NotFound { .. }) => String::new(),
+                        Err(e) => return public_failure(tr, &uri, e),
+                    },
                     None => String::new(),
                 };
                 points.push(format!(
@@ -459,6 +474,7 @@ pub async fn track_page(
                         .collect(),
                 });
             }
+            Err(e) if e.is_server_fault() => return public_failure(tr, &uri, e),
             Err(_) => {
                 // One tracking code also follows a linked application's steps.
                 match s.app.track_linked(&code, &phone).await {
@@ -466,6 +482,7 @@ pub async fn track_page(
                         return axum::response::Html(super::registry::public_linked(tr, &uri, v))
                             .into_response();
                     }
+                    Err(e) if e.is_server_fault() => return public_failure(tr, &uri, e),
                     _ => not_found = true,
                 }
             }
@@ -490,24 +507,13 @@ pub async fn track_page(
     (status, render(&page)).into_response()
 }
 
-#[derive(Template)]
-#[template(path = "not_found.html")]
-struct NotFoundPage {
-    c: Chrome,
-    message: String,
-}
-
-fn not_found(tr: &Tr, uri: &Uri, message: String) -> Response {
-    let page = NotFoundPage {
-        c: Chrome::new(*tr, uri, tr.t("not-found-title")),
-        message,
-    };
-    (StatusCode::NOT_FOUND, render(&page)).into_response()
+fn not_found(tr: &Tr, uri: &Uri, code: &'static str, message: String) -> Response {
+    PageError::new(Chrome::new(*tr, uri, String::new()), code, message).into_response()
 }
 
 /// The HTML 404 page for unknown non-API paths.
 pub fn not_found_page(tr: &Tr, uri: &Uri) -> Response {
-    not_found(tr, uri, tr.t("not-found-lead"))
+    not_found(tr, uri, "route.not_found", tr.t("not-found-lead"))
 }
 
 /// The CSS class of a status badge: done, needs the applicant's attention, closed.

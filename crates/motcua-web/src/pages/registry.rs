@@ -1,6 +1,7 @@
 //! Pages of issue #6: the authority registry's report and rules (`/admin/authority`), filing a
 //! linked application at the counter (`/counter/linked`) and following it (`/linked/{code}`).
 
+use super::failure::PageError;
 use super::i18n::Tr;
 use super::public::render;
 use super::staff::{StaffSession, forged};
@@ -112,24 +113,9 @@ pub struct AuthorityQuery {
     done: Option<String>,
 }
 
+/// The error page of a registry page.
 fn error_page(tr: Tr, uri: &Uri, sess: &StaffSession, e: AppError) -> Response {
-    #[derive(Template)]
-    #[template(path = "message.html")]
-    struct MessagePage {
-        c: Chrome,
-        message: String,
-    }
-    let status = crate::error::ApiError::from(e);
-    let code = status.status();
-    let message = status.message.clone();
-    (
-        code,
-        render(&MessagePage {
-            c: sess.chrome(tr, uri, tr.t("error-title")),
-            message,
-        }),
-    )
-        .into_response()
+    PageError::app(sess.chrome(tr, uri, String::new()), e).into_response()
 }
 
 fn rule_template(province: &ProvinceCode) -> String {
@@ -294,7 +280,7 @@ pub async fn add_rule(
 ) -> Response {
     let f = form(&body);
     if !sess.csrf_ok(&f) {
-        return forged();
+        return forged(sess.chrome(tr, &uri, String::new()));
     }
     let province = match own_province(&s, &sess).await {
         Ok(p) => p,
@@ -328,7 +314,7 @@ pub async fn end_rule(
 ) -> Response {
     let f = form(&body);
     if !sess.csrf_ok(&f) {
-        return forged();
+        return forged(sess.chrome(tr, &uri, String::new()));
     }
     let province = match own_province(&s, &sess).await {
         Ok(p) => p,
@@ -420,7 +406,7 @@ pub async fn linked_submit(
 ) -> Response {
     let f = form(&body);
     if !sess.csrf_ok(&f) {
-        return forged();
+        return forged(sess.chrome(tr, &uri, String::new()));
     }
     let get = |k: &str| f.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
     let mut variants = BTreeMap::new();
@@ -509,7 +495,12 @@ pub async fn linked_page(
     Path(code): Path<String>,
 ) -> Response {
     let Ok(code) = DossierCode::parse(&code) else {
-        return super::public::not_found_page(&tr, &uri);
+        return error_page(
+            tr,
+            &uri,
+            &sess,
+            AppError::not_found("dossier.not_found", "no such linked application"),
+        );
     };
     match s
         .app
@@ -521,7 +512,12 @@ pub async fn linked_page(
             v,
             public: false,
         }),
-        Err(AppError::NotFound { .. }) => super::public::not_found_page(&tr, &uri),
+        Err(AppError::NotFound { .. }) => error_page(
+            tr,
+            &uri,
+            &sess,
+            AppError::not_found("dossier.not_found", "no such linked application"),
+        ),
         Err(e) => error_page(tr, &uri, &sess, e),
     }
 }

@@ -3,21 +3,21 @@
 //! drawn on the server and every table downloadable as CSV or XLSX.
 
 use super::charts;
+use super::context::{Page, StaffPage};
+use super::failure::PageError;
 use super::i18n::Tr;
 use super::public::render;
-use super::staff::StaffSession;
 use super::{Chrome, grouped};
 use crate::AppState;
 use crate::api::reports::{ReportQuery, export, integrity_tables, kpi_tables, staffing_tables};
+use crate::error::status_for;
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Query, State};
-use axum::http::{StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::extract::Query;
+use axum::response::Response;
+use motcua_app::AppError;
 use motcua_app::integrity::IntegrityReport;
 use motcua_app::monitoring::{IndexReport, KpiLine, KpiReport, MetricDossiers};
 use motcua_app::staffing::StaffingReport;
-use motcua_app::{Actor, AppError};
 use motcua_domain::index766::Basis;
 use motcua_domain::kpi::Period;
 use motcua_domain::staffing::{Target, WEEKDAYS};
@@ -101,22 +101,12 @@ fn urlencode(s: &str) -> String {
 }
 
 impl Form {
-    /// The query as the API reads it, or the reason it cannot be read.
+    /// The query read exactly as the API reads it (its `ReportQuery` and `period`, one parser for
+    /// both), or the reason it cannot be read.
     fn report_query(&self, tr: Tr) -> Result<(ReportQuery, Period), String> {
         let bad = || tr.t("reports-bad-period");
-        let small = |s: &str| -> Result<Option<u8>, String> {
-            if s.is_empty() {
-                Ok(None)
-            } else {
-                s.parse().map(Some).map_err(|_| bad())
-            }
-        };
-        let q = ReportQuery {
-            unit: self.unit.clone(),
-            year: self.year.parse().map_err(|_| bad())?,
-            quarter: small(&self.quarter)?,
-            month: small(&self.month)?,
-        };
+        let uri: axum::http::Uri = format!("/?{}", self.query).parse().map_err(|_| bad())?;
+        let Query(q) = Query::<ReportQuery>::try_from_uri(&uri).map_err(|_| bad())?;
         let period = q.period().map_err(|_| bad())?;
         Ok((q, period))
     }
@@ -217,51 +207,60 @@ fn this_year(s: &AppState) -> i32 {
     s.app.now().to_offset(motcua_domain::VN_OFFSET).year()
 }
 
-fn status_of(e: &AppError) -> StatusCode {
-    match e {
-        AppError::NotFound { .. } => StatusCode::NOT_FOUND,
-        AppError::Forbidden(_) | AppError::Unauthenticated => StatusCode::FORBIDDEN,
-        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        _ => StatusCode::BAD_REQUEST,
-    }
-}
-
+/// The words a report page shows beside its form for a failure that is the request's (a
+/// server's failure is the error page instead: `PageError`).
 fn message_of(tr: Tr, e: &AppError) -> String {
     match e {
         AppError::NotFound { .. } => tr.t("reports-unknown-unit"),
         AppError::Forbidden(_) | AppError::Unauthenticated => tr.t("reports-forbidden"),
-        AppError::Unavailable(_) => tr.t("reports-unavailable"),
         _ => tr.t("reports-bad-period"),
     }
 }
 
+/// A report that could not be made: the server's failure as the error page; the request's as
+/// the report page again with its message, answered with its code's status.
+fn report_failure(
+    fail: impl FnOnce(AppError) -> PageError,
+    e: AppError,
+    again: impl FnOnce(String) -> Response,
+    message: impl FnOnce(&AppError) -> String,
+) -> Result<Response, PageError> {
+    if e.is_server_fault() {
+        return Err(fail(e));
+    }
+    let status = status_for(e.code());
+    let mut r = again(message(&e));
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+/// A page of the report form with a message for input it cannot read (`code` gives the status).
+fn bad_input(code: &'static str, page: Response) -> Response {
+    let mut r = page;
+    *r.status_mut() = status_for(code);
+    r
+}
+
 /// `GET /reports/index`: the Decision 766 index of a unit for a period (public).
-pub async fn index(
-    State(s): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    uri: Uri,
-    Query(sel): Query<Selector>,
-) -> Response {
-    let f = sel.form("68", this_year(&s));
-    let c = Chrome::new(tr, &uri, tr.t("reports-index-title"));
+pub async fn index(p: Page, Query(sel): Query<Selector>) -> Result<Response, PageError> {
+    let tr = p.tr;
+    let f = sel.form("68", this_year(&p.s));
+    let c = p.chrome(tr.t("reports-index-title"));
     let (q, period) = match f.report_query(tr) {
         Ok(q) => q,
         Err(m) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                render(&index_page(c, f, None, Some(m))),
-            )
-                .into_response();
+            let page = render(&index_page(c, f, None, Some(m)));
+            return Ok(bad_input("report.invalid_period", page));
         }
     };
-    match s.app.service_index(&q.unit, period).await {
-        Ok(r) => render(&index_page(c, f, Some(r), None)),
-        Err(e) => (
-            status_of(&e),
-            render(&index_page(c, f, None, Some(message_of(tr, &e)))),
-        )
-            .into_response(),
+    match p.s.app.service_index(&q.unit, period).await {
+        Ok(r) => Ok(render(&index_page(c, f, Some(r), None))),
+        Err(e) => report_failure(
+            |e| p.fail(e),
+            e,
+            |m| render(&index_page(c, f, None, Some(m))),
+            |e| message_of(tr, e),
+        ),
     }
 }
 
@@ -387,44 +386,35 @@ fn kpi_page(c: Chrome, f: Form, r: Option<KpiReport>, error: Option<String>) -> 
 
 /// The unit a staff member sees first: their province for an administrator, their agency
 /// otherwise.
-async fn default_unit(s: &AppState, sess: &StaffSession) -> String {
-    let a = &sess.actor().agency;
-    if sess.actor().role.may_administer()
-        && let Ok(agency) = s.app.agency(a).await
-    {
-        return agency.province_code.to_string();
+async fn default_unit(p: &StaffPage) -> Result<String, PageError> {
+    let a = &p.sess.actor().agency;
+    if p.sess.actor().role.may_administer() {
+        let agency = p.s.app.agency(a).await.map_err(|e| p.fail(e))?;
+        return Ok(agency.province_code.to_string());
     }
-    a.to_string()
+    Ok(a.to_string())
 }
 
 /// `GET /reports`: the live indicators of a unit for a period.
-pub async fn kpis(
-    State(s): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    uri: Uri,
-    sess: StaffSession,
-    Query(sel): Query<Selector>,
-) -> Response {
-    let f = sel.form(&default_unit(&s, &sess).await, this_year(&s));
-    let c = sess.chrome(tr, &uri, tr.t("reports-title"));
+pub async fn kpis(p: StaffPage, Query(sel): Query<Selector>) -> Result<Response, PageError> {
+    let tr = p.tr;
+    let f = sel.form(&default_unit(&p).await?, this_year(&p.s));
+    let c = p.chrome(tr.t("reports-title"));
     let (q, period) = match f.report_query(tr) {
         Ok(q) => q,
         Err(m) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                render(&kpi_page(c, f, None, Some(m))),
-            )
-                .into_response();
+            let page = render(&kpi_page(c, f, None, Some(m)));
+            return Ok(bad_input("report.invalid_period", page));
         }
     };
-    let actor = Actor::Staff(sess.actor().clone());
-    match s.app.kpi_report(&actor, &q.unit, period).await {
-        Ok(r) => render(&kpi_page(c, f, Some(r), None)),
-        Err(e) => (
-            status_of(&e),
-            render(&kpi_page(c, f, None, Some(message_of(tr, &e)))),
-        )
-            .into_response(),
+    match p.s.app.kpi_report(&p.actor(), &q.unit, period).await {
+        Ok(r) => Ok(render(&kpi_page(c, f, Some(r), None))),
+        Err(e) => report_failure(
+            |e| p.fail(e),
+            e,
+            |m| render(&kpi_page(c, f, None, Some(m))),
+            |e| message_of(tr, e),
+        ),
     }
 }
 
@@ -439,13 +429,12 @@ fn threshold(sel: &Selector) -> Option<usize> {
 /// `GET /reports/export`: a report's tables as a file (`what=kpis` or `integrity`), for a
 /// signed-in leader (the API's exports need a bearer token; this one the session).
 pub async fn export_report(
-    State(s): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    sess: StaffSession,
+    p: StaffPage,
     Query(sel): Query<Selector>,
-) -> Response {
-    let f = sel.form(&default_unit(&s, &sess).await, this_year(&s));
-    let actor = Actor::Staff(sess.actor().clone());
+) -> Result<Response, PageError> {
+    let (s, tr) = (&p.s, p.tr);
+    let f = sel.form(&default_unit(&p).await?, this_year(s));
+    let actor = p.actor();
     let format = sel.format.as_deref().unwrap_or("xlsx");
     let table = sel.table.as_deref();
     let what = sel.what.as_deref().unwrap_or("kpis");
@@ -455,28 +444,20 @@ pub async fn export_report(
         Err(_) if what == "staffing" => (
             ReportQuery {
                 unit: f.unit.clone(),
-                year: this_year(&s),
+                year: this_year(s),
                 quarter: None,
                 month: None,
             },
-            Period::Year {
-                year: this_year(&s),
-            },
+            Period::Year { year: this_year(s) },
         ),
-        Err(_) => {
-            return crate::error::ApiError::new(
-                "report.invalid_period",
-                tr.t("reports-bad-period"),
-            )
-            .into_response();
-        }
+        Err(m) => return Err(p.error("report.invalid_period", m)),
     };
-    let done = match what {
+    match what {
         "kpis" => s
             .app
             .kpi_report(&actor, &q.unit, period)
             .await
-            .map_err(crate::error::ApiError::from)
+            .map_err(|e| p.fail(e))
             .and_then(|r| {
                 export(
                     &format!("chi-tieu-{}-{}", r.unit.code, r.period),
@@ -484,17 +465,15 @@ pub async fn export_report(
                     format,
                     table,
                 )
+                .map_err(|e| export_failure(&p, e))
             }),
         "integrity" => match threshold(&sel) {
-            None => Err(crate::error::ApiError::new(
-                "request.invalid_query",
-                "threshold must be 2 to 100",
-            )),
+            None => Err(p.error("request.invalid_query", tr.t("integrity-bad-threshold"))),
             Some(th) => s
                 .app
                 .integrity_report(&actor, &q.unit, period, th)
                 .await
-                .map_err(crate::error::ApiError::from)
+                .map_err(|e| p.fail(e))
                 .and_then(|r| {
                     export(
                         &format!("ra-soat-{}-{}", r.unit, r.period),
@@ -502,18 +481,16 @@ pub async fn export_report(
                         format,
                         table,
                     )
+                    .map_err(|e| export_failure(&p, e))
                 }),
         },
         "staffing" => match staffing_params(&sel) {
-            None => Err(crate::error::ApiError::new(
-                "request.invalid_query",
-                "weeks, wait and level must be numbers",
-            )),
+            None => Err(p.error("request.invalid_query", tr.t("staffing-bad-params"))),
             Some((weeks, target)) => s
                 .app
                 .staffing_report(&actor, &q.unit, weeks, target)
                 .await
-                .map_err(crate::error::ApiError::from)
+                .map_err(|e| p.fail(e))
                 .and_then(|r| {
                     export(
                         &format!("can-bo-tiep-nhan-{}", r.unit),
@@ -521,14 +498,21 @@ pub async fn export_report(
                         format,
                         table,
                     )
+                    .map_err(|e| export_failure(&p, e))
                 }),
         },
-        _ => Err(crate::error::ApiError::new(
-            "report.unknown_table",
-            "what is kpis, integrity or staffing",
-        )),
+        _ => Err(p.error("report.unknown_table", tr.t("reports-unknown-table"))),
+    }
+}
+
+/// An export the table module refused (an unknown table or format) or could not write.
+fn export_failure(p: &StaffPage, e: crate::error::ApiError) -> PageError {
+    let message = if e.code == "report.unknown_table" {
+        p.tr.t("reports-unknown-table")
+    } else {
+        p.tr.t("err-internal")
     };
-    done.unwrap_or_else(IntoResponse::into_response)
+    p.error(e.code, message)
 }
 
 #[derive(Template)]
@@ -568,15 +552,10 @@ fn integrity_sections(
 }
 
 /// `GET /reports/integrity`: the integrity review of a unit for a period (leaders, admins).
-pub async fn integrity(
-    State(s): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    uri: Uri,
-    sess: StaffSession,
-    Query(sel): Query<Selector>,
-) -> Response {
-    let f = sel.form(&default_unit(&s, &sess).await, this_year(&s));
-    let c = sess.chrome(tr, &uri, tr.t("integrity-title"));
+pub async fn integrity(p: StaffPage, Query(sel): Query<Selector>) -> Result<Response, PageError> {
+    let tr = p.tr;
+    let f = sel.form(&default_unit(&p).await?, this_year(&p.s));
+    let c = p.chrome(tr.t("integrity-title"));
     let shown = num(&sel.threshold).unwrap_or_else(|| "5".into());
     let page = |c, f, error, r: Option<IntegrityReport>| IntegrityPage {
         c,
@@ -592,21 +571,28 @@ pub async fn integrity(
     let (q, period) = match f.report_query(tr) {
         Ok(q) => q,
         Err(m) => {
-            return (StatusCode::BAD_REQUEST, render(&page(c, f, Some(m), None))).into_response();
+            let r = render(&page(c, f, Some(m), None));
+            return Ok(bad_input("report.invalid_period", r));
         }
     };
     let Some(th) = threshold(&sel) else {
         let m = tr.t("integrity-bad-threshold");
-        return (StatusCode::BAD_REQUEST, render(&page(c, f, Some(m), None))).into_response();
+        let r = render(&page(c, f, Some(m), None));
+        return Ok(bad_input("request.invalid_query", r));
     };
-    let actor = Actor::Staff(sess.actor().clone());
-    match s.app.integrity_report(&actor, &q.unit, period, th).await {
-        Ok(r) => render(&page(c, f, None, Some(r))),
-        Err(e) => (
-            status_of(&e),
-            render(&page(c, f, Some(message_of(tr, &e)), None)),
-        )
-            .into_response(),
+    match p
+        .s
+        .app
+        .integrity_report(&p.actor(), &q.unit, period, th)
+        .await
+    {
+        Ok(r) => Ok(render(&page(c, f, None, Some(r)))),
+        Err(e) => report_failure(
+            |e| p.fail(e),
+            e,
+            |m| render(&page(c, f, Some(m), None)),
+            |e| message_of(tr, e),
+        ),
     }
 }
 
@@ -678,15 +664,13 @@ impl StaffingPage {
 }
 
 /// `GET /reports/staffing`: counter officers needed by each center, with the model.
-pub async fn staffing(
-    State(s): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    uri: Uri,
-    sess: StaffSession,
-    Query(sel): Query<Selector>,
-) -> Response {
-    let unit = num(&sel.unit).unwrap_or(default_unit(&s, &sess).await);
-    let c = sess.chrome(tr, &uri, tr.t("staffing-title"));
+pub async fn staffing(p: StaffPage, Query(sel): Query<Selector>) -> Result<Response, PageError> {
+    let tr = p.tr;
+    let unit = match num(&sel.unit) {
+        Some(u) => u,
+        None => default_unit(&p).await?,
+    };
+    let c = p.chrome(tr.t("staffing-title"));
     // The serializer is not `Send`: finished before any await.
     let query = {
         let mut q = form_urlencoded::Serializer::new(String::new());
@@ -714,22 +698,30 @@ pub async fn staffing(
     };
     let Some((weeks, target)) = staffing_params(&sel) else {
         page.error = Some(tr.t("staffing-bad-params"));
-        return (StatusCode::BAD_REQUEST, render(&page)).into_response();
+        return Ok(bad_input("request.invalid_query", render(&page)));
     };
-    let actor = Actor::Staff(sess.actor().clone());
-    match s.app.staffing_report(&actor, &unit, weeks, target).await {
+    match p
+        .s
+        .app
+        .staffing_report(&p.actor(), &unit, weeks, target)
+        .await
+    {
         Ok(r) => {
             page.r = Some(r);
-            render(&page)
+            Ok(render(&page))
         }
-        Err(e) => {
-            let status = status_of(&e);
-            page.error = Some(match e {
+        Err(e) => report_failure(
+            |e| p.fail(e),
+            e,
+            |m| {
+                page.error = Some(m);
+                render(&page)
+            },
+            |e| match e {
                 AppError::Invalid { .. } => tr.t("staffing-bad-params"),
-                e => message_of(tr, &e),
-            });
-            (status, render(&page)).into_response()
-        }
+                e => message_of(tr, e),
+            },
+        ),
     }
 }
 
@@ -752,15 +744,10 @@ impl MetricPage {
 }
 
 /// `GET /reports/metric`: the dossiers behind one metric of a unit's 766 index.
-pub async fn metric(
-    State(s): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    uri: Uri,
-    sess: StaffSession,
-    Query(sel): Query<Selector>,
-) -> Response {
-    let f = sel.form(&default_unit(&s, &sess).await, this_year(&s));
-    let c = sess.chrome(tr, &uri, tr.t("metric-title"));
+pub async fn metric(p: StaffPage, Query(sel): Query<Selector>) -> Result<Response, PageError> {
+    let tr = p.tr;
+    let f = sel.form(&default_unit(&p).await?, this_year(&p.s));
+    let c = p.chrome(tr.t("metric-title"));
     let (q, period) = match f.report_query(tr) {
         Ok(q) => q,
         Err(m) => {
@@ -770,38 +757,37 @@ pub async fn metric(
                 error: Some(m),
                 r: None,
             };
-            return (StatusCode::BAD_REQUEST, render(&page)).into_response();
+            return Ok(bad_input("report.invalid_period", render(&page)));
         }
     };
     let code = sel.metric.clone().unwrap_or_default();
-    let actor = Actor::Staff(sess.actor().clone());
-    match s
+    match p
+        .s
         .app
-        .metric_dossiers(&actor, &q.unit, period, &code, 500)
+        .metric_dossiers(&p.actor(), &q.unit, period, &code, 500)
         .await
     {
-        Ok(r) => render(&MetricPage {
+        Ok(r) => Ok(render(&MetricPage {
             c,
             f,
             error: None,
             r: Some(r),
-        }),
-        Err(e) => {
-            let status = status_of(&e);
-            let m = match e {
-                AppError::Invalid { .. } => tr.t("metric-unknown"),
-                e => message_of(tr, &e),
-            };
-            (
-                status,
+        })),
+        Err(e) => report_failure(
+            |e| p.fail(e),
+            e,
+            |m| {
                 render(&MetricPage {
                     c,
                     f,
                     error: Some(m),
                     r: None,
-                }),
-            )
-                .into_response()
-        }
+                })
+            },
+            |e| match e {
+                AppError::Invalid { .. } => tr.t("metric-unknown"),
+                e => message_of(tr, e),
+            },
+        ),
     }
 }

@@ -2,14 +2,15 @@
 //! the actions legal now. Every state-changing form carries an anti-forgery token derived from
 //! the session. Signing in and out is in `account`.
 
-use super::i18n::Tr;
+use super::context::StaffPage;
+use super::failure::PageError;
+use super::i18n::{Lang, Tr};
 use super::public::{render, time_text};
 use super::{Chrome, cookie, fmt_datetime, form};
 use crate::AppState;
 use askama::Template;
-use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -63,11 +64,17 @@ impl FromRequestParts<AppState> for StaffSession {
                 csrf: csrf_for(&secret),
                 secret,
             }),
-            Err(AppError::Unavailable(_)) => Err(crate::error::ApiError::from(
-                AppError::Unavailable("session lookup".into()),
-            )
-            .into_response()),
-            Err(_) => Err(to_login()),
+            Err(AppError::Unauthenticated) => Err(to_login()),
+            // A lost database or an internal error is not a reason to sign in again.
+            Err(e) => {
+                let tr = parts
+                    .extensions
+                    .get::<Tr>()
+                    .copied()
+                    .unwrap_or(Tr { lang: Lang::Vi });
+                let c = Chrome::new(tr, &parts.uri, String::new());
+                Err(PageError::app(c, e).into_response())
+            }
         }
     }
 }
@@ -128,12 +135,9 @@ fn csrf_ok(f: &HashMap<String, String>, s: &StaffSession) -> bool {
 }
 
 /// The answer to a form without this session's anti-forgery token.
-pub fn forged() -> Response {
-    (
-        StatusCode::FORBIDDEN,
-        "the form expired or came from another site; reload the page and try again",
-    )
-        .into_response()
+pub fn forged(c: Chrome) -> Response {
+    let message = c.tr.t("error-form-expired");
+    PageError::new(c, "auth.forbidden", message).into_response()
 }
 
 struct CompRow {
@@ -168,15 +172,12 @@ pub struct CounterQuery {
 }
 
 async fn counter_page_with(
-    s: &AppState,
-    tr: Tr,
-    uri: &Uri,
-    sess: &StaffSession,
+    p: &StaffPage,
     chosen: Option<std::sync::Arc<Procedure>>,
     values: HashMap<String, String>,
     errors: Vec<(String, String)>,
 ) -> Result<CounterPage, AppError> {
-    let all = s.app.procedures().await?;
+    let all = p.s.app.procedures().await?;
     let chosen_code = chosen.as_ref().map(|p| p.code.to_string());
     let components = chosen
         .as_ref()
@@ -201,7 +202,7 @@ async fn counter_page_with(
         })
         .unwrap_or_default();
     Ok(CounterPage {
-        c: staff_chrome(tr, uri, tr.t("counter-title"), sess),
+        c: p.chrome(p.tr.t("counter-title")),
         procedures: all
             .iter()
             .filter(|p| p.offer(Channel::Direct).is_some())
@@ -222,46 +223,61 @@ async fn counter_page_with(
 
 /// `GET /counter`: choose the procedure, enter the applicant, tick the components received.
 pub async fn counter_page(
-    State(s): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    uri: Uri,
-    sess: StaffSession,
+    p: StaffPage,
     Query(q): Query<CounterQuery>,
-) -> Response {
+) -> Result<Response, PageError> {
     let chosen = match q.procedure.as_deref().map(ProcedureCode::parse) {
-        Some(Ok(code)) => s.app.procedure(&code, None).await.ok(),
+        Some(Ok(code)) => known_procedure(&p, &code).await?,
         _ => None,
     };
-    match counter_page_with(&s, tr, &uri, &sess, chosen, HashMap::new(), vec![]).await {
-        Ok(p) => render(&p),
-        Err(e) => crate::error::ApiError::from(e).into_response(),
+    let page = counter_page_with(&p, chosen, HashMap::new(), vec![])
+        .await
+        .map_err(|e| p.fail(e))?;
+    Ok(render(&page))
+}
+
+/// A procedure of the catalogue, `None` when it has no such code (a lost database is an error,
+/// not an unknown procedure).
+async fn known_procedure(
+    p: &StaffPage,
+    code: &ProcedureCode,
+) -> Result<Option<std::sync::Arc<Procedure>>, PageError> {
+    match p.s.app.procedure(code, None).await {
+        Ok(x) => Ok(Some(x)),
+        Err(AppError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(p.fail(e)),
     }
 }
 
+/// The counter page again with the officer's answers and what is wrong with them.
+async fn counter_again(
+    p: &StaffPage,
+    chosen: Option<std::sync::Arc<Procedure>>,
+    f: &HashMap<String, String>,
+    errors: Vec<(String, String)>,
+) -> Result<Response, PageError> {
+    let page = counter_page_with(p, chosen, f.clone(), errors)
+        .await
+        .map_err(|e| p.fail(e))?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+}
+
 /// `POST /counter`: receive the dossier (issues the appointment) and show it.
-pub async fn counter_submit(
-    State(s): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    uri: Uri,
-    sess: StaffSession,
-    body: Bytes,
-) -> Response {
+pub async fn counter_submit(p: StaffPage, body: Bytes) -> Result<Response, PageError> {
+    let (s, tr, sess) = (&p.s, p.tr, &p.sess);
     let f = form(&body);
-    if !csrf_ok(&f, &sess) {
-        return forged();
+    if !csrf_ok(&f, sess) {
+        return Ok(forged(p.chrome(String::new())));
     }
     let get = |k: &str| f.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
     let procedure = match ProcedureCode::parse(&get("procedure")) {
-        Ok(c) => s.app.procedure(&c, None).await.ok(),
+        Ok(c) => known_procedure(&p, &c).await?,
         Err(_) => None,
     };
     let mut errors = Vec::new();
     let Some(procedure) = procedure else {
         errors.push(("procedure".to_owned(), tr.t("counter-choose")));
-        return match counter_page_with(&s, tr, &uri, &sess, None, f.clone(), errors).await {
-            Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response(),
-            Err(e) => crate::error::ApiError::from(e).into_response(),
-        };
+        return counter_again(&p, None, &f, errors).await;
     };
     let components: Vec<ReceivedComponent> = procedure
         .case(None)
@@ -316,18 +332,13 @@ pub async fn counter_submit(
         _ => None,
     };
     if !errors.is_empty() {
-        return match counter_page_with(&s, tr, &uri, &sess, Some(procedure), f.clone(), errors)
-            .await
-        {
-            Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response(),
-            Err(e) => crate::error::ApiError::from(e).into_response(),
-        };
+        return counter_again(&p, Some(procedure), &f, errors).await;
     }
     let follow_up: Option<Command> = match follow_up.map(serde_json::from_value) {
         Some(Ok(c)) => Some(c),
         Some(Err(e)) => {
-            return crate::error::ApiError::from(AppError::invalid("reason", e.to_string()))
-                .into_response();
+            errors.push(("reason".to_owned(), e.to_string()));
+            return counter_again(&p, Some(procedure), &f, errors).await;
         }
         None => None,
     };
@@ -372,8 +383,10 @@ pub async fn counter_submit(
     };
     match result {
         Ok((d, kind)) => {
-            Redirect::to(&format!("/inbox/{}?done={}", d.code, kind.as_str())).into_response()
+            Ok(Redirect::to(&format!("/inbox/{}?done={}", d.code, kind.as_str())).into_response())
         }
+        // Not the officer's answers: the page of the failure (a lost database, a denial).
+        Err(e) if e.is_server_fault() => Err(p.fail(e)),
         Err(e) => {
             let field = match &e {
                 AppError::Invalid { field: Some(f), .. } => {
@@ -394,10 +407,7 @@ pub async fn counter_submit(
                 _ => tr.error(&e),
             };
             errors.push((field, message));
-            match counter_page_with(&s, tr, &uri, &sess, Some(procedure), f.clone(), errors).await {
-                Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, render(&p)).into_response(),
-                Err(e) => crate::error::ApiError::from(e).into_response(),
-            }
+            counter_again(&p, Some(procedure), &f, errors).await
         }
     }
 }
@@ -446,13 +456,8 @@ pub struct InboxQuery {
 }
 
 /// `GET /inbox`: the agency's dossiers by due date, with filters (status, due, procedure).
-pub async fn inbox_page(
-    State(s): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    uri: Uri,
-    sess: StaffSession,
-    Query(q): Query<InboxQuery>,
-) -> Response {
+pub async fn inbox_page(p: StaffPage, Query(q): Query<InboxQuery>) -> Result<Response, PageError> {
+    let (s, tr) = (&p.s, p.tr);
     // The inbox opens on the work still in hand: a province's closed dossiers of two years
     // would otherwise fill its first pages, oldest due date first. `all` shows every status.
     let status = match q.status.as_deref() {
@@ -489,14 +494,11 @@ pub async fn inbox_page(
         offset,
         ..Default::default()
     };
-    let list = match s
+    let list = s
         .app
-        .list_dossiers(&Actor::Staff(sess.actor.clone()), f)
+        .list_dossiers(&p.actor(), f)
         .await
-    {
-        Ok(l) => l,
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
-    };
+        .map_err(|e| p.fail(e))?;
     let next = (list.len() == 50).then(|| {
         let mut q = format!("offset={}", offset + 50);
         match status {
@@ -545,23 +547,21 @@ pub async fn inbox_page(
         .app
         .procedures()
         .await
-        .map(|ps| {
-            ps.iter()
-                .map(|p| {
-                    (
-                        p.code.to_string(),
-                        format!("{} — {}", p.code, p.name),
-                        Some(&p.code) == procedure.as_ref(),
-                    )
-                })
-                .collect()
+        .map_err(|e| p.fail(e))?
+        .iter()
+        .map(|x| {
+            (
+                x.code.to_string(),
+                format!("{} — {}", x.code, x.name),
+                Some(&x.code) == procedure.as_ref(),
+            )
         })
-        .unwrap_or_default();
+        .collect();
     let notices = s
         .app
-        .my_notices(&Actor::Staff(sess.actor.clone()), 20)
+        .my_notices(&p.actor(), 20)
         .await
-        .unwrap_or_default()
+        .map_err(|e| p.fail(e))?
         .into_iter()
         .map(|n| {
             (
@@ -575,19 +575,19 @@ pub async fn inbox_page(
     let today = s.app.now().to_offset(motcua_domain::VN_OFFSET).date();
     let register_to = today.to_string();
     let register_from = today.replace_day(1).unwrap_or(today).to_string();
-    render(&InboxPage {
+    Ok(render(&InboxPage {
         notices,
         done: (q.done.as_deref() == Some("consultation")).then(|| tr.t("consultation-sent")),
         register_from,
         register_to,
-        c: staff_chrome(tr, &uri, tr.t("inbox-title"), &sess),
+        c: p.chrome(tr.t("inbox-title")),
         rows,
         statuses,
         status_all: status == StatusFilter::Any,
         dues,
         procedures,
         next,
-    })
+    }))
 }
 
 struct ActionForm {
@@ -658,15 +658,13 @@ pub struct DossierQuery {
 }
 
 async fn dossier_page_with(
-    s: &AppState,
-    tr: Tr,
-    uri: &Uri,
-    sess: &StaffSession,
+    p: &StaffPage,
     code: &DossierCode,
     done: Option<String>,
     errors: Vec<(String, String)>,
 ) -> Result<DossierPage, AppError> {
-    let actor = Actor::Staff(sess.actor.clone());
+    let (s, tr, sess) = (&p.s, p.tr, &p.sess);
+    let actor = p.actor();
     let (d, events) = s.app.dossier_with_events(&actor, code).await?;
     let procedure = s
         .app
@@ -697,15 +695,9 @@ async fn dossier_page_with(
         for a in s
             .app
             .agencies_of_unit(&u.code)
-            .await
-            .unwrap_or_default()
+            .await?
             .into_iter()
-            .chain(
-                s.app
-                    .agencies_of_province(&u.province_code)
-                    .await
-                    .unwrap_or_default(),
-            )
+            .chain(s.app.agencies_of_province(&u.province_code).await?)
         {
             if a.code != d.current_agency {
                 agencies.push((a.code.to_string(), format!("{} ({})", a.name, a.code)));
@@ -747,15 +739,10 @@ async fn dossier_page_with(
         && s.app.may_act(&sess.actor, &d, ActionKind::Finish).await;
     Ok(DossierPage {
         overdue: d.is_overdue(s.app.now()),
-        c: staff_chrome(
-            tr,
-            uri,
-            tr.ta(
-                "dossier-title",
-                &[("code", FluentValue::from(d.code.to_string()))],
-            ),
-            sess,
-        ),
+        c: p.chrome(tr.ta(
+            "dossier-title",
+            &[("code", FluentValue::from(d.code.to_string()))],
+        )),
         status: tr.t(&format!("status-{}", d.status.as_str())),
         due: d.due_at.map(fmt_datetime).unwrap_or_default(),
         received: d.received_at.map(fmt_datetime).unwrap_or_default(),
@@ -836,25 +823,30 @@ async fn dossier_page_with(
 
 /// `GET /inbox/{code}`: the dossier, its due-date explanation, timeline and legal actions.
 pub async fn dossier_page(
-    State(s): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    uri: Uri,
-    sess: StaffSession,
+    p: StaffPage,
     Path(code): Path<String>,
     Query(q): Query<DossierQuery>,
-) -> Response {
+) -> Result<Response, PageError> {
     let Ok(code) = DossierCode::parse(&code) else {
-        return super::public::not_found_page(&tr, &uri);
+        return Err(p.not_found());
     };
     let done = q.done.or(q.doc.map(|_| "document".to_owned()));
-    match dossier_page_with(&s, tr, &uri, &sess, &code, done, vec![]).await {
-        Ok(p) => render(&p),
+    match dossier_page_with(&p, &code, done, vec![]).await {
+        Ok(page) => Ok(render(&page)),
         // An agency holding the dossier only for a consultation sees the consultation's part.
-        Err(_) => match consultation_page_with(&s, tr, &uri, &sess, &code, vec![]).await {
-            Ok(p) => render(&p),
-            Err(_) => super::public::not_found_page(&tr, &uri),
+        Err(e) if maybe_consulted(&e) => match consultation_page_with(&p, &code, vec![]).await {
+            Ok(page) => Ok(render(&page)),
+            Err(c) if c.is_server_fault() => Err(p.fail(c)),
+            Err(_) => Err(p.fail(e)),
         },
+        Err(e) => Err(p.fail(e)),
     }
+}
+
+/// A read of the whole dossier refused as a consulted agency's would be: it may still read the
+/// consultation (the whole dossier is not visible to it, so the answer is "not found").
+fn maybe_consulted(e: &AppError) -> bool {
+    matches!(e, AppError::NotFound { .. }) || e.code() == "dossier.consultation_only"
 }
 
 #[derive(Template)]
@@ -868,27 +860,16 @@ struct ConsultationPage {
 }
 
 async fn consultation_page_with(
-    s: &AppState,
-    tr: Tr,
-    uri: &Uri,
-    sess: &StaffSession,
+    p: &StaffPage,
     code: &DossierCode,
     errors: Vec<String>,
 ) -> Result<ConsultationPage, AppError> {
-    let v = s
-        .app
-        .consultation(&Actor::Staff(sess.actor.clone()), code)
-        .await?;
+    let v = p.s.app.consultation(&p.actor(), code).await?;
     Ok(ConsultationPage {
-        c: staff_chrome(
-            tr,
-            uri,
-            tr.ta(
-                "consultation-title",
-                &[("code", FluentValue::from(v.code.clone()))],
-            ),
-            sess,
-        ),
+        c: p.chrome(p.tr.ta(
+            "consultation-title",
+            &[("code", FluentValue::from(v.code.clone()))],
+        )),
         due: local_time(v.due_at.as_deref()),
         asked_at: local_time(v.asked_at.as_deref()),
         v,
@@ -906,16 +887,18 @@ fn local_time(t: Option<&str>) -> String {
 /// The consulted agency's answer: the dossier goes back to the agency that asked, with the
 /// opinion as the transfer's note. Nothing else can be posted from a consultation.
 async fn consultation_reply(
-    s: &AppState,
-    tr: Tr,
-    uri: &Uri,
-    sess: &StaffSession,
+    p: &StaffPage,
     code: &DossierCode,
     f: &HashMap<String, String>,
-) -> Response {
-    let actor = Actor::Staff(sess.actor.clone());
-    let Ok(v) = s.app.consultation(&actor, code).await else {
-        return super::public::not_found_page(&tr, uri);
+    refused: AppError,
+) -> Result<Response, PageError> {
+    let (s, tr) = (&p.s, p.tr);
+    let actor = p.actor();
+    // Not a consulted agency either: the dossier's own refusal (not found).
+    let v = match s.app.consultation(&actor, code).await {
+        Ok(v) => v,
+        Err(e) if e.is_server_fault() => return Err(p.fail(e)),
+        Err(_) => return Err(p.fail(refused)),
     };
     let version: i64 = f.get("version").and_then(|v| v.parse().ok()).unwrap_or(-1);
     let result = match AgencyCode::parse(f.get("to_agency").map(String::as_str).unwrap_or("")) {
@@ -940,13 +923,14 @@ async fn consultation_reply(
         }),
     };
     match result {
-        Ok(_) => Redirect::to("/inbox?done=consultation").into_response(),
+        Ok(_) => Ok(Redirect::to("/inbox?done=consultation").into_response()),
+        Err(e) if e.is_server_fault() => Err(p.fail(e)),
         Err(e) => {
-            let status = crate::error::status_of(&e);
-            match consultation_page_with(s, tr, uri, sess, code, vec![tr.error(&e)]).await {
-                Ok(p) => (status, render(&p)).into_response(),
-                Err(_) => super::public::not_found_page(&tr, uri),
-            }
+            let status = crate::error::status_for(e.code());
+            let page = consultation_page_with(p, code, vec![tr.error(&e)])
+                .await
+                .map_err(|e| p.fail(e))?;
+            Ok((status, render(&page)).into_response())
         }
     }
 }
@@ -1030,24 +1014,23 @@ fn command_from_form(
 
 /// `POST /inbox/{code}/act`: apply one action; back to the dossier page.
 pub async fn dossier_act(
-    State(s): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    uri: Uri,
-    sess: StaffSession,
+    p: StaffPage,
     Path(code): Path<String>,
     body: Bytes,
-) -> Response {
+) -> Result<Response, PageError> {
+    let (s, tr) = (&p.s, p.tr);
     let f = form(&body);
-    if !csrf_ok(&f, &sess) {
-        return forged();
+    if !csrf_ok(&f, &p.sess) {
+        return Ok(forged(p.chrome(String::new())));
     }
     let Ok(code) = DossierCode::parse(&code) else {
-        return super::public::not_found_page(&tr, &uri);
+        return Err(p.not_found());
     };
-    let actor = Actor::Staff(sess.actor.clone());
+    let actor = p.actor();
     let d = match s.app.dossier(&actor, &code).await {
         Ok(d) => d,
-        Err(_) => return consultation_reply(&s, tr, &uri, &sess, &code, &f).await,
+        Err(e) if maybe_consulted(&e) => return consultation_reply(&p, &code, &f, e).await,
+        Err(e) => return Err(p.fail(e)),
     };
     let version: i64 = f.get("version").and_then(|v| v.parse().ok()).unwrap_or(-1);
     let result = match command_from_form(&f, &d, &tr) {
@@ -1055,22 +1038,32 @@ pub async fn dossier_act(
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => Redirect::to(&format!(
+        Ok(_) => Ok(Redirect::to(&format!(
             "/inbox/{code}?done={}",
             f.get("action")
                 .and_then(|a| ActionKind::parse(a))
                 .map_or("", |k| k.as_str())
         ))
-        .into_response(),
+        .into_response()),
+        Err(e) if e.is_server_fault() => Err(p.fail(e)),
         Err(e) => {
-            let status = crate::error::status_of(&e);
             let errors = vec![(f.get("action").cloned().unwrap_or_default(), tr.error(&e))];
-            match dossier_page_with(&s, tr, &uri, &sess, &code, None, errors).await {
-                Ok(p) => (status, render(&p)).into_response(),
-                Err(_) => super::public::not_found_page(&tr, &uri),
-            }
+            dossier_again(&p, &code, &e, errors).await
         }
     }
+}
+
+/// The dossier page again with what went wrong, answered with the failure's status.
+async fn dossier_again(
+    p: &StaffPage,
+    code: &DossierCode,
+    e: &AppError,
+    errors: Vec<(String, String)>,
+) -> Result<Response, PageError> {
+    let page = dossier_page_with(p, code, None, errors)
+        .await
+        .map_err(|e| p.fail(e))?;
+    Ok((crate::error::status_for(e.code()), render(&page)).into_response())
 }
 
 #[derive(Template)]
@@ -1088,28 +1081,26 @@ struct ReceiptPage {
 
 /// `GET /inbox/{code}/receipt`: the receipt and appointment slip (form 01), printable.
 pub async fn receipt_page(
-    State(s): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    uri: Uri,
+    p: StaffPage,
     headers: axum::http::HeaderMap,
-    sess: StaffSession,
     Path(code): Path<String>,
-) -> Response {
-    let actor = Actor::Staff(sess.actor.clone());
+) -> Result<Response, PageError> {
+    let s = &p.s;
     let Ok(code) = DossierCode::parse(&code) else {
-        return super::public::not_found_page(&tr, &uri);
+        return Err(p.not_found());
     };
-    let Ok(d) = s.app.dossier(&actor, &code).await else {
-        return super::public::not_found_page(&tr, &uri);
-    };
+    let d = s
+        .app
+        .dossier(&p.actor(), &code)
+        .await
+        .map_err(|e| p.fail(e))?;
     let procedure = s
         .app
         .procedure(&d.procedure.code, Some(d.procedure.version))
         .await
-        .ok();
+        .map_err(|e| p.fail(e))?;
     let name = |c: &str| {
-        procedure
-            .as_ref()
+        Some(&procedure)
             .and_then(|p| p.case(Some(&d.case_code)))
             .and_then(|k| k.components.iter().find(|x| x.code == c))
             .map(|x| x.name.clone())
@@ -1119,12 +1110,11 @@ pub async fn receipt_page(
         .app
         .agency(&d.receiving_agency)
         .await
-        .map(|a| a.name)
-        .unwrap_or_else(|_| d.receiving_agency.to_string());
+        .map_err(|e| p.fail(e))?
+        .name;
     // Form 01 is an official Vietnamese document whatever the page language.
     let time = procedure
-        .as_ref()
-        .and_then(|p| p.offer(d.channel))
+        .offer(d.channel)
         .map(|o| {
             time_text(
                 &Tr {
@@ -1141,7 +1131,7 @@ pub async fn receipt_page(
     let qr = super::qr::svg(&format!("{base}/track?code={}", d.code)).unwrap_or_default();
     let page = ReceiptPage {
         qr,
-        c: staff_chrome(tr, &uri, tr.t("receipt-title"), &sess),
+        c: p.chrome(p.tr.t("receipt-title")),
         agency,
         received: d.received_at.map(fmt_datetime).unwrap_or_default(),
         due: d.due_at.map(fmt_datetime).unwrap_or_default(),
@@ -1153,29 +1143,22 @@ pub async fn receipt_page(
             .collect(),
         d,
     };
-    render(&page)
+    Ok(render(&page))
 }
 
 /// `GET /inbox/{code}/files/{id}`: a file of the dossier, as a download (never rendered inline).
 pub async fn dossier_file(
-    State(s): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    uri: Uri,
-    sess: StaffSession,
+    p: StaffPage,
     Path((code, id)): Path<(String, String)>,
-) -> Response {
+) -> Result<Response, PageError> {
     let (Ok(code), Ok(id)) = (DossierCode::parse(&code), id.parse::<uuid::Uuid>()) else {
-        return super::public::not_found_page(&tr, &uri);
+        return Err(p.not_found());
     };
-    match s
-        .app
-        .dossier_file(&Actor::Staff(sess.actor.clone()), &code, id)
-        .await
-    {
+    match p.s.app.dossier_file(&p.actor(), &code, id).await {
         Ok((a, bytes)) => {
             let name = motcua_domain::upload::download_name(&a.file_name, &a.content_type);
             let disposition = format!("attachment; filename*=UTF-8''{}", urlencode(&name));
-            (
+            Ok((
                 [
                     (header::CONTENT_TYPE, a.content_type),
                     (header::CONTENT_DISPOSITION, disposition),
@@ -1183,31 +1166,26 @@ pub async fn dossier_file(
                 ],
                 bytes,
             )
-                .into_response()
+                .into_response())
         }
-        Err(_) => super::public::not_found_page(&tr, &uri),
+        Err(e) => Err(p.fail(e)),
     }
 }
 
 /// `GET /inbox/{code}/documents/{id}`: an issued document's PDF.
 pub async fn document_file(
-    State(s): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    uri: Uri,
-    sess: StaffSession,
+    p: StaffPage,
     Path((code, id)): Path<(String, String)>,
-) -> Response {
+) -> Result<Response, PageError> {
     let (Ok(code), Ok(id)) = (DossierCode::parse(&code), id.parse::<uuid::Uuid>()) else {
-        return super::public::not_found_page(&tr, &uri);
+        return Err(p.not_found());
     };
-    match s
-        .app
-        .document_file(&Actor::Staff(sess.actor.clone()), &code, id)
-        .await
-    {
-        Ok((rec, bytes)) => crate::api::documents::pdf_response(&rec.file_name, bytes),
-        Err(_) => super::public::not_found_page(&tr, &uri),
-    }
+    let (rec, bytes) =
+        p.s.app
+            .document_file(&p.actor(), &code, id)
+            .await
+            .map_err(|e| p.fail(e))?;
+    Ok(crate::api::documents::pdf_response(&rec.file_name, bytes))
 }
 
 /// The fields of a document upload form.
@@ -1243,23 +1221,17 @@ async fn read_upload(mut mp: axum::extract::Multipart) -> DocumentUpload {
 }
 
 async fn after_upload(
-    s: &AppState,
-    tr: Tr,
-    uri: &Uri,
-    sess: &StaffSession,
+    p: &StaffPage,
     code: &DossierCode,
     field: &str,
     result: Result<motcua_app::ports::DocumentRecord, AppError>,
-) -> Response {
+) -> Result<Response, PageError> {
     match result {
-        Ok(_) => Redirect::to(&format!("/inbox/{code}?doc=1#documents")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/inbox/{code}?doc=1#documents")).into_response()),
+        Err(e) if e.is_server_fault() => Err(p.fail(e)),
         Err(e) => {
-            let status = crate::error::status_of(&e);
-            let errors = vec![(field.to_owned(), tr.error(&e))];
-            match dossier_page_with(s, tr, uri, sess, code, None, errors).await {
-                Ok(p) => (status, render(&p)).into_response(),
-                Err(_) => super::public::not_found_page(&tr, uri),
-            }
+            let errors = vec![(field.to_owned(), p.tr.error(&e))];
+            dossier_again(p, code, &e, errors).await
         }
     }
 }
@@ -1274,22 +1246,20 @@ enum UploadKind {
 }
 
 async fn document_upload(
-    s: AppState,
-    tr: Tr,
-    uri: Uri,
-    sess: StaffSession,
+    p: StaffPage,
     code: String,
     mp: axum::extract::Multipart,
     kind: UploadKind,
-) -> Response {
+) -> Result<Response, PageError> {
+    let s = &p.s;
     let u = read_upload(mp).await;
-    if u.csrf != sess.csrf {
-        return forged();
+    if u.csrf != p.sess.csrf {
+        return Ok(forged(p.chrome(String::new())));
     }
     let Ok(code) = DossierCode::parse(&code) else {
-        return super::public::not_found_page(&tr, &uri);
+        return Err(p.not_found());
     };
-    let actor = Actor::Staff(sess.actor.clone());
+    let actor = p.actor();
     let (r, field) = match kind {
         UploadKind::Scan => (
             s.app
@@ -1309,31 +1279,25 @@ async fn document_upload(
             "result-file",
         ),
     };
-    after_upload(&s, tr, &uri, &sess, &code, field, r).await
+    after_upload(&p, &code, field, r).await
 }
 
 /// `POST /inbox/{code}/scan`: digitise a component received at the counter.
 pub async fn scan_component(
-    State(s): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    uri: Uri,
-    sess: StaffSession,
+    p: StaffPage,
     Path(code): Path<String>,
     mp: axum::extract::Multipart,
-) -> Response {
-    document_upload(s, tr, uri, sess, code, mp, UploadKind::Scan).await
+) -> Result<Response, PageError> {
+    document_upload(p, code, mp, UploadKind::Scan).await
 }
 
 /// `POST /inbox/{code}/result`: store the result PDF, signed by the competent agency.
 pub async fn result_file(
-    State(s): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    uri: Uri,
-    sess: StaffSession,
+    p: StaffPage,
     Path(code): Path<String>,
     mp: axum::extract::Multipart,
-) -> Response {
-    document_upload(s, tr, uri, sess, code, mp, UploadKind::Result).await
+) -> Result<Response, PageError> {
+    document_upload(p, code, mp, UploadKind::Result).await
 }
 
 /// Query of the register download.
@@ -1345,27 +1309,22 @@ pub struct RegisterQuery {
 
 /// `GET /inbox/register?from=&to=`: form 07 of the officer's agency, as PDF.
 pub async fn register_file(
-    State(s): State<AppState>,
-    sess: StaffSession,
+    p: StaffPage,
     Query(q): Query<RegisterQuery>,
-) -> Response {
-    let period = match crate::api::documents::parse_period(
+) -> Result<Response, PageError> {
+    let period = crate::api::documents::parse_period(
         q.from.as_deref().unwrap_or(""),
         q.to.as_deref().unwrap_or(""),
-    ) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(),
-    };
-    let agency = sess.actor.agency.clone();
-    match s
-        .app
-        .register_pdf(&Actor::Staff(sess.actor.clone()), &agency, &period)
-        .await
-    {
-        Ok(pdf) => crate::api::documents::pdf_response(
-            &format!("so-theo-doi-{agency}-{}-{}.pdf", period.from, period.to),
-            pdf,
-        ),
-        Err(e) => crate::error::ApiError::from(e).into_response(),
-    }
+    )
+    .map_err(|e| p.error(e.code, p.tr.t("error-register-period")))?;
+    let agency = p.sess.actor.agency.clone();
+    let pdf =
+        p.s.app
+            .register_pdf(&p.actor(), &agency, &period)
+            .await
+            .map_err(|e| p.fail(e))?;
+    Ok(crate::api::documents::pdf_response(
+        &format!("so-theo-doi-{agency}-{}-{}.pdf", period.from, period.to),
+        pdf,
+    ))
 }

@@ -12,6 +12,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use fluent_templates::fluent_bundle::FluentValue;
+use motcua_app::AppError;
 use motcua_app::documents::{PublicDocument, VerificationView, VerifyStatus};
 
 /// A verdict, in words of the page's language.
@@ -147,7 +148,8 @@ pub async fn document_page(
     };
     match s.app.published_document(id).await {
         Ok((doc, _)) => render(&page(tr, &uri, format!("/verify/{id}"), Some(doc))),
-        Err(_) => super::public::not_found_page(&tr, &uri),
+        Err(AppError::NotFound { .. }) => super::public::not_found_page(&tr, &uri),
+        Err(e) => super::failure::public_failure(tr, &uri, e),
     }
 }
 
@@ -223,6 +225,7 @@ pub async fn document_post(
     };
     match s.app.published_document(id).await {
         Ok((doc, _)) => check(&s, tr, &uri, mp, Some(doc)).await,
-        Err(_) => super::public::not_found_page(&tr, &uri),
+        Err(AppError::NotFound { .. }) => super::public::not_found_page(&tr, &uri),
+        Err(e) => super::failure::public_failure(tr, &uri, e),
     }
 }

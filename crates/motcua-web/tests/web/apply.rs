@@ -470,6 +470,7 @@ async fn an_address_has_an_hourly_upload_budget() {
             upload_mb_per_hour: 6,
             ..Default::default()
         },
+        limit_clock: motcua_web::security::LimitClock::fake(),
         ..Default::default()
     };
     let router = motcua_web::router_with(t.app.clone(), web);

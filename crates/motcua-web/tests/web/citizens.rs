@@ -169,7 +169,7 @@ async fn the_callback_refuses_what_this_browser_did_not_start() {
     }
     // The provider being unreachable is said plainly.
     assert_eq!(get("/citizen/login", None).await, StatusCode::BAD_GATEWAY);
-    use motcua_app::Store as _;
+    use motcua_app::ports::roles::*;
     assert!(
         t.store
             .security_events(None, 10)

@@ -6,7 +6,7 @@ use crate::common::{TestApp, error_code};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use motcua_app::Store;
+use motcua_app::ports::roles::*;
 use motcua_domain::access::Role;
 use serde_json::{Value, json};
 use time::macros::datetime;
@@ -286,7 +286,7 @@ async fn scans_are_recorded_and_signed_and_bad_files_refused() {
     let counter = t.token(CENTER, Role::CounterOfficer).await;
     let d = t.intake(&counter, "1.004873", CENTER).await;
     let code = d["code"].as_str().unwrap();
-    let png = include_bytes!("../../../motcua-documents/tests/data/scan.png").to_vec();
+    let png = include_bytes!("../../../motcua-documents/tests/documents/data/scan.png").to_vec();
     let uri = format!("/api/v1/dossiers/{code}/components/TK/scan");
     let (s, v) = post_bytes(
         &t,
@@ -580,7 +580,7 @@ async fn the_dossier_page_lists_documents_and_digitises_scans() {
     assert!(p.body.contains("01/GTN"));
     assert!(p.body.contains(&format!("/inbox/{code}/documents/")));
     let csrf = crate::common::csrf(&p.body);
-    let png = include_bytes!("../../../motcua-documents/tests/data/scan.png");
+    let png = include_bytes!("../../../motcua-documents/tests/documents/data/scan.png");
 
     // Without the anti-forgery token: refused, nothing stored.
     let (s, _, _) = post_form(

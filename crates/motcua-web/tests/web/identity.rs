@@ -16,7 +16,7 @@ use tower::ServiceExt;
 const T0: time::OffsetDateTime = datetime!(2025-03-03 08:00 +7);
 
 async fn kinds(t: &TestApp) -> Vec<String> {
-    use motcua_app::Store as _;
+    use motcua_app::ports::roles::*;
     let mut v: Vec<String> = t
         .store
         .security_events(None, 100)
@@ -355,8 +355,12 @@ async fn from(
 #[tokio::test]
 async fn login_tracking_and_search_are_rate_limited_per_client_behind_the_trusted_proxy() {
     let t = TestApp::new(T0).await;
+    // The limiters' clock stands still: the counts below do not depend on how fast this machine
+    // sends the requests (a real clock refills two searches a second).
+    let clock = motcua_web::security::LimitClock::fake();
     let web = motcua_web::WebSettings {
         trusted_proxy: Some("10.0.0.1".parse().unwrap()),
+        limit_clock: clock.clone(),
         ..Default::default()
     };
     let router = motcua_web::router_with(t.app.clone(), web);
@@ -480,11 +484,23 @@ async fn login_tracking_and_search_are_rate_limited_per_client_behind_the_truste
     )
     .await;
     assert_eq!(s, StatusCode::OK);
+    // A minute later (on the limiters' clock) the client may search again.
+    clock.advance(std::time::Duration::from_secs(60));
+    let (s, _, _) = from(
+        &router,
+        "203.0.113.30:1",
+        None,
+        "GET",
+        "/api/v1/procedures?q=khai+sinh",
+        "",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn denials_and_exports_are_in_the_security_log() {
-    use motcua_app::Store as _;
+    use motcua_app::ports::roles::*;
     let t = TestApp::new(T0).await;
     let counter = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
     let (s, _) = t

@@ -332,7 +332,7 @@ async fn bad_linked_applications_change_nothing() {
 
 #[tokio::test]
 async fn the_sweep_opens_steps_a_crash_left_unopened_once() {
-    use motcua_app::Store as _;
+    use motcua_app::ports::roles::*;
     use motcua_domain::linked::LinkedApplication;
     let t = TestApp::new(datetime!(2025-09-01 09:00 +7)).await;
     let before = t.count().await;

@@ -257,6 +257,68 @@ fn every_error_code_is_documented_in_api_md() {
     }
 }
 
+/// Every error code any error can carry is in the table (issue #30): codes are `&'static str`
+/// literals of the form `namespace.name`, so every such literal in the workspace's sources whose
+/// namespace is one of the table's must be a row of it — a code missing from the table would
+/// silently answer 500.
+#[test]
+fn every_error_code_in_the_sources_is_in_the_table() {
+    let table: std::collections::BTreeSet<&str> = motcua_web::error::ERROR_CODES
+        .iter()
+        .map(|(c, _, _)| *c)
+        .collect();
+    let namespaces: std::collections::BTreeSet<&str> = table
+        .iter()
+        .filter_map(|c| c.split_once('.'))
+        .map(|(n, _)| n)
+        .collect();
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let mut files = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from(root)];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs")
+                && p.components().any(|c| c.as_os_str() == "src")
+            {
+                files.push(p);
+            }
+        }
+    }
+    assert!(files.len() > 50, "the sources were found ({})", files.len());
+    let mut missing = Vec::new();
+    let mut seen = 0;
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        for (i, _) in text.match_indices('"') {
+            let rest = &text[i + 1..];
+            let Some(end) = rest.find('"') else { continue };
+            let lit = &rest[..end];
+            let Some((ns, name)) = lit.split_once('.') else {
+                continue;
+            };
+            let word =
+                |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+            // A file name (a template, a data file) is not a code.
+            let file = ["html", "json", "csv", "toml", "pdf", "png", "txt", "md"].contains(&name);
+            if !namespaces.contains(ns) || !word(ns) || !word(name) || file {
+                continue;
+            }
+            seen += 1;
+            if !table.contains(lit) {
+                missing.push(format!("{}: {lit}", f.display()));
+            }
+        }
+    }
+    assert!(seen > 100, "the scan found the codes ({seen})");
+    assert!(
+        missing.is_empty(),
+        "codes missing from ERROR_CODES: {missing:#?}"
+    );
+}
+
 #[tokio::test]
 async fn a_communes_own_office_hours_change_its_due_dates() {
     let t = app().await;

@@ -8,7 +8,8 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use motcua_app::{App, AppSettings, FixedClock, Store};
+use motcua_app::ports::roles::*;
+use motcua_app::{App, AppSettings, FixedClock};
 use motcua_domain::access::Role;
 use motcua_domain::calendar::official_2025;
 use motcua_domain::catalogue::Procedure;
@@ -66,7 +67,8 @@ pub const TINY_JPEG: &[u8] = &[
 ];
 
 /// A real scan-sized PNG (the documents crate's test image).
-pub const SCAN_PNG: &[u8] = include_bytes!("../../../../motcua-documents/tests/data/scan.png");
+pub const SCAN_PNG: &[u8] =
+    include_bytes!("../../../../motcua-documents/tests/documents/data/scan.png");
 
 pub const TEST_PASSWORD: &str = "correct horse battery";
 
@@ -315,7 +317,15 @@ pub struct PageResp {
     pub status: StatusCode,
     pub location: Option<String>,
     pub cookie: Option<String>,
+    pub headers: axum::http::HeaderMap,
     pub body: String,
+}
+
+impl PageResp {
+    /// A header's value, if the answer has it.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
 }
 
 impl TestApp {
@@ -352,10 +362,11 @@ impl TestApp {
                 .get(n)
                 .map(|v: &axum::http::HeaderValue| v.to_str().unwrap().to_owned())
         };
-        let (status, location, cookie) = (
+        let (status, location, cookie, headers) = (
             resp.status(),
             h(axum::http::header::LOCATION),
             h(axum::http::header::SET_COOKIE),
+            resp.headers().clone(),
         );
         let body = String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes())
             .into_owned();
@@ -363,6 +374,7 @@ impl TestApp {
             status,
             location,
             cookie,
+            headers,
             body,
         }
     }

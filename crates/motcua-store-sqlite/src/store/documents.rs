@@ -1,0 +1,264 @@
+//! The SQLite store's documents role ([`motcua_app::ports::DocumentStore`]).
+
+use super::*;
+
+#[async_trait]
+impl DocumentStore for SqliteStore {
+    async fn add_document(&self, doc: &NewDocument) -> Result<(), StoreError> {
+        let doc = doc.clone();
+        self.group
+            .write(move |tx| Box::pin(async move { insert_document(tx, &doc).await }))
+            .await
+    }
+
+    async fn document_jobs(&self, limit: u32) -> Result<Vec<DocumentJob>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {JOB_COLS} FROM document_jobs ORDER BY issued_at, id LIMIT ?"
+        )))
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(job_from_row).collect()
+    }
+
+    async fn dossier_document_jobs(
+        &self,
+        dossier_id: Uuid,
+    ) -> Result<Vec<DocumentJob>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {JOB_COLS} FROM document_jobs WHERE dossier_id = ? ORDER BY issued_at, id"
+        )))
+        .bind(dossier_id.to_string())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(job_from_row).collect()
+    }
+
+    async fn complete_document_job(&self, doc: &NewDocument) -> Result<bool, StoreError> {
+        // One writer: the delete and the insert cannot interleave with another finisher's.
+        let doc = doc.clone();
+        self.group
+            .write(move |tx| {
+                Box::pin(async move {
+                    let gone = sqlx::query("DELETE FROM document_jobs WHERE id = ?")
+                        .bind(doc.record.id.to_string())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?
+                        .rows_affected();
+                    if gone == 0 {
+                        return Ok(false);
+                    }
+                    insert_document(tx, &doc).await?;
+                    Ok(true)
+                })
+            })
+            .await
+    }
+
+    async fn dossier_documents(&self, dossier_id: Uuid) -> Result<Vec<DocumentRecord>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {DOCUMENT_COLS} FROM documents WHERE dossier_id = ? ORDER BY created_at, id"
+        )))
+        .bind(dossier_id.to_string())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(document_from_row).collect()
+    }
+
+    async fn document(&self, id: Uuid) -> Result<Option<DocumentRecord>, StoreError> {
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {DOCUMENT_COLS} FROM documents WHERE id = ?"
+        )))
+        .bind(id.to_string())
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(document_from_row).transpose()
+    }
+
+    async fn document_bytes(&self, id: Uuid) -> Result<Option<Vec<u8>>, StoreError> {
+        sqlx::query_scalar("SELECT bytes FROM documents WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)
+    }
+
+    async fn documents_by_sha256(&self, sha256: &str) -> Result<Vec<DocumentRecord>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {DOCUMENT_COLS} FROM documents WHERE sha256 = ? ORDER BY created_at"
+        )))
+        .bind(sha256)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(document_from_row).collect()
+    }
+
+    async fn save_draft(&self, d: &DraftRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO drafts (id, province_code, procedure_code, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT(id) DO UPDATE SET province_code = excluded.province_code, data = excluded.data, updated_at = excluded.updated_at",
+        )
+        .bind(d.id.to_string())
+        .bind(d.province_code.as_str())
+        .bind(d.procedure.as_str())
+        .bind(d.data.to_string())
+        .bind(ts(d.created_at))
+        .bind(ts(d.updated_at))
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn draft(&self, id: Uuid) -> Result<Option<DraftRecord>, StoreError> {
+        let row = sqlx::query("SELECT id, province_code, procedure_code, data, created_at, updated_at FROM drafts WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
+        row.map(|r| {
+            Ok(DraftRecord {
+                id: parse(r.get::<&str, _>("id"))?,
+                province_code: parse(r.get::<&str, _>("province_code"))?,
+                procedure: parse(r.get::<&str, _>("procedure_code"))?,
+                data: serde_json::from_str(r.get::<&str, _>("data")).map_err(json_err)?,
+                created_at: parse_ts(r.get::<&str, _>("created_at"))?,
+                updated_at: parse_ts(r.get::<&str, _>("updated_at"))?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn add_attachment(&self, a: &Attachment, bytes: &[u8]) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await.map_err(db_err)?;
+        sqlx::query("INSERT INTO attachment_blobs (sha256, bytes) VALUES (?, ?) ON CONFLICT(sha256) DO NOTHING")
+            .bind(&a.sha256)
+            .bind(bytes)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO attachments (id, province_code, draft_id, dossier_id, component_code, file_name, content_type, size, sha256, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(a.id.to_string())
+        .bind(a.province_code.as_str())
+        .bind(a.draft_id.map(|x| x.to_string()))
+        .bind(a.dossier_id.map(|x| x.to_string()))
+        .bind(&a.component_code)
+        .bind(&a.file_name)
+        .bind(&a.content_type)
+        .bind(a.size)
+        .bind(&a.sha256)
+        .bind(ts(a.created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn remove_draft_attachment(&self, draft_id: Uuid, id: Uuid) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "DELETE FROM attachments WHERE id = ? AND draft_id = ? AND dossier_id IS NULL",
+        )
+        .bind(id.to_string())
+        .bind(draft_id.to_string())
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn draft_attachments(&self, draft_id: Uuid) -> Result<Vec<Attachment>, StoreError> {
+        let sql = format!(
+            "SELECT {ATTACHMENT_COLS} FROM attachments WHERE draft_id = ? AND dossier_id IS NULL ORDER BY created_at, id"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(draft_id.to_string())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(attachment_from_row).collect()
+    }
+
+    async fn dossier_attachments(&self, dossier_id: Uuid) -> Result<Vec<Attachment>, StoreError> {
+        let sql = format!(
+            "SELECT {ATTACHMENT_COLS} FROM attachments WHERE dossier_id = ? ORDER BY created_at, id"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(dossier_id.to_string())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(attachment_from_row).collect()
+    }
+
+    async fn attachment_bytes(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        sqlx::query_scalar("SELECT bytes FROM attachment_blobs WHERE sha256 = ?")
+            .bind(sha256)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)
+    }
+
+    async fn link_draft(
+        &self,
+        draft_id: Uuid,
+        dossier_id: Uuid,
+        province: &ProvinceCode,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await.map_err(db_err)?;
+        sqlx::query("UPDATE attachments SET dossier_id = ?, province_code = ?, draft_id = NULL WHERE draft_id = ?")
+            .bind(dossier_id.to_string())
+            .bind(province.as_str())
+            .bind(draft_id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        sqlx::query("DELETE FROM drafts WHERE id = ?")
+            .bind(draft_id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn purge_drafts(&self, before: OffsetDateTime) -> Result<(u64, u64), StoreError> {
+        let mut tx = self.writer.begin().await.map_err(db_err)?;
+        // The files of the drafts to go (and their bytes), then the drafts, then the bytes no
+        // other file still names — in one transaction, as on PostgreSQL.
+        let blobs: Vec<String> = sqlx::query_scalar(
+            "DELETE FROM attachments WHERE dossier_id IS NULL
+               AND draft_id IN (SELECT id FROM drafts WHERE updated_at < ?)
+             RETURNING sha256",
+        )
+        .bind(ts(before))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let drafts = sqlx::query("DELETE FROM drafts WHERE updated_at < ?")
+            .bind(ts(before))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+        for sha in blobs.iter().collect::<std::collections::BTreeSet<_>>() {
+            sqlx::query(
+                "DELETE FROM attachment_blobs WHERE sha256 = ?
+                   AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = attachment_blobs.sha256)",
+            )
+            .bind(sha)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok((drafts, blobs.len() as u64))
+    }
+}
