@@ -16,6 +16,7 @@ use crate::store_support::{enum_parse, parse};
 use motcua_domain::access::Role;
 use motcua_domain::accounts::{LoginState, Username};
 use motcua_domain::agency::Agency;
+use motcua_domain::units::{Commune, MappingRow, Province};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -242,5 +243,46 @@ pub fn security_event(r: &impl Columns) -> Result<SecurityEvent, StoreError> {
         subject: r.text("subject")?,
         ip: r.text("ip")?,
         detail: r.text("detail")?,
+    })
+}
+
+/// A province (`code, name, kind, codename`).
+pub fn province(r: &impl Columns) -> Result<Province, StoreError> {
+    Ok(Province {
+        code: r.parsed("code")?,
+        name: r.text("name")?,
+        kind: r.text("kind")?,
+        codename: r.text("codename")?,
+    })
+}
+
+/// A commune (`code, name, kind, province_code, codename`).
+pub fn commune(r: &impl Columns) -> Result<Commune, StoreError> {
+    Ok(Commune {
+        code: r.parsed("code")?,
+        name: r.text("name")?,
+        kind: r.text("kind")?,
+        province_code: r.parsed("province_code")?,
+        codename: r.text("codename")?,
+    })
+}
+
+/// A row of the old→new unit mapping.
+pub fn mapping_row(r: &impl Columns) -> Result<MappingRow, StoreError> {
+    Ok(MappingRow {
+        old_province_code: r.text("old_province_code")?,
+        old_province_name: r.text("old_province_name")?,
+        old_district_code: r.text("old_district_code")?,
+        old_district_name: r.text("old_district_name")?,
+        old_commune_code: r.text("old_commune_code")?,
+        old_commune_name: r.text("old_commune_name")?,
+        new_commune_code: r.parsed("new_commune_code")?,
+        new_commune_name: r.text("new_commune_name")?,
+        new_province_code: r.parsed("new_province_code")?,
+        new_province_name: r.text("new_province_name")?,
+        nso_note: r.text("nso_note")?,
+        is_partial: r.flag("is_partial")?,
+        old_split_count: u32::try_from(r.int("old_split_count")?)
+            .map_err(|e| column_err("old_split_count", e))?,
     })
 }

@@ -29,7 +29,7 @@ use motcua_domain::ids::{
     AgencyCode, CitizenId, DossierCode, ProcedureCode, ProvinceCode, UnitCode,
 };
 use motcua_domain::linked::LinkedApplication;
-use motcua_domain::units::{Commune, MappingRow, Province, UnitsData};
+use motcua_domain::units::UnitsData;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::types::Json;
 use sqlx::{AssertSqlSafe, Row};

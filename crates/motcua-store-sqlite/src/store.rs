@@ -30,7 +30,7 @@ use motcua_domain::ids::{
 };
 use motcua_domain::kpi;
 use motcua_domain::linked::LinkedApplication;
-use motcua_domain::units::{Commune, MappingRow, Province, UnitsData};
+use motcua_domain::units::UnitsData;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,

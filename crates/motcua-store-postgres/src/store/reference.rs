@@ -72,14 +72,7 @@ impl ReferenceStore for PgStore {
                 .await
                 .map_err(db_err)?
                 .iter()
-                .map(|r| {
-                    Ok(Province {
-                        code: parse(r.get::<&str, _>("code"))?,
-                        name: r.get("name"),
-                        kind: r.get("kind"),
-                        codename: r.get("codename"),
-                    })
-                })
+                .map(|r| store_rows::province(&Cols(r)))
                 .collect::<Result<Vec<_>, StoreError>>()?;
         let communes = sqlx::query(
             "SELECT code, province_code, name, kind, codename FROM communes ORDER BY ord",
@@ -88,15 +81,7 @@ impl ReferenceStore for PgStore {
         .await
         .map_err(db_err)?
         .iter()
-        .map(|r| {
-            Ok(Commune {
-                code: parse(r.get::<&str, _>("code"))?,
-                name: r.get("name"),
-                kind: r.get("kind"),
-                province_code: parse(r.get::<&str, _>("province_code"))?,
-                codename: r.get("codename"),
-            })
-        })
+        .map(|r| store_rows::commune(&Cols(r)))
         .collect::<Result<Vec<_>, StoreError>>()?;
         let mapping = sqlx::query(
             "SELECT new_province_code, old_province_code, old_province_name, old_district_code, old_district_name,
@@ -107,23 +92,7 @@ impl ReferenceStore for PgStore {
         .await
         .map_err(db_err)?
         .iter()
-        .map(|r| {
-            Ok(MappingRow {
-                old_province_code: r.get("old_province_code"),
-                old_province_name: r.get("old_province_name"),
-                old_district_code: r.get("old_district_code"),
-                old_district_name: r.get("old_district_name"),
-                old_commune_code: r.get("old_commune_code"),
-                old_commune_name: r.get("old_commune_name"),
-                new_commune_code: parse(r.get::<&str, _>("new_commune_code"))?,
-                new_commune_name: r.get("new_commune_name"),
-                new_province_code: parse(r.get::<&str, _>("new_province_code"))?,
-                new_province_name: r.get("new_province_name"),
-                nso_note: r.get("nso_note"),
-                is_partial: r.get("is_partial"),
-                old_split_count: r.get::<i32, _>("old_split_count") as u32,
-            })
-        })
+        .map(|r| store_rows::mapping_row(&Cols(r)))
         .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(UnitsData {
             provinces,

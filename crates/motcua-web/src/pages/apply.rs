@@ -450,7 +450,10 @@ async fn documents_view(
     d: &Draft,
     errors: Vec<(String, String)>,
 ) -> Response {
-    let files = s.app.draft_files(d).await.unwrap_or_default();
+    let files = match s.app.draft_files(d).await {
+        Ok(f) => f,
+        Err(e) => return public_failure(tr, uri, e),
+    };
     let rows = p
         .case(None)
         .map(|c| {
@@ -584,7 +587,10 @@ pub async fn upload(
         }
     }
     if errors.is_empty() {
-        let have = s.app.draft_files(&d).await.unwrap_or_default();
+        let have = match s.app.draft_files(&d).await {
+            Ok(f) => f,
+            Err(e) => return public_failure(tr, &uri, e),
+        };
         for x in p
             .case(None)
             .map(|c| c.components.clone())
@@ -644,10 +650,17 @@ async fn check_view(
 ) -> Response {
     let a = &d.answers;
     let receiving = match &a.receiving_agency {
-        Some(c) => s.app.agency(c).await.map(|x| x.name).unwrap_or_default(),
+        Some(c) => match s.app.agency(c).await {
+            Ok(x) => x.name,
+            Err(AppError::NotFound { .. }) => String::new(),
+            Err(e) => return public_failure(tr, uri, e),
+        },
         None => String::new(),
     };
-    let files = s.app.draft_files(d).await.unwrap_or_default();
+    let files = match s.app.draft_files(d).await {
+        Ok(f) => f,
+        Err(e) => return public_failure(tr, uri, e),
+    };
     let code = &p.code;
     let rows = vec![
         AnswerRow {

@@ -73,25 +73,23 @@ pub async fn procedures(
     Query(q): Query<FieldQuery>,
 ) -> Response {
     let field = q.field.unwrap_or_default();
-    let procedures = s
-        .app
-        .procedures()
-        .await
-        .map(|ps| {
-            ps.iter()
-                .filter(|p| p.field == field)
-                .map(|p| KioskProcedure {
-                    code: p.code.to_string(),
-                    name: p.name.clone(),
-                    time: p
-                        .offer(Channel::Kiosk)
-                        .map(|o| time_text(&tr, o.processing_time))
-                        .unwrap_or_default(),
-                    online: p.channels.iter().any(|o| o.channel == Channel::Online),
-                })
-                .collect()
+    let all = match s.app.procedures().await {
+        Ok(ps) => ps,
+        Err(e) => return super::failure::public_failure(tr, &uri, e),
+    };
+    let procedures = all
+        .iter()
+        .filter(|p| p.field == field)
+        .map(|p| KioskProcedure {
+            code: p.code.to_string(),
+            name: p.name.clone(),
+            time: p
+                .offer(Channel::Kiosk)
+                .map(|o| time_text(&tr, o.processing_time))
+                .unwrap_or_default(),
+            online: p.channels.iter().any(|o| o.channel == Channel::Online),
         })
-        .unwrap_or_default();
+        .collect();
     render(&ProceduresPage {
         c: kiosk_chrome(&s, tr, &uri, tr.t("kiosk-choose-procedure")),
         field,

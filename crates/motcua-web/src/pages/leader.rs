@@ -185,18 +185,14 @@ pub async fn admin(
     if !sess.actor().role.may_administer() {
         return forbidden(tr, &uri, &sess, "admin-forbidden");
     }
-    let all = s
-        .app
-        .procedures()
-        .await
-        .map(|p| p.to_vec())
-        .unwrap_or_default();
-    let province = s
-        .app
-        .agency(&sess.actor().agency)
-        .await
-        .map(|a| a.province_code.to_string())
-        .unwrap_or_default();
+    let all = match s.app.procedures().await {
+        Ok(p) => p.to_vec(),
+        Err(e) => return fail(tr, &uri, &sess, e),
+    };
+    let province = match s.app.agency(&sess.actor().agency).await {
+        Ok(a) => a.province_code.to_string(),
+        Err(e) => return fail(tr, &uri, &sess, e),
+    };
     let page = AdminPage {
         c: sess.chrome(tr, &uri, tr.t("admin-title")),
         procedures: all
