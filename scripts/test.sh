@@ -4,6 +4,7 @@
 # in Debian's Chromium (e2e/). Needs the packages of scripts/install-system-deps.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+phase() { echo "=== scripts/test.sh: $1 at $((SECONDS / 60)) min $((SECONDS % 60)) s"; }
 
 # PostgreSQL: the store conformance suite and the durability tests run on both stores. With
 # MOTCUA_TEST_DATABASE_URL they use that server (one fresh database per test); without it, a
@@ -23,7 +24,8 @@ if [ -n "${CI:-}" ]; then
 fi
 
 # Also builds target/debug/motcua (the binary's own tests run it), which the journeys use.
-cargo test --workspace --locked
+phase "cargo test"
+cargo test --workspace --locked ${CI:+--timings}
 unset RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS
 
 target="${CARGO_TARGET_DIR:-target}"
@@ -32,11 +34,15 @@ if [ ! -x /usr/bin/chromium ] || ! command -v node >/dev/null 2>&1; then
   echo "The browser journeys need Chromium and Node.js: run scripts/install-system-deps.sh" >&2
   exit 1
 fi
+phase "browser journeys"
 npm ci --prefix e2e --no-audit --no-fund --loglevel=error
 MOTCUA_BIN="$bin" node e2e/run.mjs
 
 # Attacks on every entry point: schemathesis against the OpenAPI document of a running server
 # (no server error, no response the document does not describe), then every parser of outside
 # input fuzzed for a bounded time (FUZZ_SECONDS per target).
+phase "schemathesis"
 MOTCUA_BIN="$bin" scripts/schemathesis.sh
+phase "fuzzing"
 scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
+phase "done"
