@@ -256,12 +256,13 @@ pub async fn password_page(
     sess: StaffSession,
     Query(q): Query<DoneQuery>,
 ) -> Response {
-    let forced = s
-        .app
-        .session(sess.secret())
-        .await
-        .map(|x| x.must_change_password)
-        .unwrap_or(false);
+    let forced = match s.app.session(sess.secret()).await {
+        Ok(x) => x.must_change_password,
+        Err(e) => {
+            return super::failure::PageError::app(sess.chrome(tr, &uri, String::new()), e)
+                .into_response();
+        }
+    };
     password_page_with(tr, &uri, &sess, forced, vec![], q.done.is_some())
 }
 

@@ -765,12 +765,15 @@ pub async fn submit(
     }
     match s.app.submit_draft(&d).await {
         Ok(dossier) => {
-            let agency = s
-                .app
-                .agency(&dossier.receiving_agency)
-                .await
-                .map(|a| a.name)
-                .unwrap_or_default();
+            // The dossier is filed: whatever else fails, the applicant sees its code (an error
+            // page now would invite a second filing). The agency's name falls back to its code.
+            let agency = match s.app.agency(&dossier.receiving_agency).await {
+                Ok(a) => a.name,
+                Err(e) => {
+                    tracing::warn!(error = %e, "the receiving agency's name could not be read");
+                    dossier.receiving_agency.to_string()
+                }
+            };
             let time = p
                 .offer(dossier.channel)
                 .map(|o| time_text(&tr, o.processing_time))

@@ -346,12 +346,11 @@ pub async fn dossier(
         Err(e) => return public_failure(tr, &uri, e),
     };
     let d = &mine.dossier;
-    let agency = s
-        .app
-        .agency(&d.current_agency)
-        .await
-        .map(|a| a.name)
-        .unwrap_or_else(|_| d.current_agency.to_string());
+    let agency = match s.app.agency(&d.current_agency).await {
+        Ok(a) => a.name,
+        Err(AppError::NotFound { .. }) => d.current_agency.to_string(),
+        Err(e) => return public_failure(tr, &uri, e),
+    };
     render(&CitizenDossierPage {
         c: chrome(tr, &uri, d.code.to_string(), Some(&secret)),
         code: d.code.to_string(),
