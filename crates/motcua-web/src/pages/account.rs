@@ -259,8 +259,7 @@ pub async fn password_page(
     let forced = match s.app.session(sess.secret()).await {
         Ok(x) => x.must_change_password,
         Err(e) => {
-            return super::failure::PageError::app(sess.chrome(tr, &uri, String::new()), e)
-                .into_response();
+            return sess.fail(tr, &uri, e).into_response();
         }
     };
     password_page_with(tr, &uri, &sess, forced, vec![], q.done.is_some())
@@ -316,9 +315,7 @@ pub async fn change_password(
             let e = vec![(field.to_owned(), message)];
             password_page_with(tr, &uri, &sess, forced, e, false)
         }
-        Err(e) => {
-            super::failure::PageError::app(sess.chrome(tr, &uri, String::new()), e).into_response()
-        }
+        Err(e) => sess.fail(tr, &uri, e).into_response(),
     }
 }
 

@@ -103,12 +103,12 @@ impl StaffPage {
 
     /// An application error as this page's error page.
     pub fn fail(&self, e: AppError) -> PageError {
-        PageError::app(self.chrome(String::new()), e)
+        self.sess.fail(self.tr, &self.uri, e)
     }
 
     /// A failure the page names itself (`code` from the table).
     pub fn error(&self, code: &'static str, message: String) -> PageError {
-        PageError::new(self.chrome(String::new()), code, message)
+        self.sess.refuse(self.tr, &self.uri, code, message)
     }
 
     /// Nothing at this address (or nothing this member may see: the same answer).

@@ -1,7 +1,6 @@
 //! The leader's dashboard and the administration pages (catalogue versions, holiday tables).
 
 use super::charts;
-use super::failure::PageError;
 use super::i18n::Tr;
 use super::public::render;
 use super::staff::StaffSession;
@@ -22,27 +21,19 @@ use serde::Deserialize;
 use std::collections::HashMap;
 
 fn forbidden(tr: Tr, uri: &Uri, s: &StaffSession, key: &str) -> Response {
-    PageError::new(
-        s.chrome(tr, uri, String::new()),
-        "auth.forbidden",
-        tr.t(key),
-    )
-    .into_response()
+    s.refuse(tr, uri, "auth.forbidden", tr.t(key))
+        .into_response()
 }
 
 /// The error page of a leader's or administrator's page.
 fn fail(tr: Tr, uri: &Uri, s: &StaffSession, e: AppError) -> Response {
-    PageError::app(s.chrome(tr, uri, String::new()), e).into_response()
+    s.fail(tr, uri, e).into_response()
 }
 
 /// Nothing at this address.
 fn not_found(tr: Tr, uri: &Uri, s: &StaffSession) -> Response {
-    PageError::new(
-        s.chrome(tr, uri, String::new()),
-        "route.not_found",
-        tr.t("not-found-lead"),
-    )
-    .into_response()
+    s.refuse(tr, uri, "route.not_found", tr.t("not-found-lead"))
+        .into_response()
 }
 
 struct AgencyRow {

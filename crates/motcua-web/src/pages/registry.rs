@@ -1,7 +1,6 @@
 //! Pages of issue #6: the authority registry's report and rules (`/admin/authority`), filing a
 //! linked application at the counter (`/counter/linked`) and following it (`/linked/{code}`).
 
-use super::failure::PageError;
 use super::i18n::Tr;
 use super::public::render;
 use super::staff::{StaffSession, forged};
@@ -115,7 +114,7 @@ pub struct AuthorityQuery {
 
 /// The error page of a registry page.
 fn error_page(tr: Tr, uri: &Uri, sess: &StaffSession, e: AppError) -> Response {
-    PageError::app(sess.chrome(tr, uri, String::new()), e).into_response()
+    sess.fail(tr, uri, e).into_response()
 }
 
 fn rule_template(province: &ProvinceCode) -> String {

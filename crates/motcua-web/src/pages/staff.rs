@@ -108,6 +108,16 @@ impl StaffSession {
     pub fn csrf_ok(&self, f: &HashMap<String, String>) -> bool {
         csrf_ok(f, self)
     }
+
+    /// An application error as the error page of a staff page at `uri`.
+    pub fn fail(&self, tr: Tr, uri: &Uri, e: AppError) -> PageError {
+        PageError::app(self.chrome(tr, uri, String::new()), e)
+    }
+
+    /// A failure a staff page at `uri` names itself (`code` from the table).
+    pub fn refuse(&self, tr: Tr, uri: &Uri, code: &'static str, message: String) -> PageError {
+        PageError::new(self.chrome(tr, uri, String::new()), code, message)
+    }
 }
 
 fn staff_chrome(tr: Tr, uri: &Uri, title: String, s: &StaffSession) -> Chrome {
