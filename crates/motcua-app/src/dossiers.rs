@@ -8,6 +8,7 @@ use motcua_domain::VN_OFFSET;
 use motcua_domain::access::Jurisdiction;
 use motcua_domain::agency::Agency;
 use motcua_domain::catalogue::{Channel, Procedure};
+use motcua_domain::declaration::FiledDeclaration;
 use motcua_domain::dossier::chain::{ChainInput, chain_time, event_hash};
 use motcua_domain::dossier::{
     ActionContext, ActionKind, Applicant, Command, Dossier, DossierListing, EventDraft, NewDossier,
@@ -58,6 +59,12 @@ pub struct OpenDossier {
     /// intake). Default `true`: received at once with its appointment.
     #[serde(default)]
     pub receive: Option<bool>,
+    /// The answers to the case's electronic declaration (`GET /api/v1/procedures/{code}` gives
+    /// its fields): one object keyed by field key. Required online and at a kiosk when the case
+    /// has a declaration; optional at the counter (the paper form may be brought instead).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub declaration: Option<serde_json::Value>,
 }
 
 /// A dossier ready to be opened: checked, routed, its receiving point and competent agency
@@ -75,6 +82,7 @@ pub(crate) struct Intake {
     pub receive_now: bool,
     pub linked: Option<motcua_domain::dossier::LinkedStep>,
     pub support_point: Option<String>,
+    pub declaration: Option<FiledDeclaration>,
 }
 
 /// How much of a dossier a staff member sees ([`App::sight_of`]).
@@ -527,6 +535,14 @@ impl App {
             ));
         }
         let procedure = self.procedure(&req.procedure, None).await?;
+        let mut components = req.components.clone();
+        let declaration = self.filed_declaration(
+            &procedure,
+            req.case.as_deref(),
+            channel,
+            req.declaration.as_ref(),
+            &mut components,
+        )?;
         let applicant_unit = self.applicant_unit(&req, &receiving)?;
         let (competent, routing) = self.route(&procedure, &receiving, &applicant_unit).await?;
         self.open_routed(
@@ -540,14 +556,68 @@ impl App {
                 routing,
                 applicant: req.applicant,
                 summary: req.summary,
-                components: req.components,
+                components,
                 receive_now,
                 linked: None,
                 support_point: req.support_point,
+                declaration,
             },
             idem,
         )
         .await
+    }
+
+    /// The declaration of a new dossier, checked against its case's on the filing date (Vietnam's
+    /// calendar day): refused whole with every failing path (`declaration.invalid`), required
+    /// online and at a kiosk when the case has one. Filed, it stands for the paper form it
+    /// replaces (the component is recorded as received).
+    pub fn filed_declaration(
+        &self,
+        procedure: &Procedure,
+        case: Option<&str>,
+        channel: Channel,
+        answers: Option<&serde_json::Value>,
+        components: &mut Vec<ReceivedComponent>,
+    ) -> Result<Option<FiledDeclaration>, AppError> {
+        let declaration = procedure.case(case).and_then(|c| c.declaration.as_ref());
+        let (declaration, answers) = match (declaration, answers) {
+            (None, None) => return Ok(None),
+            (None, Some(_)) => {
+                return Err(AppError::invalid(
+                    "declaration",
+                    "this procedure case has no electronic declaration",
+                ));
+            }
+            (Some(_), None) if matches!(channel, Channel::Direct | Channel::Postal) => {
+                return Ok(None);
+            }
+            (Some(_), None) => {
+                return Err(AppError::invalid(
+                    "declaration",
+                    "this procedure's declaration must be filled in when filing online",
+                ));
+            }
+            (Some(d), Some(a)) => (d, a),
+        };
+        let units = self.units();
+        let ctx = motcua_domain::declaration::CheckContext {
+            filing_date: self.now().to_offset(VN_OFFSET).date(),
+            units: &units,
+        };
+        let checked = declaration.check(answers, ctx)?;
+        if let Some(code) = &declaration.replaces_component
+            && !components.iter().any(|c| &c.code == code)
+        {
+            components.push(ReceivedComponent {
+                code: code.clone(),
+                originals: 1,
+                copies: 0,
+            });
+        }
+        Ok(Some(FiledDeclaration {
+            code: declaration.code.clone(),
+            answers: checked,
+        }))
     }
 
     /// The receiving unit (the point's commune, or the province's first commune for a
@@ -622,6 +692,7 @@ impl App {
             receive_now,
             linked,
             support_point,
+            declaration,
         } = intake;
         let calendar = self.calendar_for(&receiving).await?;
         let now = self.now();
@@ -645,6 +716,7 @@ impl App {
             routing: Some(routing),
             linked,
             support_point,
+            declaration,
         };
         let ctx = ActionContext {
             now,

@@ -34,6 +34,13 @@ pub struct Answers {
     pub email: Option<String>,
     /// `online` or `kiosk`.
     pub kiosk: bool,
+    /// The declaration's answers so far (each page's, normalised when its page was accepted).
+    #[serde(default)]
+    pub declaration: serde_json::Map<String, serde_json::Value>,
+    /// The dossier it became, once submitted: a second submission (a double click, a retry, Back
+    /// then submit) returns it instead of filing again, and the confirmation reads it.
+    #[serde(default)]
+    pub submitted: Option<motcua_domain::ids::DossierCode>,
 }
 
 /// A draft with its answers decoded.
@@ -217,6 +224,11 @@ impl App {
     /// Submits the draft: every required component must have a file; opens the dossier
     /// (`online`, or `kiosk`) at the chosen receiving point and moves the files to it.
     pub async fn submit_draft(&self, d: &Draft) -> Result<Dossier, AppError> {
+        // Read again: another request may have submitted it since this one loaded it.
+        let current = self.draft(d.id, &d.procedure).await?;
+        if let Some(code) = &current.answers.submitted {
+            return self.submitted_dossier(code).await;
+        }
         let procedure = self.procedure(&d.procedure, None).await?;
         let files = self.draft_files(d).await?;
         let a = &d.answers;
@@ -246,10 +258,16 @@ impl App {
         let case = procedure
             .case(None)
             .ok_or_else(|| AppError::Internal("procedure without a case".into()))?;
+        // The paper form the declaration replaces is not uploaded.
+        let replaced = case
+            .declaration
+            .as_ref()
+            .and_then(|d| d.replaces_component.as_deref());
         let lacking: Vec<String> = case
             .components
             .iter()
-            .filter(|c| c.required && !files.iter().any(|f| f.component_code == c.code))
+            .filter(|c| c.required && Some(c.code.as_str()) != replaced)
+            .filter(|c| !files.iter().any(|f| f.component_code == c.code))
             .map(|c| c.name.clone())
             .collect();
         if !lacking.is_empty() {
@@ -284,14 +302,62 @@ impl App {
             summary: None,
             components,
             receive: None,
+            declaration: case
+                .declaration
+                .as_ref()
+                .map(|_| serde_json::Value::Object(a.declaration.clone())),
         };
         let dossier = self
             .open_dossier(&Actor::Public, req, Some(&format!("draft-{}", d.id)))
             .await?;
+        let record = self
+            .store
+            .draft(d.id)
+            .await?
+            .ok_or_else(|| AppError::Internal("submitted draft vanished".into()))?;
+        let mut answers = d.answers.clone();
+        answers.submitted = Some(dossier.code.clone());
         self.store
-            .link_draft(d.id, dossier.id, &dossier.province_code)
+            .link_draft(
+                &DraftRecord {
+                    province_code: dossier.province_code.clone(),
+                    data: serde_json::to_value(&answers)
+                        .map_err(|e| AppError::Internal(e.to_string()))?,
+                    updated_at: self.now(),
+                    ..record
+                },
+                dossier.id,
+            )
             .await?;
         Ok(dossier)
+    }
+
+    /// The dossier a submitted draft became.
+    async fn submitted_dossier(
+        &self,
+        code: &motcua_domain::ids::DossierCode,
+    ) -> Result<Dossier, AppError> {
+        self.store
+            .dossier(code)
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("submitted dossier {code} missing")))
+    }
+
+    /// The confirmation of a submitted draft: the dossier it became (the draft's id is the
+    /// applicant's secret, held in their browser and in the confirmation's address). Not found
+    /// for a draft not submitted, purged, or unknown.
+    pub async fn confirmation(&self, draft: Uuid) -> Result<Dossier, AppError> {
+        let rec = self.store.draft(draft).await?;
+        let code = rec
+            .and_then(|r| serde_json::from_value::<Answers>(r.data).ok())
+            .and_then(|a| a.submitted)
+            .ok_or_else(|| {
+                AppError::not_found(
+                    "draft.not_found",
+                    "no submitted application at this address; track your dossier with its code",
+                )
+            })?;
+        self.submitted_dossier(&code).await
     }
 
     /// Files of a dossier (for staff who may see it).

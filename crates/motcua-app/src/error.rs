@@ -28,6 +28,9 @@ pub enum AppError {
         /// The field concerned, if one.
         field: Option<String>,
     },
+    /// The declaration's answers break its rules: every failing path.
+    #[error(transparent)]
+    Declaration(#[from] motcua_domain::declaration::Invalid),
     /// The dossier changed since the client read it.
     #[error("the dossier was changed by someone else (now at version {current}); reload and retry")]
     VersionConflict {
@@ -86,6 +89,7 @@ impl AppError {
             AppError::NotFound { code, .. }
             | AppError::Invalid { code, .. }
             | AppError::Denied { code, .. } => code,
+            AppError::Declaration(_) => "declaration.invalid",
             AppError::VersionConflict { .. } => "dossier.version_conflict",
             AppError::IdempotencyMismatch => "request.idempotency_key_reused",
             AppError::Unauthenticated => "auth.unauthenticated",

@@ -368,6 +368,7 @@ impl App {
                             inputs,
                         }),
                         support_point: None,
+                        declaration: None,
                     },
                     Some((step_key(app, &s.key), "linked-step".to_owned())),
                 )

@@ -195,6 +195,18 @@ pub async fn generate(
             .is_some_and(|o| o.channel == Channel::Online)
             && rng.random_bool(0.3);
         clock.set(t0);
+        // The declaration from its own generator, so the rest of the demo draws the same numbers
+        // whichever procedures have one.
+        let declaration = case.declaration.as_ref().map(|decl| {
+            let mut own = StdRng::seed_from_u64(made as u64 ^ 0xDEC1);
+            scenario::declaration(
+                &mut own,
+                decl,
+                &applicant,
+                unit,
+                t0.to_offset(motcua_domain::VN_OFFSET).date(),
+            )
+        });
         let req = OpenDossier {
             procedure: procedure.code.clone(),
             case: None,
@@ -210,6 +222,7 @@ pub async fn generate(
             summary: None,
             components,
             receive: None,
+            declaration,
         };
         let opener = if online {
             Actor::Public
@@ -328,6 +341,7 @@ pub async fn plant_broker(
             summary: None,
             components: scenario::required_components(case),
             receive: None,
+            declaration: None,
         };
         let opener = if online {
             Actor::Public

@@ -312,3 +312,160 @@ pub fn prepare(cmd: &mut Command, d: &Dossier, cal: &WorkingCalendar, t: OffsetD
         *new_due_at = cal.add_working_seconds(base, 3 * 8 * 3600).0;
     }
 }
+
+/// Sample words for the texts of the shipped declarations, by field key (generated data, like
+/// every demo name).
+const SAMPLE_TEXTS: &[(&str, &str)] = &[
+    ("birth_place", "Bệnh viện Đa khoa tỉnh"),
+    ("hometown", "Lâm Đồng"),
+    ("relationship", "Con"),
+    ("death_place", "Tại nhà riêng"),
+    ("death_cause", "Bệnh già"),
+    ("death_time", "08 giờ 30 phút"),
+    ("notice_number", "125/GBT"),
+    ("notice_issuer", "Trạm Y tế xã"),
+    ("head_relationship", "Chủ hộ"),
+    (
+        "request",
+        "Đăng ký thường trú tại chỗ ở hợp pháp của gia đình",
+    ),
+    ("business_name", "HỘ KINH DOANH BÌNH AN"),
+    ("trades", "Bán lẻ lương thực, thực phẩm (4721)"),
+    ("name", "Bằng tốt nghiệp trung học phổ thông"),
+];
+
+/// Generated answers to `decl` for `applicant` living in `commune`, filed on `filing`: every
+/// required question answered plausibly, every rule kept (a child born in the last weeks,
+/// spouses and owners of age, a death before its notice).
+pub fn declaration(
+    rng: &mut StdRng,
+    decl: &motcua_domain::declaration::Declaration,
+    applicant: &Applicant,
+    commune: &str,
+    filing: time::Date,
+) -> serde_json::Value {
+    use motcua_domain::declaration::{Field, FieldKind};
+    use serde_json::{Value, json};
+    fn day(d: time::Date) -> String {
+        motcua_domain::declaration::check::date_text(d)
+    }
+    fn one(
+        rng: &mut StdRng,
+        key: &str,
+        f: &Field,
+        applicant: &Applicant,
+        commune: &str,
+        filing: time::Date,
+    ) -> Option<Value> {
+        if !f.required || f.when.is_some() {
+            return None;
+        }
+        Some(match &f.kind {
+            FieldKind::Text { .. } => {
+                let text = SAMPLE_TEXTS
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, v)| (*v).to_owned())
+                    .unwrap_or_else(|| {
+                        if key.ends_with("name") {
+                            applicant.name.clone()
+                        } else {
+                            "Không".to_owned()
+                        }
+                    });
+                json!(text)
+            }
+            FieldKind::Number { min, max } => json!(min.unwrap_or(1).max(1).min(max.unwrap_or(1))),
+            FieldKind::Money { .. } => json!(100_000_000u64),
+            FieldKind::Date { .. } => {
+                let back = if key == "notice_date" { 0 } else { 1 };
+                json!(day(filing - time::Duration::days(back)))
+            }
+            FieldKind::Choice { options } => json!(options.first()?.key),
+            FieldKind::YesNo => json!(false),
+            FieldKind::IdDocument { .. } => {
+                json!({"kind": "cccd", "number": format!("068{:09}", rng.random_range(0..1_000_000_000u32))})
+            }
+            FieldKind::Phone => json!(applicant.phone.as_str()),
+            FieldKind::Email => return None,
+            FieldKind::Address => json!({"commune": commune, "street": "Thôn 1"}),
+            FieldKind::Person(parts) => {
+                let who = person(rng, String::new(), "68");
+                let birth = match key {
+                    "child" => filing - time::Duration::days(rng.random_range(1..30)),
+                    "deceased" => time::Date::from_calendar_date(
+                        rng.random_range(1930..1960),
+                        time::Month::June,
+                        15,
+                    )
+                    .ok()?,
+                    _ => time::Date::from_calendar_date(
+                        rng.random_range(1965..2000),
+                        time::Month::March,
+                        rng.random_range(1..28),
+                    )
+                    .ok()?,
+                };
+                let mut m = serde_json::Map::new();
+                m.insert("name".into(), json!(who.name));
+                if parts.birth_date.asked() {
+                    m.insert("birth_date".into(), json!(day(birth)));
+                }
+                if parts.sex.asked() {
+                    m.insert(
+                        "sex".into(),
+                        json!(if rng.random_bool(0.5) {
+                            "male"
+                        } else {
+                            "female"
+                        }),
+                    );
+                }
+                if parts.id == motcua_domain::declaration::Ask::Required {
+                    m.insert(
+                        "id".into(),
+                        json!({"kind": "cccd", "number": who.id_number.as_str()}),
+                    );
+                }
+                if parts.relationship.asked() {
+                    m.insert("relationship".into(), json!("Con"));
+                }
+                if parts.ethnicity.asked() {
+                    m.insert("ethnicity".into(), json!("Kinh"));
+                }
+                if parts.nationality.asked() {
+                    m.insert("nationality".into(), json!("Việt Nam"));
+                }
+                Value::Object(m)
+            }
+            FieldKind::Group { fields, min, .. } => {
+                let items: Vec<Value> = (0..(*min).max(1))
+                    .map(|_| {
+                        let m: serde_json::Map<String, Value> = fields
+                            .iter()
+                            .filter_map(|g| {
+                                Some((
+                                    g.key.clone(),
+                                    one(rng, &g.key, g, applicant, commune, filing)?,
+                                ))
+                            })
+                            .collect();
+                        Value::Object(m)
+                    })
+                    .collect();
+                json!(items)
+            }
+        })
+    }
+    let mut out = serde_json::Map::new();
+    for (_, f) in decl.fields() {
+        if let Some(v) = one(rng, &f.key, f, applicant, commune, filing) {
+            out.insert(f.key.clone(), v);
+        }
+    }
+    // A death is registered after it happened and its notice was issued.
+    if let Some(Value::String(d)) = out.get("death_date").cloned() {
+        out.insert("notice_date".into(), json!(d));
+    }
+    Value::Object(out)
+}

@@ -121,6 +121,9 @@ pub struct Case {
     /// Components of the dossier in this case.
     #[serde(default)]
     pub components: Vec<Component>,
+    /// The electronic declaration (tờ khai điện tử) of this case, when the catalogue has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declaration: Option<crate::declaration::Declaration>,
 }
 
 /// One procedure record, at one version.
@@ -247,6 +250,13 @@ impl Procedure {
                         comp.code, c.code
                     )));
                 }
+            }
+        }
+        for c in &self.cases {
+            if let Some(d) = &c.declaration {
+                let comps: Vec<&str> = c.components.iter().map(|x| x.code.as_str()).collect();
+                d.validate(&comps)
+                    .map_err(|e| err(format!("case {}: {e}", c.code)))?;
             }
         }
         let mut chans = std::collections::HashSet::new();

@@ -65,8 +65,8 @@ pub async fn stale_drafts_are_purged_with_their_files(store: Arc<dyn Store>) {
     );
 }
 
-/// A draft keeps its answers; files go with it to the dossier, the draft goes away; bytes are
-/// stored once per content.
+/// A draft keeps its answers; files go with it to the dossier, the draft stays marked with it;
+/// bytes are stored once per content.
 pub async fn drafts_and_attachments_move_to_the_dossier(store: Arc<dyn Store>) {
     seeded(&store).await;
     let now = datetime!(2025-03-03 08:00 UTC);
@@ -130,8 +130,15 @@ pub async fn drafts_and_attachments_move_to_the_dossier(store: Arc<dyn Store>) {
         datetime!(2025-03-03 09:00 +7),
     );
     store.insert_dossier(&d, &ev, None, &[]).await.unwrap();
-    store.link_draft(draft.id, d.id, &p("68")).await.unwrap();
-    assert!(store.draft(draft.id).await.unwrap().is_none());
+    let submitted = DraftRecord {
+        province_code: p("68"),
+        data: serde_json::json!({"submitted": d.code}),
+        updated_at: now + time::Duration::minutes(1),
+        ..draft.clone()
+    };
+    store.link_draft(&submitted, d.id).await.unwrap();
+    // The draft stays, marked with its dossier (a second submission finds it).
+    assert_eq!(store.draft(draft.id).await.unwrap(), Some(submitted));
     assert!(store.draft_attachments(draft.id).await.unwrap().is_empty());
     let linked = store.dossier_attachments(d.id).await.unwrap();
     assert_eq!(linked.len(), 2);

@@ -193,6 +193,7 @@ pub fn procedure(code: &str, version: u32) -> Procedure {
                 form_url: None,
                 required: true,
             }],
+            declaration: None,
         }],
         channels: vec![ChannelOffer {
             channel: Channel::Direct,
@@ -241,6 +242,7 @@ pub fn sample_dossier(code: &str, receiving: &str, at: OffsetDateTime) -> (Dossi
         receive_now: true,
         routing: None,
         linked: None,
+        declaration: None,
         support_point: None,
     };
     let (d, draft) = Dossier::open(

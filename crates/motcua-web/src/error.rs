@@ -49,6 +49,11 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
         "A field is missing, has the wrong type, or breaks a rule (see `fields`).",
     ),
     (
+        "declaration.invalid",
+        422,
+        "The declaration's answers break its rules: `fields` maps every failing path (e.g. `child.birth_date`) to what is wrong; nothing was stored.",
+    ),
+    (
         "request.unsupported_media_type",
         415,
         "The body must be `application/json`.",
@@ -385,6 +390,21 @@ impl From<AppError> for ApiError {
                         .unwrap_or_default(),
                 );
                 err.retry_after = Some(u64::try_from(wait).unwrap_or(1));
+                err
+            }
+            AppError::Declaration(ref invalid) => {
+                let mut err = ApiError::new(code, e.to_string());
+                for f in &invalid.errors {
+                    let path = if f.path.is_empty() {
+                        "declaration".to_owned()
+                    } else {
+                        f.path.clone()
+                    };
+                    err = err.field(
+                        &path,
+                        serde_json::json!({"code": f.problem.code(), "message": f.problem.to_string()}),
+                    );
+                }
                 err
             }
             AppError::VersionConflict { current } => {

@@ -37,13 +37,9 @@ pub trait DocumentStore: Send + Sync + 'static {
     async fn dossier_attachments(&self, dossier_id: Uuid) -> Result<Vec<Attachment>, StoreError>;
     /// The bytes of an attachment.
     async fn attachment_bytes(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError>;
-    /// Moves a draft's attachments to the dossier and deletes the draft, in one transaction.
-    async fn link_draft(
-        &self,
-        draft_id: Uuid,
-        dossier_id: Uuid,
-        province: &ProvinceCode,
-    ) -> Result<(), StoreError>;
+    /// Moves a draft's attachments to the dossier and saves the draft as given (its data marked
+    /// with the dossier), in one transaction.
+    async fn link_draft(&self, draft: &DraftRecord, dossier_id: Uuid) -> Result<(), StoreError>;
     /// Removes the drafts last changed before `before` with their files (and the bytes no other
     /// file shares); returns how many drafts and files went.
     async fn purge_drafts(&self, before: OffsetDateTime) -> Result<(u64, u64), StoreError>;

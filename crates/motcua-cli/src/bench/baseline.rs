@@ -122,6 +122,7 @@ impl StoreDriver {
                 receive_now: true,
                 routing: None,
                 linked: None,
+                declaration: None,
                 support_point: None,
             },
             ActionContext {

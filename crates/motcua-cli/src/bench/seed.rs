@@ -239,6 +239,7 @@ fn one(
         receive_now: !online,
         routing: None,
         linked: None,
+        declaration: None,
         support_point: None,
     };
     let ctx = |t| ActionContext {

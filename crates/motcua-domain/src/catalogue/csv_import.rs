@@ -112,6 +112,7 @@ pub fn parse(text: &str) -> Result<Vec<Procedure>, CsvError> {
                 code: "default".into(),
                 name: "Trường hợp thông thường".into(),
                 components: vec![],
+                declaration: None,
             }],
             channels,
             requirements: vec![],

@@ -14,6 +14,7 @@ use crate::VN_OFFSET;
 use crate::authority::Routing;
 use crate::calendar::{DueDate, WorkingCalendar};
 use crate::catalogue::{Channel, Procedure, ProcedureRef};
+use crate::declaration::FiledDeclaration;
 use crate::ids::{AgencyCode, CitizenId, DossierCode, Phone, ProvinceCode, UnitCode};
 use crate::text::has_hostile_chars;
 pub use listing::DossierListing;
@@ -204,6 +205,9 @@ pub struct Dossier {
     /// The linked application (liên thông) this dossier is a step of.
     #[serde(default)]
     pub linked: Option<LinkedStep>,
+    /// The electronic declaration it was filed with (answers to its procedure version's form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declaration: Option<FiledDeclaration>,
     /// Hash of the last event (the chain head).
     pub last_event_hash: String,
 }
@@ -596,6 +600,8 @@ pub struct NewDossier {
     pub support_point: Option<String>,
     /// The linked application it is a step of.
     pub linked: Option<LinkedStep>,
+    /// The declaration, already checked against the case's (`Declaration::check`).
+    pub declaration: Option<FiledDeclaration>,
 }
 
 /// Validates the parts of a new dossier that do not depend on the store.
@@ -684,6 +690,7 @@ impl Dossier {
             support_point: check_opt("support_point", &n.support_point, 200)?,
             consultation_from: None,
             linked: n.linked,
+            declaration: n.declaration,
             last_event_hash: chain::GENESIS.to_owned(),
         };
         // The applicant is part of the hashed history (issue #29): the dossier row alone could
@@ -706,6 +713,10 @@ impl Dossier {
         }
         if let Some(s) = &d.support_point {
             payload["support_point"] = serde_json::json!(s);
+        }
+        // What the applicant declared is part of the hashed history like the applicant.
+        if let Some(decl) = &d.declaration {
+            payload["declaration"] = serde_json::to_value(decl).unwrap_or_default();
         }
         let (action, due) = if n.receive_now {
             let due = d.receive(now, ctx)?;

@@ -5,6 +5,7 @@ mod common;
 
 mod access;
 mod calendar;
+mod declaration;
 mod escalation;
 mod integrity;
 mod kpi;

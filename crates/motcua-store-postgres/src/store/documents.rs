@@ -201,25 +201,27 @@ impl DocumentStore for PgStore {
             .map_err(db_err)
     }
 
-    async fn link_draft(
-        &self,
-        draft_id: Uuid,
-        dossier_id: Uuid,
-        province: &ProvinceCode,
-    ) -> Result<(), StoreError> {
+    async fn link_draft(&self, draft: &DraftRecord, dossier_id: Uuid) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         sqlx::query("UPDATE attachments SET dossier_id = $1, province_code = $2, draft_id = NULL WHERE draft_id = $3")
             .bind(dossier_id)
-            .bind(province.as_str())
-            .bind(draft_id)
+            .bind(draft.province_code.as_str())
+            .bind(draft.id)
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
-        sqlx::query("DELETE FROM drafts WHERE id = $1")
-            .bind(draft_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        // The draft stays, marked with its dossier, until purged: a second submission and the
+        // confirmation's address find the dossier through it.
+        sqlx::query(
+            "UPDATE drafts SET province_code = $1, data = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(draft.province_code.as_str())
+        .bind(Json(&draft.data))
+        .bind(draft.updated_at)
+        .bind(draft.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
         tx.commit().await.map_err(db_err)
     }
 

@@ -207,22 +207,22 @@ impl DocumentStore for SqliteStore {
             .map_err(db_err)
     }
 
-    async fn link_draft(
-        &self,
-        draft_id: Uuid,
-        dossier_id: Uuid,
-        province: &ProvinceCode,
-    ) -> Result<(), StoreError> {
+    async fn link_draft(&self, draft: &DraftRecord, dossier_id: Uuid) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await.map_err(db_err)?;
         sqlx::query("UPDATE attachments SET dossier_id = ?, province_code = ?, draft_id = NULL WHERE draft_id = ?")
             .bind(dossier_id.to_string())
-            .bind(province.as_str())
-            .bind(draft_id.to_string())
+            .bind(draft.province_code.as_str())
+            .bind(draft.id.to_string())
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
-        sqlx::query("DELETE FROM drafts WHERE id = ?")
-            .bind(draft_id.to_string())
+        // The draft stays, marked with its dossier, until purged: a second submission and the
+        // confirmation's address find the dossier through it.
+        sqlx::query("UPDATE drafts SET province_code = ?, data = ?, updated_at = ? WHERE id = ?")
+            .bind(draft.province_code.as_str())
+            .bind(draft.data.to_string())
+            .bind(ts(draft.updated_at))
+            .bind(draft.id.to_string())
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;

@@ -2,6 +2,7 @@
 //! with "Change" links, a confirmation with the dossier code. The draft id lives in an HttpOnly
 //! cookie scoped to `/apply`; forms carry an anti-forgery token derived from it.
 
+use super::declaration::{Builder, Kind, Summary, Widget, failures, page_of, summary};
 use super::failure::public_failure;
 use super::i18n::Tr;
 use super::public::{render, time_text};
@@ -18,6 +19,8 @@ use motcua_app::AppError;
 use motcua_app::drafts::Draft;
 use motcua_app::tokens::csrf_for;
 use motcua_domain::catalogue::{Channel, Procedure};
+use motcua_domain::declaration::form::{page_from_form, to_form};
+use motcua_domain::declaration::{CheckContext, Declaration};
 use motcua_domain::ids::{AgencyCode, CitizenId, Phone, ProcedureCode};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -25,8 +28,35 @@ use uuid::Uuid;
 
 pub(crate) const DRAFT_COOKIE: &str = "motcua_draft";
 
-/// The steps, in order.
-const STEPS: [&str; 6] = ["where", "name", "id", "contact", "documents", "check"];
+/// The applicant's questions, before the declaration's pages.
+const QUESTIONS: [&str; 4] = ["where", "name", "id", "contact"];
+
+/// The case's declaration, if the catalogue has one.
+fn declaration_of(p: &Procedure) -> Option<&Declaration> {
+    p.case(None).and_then(|c| c.declaration.as_ref())
+}
+
+/// The component the declaration stands for (not uploaded).
+fn replaced_component(p: &Procedure) -> Option<&str> {
+    declaration_of(p).and_then(|d| d.replaces_component.as_deref())
+}
+
+/// The wizard's steps for this application, in order: the applicant's questions, the
+/// declaration's pages asked (a page's condition reads the answers so far), the documents, the
+/// check.
+fn steps(p: &Procedure, d: &Draft) -> Vec<String> {
+    let mut out: Vec<String> = QUESTIONS.iter().map(|s| (*s).to_owned()).collect();
+    if let Some(decl) = declaration_of(p) {
+        out.extend(
+            decl.pages_asked(&d.answers.declaration)
+                .into_iter()
+                .map(|pg| format!("form/{}", pg.key)),
+        );
+    }
+    out.push("documents".into());
+    out.push("check".into());
+    out
+}
 
 /// The procedure of a code in the address: `Ok(None)` when the catalogue has no such code, the
 /// page of the failure when it cannot be read.
@@ -83,6 +113,10 @@ async fn application(
 ) -> Result<(std::sync::Arc<Procedure>, Draft), Response> {
     let p = known_procedure(s, *tr, uri, code).await?;
     match load(s, headers, &p).await {
+        // Submitted: every step (Back, reload, a second submit) shows the confirmation.
+        Ok(Some(d)) if d.answers.submitted.is_some() => {
+            Err(Redirect::to(&format!("/apply/{}/done/{}", p.code, d.id)).into_response())
+        }
         Ok(Some(d)) => Ok((p, d)),
         Ok(None) => Err(restart(&p.code)),
         Err(e) => Err(public_failure(*tr, uri, e)),
@@ -197,19 +231,23 @@ impl QuestionPage {
     }
 }
 
-fn back_of(code: &ProcedureCode, step: &str) -> String {
-    match STEPS.iter().position(|s| *s == step) {
+fn back_of(p: &Procedure, d: &Draft, step: &str) -> String {
+    let all = steps(p, d);
+    let code = &p.code;
+    match all.iter().position(|s| s == step) {
         Some(0) | None => format!("/apply/{code}"),
-        Some(i) => format!("/apply/{code}/{}", STEPS[i - 1]),
+        Some(i) => format!("/apply/{code}/{}", all[i - 1]),
     }
 }
 
-fn next_of(code: &ProcedureCode, step: &str, change: bool) -> String {
+fn next_of(p: &Procedure, d: &Draft, step: &str, change: bool) -> String {
+    let code = &p.code;
     if change {
         return format!("/apply/{code}/check");
     }
-    let i = STEPS.iter().position(|s| *s == step).unwrap_or(0);
-    format!("/apply/{code}/{}", STEPS[(i + 1).min(STEPS.len() - 1)])
+    let all = steps(p, d);
+    let i = all.iter().position(|s| s == step).unwrap_or(0);
+    format!("/apply/{code}/{}", all[(i + 1).min(all.len() - 1)])
 }
 
 fn title_of(tr: &Tr, step: &str) -> String {
@@ -221,9 +259,11 @@ fn title_of(tr: &Tr, step: &str) -> String {
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn question(
     tr: Tr,
     uri: &Uri,
+    p: &Procedure,
     d: &Draft,
     step: &'static str,
     error: Option<String>,
@@ -235,7 +275,7 @@ fn question(
     QuestionPage {
         c,
         step,
-        back: back_of(&d.procedure, step),
+        back: back_of(p, d, step),
         error,
         values,
         choices,
@@ -270,19 +310,17 @@ pub async fn question_page(
     headers: HeaderMap,
     Path((code, step)): Path<(String, String)>,
 ) -> Response {
-    let (_, d) = match application(&s, &tr, &uri, &headers, &code).await {
+    let (p, d) = match application(&s, &tr, &uri, &headers, &code).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let Some(step) = ["where", "name", "id", "contact"]
-        .into_iter()
-        .find(|x| *x == step)
-    else {
+    let Some(step) = QUESTIONS.into_iter().find(|x| *x == step) else {
         return super::public::not_found_page(&tr, &uri);
     };
     render(&question(
         tr,
         &uri,
+        &p,
         &d,
         step,
         None,
@@ -320,10 +358,7 @@ pub async fn answer(
     if f.get("csrf").map(String::as_str) != Some(csrf_for(&d.id.to_string()).as_str()) {
         return super::staff::forged(Chrome::new(tr, &uri, String::new()));
     }
-    let Some(step) = ["where", "name", "id", "contact"]
-        .into_iter()
-        .find(|x| *x == step)
-    else {
+    let Some(step) = QUESTIONS.into_iter().find(|x| *x == step) else {
         return super::public::not_found_page(&tr, &uri);
     };
     let get = |k: &str| f.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
@@ -338,6 +373,7 @@ pub async fn answer(
             render(&question(
                 tr,
                 &uri,
+                &p,
                 &d,
                 step,
                 Some(msg),
@@ -350,6 +386,10 @@ pub async fn answer(
     match step {
         "where" => {
             let address: String = get("address").chars().take(300).collect();
+            // Nothing typed is an error, not a list of whatever matches nothing (issue #31).
+            if address.trim().is_empty() {
+                return fail(tr.t("apply-where-empty"), vec![]);
+            }
             let r = s.app.units().resolve_address(&address);
             let mut units: Vec<motcua_domain::units::ResolvedUnit> = Vec::new();
             for c in r.candidates {
@@ -379,7 +419,7 @@ pub async fn answer(
                 } else {
                     None
                 };
-                let page = question(tr, &uri, &d, step, msg.clone(), values.clone(), choices);
+                let page = question(tr, &uri, &p, &d, step, msg.clone(), values.clone(), choices);
                 let status = if msg.is_some() {
                     StatusCode::UNPROCESSABLE_ENTITY
                 } else {
@@ -420,7 +460,7 @@ pub async fn answer(
         }
     }
     match s.app.save_answers(&d).await {
-        Ok(()) => Redirect::to(&next_of(&p.code, step, q.change.is_some())).into_response(),
+        Ok(()) => Redirect::to(&next_of(&p, &d, step, q.change.is_some())).into_response(),
         Err(e) => public_failure(tr, &uri, e),
     }
 }
@@ -459,6 +499,7 @@ async fn documents_view(
         .map(|c| {
             c.components
                 .iter()
+                .filter(|x| Some(x.code.as_str()) != replaced_component(p))
                 .map(|x| DocRow {
                     code: x.code.clone(),
                     name: x.name.clone(),
@@ -596,7 +637,10 @@ pub async fn upload(
             .map(|c| c.components.clone())
             .unwrap_or_default()
         {
-            if x.required && !have.iter().any(|f| f.component_code == x.code) {
+            if x.required
+                && Some(x.code.as_str()) != replaced_component(&p)
+                && !have.iter().any(|f| f.component_code == x.code)
+            {
                 errors.push((
                     format!("file_{}", x.code),
                     tr.ta(
@@ -630,6 +674,13 @@ pub struct AnswerRow {
     change: String,
 }
 
+/// A section of the check-your-answers page: a page of the declaration.
+pub struct CheckSection {
+    title: String,
+    rows: Vec<motcua_domain::declaration::show::Row>,
+    change: String,
+}
+
 #[derive(Template)]
 #[template(path = "apply_check.html")]
 struct CheckPage {
@@ -637,7 +688,9 @@ struct CheckPage {
     code: String,
     name: String,
     rows: Vec<AnswerRow>,
-    errors: Vec<String>,
+    sections: Vec<CheckSection>,
+    docs: AnswerRow,
+    errors: Vec<Summary>,
 }
 
 async fn check_view(
@@ -646,7 +699,7 @@ async fn check_view(
     uri: &Uri,
     p: &Procedure,
     d: &Draft,
-    errors: Vec<String>,
+    errors: Vec<Summary>,
 ) -> Response {
     let a = &d.answers;
     let receiving = match &a.receiving_agency {
@@ -693,16 +746,31 @@ async fn check_view(
             value: a.email.clone().unwrap_or_default(),
             change: format!("/apply/{code}/contact?change=1"),
         },
-        AnswerRow {
-            label: tr.t("apply-docs-title"),
-            value: files
-                .iter()
-                .map(|f| f.file_name.clone())
-                .collect::<Vec<_>>()
-                .join(", "),
-            change: format!("/apply/{code}/documents"),
-        },
     ];
+    let docs = AnswerRow {
+        label: tr.t("apply-docs-title"),
+        value: files
+            .iter()
+            .map(|f| f.file_name.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
+        change: format!("/apply/{code}/documents"),
+    };
+    // Every answer of the declaration with its page's change link; answers not yet given show
+    // empty (submitting then names them).
+    let sections = declaration_of(p)
+        .map(|decl| {
+            let answers = motcua_domain::declaration::Answers(a.declaration.clone());
+            decl.show(&answers, tr.lang.code())
+                .into_iter()
+                .map(|sec| CheckSection {
+                    change: format!("/apply/{code}/form/{}?change=1", sec.page),
+                    title: sec.title,
+                    rows: sec.rows,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let mut c = Chrome::new(tr, uri, tr.t("apply-check-title"));
     c.csrf = csrf_for(&d.id.to_string());
     let status = if errors.is_empty() {
@@ -717,6 +785,8 @@ async fn check_view(
             code: code.to_string(),
             name: p.name.clone(),
             rows,
+            sections,
+            docs,
             errors,
         }),
     )
@@ -738,16 +808,48 @@ pub async fn check_page(
     check_view(&s, tr, &uri, &p, &d, vec![]).await
 }
 
+/// The summary of a refused submission: each declaration failure linked to the page that asks
+/// it; any other failure as text.
+fn submit_errors(tr: &Tr, p: &Procedure, e: &AppError) -> Vec<Summary> {
+    match (failures(e), declaration_of(p)) {
+        (Some(invalid), Some(decl)) => {
+            let texts = summary(tr, decl, &invalid.errors);
+            invalid
+                .errors
+                .iter()
+                .zip(texts)
+                .map(|(f, t)| Summary {
+                    href: page_of(decl, &f.path)
+                        .map(|pg| format!("/apply/{}/form/{}?change=1{}", p.code, pg.key, t.href))
+                        .unwrap_or_default(),
+                    text: t.text,
+                })
+                .collect()
+        }
+        _ => vec![Summary {
+            href: String::new(),
+            text: tr.error(e),
+        }],
+    }
+}
+
 #[derive(Template)]
 #[template(path = "apply_done.html")]
 struct DonePage {
     c: Chrome,
     dossier: String,
+    procedure: String,
+    agency: String,
+    submitted: String,
+    applicant: String,
     next_text: String,
+    due_text: String,
     kiosk: bool,
 }
 
-/// `POST /apply/{code}/check`: submits; the confirmation page with the dossier code.
+/// `POST /apply/{code}/check`: submits, then shows the confirmation at its own address
+/// (Post/Redirect/Get): a reload or Back shows it again, and a second submission of the same
+/// draft finds the first dossier.
 pub async fn submit(
     State(s): State<AppState>,
     Extension(tr): Extension<Tr>,
@@ -764,42 +866,225 @@ pub async fn submit(
         return super::staff::forged(Chrome::new(tr, &uri, String::new()));
     }
     match s.app.submit_draft(&d).await {
-        Ok(dossier) => {
-            // The dossier is filed: whatever else fails, the applicant sees its code (an error
-            // page now would invite a second filing). The agency's name falls back to its code.
-            let agency = match s.app.agency(&dossier.receiving_agency).await {
-                Ok(a) => a.name,
-                Err(e) => {
-                    tracing::warn!(error = %e, "the receiving agency's name could not be read");
-                    dossier.receiving_agency.to_string()
-                }
-            };
-            let time = p
-                .offer(dossier.channel)
-                .map(|o| time_text(&tr, o.processing_time))
-                .unwrap_or_default();
-            let next_text = tr.ta(
-                "apply-done-next-text",
-                &[
-                    ("agency", FluentValue::from(agency)),
-                    ("time", FluentValue::from(time)),
-                ],
-            );
-            let mut c = Chrome::new(tr, &uri, tr.t("apply-done-title"));
-            if d.answers.kiosk {
-                // At a kiosk: print the slip, then the screen returns to the start by itself.
-                c.kiosk_reset = Some(s.web.kiosk_reset_seconds);
-            }
-            let page = DonePage {
-                c,
-                dossier: dossier.code.to_string(),
-                next_text,
-                kiosk: d.answers.kiosk,
-            };
-            let clear = format!("{DRAFT_COOKIE}=; Path=/apply; HttpOnly; SameSite=Lax; Max-Age=0");
-            ([(header::SET_COOKIE, clear)], render(&page)).into_response()
-        }
+        Ok(_) => Redirect::to(&format!("/apply/{}/done/{}", p.code, d.id)).into_response(),
         Err(e) if e.is_server_fault() => public_failure(tr, &uri, e),
-        Err(e) => check_view(&s, tr, &uri, &p, &d, vec![tr.error(&e)]).await,
+        Err(e) => {
+            let errors = submit_errors(&tr, &p, &e);
+            check_view(&s, tr, &uri, &p, &d, errors).await
+        }
+    }
+}
+
+/// `GET /apply/{code}/done/{draft}`: the confirmation of a submitted application. Its address
+/// holds the draft's random id, which only the applicant's browser knew.
+pub async fn done_page(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    Path((code, draft)): Path<(String, String)>,
+) -> Response {
+    let p = match known_procedure(&s, tr, &uri, &code).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Ok(draft) = draft.parse::<Uuid>() else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let dossier = match s.app.confirmation(draft).await {
+        Ok(d) if d.procedure.code == p.code => d,
+        Ok(_) => return super::public::not_found_page(&tr, &uri),
+        Err(e) if e.is_server_fault() => return public_failure(tr, &uri, e),
+        Err(_) => return super::public::not_found_page(&tr, &uri),
+    };
+    // The dossier is filed: whatever else fails, the applicant sees its code (an error page now
+    // would invite a second filing). The agency's name falls back to its code.
+    let agency = match s.app.agency(&dossier.receiving_agency).await {
+        Ok(a) => a.name,
+        Err(e) => {
+            tracing::warn!(error = %e, "the receiving agency's name could not be read");
+            dossier.receiving_agency.to_string()
+        }
+    };
+    let time = p
+        .offer(dossier.channel)
+        .map(|o| time_text(&tr, o.processing_time))
+        .unwrap_or_default();
+    let next_text = tr.ta(
+        "apply-done-next-text",
+        &[
+            ("agency", FluentValue::from(agency.clone())),
+            ("time", FluentValue::from(time)),
+        ],
+    );
+    // Online filings get their appointment when the point receives them.
+    let due_text = match dossier.due_at {
+        Some(due) => tr.ta(
+            "apply-done-due",
+            &[("due", FluentValue::from(super::fmt_datetime(due)))],
+        ),
+        None => tr.t("apply-done-due-later"),
+    };
+    let kiosk = dossier.channel == Channel::Kiosk;
+    let mut c = Chrome::new(tr, &uri, tr.t("apply-done-title"));
+    if kiosk {
+        // At a kiosk: print the slip, then the screen returns to the start by itself.
+        c.kiosk_reset = Some(s.web.kiosk_reset_seconds);
+    }
+    render(&DonePage {
+        c,
+        dossier: dossier.code.to_string(),
+        procedure: dossier.procedure_name.clone(),
+        agency,
+        submitted: super::fmt_datetime(dossier.submitted_at),
+        applicant: dossier.applicant.name.clone(),
+        next_text,
+        due_text,
+        kiosk,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "apply_form.html")]
+struct FormPage {
+    c: Chrome,
+    back: String,
+    heading: String,
+    help: String,
+    procedure: String,
+    widgets: Vec<Widget>,
+    errors: Vec<Summary>,
+}
+
+/// The declaration and one of its pages.
+fn form_of<'p>(
+    p: &'p Procedure,
+    page: &str,
+) -> Option<(&'p Declaration, &'p motcua_domain::declaration::Page)> {
+    declaration_of(p).and_then(|d| d.page(page).map(|pg| (d, pg)))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn form_view(
+    s: &AppState,
+    tr: Tr,
+    uri: &Uri,
+    p: &Procedure,
+    d: &Draft,
+    page: &motcua_domain::declaration::Page,
+    values: &HashMap<String, String>,
+    errors: &[motcua_domain::declaration::FieldError],
+    add: Option<&str>,
+) -> Response {
+    let Some(decl) = declaration_of(p) else {
+        return super::public::not_found_page(&tr, uri);
+    };
+    let units = s.app.units();
+    let builder = Builder {
+        tr: &tr,
+        declaration: decl,
+        values,
+        errors,
+        units: &units,
+        add,
+    };
+    let widgets = builder.widgets(&[page], false);
+    let lang = tr.lang.code();
+    let mut c = Chrome::new(tr, uri, page.title.get(lang).to_owned());
+    c.csrf = csrf_for(&d.id.to_string());
+    let body = render(&FormPage {
+        c,
+        back: back_of(p, d, &format!("form/{}", page.key)),
+        heading: page.title.get(lang).to_owned(),
+        help: page
+            .help
+            .as_ref()
+            .map(|h| h.get(lang).to_owned())
+            .unwrap_or_default(),
+        procedure: p.name.clone(),
+        widgets,
+        errors: summary(&tr, decl, errors),
+    });
+    if errors.is_empty() {
+        body
+    } else {
+        (StatusCode::UNPROCESSABLE_ENTITY, body).into_response()
+    }
+}
+
+/// `GET /apply/{code}/form/{page}`: one page of the declaration.
+pub async fn form_page(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path((code, page)): Path<(String, String)>,
+) -> Response {
+    let (p, d) = match application(&s, &tr, &uri, &headers, &code).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let Some((_, pg)) = form_of(&p, &page) else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let values = to_form(&d.answers.declaration);
+    form_view(&s, tr, &uri, &p, &d, pg, &values, &[], None)
+}
+
+/// `POST /apply/{code}/form/{page}`: checks the page's answers (and the rules on them); the next
+/// step, or the page again with every error at once and what was typed. "Add another" shows
+/// one more item of a group without checking.
+pub async fn form_answer(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    headers: HeaderMap,
+    Path((code, page)): Path<(String, String)>,
+    Query(q): Query<StepQuery>,
+    body: Bytes,
+) -> Response {
+    let (p, mut d) = match application(&s, &tr, &uri, &headers, &code).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let f = form(&body);
+    if f.get("csrf").map(String::as_str) != Some(csrf_for(&d.id.to_string()).as_str()) {
+        return super::staff::forged(Chrome::new(tr, &uri, String::new()));
+    }
+    let Some((decl, pg)) = form_of(&p, &page) else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let typed: HashMap<String, String> = f
+        .iter()
+        .filter(|(k, _)| k.as_str() != "csrf" && k.as_str() != "add")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if let Some(group) = f.get("add") {
+        return form_view(&s, tr, &uri, &p, &d, pg, &typed, &[], Some(group));
+    }
+    let mut merged = d.answers.declaration.clone();
+    for field in &pg.fields {
+        merged.remove(&field.key);
+    }
+    merged.extend(page_from_form(decl, &pg.key, &typed));
+    let units = s.app.units();
+    let ctx = CheckContext {
+        filing_date: s.app.now().to_offset(motcua_domain::VN_OFFSET).date(),
+        units: &units,
+    };
+    match decl.check_page(&pg.key, &serde_json::Value::Object(merged), ctx) {
+        Ok(answers) => {
+            d.answers.declaration = answers.0;
+            match s.app.save_answers(&d).await {
+                Ok(()) => Redirect::to(&next_of(
+                    &p,
+                    &d,
+                    &format!("form/{}", pg.key),
+                    q.change.is_some(),
+                ))
+                .into_response(),
+                Err(e) => public_failure(tr, &uri, e),
+            }
+        }
+        Err(invalid) => form_view(&s, tr, &uri, &p, &d, pg, &typed, &invalid.errors, None),
     }
 }

@@ -8,6 +8,7 @@ mod assistant;
 mod charts;
 pub(crate) mod citizen;
 pub mod context;
+mod declaration;
 pub mod failure;
 pub mod i18n;
 mod kiosk;
@@ -172,6 +173,11 @@ pub fn routes() -> Router<AppState> {
             "/apply/{code}/check",
             get(apply::check_page).post(apply::submit),
         )
+        .route(
+            "/apply/{code}/form/{page}",
+            get(apply::form_page).post(apply::form_answer),
+        )
+        .route("/apply/{code}/done/{draft}", get(apply::done_page))
         .route(
             "/apply/{code}/{step}",
             get(apply::question_page).post(apply::answer),

@@ -49,6 +49,7 @@ pub fn new_dossier(channel: Channel) -> NewDossier {
         receive_now: channel == Channel::Direct,
         routing: None,
         linked: None,
+        declaration: None,
         support_point: None,
     }
 }
