@@ -359,6 +359,33 @@ impl Checker<'_> {
         }
     }
 
+    /// A required answer not given, reported where it is typed: each required part of a
+    /// person, an address's place, a document's number; the question itself otherwise.
+    fn missing(&mut self, path: &str, kind: &FieldKind) {
+        match kind {
+            FieldKind::Person(parts) => {
+                for part in PERSON_PARTS {
+                    if parts.ask(part) == Ask::Required {
+                        let leaf = match part {
+                            "id" => format!("{path}.id.number"),
+                            _ => join(path, part),
+                        };
+                        self.fail(&leaf, Problem::Required);
+                    }
+                }
+            }
+            FieldKind::Address => {
+                self.fail(&join(path, "place"), Problem::Required);
+            }
+            FieldKind::IdDocument { .. } => {
+                self.fail(&join(path, "number"), Problem::Required);
+            }
+            _ => {
+                self.fail(path, Problem::Required);
+            }
+        }
+    }
+
     fn object<'v>(&mut self, path: &str, v: &'v Value) -> Option<&'v Map<String, Value>> {
         match v {
             Value::Object(m) => Some(m),
@@ -391,7 +418,8 @@ impl Checker<'_> {
             Some(_) => return self.fail(&join(path, "number"), Problem::WrongType),
         };
         let kind_text = m.get("kind").and_then(Value::as_str).unwrap_or("");
-        if number.is_empty() && kind_text.is_empty() {
+        // No number is no answer (a form always posts its kind).
+        if number.is_empty() {
             return None;
         }
         let allowed = if kinds.is_empty() {
@@ -404,9 +432,6 @@ impl Checker<'_> {
         };
         if !allowed.contains(&kind) {
             return self.fail(&join(path, "kind"), Problem::IdKindNotAccepted);
-        }
-        if number.is_empty() {
-            return self.fail(&join(path, "number"), Problem::Required);
         }
         if number.chars().count() > 20 || !kind.accepts(&number) {
             return self.fail(&join(path, "number"), Problem::InvalidId(kind.as_str()));
@@ -531,8 +556,10 @@ impl Checker<'_> {
                     any = true;
                     out.insert((*part).to_owned(), v);
                 }
-                None if raw.is_none() && parts.ask(part) == Ask::Required => {
-                    self.fail(&p, Problem::Required);
+                None if parts.ask(part) == Ask::Required
+                    && !self.errors.iter().any(|e| under(&e.path, &p)) =>
+                {
+                    self.missing(&p, &kind);
                 }
                 None => {}
             }
@@ -604,10 +631,10 @@ impl Checker<'_> {
                 }
                 // A value that came out empty (a person block left blank).
                 Some(None) if f.required && !self.errors.iter().any(|e| under(&e.path, &p)) => {
-                    self.fail(&p, Problem::Required);
+                    self.missing(&p, &f.kind);
                 }
                 None if f.required => {
-                    self.fail(&p, Problem::Required);
+                    self.missing(&p, &f.kind);
                 }
                 _ => {}
             }
@@ -640,6 +667,10 @@ fn is_empty(v: &Value) -> bool {
         Value::Null => true,
         Value::String(s) => s.trim().is_empty(),
         Value::Array(a) => a.iter().all(is_empty),
+        // An identity document without its number is none (a form always posts the kind).
+        Value::Object(m) if m.contains_key("number") && m.contains_key("kind") => {
+            m.get("number").is_none_or(is_empty)
+        }
         Value::Object(m) => m.values().all(is_empty),
         _ => false,
     }

@@ -203,6 +203,7 @@ pub enum FieldKind {
     /// A repeatable group of fields (e.g. several documents to copy).
     Group {
         /// The fields of one item (not groups).
+        #[cfg_attr(feature = "openapi", schema(no_recursion))]
         fields: Vec<Field>,
         /// Fewest items.
         #[serde(default)]

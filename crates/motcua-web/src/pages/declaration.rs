@@ -5,7 +5,6 @@
 
 use super::i18n::Tr;
 use fluent_templates::fluent_bundle::FluentValue;
-use motcua_domain::declaration::check::distinct_communes;
 use motcua_domain::declaration::{
     Declaration, Field, FieldError, FieldKind, IdKind, Invalid, PERSON_PARTS, Page, PersonParts,
     Problem, SEXES, sex_label,
@@ -461,19 +460,31 @@ impl Builder<'_> {
         if ambiguous {
             let mut choose =
                 Widget::new(Kind::Radios, &commune_path, self.tr.t("decl-place-choose"));
-            choose.options = distinct_communes(self.units, &self.value(&place_path))
-                .into_iter()
-                .filter_map(|c| {
-                    let commune = self.units.commune(&c)?;
-                    let province = self
-                        .units
-                        .province(&commune.province_code)
-                        .map(|p| p.name.clone())
-                        .unwrap_or_default();
-                    Some((c.to_string(), format!("{}, {province}", commune.name)))
-                })
-                .take(30)
-                .collect();
+            // Each 2025 commune the name resolves to, with the old unit it was found through
+            // (people recognise their old district).
+            let mut options: Vec<(String, String)> = Vec::new();
+            for c in self
+                .units
+                .resolve_address(&self.value(&place_path))
+                .candidates
+            {
+                if options
+                    .iter()
+                    .any(|(code, _)| code == c.commune_code.as_str())
+                {
+                    continue;
+                }
+                let label = match &c.old {
+                    Some(o) => format!(
+                        "{}, {} ({}, {})",
+                        c.commune_name, c.province_name, o.commune_name, o.district_name
+                    ),
+                    None => format!("{}, {}", c.commune_name, c.province_name),
+                };
+                options.push((c.commune_code.to_string(), label));
+            }
+            options.truncate(40);
+            choose.options = options;
             out.push(choose);
         } else if let Some(e) = self.error_at(&commune_path)
             && let Some(w) = out.last_mut()

@@ -633,6 +633,14 @@ struct DossierPage {
     result_allowed: bool,
     done: Option<String>,
     errors: Vec<(String, String)>,
+    declaration: Option<DeclarationView>,
+}
+
+/// The declaration a dossier was filed with, as data (its procedure version's form).
+struct DeclarationView {
+    title: String,
+    form: String,
+    sections: Vec<motcua_domain::declaration::show::Section>,
 }
 
 /// One issued document on the dossier page.
@@ -730,6 +738,23 @@ async fn dossier_page_with(
             }
         }
     }
+    // The declaration against the form of the version it was filed under.
+    let declaration = match &d.declaration {
+        Some(filed) => {
+            let p = s
+                .app
+                .procedure(&d.procedure.code, Some(d.procedure.version))
+                .await?;
+            p.case(Some(&d.case_code))
+                .and_then(|c| c.declaration.as_ref())
+                .map(|decl| DeclarationView {
+                    title: decl.title.get(tr.lang.code()).to_owned(),
+                    form: format!("{} — {}", decl.form.name, decl.form.basis),
+                    sections: decl.show(&filed.answers, tr.lang.code()),
+                })
+        }
+        None => None,
+    };
     let mut actions = Vec::new();
     for a in d.legal_actions() {
         if s.app.may_act(&sess.actor, &d, a).await {
@@ -827,6 +852,7 @@ async fn dossier_page_with(
             })
         },
         errors,
+        declaration,
         d,
     })
 }

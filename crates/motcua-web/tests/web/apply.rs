@@ -8,15 +8,16 @@ use http_body_util::BodyExt;
 use time::macros::datetime;
 use tower::ServiceExt;
 
-struct Browser<'a> {
-    t: &'a TestApp,
-    cookie: String,
+/// A browser's cookie jar for the wizard (the draft cookie), also used by other modules.
+pub struct Browser<'a> {
+    pub t: &'a TestApp,
+    pub cookie: String,
 }
 
-struct Resp {
-    status: StatusCode,
-    location: Option<String>,
-    body: String,
+pub struct Resp {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub body: String,
 }
 
 impl Browser<'_> {
@@ -42,7 +43,7 @@ impl Browser<'_> {
         }
     }
 
-    async fn get(&mut self, uri: &str) -> Resp {
+    pub async fn get(&mut self, uri: &str) -> Resp {
         let req = Request::get(uri)
             .header(header::COOKIE, self.cookie.clone())
             .body(Body::empty())
@@ -50,7 +51,7 @@ impl Browser<'_> {
         self.send(req).await
     }
 
-    async fn post(&mut self, uri: &str, form: &str) -> Resp {
+    pub async fn post(&mut self, uri: &str, form: &str) -> Resp {
         let req = Request::post(uri)
             .header(header::COOKIE, self.cookie.clone())
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -59,7 +60,12 @@ impl Browser<'_> {
         self.send(req).await
     }
 
-    async fn upload(&mut self, uri: &str, csrf: &str, files: &[(&str, &str, &str, &[u8])]) -> Resp {
+    pub async fn upload(
+        &mut self,
+        uri: &str,
+        csrf: &str,
+        files: &[(&str, &str, &str, &[u8])],
+    ) -> Resp {
         let boundary = "XbOuNdArYx";
         let mut body: Vec<u8> = Vec::new();
         body.extend(
@@ -231,15 +237,28 @@ async fn a_citizen_applies_online_with_uploads_and_the_counter_sees_the_files() 
     let r = b
         .post("/apply/1.004873/check", &format!("csrf={token}"))
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Post/Redirect/Get: the confirmation has its own address.
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let done = r.location.unwrap();
+    assert!(done.starts_with("/apply/1.004873/done/"), "{done}");
+    let r = b.get(&done).await;
+    assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("24958-250303-0001"), "{}", r.body);
     assert_eq!(t.count().await, 1);
-    // The draft is gone: going back does not submit twice.
+    // Reload, Back to the check page, a second submission: the same confirmation, one dossier.
+    assert!(b.get(&done).await.body.contains("24958-250303-0001"));
+    assert_eq!(
+        b.get("/apply/1.004873/check").await.location.as_deref(),
+        Some(done.as_str())
+    );
     let r = b
         .post("/apply/1.004873/check", &format!("csrf={token}"))
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location.as_deref(), Some(done.as_str()));
     assert_eq!(t.count().await, 1);
+    // The confirmation's address is the draft's secret: another id shows nothing.
+    let other = format!("/apply/1.004873/done/{}", uuid::Uuid::new_v4());
+    assert_eq!(b.get(&other).await.status, StatusCode::NOT_FOUND);
 
     // The counter sees a submitted online dossier with both files.
     let counter = t
@@ -406,7 +425,8 @@ async fn a_provincial_procedure_online_is_routed_for_the_applicants_commune() {
     let r = b
         .post(&format!("{p}/check"), &format!("csrf={token}"))
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = b.get(&r.location.unwrap()).await;
     let counter = t
         .token("68.TTPVHCC", motcua_domain::access::Role::CounterOfficer)
         .await;

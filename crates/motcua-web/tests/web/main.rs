@@ -10,6 +10,7 @@ mod assistant;
 mod authority;
 mod citizens;
 mod consultation;
+mod declarations;
 mod documents;
 mod dossiers;
 mod identity;
