@@ -373,7 +373,7 @@ impl App {
             Form::Receipt | Form::SupplementRequest | Form::Refusal => &d.receiving_agency,
             _ => match actor {
                 Actor::Staff(s) => &s.agency,
-                Actor::Public | Actor::System(_) => &d.receiving_agency,
+                Actor::Public | Actor::System(_) | Actor::Applicant(_) => &d.receiving_agency,
             },
         }
     }
@@ -470,7 +470,7 @@ impl App {
             actor: actor.id(),
             officer: match actor {
                 Actor::Staff(s) => Some(s.label.clone()),
-                Actor::Public | Actor::System(_) => None,
+                Actor::Public | Actor::System(_) | Actor::Applicant(_) => None,
             },
             event_seq,
             issued_at: now,
@@ -956,7 +956,9 @@ impl App {
     ) -> Result<&'a crate::service::StaffActor, AppError> {
         match actor {
             Actor::Staff(s) => Ok(s),
-            Actor::Public | Actor::System(_) => Err(AppError::Unauthenticated),
+            Actor::Public | Actor::System(_) | Actor::Applicant(_) => {
+                Err(AppError::Unauthenticated)
+            }
         }
     }
 

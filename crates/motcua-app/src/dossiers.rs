@@ -202,6 +202,7 @@ pub(crate) fn scoped_idempotency_key(actor: &Actor, key: &str, request_hash: &st
         Actor::Staff(s) => format!("agency:{}:{key}", s.agency),
         Actor::Public => format!("public:{request_hash}:{key}"),
         Actor::System(_) => format!("system:{key}"),
+        Actor::Applicant(id) => format!("applicant:{id}:{key}"),
     }
 }
 
@@ -353,11 +354,15 @@ impl App {
     pub(crate) async fn may_see(&self, actor: &Actor, d: &Dossier) -> bool {
         match actor {
             Actor::Staff(s) => self.sight_of(s, d).await == Some(Sight::Full),
-            Actor::Public | Actor::System(_) => false,
+            Actor::Public | Actor::System(_) | Actor::Applicant(_) => false,
         }
     }
 
-    async fn load(&self, actor: &Actor, code: &DossierCode) -> Result<Dossier, AppError> {
+    pub(crate) async fn load(
+        &self,
+        actor: &Actor,
+        code: &DossierCode,
+    ) -> Result<Dossier, AppError> {
         match self.store.dossier(code).await? {
             Some(d) if self.may_see(actor, &d).await => Ok(d),
             _ => Err(not_visible(code)),
@@ -517,9 +522,9 @@ impl App {
                     .ok_or_else(|| AppError::invalid("receiving_agency", "choose where to file"))?;
                 (ch, rc, false)
             }
-            Actor::System(_) => {
+            Actor::System(_) | Actor::Applicant(_) => {
                 return Err(AppError::Forbidden(
-                    "the system opens only the steps of linked applications".into(),
+                    "dossiers are opened online, at a kiosk or at the counter".into(),
                 ));
             }
         };
@@ -801,7 +806,11 @@ impl App {
             .dossier(&found.dossier_code)
             .await?
             .ok_or_else(|| AppError::Internal("idempotent dossier missing".into()))?;
-        if matches!(actor, Actor::Public | Actor::System(_)) || self.may_see(actor, &d).await {
+        if matches!(
+            actor,
+            Actor::Public | Actor::System(_) | Actor::Applicant(_)
+        ) || self.may_see(actor, &d).await
+        {
             Ok(d)
         } else {
             Err(AppError::Internal("idempotent dossier missing".into()))
@@ -910,6 +919,20 @@ impl App {
                 self.check_consultation_target(&d, &target).await?;
             }
         }
+        self.commit_action(actor, d, cmd).await
+    }
+
+    /// Applies an authorised command to the dossier as read and stores the transition (the
+    /// caller has checked who may act and at which version): the event on the chain, the form
+    /// the action issues, the linked application's next steps.
+    pub(crate) async fn commit_action(
+        &self,
+        actor: &Actor,
+        d: Dossier,
+        cmd: Command,
+    ) -> Result<Dossier, AppError> {
+        let code = &d.code;
+        let kind = cmd.kind();
         let procedure = self
             .procedure(&d.procedure.code, Some(d.procedure.version))
             .await?;

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod authority;
 pub mod catalogue;
 pub mod citizens;
+pub mod declarations;
 pub mod documents;
 pub mod dossiers;
 pub mod drafts;
@@ -30,6 +31,7 @@ pub mod service;
 pub mod staffing;
 pub mod store_rows;
 pub mod store_support;
+pub mod supplements;
 pub mod tokens;
 
 pub use error::AppError;

@@ -105,6 +105,9 @@ pub enum Actor {
     /// The system acting on its own, e.g. opening the next step of a linked application when
     /// its prerequisite finished (`name` says what, and is recorded as the actor).
     System(String),
+    /// The applicant of a dossier, signed in (their number as the identity provider vouched
+    /// for it): the actions the law gives the applicant, e.g. answering a supplement request.
+    Applicant(motcua_domain::ids::CitizenId),
 }
 
 impl Actor {
@@ -114,6 +117,7 @@ impl Actor {
             Actor::Staff(s) => s.actor_id(),
             Actor::Public => "applicant".into(),
             Actor::System(name) => format!("system:{name}"),
+            Actor::Applicant(id) => format!("applicant:{}", id.masked()),
         }
     }
 
@@ -121,7 +125,7 @@ impl Actor {
     pub fn agency(&self) -> String {
         match self {
             Actor::Staff(s) => s.agency.to_string(),
-            Actor::Public | Actor::System(_) => String::new(),
+            Actor::Public | Actor::System(_) | Actor::Applicant(_) => String::new(),
         }
     }
 }

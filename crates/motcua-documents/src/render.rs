@@ -24,6 +24,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("form06.typ", include_str!("../templates/form06.typ")),
     ("form07.typ", include_str!("../templates/form07.typ")),
     ("scan.typ", include_str!("../templates/scan.typ")),
+    (
+        "declaration.typ",
+        include_str!("../templates/declaration.typ"),
+    ),
 ];
 
 /// The shipped fonts (SIL OFL 1.1): Be Vietnam Pro for Vietnamese, Noto Naskh Arabic for any

@@ -54,6 +54,26 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
         "The declaration's answers break its rules: `fields` maps every failing path (e.g. `child.birth_date`) to what is wrong; nothing was stored.",
     ),
     (
+        "declaration.not_found",
+        404,
+        "The procedure case or dossier has no electronic declaration.",
+    ),
+    (
+        "supplement.not_requested",
+        409,
+        "The dossier is not waiting for documents (the request was answered or withdrawn).",
+    ),
+    (
+        "supplement.not_requested_item",
+        422,
+        "A file was sent for an item the supplement request did not ask for.",
+    ),
+    (
+        "supplement.incomplete",
+        422,
+        "An item the supplement request asked for has no file.",
+    ),
+    (
         "request.unsupported_media_type",
         415,
         "The body must be `application/json`.",

@@ -62,7 +62,7 @@ fn form_job(
         actor: actor.id(),
         officer: match actor {
             Actor::Staff(s) => Some(s.label.clone()),
-            Actor::Public | Actor::System(_) => None,
+            Actor::Public | Actor::System(_) | Actor::Applicant(_) => None,
         },
         event_seq,
         issued_at: now(),

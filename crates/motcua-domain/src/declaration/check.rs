@@ -661,8 +661,9 @@ fn clip(k: &str) -> String {
     k.chars().filter(|c| !c.is_control()).take(40).collect()
 }
 
-/// Empty: null, blank text, an empty list, or an object whose values are all empty.
-fn is_empty(v: &Value) -> bool {
+/// Empty: null, blank text, an empty list, or an object whose values are all empty (an identity
+/// document without its number is empty).
+pub fn is_empty(v: &Value) -> bool {
     match v {
         Value::Null => true,
         Value::String(s) => s.trim().is_empty(),

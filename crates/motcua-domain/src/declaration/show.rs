@@ -190,3 +190,116 @@ impl Declaration {
             .collect()
     }
 }
+
+/// How a choice is printed on a blank form: every option with a box to tick.
+fn boxes(options: impl Iterator<Item = String>) -> String {
+    options
+        .map(|o| format!("☐ {o}"))
+        .collect::<Vec<_>>()
+        .join("    ")
+}
+
+fn blank_rows(path: &str, f: &Field, lang: &str, depth: u8, out: &mut Vec<Row>) {
+    let row = |path: String, label: String, value: String, depth: u8| Row {
+        path,
+        label,
+        value,
+        depth,
+    };
+    match &f.kind {
+        FieldKind::Person(parts) => {
+            out.push(row(
+                path.into(),
+                f.label.get(lang).into(),
+                String::new(),
+                depth,
+            ));
+            for part in PERSON_PARTS {
+                if !parts.ask(part).asked() {
+                    continue;
+                }
+                let value = if part == "sex" {
+                    boxes(super::SEXES.iter().map(|s| sex_label(s, lang).to_owned()))
+                } else {
+                    String::new()
+                };
+                out.push(row(
+                    format!("{path}.{part}"),
+                    PersonParts::label(part, lang).into(),
+                    value,
+                    1,
+                ));
+            }
+        }
+        FieldKind::Group {
+            fields,
+            min,
+            max,
+            item,
+        } => {
+            out.push(row(
+                path.into(),
+                f.label.get(lang).into(),
+                String::new(),
+                depth,
+            ));
+            for i in 0..(*min).max(2).min(*max) {
+                out.push(row(
+                    format!("{path}.{i}"),
+                    format!("{} {}", item.get(lang), i + 1),
+                    String::new(),
+                    1,
+                ));
+                for g in fields {
+                    blank_rows(&format!("{path}.{i}.{}", g.key), g, lang, 1, out);
+                }
+            }
+        }
+        FieldKind::Choice { options } => out.push(row(
+            path.into(),
+            f.label.get(lang).into(),
+            boxes(options.iter().map(|o| o.label.get(lang).to_owned())),
+            depth,
+        )),
+        FieldKind::YesNo => out.push(row(
+            path.into(),
+            f.label.get(lang).into(),
+            boxes(
+                [
+                    if lang == "vi" { "Có" } else { "Yes" },
+                    if lang == "vi" { "Không" } else { "No" },
+                ]
+                .into_iter()
+                .map(str::to_owned),
+            ),
+            depth,
+        )),
+        _ => out.push(row(
+            path.into(),
+            f.label.get(lang).into(),
+            String::new(),
+            depth,
+        )),
+    }
+}
+
+impl Declaration {
+    /// Every question of every page with no answer (choices as boxes to tick): the blank form
+    /// to print and fill by hand.
+    pub fn blank(&self, lang: &str) -> Vec<Section> {
+        self.pages
+            .iter()
+            .map(|p| {
+                let mut rows = Vec::new();
+                for f in &p.fields {
+                    blank_rows(&f.key, f, lang, 0, &mut rows);
+                }
+                Section {
+                    page: p.key.clone(),
+                    title: p.title.get(lang).to_owned(),
+                    rows,
+                }
+            })
+            .collect()
+    }
+}

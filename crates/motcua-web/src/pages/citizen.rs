@@ -98,6 +98,28 @@ struct CitizenDossierPage {
     agency: String,
     timeline: Vec<Step>,
     documents: Vec<DocRow>,
+    /// An open supplement request and how to answer it.
+    supplement: Option<SupplementView>,
+    version: i64,
+    /// The supplement was just answered.
+    answered: bool,
+    errors: Vec<(String, String)>,
+}
+
+/// What the officer asked for, on the citizen's page.
+struct SupplementView {
+    reason: String,
+    asked: String,
+    /// (component code, its name, the officer's note)
+    items: Vec<(String, String, String)>,
+    /// Form 02 among the dossier's documents.
+    form02: Option<String>,
+}
+
+/// Query of a citizen's dossier page.
+#[derive(Debug, Deserialize)]
+pub struct DossierQuery {
+    answered: Option<String>,
 }
 
 /// The signed-in citizen of a request, with the cookie's secret; `None` without a session that
@@ -329,6 +351,7 @@ pub async fn dossier(
     uri: Uri,
     headers: HeaderMap,
     Path(code): Path<String>,
+    Query(q): Query<DossierQuery>,
 ) -> Response {
     let (citizen, secret) = match signed_in(&s, &headers).await {
         Ok(Some(x)) => x,
@@ -338,21 +361,68 @@ pub async fn dossier(
     let Ok(code) = DossierCode::parse(&code) else {
         return super::public::not_found_page(&tr, &uri);
     };
-    let mine = match s.app.my_dossier(&citizen, &code).await {
+    dossier_view(
+        &s,
+        tr,
+        &uri,
+        &citizen,
+        &secret,
+        &code,
+        q.answered.is_some(),
+        vec![],
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn dossier_view(
+    s: &AppState,
+    tr: Tr,
+    uri: &Uri,
+    citizen: &Citizen,
+    secret: &str,
+    code: &DossierCode,
+    answered: bool,
+    errors: Vec<(String, String)>,
+) -> Response {
+    let mine = match s.app.my_dossier(citizen, code).await {
         Ok(m) => m,
         Err(motcua_app::AppError::NotFound { .. }) => {
-            return super::public::not_found_page(&tr, &uri);
+            return super::public::not_found_page(&tr, uri);
         }
-        Err(e) => return public_failure(tr, &uri, e),
+        Err(e) => return public_failure(tr, uri, e),
     };
     let d = &mine.dossier;
     let agency = match s.app.agency(&d.current_agency).await {
         Ok(a) => a.name,
         Err(AppError::NotFound { .. }) => d.current_agency.to_string(),
-        Err(e) => return public_failure(tr, &uri, e),
+        Err(e) => return public_failure(tr, uri, e),
     };
-    render(&CitizenDossierPage {
-        c: chrome(tr, &uri, d.code.to_string(), Some(&secret)),
+    let supplement = match s.app.supplement_request(d, &mine.events).await {
+        Ok(r) => r.map(|r| SupplementView {
+            reason: r.reason.unwrap_or_default(),
+            asked: fmt_datetime(r.asked_at),
+            items: r
+                .items
+                .into_iter()
+                .map(|(c, n, note)| (c, n, note.unwrap_or_default()))
+                .collect(),
+            form02: mine
+                .documents
+                .iter()
+                .rev()
+                .find(|x| x.kind == "form02")
+                .map(|x| x.id.to_string()),
+        }),
+        Err(e) => return public_failure(tr, uri, e),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = render(&CitizenDossierPage {
+        c: chrome(tr, uri, d.code.to_string(), Some(secret)),
         code: d.code.to_string(),
         procedure: d.procedure_name.clone(),
         status: tr.t(&format!("status-{}", d.status.as_str())),
@@ -377,7 +447,118 @@ pub async fn dossier(
                 at: fmt_datetime(x.created_at),
             })
             .collect(),
-    })
+        supplement,
+        version: d.version,
+        answered,
+        errors,
+    });
+    (status, page).into_response()
+}
+
+/// `POST /citizen/dossiers/{code}/supplement` (multipart): the signed-in applicant answers the
+/// supplement request with a file for each item asked; the dossier takes its `supplement`
+/// action as the applicant. Anything else asked for, missing, or of the wrong kind is refused
+/// with the page again and nothing is stored.
+pub async fn answer_supplement(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    client: Client,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    mut mp: axum::extract::Multipart,
+) -> Response {
+    let (citizen, secret) = match signed_in(&s, &headers).await {
+        Ok(Some(x)) => x,
+        Ok(None) => return Redirect::to("/citizen").into_response(),
+        Err(e) => return public_failure(tr, &uri, e),
+    };
+    let Ok(code) = DossierCode::parse(&code) else {
+        return super::public::not_found_page(&tr, &uri);
+    };
+    let mut csrf_ok = false;
+    let mut confirmed = false;
+    let mut version: Option<i64> = None;
+    let mut files = Vec::new();
+    let mut broken = false;
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => {
+                broken = true;
+                break;
+            }
+        };
+        let name = field.name().unwrap_or("").to_owned();
+        match name.as_str() {
+            "csrf" => {
+                csrf_ok = field.text().await.ok().as_deref() == Some(csrf_for(&secret).as_str());
+            }
+            "confirm" => confirmed = true,
+            "version" => version = field.text().await.ok().and_then(|v| v.trim().parse().ok()),
+            _ => {
+                if let Some(component) = name.strip_prefix("file_") {
+                    let component = component.to_owned();
+                    let file_name = field.file_name().unwrap_or("").to_owned();
+                    let declared_type = field.content_type().map(str::to_owned);
+                    match field.bytes().await {
+                        Ok(b) if b.is_empty() && file_name.is_empty() => {}
+                        Ok(b) => files.push(motcua_app::supplements::AnswerFile {
+                            component,
+                            file_name,
+                            declared_type,
+                            bytes: b.to_vec(),
+                        }),
+                        Err(_) => broken = true,
+                    }
+                }
+            }
+        }
+    }
+    if !csrf_ok {
+        return super::staff::forged(Chrome::new(tr, &uri, String::new()));
+    }
+    let again = |errors: Vec<(String, String)>| {
+        dossier_view(&s, tr, &uri, &citizen, &secret, &code, false, errors)
+    };
+    if broken {
+        return again(vec![("documents".into(), tr.t("apply-docs-hint"))]).await;
+    }
+    if !confirmed {
+        return again(vec![("confirm".into(), tr.t("supplement-confirm-error"))]).await;
+    }
+    let total: usize = files.iter().map(|f| f.bytes.len()).sum();
+    if let Some(too_many) = s.limits.over_upload(&client.ip, total, uri.path()) {
+        return too_many;
+    }
+    match s
+        .app
+        .answer_supplement(&citizen, &code, version.unwrap_or(-1), files)
+        .await
+    {
+        Ok(d) => Redirect::to(&format!("/citizen/dossiers/{}?answered=1", d.code)).into_response(),
+        Err(e) if e.is_server_fault() => public_failure(tr, &uri, e),
+        Err(AppError::NotFound { .. }) => super::public::not_found_page(&tr, &uri),
+        Err(e) => {
+            let field = match &e {
+                AppError::Invalid { field: Some(f), .. } => f.clone(),
+                _ => "documents".to_owned(),
+            };
+            let message = match e.code() {
+                "supplement.incomplete" => tr.t("supplement-incomplete"),
+                "supplement.not_requested_item" => tr.t("supplement-not-requested-item"),
+                "supplement.not_requested" => tr.t("supplement-not-requested"),
+                "dossier.version_conflict" => tr.t("supplement-changed"),
+                "upload.too_large" => tr.t("upload-too-large"),
+                "upload.unsupported_type" => tr.t("upload-unsupported"),
+                "upload.mislabelled" => tr.t("upload-mislabelled"),
+                "upload.empty" => tr.t("upload-empty"),
+                _ => tr.error(&e),
+            };
+            again(vec![(field, message)]).await
+        }
+    }
 }
 
 /// `GET /citizen/dossiers/{code}/documents/{id}`: a document of one's own dossier.

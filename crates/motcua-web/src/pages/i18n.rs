@@ -209,6 +209,10 @@ mod tests {
                         ("until", FluentValue::from("u")),
                         ("originals", FluentValue::from(1)),
                         ("copies", FluentValue::from(0)),
+                        ("due", FluentValue::from("d")),
+                        ("answer", FluentValue::from("a")),
+                        ("question", FluentValue::from("q")),
+                        ("item", FluentValue::from("i")),
                     ],
                 );
                 assert!(

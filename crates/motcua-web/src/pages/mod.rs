@@ -140,6 +140,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(public::home))
         .route("/procedures/{code}", get(public::procedure_page))
+        .route(
+            "/procedures/{code}/declaration.pdf",
+            get(public::blank_declaration),
+        )
         .route("/assistant", get(assistant::assistant))
         .route("/kiosk/assistant", get(assistant::kiosk_assistant))
         .route("/track", get(public::track_page))
@@ -221,6 +225,14 @@ pub fn routes() -> Router<AppState> {
         .route("/citizen/logout", axum::routing::post(citizen::logout))
         .route("/citizen/dossiers/{code}", get(citizen::dossier))
         .route(
+            "/citizen/dossiers/{code}/supplement",
+            axum::routing::post(citizen::answer_supplement).layer(
+                axum::extract::DefaultBodyLimit::max(
+                    motcua_app::supplements::MAX_ANSWER_BYTES + 64 * 1024,
+                ),
+            ),
+        )
+        .route(
             "/citizen/dossiers/{code}/documents/{id}",
             get(citizen::document),
         )
@@ -241,6 +253,7 @@ pub fn routes() -> Router<AppState> {
         .route("/inbox/{code}", get(staff::dossier_page))
         .route("/inbox/{code}/act", axum::routing::post(staff::dossier_act))
         .route("/inbox/{code}/receipt", get(staff::receipt_page))
+        .route("/inbox/{code}/declaration.pdf", get(staff::declaration_pdf))
         .route("/inbox/{code}/files/{id}", get(staff::dossier_file))
         .route("/inbox/register", get(staff::register_file))
         .route("/inbox/{code}/documents/{id}", get(staff::document_file))

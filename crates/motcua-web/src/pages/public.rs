@@ -142,6 +142,8 @@ pub async fn home(
 struct CaseView {
     name: String,
     components: Vec<motcua_domain::catalogue::Component>,
+    /// The declaration's form name and legal basis, when the case has one.
+    declaration: Option<String>,
 }
 
 struct ChannelView {
@@ -326,6 +328,10 @@ pub async fn procedure_page(
             .map(|c| CaseView {
                 name: c.name.clone(),
                 components: c.components.clone(),
+                declaration: c
+                    .declaration
+                    .as_ref()
+                    .map(|d| format!("{} ({})", d.form.name, d.form.basis)),
             })
             .collect(),
         channels: p
@@ -524,5 +530,23 @@ pub(super) fn status_class(s: motcua_domain::dossier::Status) -> &'static str {
         Status::SupplementRequested | Status::AwaitingPayment => "attention",
         s if s.is_closed() => "closed",
         _ => "",
+    }
+}
+
+/// `GET /procedures/{code}/declaration.pdf`: the blank declaration form of the procedure, to
+/// print and fill by hand.
+pub async fn blank_declaration(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    Path(code): Path<String>,
+) -> Response {
+    let Ok(code) = ProcedureCode::parse(&code) else {
+        return not_found_page(&tr, &uri);
+    };
+    match s.app.blank_declaration_pdf(&code, None).await {
+        Ok(bytes) => crate::api::documents::pdf_response(&format!("to-khai-{code}.pdf"), bytes),
+        Err(e) if e.is_server_fault() => super::failure::public_failure(tr, &uri, e),
+        Err(_) => not_found_page(&tr, &uri),
     }
 }

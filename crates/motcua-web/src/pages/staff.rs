@@ -3,6 +3,7 @@
 //! the session. Signing in and out is in `account`.
 
 use super::context::StaffPage;
+use super::declaration::Kind;
 use super::failure::PageError;
 use super::i18n::{Lang, Tr};
 use super::public::{render, time_text};
@@ -167,6 +168,10 @@ struct CounterPage {
     components: Vec<CompRow>,
     values: HashMap<String, String>,
     errors: Vec<(String, String)>,
+    /// The declaration's questions, all pages at once (optional at the counter: the paper form
+    /// may be received instead).
+    widgets: Vec<super::declaration::Widget>,
+    declaration_title: String,
 }
 
 impl CounterPage {
@@ -186,8 +191,33 @@ async fn counter_page_with(
     chosen: Option<std::sync::Arc<Procedure>>,
     values: HashMap<String, String>,
     errors: Vec<(String, String)>,
+    declaration_errors: &[motcua_domain::declaration::FieldError],
 ) -> Result<CounterPage, AppError> {
     let all = p.s.app.procedures().await?;
+    let declaration = chosen
+        .as_ref()
+        .and_then(|p| p.case(None))
+        .and_then(|c| c.declaration.clone());
+    let units = p.s.app.units();
+    let widgets = declaration
+        .as_ref()
+        .map(|d| {
+            let pages: Vec<&motcua_domain::declaration::Page> = d.pages.iter().collect();
+            super::declaration::Builder {
+                tr: &p.tr,
+                declaration: d,
+                values: &values,
+                errors: declaration_errors,
+                units: &units,
+                add: values.get("add").map(String::as_str),
+            }
+            .widgets(&pages, true)
+        })
+        .unwrap_or_default();
+    let declaration_title = declaration
+        .as_ref()
+        .map(|d| d.title.get(p.tr.lang.code()).to_owned())
+        .unwrap_or_default();
     let chosen_code = chosen.as_ref().map(|p| p.code.to_string());
     let components = chosen
         .as_ref()
@@ -228,6 +258,8 @@ async fn counter_page_with(
         components,
         values,
         errors,
+        widgets,
+        declaration_title,
     })
 }
 
@@ -240,7 +272,7 @@ pub async fn counter_page(
         Some(Ok(code)) => known_procedure(&p, &code).await?,
         _ => None,
     };
-    let page = counter_page_with(&p, chosen, HashMap::new(), vec![])
+    let page = counter_page_with(&p, chosen, HashMap::new(), vec![], &[])
         .await
         .map_err(|e| p.fail(e))?;
     Ok(render(&page))
@@ -266,7 +298,18 @@ async fn counter_again(
     f: &HashMap<String, String>,
     errors: Vec<(String, String)>,
 ) -> Result<Response, PageError> {
-    let page = counter_page_with(p, chosen, f.clone(), errors)
+    counter_with_declaration(p, chosen, f, errors, &[]).await
+}
+
+/// The counter page again, with the declaration's failures on its fields too.
+async fn counter_with_declaration(
+    p: &StaffPage,
+    chosen: Option<std::sync::Arc<Procedure>>,
+    f: &HashMap<String, String>,
+    errors: Vec<(String, String)>,
+    declaration_errors: &[motcua_domain::declaration::FieldError],
+) -> Result<Response, PageError> {
+    let page = counter_page_with(p, chosen, f.clone(), errors, declaration_errors)
         .await
         .map_err(|e| p.fail(e))?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
@@ -289,6 +332,20 @@ pub async fn counter_submit(p: StaffPage, body: Bytes) -> Result<Response, PageE
         errors.push(("procedure".to_owned(), tr.t("counter-choose")));
         return counter_again(&p, None, &f, errors).await;
     };
+    // "Add another" item of a declaration's group: the page again with one more row.
+    if f.contains_key("add") {
+        let page = counter_page_with(&p, Some(procedure), f.clone(), vec![], &[])
+            .await
+            .map_err(|e| p.fail(e))?;
+        return Ok(render(&page));
+    }
+    // The declaration typed at the counter, if any of it was (optional here).
+    let declaration = procedure
+        .case(None)
+        .and_then(|c| c.declaration.as_ref())
+        .map(|d| motcua_domain::declaration::form::from_form(d.fields().map(|(_, x)| x), &f))
+        .map(serde_json::Value::Object)
+        .filter(|v| !motcua_domain::declaration::check::is_empty(v));
     let components: Vec<ReceivedComponent> = procedure
         .case(None)
         .map(|c| {
@@ -322,6 +379,14 @@ pub async fn counter_submit(p: StaffPage, body: Bytes) -> Result<Response, PageE
             c.components
                 .iter()
                 .filter(|x| !f.contains_key(&format!("recv_{}", x.code)))
+                // The paper form a typed declaration stands for is not missing.
+                .filter(|x| {
+                    declaration.is_none()
+                        || c.declaration
+                            .as_ref()
+                            .and_then(|d| d.replaces_component.as_deref())
+                            != Some(x.code.as_str())
+                })
                 .map(|x| serde_json::json!({"component": x.code}))
                 .collect()
         })
@@ -357,6 +422,7 @@ pub async fn counter_submit(p: StaffPage, body: Bytes) -> Result<Response, PageE
         "summary": Some(get("summary")).filter(|x| !x.is_empty()),
         "support_point": Some(get("support_point")).filter(|x| !x.is_empty()),
         "receive": follow_up.is_none(),
+        "declaration": declaration,
     });
     let result = match serde_json::from_value::<OpenDossier>(req) {
         Ok(req) => {
@@ -397,6 +463,18 @@ pub async fn counter_submit(p: StaffPage, body: Bytes) -> Result<Response, PageE
         }
         // Not the officer's answers: the page of the failure (a lost database, a denial).
         Err(e) if e.is_server_fault() => Err(p.fail(e)),
+        // Every failure of the declaration at once, each on its field.
+        Err(AppError::Declaration(invalid)) => {
+            let d = procedure
+                .case(None)
+                .and_then(|c| c.declaration.clone())
+                .ok_or_else(|| p.fail(AppError::Internal("declaration vanished".into())))?;
+            let errors = super::declaration::summary(&tr, &d, &invalid.errors)
+                .into_iter()
+                .map(|x| (x.href.trim_start_matches('#').to_owned(), x.text))
+                .collect();
+            counter_with_declaration(&p, Some(procedure), &f, errors, &invalid.errors).await
+        }
         Err(e) => {
             let field = match &e {
                 AppError::Invalid { field: Some(f), .. } => {
@@ -1362,5 +1440,24 @@ pub async fn register_file(
     Ok(crate::api::documents::pdf_response(
         &format!("so-theo-doi-{agency}-{}-{}.pdf", period.from, period.to),
         pdf,
+    ))
+}
+
+/// `GET /inbox/{code}/declaration.pdf`: the dossier's declaration laid out like its paper form.
+pub async fn declaration_pdf(
+    p: StaffPage,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    let Ok(code) = DossierCode::parse(&code) else {
+        return Err(p.not_found());
+    };
+    let bytes =
+        p.s.app
+            .filed_declaration_pdf(&p.actor(), &code)
+            .await
+            .map_err(|e| p.fail(e))?;
+    Ok(crate::api::documents::pdf_response(
+        &format!("to-khai-{code}.pdf"),
+        bytes,
     ))
 }

@@ -26,3 +26,4 @@ mod registry_pages;
 mod reports;
 mod snapshots;
 mod staff_pages;
+mod supplements;
