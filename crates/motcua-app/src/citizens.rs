@@ -128,7 +128,16 @@ impl App {
             .filter(|(d, _)| d.applicant.id_number == c.id_number)
             .ok_or_else(not_found)?;
         self.finish_dossier_jobs(d.id).await?;
-        let documents = self.store.dossier_documents(d.id).await?;
+        // The result is the applicant's once it is handed over (`return_result`), not while
+        // the agency still holds it.
+        let returned = d.status == motcua_domain::dossier::Status::Returned;
+        let documents = self
+            .store
+            .dossier_documents(d.id)
+            .await?
+            .into_iter()
+            .filter(|x| x.kind != "result" || returned)
+            .collect();
         Ok(MyDossier {
             dossier: d,
             events,

@@ -580,6 +580,7 @@ impl App {
                 "return_place": names.get(&d.receiving_agency).cloned(),
                 "competent_agency": names.get(&d.competent_agency).cloned(),
                 "coordinating": coordinating,
+                "delivery": d.result_delivery.as_ref().map(motcua_domain::dossier::ResultDelivery::text_vi),
             },
             "applicant": {
                 "name": d.applicant.name,

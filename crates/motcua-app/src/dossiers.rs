@@ -65,6 +65,11 @@ pub struct OpenDossier {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub declaration: Option<serde_json::Value>,
+    /// How the applicant receives the result: `{"method": "counter"}` (the default),
+    /// `{"method": "postal", "address": "…"}` or `{"method": "electronic"}` (downloaded from the
+    /// applicant's own page after signing in).
+    #[serde(default)]
+    pub result_delivery: Option<motcua_domain::dossier::ResultDelivery>,
 }
 
 /// A dossier ready to be opened: checked, routed, its receiving point and competent agency
@@ -83,6 +88,7 @@ pub(crate) struct Intake {
     pub linked: Option<motcua_domain::dossier::LinkedStep>,
     pub support_point: Option<String>,
     pub declaration: Option<FiledDeclaration>,
+    pub result_delivery: Option<motcua_domain::dossier::ResultDelivery>,
 }
 
 /// How much of a dossier a staff member sees ([`App::sight_of`]).
@@ -167,6 +173,35 @@ pub struct TrackingView {
     pub current_agency: String,
     /// Timeline: (time, action, status).
     pub timeline: Vec<TrackingStep>,
+    /// While documents are asked for: the officer's reason and the items (the applicant answers
+    /// signed in; anyone with the code and phone only reads what is asked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub supplement: Option<TrackingSupplement>,
+    /// How the applicant chose to receive the result (`counter`, `postal`, `online`); tracking
+    /// says when it is ready and where, never hands the file out.
+    pub result_delivery: String,
+}
+
+/// What a supplement request asks for, as tracking shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrackingSupplement {
+    /// The officer's reason.
+    pub reason: Option<String>,
+    /// Each item asked for.
+    pub items: Vec<TrackingSupplementItem>,
+}
+
+/// One item of a supplement request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrackingSupplementItem {
+    /// Component code.
+    pub component: String,
+    /// Its name in the procedure.
+    pub name: String,
+    /// The officer's note.
+    pub note: Option<String>,
 }
 
 /// One step of the public timeline.
@@ -566,6 +601,7 @@ impl App {
                 linked: None,
                 support_point: req.support_point,
                 declaration,
+                result_delivery: req.result_delivery,
             },
             idem,
         )
@@ -698,6 +734,7 @@ impl App {
             linked,
             support_point,
             declaration,
+            result_delivery,
         } = intake;
         let calendar = self.calendar_for(&receiving).await?;
         let now = self.now();
@@ -722,6 +759,7 @@ impl App {
             linked,
             support_point,
             declaration,
+            result_delivery,
         };
         let ctx = ActionContext {
             now,
@@ -1111,6 +1149,40 @@ impl App {
         Ok(self.store.list_dossiers(&f).await?)
     }
 
+    /// The supplement request slip (form 02) of a dossier waiting for documents, to whoever
+    /// holds its code and phone (the applicant's own slip; results are never handed out this
+    /// way).
+    pub async fn tracked_supplement_slip(
+        &self,
+        code: &str,
+        phone: &str,
+    ) -> Result<(crate::ports::DocumentRecord, Vec<u8>), AppError> {
+        let not_found = || AppError::not_found("document.not_found", "no supplement request slip");
+        let started = tokio::time::Instant::now();
+        let Some((d, _)) = self.track_lookup(code, phone).await? else {
+            tokio::time::sleep_until(started + TRACKING_MISS_FLOOR).await;
+            return Err(not_found());
+        };
+        if d.status != Status::SupplementRequested {
+            return Err(not_found());
+        }
+        self.finish_dossier_jobs(d.id).await?;
+        let rec = self
+            .store
+            .dossier_documents(d.id)
+            .await?
+            .into_iter()
+            .rev()
+            .find(|x| x.kind == "form02")
+            .ok_or_else(not_found)?;
+        let bytes = self
+            .store
+            .document_bytes(rec.id)
+            .await?
+            .ok_or_else(not_found)?;
+        Ok((rec, bytes))
+    }
+
     /// Public tracking by code and the applicant's phone number. A wrong phone number gets the
     /// same answer as an unknown code, in the same time: every miss is answered no sooner than
     /// [`TRACKING_MISS_FLOOR`] after the request began (a found code with a wrong phone reads a
@@ -1130,7 +1202,28 @@ impl App {
             Err(AppError::NotFound { .. }) => d.current_agency.to_string(),
             Err(e) => return Err(e),
         };
+        let supplement = self
+            .supplement_request(&d, &events)
+            .await?
+            .map(|r| TrackingSupplement {
+                reason: r.reason,
+                items: r
+                    .items
+                    .into_iter()
+                    .map(|(component, name, note)| TrackingSupplementItem {
+                        component,
+                        name,
+                        note,
+                    })
+                    .collect(),
+            });
         Ok(TrackingView {
+            supplement,
+            result_delivery: d
+                .result_delivery
+                .as_ref()
+                .map_or("counter", motcua_domain::dossier::ResultDelivery::method)
+                .to_owned(),
             code: d.code.to_string(),
             procedure_name: d.procedure_name.clone(),
             status: d.status,

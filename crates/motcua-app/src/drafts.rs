@@ -37,6 +37,9 @@ pub struct Answers {
     /// The declaration's answers so far (each page's, normalised when its page was accepted).
     #[serde(default)]
     pub declaration: serde_json::Map<String, serde_json::Value>,
+    /// How the applicant receives the result.
+    #[serde(default)]
+    pub result_delivery: Option<motcua_domain::dossier::ResultDelivery>,
     /// The dossier it became, once submitted: a second submission (a double click, a retry, Back
     /// then submit) returns it instead of filing again, and the confirmation reads it.
     #[serde(default)]
@@ -306,6 +309,7 @@ impl App {
                 .declaration
                 .as_ref()
                 .map(|_| serde_json::Value::Object(a.declaration.clone())),
+            result_delivery: a.result_delivery.clone(),
         };
         let dossier = self
             .open_dossier(&Actor::Public, req, Some(&format!("draft-{}", d.id)))

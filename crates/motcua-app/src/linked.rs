@@ -369,6 +369,7 @@ impl App {
                         }),
                         support_point: None,
                         declaration: None,
+                        result_delivery: None,
                     },
                     Some((step_key(app, &s.key), "linked-step".to_owned())),
                 )

@@ -223,6 +223,7 @@ pub async fn generate(
             components,
             receive: None,
             declaration,
+            result_delivery: None,
         };
         let opener = if online {
             Actor::Public
@@ -342,6 +343,7 @@ pub async fn plant_broker(
             components: scenario::required_components(case),
             receive: None,
             declaration: None,
+            result_delivery: None,
         };
         let opener = if online {
             Actor::Public

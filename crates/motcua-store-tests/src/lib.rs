@@ -243,6 +243,7 @@ pub fn sample_dossier(code: &str, receiving: &str, at: OffsetDateTime) -> (Dossi
         routing: None,
         linked: None,
         declaration: None,
+        result_delivery: None,
         support_point: None,
     };
     let (d, draft) = Dossier::open(

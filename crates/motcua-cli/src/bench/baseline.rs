@@ -123,6 +123,7 @@ impl StoreDriver {
                 routing: None,
                 linked: None,
                 declaration: None,
+                result_delivery: None,
                 support_point: None,
             },
             ActionContext {

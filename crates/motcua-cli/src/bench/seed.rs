@@ -240,6 +240,7 @@ fn one(
         routing: None,
         linked: None,
         declaration: None,
+        result_delivery: None,
         support_point: None,
     };
     let ctx = |t| ActionContext {

@@ -66,6 +66,45 @@ pub struct SupplementItem {
     pub note: Option<String>,
 }
 
+/// How the applicant receives the result, chosen at filing (Decree 61/2018 art. 18: at the
+/// one-stop point, by public postal service, or online).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ResultDelivery {
+    /// At the receiving point's counter.
+    Counter,
+    /// By post, to this address.
+    Postal {
+        /// Where to send it.
+        address: String,
+    },
+    /// Electronically: the signed result on the applicant's own page (signed in).
+    Electronic,
+}
+
+impl ResultDelivery {
+    /// The `return_result` method it means.
+    pub fn method(&self) -> &'static str {
+        match self {
+            ResultDelivery::Counter => "counter",
+            ResultDelivery::Postal { .. } => "postal",
+            ResultDelivery::Electronic => "online",
+        }
+    }
+
+    /// As written on forms.
+    pub fn text_vi(&self) -> String {
+        match self {
+            ResultDelivery::Counter => "Nhận trực tiếp tại Bộ phận Một cửa".into(),
+            ResultDelivery::Postal { address } => {
+                format!("Nhận qua dịch vụ bưu chính công ích, địa chỉ: {address}")
+            }
+            ResultDelivery::Electronic => "Nhận kết quả điện tử (tải về sau khi đăng nhập)".into(),
+        }
+    }
+}
+
 /// The recorded result of a finished dossier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -208,6 +247,9 @@ pub struct Dossier {
     /// The electronic declaration it was filed with (answers to its procedure version's form).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub declaration: Option<FiledDeclaration>,
+    /// How the applicant receives the result (absent: at the counter, as before it was asked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_delivery: Option<ResultDelivery>,
     /// Hash of the last event (the chain head).
     pub last_event_hash: String,
 }
@@ -602,6 +644,8 @@ pub struct NewDossier {
     pub linked: Option<LinkedStep>,
     /// The declaration, already checked against the case's (`Declaration::check`).
     pub declaration: Option<FiledDeclaration>,
+    /// How the result is to be received.
+    pub result_delivery: Option<ResultDelivery>,
 }
 
 /// Validates the parts of a new dossier that do not depend on the store.
@@ -633,6 +677,11 @@ pub fn check_new(
         check_text("summary", &n.summary, 1000)?
     };
     out.components = check_components(procedure, &case_code, &n.components)?;
+    if let Some(ResultDelivery::Postal { address }) = &n.result_delivery {
+        out.result_delivery = Some(ResultDelivery::Postal {
+            address: check_text("result_delivery.address", address, 300)?,
+        });
+    }
     Ok((out, case_code))
 }
 
@@ -691,6 +740,7 @@ impl Dossier {
             consultation_from: None,
             linked: n.linked,
             declaration: n.declaration,
+            result_delivery: n.result_delivery,
             last_event_hash: chain::GENESIS.to_owned(),
         };
         // The applicant is part of the hashed history (issue #29): the dossier row alone could
@@ -717,6 +767,9 @@ impl Dossier {
         // What the applicant declared is part of the hashed history like the applicant.
         if let Some(decl) = &d.declaration {
             payload["declaration"] = serde_json::to_value(decl).unwrap_or_default();
+        }
+        if let Some(r) = &d.result_delivery {
+            payload["result_delivery"] = serde_json::to_value(r).unwrap_or_default();
         }
         let (action, due) = if n.receive_now {
             let due = d.receive(now, ctx)?;
@@ -1036,7 +1089,13 @@ impl Dossier {
         method: &Option<String>,
         now: OffsetDateTime,
     ) -> Result<serde_json::Value, DossierError> {
-        let m = method.clone().unwrap_or_else(|| "counter".into());
+        // Unless the officer says otherwise, the way the applicant chose at filing.
+        let m = method.clone().unwrap_or_else(|| {
+            self.result_delivery
+                .as_ref()
+                .map_or("counter", ResultDelivery::method)
+                .into()
+        });
         if !matches!(m.as_str(), "counter" | "postal" | "online") {
             return Err(DossierError::InvalidField {
                 field: "method",

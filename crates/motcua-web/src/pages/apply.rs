@@ -21,6 +21,7 @@ use motcua_app::tokens::csrf_for;
 use motcua_domain::catalogue::{Channel, Procedure};
 use motcua_domain::declaration::form::{page_from_form, to_form};
 use motcua_domain::declaration::{CheckContext, Declaration};
+use motcua_domain::dossier::ResultDelivery;
 use motcua_domain::ids::{AgencyCode, CitizenId, Phone, ProcedureCode};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -29,7 +30,7 @@ use uuid::Uuid;
 pub(crate) const DRAFT_COOKIE: &str = "motcua_draft";
 
 /// The applicant's questions, before the declaration's pages.
-const QUESTIONS: [&str; 4] = ["where", "name", "id", "contact"];
+const QUESTIONS: [&str; 5] = ["where", "name", "id", "contact", "delivery"];
 
 /// The case's declaration, if the catalogue has one.
 fn declaration_of(p: &Procedure) -> Option<&Declaration> {
@@ -255,6 +256,7 @@ fn title_of(tr: &Tr, step: &str) -> String {
         "where" => "apply-where-title",
         "name" => "apply-name-title",
         "id" => "apply-id-title",
+        "delivery" => "apply-delivery-title",
         _ => "apply-contact-title",
     })
 }
@@ -284,12 +286,23 @@ fn question(
 
 fn current_values(d: &Draft) -> HashMap<String, String> {
     let a = &d.answers;
+    let (delivery, postal) = match &a.result_delivery {
+        Some(ResultDelivery::Counter) => (Some("counter".to_owned()), None),
+        Some(ResultDelivery::Postal { address }) => {
+            (Some("postal".to_owned()), Some(address.clone()))
+        }
+        Some(ResultDelivery::Electronic) => (Some("electronic".to_owned()), None),
+        None => (None, None),
+    };
     [
         ("address", &a.address),
         ("name", &a.name),
         ("id_number", &a.id_number),
         ("phone", &a.phone),
         ("email", &a.email),
+        ("delivery", &delivery),
+        // The postal address defaults to where the applicant lives.
+        ("postal_address", &postal.or_else(|| a.address.clone())),
     ]
     .into_iter()
     .filter_map(|(k, v)| v.clone().map(|v| (k.to_owned(), v)))
@@ -440,6 +453,23 @@ pub async fn answer(
                 return fail(tr.t("apply-name-error"), vec![]);
             }
             d.answers.name = Some(name);
+        }
+        "delivery" => {
+            d.answers.result_delivery = Some(match get("delivery").as_str() {
+                "counter" => ResultDelivery::Counter,
+                "electronic" => ResultDelivery::Electronic,
+                "postal" => {
+                    let address = get("postal_address");
+                    if address.is_empty()
+                        || address.chars().count() > 300
+                        || motcua_domain::text::has_hostile_chars(&address)
+                    {
+                        return fail(tr.t("apply-delivery-address-error"), vec![]);
+                    }
+                    ResultDelivery::Postal { address }
+                }
+                _ => return fail(tr.t("apply-delivery-error"), vec![]),
+            });
         }
         "id" => match CitizenId::parse(&get("id_number")) {
             Ok(id) => d.answers.id_number = Some(id.to_string()),
@@ -745,6 +775,18 @@ async fn check_view(
             label: tr.t("counter-email"),
             value: a.email.clone().unwrap_or_default(),
             change: format!("/apply/{code}/contact?change=1"),
+        },
+        AnswerRow {
+            label: tr.t("apply-delivery-title"),
+            value: match &a.result_delivery {
+                Some(ResultDelivery::Counter) => tr.t("delivery-counter"),
+                Some(ResultDelivery::Postal { address }) => {
+                    format!("{}: {address}", tr.t("delivery-postal"))
+                }
+                Some(ResultDelivery::Electronic) => tr.t("delivery-electronic"),
+                None => String::new(),
+            },
+            change: format!("/apply/{code}/delivery?change=1"),
         },
     ];
     let docs = AnswerRow {

@@ -147,6 +147,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assistant", get(assistant::assistant))
         .route("/kiosk/assistant", get(assistant::kiosk_assistant))
         .route("/track", get(public::track_page))
+        .route("/track/supplement-slip", get(public::supplement_slip))
         .route(
             "/verify",
             get(verify::verify_page).post(verify::verify_post).layer(

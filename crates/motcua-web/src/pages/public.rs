@@ -386,6 +386,12 @@ pub struct TrackResult {
     due: Option<String>,
     agency: String,
     timeline: Vec<Step>,
+    /// While documents are asked for: (reason, items as (name, note)).
+    supplement: Option<(String, Vec<(String, String)>)>,
+    /// The query for the slip's address (code and phone, encoded).
+    slip_query: String,
+    /// When the result is ready: where and how to receive it.
+    ready: Option<String>,
 }
 
 #[derive(Template)]
@@ -470,6 +476,31 @@ pub async fn track_page(
                         .and_then(parse_rfc3339)
                         .map(fmt_datetime),
                     agency: v.current_agency.clone(),
+                    supplement: v.supplement.as_ref().map(|sup| {
+                        (
+                            sup.reason.clone().unwrap_or_default(),
+                            sup.items
+                                .iter()
+                                .map(|i| (i.name.clone(), i.note.clone().unwrap_or_default()))
+                                .collect(),
+                        )
+                    }),
+                    ready: match (v.status, v.result_delivery.as_str()) {
+                        (motcua_domain::dossier::Status::Finished, "postal") => {
+                            Some(tr.t("track-result-ready-postal"))
+                        }
+                        (motcua_domain::dossier::Status::Finished, "counter") => {
+                            Some(tr.t("track-result-ready-counter"))
+                        }
+                        (motcua_domain::dossier::Status::Returned, "online") => {
+                            Some(tr.t("track-result-ready-electronic"))
+                        }
+                        _ => None,
+                    },
+                    slip_query: form_urlencoded::Serializer::new(String::new())
+                        .append_pair("code", &code)
+                        .append_pair("phone", &phone)
+                        .finish(),
                     timeline: v
                         .timeline
                         .iter()
@@ -547,6 +578,28 @@ pub async fn blank_declaration(
     match s.app.blank_declaration_pdf(&code, None).await {
         Ok(bytes) => crate::api::documents::pdf_response(&format!("to-khai-{code}.pdf"), bytes),
         Err(e) if e.is_server_fault() => super::failure::public_failure(tr, &uri, e),
+        Err(_) => not_found_page(&tr, &uri),
+    }
+}
+
+/// `GET /track/supplement-slip?code=…&phone=…`: the supplement request slip (form 02) of a
+/// dossier waiting for documents, for whoever can track it.
+pub async fn supplement_slip(
+    State(s): State<AppState>,
+    Extension(tr): Extension<Tr>,
+    uri: Uri,
+    Query(q): Query<TrackQuery>,
+) -> Response {
+    let (Some(code), Some(phone)) = (q.code.as_deref(), q.phone.as_deref()) else {
+        return not_found_page(&tr, &uri);
+    };
+    match s
+        .app
+        .tracked_supplement_slip(code.trim(), phone.trim())
+        .await
+    {
+        Ok((rec, bytes)) => crate::api::documents::pdf_response(&rec.file_name, bytes),
+        Err(e) if e.is_server_fault() => public_failure(tr, &uri, e),
         Err(_) => not_found_page(&tr, &uri),
     }
 }

@@ -150,6 +150,25 @@ async fn a_citizen_applies_online_with_uploads_and_the_counter_sees_the_files() 
             &format!("csrf={token}&phone=0987654321&email="),
         )
         .await;
+    assert_eq!(r.location.as_deref(), Some("/apply/1.004873/delivery"));
+    // How to receive the result: post needs an address; nothing chosen is an error.
+    let r = b
+        .post("/apply/1.004873/delivery", &format!("csrf={token}"))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = b
+        .post(
+            "/apply/1.004873/delivery",
+            &format!("csrf={token}&delivery=postal&postal_address="),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = b
+        .post(
+            "/apply/1.004873/delivery",
+            &format!("csrf={token}&delivery=postal&postal_address=Th%C3%B4n+2%2C+X%C3%A3+%C4%90%E1%BB%A9c+Tr%E1%BB%8Dng"),
+        )
+        .await;
     assert_eq!(r.location.as_deref(), Some("/apply/1.004873/documents"));
 
     // A renamed executable and a mislabelled file are refused; nothing is stored for them.
@@ -268,6 +287,8 @@ async fn a_citizen_applies_online_with_uploads_and_the_counter_sees_the_files() 
     assert_eq!(d["status"], "submitted");
     assert_eq!(d["channel"], "online");
     assert_eq!(d["applicant"]["name"], "Trần Thị Mai Anh");
+    assert_eq!(d["result_delivery"]["method"], "postal");
+    assert_eq!(d["result_delivery"]["address"], "Thôn 2, Xã Đức Trọng");
     // Routed for the commune the address resolved to.
     assert_eq!(d["routing"]["applicant_unit"], "24958");
     assert_eq!(d["competent_agency"], "24958.UBND");
@@ -389,6 +410,7 @@ async fn a_provincial_procedure_online_is_routed_for_the_applicants_commune() {
         ("name", "name=Tr%E1%BA%A7n+Th%E1%BB%8B+Mai"),
         ("id", "id_number=068195009999"),
         ("contact", "phone=0987654321&email="),
+        ("delivery", "delivery=counter"),
     ];
     for (step, form) in steps {
         let r = b

@@ -197,6 +197,7 @@ async fn applicant(b: &mut Browser<'_>, procedure: &str) -> String {
         ("name", "name=Nguyen+Thi+Lan"),
         ("id", "id_number=068195001234"),
         ("contact", "phone=0912345678&email="),
+        ("delivery", "delivery=electronic"),
     ] {
         let r = b
             .post(
@@ -232,8 +233,8 @@ async fn the_wizard_asks_the_declaration_page_by_page_and_the_officer_reads_it()
     // After the applicant's questions, the declaration's first page.
     let r = b
         .post(
-            "/apply/1.001193/contact",
-            &format!("csrf={token}&phone=0912345678"),
+            "/apply/1.001193/delivery",
+            &format!("csrf={token}&delivery=electronic"),
         )
         .await;
     assert_eq!(r.location.as_deref(), Some("/apply/1.001193/form/child"));

@@ -106,6 +106,42 @@ async fn the_applicant_answers_a_supplement_request_online_once_with_only_the_it
     let pdf: &[u8] = b"%PDF-1.4 ky roi";
     let ok_fields = [("csrf", token.as_str()), ("version", "2"), ("confirm", "1")];
 
+    // Tracking by code and phone reads what is asked and gets the slip, not more.
+    let track = t
+        .page(
+            "GET",
+            &format!("/track?code={code}&phone=0912345678"),
+            None,
+            None,
+        )
+        .await;
+    assert!(
+        track.body.contains("Thiếu chữ ký trên tờ khai") && track.body.contains("Tờ khai chưa ký")
+    );
+    assert!(
+        !track.body.contains("name=\"file_TK\""),
+        "answering needs a sign-in"
+    );
+    let slip = t
+        .page(
+            "GET",
+            &format!("/track/supplement-slip?code={code}&phone=0912345678"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(slip.status, StatusCode::OK);
+    assert_eq!(slip.header("content-type"), Some("application/pdf"));
+    let wrong = t
+        .page(
+            "GET",
+            &format!("/track/supplement-slip?code={code}&phone=0999999999"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+
     // Another citizen: as if the dossier did not exist; nothing changes.
     let other = citizen(&t, "079200001234").await;
     let other_page = t.page("GET", &page_uri, Some(&other), None).await;
@@ -197,7 +233,10 @@ async fn the_applicant_answers_a_supplement_request_online_once_with_only_the_it
     let d = t.dossier(&counter, &code).await;
     assert_eq!(d["status"], "received");
     assert_eq!(due_before, "2025-03-06T08:00:00+07:00");
-    assert_eq!(d["due_at"], "2025-03-07T08:00:00+07:00", "moved on by the pause");
+    assert_eq!(
+        d["due_at"], "2025-03-07T08:00:00+07:00",
+        "moved on by the pause"
+    );
     let events = t.events(&counter, &code).await;
     let last = events.last().unwrap();
     assert_eq!(last["action"], "supplement");

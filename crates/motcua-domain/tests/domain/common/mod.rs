@@ -50,6 +50,7 @@ pub fn new_dossier(channel: Channel) -> NewDossier {
         routing: None,
         linked: None,
         declaration: None,
+        result_delivery: None,
         support_point: None,
     }
 }
