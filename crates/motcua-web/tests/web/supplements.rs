@@ -266,3 +266,117 @@ async fn the_applicant_answers_a_supplement_request_online_once_with_only_the_it
     assert!(body.contains("không chờ bổ sung"), "{body}");
     assert_eq!(t.events(&counter, &code).await.len(), 3);
 }
+
+#[tokio::test]
+async fn an_electronic_result_is_its_applicants_after_return_and_nobody_elses() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let counter = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
+    let approver = t.token("24958.UBND", Role::Approver).await;
+    let mut body = crate::common::intake_body("1.004873", "24958.TTPVHCC");
+    body["result_delivery"] = json!({"method": "electronic"});
+    let (s, d) = t.post("/api/v1/dossiers", Some(&counter), &body).await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let code = d["code"].as_str().unwrap().to_owned();
+    assert_eq!(d["result_delivery"]["method"], "electronic");
+    t.transfer_to_committee(&counter, &code).await;
+    // The result document, signed by the competent agency, then the decision recorded.
+    let form01 = t
+        .app
+        .dossier_documents(
+            &motcua_app::Actor::Staff(t.app.authenticate(&counter).await.unwrap()),
+            &code.parse().unwrap(),
+        )
+        .await
+        .unwrap();
+    // (Any real PDF will do as the result file: the receipt.)
+    let staff = motcua_app::Actor::Staff(t.app.authenticate(&counter).await.unwrap());
+    let (_, pdf) = t
+        .app
+        .document_file(&staff, &code.parse().unwrap(), form01[0].id)
+        .await
+        .unwrap();
+    let req = Request::post(format!("/api/v1/dossiers/{code}/result"))
+        .header("authorization", format!("Bearer {approver}"))
+        .header("content-type", "application/pdf")
+        .body(Body::from(pdf))
+        .unwrap();
+    let (s, v) = t.send(req).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (s, v) = t
+        .act(
+            &approver,
+            &code,
+            json!({"action": "finish", "version": 2, "result": {"summary": "Đã chứng thực"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+
+    // Finished but not handed over: not the applicant's yet.
+    let me = citizen(&t, ME).await;
+    let session = t
+        .app
+        .citizen_session(me.trim_start_matches("motcua_citizen="))
+        .await
+        .unwrap();
+    let listed = t
+        .app
+        .my_dossier(&session, &code.parse().unwrap())
+        .await
+        .unwrap()
+        .documents;
+    assert!(listed.iter().all(|x| x.kind != "result"));
+    // Returned without a method: the applicant's choice (online).
+    let (s, v) = t
+        .act(
+            &counter,
+            &code,
+            json!({"action": "return_result", "version": 3}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let events = t.events(&counter, &code).await;
+    assert!(
+        events.last().unwrap()["payload"]
+            .to_string()
+            .contains("online")
+    );
+    let page = t
+        .page("GET", &format!("/citizen/dossiers/{code}"), Some(&me), None)
+        .await;
+    let docs = t
+        .app
+        .my_dossier(&session, &code.parse().unwrap())
+        .await
+        .unwrap()
+        .documents;
+    let result = docs
+        .iter()
+        .find(|x| x.kind == "result")
+        .expect("the result is listed");
+    let url = format!("/citizen/dossiers/{code}/documents/{}", result.id);
+    assert!(page.body.contains(&url), "{}", page.body);
+    let mine = t.page("GET", &url, Some(&me), None).await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert_eq!(mine.header("content-type"), Some("application/pdf"));
+    // Another citizen, and nobody signed in: never the file.
+    let other = citizen(&t, "079200001234").await;
+    assert_eq!(
+        t.page("GET", &url, Some(&other), None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        t.page("GET", &url, None, None).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Tracking by code and phone says where it is, without a link to it.
+    let track = t
+        .page(
+            "GET",
+            &format!("/track?code={code}&phone=0912345678"),
+            None,
+            None,
+        )
+        .await;
+    assert!(track.body.contains("VNeID"), "{}", track.body);
+    assert!(!track.body.contains(&result.id.to_string()));
+}
