@@ -164,6 +164,9 @@ await journey('citizen searches without diacritics, applies online with uploads 
   await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
   await page.fill('#phone', '0987654321');
   await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+  // How to receive the result: electronically (downloaded after signing in).
+  await page.check('input[name=delivery][value=electronic]');
+  await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
   await page.setInputFiles('#file_TK', join(files, 'to-khai.pdf'));
   await page.setInputFiles('#file_CCCD', join(files, 'cccd.jpg'));
   await shot(page, '05-apply-documents');
@@ -180,6 +183,114 @@ await journey('citizen searches without diacritics, applies online with uploads 
   await Promise.all([page.waitForNavigation(), page.click('form[action="/track"] button')]);
   expect((await page.content()).includes('Mới đăng ký'), 'status shown');
   await shot(page, '08-track');
+  await page.context().close();
+});
+
+// axe-core on the page as it is now (the context must bypass the CSP to let the test tool in).
+async function axeProblems(page, label) {
+  await page.addScriptTag({ path: AXE });
+  const v = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .filter((x) => x.impact === 'serious' || x.impact === 'critical')
+    .map((x) => `${x.id} (${x.impact}): ${x.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
+  return v.map((x) => `${label}: ${x}`);
+}
+
+let birthCode = null;
+await journey('a citizen files a birth registration online with its declaration (390 px); the confirmation survives reload and Back', async () => {
+  const page = await newPage(undefined, { bypassCSP: true, viewport: { width: 390, height: 844 } });
+  const problems = [];
+  const go = (sel) => Promise.all([page.waitForNavigation(), page.click(sel)]);
+  const next = () => go('main form button[type=submit]:not([name])');
+  await page.goto(`${base}/procedures/1.001193`);
+  expect(await page.locator('a[href="/procedures/1.001193/declaration.pdf"]').count() === 1, 'the blank form is offered');
+  const blank = await page.request.get(`${base}/procedures/1.001193/declaration.pdf`);
+  expect(blank.status() === 200 && (await blank.body()).subarray(0, 5).toString() === '%PDF-', 'the blank form is a PDF');
+  writeFileSync(join(ART, '12-blank-declaration.pdf'), await blank.body());
+  await page.goto(`${base}/apply/1.001193`);
+  await go('form[action="/apply/1.001193"] button');
+  await page.fill('#address', 'Thôn 2, Xã Phú Hội, Huyện Đức Trọng, Tỉnh Lâm Đồng');
+  await next();
+  await page.fill('#name', 'Trần Thị Hoa');
+  await next();
+  await page.fill('#id_number', '068195001111');
+  await next();
+  await page.fill('#phone', '0912000111');
+  await next();
+  await page.check('input[name=delivery][value=counter]');
+  await next();
+  expect(page.url().endsWith('/apply/1.001193/form/child'), `the declaration's first page, got ${page.url()}`);
+  // Nothing typed: every error at once, linked to its field.
+  await next();
+  const links = await page.locator('.error-summary a').count();
+  expect(links >= 5, `every error in the summary, got ${links}`);
+  problems.push(...await axeProblems(page, 'declaration page with errors'));
+  await shot(page, '10-declaration-errors');
+  await page.fill('#f-child-name', 'Nguyễn Thị Bình');
+  const today = new Date(Date.now() - 3 * 86400000);
+  const dmy = `${String(today.getDate()).padStart(2, '0')}/${String(today.getMonth() + 1).padStart(2, '0')}/${today.getFullYear()}`;
+  await page.fill('#f-child-birth_date', dmy);
+  await page.check('input[name="child.sex"][value=female]');
+  await page.fill('#f-child-ethnicity', 'Kinh');
+  await page.fill('#f-child-nationality', 'Việt Nam');
+  await page.fill('#f-birth_place', 'Bệnh viện Đa khoa tỉnh Lâm Đồng');
+  await page.fill('#f-hometown', 'Lâm Đồng');
+  await page.fill('#f-relationship', 'Mẹ');
+  await next();
+  await page.fill('#f-mother-name', 'Trần Thị Hoa');
+  await page.fill('#f-mother-birth_date', '15/06/1995');
+  await page.fill('#f-mother-ethnicity', 'Kinh');
+  await page.fill('#f-mother-nationality', 'Việt Nam');
+  await page.fill('#f-mother_residence-place', 'Phường 1');
+  await next();
+  // An old ward name many towns had: choose the commune it became.
+  expect(await page.locator('input[name="mother_residence.commune"]').count() > 1, 'choices for an ambiguous place');
+  problems.push(...await axeProblems(page, 'ambiguous place'));
+  await shot(page, '11-declaration-place-choice');
+  await page.fill('#f-mother_residence-place', 'Xã Phú Hội, Huyện Đức Trọng, Tỉnh Lâm Đồng');
+  await page.fill('#f-mother_residence-street', 'Thôn 2');
+  await next();
+  await page.check('input[name=father_known][value=no]');
+  await next();
+  await page.check('input[name=copies_wanted][value=yes]');
+  await page.fill('#f-copies_count', '2');
+  await next();
+  expect(page.url().endsWith('/apply/1.001193/documents'), `documents, got ${page.url()}`);
+  expect(await page.locator('#file_TK').count() === 0, 'the paper declaration is not asked for');
+  await page.setInputFiles('#file_GCS', join(files, 'to-khai.pdf'));
+  await page.setInputFiles('#file_CCCD', join(files, 'cccd.jpg'));
+  await next();
+  expect(page.url().endsWith('/apply/1.001193/check'), `check page, got ${page.url()}`);
+  const check = await page.content();
+  expect(check.includes(dmy) && check.includes('Nữ') && check.includes('trước đây'), 'every answer on the check page');
+  problems.push(...await axeProblems(page, 'check answers'));
+  await shot(page, '13-declaration-check');
+  await go('form[action="/apply/1.001193/check"] button');
+  expect(/\/apply\/1\.001193\/done\//.test(page.url()), `a confirmation of its own, got ${page.url()}`);
+  birthCode = (await page.locator('.confirmation .code').textContent()).trim();
+  expect(/^24958-\d{6}-\d{4}$/.test(birthCode), `dossier code ${birthCode}`);
+  problems.push(...await axeProblems(page, 'confirmation'));
+  await shot(page, '14-declaration-done');
+  const done = page.url();
+  await page.reload();
+  expect(page.url() === done && (await page.content()).includes(birthCode), 'reload shows the same confirmation');
+  await page.goBack();
+  expect(page.url() === done, `Back shows the confirmation again, got ${page.url()}`);
+  expect(!(await page.content()).includes('hết hạn'), 'never "expired"');
+  expect(problems.length === 0, `axe violations:\n${problems.join('\n')}`);
+  await page.context().close();
+});
+
+await journey('the officer reads the declaration as data and prints it as the paper form', async () => {
+  expect(birthCode, 'needs the birth registration journey');
+  const page = await newPage();
+  await signIn(page, '24958.TTPVHCC counter_officer');
+  await page.goto(`${base}/inbox/${birthCode}`);
+  const html = await page.content();
+  expect(html.includes('Tờ khai đăng ký khai sinh') && html.includes('Nguyễn Thị Bình') && html.includes('Bệnh viện Đa khoa tỉnh Lâm Đồng'), 'the declaration as data');
+  await shot(page, '15-officer-declaration');
+  const pdf = await page.request.get(`${base}/inbox/${birthCode}/declaration.pdf`);
+  expect(pdf.status() === 200 && (await pdf.body()).subarray(0, 5).toString() === '%PDF-', 'the declaration as a PDF');
+  writeFileSync(join(ART, '16-declaration.pdf'), await pdf.body());
   await page.context().close();
 });
 
@@ -624,6 +735,15 @@ await journey('a citizen signs in with VNeID (a local OpenID provider) and sees 
   await Promise.all([page.waitForNavigation(), page.click(`a[href="/citizen/dossiers/${onlineCode}"]`)]);
   expect((await page.content()).includes(onlineCode), 'the dossier page');
   await shot(page, '92-citizen-dossier');
+  // The supplement the counter asked for (journey above), answered online: only the item asked.
+  expect(await page.locator('input[type=file][name=file_CCCD]').count() === 1, 'the item asked for');
+  expect(await page.locator('input[type=file][name=file_TK]').count() === 0, 'nothing not asked for');
+  await page.setInputFiles('#file_CCCD', join(files, 'cccd.jpg'));
+  await page.check('input[name=confirm]');
+  await Promise.all([page.waitForNavigation(), page.click('form[action$="/supplement"] button[type=submit]')]);
+  expect(page.url().endsWith('?answered=1'), `answered, got ${page.url()}`);
+  expect(await page.locator('form[action$="/supplement"]').count() === 0, 'once: no second answer offered');
+  await shot(page, '93-citizen-supplement-answered');
   await page.goto(`${base}/citizen`);
   await Promise.all([page.waitForNavigation(), page.click('form[action="/citizen/logout"] button')]);
   expect(await page.locator('a[href="/citizen/login"]').count() === 1, 'signed out');

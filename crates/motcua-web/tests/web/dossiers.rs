@@ -376,6 +376,16 @@ async fn an_online_submission_waits_for_intake_then_is_received() {
     let t = TestApp::new(datetime!(2025-03-03 15:30 +7)).await;
     let mut body = intake_body("1.001193", CENTER);
     body["channel"] = json!("online");
+    // Online, the birth registration's declaration is filled in (tests/web/declarations.rs).
+    body["declaration"] = json!({
+        "child": {"name": "Nguyễn Thị Bình", "birth_date": "2025-03-01", "sex": "female",
+                  "ethnicity": "Kinh", "nationality": "Việt Nam"},
+        "birth_place": "Trạm Y tế xã", "hometown": "Lâm Đồng", "relationship": "Mẹ",
+        "mother": {"name": "Nguyễn Thị Lan", "birth_date": "1995-06-15", "ethnicity": "Kinh",
+                   "nationality": "Việt Nam"},
+        "mother_residence": {"commune": "24958"},
+        "father_known": "no", "copies_wanted": "no"
+    });
     let (s, v) = t.post("/api/v1/dossiers", None, &body).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["status"], "submitted");
