@@ -200,7 +200,7 @@ await journey('a citizen files a birth registration online with its declaration 
   const page = await newPage(undefined, { bypassCSP: true, viewport: { width: 390, height: 844 } });
   const problems = [];
   const go = (sel) => Promise.all([page.waitForNavigation(), page.click(sel)]);
-  const next = () => go('main form button[type=submit]:not([name])');
+  const next = () => go('main form button[type=submit]:not([name]):not(.visually-hidden)');
   await page.goto(`${base}/procedures/1.001193`);
   expect(await page.locator('a[href="/procedures/1.001193/declaration.pdf"]').count() === 1, 'the blank form is offered');
   const blank = await page.request.get(`${base}/procedures/1.001193/declaration.pdf`);
@@ -307,8 +307,12 @@ await journey('counter officer receives an in-person dossier and prints the rece
   await page.fill('#address', 'Thị trấn Liên Nghĩa, Huyện Đức Trọng, Tỉnh Lâm Đồng');
   await page.check('#recv_BC');
   await page.check('#recv_BS');
+  // The declaration of a certified copy at the counter: one document, its pages and copies.
+  await page.fill('#f-documents-0-name', 'Bằng tốt nghiệp');
+  await page.fill('#f-documents-0-pages', '2');
+  await page.fill('#f-documents-0-copies', '3');
   await shot(page, '10-counter');
-  await Promise.all([page.waitForNavigation(), page.click('form[action="/counter"][method=post] button[type=submit]')]);
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/counter"][method=post] button[name=decision][value=receive]:not(.visually-hidden)')]);
   expect(/\/inbox\/24958-\d{6}-\d{4}/.test(page.url()), `dossier page, got ${page.url()}`);
   counterCode = page.url().match(/inbox\/([0-9-]+)/)[1];
   await shot(page, '11-dossier-received');
@@ -407,7 +411,8 @@ await journey('the commune police gives its opinion on a consultation and sends 
   await page.fill('#phone', '0911555666');
   await page.fill('#address', 'Thị trấn Liên Nghĩa, Huyện Đức Trọng, Tỉnh Lâm Đồng');
   await page.check('#recv_BC');
-  await Promise.all([page.waitForNavigation(), page.click('form[action="/counter"][method=post] button[type=submit]')]);
+  // The paper form is received: the declaration stays empty. Enter receives, as it did.
+  await Promise.all([page.waitForNavigation(), page.press('#name', 'Enter')]);
   const code = page.url().match(/inbox\/([0-9-]+)/)[1];
   await act(page, code, 'transfer', async (f) => {
     await f.locator('select[name=to_agency]').selectOption('24958.CA');
