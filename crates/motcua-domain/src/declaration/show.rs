@@ -17,6 +17,8 @@ pub struct Row {
     pub value: String,
     /// Nesting: 0 for a question, 1 for a part of a person or of a group's item.
     pub depth: u8,
+    /// A heading over the rows that follow (a person, a group, a group's item), not a question.
+    pub block: bool,
 }
 
 /// A page's rows.
@@ -113,6 +115,7 @@ fn person_rows(path: &str, parts: &PersonParts, v: &Value, lang: &str, out: &mut
             label: PersonParts::label(part, lang).to_owned(),
             value,
             depth: 1,
+            block: false,
         });
     }
 }
@@ -125,6 +128,7 @@ fn field_rows(path: &str, f: &Field, v: &Value, lang: &str, depth: u8, out: &mut
                 label: f.label.get(lang).to_owned(),
                 value: String::new(),
                 depth,
+                block: true,
             });
             if !v.is_null() {
                 person_rows(path, parts, v, lang, out);
@@ -136,6 +140,7 @@ fn field_rows(path: &str, f: &Field, v: &Value, lang: &str, depth: u8, out: &mut
                 label: f.label.get(lang).to_owned(),
                 value: String::new(),
                 depth,
+                block: true,
             });
             for (i, x) in v.as_array().into_iter().flatten().enumerate() {
                 out.push(Row {
@@ -143,6 +148,7 @@ fn field_rows(path: &str, f: &Field, v: &Value, lang: &str, depth: u8, out: &mut
                     label: format!("{} {}", item.get(lang), i + 1),
                     value: String::new(),
                     depth: 1,
+                    block: true,
                 });
                 for g in fields {
                     let value = x.get(&g.key).unwrap_or(&Value::Null);
@@ -151,6 +157,7 @@ fn field_rows(path: &str, f: &Field, v: &Value, lang: &str, depth: u8, out: &mut
                         label: g.label.get(lang).to_owned(),
                         value: value_text(&g.kind, value, lang),
                         depth: 1,
+                        block: false,
                     });
                 }
             }
@@ -160,6 +167,7 @@ fn field_rows(path: &str, f: &Field, v: &Value, lang: &str, depth: u8, out: &mut
             label: f.label.get(lang).to_owned(),
             value: value_text(kind, v, lang),
             depth,
+            block: false,
         }),
     }
 }
@@ -205,15 +213,18 @@ fn blank_rows(path: &str, f: &Field, lang: &str, depth: u8, out: &mut Vec<Row>) 
         label,
         value,
         depth,
+        block: false,
+    };
+    let head = |path: String, label: String, depth: u8| Row {
+        path,
+        label,
+        value: String::new(),
+        depth,
+        block: true,
     };
     match &f.kind {
         FieldKind::Person(parts) => {
-            out.push(row(
-                path.into(),
-                f.label.get(lang).into(),
-                String::new(),
-                depth,
-            ));
+            out.push(head(path.into(), f.label.get(lang).into(), depth));
             for part in PERSON_PARTS {
                 if !parts.ask(part).asked() {
                     continue;
@@ -237,17 +248,11 @@ fn blank_rows(path: &str, f: &Field, lang: &str, depth: u8, out: &mut Vec<Row>) 
             max,
             item,
         } => {
-            out.push(row(
-                path.into(),
-                f.label.get(lang).into(),
-                String::new(),
-                depth,
-            ));
+            out.push(head(path.into(), f.label.get(lang).into(), depth));
             for i in 0..(*min).max(2).min(*max) {
-                out.push(row(
+                out.push(head(
                     format!("{path}.{i}"),
                     format!("{} {}", item.get(lang), i + 1),
-                    String::new(),
                     1,
                 ));
                 for g in fields {
