@@ -19,4 +19,8 @@ cp -r deny/advisory-db/. "$db/"
 date="$(sed -n 's/^date: //p' deny/advisory-db/SNAPSHOT)"
 touch -d "$date" "$db/.git/FETCH_HEAD"
 echo "advisories: the snapshot of $date ($(find "$db/crates" -name '*.md' | wc -l) advisories of our crates)"
+# cargo-deny reads every crate of the lock file, every platform's too (wasm, android…), which a
+# build on this machine never downloads: fetch them first from crates.io (reachable; GitHub is
+# not), or a fresh machine fails here.
+cargo fetch --locked --quiet
 cargo deny --offline --locked check advisories bans licenses sources
