@@ -182,7 +182,7 @@ pub enum FieldKind {
     /// One of a list.
     Choice {
         /// The options.
-        options: Vec<Choice>,
+        options: Vec<ChoiceOption>,
     },
     /// Yes or no.
     YesNo,
@@ -232,7 +232,7 @@ pub enum DateBound {
 /// An option of a choice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Choice {
+pub struct ChoiceOption {
     /// The stored value.
     pub key: String,
     /// The label.
