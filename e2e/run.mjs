@@ -604,6 +604,58 @@ await journey('the kiosk resets itself after inactivity', async () => {
   await page.context().close();
 });
 
+await journey('a kiosk application stays in kiosk mode, prints a slip, and leaves nothing after the reset', async () => {
+  const page = await newPage();
+  await page.setViewportSize({ width: 1080, height: 1920 });
+  const go = (sel) => Promise.all([page.waitForNavigation(), page.click(sel)]);
+  const inKiosk = async () => expect(await page.locator('body.kiosk').count() === 1, `kiosk mode kept at ${page.url()}`);
+  await page.goto(`${base}/kiosk`);
+  // Language links are at least 44 px both ways.
+  for (const box of await page.locator('.langs a').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.width, r.height]))) {
+    expect(box[0] >= 44 && box[1] >= 44, `a language link of ${box}`);
+  }
+  await go('a.kbig:text-is("Hộ tịch")');
+  await inKiosk();
+  await go('a[href="/procedures/1.004873?kiosk=1"]');
+  await inKiosk();
+  await go('a[href="/apply/1.004873?kiosk=1"]');
+  await inKiosk();
+  await go('form[action="/apply/1.004873"] button');
+  const next = () => go('main form button[type=submit]');
+  await page.fill('#address', 'Xã Phú Hội, Huyện Đức Trọng, Tỉnh Lâm Đồng');
+  await next();
+  await page.fill('#name', 'Lê Văn Ki Ốt');
+  await next();
+  await page.fill('#id_number', '068195007777');
+  await next();
+  await page.fill('#phone', '0911777777');
+  await next();
+  await page.check('input[name=delivery][value=counter]');
+  await next();
+  // No uploads at a kiosk: straight to the check.
+  expect(page.url().endsWith('/apply/1.004873/check'), `check, got ${page.url()}`);
+  await inKiosk();
+  await go('form[action="/apply/1.004873/check"] button');
+  await inKiosk();
+  expect(await page.locator('.kslip .kslip-code').count() === 1, 'the slip with its code');
+  const code = (await page.locator('.kslip-code').textContent()).trim();
+  await shot(page, '52-kiosk-slip');
+  // The reset, then walking back through the history: nothing of the person anywhere.
+  await page.waitForURL(`${base}/kiosk`, { timeout: 15000 });
+  for (let i = 0; i < 8; i++) {
+    const html = await page.content();
+    for (const leftover of ['Lê Văn Ki Ốt', '068195007777', '0911777777', code]) {
+      expect(!html.includes(leftover), `${leftover} still shown at ${page.url()} after the reset`);
+    }
+    const values = await page.locator('input').evaluateAll((els) => els.map((e) => e.value).join(' '));
+    expect(!/068195007777|0911777777|Ki Ốt/.test(values), `typed values kept at ${page.url()}: ${values}`);
+    const r = await page.goBack().catch(() => null);
+    if (!r) break;
+  }
+  await shot(page, '53-kiosk-after-reset');
+  await page.context().close();
+});
+
 await journey('a leader reads the indicators, the 766 index, the integrity review and the staffing table', async () => {
   const page = await newPage();
   await signIn(page, '68.UBND admin');

@@ -273,7 +273,9 @@ impl App {
             .filter(|c| !files.iter().any(|f| f.component_code == c.code))
             .map(|c| c.name.clone())
             .collect();
-        if !lacking.is_empty() {
+        // A kiosk takes no uploads: the papers are brought to the counter, which checks them
+        // at intake (`receive`).
+        if !lacking.is_empty() && !a.kiosk {
             return Err(AppError::Invalid {
                 code: "apply.missing_documents",
                 message: format!("upload: {}", lacking.join("; ")),

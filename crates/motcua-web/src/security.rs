@@ -383,7 +383,11 @@ pub async fn defend(State(state): State<AppState>, mut req: Request, next: Next)
     // A citizen's session or an application in progress: personal data too.
     let citizen = crate::pages::cookie(req.headers(), crate::pages::citizen::CITIZEN_COOKIE)
         .is_some()
-        || crate::pages::cookie(req.headers(), crate::pages::apply::DRAFT_COOKIE).is_some();
+        || crate::pages::cookie(req.headers(), crate::pages::apply::DRAFT_COOKIE).is_some()
+        // The wizard and the kiosk: a shared screen must not show the previous person's pages
+        // from the cache or Back.
+        || path.starts_with("/apply/")
+        || path.starts_with("/kiosk");
     let bearer = req.headers().get(header::AUTHORIZATION).cloned();
     let session = crate::pages::cookie(req.headers(), crate::pages::staff::STAFF_COOKIE);
     // Over a limit: 429, with the same security headers as every other answer.

@@ -6,7 +6,8 @@
   function arm() {
     clearTimeout(timer);
     timer = setTimeout(function () {
-      if (location.pathname !== "/kiosk" || location.search) location.href = "/kiosk";
+      // replace(): the reset adds no history entry of its own.
+      if (location.pathname !== "/kiosk" || location.search) location.replace("/kiosk");
       else arm();
     }, secs * 1000);
   }

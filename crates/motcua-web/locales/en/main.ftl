@@ -758,3 +758,7 @@ delivery-electronic = Electronically (download after signing in with VNeID)
 track-result-ready-counter = The result is ready: collect it at the receiving point with your ID card.
 track-result-ready-postal = The result is ready and will be posted to the address you gave.
 track-result-ready-electronic = The result is ready: sign in with VNeID and download it from “My dossiers”.
+kiosk-slip-title = Your slip
+kiosk-slip-text = Print this slip and bring it, with the original papers, to the counter: the officer opens your application with this code and checks the papers.
+kiosk-apply-lead = Answer a few questions on the screen; no uploads here. You get a slip with a code: bring it and the original papers to the counter.
+kiosk-ack-title = Acknowledgement of filing at the kiosk

@@ -739,3 +739,7 @@ delivery-electronic = Nhận kết quả điện tử (tải về sau khi đăng
 track-result-ready-counter = Đã có kết quả: mời đến nơi tiếp nhận nhận kết quả, mang theo CCCD.
 track-result-ready-postal = Đã có kết quả; kết quả sẽ được gửi qua bưu điện đến địa chỉ bạn đã cung cấp.
 track-result-ready-electronic = Đã có kết quả: đăng nhập bằng VNeID và tải về tại “Hồ sơ của tôi”.
+kiosk-slip-title = Phiếu của bạn
+kiosk-slip-text = In phiếu này và mang cùng giấy tờ bản chính đến quầy tiếp nhận: cán bộ mở hồ sơ bằng mã này và kiểm tra giấy tờ.
+kiosk-apply-lead = Trả lời vài câu hỏi trên màn hình, không cần tải tệp. Bạn nhận phiếu có mã: mang phiếu và giấy tờ bản chính đến quầy tiếp nhận.
+kiosk-ack-title = Xác nhận nộp hồ sơ tại ki-ốt

@@ -29,6 +29,11 @@ use uuid::Uuid;
 
 pub(crate) const DRAFT_COOKIE: &str = "motcua_draft";
 
+/// At a kiosk, every page of the application stays in kiosk mode with its inactivity reset.
+fn kiosk_of(s: &AppState, d: &Draft) -> Option<u32> {
+    d.answers.kiosk.then_some(s.web.kiosk_reset_seconds)
+}
+
 /// The applicant's questions, before the declaration's pages.
 const QUESTIONS: [&str; 5] = ["where", "name", "id", "contact", "delivery"];
 
@@ -54,7 +59,10 @@ fn steps(p: &Procedure, d: &Draft) -> Vec<String> {
                 .map(|pg| format!("form/{}", pg.key)),
         );
     }
-    out.push("documents".into());
+    // A kiosk asks for no uploads: the papers go to the counter with the slip's code.
+    if !d.answers.kiosk {
+        out.push("documents".into());
+    }
     out.push("check".into());
     out
 }
@@ -164,7 +172,13 @@ pub async fn start_page(
         .map(|o| time_text(&tr, o.processing_time))
         .unwrap_or_default();
     let page = StartPage {
-        c: Chrome::new(tr, &uri, tr.t("apply-start-title")),
+        c: {
+            let mut c = Chrome::new(tr, &uri, tr.t("apply-start-title"));
+            if q.kiosk.as_deref() == Some("1") {
+                c.kiosk_reset = Some(s.web.kiosk_reset_seconds);
+            }
+            c
+        },
         code: p.code.to_string(),
         name: p.name.clone(),
         time,
@@ -265,6 +279,7 @@ fn title_of(tr: &Tr, step: &str) -> String {
 fn question(
     tr: Tr,
     uri: &Uri,
+    kiosk: Option<u32>,
     p: &Procedure,
     d: &Draft,
     step: &'static str,
@@ -274,6 +289,7 @@ fn question(
 ) -> QuestionPage {
     let mut c = Chrome::new(tr, uri, title_of(&tr, step));
     c.csrf = csrf_for(&d.id.to_string());
+    c.kiosk_reset = kiosk;
     QuestionPage {
         c,
         step,
@@ -333,6 +349,7 @@ pub async fn question_page(
     render(&question(
         tr,
         &uri,
+        kiosk_of(&s, &d),
         &p,
         &d,
         step,
@@ -386,6 +403,7 @@ pub async fn answer(
             render(&question(
                 tr,
                 &uri,
+                kiosk_of(&s, &d),
                 &p,
                 &d,
                 step,
@@ -432,7 +450,17 @@ pub async fn answer(
                 } else {
                     None
                 };
-                let page = question(tr, &uri, &p, &d, step, msg.clone(), values.clone(), choices);
+                let page = question(
+                    tr,
+                    &uri,
+                    kiosk_of(&s, &d),
+                    &p,
+                    &d,
+                    step,
+                    msg.clone(),
+                    values.clone(),
+                    choices,
+                );
                 let status = if msg.is_some() {
                     StatusCode::UNPROCESSABLE_ENTITY
                 } else {
@@ -545,6 +573,7 @@ async fn documents_view(
         .unwrap_or_default();
     let mut c = Chrome::new(tr, uri, tr.t("apply-docs-title"));
     c.csrf = csrf_for(&d.id.to_string());
+    c.kiosk_reset = kiosk_of(s, d);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -815,6 +844,7 @@ async fn check_view(
         .unwrap_or_default();
     let mut c = Chrome::new(tr, uri, tr.t("apply-check-title"));
     c.csrf = csrf_for(&d.id.to_string());
+    c.kiosk_reset = kiosk_of(s, d);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -923,6 +953,7 @@ pub async fn done_page(
     State(s): State<AppState>,
     Extension(tr): Extension<Tr>,
     uri: Uri,
+    headers: HeaderMap,
     Path((code, draft)): Path<(String, String)>,
 ) -> Response {
     let p = match known_procedure(&s, tr, &uri, &code).await {
@@ -967,6 +998,12 @@ pub async fn done_page(
         None => tr.t("apply-done-due-later"),
     };
     let kiosk = dossier.channel == Channel::Kiosk;
+    // At a kiosk the slip is shown to the person at the screen only: once the kiosk resets (its
+    // draft cookie cleared), the address in the browser's history shows nothing of them.
+    let held = cookie(&headers, DRAFT_COOKIE).and_then(|c| c.parse::<Uuid>().ok()) == Some(draft);
+    if kiosk && !held {
+        return Redirect::to("/kiosk").into_response();
+    }
     let mut c = Chrome::new(tr, &uri, tr.t("apply-done-title"));
     if kiosk {
         // At a kiosk: print the slip, then the screen returns to the start by itself.
@@ -1033,6 +1070,14 @@ fn form_view(
     let lang = tr.lang.code();
     let mut c = Chrome::new(tr, uri, page.title.get(lang).to_owned());
     c.csrf = csrf_for(&d.id.to_string());
+    c.kiosk_reset = kiosk_of(s, d);
+    let mut widgets = widgets;
+    if c.kiosk_reset.is_some() {
+        // A kiosk's browser must not offer the previous person's answers.
+        for w in &mut widgets {
+            w.auto = "off";
+        }
+    }
     let body = render(&FormPage {
         c,
         back: back_of(p, d, &format!("form/{}", page.key)),

@@ -12,7 +12,7 @@ use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::Uri;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use motcua_domain::catalogue::Channel;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -38,10 +38,31 @@ pub async fn home(State(s): State<AppState>, Extension(tr): Extension<Tr>, uri: 
     };
     fields.sort();
     fields.dedup();
-    render(&HomePage {
+    // The start of the kiosk is where every reset lands: nothing of the previous person may
+    // follow — their application (the draft cookie), a citizen session, their language.
+    let clear = [
+        format!(
+            "{}=; Path=/apply; HttpOnly; SameSite=Lax; Max-Age=0",
+            super::apply::DRAFT_COOKIE
+        ),
+        format!(
+            "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
+            super::citizen::CITIZEN_COOKIE
+        ),
+        format!(
+            "{}=; Path=/; SameSite=Lax; Max-Age=0",
+            super::i18n::LANG_COOKIE
+        ),
+    ];
+    let page = render(&HomePage {
         c: kiosk_chrome(&s, tr, &uri, tr.t("kiosk-title")),
         fields,
-    })
+    });
+    (
+        axum::response::AppendHeaders(clear.map(|c| (axum::http::header::SET_COOKIE, c))),
+        page,
+    )
+        .into_response()
 }
 
 struct KioskProcedure {

@@ -182,6 +182,8 @@ struct ProcedurePage {
 #[derive(Debug, Deserialize)]
 pub struct ProcedureQuery {
     address: Option<String>,
+    /// `1` when opened from a kiosk: the page stays in kiosk mode.
+    kiosk: Option<String>,
 }
 
 fn fee_text(tr: &Tr, f: &motcua_domain::catalogue::Fee) -> String {
@@ -314,7 +316,13 @@ pub async fn procedure_page(
         .collect::<Vec<_>>()
         .join(", ");
     let page = ProcedurePage {
-        c: Chrome::new(tr, &uri, display_name(&tr, &p).0),
+        c: {
+            let mut c = Chrome::new(tr, &uri, display_name(&tr, &p).0);
+            if q.kiosk.as_deref() == Some("1") {
+                c.kiosk_reset = Some(s.web.kiosk_reset_seconds);
+            }
+            c
+        },
         version_label: tr.ta(
             "proc-version",
             &[("version", FluentValue::from(i64::from(p.version)))],

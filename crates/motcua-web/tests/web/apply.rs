@@ -571,3 +571,87 @@ async fn an_address_has_an_hourly_upload_budget() {
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(stored, 0, "nothing of the refused upload is stored");
 }
+
+/// Issue #31: a kiosk application stays in kiosk mode, asks for no uploads, ends with a slip, and
+/// leaves nothing of the person once the kiosk resets.
+#[tokio::test]
+async fn a_kiosk_application_stays_in_kiosk_mode_and_leaves_nothing_after_a_reset() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let mut b = Browser {
+        t: &t,
+        cookie: String::new(),
+    };
+    let start = b.get("/apply/1.004873?kiosk=1").await;
+    assert!(start.body.contains("data-kiosk-reset"), "{}", start.body);
+    let r = b.post("/apply/1.004873", "kiosk=1").await;
+    assert_eq!(r.location.as_deref(), Some("/apply/1.004873/where"));
+    let page = b.get("/apply/1.004873/where").await.body;
+    assert!(page.contains("data-kiosk-reset") && page.contains(r#"autocomplete="off""#));
+    let token = csrf(&page);
+    for (step, form, next) in [
+        (
+            "where",
+            "address=Xa+Phu+Hoi%2C+Huyen+Duc+Trong%2C+Lam+Dong",
+            "name",
+        ),
+        ("name", "name=Le+Van+Kiosk", "id"),
+        ("id", "id_number=068195007777", "contact"),
+        ("contact", "phone=0911777777", "delivery"),
+        // No documents step at a kiosk: straight to the check.
+        ("delivery", "delivery=counter", "check"),
+    ] {
+        let r = b
+            .post(
+                &format!("/apply/1.004873/{step}"),
+                &format!("csrf={token}&{form}"),
+            )
+            .await;
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("/apply/1.004873/{next}").as_str()),
+            "{step}: {}",
+            r.body
+        );
+    }
+    let check = b.get("/apply/1.004873/check").await;
+    assert!(check.body.contains("data-kiosk-reset"));
+    let r = b
+        .post("/apply/1.004873/check", &format!("csrf={token}"))
+        .await;
+    let done = r.location.expect("the slip's address");
+    let slip = b.get(&done).await;
+    assert_eq!(slip.status, StatusCode::OK);
+    assert!(slip.body.contains("kslip") && slip.body.contains("24958-250303-0001"));
+    let counter = t
+        .token("24958.TTPVHCC", motcua_domain::access::Role::CounterOfficer)
+        .await;
+    let d = t.dossier(&counter, "24958-250303-0001").await;
+    assert_eq!(d["channel"], "kiosk");
+    assert_eq!(d["status"], "submitted");
+
+    // The reset lands on /kiosk, which clears the application, a citizen session and the
+    // language; every kiosk and wizard page is kept out of caches.
+    let home = t.page("GET", "/kiosk", Some(&b.cookie), None).await;
+    let cleared: Vec<String> = home
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    for name in ["motcua_draft=;", "motcua_citizen=;", "motcua_lang=;"] {
+        assert!(
+            cleared
+                .iter()
+                .any(|c| c.starts_with(name) && c.contains("Max-Age=0")),
+            "{name} {cleared:?}"
+        );
+    }
+    assert_eq!(home.header("cache-control"), Some("no-store"));
+    // Walking back after the reset: the slip and the wizard show nothing of the person.
+    b.cookie.clear();
+    let back = b.get(&done).await;
+    assert_eq!(back.location.as_deref(), Some("/kiosk"));
+    assert!(!back.body.contains("24958-250303-0001"));
+    let back = b.get("/apply/1.004873/check").await;
+    assert!(!back.body.contains("Le Van Kiosk") && !back.body.contains("068195007777"));
+}
