@@ -237,6 +237,8 @@ pub struct Decision {
     pub kind: Kind,
     /// Hits, best first (at most five).
     pub ranked: Vec<Hit>,
+    /// A matter no procedure here handles, with where to turn (a `no_match` then).
+    pub outside: Option<crate::lexicon::Outside>,
 }
 
 /// Whether a hit fits the question well enough to answer with it.
@@ -254,8 +256,18 @@ pub fn decide(index: &ProcedureIndex, question: &str, chosen: Option<&str>) -> D
             return Decision {
                 kind: Kind::Answer,
                 ranked: hits,
+                outside: None,
             };
         }
+    }
+    // A matter the catalogue does not handle (a divorce, a passport) is said so, not answered
+    // with the procedure that shares a word with it (ly hôn → kết hôn).
+    if let Some(o) = index.lexicon().outside_of(question) {
+        return Decision {
+            kind: Kind::NoMatch,
+            ranked: Vec::new(),
+            outside: Some(o.clone()),
+        };
     }
     let ranked = index.search(question, 5);
     let kind = match ranked.first() {
@@ -268,7 +280,11 @@ pub fn decide(index: &ProcedureIndex, question: &str, chosen: Option<&str>) -> D
             if close { Kind::Clarify } else { Kind::Answer }
         }
     };
-    Decision { kind, ranked }
+    Decision {
+        kind,
+        ranked,
+        outside: None,
+    }
 }
 
 struct Writer {
@@ -635,6 +651,9 @@ pub fn compose(
         }
         _ => {
             let at = counter.map(str::to_owned);
+            if let Some(o) = &decision.outside {
+                w.say(o.vi.clone(), o.en.clone());
+            }
             w.say(
                 format!(
                     "Không tìm thấy thủ tục nào trong danh mục khớp với câu hỏi của bạn. Vui lòng hỏi trực tiếp tại {}.",

@@ -21,6 +21,26 @@ struct File {
     synonym: Vec<SynonymEntry>,
     #[serde(default)]
     procedure: Vec<ProcedureEntry>,
+    #[serde(default)]
+    outside: Vec<OutsideEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutsideEntry {
+    say: Vec<String>,
+    vi: String,
+    en: String,
+}
+
+/// A matter people ask about that no procedure of this catalogue handles (a divorce is a court
+/// case), with where to turn instead, in Vietnamese and English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outside {
+    /// Where to turn, in Vietnamese.
+    pub vi: String,
+    /// Where to turn, in English.
+    pub en: String,
 }
 
 #[derive(Deserialize)]
@@ -55,6 +75,8 @@ pub struct Lexicon {
     stop_forms: HashMap<String, HashSet<String>>,
     longest: usize,
     phrases: HashMap<String, Vec<String>>,
+    /// Folded phrases (as words) of matters outside the catalogue, with where to turn.
+    outside: Vec<(Vec<String>, Outside)>,
 }
 
 /// A query after the lexicon: the user's own content words and, per everyday phrase found,
@@ -158,7 +180,33 @@ impl Lexicon {
             }
             lex.phrases.insert(p.code, folded);
         }
+        for o in file.outside {
+            if o.vi.trim().is_empty() || o.en.trim().is_empty() {
+                return Err(LexiconError(format!(
+                    "outside {:?} says nowhere to turn",
+                    o.say
+                )));
+            }
+            let note = Outside { vi: o.vi, en: o.en };
+            for say in &o.say {
+                let w = words(say);
+                if w.is_empty() {
+                    return Err(LexiconError("empty outside phrase".into()));
+                }
+                lex.outside.push((w, note.clone()));
+            }
+        }
         Ok(lex)
+    }
+
+    /// The matter outside the catalogue a query is about, if it names one (its phrase as whole
+    /// words, with or without diacritics).
+    pub fn outside_of(&self, query: &str) -> Option<&Outside> {
+        let q = words(query);
+        self.outside
+            .iter()
+            .find(|(w, _)| q.windows(w.len()).any(|x| x == w.as_slice()))
+            .map(|(_, o)| o)
     }
 
     /// The everyday phrases of a procedure (folded).

@@ -762,3 +762,5 @@ kiosk-slip-title = Your slip
 kiosk-slip-text = Print this slip and bring it, with the original papers, to the counter: the officer opens your application with this code and checks the papers.
 kiosk-apply-lead = Answer a few questions on the screen; no uploads here. You get a slip with a code: bring it and the original papers to the counter.
 kiosk-ack-title = Acknowledgement of filing at the kiosk
+proc-unconfirmed-code = Procedure code
+proc-unconfirmed-other = Other details

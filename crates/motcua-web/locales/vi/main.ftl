@@ -743,3 +743,5 @@ kiosk-slip-title = Phiếu của bạn
 kiosk-slip-text = In phiếu này và mang cùng giấy tờ bản chính đến quầy tiếp nhận: cán bộ mở hồ sơ bằng mã này và kiểm tra giấy tờ.
 kiosk-apply-lead = Trả lời vài câu hỏi trên màn hình, không cần tải tệp. Bạn nhận phiếu có mã: mang phiếu và giấy tờ bản chính đến quầy tiếp nhận.
 kiosk-ack-title = Xác nhận nộp hồ sơ tại ki-ốt
+proc-unconfirmed-code = Mã thủ tục
+proc-unconfirmed-other = Thông tin khác

@@ -168,7 +168,10 @@ fn view(tr: &Tr, a: &Answer) -> (Vec<String>, Vec<ChoiceView>, Vec<ProcedureView
                 .as_ref()
                 .map(|f| f.note.clone())
                 .unwrap_or_default(),
-            unconfirmed: p.unconfirmed.join(", "),
+            unconfirmed: super::public::unconfirmed_text(
+                tr,
+                p.unconfirmed.iter().map(String::as_str),
+            ),
             cite_name: cite(a, &p.code, "name").unwrap_or(0),
             cite_documents: cite(a, &p.code, "documents").unwrap_or(0),
             cite_fees: cite(a, &p.code, "fees").unwrap_or(0),

@@ -308,13 +308,13 @@ pub async fn procedure_page(
         Channel::Postal => "channel-postal",
         Channel::Kiosk => "channel-kiosk",
     };
-    let example = p
-        .unconfirmed
-        .iter()
-        .filter(|f| f.as_str() != "code")
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
+    let example = unconfirmed_text(
+        &tr,
+        p.unconfirmed
+            .iter()
+            .filter(|f| f.as_str() != "code")
+            .map(String::as_str),
+    );
     let page = ProcedurePage {
         c: {
             let mut c = Chrome::new(tr, &uri, display_name(&tr, &p).0);
@@ -610,4 +610,24 @@ pub async fn supplement_slip(
         Err(e) if e.is_server_fault() => public_failure(tr, &uri, e),
         Err(_) => not_found_page(&tr, &uri),
     }
+}
+
+/// The parts of a record marked as example values, in words a citizen reads (never the
+/// record's field names such as `channels.fees`).
+pub fn unconfirmed_text<'a>(tr: &Tr, fields: impl Iterator<Item = &'a str>) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for f in fields {
+        let key = match f {
+            "channels.fees" => "proc-fees",
+            "channels.processing_time" => "proc-time",
+            "cases.components" => "proc-documents",
+            "code" => "proc-unconfirmed-code",
+            _ => "proc-unconfirmed-other",
+        };
+        let text = tr.t(key).to_lowercase();
+        if !out.contains(&text) {
+            out.push(text);
+        }
+    }
+    out.join(", ")
 }

@@ -424,3 +424,35 @@ async fn the_index_follows_a_catalogue_import() {
     assert_eq!(v[0]["code"], "1.004873", "{v}");
     assert_eq!(v[0]["version"], 2);
 }
+
+/// Issue #31: a divorce is not the marriage registration; the assistant says where to turn and
+/// points to the counter. Fields marked as example values are named in words, never by the
+/// record's field names.
+#[tokio::test]
+async fn a_matter_outside_the_catalogue_is_said_so_and_example_values_are_named_in_words() {
+    let t = app().await;
+    let (s, v) = ask(
+        &t,
+        json!({"question": "tôi muốn ly hôn", "commune": "24958"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["kind"], "no_match", "{v}");
+    let text = v["text"].as_str().unwrap();
+    assert!(
+        text.contains("Tòa án") && text.contains("Vui lòng hỏi trực tiếp"),
+        "{text}"
+    );
+    assert!(v["procedures"].as_array().unwrap().is_empty());
+    assert!(v["candidates"].as_array().unwrap().is_empty(), "{v}");
+    // A procedure whose fees are example values: said as "phí, lệ phí", not `channels.fees`.
+    let p = seed()
+        .into_iter()
+        .find(|p| p.unconfirmed.iter().any(|f| f == "channels.fees"))
+        .expect("a record with example fees");
+    let page = t
+        .page("GET", &format!("/procedures/{}", p.code), None, None)
+        .await;
+    assert!(!page.body.contains("channels.fees"), "{}", page.body);
+    assert!(!page.body.contains("channels.processing_time"));
+}
