@@ -773,3 +773,5 @@ kiosk-apply-lead = أجب عن بعض الأسئلة على الشاشة، دو�
 kiosk-ack-title = إقرار بالتقديم عبر الكشك
 proc-unconfirmed-code = رمز الإجراء
 proc-unconfirmed-other = تفاصيل أخرى
+home-by-event = ابحث حسب حدث في الحياة
+home-by-field = ابحث حسب المجال

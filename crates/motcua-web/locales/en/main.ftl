@@ -764,3 +764,5 @@ kiosk-apply-lead = Answer a few questions on the screen; no uploads here. You ge
 kiosk-ack-title = Acknowledgement of filing at the kiosk
 proc-unconfirmed-code = Procedure code
 proc-unconfirmed-other = Other details
+home-by-event = Find by life event
+home-by-field = Find by field

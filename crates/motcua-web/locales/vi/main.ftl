@@ -745,3 +745,5 @@ kiosk-apply-lead = Trả lời vài câu hỏi trên màn hình, không cần t�
 kiosk-ack-title = Xác nhận nộp hồ sơ tại ki-ốt
 proc-unconfirmed-code = Mã thủ tục
 proc-unconfirmed-other = Thông tin khác
+home-by-event = Tìm theo sự kiện trong cuộc sống
+home-by-field = Tìm theo lĩnh vực

@@ -82,12 +82,36 @@ struct HomePage {
     results_heading: String,
     stats: String,
     results: Vec<Card>,
+    /// Life events (key, label, chosen) and fields (name, chosen) to browse by.
+    events: Vec<(String, String, bool)>,
+    fields: Vec<(String, bool)>,
+    /// The heading of a browsed event or field.
+    browsing: Option<String>,
 }
+
+/// A life event and the procedures it usually needs (`data/procedures/life_events.json`).
+#[derive(Debug, Deserialize)]
+struct LifeEvent {
+    key: String,
+    vi: String,
+    en: String,
+    procedures: Vec<String>,
+}
+
+/// The shipped life events (their codes are checked against the catalogue by a test).
+static LIFE_EVENTS: std::sync::LazyLock<Vec<LifeEvent>> = std::sync::LazyLock::new(|| {
+    serde_json::from_str(include_str!("../../../../data/procedures/life_events.json"))
+        .expect("the shipped life events parse (tested)")
+});
 
 /// Query of the home page.
 #[derive(Debug, Deserialize)]
 pub struct HomeQuery {
     q: Option<String>,
+    /// Browse by a field (lĩnh vực).
+    field: Option<String>,
+    /// Browse by a life event's key.
+    event: Option<String>,
 }
 
 /// `GET /`: the search box, results or the whole catalogue.
@@ -99,9 +123,39 @@ pub async fn home(
 ) -> Response {
     let query: String = q.q.unwrap_or_default().chars().take(200).collect();
     let searched = !query.trim().is_empty();
-    let results = match s.app.search_procedures(&query).await {
+    let all = match s.app.search_procedures(&query).await {
         Ok(r) => r,
         Err(e) => return public_failure(tr, &uri, e),
+    };
+    let mut fields: Vec<String> = all.iter().map(|p| p.field.clone()).collect();
+    fields.sort();
+    fields.dedup();
+    let event = q
+        .event
+        .as_deref()
+        .and_then(|k| LIFE_EVENTS.iter().find(|e| e.key == k));
+    let field = q.field.filter(|f| fields.contains(f));
+    let lang = tr.lang.code();
+    let label = |e: &LifeEvent| {
+        if lang == "vi" {
+            e.vi.clone()
+        } else {
+            e.en.clone()
+        }
+    };
+    let (results, browsing) = match (searched, event, &field) {
+        (false, Some(e), _) => (
+            e.procedures
+                .iter()
+                .filter_map(|c| all.iter().find(|p| p.code.as_str() == c).cloned())
+                .collect::<Vec<_>>(),
+            Some(label(e)),
+        ),
+        (false, None, Some(f)) => (
+            all.iter().filter(|p| &p.field == f).cloned().collect(),
+            Some(f.clone()),
+        ),
+        _ => (all, None),
     };
     let units = s.app.units();
     let stats = tr.ta(
@@ -135,6 +189,24 @@ pub async fn home(
         results_heading,
         stats,
         results: results.iter().map(|p| card(&tr, p)).collect(),
+        events: LIFE_EVENTS
+            .iter()
+            .map(|e| {
+                (
+                    e.key.clone(),
+                    label(e),
+                    event.is_some_and(|x| x.key == e.key),
+                )
+            })
+            .collect(),
+        fields: fields
+            .into_iter()
+            .map(|f| {
+                let chosen = field.as_ref() == Some(&f);
+                (f, chosen)
+            })
+            .collect(),
+        browsing,
     };
     render(&page)
 }

@@ -456,3 +456,33 @@ async fn a_matter_outside_the_catalogue_is_said_so_and_example_values_are_named_
     assert!(!page.body.contains("channels.fees"), "{}", page.body);
     assert!(!page.body.contains("channels.processing_time"));
 }
+
+/// Issue #31: the home page browses the catalogue by life event and by field, not only as one
+/// flat list; every life event names procedures of the catalogue.
+#[tokio::test]
+async fn the_home_page_browses_by_life_event_and_by_field() {
+    let t = app().await;
+    let codes: Vec<String> = seed().iter().map(|p| p.code.to_string()).collect();
+    let events: Vec<Value> =
+        serde_json::from_str(include_str!("../../../../data/procedures/life_events.json")).unwrap();
+    assert!(events.len() >= 4);
+    for e in &events {
+        for c in e["procedures"].as_array().unwrap() {
+            assert!(codes.contains(&c.as_str().unwrap().to_owned()), "{e}");
+        }
+    }
+    let home = t.page("GET", "/", None, None).await;
+    assert!(home.body.contains(r#"href="/?event=birth""#) && home.body.contains("Sinh con"));
+    let birth = t.page("GET", "/?event=birth", None, None).await;
+    assert!(birth.body.contains(r#"href="/procedures/1.001193""#));
+    assert!(!birth.body.contains(r#"href="/procedures/1.000894""#));
+    let field = t
+        .page("GET", "/?field=Ch%E1%BB%A9ng+th%E1%BB%B1c", None, None)
+        .await;
+    assert!(field.body.contains(r#"href="/procedures/2.000815""#));
+    assert!(!field.body.contains(r#"href="/procedures/1.001193""#));
+    // An unknown event or field is the whole catalogue, not an error.
+    let unknown = t.page("GET", "/?event=nope&field=nope", None, None).await;
+    assert_eq!(unknown.status, StatusCode::OK);
+    assert!(unknown.body.contains(r#"href="/procedures/1.001193""#));
+}
