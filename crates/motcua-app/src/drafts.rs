@@ -34,6 +34,10 @@ pub struct Answers {
     pub email: Option<String>,
     /// `online` or `kiosk`.
     pub kiosk: bool,
+    /// The name and ID number came from the identity provider (a signed-in citizen): shown as
+    /// verified, not asked and not editable.
+    #[serde(default)]
+    pub verified: bool,
     /// The declaration's answers so far (each page's, normalised when its page was accepted).
     #[serde(default)]
     pub declaration: serde_json::Map<String, serde_json::Value>,
@@ -79,12 +83,21 @@ impl App {
         &self,
         procedure: &ProcedureCode,
         kiosk: bool,
+        citizen: Option<&crate::citizens::Citizen>,
     ) -> Result<Uuid, AppError> {
         self.procedure(procedure, None).await?;
         let now = self.now();
         let id = Uuid::new_v4();
+        // A citizen signed in through the identity provider: their verified name and number
+        // fill the applicant block (never at a kiosk, a shared screen).
+        let verified = citizen.filter(|_| !kiosk);
         let answers = Answers {
             kiosk,
+            name: verified
+                .map(|c| c.name.clone())
+                .filter(|n| !n.trim().is_empty()),
+            id_number: verified.map(|c| c.id_number.to_string()),
+            verified: verified.is_some(),
             ..Answers::default()
         };
         self.store

@@ -775,3 +775,4 @@ proc-unconfirmed-code = رمز الإجراء
 proc-unconfirmed-other = تفاصيل أخرى
 home-by-event = ابحث حسب حدث في الحياة
 home-by-field = ابحث حسب المجال
+apply-verified = موثّق عبر VNeID

@@ -766,3 +766,4 @@ proc-unconfirmed-code = Procedure code
 proc-unconfirmed-other = Other details
 home-by-event = Find by life event
 home-by-field = Find by field
+apply-verified = verified by VNeID

@@ -747,3 +747,4 @@ proc-unconfirmed-code = Mã thủ tục
 proc-unconfirmed-other = Thông tin khác
 home-by-event = Tìm theo sự kiện trong cuộc sống
 home-by-field = Tìm theo lĩnh vực
+apply-verified = đã xác thực qua VNeID

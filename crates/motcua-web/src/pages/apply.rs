@@ -47,11 +47,26 @@ fn replaced_component(p: &Procedure) -> Option<&str> {
     declaration_of(p).and_then(|d| d.replaces_component.as_deref())
 }
 
+/// What the identity provider vouched for (the name, the ID number) is not asked again and
+/// cannot be changed.
+fn locked(d: &Draft, step: &str) -> bool {
+    d.answers.verified
+        && match step {
+            "id" => d.answers.id_number.is_some(),
+            "name" => d.answers.name.is_some(),
+            _ => false,
+        }
+}
+
 /// The wizard's steps for this application, in order: the applicant's questions, the
 /// declaration's pages asked (a page's condition reads the answers so far), the documents, the
 /// check.
 fn steps(p: &Procedure, d: &Draft) -> Vec<String> {
-    let mut out: Vec<String> = QUESTIONS.iter().map(|s| (*s).to_owned()).collect();
+    let mut out: Vec<String> = QUESTIONS
+        .iter()
+        .filter(|s| !locked(d, s))
+        .map(|s| (*s).to_owned())
+        .collect();
     if let Some(decl) = declaration_of(p) {
         out.extend(
             decl.pages_asked(&d.answers.declaration)
@@ -198,6 +213,7 @@ pub async fn start(
     Extension(tr): Extension<Tr>,
     uri: Uri,
     client: crate::security::Client,
+    headers: HeaderMap,
     Path(code): Path<String>,
     body: Bytes,
 ) -> Response {
@@ -206,7 +222,12 @@ pub async fn start(
         Err(r) => return r,
     };
     let kiosk = form(&body).get("kiosk").is_some_and(|v| v == "1");
-    match s.app.start_draft(&p.code, kiosk).await {
+    // Signed in through the identity provider: the applicant is who it vouched for.
+    let citizen = match super::citizen::signed_in(&s, &headers).await {
+        Ok(c) => c.map(|(c, _)| c),
+        Err(e) => return public_failure(tr, &uri, e),
+    };
+    match s.app.start_draft(&p.code, kiosk, citizen.as_ref()).await {
         Ok(id) => {
             // Secure over TLS like every other cookie (issue #29).
             let secure = if client.tls { "; Secure" } else { "" };
@@ -346,6 +367,9 @@ pub async fn question_page(
     let Some(step) = QUESTIONS.into_iter().find(|x| *x == step) else {
         return super::public::not_found_page(&tr, &uri);
     };
+    if locked(&d, step) {
+        return Redirect::to(&next_of(&p, &d, step, false)).into_response();
+    }
     render(&question(
         tr,
         &uri,
@@ -391,6 +415,10 @@ pub async fn answer(
     let Some(step) = QUESTIONS.into_iter().find(|x| *x == step) else {
         return super::public::not_found_page(&tr, &uri);
     };
+    // A verified answer is not changed by a post.
+    if locked(&d, step) {
+        return Redirect::to(&next_of(&p, &d, step, q.change.is_some())).into_response();
+    }
     let get = |k: &str| f.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
     let values: HashMap<String, String> = f
         .iter()
@@ -733,6 +761,21 @@ pub struct AnswerRow {
     change: String,
 }
 
+/// An answer on the check page, marked when the identity provider vouched for it.
+fn verified_text(tr: &Tr, value: Option<String>, verified: bool) -> String {
+    let v = value.unwrap_or_default();
+    if verified {
+        format!("{v} ({})", tr.t("apply-verified"))
+    } else {
+        v
+    }
+}
+
+/// The change link of an answer; none for a verified one.
+fn change_link(verified: bool, href: String) -> String {
+    if verified { String::new() } else { href }
+}
+
 /// A section of the check-your-answers page: a page of the declaration.
 pub struct CheckSection {
     title: String,
@@ -787,13 +830,13 @@ async fn check_view(
         },
         AnswerRow {
             label: tr.t("counter-name"),
-            value: a.name.clone().unwrap_or_default(),
-            change: format!("/apply/{code}/name?change=1"),
+            value: verified_text(&tr, a.name.clone(), locked(d, "name")),
+            change: change_link(locked(d, "name"), format!("/apply/{code}/name?change=1")),
         },
         AnswerRow {
             label: tr.t("counter-id"),
-            value: a.id_number.clone().unwrap_or_default(),
-            change: format!("/apply/{code}/id?change=1"),
+            value: verified_text(&tr, a.id_number.clone(), locked(d, "id")),
+            change: change_link(locked(d, "id"), format!("/apply/{code}/id?change=1")),
         },
         AnswerRow {
             label: tr.t("counter-phone"),

@@ -124,7 +124,7 @@ pub struct DossierQuery {
 
 /// The signed-in citizen of a request, with the cookie's secret; `None` without a session that
 /// is valid now. A lost database is an error, not a signed-out citizen.
-async fn signed_in(
+pub(crate) async fn signed_in(
     s: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<(Citizen, String)>, AppError> {

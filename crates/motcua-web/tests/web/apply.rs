@@ -322,7 +322,7 @@ async fn wizard_pages_without_a_draft_send_the_citizen_to_the_start() {
 async fn staff_download_the_uploaded_file_as_an_attachment() {
     let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
     let code = "1.004873".parse().unwrap();
-    let id = t.app.start_draft(&code, false).await.unwrap();
+    let id = t.app.start_draft(&code, false, None).await.unwrap();
     let mut d = t.app.draft(id, &code).await.unwrap();
     d.answers.address = Some("Xa Phu Hoi, Duc Trong, Lam Dong".into());
     d.answers.receiving_agency = Some("24958.TTPVHCC".parse().unwrap());
@@ -465,7 +465,7 @@ async fn a_provincial_procedure_online_is_routed_for_the_applicants_commune() {
 async fn a_draft_is_not_free_storage() {
     let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
     let code = "1.004873".parse().unwrap();
-    let id = t.app.start_draft(&code, false).await.unwrap();
+    let id = t.app.start_draft(&code, false, None).await.unwrap();
     let d = t.app.draft(id, &code).await.unwrap();
     for i in 0..3 {
         t.app
@@ -486,7 +486,7 @@ async fn a_draft_is_not_free_storage() {
         v.resize(motcua_domain::upload::MAX_FILE_BYTES, b' ');
         v
     };
-    let id = t.app.start_draft(&code, false).await.unwrap();
+    let id = t.app.start_draft(&code, false, None).await.unwrap();
     let d = t.app.draft(id, &code).await.unwrap();
     for comp in ["TK", "TK", "TK", "CCCD"] {
         t.app
@@ -527,7 +527,7 @@ async fn an_address_has_an_hourly_upload_budget() {
         let app = t.app.clone();
         async move {
             let code = "1.004873".parse().unwrap();
-            let id = app.start_draft(&code, false).await.unwrap();
+            let id = app.start_draft(&code, false, None).await.unwrap();
             let boundary = "XyZ";
             let mut body = Vec::new();
             body.extend_from_slice(
@@ -654,4 +654,58 @@ async fn a_kiosk_application_stays_in_kiosk_mode_and_leaves_nothing_after_a_rese
     assert!(!back.body.contains("24958-250303-0001"));
     let back = b.get("/apply/1.004873/check").await;
     assert!(!back.body.contains("Le Van Kiosk") && !back.body.contains("068195007777"));
+}
+
+/// Issue #31: a citizen signed in through the identity provider gets the applicant's name and
+/// number from it, marked verified, not asked and not editable; a kiosk never does this.
+#[tokio::test]
+async fn a_signed_in_citizens_verified_name_and_number_fill_the_applicant() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let secret = t
+        .app
+        .citizen_login(
+            "sub-1",
+            "068195004444".parse().unwrap(),
+            "Đỗ Thị Xác Thực",
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    let citizen = format!("motcua_citizen={secret}");
+    let mut b = Browser {
+        t: &t,
+        cookie: citizen.clone(),
+    };
+    let r = b.post("/apply/1.004873", "").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    b.cookie = format!("{citizen}; {}", b.cookie);
+    let token = csrf(&b.get("/apply/1.004873/where").await.body);
+    let r = b
+        .post(
+            "/apply/1.004873/where",
+            &format!("csrf={token}&address=Xa+Phu+Hoi%2C+Huyen+Duc+Trong%2C+Lam+Dong"),
+        )
+        .await;
+    // The name and the number are not asked: straight to the contact.
+    assert_eq!(r.location.as_deref(), Some("/apply/1.004873/contact"));
+    // Nor can they be changed by their own addresses.
+    assert_eq!(
+        b.get("/apply/1.004873/id").await.location.as_deref(),
+        Some("/apply/1.004873/contact")
+    );
+    let r = b
+        .post(
+            "/apply/1.004873/name?change=1",
+            &format!("csrf={token}&name=Someone+Else"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let check = b.get("/apply/1.004873/check").await.body;
+    assert!(
+        check.contains("Đỗ Thị Xác Thực (đã xác thực qua VNeID)")
+            && check.contains("068195004444")
+            && !check.contains("Someone Else")
+            && !check.contains(r#"href="/apply/1.004873/name?change=1""#),
+        "{check}"
+    );
 }
