@@ -771,18 +771,20 @@ await journey('axe-core finds no serious or critical violation; page weights rec
   await page.context().close();
 });
 
+// Signs in at the local OpenID provider as the citizen with this CCCD number.
+async function vneid(page, idNumber) {
+  await page.goto(`${base}/citizen`);
+  await shot(page, '90-citizen-start');
+  await Promise.all([page.waitForNavigation(), page.click('a[href="/citizen/login"]')]);
+  expect(page.url().startsWith(provider.issuer), `at the provider: ${page.url()}`);
+  await page.fill('input[name=login]', idNumber);
+  await page.fill('input[name=password]', 'any password');
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  await Promise.all([page.waitForURL(`${base}/citizen`), page.click('button[type=submit]')]);
+}
+
 await journey('a citizen signs in with VNeID (a local OpenID provider) and sees only their own dossiers', async () => {
   expect(onlineCode, 'the online application journey ran first');
-  async function vneid(page, idNumber) {
-    await page.goto(`${base}/citizen`);
-    await shot(page, '90-citizen-start');
-    await Promise.all([page.waitForNavigation(), page.click('a[href="/citizen/login"]')]);
-    expect(page.url().startsWith(provider.issuer), `at the provider: ${page.url()}`);
-    await page.fill('input[name=login]', idNumber);
-    await page.fill('input[name=password]', 'any password');
-    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-    await Promise.all([page.waitForURL(`${base}/citizen`), page.click('button[type=submit]')]);
-  }
   const page = await newPage();
   await vneid(page, '068195009999');
   const html = await page.content();
@@ -811,6 +813,52 @@ await journey('a citizen signs in with VNeID (a local OpenID provider) and sees 
   expect(await other.locator('a[href^="/citizen/dossiers/"]').count() === 0, 'nothing of someone else');
   const r = await other.goto(`${base}/citizen/dossiers/${onlineCode}`);
   expect(r.status() === 404, `another citizen's dossier is not found, got ${r.status()}`);
+  await other.context().close();
+});
+
+await journey('an electronic result is downloaded by its citizen and refused to another', async () => {
+  expect(onlineCode, 'needs the online application (electronic result chosen)');
+  const page = await newPage();
+  const as = async (who) => {
+    await page.context().clearCookies();
+    await signIn(page, who);
+  };
+  await as('24958.TTPVHCC counter_officer');
+  await act(page, onlineCode, 'receive', null);
+  await act(page, onlineCode, 'transfer', (f) => f.locator('select[name=to_agency]').selectOption('24958.UBND'));
+  await as('24958.UBND approver');
+  // The signed result: any real PDF will do (the blank declaration form).
+  const pdf = await page.request.get(`${base}/procedures/1.001193/declaration.pdf`);
+  writeFileSync(join(files, 'ket-qua.pdf'), await pdf.body());
+  await page.goto(`${base}/inbox/${onlineCode}`);
+  await page.setInputFiles('#result-input', join(files, 'ket-qua.pdf'));
+  await Promise.all([page.waitForNavigation(), page.click('#result-file button[type=submit]')]);
+  await act(page, onlineCode, 'finish', async (f) => {
+    await f.locator('input[name=result]').fill('Đã cấp Giấy xác nhận tình trạng hôn nhân');
+  });
+  await as('24958.TTPVHCC counter_officer');
+  // Returned the way the applicant chose at filing: electronically.
+  await act(page, onlineCode, 'return_result', null);
+  await page.context().close();
+
+  const citizen = await newPage();
+  await vneid(citizen, '068195009999');
+  await citizen.goto(`${base}/citizen/dossiers/${onlineCode}`);
+  const links = await citizen.locator('a[data-kind=result]').evaluateAll((els) => els.map((e) => [e.getAttribute('href'), e.textContent]));
+  expect(links.length === 1, `the result listed once: ${JSON.stringify(links)}`);
+  const result = links[0];
+  const file = await citizen.request.get(`${base}${result[0]}`);
+  expect(file.status() === 200 && (await file.body()).subarray(0, 5).toString() === '%PDF-', `the citizen downloads it, got ${file.status()}`);
+  await shot(citizen, '94-citizen-result');
+  await citizen.context().close();
+
+  const other = await newPage();
+  await vneid(other, '079200001234');
+  const r = await other.request.get(`${base}${result[0]}`);
+  expect(r.status() === 404, `another citizen gets nothing, got ${r.status()}`);
+  await other.goto(`${base}/track?code=${onlineCode}&phone=0987654321`);
+  const html = await other.content();
+  expect(html.includes('VNeID') && !html.includes(result[0]), 'tracking says it is ready, never links the file');
   await other.context().close();
 });
 

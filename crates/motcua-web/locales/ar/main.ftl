@@ -776,3 +776,4 @@ proc-unconfirmed-other = تفاصيل أخرى
 home-by-event = ابحث حسب حدث في الحياة
 home-by-field = ابحث حسب المجال
 apply-verified = موثّق عبر VNeID
+citizen-result = نتيجتك

@@ -767,3 +767,4 @@ proc-unconfirmed-other = Other details
 home-by-event = Find by life event
 home-by-field = Find by field
 apply-verified = verified by VNeID
+citizen-result = Your result

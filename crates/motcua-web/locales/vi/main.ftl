@@ -748,3 +748,4 @@ proc-unconfirmed-other = Thông tin khác
 home-by-event = Tìm theo sự kiện trong cuộc sống
 home-by-field = Tìm theo lĩnh vực
 apply-verified = đã xác thực qua VNeID
+citizen-result = Kết quả của bạn

@@ -78,6 +78,8 @@ struct DocRow {
     id: String,
     title: String,
     at: String,
+    /// `form01` … `form07`, `scan`, `result`.
+    kind: String,
 }
 
 struct Step {
@@ -445,6 +447,7 @@ async fn dossier_view(
                 id: x.id.to_string(),
                 title: x.title.clone(),
                 at: fmt_datetime(x.created_at),
+                kind: x.kind.clone(),
             })
             .collect(),
         supplement,
