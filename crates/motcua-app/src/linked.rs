@@ -51,6 +51,13 @@ pub struct OpenLinked {
     /// Variants chosen by step (e.g. `{"funeral_allowance": "meritorious"}`).
     #[serde(default)]
     pub variants: BTreeMap<String, String>,
+    /// Declarations by step key (e.g. `{"birth": {…}}`, the shape of `POST /api/v1/dossiers`'s
+    /// `declaration`): checked now, each given to its step's dossier when the step opens; the
+    /// later steps receive what the service's inputs take from them (the child's name, birth
+    /// date…) instead of typing it again.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub declarations: BTreeMap<String, serde_json::Value>,
 }
 
 /// One step as shown to staff and to the applicant.
@@ -224,6 +231,29 @@ impl App {
             let p = self.procedure(code, None).await?;
             self.route(&p, &receiving, &unit).await?;
         }
+        // The declarations, checked against their steps' cases before anything is written.
+        let mut declarations = BTreeMap::new();
+        for (step, answers) in &req.declarations {
+            let code = service
+                .step(step)
+                .and_then(|s| s.procedure_for(req.variants.get(step).map(String::as_str)))
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "declarations",
+                        format!(
+                            "{:?} is not a step of this service",
+                            step.chars().take(40).collect::<String>()
+                        ),
+                    )
+                })?;
+            let p = self.procedure(code, None).await?;
+            let mut components = Vec::new();
+            if let Some(filed) =
+                self.filed_declaration(&p, None, channel, Some(answers), &mut components)?
+            {
+                declarations.insert(step.clone(), filed);
+            }
+        }
         let now = self.now();
         let (_, prefix) = self.code_prefix(&receiving, now);
         let seq = self
@@ -248,6 +278,7 @@ impl App {
             variants: req.variants.clone(),
             filed_at: now.replace_nanosecond(0).unwrap_or(now),
             filed_by: actor.id(),
+            declarations,
         };
         let idem = idem.map(|i| IdempotencyRecord {
             dossier_code: app.code.clone(),
@@ -311,6 +342,7 @@ impl App {
                         status: d.status,
                         result_number: d.result.as_ref().and_then(|r| r.document_number.clone()),
                         result_summary: d.result.as_ref().map(|r| r.summary.clone()),
+                        declaration: d.declaration.as_ref().map(|x| x.answers.clone()),
                         reason: d.reason.clone(),
                     },
                 )
@@ -343,6 +375,21 @@ impl App {
                 .route(&procedure, &receiving, &app.applicant_unit)
                 .await?;
             let inputs = inputs_for(s, &views);
+            // A declaration filed with the application goes to its step, and stands for the
+            // paper form it replaces.
+            let declaration = app.declarations.get(&s.key).cloned();
+            let components: Vec<motcua_domain::dossier::ReceivedComponent> = declaration
+                .as_ref()
+                .and_then(|_| procedure.case(None))
+                .and_then(|c| c.declaration.as_ref())
+                .and_then(|d| d.replaces_component.clone())
+                .map(|code| motcua_domain::dossier::ReceivedComponent {
+                    code,
+                    originals: 1,
+                    copies: 0,
+                })
+                .into_iter()
+                .collect();
             let mut summary = format!("{} — {}", s.name, app.summary);
             for (k, v) in &inputs {
                 summary.push_str(&format!("; {k}: {v}"));
@@ -360,7 +407,7 @@ impl App {
                         routing,
                         applicant: app.applicant.clone(),
                         summary: Some(summary),
-                        components: Vec::new(),
+                        components,
                         receive_now: true,
                         linked: Some(LinkedStep {
                             parent: app.code.clone(),
@@ -368,7 +415,7 @@ impl App {
                             inputs,
                         }),
                         support_point: None,
-                        declaration: None,
+                        declaration,
                         result_delivery: None,
                     },
                     Some((step_key(app, &s.key), "linked-step".to_owned())),

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Where an input's value comes from in the step it is taken from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum InputSource {
@@ -25,6 +25,9 @@ pub enum InputSource {
     ResultSummary,
     /// The step's dossier code.
     DossierCode,
+    /// An answer of the step's declaration, by path (`{"declared": "child.name"}`): what the
+    /// applicant declared once goes to the next steps instead of being typed again.
+    Declared(String),
 }
 
 /// One piece of data a step receives from an earlier step.
@@ -221,6 +224,10 @@ pub struct LinkedApplication {
     pub filed_at: time::OffsetDateTime,
     /// Who filed it (an actor id).
     pub filed_by: String,
+    /// The declarations filed with it, by step key (checked at filing; each goes to its step's
+    /// dossier when the step opens).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub declarations: BTreeMap<String, crate::declaration::FiledDeclaration>,
 }
 
 /// What the progress computation needs to know of a started step's dossier.
@@ -234,6 +241,8 @@ pub struct ChildView {
     pub result_number: Option<String>,
     /// Result summary, once finished.
     pub result_summary: Option<String>,
+    /// Its declaration's answers, when it was filed with one.
+    pub declaration: Option<crate::declaration::Answers>,
     /// Reason of a refusal, stop or withdrawal.
     pub reason: Option<String>,
 }
@@ -414,16 +423,37 @@ pub fn inputs_for(
         let Some(c) = children.get(&i.from) else {
             continue;
         };
-        let v = match i.source {
+        let v = match &i.source {
             InputSource::ResultNumber => c.result_number.clone(),
             InputSource::ResultSummary => c.result_summary.clone(),
             InputSource::DossierCode => Some(c.code.to_string()),
+            InputSource::Declared(path) => c
+                .declaration
+                .as_ref()
+                .and_then(|a| a.at(path))
+                .and_then(declared_text),
         };
         if let Some(v) = v {
             out.insert(i.name.clone(), v);
         }
     }
     out
+}
+
+/// A declared answer as the text a step's inputs carry: text and dates as given, numbers,
+/// yes/no, an address in words, a person by name.
+fn declared_text(v: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(if *b { "yes" } else { "no" }.to_owned()),
+        Value::Object(m) if m.contains_key("commune_name") => {
+            Some(crate::declaration::show::address_text(m, "vi"))
+        }
+        Value::Object(m) => m.get("name").and_then(Value::as_str).map(str::to_owned),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

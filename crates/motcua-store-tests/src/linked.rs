@@ -25,6 +25,7 @@ pub async fn linked_applications_are_kept_once(store: Arc<dyn Store>) {
         variants: [("funeral_allowance".to_owned(), "meritorious".to_owned())].into(),
         filed_at: at,
         filed_by: "token:x".into(),
+        declarations: Default::default(),
     };
     let idem = |key: &str| IdempotencyRecord {
         key: key.into(),

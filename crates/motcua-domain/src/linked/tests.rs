@@ -27,6 +27,7 @@ fn child(code: &str, status: Status) -> ChildView {
             .then(|| "12/2026".to_owned()),
         result_summary: matches!(status, Status::Finished | Status::Returned)
             .then(|| "Giấy khai sinh".to_owned()),
+        declaration: None,
         reason: matches!(
             status,
             Status::Refused | Status::Stopped | Status::Withdrawn

@@ -350,6 +350,7 @@ async fn the_sweep_opens_steps_a_crash_left_unopened_once() {
         variants: Default::default(),
         filed_at: datetime!(2025-09-01 02:00 UTC),
         filed_by: "token:x".into(),
+        declarations: Default::default(),
     };
     t.store.insert_linked(&app, None).await.unwrap();
     assert_eq!(t.count().await, before);
@@ -372,4 +373,69 @@ async fn the_sweep_opens_steps_a_crash_left_unopened_once() {
         .get("/api/v1/linked/24958-250901-0042", Some(&counter))
         .await;
     assert_eq!(step(&v, "birth")["status"], "received");
+}
+
+/// Issue #31: the birth step's declaration is filed with the linked application; the later
+/// steps receive the child's declared data instead of typing it again; a bad declaration
+/// refuses the whole application with every path and stores nothing.
+#[tokio::test]
+async fn the_childs_declared_data_goes_to_the_next_steps() {
+    let t = TestApp::new(datetime!(2025-09-01 09:00 +7)).await;
+    let counter = t.token(CENTER, Role::CounterOfficer).await;
+    let pc = t.token("24958.UBND", Role::Specialist).await;
+    let police = t.token("24958.CA", Role::Specialist).await;
+    let mut body = application("2.000986");
+    body["declarations"] = json!({"birth": {
+        "child": {"name": "Nguyễn Minh An", "birth_date": "2025-08-20", "sex": "male",
+                  "ethnicity": "Kinh", "nationality": "Việt Nam"},
+        "birth_place": "Trạm Y tế xã Đức Trọng", "hometown": "Lâm Đồng", "relationship": "Mẹ",
+        "mother": {"name": "Nguyễn Thị Lan", "birth_date": "1995-06-15", "ethnicity": "Kinh",
+                   "nationality": "Việt Nam"},
+        "mother_residence": {"commune": "24958"},
+        "father_known": "no", "copies_wanted": "no"
+    }});
+    let before = t.count().await;
+    let mut bad = body.clone();
+    bad["declarations"]["birth"]["child"]["birth_date"] = json!("2025-09-02");
+    bad["declarations"]["nowhere"] = json!({});
+    let (s, v) = t.post("/api/v1/linked", Some(&counter), &bad).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let mut bad = body.clone();
+    bad["declarations"]["birth"]["child"]["birth_date"] = json!("2025-09-02");
+    let (s, v) = t.post("/api/v1/linked", Some(&counter), &bad).await;
+    assert_eq!(
+        (s, error_code(&v)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "declaration.invalid")
+    );
+    assert!(v["error"]["fields"]["child.birth_date"].is_object(), "{v}");
+    assert_eq!(t.count().await, before);
+
+    let (s, v) = t.post("/api/v1/linked", Some(&counter), &body).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let code = v["code"].as_str().unwrap().to_owned();
+    let birth = step(&v, "birth")["dossier"].as_str().unwrap().to_owned();
+    let bd = t.dossier(&counter, &birth).await;
+    assert_eq!(bd["declaration"]["code"], "TK-KS");
+    assert!(
+        bd["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["code"] == "TK")
+    );
+    finish(&t, &pc, &birth, "130/2025").await;
+    let (_, v) = t
+        .get(&format!("/api/v1/linked/{code}"), Some(&counter))
+        .await;
+    let residence = step(&v, "residence")["dossier"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let rd = t.dossier(&police, &residence).await;
+    let inputs = &rd["linked"]["inputs"];
+    assert_eq!(inputs["child_name"], "Nguyễn Minh An", "{inputs}");
+    assert_eq!(inputs["child_birth_date"], "2025-08-20");
+    assert_eq!(inputs["child_sex"], "male");
+    assert_eq!(inputs["mother_name"], "Nguyễn Thị Lan");
+    assert_eq!(inputs["birth_registration_number"], "130/2025");
 }
