@@ -414,3 +414,55 @@ impl App {
         Ok((a, bytes))
     }
 }
+
+/// An answer from one of the applicant's earlier dossiers, offered for a question again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EarlierAnswer {
+    /// The question's key.
+    pub key: String,
+    /// The answer as filed (normalised).
+    pub value: serde_json::Value,
+    /// The dossier it was filed with.
+    pub dossier: motcua_domain::ids::DossierCode,
+}
+
+impl App {
+    /// Answers to `keys` in the verified applicant's earlier dossiers of the same procedure,
+    /// newest first, one per key: offered to the applicant, never filled in without them. None
+    /// for a draft whose applicant the identity provider did not vouch for.
+    pub async fn earlier_answers(
+        &self,
+        d: &Draft,
+        keys: &[&str],
+    ) -> Result<Vec<EarlierAnswer>, AppError> {
+        let id = match (&d.answers.id_number, d.answers.verified) {
+            (Some(id), true) => id.parse::<motcua_domain::ids::CitizenId>().ok(),
+            _ => None,
+        };
+        let Some(id) = id else {
+            return Ok(Vec::new());
+        };
+        let mut out: Vec<EarlierAnswer> = Vec::new();
+        for dossier in self.store.dossiers_of_applicant(&id, 50).await? {
+            if dossier.procedure.code != d.procedure {
+                continue;
+            }
+            let Some(filed) = &dossier.declaration else {
+                continue;
+            };
+            for key in keys {
+                if out.iter().any(|a| a.key == *key) {
+                    continue;
+                }
+                if let Some(v) = filed.answers.0.get(*key) {
+                    out.push(EarlierAnswer {
+                        key: (*key).to_owned(),
+                        value: v.clone(),
+                        dossier: dossier.code.clone(),
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+}

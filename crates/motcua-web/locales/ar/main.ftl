@@ -777,3 +777,6 @@ home-by-event = ابحث حسب حدث في الحياة
 home-by-field = ابحث حسب المجال
 apply-verified = موثّق عبر VNeID
 citizen-result = نتيجتك
+apply-earlier-title = إجابات من ملفاتك السابقة
+apply-earlier-hint = علّم ما زال صحيحًا منها لملئه؛ لا يُستخدم شيء ما لم تختره.
+apply-earlier-use = استخدم الإجابات المعلّمة

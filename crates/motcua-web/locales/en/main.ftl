@@ -768,3 +768,6 @@ home-by-event = Find by life event
 home-by-field = Find by field
 apply-verified = verified by VNeID
 citizen-result = Your result
+apply-earlier-title = Answers from your earlier dossiers
+apply-earlier-hint = Tick the ones that are still true to fill them in; nothing is used unless you choose it.
+apply-earlier-use = Use the ticked answers

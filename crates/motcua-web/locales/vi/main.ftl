@@ -749,3 +749,6 @@ home-by-event = Tìm theo sự kiện trong cuộc sống
 home-by-field = Tìm theo lĩnh vực
 apply-verified = đã xác thực qua VNeID
 citizen-result = Kết quả của bạn
+apply-earlier-title = Câu trả lời trong hồ sơ trước của bạn
+apply-earlier-hint = Đánh dấu những câu trả lời vẫn đúng để điền lại; không câu nào được dùng nếu bạn không chọn.
+apply-earlier-use = Dùng các câu trả lời đã đánh dấu

@@ -1075,6 +1075,75 @@ struct FormPage {
     procedure: String,
     widgets: Vec<Widget>,
     errors: Vec<Summary>,
+    offers: Vec<Offer>,
+}
+
+/// An answer of the applicant's earlier dossier offered on a declaration page.
+pub struct Offer {
+    key: String,
+    text: String,
+    from: String,
+}
+
+/// The earlier answers to offer on a page: for the questions of `page` the form does not
+/// answer yet (a failure to read them only hides the offer).
+async fn offers_for(
+    s: &AppState,
+    tr: &Tr,
+    d: &Draft,
+    decl: &Declaration,
+    page: &motcua_domain::declaration::Page,
+    values: &HashMap<String, String>,
+) -> Vec<Offer> {
+    let open: Vec<&str> = page
+        .fields
+        .iter()
+        .map(|f| f.key.as_str())
+        .filter(|k| {
+            !values.iter().any(|(path, v)| {
+                !v.trim().is_empty() && motcua_domain::declaration::check::under(path, k)
+            })
+        })
+        .collect();
+    if open.is_empty() {
+        return Vec::new();
+    }
+    let earlier = match s.app.earlier_answers(d, &open).await {
+        Ok(x) => x,
+        Err(e) => {
+            tracing::warn!(error = %e, "earlier answers not read");
+            return Vec::new();
+        }
+    };
+    let lang = tr.lang.code();
+    earlier
+        .into_iter()
+        .map(|a| {
+            let one = motcua_domain::declaration::Answers(
+                [(a.key.clone(), a.value.clone())].into_iter().collect(),
+            );
+            let text = decl
+                .show(&one, lang)
+                .into_iter()
+                .flat_map(|sec| sec.rows)
+                .filter(|r| r.path == a.key || r.path.starts_with(&format!("{}.", a.key)))
+                .filter(|r| !r.block || !r.value.is_empty())
+                .map(|r| {
+                    if r.value.is_empty() {
+                        r.label
+                    } else {
+                        format!("{}: {}", r.label, r.value)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            Offer {
+                key: a.key,
+                text,
+                from: a.dossier.to_string(),
+            }
+        })
+        .collect()
 }
 
 /// The declaration and one of its pages.
@@ -1086,7 +1155,7 @@ fn form_of<'p>(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn form_view(
+async fn form_view(
     s: &AppState,
     tr: Tr,
     uri: &Uri,
@@ -1110,6 +1179,7 @@ fn form_view(
         add,
     };
     let widgets = builder.widgets(&[page], false);
+    let offers = offers_for(s, &tr, d, decl, page, values).await;
     let lang = tr.lang.code();
     let mut c = Chrome::new(tr, uri, page.title.get(lang).to_owned());
     c.csrf = csrf_for(&d.id.to_string());
@@ -1133,6 +1203,7 @@ fn form_view(
         procedure: p.name.clone(),
         widgets,
         errors: summary(&tr, decl, errors),
+        offers,
     });
     if errors.is_empty() {
         body
@@ -1157,7 +1228,7 @@ pub async fn form_page(
         return super::public::not_found_page(&tr, &uri);
     };
     let values = to_form(&d.answers.declaration);
-    form_view(&s, tr, &uri, &p, &d, pg, &values, &[], None)
+    form_view(&s, tr, &uri, &p, &d, pg, &values, &[], None).await
 }
 
 /// `POST /apply/{code}/form/{page}`: checks the page's answers (and the rules on them); the next
@@ -1188,8 +1259,28 @@ pub async fn form_answer(
         .filter(|(k, _)| k.as_str() != "csrf" && k.as_str() != "add")
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
+    // "Use these answers": the earlier answers the applicant ticked fill the questions they
+    // left empty; the page comes back to be checked and continued (nothing is saved yet).
+    if f.contains_key("reuse") {
+        let mut typed = typed;
+        let keys: Vec<&str> = pg
+            .fields
+            .iter()
+            .map(|x| x.key.as_str())
+            .filter(|k| f.get(&format!("reuse_{k}")).is_some_and(|v| v == "1"))
+            .collect();
+        if let Ok(earlier) = s.app.earlier_answers(&d, &keys).await {
+            for a in earlier {
+                let filled = to_form(&[(a.key.clone(), a.value)].into_iter().collect());
+                typed.retain(|path, _| !motcua_domain::declaration::check::under(path, &a.key));
+                typed.extend(filled);
+            }
+        }
+        typed.retain(|k, _| !k.starts_with("reuse"));
+        return form_view(&s, tr, &uri, &p, &d, pg, &typed, &[], None).await;
+    }
     if let Some(group) = f.get("add") {
-        return form_view(&s, tr, &uri, &p, &d, pg, &typed, &[], Some(group));
+        return form_view(&s, tr, &uri, &p, &d, pg, &typed, &[], Some(group)).await;
     }
     let mut merged = d.answers.declaration.clone();
     for field in &pg.fields {
@@ -1215,6 +1306,6 @@ pub async fn form_answer(
                 Err(e) => public_failure(tr, &uri, e),
             }
         }
-        Err(invalid) => form_view(&s, tr, &uri, &p, &d, pg, &typed, &invalid.errors, None),
+        Err(invalid) => form_view(&s, tr, &uri, &p, &d, pg, &typed, &invalid.errors, None).await,
     }
 }

@@ -382,3 +382,78 @@ async fn the_wizard_asks_the_declaration_page_by_page_and_the_officer_reads_it()
     assert!(page.body.contains("Nguyễn Thị Bình") && page.body.contains("20/02/2025"));
     assert!(page.body.contains("Thông tư 04/2020/TT-BTP"));
 }
+
+/// Issue #31: a signed-in citizen is offered the answers of their earlier dossier of the same
+/// procedure — never filled in without their choice.
+#[tokio::test]
+async fn earlier_answers_are_offered_never_silently_reused() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    // An earlier birth registration of the same applicant (intake_body's 068195001234).
+    let (s, v) = t
+        .post("/api/v1/dossiers", None, &online("1.001193", Some(birth())))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let earlier = v["code"].as_str().unwrap().to_owned();
+    let secret = t
+        .app
+        .citizen_login(
+            "sub",
+            "068195001234".parse().unwrap(),
+            "Nguyễn Thị Lan",
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    let citizen = format!("motcua_citizen={secret}");
+    let mut b = Browser {
+        t: &t,
+        cookie: citizen.clone(),
+    };
+    b.post("/apply/1.001193", "").await;
+    b.cookie = format!("{citizen}; {}", b.cookie);
+    let token = csrf(&b.get("/apply/1.001193/where").await.body);
+    for (step, form) in [
+        ("where", "address=Xa+Phu+Hoi%2C+Huyen+Duc+Trong%2C+Lam+Dong"),
+        ("contact", "phone=0912345678"),
+        ("delivery", "delivery=counter"),
+    ] {
+        let r = b
+            .post(
+                &format!("/apply/1.001193/{step}"),
+                &format!("csrf={token}&{form}"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{step}: {}", r.body);
+    }
+    let page = b.get("/apply/1.001193/form/mother").await.body;
+    assert!(
+        page.contains(r#"name="reuse_mother""#) && page.contains(&earlier),
+        "{page}"
+    );
+    // Nothing is filled in until chosen.
+    assert!(!page.contains(r#"value="Nguyễn Thị Lan""#));
+    let r = b
+        .post(
+            "/apply/1.001193/form/mother",
+            &format!("csrf={token}&reuse=1&reuse_mother=1"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains(r#"value="Nguyễn Thị Lan""#), "{}", r.body);
+    assert!(r.body.contains(r#"value="15/06/1995""#));
+    // The residence was not ticked: not filled.
+    assert!(!r.body.contains(r#"value="Thôn 2""#));
+    // Someone not signed in is offered nothing.
+    let mut anon = Browser {
+        t: &t,
+        cookie: String::new(),
+    };
+    anon.post("/apply/1.001193", "").await;
+    assert!(
+        !anon
+            .get("/apply/1.001193/form/mother")
+            .await
+            .body
+            .contains("reuse_")
+    );
+}
