@@ -734,8 +734,10 @@ await journey('axe-core finds no serious or critical violation; page weights rec
   const pages = [
     ['/staff/login', false], ['/citizen', false], ['/', false], ['/?q=khai+sinh', false], ['/procedures/1.004873', false], ['/track', false],
     ['/?lang=ar', false], ['/assistant?q=dang+ky+ket+hon&place=24958', false], ['/kiosk', false], ['/kiosk/track', false], ['/apply/1.004873', false], ['/verify', false],
+    ['/procedures/1.001193', false], ['/?event=birth', false], ['/apply/1.001193?kiosk=1', false],
   ];
-  const staffPages = [['/counter?procedure=2.000815', '24958.TTPVHCC counter_officer'], ['/inbox', '24958.TTPVHCC counter_officer'],
+  const staffPages = [['/counter?procedure=2.000815', '24958.TTPVHCC counter_officer'], ['/counter?procedure=1.001193', '24958.TTPVHCC counter_officer'],
+    ...(birthCode ? [[`/inbox/${birthCode}`, '24958.TTPVHCC counter_officer']] : []), ['/inbox', '24958.TTPVHCC counter_officer'],
     ...(counterCode ? [[`/inbox/${counterCode}`, '24958.TTPVHCC counter_officer'], [`/inbox/${counterCode}/receipt`, '24958.TTPVHCC counter_officer']] : []),
     ['/dashboard', '68.UBND admin'], ['/admin', '68.UBND admin'], ['/admin/authority', '68.UBND admin'],
     ['/counter/linked', '24958.TTPVHCC counter_officer'],
