@@ -381,3 +381,47 @@ impl App {
         Ok(rule)
     }
 }
+
+impl App {
+    /// Records an agency's address, phone and public hours (`by` names who, for the log): the
+    /// parts given replace the recorded ones, the others stay; `clear` removes the contact.
+    /// Checked (lengths, control characters, a phone of digits); nothing is invented.
+    pub async fn set_agency_contact(
+        &self,
+        by: &str,
+        code: &motcua_domain::ids::AgencyCode,
+        given: motcua_domain::agency::AgencyContact,
+        clear: bool,
+    ) -> Result<motcua_domain::agency::Agency, AppError> {
+        let mut agency = self.agency(code).await?;
+        let old = agency.contact.clone().unwrap_or_default();
+        let merged = motcua_domain::agency::AgencyContact {
+            address: given.address.or(old.address),
+            phone: given.phone.or(old.phone),
+            hours: given.hours.or(old.hours),
+        };
+        let contact = if clear {
+            None
+        } else {
+            merged
+                .checked()
+                .map_err(|m| AppError::invalid("contact", m))?
+        };
+        // The store keeps a recorded contact when given none (`init` upserts the registry
+        // again): clearing writes an empty one, read back as none.
+        agency.contact = contact.clone();
+        let mut write = agency.clone();
+        if write.contact.is_none() {
+            write.contact = Some(motcua_domain::agency::AgencyContact::default());
+        }
+        self.store
+            .upsert_agencies(std::slice::from_ref(&write))
+            .await?;
+        self.agencies
+            .write()
+            .expect("agency lock")
+            .insert(code.clone(), agency.clone());
+        tracing::info!(agency = %code, by, cleared = clear, "agency contact recorded");
+        Ok(agency)
+    }
+}

@@ -69,7 +69,7 @@ fn role(r: &impl Columns) -> Result<Role, StoreError> {
 }
 
 /// The columns [`agency`] reads.
-pub const AGENCY_COLS: &str = "code, name, kind, level, province_code, unit_code";
+pub const AGENCY_COLS: &str = "code, name, kind, level, province_code, unit_code, contact";
 
 /// An agency.
 pub fn agency(r: &impl Columns) -> Result<Agency, StoreError> {
@@ -80,6 +80,13 @@ pub fn agency(r: &impl Columns) -> Result<Agency, StoreError> {
         level: enum_parse(&r.text("level")?)?,
         province_code: r.parsed("province_code")?,
         unit_code: r.opt_parsed("unit_code")?,
+        contact: r
+            .opt_text("contact")?
+            .map(|t| serde_json::from_str::<motcua_domain::agency::AgencyContact>(&t))
+            .transpose()
+            .map_err(|e| StoreError::Internal(format!("agency contact: {e}")))?
+            // A cleared contact is stored empty (so `init` does not bring an old one back).
+            .filter(|c| *c != motcua_domain::agency::AgencyContact::default()),
     })
 }
 

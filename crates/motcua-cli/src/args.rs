@@ -398,6 +398,24 @@ pub(crate) enum AdminWhat {
         #[command(subcommand)]
         what: UserWhat,
     },
+    /// Record an agency's address, phone and public hours (shown on procedure pages where to
+    /// file). Parts not given stay as they were; `--clear` removes the whole contact.
+    AgencyContact {
+        /// Agency code, e.g. 24958.TTPVHCC.
+        agency: String,
+        /// Street address.
+        #[arg(long)]
+        address: Option<String>,
+        /// Phone number for the public.
+        #[arg(long)]
+        phone: Option<String>,
+        /// Public hours in words.
+        #[arg(long)]
+        hours: Option<String>,
+        /// Remove the recorded contact.
+        #[arg(long)]
+        clear: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -56,6 +56,7 @@ pub fn run(count: usize, warmup: usize) -> Result<Report, String> {
         level: Level::Commune,
         province_code: "68".parse().map_err(|e| format!("{e}"))?,
         unit_code: Some("24958".parse().map_err(|e| format!("{e}"))?),
+        contact: None,
     };
     pki.issue(
         agency.code.as_str(),

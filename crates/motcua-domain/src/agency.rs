@@ -150,6 +150,57 @@ pub struct Agency {
     pub province_code: ProvinceCode,
     /// The commune it serves, for commune-level agencies.
     pub unit_code: Option<UnitCode>,
+    /// Where and how the public reaches it, as its province administrator recorded it (never
+    /// generated: absent until recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<AgencyContact>,
+}
+
+/// An agency's address, phone and public hours.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgencyContact {
+    /// Street address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Phone number for the public.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Public hours in words (e.g. "Thứ Hai – Thứ Sáu 7:30–11:30, 13:30–17:00; sáng thứ Bảy").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<String>,
+}
+
+impl AgencyContact {
+    /// Checks and trims the contact: texts without control characters, an address and hours of
+    /// at most 300 characters, a phone number of digits (spaces, dots, dashes, `+` allowed).
+    /// Empty parts become absent; an all-empty contact is `None`.
+    pub fn checked(self) -> Result<Option<AgencyContact>, String> {
+        let clean = |v: Option<String>, name: &str, max: usize| -> Result<Option<String>, String> {
+            match v.map(|s| crate::text::nfc(&s)).filter(|s| !s.is_empty()) {
+                None => Ok(None),
+                Some(s) if s.chars().count() > max || crate::text::has_hostile_chars(&s) => Err(
+                    format!("{name}: at most {max} characters, no control characters"),
+                ),
+                Some(s) => Ok(Some(s)),
+            }
+        };
+        let phone = clean(self.phone, "phone", 40)?;
+        if let Some(p) = &phone {
+            let ok = p.chars().filter(char::is_ascii_digit).count() >= 6
+                && p.chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '+' | '(' | ')'));
+            if !ok {
+                return Err("phone: digits, spaces, dots, dashes, + and brackets".into());
+            }
+        }
+        let c = AgencyContact {
+            address: clean(self.address, "address", 300)?,
+            phone,
+            hours: clean(self.hours, "hours", 300)?,
+        };
+        Ok((c != AgencyContact::default()).then_some(c))
+    }
 }
 
 /// Strips the type word from a province name for agency titles ("Tỉnh Lâm Đồng" → "tỉnh Lâm Đồng").
@@ -173,6 +224,7 @@ pub fn commune_agencies(c: &Commune) -> Vec<Agency> {
             level: Level::Commune,
             province_code: c.province_code.clone(),
             unit_code: Some(c.code.clone()),
+            contact: None,
         })
         .collect()
 }
@@ -205,6 +257,7 @@ pub fn province_agencies(p: &Province) -> Vec<Agency> {
                 level: Level::Province,
                 province_code: p.code.clone(),
                 unit_code: None,
+                contact: None,
             }
         })
         .collect()

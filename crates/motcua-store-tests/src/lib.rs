@@ -141,6 +141,7 @@ fn agency(code: &str, kind: AgencyKind, unit: Option<&str>) -> Agency {
         level: kind.level(),
         province_code: p("68"),
         unit_code: unit.map(u),
+        contact: None,
     }
 }
 

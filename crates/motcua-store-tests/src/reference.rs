@@ -52,6 +52,43 @@ pub async fn agencies_by_unit_and_province(store: Arc<dyn Store>) {
     );
     assert!(store.agency(&a("99.NONE")).await.unwrap().is_none());
     assert_eq!(store.count_agencies().await.unwrap(), 4);
+
+    // A recorded contact is kept when the registry is upserted again without one (`init`), and
+    // an empty one reads back as none.
+    let contact = motcua_domain::agency::AgencyContact {
+        address: Some("Số 1 Quốc lộ 20, Xã Đức Trọng".into()),
+        phone: Some("0263 3843 000".into()),
+        hours: None,
+    };
+    let with = Agency {
+        contact: Some(contact.clone()),
+        ..got.clone()
+    };
+    store.upsert_agencies(&[with]).await.unwrap();
+    store.upsert_agencies(std::slice::from_ref(&got)).await.unwrap();
+    assert_eq!(
+        store
+            .agency(&a("24958.UBND"))
+            .await
+            .unwrap()
+            .unwrap()
+            .contact,
+        Some(contact)
+    );
+    let cleared = Agency {
+        contact: Some(Default::default()),
+        ..got
+    };
+    store.upsert_agencies(&[cleared]).await.unwrap();
+    assert_eq!(
+        store
+            .agency(&a("24958.UBND"))
+            .await
+            .unwrap()
+            .unwrap()
+            .contact,
+        None
+    );
 }
 
 /// Every version is kept; the latest is current; a version number is never reused.

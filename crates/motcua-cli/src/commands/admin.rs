@@ -9,8 +9,41 @@ use motcua_domain::ids::AgencyCode;
 
 /// `motcua admin …`.
 pub(crate) async fn run(s: Settings, what: AdminWhat) -> Result<()> {
-    let AdminWhat::User { what } = what;
-    with_app(&s, async |app| admin_user(app, what).await).await
+    match what {
+        AdminWhat::User { what } => with_app(&s, async |app| admin_user(app, what).await).await,
+        AdminWhat::AgencyContact {
+            agency,
+            address,
+            phone,
+            hours,
+            clear,
+        } => {
+            let code = AgencyCode::parse(&agency)?;
+            with_app(&s, async |app| {
+                let given = motcua_domain::agency::AgencyContact {
+                    address,
+                    phone,
+                    hours,
+                };
+                let a = app
+                    .set_agency_contact("cli", &code, given, clear)
+                    .await
+                    .map_err(app_err)?;
+                match a.contact {
+                    Some(c) => println!(
+                        "{}: {} · {} · {}",
+                        a.code,
+                        c.address.unwrap_or_default(),
+                        c.phone.unwrap_or_default(),
+                        c.hours.unwrap_or_default()
+                    ),
+                    None => println!("{}: no contact recorded", a.code),
+                }
+                Ok(())
+            })
+            .await
+        }
+    }
 }
 
 /// `motcua admin user …` (recorded in the security log as done by `cli`).

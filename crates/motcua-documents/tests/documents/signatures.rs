@@ -374,6 +374,7 @@ fn concurrent_first_signings_issue_one_identity() {
         level: Level::Commune,
         province_code: "68".parse().unwrap(),
         unit_code: Some("24781".parse().unwrap()),
+        contact: None,
     };
     let threads: Vec<_> = (0..16)
         .map(|_| {

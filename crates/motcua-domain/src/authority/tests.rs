@@ -516,6 +516,7 @@ fn agency(code: &str, kind: AgencyKind, unit: Option<&str>) -> Agency {
         level: kind.level(),
         province_code: ProvinceCode::parse("68").unwrap(),
         unit_code: unit.map(u),
+        contact: None,
     }
 }
 

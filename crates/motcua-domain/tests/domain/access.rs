@@ -22,6 +22,7 @@ fn agency(code: &str, province: &str, unit: Option<&str>) -> Agency {
         },
         province_code: ProvinceCode::parse(province).unwrap(),
         unit_code: unit.map(|u| UnitCode::parse(u).unwrap()),
+        contact: None,
     }
 }
 

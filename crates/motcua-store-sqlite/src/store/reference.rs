@@ -105,9 +105,10 @@ impl ReferenceStore for SqliteStore {
         let mut tx = self.writer.begin().await.map_err(db_err)?;
         for a in agencies {
             sqlx::query(
-                "INSERT INTO agencies (code, province_code, unit_code, name, kind, level) VALUES (?, ?, ?, ?, ?, ?)
+                "INSERT INTO agencies (code, province_code, unit_code, name, kind, level, contact) VALUES (?, ?, ?, ?, ?, ?, ?)
                  ON CONFLICT(code) DO UPDATE SET province_code = excluded.province_code, unit_code = excluded.unit_code,
-                 name = excluded.name, kind = excluded.kind, level = excluded.level",
+                 name = excluded.name, kind = excluded.kind, level = excluded.level,
+                 contact = COALESCE(excluded.contact, agencies.contact)",
             )
             .bind(a.code.as_str())
             .bind(a.province_code.as_str())
@@ -115,6 +116,13 @@ impl ReferenceStore for SqliteStore {
             .bind(&a.name)
             .bind(enum_str(&a.kind))
             .bind(enum_str(&a.level))
+            // A recorded contact stays when `init` upserts the generated registry again (it
+            // carries none): only a contact given replaces one.
+            .bind(
+                a.contact
+                    .as_ref()
+                    .map(|c| serde_json::to_string(c).unwrap_or_default()),
+            )
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;

@@ -780,3 +780,6 @@ citizen-result = نتيجتك
 apply-earlier-title = إجابات من ملفاتك السابقة
 apply-earlier-hint = علّم ما زال صحيحًا منها لملئه؛ لا يُستخدم شيء ما لم تختره.
 apply-earlier-use = استخدم الإجابات المعلّمة
+proc-point-address = العنوان
+proc-point-phone = الهاتف
+proc-point-hours = ساعات العمل (أيام العمل)

@@ -771,3 +771,6 @@ citizen-result = Your result
 apply-earlier-title = Answers from your earlier dossiers
 apply-earlier-hint = Tick the ones that are still true to fill them in; nothing is used unless you choose it.
 apply-earlier-use = Use the ticked answers
+proc-point-address = Address
+proc-point-phone = Phone
+proc-point-hours = Office hours (working days)

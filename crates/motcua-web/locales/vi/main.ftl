@@ -752,3 +752,6 @@ citizen-result = Kết quả của bạn
 apply-earlier-title = Câu trả lời trong hồ sơ trước của bạn
 apply-earlier-hint = Đánh dấu những câu trả lời vẫn đúng để điền lại; không câu nào được dùng nếu bạn không chọn.
 apply-earlier-use = Dùng các câu trả lời đã đánh dấu
+proc-point-address = Địa chỉ
+proc-point-phone = Điện thoại
+proc-point-hours = Giờ làm việc (ngày làm việc)

@@ -245,9 +245,53 @@ struct ProcedurePage {
     agency_kind: String,
     address: String,
     where_message: Option<String>,
-    points: Vec<String>,
+    points: Vec<PointView>,
     all_points_label: String,
     all_points: Vec<String>,
+}
+
+/// A one-stop point where the procedure may be filed: its name and place, and how to reach it
+/// — the address and phone its administrator recorded (nothing when none is), and its hours
+/// (recorded, else those of its working calendar).
+pub struct PointView {
+    name: String,
+    place: String,
+    address: String,
+    phone: String,
+    hours: String,
+}
+
+/// How a point is shown.
+async fn point_view(s: &AppState, a: motcua_domain::agency::Agency, place: String) -> PointView {
+    let contact = a.contact.clone().unwrap_or_default();
+    let hours = match contact.hours {
+        Some(h) => h,
+        None => match s.app.calendar_for(&a).await {
+            Ok(cal) => cal
+                .office()
+                .periods()
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{:02}:{:02}–{:02}:{:02}",
+                        p.open.hour(),
+                        p.open.minute(),
+                        p.close.hour(),
+                        p.close.minute()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            Err(_) => String::new(),
+        },
+    };
+    PointView {
+        name: a.name,
+        place,
+        address: contact.address.unwrap_or_default(),
+        phone: contact.phone.unwrap_or_default(),
+        hours,
+    }
 }
 
 /// Query of the procedure page: an address to find where to file.
@@ -326,26 +370,22 @@ pub async fn procedure_page(
                     continue;
                 }
                 let center = AgencyCode::parse(&format!("{}.TTPVHCC", cand.commune_code)).ok();
-                let name = match center {
-                    Some(c) => match s.app.agency(&c).await {
-                        Ok(a) => a.name,
-                        Err(AppError::NotFound { .. }) => String::new(),
+                let place = format!("{}, {}", cand.commune_name, cand.province_name);
+                if let Some(c) = center {
+                    match s.app.agency(&c).await {
+                        Ok(a) => points.push(point_view(&s, a, place).await),
+                        Err(AppError::NotFound { .. }) => {}
                         Err(e) => return public_failure(tr, &uri, e),
-                    },
-                    None => String::new(),
-                };
-                points.push(format!(
-                    "{name} ({}, {})",
-                    cand.commune_name, cand.province_name
-                ));
+                    }
+                }
                 if provincial
                     && let Ok(pc) = AgencyCode::parse(&format!("{}.TTPVHCC", cand.province_code))
                     && let Ok(a) = s.app.agency(&pc).await
+                    && !points.iter().any(|x| x.name == a.name)
                 {
-                    points.push(a.name);
+                    points.push(point_view(&s, a, String::new()).await);
                 }
             }
-            points.dedup();
             // Boundary-free procedures can be filed at every one-stop point of the province.
             if p.boundary_free
                 && let Some(province) = r.candidates.first().map(|c| c.province_code.clone())

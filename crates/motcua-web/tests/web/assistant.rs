@@ -486,3 +486,51 @@ async fn the_home_page_browses_by_life_event_and_by_field() {
     assert_eq!(unknown.status, StatusCode::OK);
     assert!(unknown.body.contains(r#"href="/procedures/1.001193""#));
 }
+
+/// Issue #31: where to file names the centre with its office hours (its calendar's) and, once
+/// its administrator recorded them, its address and phone — never invented.
+#[tokio::test]
+async fn where_to_file_gives_the_centres_hours_and_recorded_contact() {
+    let t = app().await;
+    let uri = "/procedures/1.004873?address=Xa+Phu+Hoi%2C+Huyen+Duc+Trong%2C+Lam+Dong";
+    let page = t.page("GET", uri, None, None).await;
+    assert!(
+        page.body.contains("07:30–11:30, 13:00–17:00"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("tel:"),
+        "no phone until one is recorded"
+    );
+    let bad = t
+        .app
+        .set_agency_contact(
+            "test",
+            &"24958.TTPVHCC".parse().unwrap(),
+            motcua_domain::agency::AgencyContact {
+                phone: Some("gọi tôi".into()),
+                ..Default::default()
+            },
+            false,
+        )
+        .await;
+    assert!(bad.is_err());
+    t.app
+        .set_agency_contact(
+            "test",
+            &"24958.TTPVHCC".parse().unwrap(),
+            motcua_domain::agency::AgencyContact {
+                address: Some("Số 1 Quốc lộ 20, Xã Đức Trọng".into()),
+                phone: Some("0263 3843 000".into()),
+                hours: Some("Thứ Hai – Thứ Sáu 7:30–11:30, 13:00–17:00".into()),
+            },
+            false,
+        )
+        .await
+        .unwrap();
+    let page = t.page("GET", uri, None, None).await;
+    assert!(page.body.contains("Số 1 Quốc lộ 20, Xã Đức Trọng"));
+    assert!(page.body.contains(r#"href="tel:0263 3843 000""#));
+    assert!(page.body.contains("Thứ Hai – Thứ Sáu"));
+}
