@@ -65,7 +65,10 @@ pub async fn agencies_by_unit_and_province(store: Arc<dyn Store>) {
         ..got.clone()
     };
     store.upsert_agencies(&[with]).await.unwrap();
-    store.upsert_agencies(std::slice::from_ref(&got)).await.unwrap();
+    store
+        .upsert_agencies(std::slice::from_ref(&got))
+        .await
+        .unwrap();
     assert_eq!(
         store
             .agency(&a("24958.UBND"))
