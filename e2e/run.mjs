@@ -455,7 +455,7 @@ await journey('a linked birth application runs its steps at three agencies under
   await page.fill('#id_number', '068195004321');
   await page.fill('#phone', '0912000111');
   await page.fill('#summary', 'Khai sinh cho cháu Trần Minh Khôi');
-  await Promise.all([page.waitForNavigation(), page.click('form[action="/counter/linked"] button[type=submit]')]);
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/counter/linked"] button[type=submit]:not(.visually-hidden)')]);
   const m = page.url().match(/\/linked\/([0-9A-Z-]+)$/);
   expect(m, `landed on the application page, got ${page.url()}`);
   const code = m[1];
@@ -504,7 +504,7 @@ await journey('a linked death application: a stopped step is reported with what 
   await page.fill('#id_number', '068095007777');
   await page.fill('#phone', '0912000222');
   await page.fill('#summary', 'Khai tử ông Lê Văn Sáu');
-  await Promise.all([page.waitForNavigation(), page.click('form[action="/counter/linked"] button[type=submit]')]);
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/counter/linked"] button[type=submit]:not(.visually-hidden)')]);
   const code = page.url().match(/\/linked\/([0-9A-Z-]+)$/)[1];
   const death = await page.locator('ol.steps li').first().locator('a').first().textContent();
   await as('24958.UBND specialist');

@@ -774,3 +774,5 @@ apply-earlier-use = Use the ticked answers
 proc-point-address = Address
 proc-point-phone = Phone
 proc-point-hours = Office hours (working days)
+linked-declaration-hint = The first step's declaration, typed here (or left empty and brought on paper): checked in full, it goes to that step's dossier and its answers to the next steps.
+linked-declaration-choose = To type the first step's declaration here, open the page for the service:

@@ -755,3 +755,5 @@ apply-earlier-use = Dùng các câu trả lời đã đánh dấu
 proc-point-address = Địa chỉ
 proc-point-phone = Điện thoại
 proc-point-hours = Giờ làm việc (ngày làm việc)
+linked-declaration-hint = Tờ khai của bước đầu, nhập tại đây (hoặc để trống và nhận tờ khai giấy): được kiểm tra đầy đủ, gửi vào hồ sơ của bước đó và các thông tin được chuyển sang các bước sau.
+linked-declaration-choose = Để nhập tờ khai của bước đầu tại đây, mở trang theo dịch vụ:

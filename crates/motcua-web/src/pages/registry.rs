@@ -1,6 +1,7 @@
 //! Pages of issue #6: the authority registry's report and rules (`/admin/authority`), filing a
 //! linked application at the counter (`/counter/linked`) and following it (`/linked/{code}`).
 
+use super::declaration::Kind;
 use super::i18n::Tr;
 use super::public::render;
 use super::staff::{StaffSession, forged};
@@ -344,6 +345,33 @@ struct LinkedNewPage {
     error: Option<String>,
     /// Makes a double submission of this form file one application (its idempotency key).
     form_id: String,
+    /// The chosen service's first step that has a declaration: its key and title, and its
+    /// questions (typed here, they go to the step's dossier and on to the next steps).
+    declare_step: String,
+    declaration_title: String,
+    widgets: Vec<super::declaration::Widget>,
+}
+
+/// Query of the linked-application page: the service chosen (to fill its declaration).
+#[derive(Debug, serde::Deserialize)]
+pub struct LinkedQuery {
+    service: Option<String>,
+}
+
+/// The first step of `service` whose procedure has a declaration, with it.
+async fn declared_step(
+    s: &AppState,
+    service: &LinkedService,
+) -> Option<(String, motcua_domain::declaration::Declaration)> {
+    for st in service.steps.iter().filter(|st| st.after.is_empty()) {
+        let code = st.procedure_for(None)?;
+        if let Ok(p) = s.app.procedure(code, None).await
+            && let Some(d) = p.case(None).and_then(|c| c.declaration.clone())
+        {
+            return Some((st.key.clone(), d));
+        }
+    }
+    None
 }
 
 impl LinkedNewPage {
@@ -368,21 +396,49 @@ async fn linked_new_page(
     sess: &StaffSession,
     values: BTreeMap<String, String>,
     error: Option<String>,
+    declaration_errors: &[motcua_domain::declaration::FieldError],
 ) -> Response {
-    match s.app.linked_services().await {
-        Ok(services) => render(&LinkedNewPage {
-            c: sess.chrome(tr, uri, tr.t("linked-new-title")),
-            services,
-            form_id: values
-                .get("form_id")
-                .filter(|f| f.len() == 36)
-                .cloned()
-                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
-            values,
-            error,
-        }),
-        Err(e) => error_page(tr, uri, sess, e),
+    let services = match s.app.linked_services().await {
+        Ok(x) => x,
+        Err(e) => return error_page(tr, uri, sess, e),
+    };
+    let chosen = values
+        .get("service")
+        .and_then(|c| services.iter().find(|x| x.code.as_str() == c));
+    let (mut declare_step, mut declaration_title, mut widgets) =
+        (String::new(), String::new(), Vec::new());
+    if let Some(service) = chosen
+        && let Some((step, decl)) = declared_step(s, service).await
+    {
+        let typed: std::collections::HashMap<String, String> =
+            values.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let units = s.app.units();
+        widgets = super::declaration::Builder {
+            tr: &tr,
+            declaration: &decl,
+            values: &typed,
+            errors: declaration_errors,
+            units: &units,
+            add: None,
+        }
+        .widgets(&decl.pages.iter().collect::<Vec<_>>(), true);
+        declaration_title = decl.title.get(tr.lang.code()).to_owned();
+        declare_step = step;
     }
+    render(&LinkedNewPage {
+        c: sess.chrome(tr, uri, tr.t("linked-new-title")),
+        services,
+        form_id: values
+            .get("form_id")
+            .filter(|f| f.len() == 36)
+            .cloned()
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+        values,
+        error,
+        declare_step,
+        declaration_title,
+        widgets,
+    })
 }
 
 /// `GET /counter/linked`: file a linked application.
@@ -391,8 +447,14 @@ pub async fn linked_form(
     Extension(tr): Extension<Tr>,
     uri: Uri,
     sess: StaffSession,
+    axum::extract::Query(q): axum::extract::Query<LinkedQuery>,
 ) -> Response {
-    linked_new_page(&s, tr, &uri, &sess, BTreeMap::new(), None).await
+    let values: BTreeMap<String, String> = q
+        .service
+        .map(|c| ("service".to_owned(), c))
+        .into_iter()
+        .collect();
+    linked_new_page(&s, tr, &uri, &sess, values, None, &[]).await
 }
 
 /// `POST /counter/linked`: file it (the counter's agency receives it) and show its progress.
@@ -412,11 +474,29 @@ pub async fn linked_submit(
     if get("meritorious") == "1" && get("service") == "1.006714" {
         variants.insert("funeral_allowance".to_owned(), "meritorious".to_owned());
     }
+    // The first step's declaration, when the page showed it and anything of it was typed.
+    let mut declarations = serde_json::Map::new();
+    let step = get("declare_step");
+    if !step.is_empty()
+        && let Ok(services) = s.app.linked_services().await
+        && let Some(service) = services.iter().find(|x| x.code.as_str() == get("service"))
+        && let Some((key, decl)) = declared_step(&s, service).await
+        && key == step
+    {
+        let answers = serde_json::Value::Object(motcua_domain::declaration::form::from_form(
+            decl.fields().map(|(_, x)| x),
+            &f,
+        ));
+        if !motcua_domain::declaration::check::is_empty(&answers) {
+            declarations.insert(key, answers);
+        }
+    }
     let req = serde_json::json!({
         "service": get("service"),
         "applicant": {"name": get("name"), "id_number": get("id_number"), "phone": get("phone")},
         "summary": get("summary"),
         "variants": variants,
+        "declarations": declarations,
     });
     let values: BTreeMap<String, String> = f
         .iter()
@@ -439,8 +519,21 @@ pub async fn linked_submit(
         Err(e @ (AppError::Unavailable(_) | AppError::Internal(_))) => {
             error_page(tr, &uri, &sess, e)
         }
+        Err(AppError::Declaration(invalid)) => {
+            let page = linked_new_page(
+                &s,
+                tr,
+                &uri,
+                &sess,
+                values,
+                Some(tr.t("err-declaration-invalid")),
+                &invalid.errors,
+            )
+            .await;
+            (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+        }
         Err(e) => {
-            let page = linked_new_page(&s, tr, &uri, &sess, values, Some(e.to_string())).await;
+            let page = linked_new_page(&s, tr, &uri, &sess, values, Some(e.to_string()), &[]).await;
             (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
         }
     }

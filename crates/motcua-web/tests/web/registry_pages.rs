@@ -274,3 +274,90 @@ async fn an_administrator_adds_and_ends_rules_on_the_page() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+/// Issue #31: the counter types the birth step's declaration on the linked page; checked in
+/// full (every error on its field, nothing written), it goes to the birth dossier.
+#[tokio::test]
+async fn the_counter_types_the_first_steps_declaration_on_the_linked_page() {
+    let t = TestApp::new(datetime!(2025-09-01 09:00 +7)).await;
+    let cookie = sign_in(&t, "24958.TTPVHCC", Role::CounterOfficer).await;
+    let r = t
+        .page(
+            "GET",
+            "/counter/linked?service=2.000986",
+            Some(&cookie),
+            None,
+        )
+        .await;
+    assert!(
+        r.body.contains(r#"name="declare_step" value="birth""#)
+            && r.body.contains(r#"name="child.birth_date""#),
+        "{}",
+        r.body
+    );
+    let token = csrf(&r.body);
+    let declaration = [
+        ("child.name", "Trần Minh Khôi"),
+        ("child.birth_date", "20/08/2025"),
+        ("child.sex", "male"),
+        ("child.ethnicity", "Kinh"),
+        ("child.nationality", "Việt Nam"),
+        ("birth_place", "Trạm Y tế xã"),
+        ("hometown", "Lâm Đồng"),
+        ("relationship", "Mẹ"),
+        ("mother.name", "Trần Thị Hoa"),
+        ("mother.birth_date", "15/06/1995"),
+        ("mother.ethnicity", "Kinh"),
+        ("mother.nationality", "Việt Nam"),
+        ("mother_residence.place", "Xã Đức Trọng, Lâm Đồng"),
+        ("father_known", "no"),
+        ("copies_wanted", "no"),
+    ];
+    let body = |pairs: &[(&str, &str)]| {
+        let mut b = format!(
+            "csrf={token}&service=2.000986&declare_step=birth&name={}&id_number=068195004321&phone=0912000111&summary=Khai+sinh",
+            enc("Trần Thị Hoa")
+        );
+        for (k, v) in pairs {
+            b.push_str(&format!("&{}={}", enc(k), enc(v)));
+        }
+        b
+    };
+    let before = t.count().await;
+    let mut bad = declaration.to_vec();
+    bad[1] = ("child.birth_date", "02/09/2025");
+    let r = t
+        .page("POST", "/counter/linked", Some(&cookie), Some(&body(&bad)))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("Ngày này không được sau ngày hôm nay"),
+        "{}",
+        r.body
+    );
+    assert_eq!(t.count().await, before);
+    let r = t
+        .page(
+            "POST",
+            "/counter/linked",
+            Some(&cookie),
+            Some(&body(&declaration)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let counter = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
+    let code = r
+        .location
+        .unwrap()
+        .trim_start_matches("/linked/")
+        .to_owned();
+    let (_, v) = t
+        .get(&format!("/api/v1/linked/{code}"), Some(&counter))
+        .await;
+    let birth = v["steps"][0]["dossier"].as_str().unwrap().to_owned();
+    let d = t.dossier(&counter, &birth).await;
+    assert_eq!(
+        d["declaration"]["answers"]["child"]["name"],
+        "Trần Minh Khôi"
+    );
+}
