@@ -539,6 +539,14 @@ await journey('a supplement request offers only the listed components', async ()
   await act(page, onlineCode, 'request_supplement', (f) => f.locator('input[name=item_CCCD]').check());
   expect((await page.content()).includes('Cần bổ sung giấy tờ'), 'status changed');
   await page.context().close();
+  // Tracking shows what is asked, the slip and how to answer, at 390 px.
+  const track = await newPage(undefined, { bypassCSP: true, viewport: { width: 390, height: 844 } });
+  await track.goto(`${base}/track?code=${onlineCode}&phone=0987654321`);
+  expect(await track.locator('a[href^="/track/supplement-slip?"]').count() === 1, 'the slip offered');
+  await shot(track, '31-track-supplement');
+  const problems = await axeProblems(track, 'tracking a supplement request');
+  expect(problems.length === 0, `axe violations:\n${problems.join('\n')}`);
+  await track.context().close();
 });
 
 await journey('a citizen asks the assistant, with an old address, and picks a case', async () => {
@@ -787,7 +795,8 @@ async function vneid(page, idNumber) {
 
 await journey('a citizen signs in with VNeID (a local OpenID provider) and sees only their own dossiers', async () => {
   expect(onlineCode, 'the online application journey ran first');
-  const page = await newPage();
+  const page = await newPage(undefined, { bypassCSP: true, viewport: { width: 390, height: 844 } });
+  const problems = [];
   await vneid(page, '068195009999');
   const html = await page.content();
   expect(html.includes('Trần Thị Mai') && html.includes('********9999'), 'signed in, number masked');
@@ -797,6 +806,7 @@ await journey('a citizen signs in with VNeID (a local OpenID provider) and sees 
   expect((await page.content()).includes(onlineCode), 'the dossier page');
   await shot(page, '92-citizen-dossier');
   // The supplement the counter asked for (journey above), answered online: only the item asked.
+  problems.push(...await axeProblems(page, 'the citizen\'s dossier with a supplement request'));
   expect(await page.locator('input[type=file][name=file_CCCD]').count() === 1, 'the item asked for');
   expect(await page.locator('input[type=file][name=file_TK]').count() === 0, 'nothing not asked for');
   await page.setInputFiles('#file_CCCD', join(files, 'cccd.jpg'));
@@ -805,6 +815,7 @@ await journey('a citizen signs in with VNeID (a local OpenID provider) and sees 
   expect(page.url().endsWith('?answered=1'), `answered, got ${page.url()}`);
   expect(await page.locator('form[action$="/supplement"]').count() === 0, 'once: no second answer offered');
   await shot(page, '93-citizen-supplement-answered');
+  expect(problems.length === 0, `axe violations:\n${problems.join('\n')}`);
   await page.goto(`${base}/citizen`);
   await Promise.all([page.waitForNavigation(), page.click('form[action="/citizen/logout"] button')]);
   expect(await page.locator('a[href="/citizen/login"]').count() === 1, 'signed out');
@@ -843,9 +854,11 @@ await journey('an electronic result is downloaded by its citizen and refused to 
   await act(page, onlineCode, 'return_result', null);
   await page.context().close();
 
-  const citizen = await newPage();
+  const citizen = await newPage(undefined, { bypassCSP: true, viewport: { width: 390, height: 844 } });
   await vneid(citizen, '068195009999');
   await citizen.goto(`${base}/citizen/dossiers/${onlineCode}`);
+  const problems = await axeProblems(citizen, 'the citizen\'s dossier with its result');
+  expect(problems.length === 0, `axe violations:\n${problems.join('\n')}`);
   const links = await citizen.locator('a[data-kind=result]').evaluateAll((els) => els.map((e) => [e.getAttribute('href'), e.textContent]));
   expect(links.length === 1, `the result listed once: ${JSON.stringify(links)}`);
   const result = links[0];
