@@ -9,7 +9,7 @@ use crate::service::{Actor, App};
 use motcua_domain::catalogue::Channel;
 use motcua_domain::dossier::{Applicant, Dossier, ReceivedComponent};
 use motcua_domain::ids::{AgencyCode, ProcedureCode, ProvinceCode};
-use motcua_domain::upload::{check_file, clean_file_name};
+use motcua_domain::upload::{FileKind, check_file, clean_file_name};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -59,6 +59,43 @@ pub struct Draft {
     pub procedure: ProcedureCode,
     /// Answers.
     pub answers: Answers,
+}
+
+/// An uploaded file checked by its bytes (`file_{component}` names it in a refusal).
+pub(crate) fn checked_upload(
+    component: &str,
+    bytes: &[u8],
+    declared_type: Option<&str>,
+) -> Result<FileKind, AppError> {
+    check_file(bytes, declared_type).map_err(|e| AppError::Invalid {
+        code: e.code(),
+        message: e.to_string(),
+        field: Some(format!("file_{component}")),
+    })
+}
+
+/// A checked file as an attachment held by a draft (until the draft's dossier takes it).
+pub(crate) fn draft_attachment(
+    draft: Uuid,
+    province: ProvinceCode,
+    component: &str,
+    file_name: &str,
+    kind: FileKind,
+    bytes: &[u8],
+    now: time::OffsetDateTime,
+) -> Attachment {
+    Attachment {
+        id: Uuid::now_v7(),
+        province_code: province,
+        draft_id: Some(draft),
+        dossier_id: None,
+        component_code: component.to_owned(),
+        file_name: clean_file_name(file_name),
+        content_type: kind.mime().to_owned(),
+        size: bytes.len() as i64,
+        sha256: hex::encode(Sha256::digest(bytes)),
+        created_at: now,
+    }
 }
 
 fn national() -> ProvinceCode {
@@ -184,11 +221,7 @@ impl App {
                 ),
             ));
         }
-        let kind = check_file(bytes, declared_type).map_err(|e| AppError::Invalid {
-            code: e.code(),
-            message: e.to_string(),
-            field: Some(format!("file_{component}")),
-        })?;
+        let kind = checked_upload(component, bytes, declared_type)?;
         // A draft holds what one application needs, not a free store for anyone: at most a few
         // files a component and a bounded total (an anonymous draft took 43 MB in four requests).
         let held = self.store.draft_attachments(d.id).await?;
@@ -210,18 +243,15 @@ impl App {
                 field: Some(format!("file_{component}")),
             });
         }
-        let a = Attachment {
-            id: Uuid::now_v7(),
-            province_code: national(),
-            draft_id: Some(d.id),
-            dossier_id: None,
-            component_code: component.to_owned(),
-            file_name: clean_file_name(file_name),
-            content_type: kind.mime().to_owned(),
-            size: bytes.len() as i64,
-            sha256: hex::encode(Sha256::digest(bytes)),
-            created_at: self.now(),
-        };
+        let a = draft_attachment(
+            d.id,
+            national(),
+            component,
+            file_name,
+            kind,
+            bytes,
+            self.now(),
+        );
         self.store.add_attachment(&a, bytes).await?;
         Ok(a)
     }

@@ -4,13 +4,12 @@
 //! `supplement` action as the applicant; the clock resumes as the calendar rules say.
 
 use crate::citizens::Citizen;
+use crate::drafts::{checked_upload, draft_attachment};
 use crate::error::AppError;
-use crate::ports::{Attachment, DraftRecord, StoredEvent};
+use crate::ports::{DraftRecord, StoredEvent};
 use crate::service::{Actor, App};
 use motcua_domain::dossier::{Dossier, ReceivedComponent, Status};
 use motcua_domain::ids::DossierCode;
-use motcua_domain::upload::{check_file, clean_file_name};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 /// Files an answer may carry for one requested item.
@@ -156,14 +155,11 @@ impl App {
         // Every file checked before anything is stored.
         let mut checked = Vec::new();
         for f in &files {
-            let kind = check_file(&f.bytes, f.declared_type.as_deref()).map_err(|e| {
-                AppError::Invalid {
-                    code: e.code(),
-                    message: e.to_string(),
-                    field: Some(format!("file_{}", f.component)),
-                }
-            })?;
-            checked.push(kind);
+            checked.push(checked_upload(
+                &f.component,
+                &f.bytes,
+                f.declared_type.as_deref(),
+            )?);
         }
         // The files wait in a draft of their own until the action is committed, then move to
         // the dossier; if the action fails they go with the draft when it is purged.
@@ -178,18 +174,15 @@ impl App {
         };
         self.store.save_draft(&holder).await?;
         for (f, kind) in files.iter().zip(checked) {
-            let a = Attachment {
-                id: Uuid::now_v7(),
-                province_code: d.province_code.clone(),
-                draft_id: Some(holder.id),
-                dossier_id: None,
-                component_code: f.component.clone(),
-                file_name: clean_file_name(&f.file_name),
-                content_type: kind.mime().to_owned(),
-                size: f.bytes.len() as i64,
-                sha256: hex::encode(Sha256::digest(&f.bytes)),
-                created_at: now,
-            };
+            let a = draft_attachment(
+                holder.id,
+                d.province_code.clone(),
+                &f.component,
+                &f.file_name,
+                kind,
+                &f.bytes,
+                now,
+            );
             self.store.add_attachment(&a, &f.bytes).await?;
         }
         let components: Vec<ReceivedComponent> = requested

@@ -21,6 +21,30 @@ pub struct Row {
     pub block: bool,
 }
 
+impl Row {
+    /// A question with its answer.
+    fn line(path: String, label: String, value: String, depth: u8) -> Row {
+        Row {
+            path,
+            label,
+            value,
+            depth,
+            block: false,
+        }
+    }
+
+    /// A heading over the rows that follow (a person, a group, a group's item).
+    fn head(path: String, label: String, depth: u8) -> Row {
+        Row {
+            path,
+            label,
+            value: String::new(),
+            depth,
+            block: true,
+        }
+    }
+}
+
 /// A page's rows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Section {
@@ -110,65 +134,56 @@ fn person_rows(path: &str, parts: &PersonParts, v: &Value, lang: &str, out: &mut
             "id" => value_text(&FieldKind::IdDocument { kinds: vec![] }, x, lang),
             _ => x.as_str().unwrap_or("").to_owned(),
         };
-        out.push(Row {
-            path: format!("{path}.{part}"),
-            label: PersonParts::label(part, lang).to_owned(),
+        out.push(Row::line(
+            format!("{path}.{part}"),
+            PersonParts::label(part, lang).to_owned(),
             value,
-            depth: 1,
-            block: false,
-        });
+            1,
+        ));
     }
 }
 
 fn field_rows(path: &str, f: &Field, v: &Value, lang: &str, depth: u8, out: &mut Vec<Row>) {
     match &f.kind {
         FieldKind::Person(parts) => {
-            out.push(Row {
-                path: path.to_owned(),
-                label: f.label.get(lang).to_owned(),
-                value: String::new(),
+            out.push(Row::head(
+                path.to_owned(),
+                f.label.get(lang).to_owned(),
                 depth,
-                block: true,
-            });
+            ));
             if !v.is_null() {
                 person_rows(path, parts, v, lang, out);
             }
         }
         FieldKind::Group { fields, item, .. } => {
-            out.push(Row {
-                path: path.to_owned(),
-                label: f.label.get(lang).to_owned(),
-                value: String::new(),
+            out.push(Row::head(
+                path.to_owned(),
+                f.label.get(lang).to_owned(),
                 depth,
-                block: true,
-            });
+            ));
             for (i, x) in v.as_array().into_iter().flatten().enumerate() {
-                out.push(Row {
-                    path: format!("{path}.{i}"),
-                    label: format!("{} {}", item.get(lang), i + 1),
-                    value: String::new(),
-                    depth: 1,
-                    block: true,
-                });
+                out.push(Row::head(
+                    format!("{path}.{i}"),
+                    format!("{} {}", item.get(lang), i + 1),
+                    1,
+                ));
                 for g in fields {
                     let value = x.get(&g.key).unwrap_or(&Value::Null);
-                    out.push(Row {
-                        path: format!("{path}.{i}.{}", g.key),
-                        label: g.label.get(lang).to_owned(),
-                        value: value_text(&g.kind, value, lang),
-                        depth: 1,
-                        block: false,
-                    });
+                    out.push(Row::line(
+                        format!("{path}.{i}.{}", g.key),
+                        g.label.get(lang).to_owned(),
+                        value_text(&g.kind, value, lang),
+                        1,
+                    ));
                 }
             }
         }
-        kind => out.push(Row {
-            path: path.to_owned(),
-            label: f.label.get(lang).to_owned(),
-            value: value_text(kind, v, lang),
+        kind => out.push(Row::line(
+            path.to_owned(),
+            f.label.get(lang).to_owned(),
+            value_text(kind, v, lang),
             depth,
-            block: false,
-        }),
+        )),
     }
 }
 
@@ -208,20 +223,7 @@ fn boxes(options: impl Iterator<Item = String>) -> String {
 }
 
 fn blank_rows(path: &str, f: &Field, lang: &str, depth: u8, out: &mut Vec<Row>) {
-    let row = |path: String, label: String, value: String, depth: u8| Row {
-        path,
-        label,
-        value,
-        depth,
-        block: false,
-    };
-    let head = |path: String, label: String, depth: u8| Row {
-        path,
-        label,
-        value: String::new(),
-        depth,
-        block: true,
-    };
+    let (row, head) = (Row::line, Row::head);
     match &f.kind {
         FieldKind::Person(parts) => {
             out.push(head(path.into(), f.label.get(lang).into(), depth));

@@ -147,6 +147,24 @@ async fn application(
     }
 }
 
+/// A form posted to a step of this browser's application: the procedure, the draft and the
+/// form's fields, once its anti-forgery token is the draft's; otherwise the answer to send.
+async fn posted(
+    s: &AppState,
+    tr: &Tr,
+    uri: &Uri,
+    headers: &HeaderMap,
+    code: &str,
+    body: &Bytes,
+) -> Result<(std::sync::Arc<Procedure>, Draft, HashMap<String, String>), Response> {
+    let (p, d) = application(s, tr, uri, headers, code).await?;
+    let f = form(body);
+    if f.get("csrf").map(String::as_str) != Some(csrf_for(&d.id.to_string()).as_str()) {
+        return Err(super::staff::forged(Chrome::new(*tr, uri, String::new())));
+    }
+    Ok((p, d, f))
+}
+
 fn restart(code: &ProcedureCode) -> Response {
     Redirect::to(&format!("/apply/{code}?expired=1")).into_response()
 }
@@ -404,14 +422,10 @@ pub async fn answer(
     Query(q): Query<StepQuery>,
     body: Bytes,
 ) -> Response {
-    let (p, mut d) = match application(&s, &tr, &uri, &headers, &code).await {
+    let (p, mut d, f) = match posted(&s, &tr, &uri, &headers, &code, &body).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let f = form(&body);
-    if f.get("csrf").map(String::as_str) != Some(csrf_for(&d.id.to_string()).as_str()) {
-        return super::staff::forged(Chrome::new(tr, &uri, String::new()));
-    }
     let Some(step) = QUESTIONS.into_iter().find(|x| *x == step) else {
         return super::public::not_found_page(&tr, &uri);
     };
@@ -973,13 +987,10 @@ pub async fn submit(
     Path(code): Path<String>,
     body: Bytes,
 ) -> Response {
-    let (p, d) = match application(&s, &tr, &uri, &headers, &code).await {
+    let (p, d, _) = match posted(&s, &tr, &uri, &headers, &code, &body).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    if form(&body).get("csrf").map(String::as_str) != Some(csrf_for(&d.id.to_string()).as_str()) {
-        return super::staff::forged(Chrome::new(tr, &uri, String::new()));
-    }
     match s.app.submit_draft(&d).await {
         Ok(_) => Redirect::to(&format!("/apply/{}/done/{}", p.code, d.id)).into_response(),
         Err(e) if e.is_server_fault() => public_failure(tr, &uri, e),
@@ -1243,14 +1254,10 @@ pub async fn form_answer(
     Query(q): Query<StepQuery>,
     body: Bytes,
 ) -> Response {
-    let (p, mut d) = match application(&s, &tr, &uri, &headers, &code).await {
+    let (p, mut d, f) = match posted(&s, &tr, &uri, &headers, &code, &body).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let f = form(&body);
-    if f.get("csrf").map(String::as_str) != Some(csrf_for(&d.id.to_string()).as_str()) {
-        return super::staff::forged(Chrome::new(tr, &uri, String::new()));
-    }
     let Some((decl, pg)) = form_of(&p, &page) else {
         return super::public::not_found_page(&tr, &uri);
     };

@@ -140,6 +140,26 @@ pub(crate) async fn signed_in(
     }
 }
 
+/// The signed-in citizen, their session's secret and the dossier code of the address; the sign
+/// in page without a session, not found for a code that does not parse.
+async fn own_request(
+    s: &AppState,
+    tr: Tr,
+    uri: &Uri,
+    headers: &HeaderMap,
+    code: &str,
+) -> Result<(Citizen, String, DossierCode), Response> {
+    let (citizen, secret) = match signed_in(s, headers).await {
+        Ok(Some(x)) => x,
+        Ok(None) => return Err(Redirect::to("/citizen").into_response()),
+        Err(e) => return Err(public_failure(tr, uri, e)),
+    };
+    let Ok(code) = DossierCode::parse(code) else {
+        return Err(super::public::not_found_page(&tr, uri));
+    };
+    Ok((citizen, secret, code))
+}
+
 fn chrome(tr: Tr, uri: &Uri, title: String, secret: Option<&str>) -> Chrome {
     let mut c = Chrome::new(tr, uri, title);
     if let Some(s) = secret {
@@ -355,13 +375,9 @@ pub async fn dossier(
     Path(code): Path<String>,
     Query(q): Query<DossierQuery>,
 ) -> Response {
-    let (citizen, secret) = match signed_in(&s, &headers).await {
-        Ok(Some(x)) => x,
-        Ok(None) => return Redirect::to("/citizen").into_response(),
-        Err(e) => return public_failure(tr, &uri, e),
-    };
-    let Ok(code) = DossierCode::parse(&code) else {
-        return super::public::not_found_page(&tr, &uri);
+    let (citizen, secret, code) = match own_request(&s, tr, &uri, &headers, &code).await {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     dossier_view(
         &s,
@@ -471,13 +487,9 @@ pub async fn answer_supplement(
     Path(code): Path<String>,
     mut mp: axum::extract::Multipart,
 ) -> Response {
-    let (citizen, secret) = match signed_in(&s, &headers).await {
-        Ok(Some(x)) => x,
-        Ok(None) => return Redirect::to("/citizen").into_response(),
-        Err(e) => return public_failure(tr, &uri, e),
-    };
-    let Ok(code) = DossierCode::parse(&code) else {
-        return super::public::not_found_page(&tr, &uri);
+    let (citizen, secret, code) = match own_request(&s, tr, &uri, &headers, &code).await {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     let mut csrf_ok = false;
     let mut confirmed = false;

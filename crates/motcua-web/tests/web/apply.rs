@@ -66,26 +66,10 @@ impl Browser<'_> {
         csrf: &str,
         files: &[(&str, &str, &str, &[u8])],
     ) -> Resp {
-        let boundary = "XbOuNdArYx";
-        let mut body: Vec<u8> = Vec::new();
-        body.extend(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n"
-            )
-            .as_bytes(),
-        );
-        for (field, name, ct, bytes) in files {
-            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: {ct}\r\n\r\n").as_bytes());
-            body.extend(*bytes);
-            body.extend(b"\r\n");
-        }
-        body.extend(format!("--{boundary}--\r\n").as_bytes());
+        let (content_type, body) = crate::common::multipart(&[("csrf", csrf)], files);
         let req = Request::post(uri)
             .header(header::COOKIE, self.cookie.clone())
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
+            .header(header::CONTENT_TYPE, content_type)
             .body(Body::from(body))
             .unwrap();
         self.send(req).await
@@ -661,17 +645,7 @@ async fn a_kiosk_application_stays_in_kiosk_mode_and_leaves_nothing_after_a_rese
 #[tokio::test]
 async fn a_signed_in_citizens_verified_name_and_number_fill_the_applicant() {
     let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
-    let secret = t
-        .app
-        .citizen_login(
-            "sub-1",
-            "068195004444".parse().unwrap(),
-            "Đỗ Thị Xác Thực",
-            &Default::default(),
-        )
-        .await
-        .unwrap();
-    let citizen = format!("motcua_citizen={secret}");
+    let citizen = t.citizen_cookie("068195004444", "Đỗ Thị Xác Thực").await;
     let mut b = Browser {
         t: &t,
         cookie: citizen.clone(),

@@ -11,17 +11,7 @@ use time::macros::datetime;
 const ME: &str = "068195001234";
 
 async fn citizen_cookie(t: &TestApp, id: &str) -> String {
-    let secret = t
-        .app
-        .citizen_login(
-            id,
-            id.parse().unwrap(),
-            "Nguyễn Thị Lan",
-            &Default::default(),
-        )
-        .await
-        .unwrap();
-    format!("motcua_citizen={secret}")
+    t.citizen_cookie(id, "Nguyễn Thị Lan").await
 }
 
 #[tokio::test]

@@ -394,17 +394,7 @@ async fn earlier_answers_are_offered_never_silently_reused() {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let earlier = v["code"].as_str().unwrap().to_owned();
-    let secret = t
-        .app
-        .citizen_login(
-            "sub",
-            "068195001234".parse().unwrap(),
-            "Nguyễn Thị Lan",
-            &Default::default(),
-        )
-        .await
-        .unwrap();
-    let citizen = format!("motcua_citizen={secret}");
+    let citizen = t.citizen_cookie("068195001234", "Nguyễn Thị Lan").await;
     let mut b = Browser {
         t: &t,
         cookie: citizen.clone(),

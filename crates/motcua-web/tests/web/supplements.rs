@@ -14,17 +14,7 @@ use tower::ServiceExt;
 const ME: &str = "068195001234";
 
 async fn citizen(t: &TestApp, id: &str) -> String {
-    let secret = t
-        .app
-        .citizen_login(
-            id,
-            id.parse().unwrap(),
-            "Nguyễn Thị Lan",
-            &Default::default(),
-        )
-        .await
-        .unwrap();
-    format!("motcua_citizen={secret}")
+    t.citizen_cookie(id, "Nguyễn Thị Lan").await
 }
 
 /// A multipart form: text fields, then files (field, name, type, bytes).
@@ -35,26 +25,10 @@ async fn send(
     fields: &[(&str, &str)],
     files: &[(&str, &str, &str, &[u8])],
 ) -> (StatusCode, Option<String>, String) {
-    let boundary = "SuPpLeMeNt";
-    let mut body: Vec<u8> = Vec::new();
-    for (k, v) in fields {
-        body.extend(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    for (field, name, ct, bytes) in files {
-        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: {ct}\r\n\r\n").as_bytes());
-        body.extend(*bytes);
-        body.extend(b"\r\n");
-    }
-    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    let (content_type, body) = crate::common::multipart(fields, files);
     let req = Request::post(uri)
         .header(header::COOKIE, cookie)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
+        .header(header::CONTENT_TYPE, content_type)
         .body(Body::from(body))
         .unwrap();
     let resp = t.router.clone().oneshot(req).await.unwrap();

@@ -425,3 +425,39 @@ impl TestApp {
 pub fn cookie_pair(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap().to_owned()
 }
+
+impl TestApp {
+    /// A citizen signed in through the identity provider with this CCCD number and name: the
+    /// `Cookie` header of their session.
+    pub async fn citizen_cookie(&self, id: &str, name: &str) -> String {
+        let secret = self
+            .app
+            .citizen_login(id, id.parse().unwrap(), name, &Default::default())
+            .await
+            .unwrap();
+        format!("motcua_citizen={secret}")
+    }
+}
+
+/// A `multipart/form-data` body: the text fields, then the files (field, file name, declared
+/// type, bytes). Returns the `Content-Type` and the body.
+pub fn multipart(
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, &str, &[u8])],
+) -> (String, Vec<u8>) {
+    let boundary = "XbOuNdArYx";
+    let mut body: Vec<u8> = Vec::new();
+    for (k, v) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    for (field, name, ct, bytes) in files {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: {ct}\r\n\r\n").as_bytes());
+        body.extend(*bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
