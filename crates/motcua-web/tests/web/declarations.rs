@@ -447,3 +447,53 @@ async fn earlier_answers_are_offered_never_silently_reused() {
             .contains("reuse_")
     );
 }
+
+/// The filed declaration prints only for staff who see the dossier: not for another commune's
+/// counter, another province, or a citizen's session.
+#[tokio::test]
+async fn the_declaration_prints_only_for_staff_who_see_the_dossier() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let (s, v) = t
+        .post("/api/v1/dossiers", None, &online("1.001193", Some(birth())))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let uri = format!("/inbox/{}/declaration.pdf", v["code"].as_str().unwrap());
+    let counter = t.session("24958.TTPVHCC", Role::CounterOfficer).await;
+    let r = t.page("GET", &uri, Some(&counter), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.header("content-type"), Some("application/pdf"));
+    assert!(r.body.starts_with("%PDF-"));
+    for (agency, role) in [
+        ("24781.TTPVHCC", Role::CounterOfficer),
+        ("25747.UBND", Role::Leader),
+    ] {
+        let other = t.session(agency, role).await;
+        let r = t.page("GET", &uri, Some(&other), None).await;
+        assert!(
+            matches!(r.status.as_u16(), 403 | 404),
+            "{agency}: {}",
+            r.status
+        );
+        assert!(!r.body.contains("Nguyễn Thị Bình"));
+    }
+    let citizen = t.citizen_cookie("068195001234", "Nguyễn Thị Lan").await;
+    let r = t.page("GET", &uri, Some(&citizen), None).await;
+    assert!(matches!(r.status.as_u16(), 303 | 401 | 403), "{}", r.status);
+    // A procedure without a declaration: a clear not found, not an error.
+    let other = t
+        .intake(
+            &t.token("24958.TTPVHCC", Role::CounterOfficer).await,
+            "1.004873",
+            "24958.TTPVHCC",
+        )
+        .await;
+    let r = t
+        .page(
+            "GET",
+            &format!("/inbox/{}/declaration.pdf", other["code"].as_str().unwrap()),
+            Some(&counter),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
