@@ -53,7 +53,13 @@ impl Form {
             ActionKind::Refuse => Some(Form::Refusal),
             ActionKind::Reschedule => Some(Form::Apology),
             ActionKind::Stop => Some(Form::StopNotice),
-            ActionKind::Transfer | ActionKind::Finish => Some(Form::ControlSlip),
+            // The approval step is a handover between people inside the agency: form 06 records
+            // the draft going to the approver, coming back, and approved.
+            ActionKind::Transfer
+            | ActionKind::Finish
+            | ActionKind::SubmitDraft
+            | ActionKind::ReturnDraft
+            | ActionKind::ApproveDraft => Some(Form::ControlSlip),
             ActionKind::Submit
             | ActionKind::Supplement
             | ActionKind::Assign
@@ -289,6 +295,37 @@ fn non_empty(s: &Option<String>) -> Value {
         Some(v) if !v.trim().is_empty() => json!(v),
         _ => Value::Null,
     }
+}
+
+/// The stored kind of a draft result document (unsigned, submitted with a draft decision).
+pub const DRAFT_RESULT_KIND: &str = "result_draft";
+
+/// A result (or draft result) must be a PDF, judged from its bytes.
+fn check_pdf(bytes: &[u8]) -> Result<(), AppError> {
+    let kind = motcua_domain::upload::check_file(bytes, Some("application/pdf")).map_err(|e| {
+        AppError::Invalid {
+            code: e.code(),
+            message: e.to_string(),
+            field: Some("file".into()),
+        }
+    })?;
+    if kind != motcua_domain::upload::FileKind::Pdf {
+        return Err(AppError::Invalid {
+            code: "upload.unsupported_type",
+            message: "the result must be a PDF".into(),
+            field: Some("file".into()),
+        });
+    }
+    Ok(())
+}
+
+/// The name of the person an approval event names under `key` (`by`, `approver`).
+fn person(p: &Value, key: &str) -> String {
+    p.get(key)
+        .and_then(|x| x.get("name"))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned()
 }
 
 fn timeliness_vi(t: Timeliness) -> &'static str {
@@ -824,6 +861,25 @@ impl App {
                     name(d.receiving_agency.as_str()),
                     "Có kết quả, chuyển trả".to_owned(),
                 ),
+                // Trình ký: the specialist to the approver, and back when returned.
+                "submit_draft" => (
+                    person(&p, "by"),
+                    person(&p, "approver"),
+                    "Trình ký dự thảo kết quả".to_owned(),
+                ),
+                "return_draft" => (
+                    person(&p, "approver"),
+                    person(&p, "by"),
+                    format!(
+                        "Trả lại dự thảo: {}",
+                        p.get("reason").and_then(Value::as_str).unwrap_or("")
+                    ),
+                ),
+                "approve_draft" => (
+                    person(&p, "approver"),
+                    name(d.receiving_agency.as_str()),
+                    "Phê duyệt, ký kết quả, chuyển trả".to_owned(),
+                ),
                 "return_result" => (
                     name(&e.agency),
                     d.applicant.name.clone(),
@@ -831,7 +887,7 @@ impl App {
                 ),
                 _ => continue,
             };
-            let result = if e.action == "finish" {
+            let result = if e.action == "finish" || e.action == "approve_draft" {
                 p.get("timeliness")
                     .and_then(|t| serde_json::from_value::<Timeliness>(t.clone()).ok())
                     .map(timeliness_vi)
@@ -1186,34 +1242,96 @@ impl App {
                 "only the competent agency's approver records the result".into(),
             ));
         }
+        Self::result_open(&d, ActionKind::Finish)?;
+        check_pdf(&bytes)?;
+        self.store_signed_result(actor, &d, bytes).await
+    }
+
+    /// Records the draft result document of a dossier (an unsigned PDF the specialist submits
+    /// with the draft decision; signed only when the approver approves it).
+    pub async fn attach_draft_result(
+        &self,
+        actor: &Actor,
+        code: &DossierCode,
+        bytes: Vec<u8>,
+    ) -> Result<DocumentRecord, AppError> {
+        let staff = self.staff_of(actor)?;
+        let d = self.dossier(actor, code).await?;
+        if !self.may_act(staff, &d, ActionKind::SubmitDraft).await {
+            return Err(AppError::Forbidden(
+                "only the staff processing the dossier submit its draft result".into(),
+            ));
+        }
+        Self::result_open(&d, ActionKind::SubmitDraft)?;
+        check_pdf(&bytes)?;
+        let record = DocumentRecord {
+            id: Uuid::now_v7(),
+            province_code: d.province_code.clone(),
+            dossier_id: d.id,
+            dossier_code: d.code.clone(),
+            kind: DRAFT_RESULT_KIND.into(),
+            number: None,
+            title: format!("Dự thảo kết quả: {}", d.procedure_name),
+            file_name: format!("{}-du-thao-ket-qua.pdf", d.code),
+            sha256: hex::encode(Sha256::digest(&bytes)),
+            size: bytes.len() as i64,
+            signed_by: None,
+            signer_name: None,
+            actor: actor.id(),
+            event_seq: Some(d.version),
+            created_at: self.now(),
+        };
+        self.store
+            .add_document(&NewDocument {
+                record: record.clone(),
+                bytes,
+            })
+            .await?;
+        Ok(record)
+    }
+
+    /// Signs the approved draft document `doc` of `d` as its result (called by the approval,
+    /// which has checked who approves).
+    pub(crate) async fn sign_draft_result(
+        &self,
+        actor: &Actor,
+        d: &Dossier,
+        doc: Uuid,
+    ) -> Result<DocumentRecord, AppError> {
+        let bytes =
+            self.store.document_bytes(doc).await?.ok_or_else(|| {
+                AppError::not_found("document.not_found", "no draft result document")
+            })?;
+        self.store_signed_result(actor, d, bytes).await
+    }
+
+    /// Refuses a result or draft on a closed dossier, or while an opinion is awaited (the
+    /// lifecycle refuses `finish` and `submit_draft` then too).
+    fn result_open(d: &Dossier, kind: ActionKind) -> Result<(), AppError> {
         if d.status.is_closed() {
             return Err(AppError::Dossier(
                 motcua_domain::dossier::DossierError::InvalidTransition {
                     status: d.status.as_str(),
-                    action: ActionKind::Finish.as_str(),
+                    action: kind.as_str(),
                 },
             ));
         }
-        // Nobody decides while an opinion is awaited (the lifecycle refuses `finish` too).
         if let Some(back) = &d.consultation_from {
             return Err(AppError::Dossier(
                 motcua_domain::dossier::DossierError::InConsultation(back.to_string()),
             ));
         }
-        if motcua_domain::upload::check_file(&bytes, Some("application/pdf")).map_err(|e| {
-            AppError::Invalid {
-                code: e.code(),
-                message: e.to_string(),
-                field: Some("file".into()),
-            }
-        })? != motcua_domain::upload::FileKind::Pdf
-        {
-            return Err(AppError::Invalid {
-                code: "upload.unsupported_type",
-                message: "the result must be a PDF".into(),
-                field: Some("file".into()),
-            });
-        }
+        Ok(())
+    }
+
+    /// Signs `bytes` (a checked PDF) in the competent agency's name and stores it as the
+    /// dossier's result.
+    async fn store_signed_result(
+        &self,
+        actor: &Actor,
+        d: &Dossier,
+        bytes: Vec<u8>,
+    ) -> Result<DocumentRecord, AppError> {
         let engine = self
             .documents
             .clone()

@@ -5,11 +5,11 @@ use crate::error::AppError;
 use crate::ports::{DossierFilter, IdempotencyRecord, Issued, StoreError, StoredEvent};
 use crate::service::{Actor, App, StaffActor};
 use motcua_domain::VN_OFFSET;
-use motcua_domain::access::Jurisdiction;
 use motcua_domain::agency::Agency;
 use motcua_domain::catalogue::{Channel, Procedure};
 use motcua_domain::declaration::FiledDeclaration;
 use motcua_domain::dossier::chain::{ChainInput, chain_time, event_hash};
+use motcua_domain::dossier::search::SearchQuery;
 use motcua_domain::dossier::{
     ActionContext, ActionKind, Applicant, Command, Dossier, DossierListing, EventDraft, NewDossier,
     ReceivedComponent, Status,
@@ -883,6 +883,16 @@ impl App {
                 },
             ));
         }
+        // Assignments and drafts name accounts by user name: resolved against the accounts.
+        if matches!(kind, ActionKind::Assign | ActionKind::SubmitDraft) {
+            let Actor::Staff(staff) = actor else {
+                return Err(AppError::Unauthenticated);
+            };
+            let (d, _) = self.load_any(staff, code).await?;
+            if let Some(cmd) = self.desk_request(&d, kind, &fields).await? {
+                return self.act(actor, code, version, cmd).await;
+            }
+        }
         fields.insert(
             "action".into(),
             serde_json::Value::String(action.to_owned()),
@@ -944,6 +954,7 @@ impl App {
         if version != d.version {
             return Err(AppError::VersionConflict { current: d.version });
         }
+        let cmd = self.checked_desk_command(staff, &d, cmd).await?;
         if let Command::Transfer {
             to_agency,
             consultation,
@@ -982,7 +993,14 @@ impl App {
             procedure: &procedure,
         };
         let (mut next, draft) = d.apply(&cmd, ctx)?;
-        if kind == ActionKind::Finish {
+        if kind == ActionKind::ApproveDraft
+            && let Some(doc) = d.approval.as_ref().and_then(|a| a.draft_document)
+        {
+            // The approved draft document becomes the result, signed in the competent
+            // agency's name, before the result is recorded (as an uploaded result is).
+            self.sign_draft_result(actor, &d, doc).await?;
+        }
+        if matches!(kind, ActionKind::Finish | ActionKind::ApproveDraft) {
             // Decision 766 "electronic result": a result signed by the competent agency is on
             // record when the result is recorded.
             next.electronic_result = self
@@ -1137,16 +1155,25 @@ impl App {
                 )));
             }
             Some(_) => {}
-            None => match &staff.jurisdiction {
-                Jurisdiction::Country => {}
-                Jurisdiction::Province(p) => f.province = Some(p.clone()),
-                Jurisdiction::Agency(_) | Jurisdiction::Unit(_) => {
-                    f.agency = Some(staff.agency.clone())
-                }
-            },
+            None => (f.agency, f.province) = Self::list_scope(staff),
         }
         f.limit = f.limit.clamp(1, 200);
-        Ok(self.store.list_dossiers(&f).await?)
+        let mut list = self.store.list_dossiers(&f).await?;
+        // An agency holding a dossier only for a consultation does not see the applicant's
+        // numbers: a search by them must not tell it that the person has a dossier there.
+        if matches!(
+            f.search,
+            Some(SearchQuery::IdNumber(_) | SearchQuery::Phone(_))
+        ) {
+            let mut kept = Vec::with_capacity(list.len());
+            for d in list {
+                if !self.holds_only_for_consultation(staff, &d).await {
+                    kept.push(d);
+                }
+            }
+            list = kept;
+        }
+        Ok(list)
     }
 
     /// The supplement request slip (form 02) of a dossier waiting for documents, to whoever

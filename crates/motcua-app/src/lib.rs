@@ -17,6 +17,7 @@ pub mod authority;
 pub mod catalogue;
 pub mod citizens;
 pub mod declarations;
+pub mod desk;
 pub mod documents;
 pub mod dossiers;
 pub mod drafts;

@@ -479,7 +479,7 @@ impl App {
             .handler_load(agency)
             .await?
             .into_iter()
-            .map(|(h, n)| (h.unwrap_or_default(), n))
+            .map(|l| (l.name.unwrap_or_default(), l.open))
             .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         Ok(v)

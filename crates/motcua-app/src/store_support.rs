@@ -82,6 +82,56 @@ pub fn status_condition(statuses: &[Status]) -> String {
     format!(" AND status IN ({})", names.join(", "))
 }
 
+/// The `ORDER BY` of a dossier list (both stores; the code breaks ties).
+pub fn order_clause(o: crate::ports::ListOrder) -> String {
+    use crate::ports::ListOrder;
+    let due = "due_at IS NULL, due_at, code";
+    match o {
+        ListOrder::Due => due.to_owned(),
+        ListOrder::Newest => "submitted_at DESC, code DESC".to_owned(),
+        ListOrder::Procedure => format!("procedure_code, {due}"),
+        ListOrder::Status => {
+            let arms: String = Status::ALL
+                .iter()
+                .map(|s| format!(" WHEN '{}' THEN {}", s.as_str(), s.national_code()))
+                .collect();
+            format!("CASE status{arms} END, {due}")
+        }
+    }
+}
+
+/// The scope of a desk query, `?1`/`$1` being the agency's or the province's code (or NULL):
+/// what an agency receives, decides or holds; a province's; everything.
+pub fn scope_condition(agency: bool, province: bool, p1: &str) -> String {
+    if agency {
+        format!("(current_agency = {p1} OR receiving_agency = {p1} OR competent_agency = {p1})")
+    } else if province {
+        format!("province_code = {p1}")
+    } else {
+        format!("{p1} IS NULL")
+    }
+}
+
+/// The statuses whose clock runs, as SQL (`Status::is_open_with_clock`).
+pub fn clock_statuses_sql() -> String {
+    let names: Vec<String> = Status::ALL
+        .iter()
+        .filter(|s| s.is_open_with_clock())
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+    format!("({})", names.join(", "))
+}
+
+/// The statuses no action leaves, as SQL (`Status::is_closed`).
+pub fn closed_statuses_sql() -> String {
+    let names: Vec<String> = Status::ALL
+        .iter()
+        .filter(|s| s.is_closed())
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+    format!("({})", names.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,3 +149,45 @@ mod tests {
         assert!(parse::<motcua_domain::ids::UnitCode>("12").is_err());
     }
 }
+
+/// The officer's desk columns of a dossier row (issue #32), computed from the dossier and
+/// written with it by both stores: the applicant name's search terms in every scope the dossier
+/// is listed in, the account handling it, the account its draft waits for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeskColumns {
+    /// `scope|word` terms ([`motcua_domain::dossier::search::name_terms`]).
+    pub search: Vec<String>,
+    /// The handling account.
+    pub handler_id: Option<uuid::Uuid>,
+    /// The approver a draft waits for.
+    pub approver_id: Option<uuid::Uuid>,
+}
+
+impl DeskColumns {
+    /// The columns of `d`.
+    pub fn of(d: &motcua_domain::dossier::Dossier) -> DeskColumns {
+        DeskColumns {
+            search: motcua_domain::dossier::search::name_terms(
+                &d.applicant.name,
+                [&d.current_agency, &d.receiving_agency, &d.competent_agency],
+                &d.province_code,
+            ),
+            handler_id: d.handler_id,
+            approver_id: d.approval.as_ref().map(|a| a.approver.user),
+        }
+    }
+
+    /// The terms as SQLite keeps them: ` t1 t2 … ` (each term preceded by a space, so
+    /// ` scope|beginning` finds a term's beginning).
+    pub fn search_text(&self) -> String {
+        let mut s = String::from(" ");
+        for t in &self.search {
+            s.push_str(t);
+            s.push(' ');
+        }
+        s
+    }
+}
+
+/// How many dossiers a store's desk backfill reads per batch.
+pub const DESK_BACKFILL_BATCH: i64 = 1000;

@@ -30,7 +30,7 @@ pub struct DemoAccount {
 
 /// The demo's accounts: one per agency and role below, user name `<role>.<agency>` in lower
 /// case (e.g. `counter_officer.24958.ttpvhcc`).
-const DEMO_STAFF: [(&str, Role); 21] = [
+const DEMO_STAFF: [(&str, Role); 24] = [
     ("24958.TTPVHCC", Role::CounterOfficer),
     ("24781.TTPVHCC", Role::CounterOfficer),
     ("68.TTPVHCC", Role::CounterOfficer),
@@ -43,8 +43,11 @@ const DEMO_STAFF: [(&str, Role); 21] = [
     ("24781.CA", Role::Specialist),
     ("24781.CA", Role::Approver),
     ("68.CA", Role::Specialist),
+    ("68.CA", Role::Approver),
     ("68.STP", Role::Specialist),
+    ("68.STP", Role::Approver),
     ("68.SNV", Role::Specialist),
+    ("68.SNV", Role::Approver),
     ("68.BHXH", Role::Specialist),
     ("68.BHXH", Role::Approver),
     ("68.UBND", Role::Admin),
@@ -237,14 +240,22 @@ pub async fn generate(
         made += 1;
         let counter = actor(&center, Role::CounterOfficer)?;
         let specialist = actor(&competent, Role::Specialist)?;
-        let approver = if provincial {
-            specialist.clone()
-        } else {
-            actor(&competent, Role::Approver)?
+        let approver = actor(&competent, Role::Approver)?;
+        let account = |a: &Actor| match a {
+            Actor::Staff(s) => motcua_domain::dossier::Assignee {
+                user: s.id,
+                name: s.label.clone(),
+            },
+            _ => motcua_domain::dossier::Assignee {
+                user: uuid::Uuid::nil(),
+                name: String::new(),
+            },
         };
         // The plan: which path this dossier takes. Steps stop when their time passes "now".
         let roll: u32 = rng.random_range(0..100);
         let roles = Roles {
+            handler: account(&specialist),
+            approver_account: account(&approver),
             counter,
             specialist,
             approver,

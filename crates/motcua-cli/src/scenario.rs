@@ -8,7 +8,7 @@
 use motcua_domain::calendar::WorkingCalendar;
 use motcua_domain::catalogue::Case;
 use motcua_domain::dossier::{
-    Applicant, Command, Dossier, DossierResult, ReceivedComponent, SupplementItem,
+    Applicant, Assignee, Command, Dossier, DossierResult, ReceivedComponent, SupplementItem,
 };
 use motcua_domain::ids::{AgencyCode, CitizenId, Phone};
 use rand::Rng;
@@ -120,8 +120,12 @@ pub struct Roles<A> {
     pub counter: A,
     /// The competent agency's specialist.
     pub specialist: A,
-    /// Who approves (the specialist at provincial departments in the demo).
+    /// Who approves.
     pub approver: A,
+    /// The specialist's account, as an assignment names it.
+    pub handler: Assignee,
+    /// The approver's account, as a draft names it.
+    pub approver_account: Assignee,
 }
 
 /// A dossier's plan: its steps after opening, and whether it runs late.
@@ -191,7 +195,7 @@ pub fn plan<A: Clone>(rng: &mut StdRng, f: Filing<'_>, r: &Roles<A>) -> Plan<A> 
         (
             r.specialist.clone(),
             Command::Assign {
-                handler: "Chuyên viên thụ lý".into(),
+                handler: r.handler.clone(),
             },
         ),
     ];
@@ -265,15 +269,25 @@ pub fn plan<A: Clone>(rng: &mut StdRng, f: Filing<'_>, r: &Roles<A>) -> Plan<A> 
                 ));
             }
             if !roll.is_multiple_of(11) {
-                steps.push((
-                    r.approver.clone(),
-                    Command::Finish {
-                        result: DossierResult {
-                            summary: format!("Đã giải quyết: {procedure_name}"),
-                            document_number: Some(format!("{}/{year}", rng.random_range(1..900))),
+                let result = DossierResult {
+                    summary: format!("Đã giải quyết: {procedure_name}"),
+                    document_number: Some(format!("{}/{year}", rng.random_range(1..900))),
+                };
+                if roll.is_multiple_of(2) && r.handler.user != r.approver_account.user {
+                    // Trình ký: the specialist's draft, approved by the approver.
+                    steps.push((
+                        r.specialist.clone(),
+                        Command::SubmitDraft {
+                            result,
+                            draft_document: None,
+                            by: r.handler.clone(),
+                            approver: r.approver_account.clone(),
                         },
-                    },
-                ));
+                    ));
+                    steps.push((r.approver.clone(), Command::ApproveDraft {}));
+                } else {
+                    steps.push((r.approver.clone(), Command::Finish { result }));
+                }
                 if !roll.is_multiple_of(3) {
                     steps.push((
                         r.counter.clone(),

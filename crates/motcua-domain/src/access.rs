@@ -80,6 +80,8 @@ impl Role {
                     | A::Withdraw
                     | A::Pay
             ),
+            // The specialist drafts the decision; an approver (or a leader) decides it
+            // (*trình ký*: the specialist submits, the approver approves or returns).
             Role::Specialist => matches!(
                 action,
                 A::Assign
@@ -88,14 +90,36 @@ impl Role {
                     | A::Supplement
                     | A::RequestPayment
                     | A::Pay
-                    | A::Finish
+                    | A::SubmitDraft
                     | A::Reschedule
             ),
             Role::Approver => matches!(
                 action,
-                A::Assign | A::Transfer | A::Finish | A::Reschedule | A::Stop
+                A::Assign
+                    | A::Transfer
+                    | A::Finish
+                    | A::ApproveDraft
+                    | A::ReturnDraft
+                    | A::Reschedule
+                    | A::Stop
             ),
         }
+    }
+
+    /// Whether dossiers may be assigned to an account with this role (it processes them: it may
+    /// draft or decide a result).
+    pub fn processes(self) -> bool {
+        self.may(ActionKind::SubmitDraft) || self.may(ActionKind::Finish)
+    }
+
+    /// Whether a draft decision may be submitted to an account with this role.
+    pub fn approves(self) -> bool {
+        self.may(ActionKind::ApproveDraft)
+    }
+
+    /// Whether this role takes dossiers in at the counter.
+    pub fn takes_intake(self) -> bool {
+        self.may(ActionKind::Receive)
     }
 
     /// Whether this role may administer the catalogue, calendars, registry and accounts (of

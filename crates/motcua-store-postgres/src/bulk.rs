@@ -29,6 +29,15 @@ fn csv_row(out: &mut String, fields: &[Option<&str>]) {
     out.push('\n');
 }
 
+/// A tsvector's text form of `terms`: each quoted (`'` doubled, `\\` doubled), no position.
+pub(crate) fn tsvector_text(terms: &[String]) -> String {
+    terms
+        .iter()
+        .map(|t| format!("'{}'", t.replace('\\', "\\\\").replace('\'', "''")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn ts(t: OffsetDateTime) -> Result<String, StoreError> {
     t.format(&Rfc3339)
         .map_err(|e| StoreError::Internal(e.to_string()))
@@ -41,6 +50,12 @@ pub(crate) async fn bulk_load(pool: &PgPool, batch: &BulkBatch) -> Result<(), St
     for (d, evs) in &batch.dossiers {
         let data = serde_json::to_string(d).map_err(json_err)?;
         let due = d.due_at.map(ts).transpose()?;
+        let desk = motcua_app::store_support::DeskColumns::of(d);
+        let search = tsvector_text(&desk.search);
+        let (handler, approver) = (
+            desk.handler_id.map(|u| u.to_string()),
+            desk.approver_id.map(|u| u.to_string()),
+        );
         csv_row(
             &mut dossiers,
             &[
@@ -58,6 +73,9 @@ pub(crate) async fn bulk_load(pool: &PgPool, batch: &BulkBatch) -> Result<(), St
                 Some(&ts(d.submitted_at)?),
                 Some(&d.last_event_hash),
                 Some(&data),
+                Some(&search),
+                handler.as_deref(),
+                approver.as_deref(),
             ],
         );
         for e in evs {
@@ -92,8 +110,8 @@ pub(crate) async fn bulk_load(pool: &PgPool, batch: &BulkBatch) -> Result<(), St
         let mut copy = tx
             .copy_in_raw(
                 "COPY dossiers (id, province_code, code, procedure_code, procedure_version, status, version, \
-                 receiving_agency, competent_agency, current_agency, due_at, submitted_at, last_event_hash, data) \
-                 FROM STDIN WITH (FORMAT csv)",
+                 receiving_agency, competent_agency, current_agency, due_at, submitted_at, last_event_hash, data, \
+                 search, handler_id, approver_id) FROM STDIN WITH (FORMAT csv)",
             )
             .await
             .map_err(db_err)?;

@@ -5,7 +5,7 @@
 use crate::store::db_err;
 use futures_util::TryStreamExt as _;
 use motcua_app::StoreError;
-use motcua_app::ports::{KpiGroup, KpiQuery, KpiRow, OfficerRow, StoredEvent};
+use motcua_app::ports::{HandlerLoad, KpiGroup, KpiQuery, KpiRow, OfficerRow, StoredEvent};
 use motcua_app::store_support::{json_err, parse};
 use motcua_domain::dossier::Dossier;
 use motcua_domain::ids::{AgencyCode, ProcedureCode, ProvinceCode};
@@ -462,15 +462,19 @@ pub(crate) async fn breakdown(
 pub(crate) async fn handler_load(
     pool: &PgPool,
     agency: &AgencyCode,
-) -> Result<Vec<(Option<String>, i64)>, StoreError> {
-    sqlx::query_as(
-        "SELECT data->>'handler', COUNT(*) FROM dossiers
+) -> Result<Vec<HandlerLoad>, StoreError> {
+    let rows: Vec<(Option<uuid::Uuid>, Option<String>, i64)> = sqlx::query_as(
+        "SELECT handler_id, data->>'handler', COUNT(*) FROM dossiers
          WHERE current_agency = $1
            AND status IN ('received', 'processing', 'awaiting_payment', 'supplement_requested')
-         GROUP BY 1",
+         GROUP BY 1, 2",
     )
     .bind(agency.as_str())
     .fetch_all(pool)
     .await
-    .map_err(db_err)
+    .map_err(db_err)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, open)| HandlerLoad { id, name, open })
+        .collect())
 }

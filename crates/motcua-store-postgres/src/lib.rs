@@ -8,6 +8,7 @@
 
 mod bulk;
 mod cols;
+mod desk;
 mod json_text;
 mod kpi;
 mod store;

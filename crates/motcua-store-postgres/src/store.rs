@@ -7,9 +7,9 @@ use motcua_app::StoreError;
 use motcua_app::ports::roles::*;
 use motcua_app::ports::{
     Attachment, BulkBatch, ChainHead, CitizenSessionRecord, DocumentJob, DocumentRecord,
-    DossierFilter, DossierStats, DraftRecord, IdempotencyRecord, Issued, KpiQuery, KpiRow,
-    NewDocument, Notice, OfficerRow, SecurityEvent, SessionRecord, StoredEvent, TokenRecord,
-    UserRecord, WatchPage, WatchScope,
+    DossierFilter, DossierStats, DraftRecord, HandlerLoad, IdempotencyRecord, InboxCountQuery,
+    InboxCounts, Issued, KpiQuery, KpiRow, NewDocument, Notice, OfficerRow, SecurityEvent,
+    SessionRecord, StoredEvent, TokenRecord, UserRecord, WatchPage, WatchScope,
 };
 use motcua_app::store_rows::{
     self, AGENCY_COLS, ATTACHMENT_COLS, DOCUMENT_COLS, EVENT_COLS, JOB_COLS, TOKEN_COLS,
@@ -140,6 +140,10 @@ impl PgStore {
         let store = Self { pool };
         store.migrate().await?;
         crate::kpi::backfill_if_missing(&store.pool).await?;
+        let filled = crate::desk::backfill(&store.pool).await?;
+        if filled > 0 {
+            tracing::info!(dossiers = filled, "desk columns filled (migration 0018)");
+        }
         Ok(store)
     }
 

@@ -15,7 +15,7 @@ use crate::kpi::{KPI_PART, OFFICER_PART, bind_kpi, bind_officers, one_officer};
 use crate::store::db_err;
 use motcua_app::StoreError;
 use motcua_app::ports::{DocumentJob, IdempotencyRecord, StoredEvent};
-use motcua_app::store_support::json_err;
+use motcua_app::store_support::{DeskColumns, json_err};
 use motcua_domain::dossier::Dossier;
 use motcua_domain::kpi;
 use sqlx::postgres::PgArguments;
@@ -117,8 +117,10 @@ pub(crate) async fn insert_dossier(
             &format!(
                 "WITH d AS (
                    INSERT INTO dossiers (id, province_code, code, procedure_code, procedure_version, status, version,
-                     receiving_agency, competent_agency, current_agency, due_at, submitted_at, last_event_hash, data)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::json)
+                     receiving_agency, competent_agency, current_agency, due_at, submitted_at, last_event_hash, data,
+                     search, handler_id, approver_id)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::json,
+                     array_to_tsvector($17::text[]), $18::uuid, $19::uuid)
                    RETURNING id
                  ), e AS ({EVENT_PART}), i AS (
                    INSERT INTO idempotency_keys (key, province_code, request_hash, dossier_code, created_at)
@@ -128,10 +130,11 @@ pub(crate) async fn insert_dossier(
                 KPI_PART.as_str(),
                 OFFICER_PART.as_str()
             ),
-            16,
+            19,
             &PARTS,
         )
     });
+    let desk = DeskColumns::of(d);
     let q = sqlx::query(AssertSqlSafe(SQL.as_str()))
         .bind(d.id)
         .bind(d.province_code.as_str())
@@ -148,7 +151,10 @@ pub(crate) async fn insert_dossier(
         .bind(&d.last_event_hash)
         .bind(&data)
         .bind(idem.map(|i| i.key.as_str()))
-        .bind(idem.map(|i| i.request_hash.as_str()));
+        .bind(idem.map(|i| i.request_hash.as_str()))
+        .bind(&desk.search)
+        .bind(desk.handler_id)
+        .bind(desk.approver_id);
     let deltas = kpi::delta(None, d);
     let q = bind_officers(
         bind_kpi(bind_jobs(bind_event(q, first), jobs), &deltas),
@@ -173,7 +179,8 @@ pub(crate) async fn append_transition(
             &format!(
                 "WITH d AS (
                    UPDATE dossiers SET status = $1, version = $2, current_agency = $3, due_at = $4,
-                     last_event_hash = $5, data = $6::json
+                     last_event_hash = $5, data = $6::json,
+                     search = array_to_tsvector($10::text[]), handler_id = $11::uuid, approver_id = $12::uuid
                    WHERE id = $7 AND province_code = $8 AND version = $9
                    RETURNING id
                  ), e AS ({EVENT_PART}), j AS ({JOBS_PART}), k AS ({}), o AS ({})
@@ -181,10 +188,11 @@ pub(crate) async fn append_transition(
                 KPI_PART.as_str(),
                 OFFICER_PART.as_str()
             ),
-            9,
+            12,
             &PARTS,
         )
     });
+    let desk = DeskColumns::of(d);
     let q = sqlx::query(AssertSqlSafe(SQL.as_str()))
         .bind(d.status.as_str())
         .bind(d.version)
@@ -194,7 +202,10 @@ pub(crate) async fn append_transition(
         .bind(&data)
         .bind(d.id)
         .bind(d.province_code.as_str())
-        .bind(before.version);
+        .bind(before.version)
+        .bind(&desk.search)
+        .bind(desk.handler_id)
+        .bind(desk.approver_id);
     let deltas = kpi::delta(Some(before), d);
     let row = bind_officers(
         bind_kpi(bind_jobs(bind_event(q, event), jobs), &deltas),

@@ -4,7 +4,7 @@
 use crate::rows::{db_err, ts};
 use futures_util::TryStreamExt as _;
 use motcua_app::StoreError;
-use motcua_app::ports::{KpiGroup, KpiQuery, KpiRow, OfficerRow, StoredEvent};
+use motcua_app::ports::{HandlerLoad, KpiGroup, KpiQuery, KpiRow, OfficerRow, StoredEvent};
 use motcua_app::store_support::{json_err, parse};
 use motcua_domain::dossier::Dossier;
 use motcua_domain::ids::{AgencyCode, ProcedureCode, ProvinceCode};
@@ -349,15 +349,23 @@ pub(crate) async fn grouped(
 pub(crate) async fn handler_load(
     pool: &SqlitePool,
     agency: &AgencyCode,
-) -> Result<Vec<(Option<String>, i64)>, StoreError> {
-    sqlx::query_as(
-        "SELECT json_extract(data, '$.handler'), COUNT(*) FROM dossiers
+) -> Result<Vec<HandlerLoad>, StoreError> {
+    let rows: Vec<(Option<String>, Option<String>, i64)> = sqlx::query_as(
+        "SELECT handler_id, json_extract(data, '$.handler'), COUNT(*) FROM dossiers
          WHERE current_agency = ?
            AND status IN ('received', 'processing', 'awaiting_payment', 'supplement_requested')
-         GROUP BY 1",
+         GROUP BY 1, 2",
     )
     .bind(agency.as_str())
     .fetch_all(pool)
     .await
-    .map_err(db_err)
+    .map_err(db_err)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, open)| HandlerLoad {
+            id: id.and_then(|i| uuid::Uuid::parse_str(&i).ok()),
+            name,
+            open,
+        })
+        .collect())
 }

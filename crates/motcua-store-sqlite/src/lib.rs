@@ -11,6 +11,7 @@
 //! due date) next to the full state as JSON; the event log is append-only (triggers) and
 //! hash-chained (see `motcua_domain::dossier::chain`).
 
+mod desk;
 mod group;
 mod kpi;
 mod rows;

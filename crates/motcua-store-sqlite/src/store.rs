@@ -7,9 +7,9 @@ use motcua_app::StoreError;
 use motcua_app::ports::roles::*;
 use motcua_app::ports::{
     Attachment, BulkBatch, ChainHead, CitizenSessionRecord, DocumentJob, DocumentRecord,
-    DossierFilter, DossierStats, DraftRecord, IdempotencyRecord, Issued, KpiQuery, KpiRow,
-    NewDocument, Notice, OfficerRow, SecurityEvent, SessionRecord, StoredEvent, TokenRecord,
-    UserRecord, WatchPage, WatchScope,
+    DossierFilter, DossierStats, DraftRecord, HandlerLoad, IdempotencyRecord, InboxCountQuery,
+    InboxCounts, Issued, KpiQuery, KpiRow, NewDocument, Notice, OfficerRow, SecurityEvent,
+    SessionRecord, StoredEvent, TokenRecord, UserRecord, WatchPage, WatchScope,
 };
 use motcua_app::store_rows::{
     self, AGENCY_COLS, ATTACHMENT_COLS, DOCUMENT_COLS, EVENT_COLS, JOB_COLS, TOKEN_COLS,
@@ -83,6 +83,10 @@ impl SqliteStore {
             .await
             .map_err(db_err)?;
         crate::kpi::backfill_if_missing(&writer).await?;
+        let filled = crate::desk::backfill(&writer).await?;
+        if filled > 0 {
+            tracing::info!(dossiers = filled, "desk columns filled (migration 0018)");
+        }
         let group = GroupWriter::start(writer.clone());
         Ok(Self {
             writer,
@@ -210,10 +214,12 @@ async fn insert_dossier_row(
     d: &Dossier,
 ) -> Result<(), StoreError> {
     let data = serde_json::to_string(d).map_err(json_err)?;
+    let desk = motcua_app::store_support::DeskColumns::of(d);
     sqlx::query(
         "INSERT INTO dossiers (id, province_code, code, procedure_code, procedure_version, status, version,
-         receiving_agency, competent_agency, current_agency, due_at, submitted_at, last_event_hash, data)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         receiving_agency, competent_agency, current_agency, due_at, submitted_at, last_event_hash, data,
+         search, handler_id, approver_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(d.id.to_string())
     .bind(d.province_code.as_str())
@@ -229,6 +235,9 @@ async fn insert_dossier_row(
     .bind(ts(d.submitted_at))
     .bind(&d.last_event_hash)
     .bind(data)
+    .bind(desk.search_text())
+    .bind(desk.handler_id.map(|u| u.to_string()))
+    .bind(desk.approver_id.map(|u| u.to_string()))
     .execute(tx)
     .await
     .map_err(db_err)?;

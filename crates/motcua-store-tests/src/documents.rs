@@ -187,7 +187,7 @@ pub async fn documents_are_written_with_their_transition_or_not_at_all(store: Ar
     let (d2, ev2) = apply(
         &d,
         Command::Assign {
-            handler: "A".into(),
+            handler: crate::officer("A"),
         },
         t0 + time::Duration::hours(1),
     );
@@ -205,7 +205,7 @@ pub async fn documents_are_written_with_their_transition_or_not_at_all(store: Ar
     let (d3, ev3) = apply(
         &d,
         Command::Assign {
-            handler: "B".into(),
+            handler: crate::officer("B"),
         },
         t0 + time::Duration::hours(2),
     );
@@ -309,7 +309,7 @@ pub async fn deferred_documents_are_finished_once(store: Arc<dyn Store>) {
     let (d3, ev3) = apply(
         &d,
         Command::Assign {
-            handler: "B".into(),
+            handler: crate::officer("B"),
         },
         t1,
     );

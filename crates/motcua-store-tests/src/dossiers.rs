@@ -158,7 +158,7 @@ pub async fn stale_version_is_a_conflict_and_writes_nothing(store: Arc<dyn Store
     let (d3, ev3) = apply(
         &d,
         Command::Assign {
-            handler: "B".into(),
+            handler: crate::officer("B"),
         },
         datetime!(2025-01-24 10:05 +7),
     );
@@ -221,7 +221,7 @@ pub async fn concurrent_writes_fail_alone(store: Arc<dyn Store>) {
         let (next, ev) = apply(
             d,
             Command::Assign {
-                handler: format!("H{i}"),
+                handler: crate::officer(&format!("H{i}")),
             },
             datetime!(2025-01-24 10:00 +7),
         );
@@ -696,7 +696,7 @@ pub async fn events_and_chain_heads(store: Arc<dyn Store>) {
     let (d2, ev2) = apply(
         &d,
         Command::Assign {
-            handler: "A".into(),
+            handler: crate::officer("A"),
         },
         datetime!(2025-01-24 10:00 +7),
     );
@@ -746,7 +746,7 @@ pub async fn bulk_load_writes_whole_histories_or_nothing(store: Arc<dyn Store>) 
             &d,
             Command::Assign {
                 // Text that needs quoting in any bulk format.
-                handler: r#"Lê "Văn", A,B \N"#.into(),
+                handler: crate::officer(r#"Lê "Văn", A,B \N"#),
             },
             datetime!(2025-01-24 10:00 +7),
         );

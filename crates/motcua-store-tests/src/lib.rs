@@ -296,13 +296,26 @@ async fn act(store: &Arc<dyn Store>, d: &Dossier, cmd: Command, at: OffsetDateTi
     next
 }
 
+/// An officer's account for an assignment (the id derived from the name, so one name is one
+/// account across a test).
+pub fn officer(name: &str) -> motcua_domain::dossier::Assignee {
+    let mut h: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    for b in name.bytes() {
+        h = (h ^ u128::from(b)).wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b);
+    }
+    motcua_domain::dossier::Assignee {
+        user: uuid::Uuid::from_u128(h),
+        name: name.to_owned(),
+    }
+}
+
 /// Assigns `d` to `handler` at `at` (a transition that changes nothing but the data).
 async fn assign(store: &Arc<dyn Store>, d: &Dossier, handler: &str, at: OffsetDateTime) -> Dossier {
     act(
         store,
         d,
         Command::Assign {
-            handler: handler.into(),
+            handler: crate::officer(handler),
         },
         at,
     )

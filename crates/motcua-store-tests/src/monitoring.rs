@@ -213,7 +213,14 @@ pub async fn kpi_counters_follow_every_write(store: Arc<dyn Store>) {
     }
     // An agency's open dossiers by handler (a2 open, not assigned; a1 finished).
     let load = store.handler_load(&a("24958.TTPVHCC")).await.unwrap();
-    assert_eq!(load, vec![(None, 1)]);
+    assert_eq!(
+        load,
+        vec![motcua_app::ports::HandlerLoad {
+            id: None,
+            name: None,
+            open: 1
+        }]
+    );
     // One counter summed over every month: the backlog (a2 and b1 open).
     assert_eq!(
         store

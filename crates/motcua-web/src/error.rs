@@ -200,6 +200,51 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
         "The dossier is out for a consultation: nothing but sending it back to the agency that asked is possible until the opinion returns.",
     ),
     (
+        "dossier.awaiting_approval",
+        409,
+        "A draft decision waits for its approver: it is approved or returned first (withdrawal, stop and a rescheduled appointment stay possible).",
+    ),
+    (
+        "dossier.no_draft",
+        409,
+        "No draft decision waits for approval: there is nothing to approve or return.",
+    ),
+    (
+        "dossier.self_approval",
+        422,
+        "The approver of a draft must be someone other than its drafter.",
+    ),
+    (
+        "approval.not_yours",
+        403,
+        "The draft waits for another approver; only they (or a leader of the agency) approve or return it.",
+    ),
+    (
+        "assign.unknown_account",
+        422,
+        "No staff account has that user name (`handler` for assignment, `approver` for a draft).",
+    ),
+    (
+        "assign.account_disabled",
+        422,
+        "The account named is disabled.",
+    ),
+    (
+        "assign.account_elsewhere",
+        422,
+        "The account named belongs to another agency: a dossier goes to the holding agency's staff, a draft to the competent agency's approvers.",
+    ),
+    (
+        "assign.account_role",
+        422,
+        "The account's role does not process dossiers (assignment) or approve drafts (a draft's approver).",
+    ),
+    (
+        "search.invalid_query",
+        422,
+        "The search `q` is no dossier code, receipt number (12/GTN), identity card number (12 digits), phone number or name (letters only), or is longer than 100 characters.",
+    ),
+    (
         "dossier.consultation_only",
         403,
         "Your agency holds this dossier only for a consultation: it may read what the consultation needs and send it back, nothing else.",

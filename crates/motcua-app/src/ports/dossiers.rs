@@ -52,8 +52,10 @@ pub trait DossierStore: Send + Sync + 'static {
     /// The dossiers with these codes, in one read, in no particular order; codes with no
     /// dossier are left out. At most [`DOSSIERS_PER_READ`] codes.
     async fn dossiers(&self, codes: &[DossierCode]) -> Result<Vec<Dossier>, StoreError>;
-    /// A page of dossiers, ordered by due date (none last), then code, as a list shows them.
+    /// A page of dossiers in the filter's order (then code), as a list shows them.
     async fn list_dossiers(&self, f: &DossierFilter) -> Result<Vec<DossierListing>, StoreError>;
+    /// The counts on an inbox's tabs.
+    async fn inbox_counts(&self, q: &InboxCountQuery) -> Result<InboxCounts, StoreError>;
     /// A page of one province's open dossiers for the escalation sweep ([`WatchPage`]).
     async fn watch_page(&self, q: &WatchPage) -> Result<Vec<Dossier>, StoreError>;
     /// Number of dossiers.

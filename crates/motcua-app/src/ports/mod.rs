@@ -7,6 +7,7 @@ use motcua_domain::agency::Agency;
 use motcua_domain::authority::AuthorityRule;
 use motcua_domain::calendar::{HolidayYear, OfficeHours};
 use motcua_domain::catalogue::Procedure;
+use motcua_domain::dossier::search::{SearchQuery, SearchScope};
 use motcua_domain::dossier::{Dossier, DossierListing, Status};
 use motcua_domain::ids::{
     AgencyCode, CitizenId, DossierCode, ProcedureCode, ProvinceCode, UnitCode,
@@ -101,10 +102,127 @@ pub struct DossierFilter {
     pub due_after: Option<OffsetDateTime>,
     /// Only this procedure.
     pub procedure: Option<ProcedureCode>,
+    /// Only dossiers the query finds (code, receipt number, identity number, phone, name).
+    pub search: Option<SearchQuery>,
+    /// Whose dossiers.
+    pub handler: HandlerFilter,
+    /// Only dossiers whose draft waits for this account's approval.
+    pub approver: Option<Uuid>,
+    /// The order.
+    pub order: ListOrder,
     /// Page size (1–200).
     pub limit: u32,
     /// Offset.
     pub offset: u32,
+}
+
+/// Whose dossiers a list keeps.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HandlerFilter {
+    /// Anyone's, and nobody's.
+    #[default]
+    Any,
+    /// Those assigned to this account.
+    Is(Uuid),
+    /// Those the agency holds (received or in processing) that nobody was given yet.
+    Unassigned,
+}
+
+/// The order of a dossier list; the dossier's code breaks ties.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ListOrder {
+    /// Due date, soonest first, none last (the desk's order: what is late comes first).
+    #[default]
+    Due,
+    /// Newest filed first.
+    Newest,
+    /// Procedure code.
+    Procedure,
+    /// Status, in national-code order.
+    Status,
+}
+
+impl ListOrder {
+    /// Every order.
+    pub const ALL: [ListOrder; 4] = [
+        ListOrder::Due,
+        ListOrder::Newest,
+        ListOrder::Procedure,
+        ListOrder::Status,
+    ];
+
+    /// Its name in a query string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListOrder::Due => "due",
+            ListOrder::Newest => "newest",
+            ListOrder::Procedure => "procedure",
+            ListOrder::Status => "status",
+        }
+    }
+
+    /// Parses a query's `sort`.
+    pub fn parse(s: &str) -> Option<ListOrder> {
+        ListOrder::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+}
+
+/// The counts on an inbox's tabs (open dossiers of one scope, as [`DossierFilter`] scopes them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InboxCounts {
+    /// Open dossiers (not closed).
+    pub open: i64,
+    /// Open dossiers assigned to the account.
+    pub mine: i64,
+    /// Received or in processing at the agency, nobody given them yet.
+    pub unassigned: i64,
+    /// Clock running, due from now to the end of the day.
+    pub due_today: i64,
+    /// Clock running, due before now.
+    pub overdue: i64,
+    /// Drafts waiting for the account's approval.
+    pub approval: i64,
+}
+
+/// One handler's open dossiers ([`MonitoringStore::handler_load`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandlerLoad {
+    /// The account (none for assignments by name from before accounts were picked).
+    pub id: Option<Uuid>,
+    /// The name as recorded on the dossier.
+    pub name: Option<String>,
+    /// Open dossiers.
+    pub open: i64,
+}
+
+/// What [`DossierStore::inbox_counts`] counts.
+#[derive(Debug, Clone)]
+pub struct InboxCountQuery {
+    /// The scope: an agency's dossiers, else a province's, else all.
+    pub agency: Option<AgencyCode>,
+    /// The province (when no agency).
+    pub province: Option<ProvinceCode>,
+    /// The account whose "mine" and "approval" are counted.
+    pub me: Uuid,
+    /// Now (overdue before it).
+    pub now: OffsetDateTime,
+    /// The end of today (due today before it).
+    pub day_end: OffsetDateTime,
+}
+
+/// The search terms a name query looks for in a filter's scope (the store matches each as the
+/// beginning of a stored term: [`motcua_domain::dossier::search`]).
+pub fn name_query_terms(f: &DossierFilter, words: &[String]) -> Vec<String> {
+    search_scope(f.agency.as_ref(), f.province.as_ref()).terms(words)
+}
+
+/// The scope a list is read in: its agency, else its province, else everything.
+pub fn search_scope(agency: Option<&AgencyCode>, province: Option<&ProvinceCode>) -> SearchScope {
+    match (agency, province) {
+        (Some(a), _) => SearchScope::Agency(a.clone()),
+        (None, Some(p)) => SearchScope::Province(p.clone()),
+        (None, None) => SearchScope::All,
+    }
 }
 
 /// Which statuses a dossier list keeps.
@@ -141,14 +259,31 @@ impl StatusFilter {
 
 impl DossierFilter {
     /// The statuses a list keeps, in national-code order: the status filter's, and with
-    /// `due_before` only those whose clock runs (a paused or closed dossier is never overdue).
-    /// The one place both stores take them from; empty means the list is empty.
+    /// `due_before` only those whose clock runs (a paused or closed dossier is never overdue),
+    /// with `handler` only open ones (received or processing for the unassigned), with
+    /// `approver` only processing. The one place both stores take them from; empty means the
+    /// list is empty.
     pub fn statuses(&self) -> Vec<Status> {
         Status::ALL
             .into_iter()
             .filter(|s| self.status.keeps(*s))
             .filter(|s| self.due_before.is_none() || s.is_open_with_clock())
+            .filter(|s| match self.handler {
+                HandlerFilter::Any => true,
+                HandlerFilter::Is(_) => !s.is_closed(),
+                HandlerFilter::Unassigned => matches!(s, Status::Received | Status::Processing),
+            })
+            .filter(|s| self.approver.is_none() || *s == Status::Processing)
             .collect()
+    }
+
+    /// True when the list is the plain desk (scope, statuses, due dates, procedure, in due
+    /// order): the stores' fastest path serves it.
+    pub fn is_plain(&self) -> bool {
+        self.search.is_none()
+            && self.handler == HandlerFilter::Any
+            && self.approver.is_none()
+            && self.order == ListOrder::Due
     }
 }
 

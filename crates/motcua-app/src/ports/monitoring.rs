@@ -39,11 +39,8 @@ pub trait MonitoringStore: Send + Sync + 'static {
         ])
     }
     /// Open dossiers held by `agency` (received, processing, awaiting payment, supplement
-    /// requested) by assigned handler (`None`: not assigned).
-    async fn handler_load(
-        &self,
-        agency: &AgencyCode,
-    ) -> Result<Vec<(Option<String>, i64)>, StoreError>;
+    /// requested) by assigned handler (the account and the name; both `None`: not assigned).
+    async fn handler_load(&self, agency: &AgencyCode) -> Result<Vec<HandlerLoad>, StoreError>;
     /// Dossiers filed per procedure code in every province from `from_month` (`YYYY-MM`) on:
     /// the popularity that search ranking uses.
     async fn procedure_popularity(

@@ -181,7 +181,7 @@ impl StoreDriver {
             ),
             1 => (
                 Command::Assign {
-                    handler: "Chuyên viên thụ lý".into(),
+                    handler: site.handler_account.clone(),
                 },
                 &site.specialist_token.1,
             ),

@@ -48,7 +48,7 @@ impl HttpDriver {
             ),
             1 => (
                 &site.specialist_token.0,
-                json!({"action": "assign", "version": f.version, "handler": "Chuyên viên thụ lý"}),
+                json!({"action": "assign", "version": f.version, "handler": site.handler}),
             ),
             2 => (
                 &site.approver_token.0,

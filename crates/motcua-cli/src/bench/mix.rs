@@ -89,6 +89,10 @@ pub struct Site {
     pub specialist_token: (String, StaffActor),
     /// Approver.
     pub approver_token: (String, StaffActor),
+    /// The specialist account dossiers are assigned to (its user name).
+    pub handler: String,
+    /// The account as the store's assignment names it.
+    pub handler_account: motcua_domain::dossier::Assignee,
     /// (code, phone) of dossiers received here before the run.
     pub known: Vec<(String, String)>,
     /// The counter's working calendar (for the baseline's lifecycle steps).
@@ -204,7 +208,32 @@ impl Workload {
                 .calendar_for(&counter)
                 .await
                 .map_err(|e| anyhow!("{e}"))?;
+            // The specialist's account (assignments name real accounts); made on the first run.
+            let handler = format!("bench.specialist.{}", c.code);
+            let user = match app
+                .create_user(
+                    "bench",
+                    &handler,
+                    "Chuyên viên thụ lý (tài khoản benchmark)",
+                    &competent.code,
+                    Role::Specialist,
+                    None,
+                )
+                .await
+            {
+                Ok((u, _)) => u,
+                Err(_) => store
+                    .user_by_name(&motcua_domain::accounts::Username::parse(&handler)?)
+                    .await
+                    .map_err(|e| anyhow!("{e}"))?
+                    .ok_or_else(|| anyhow!("no account {handler}"))?,
+            };
             out.push(Arc::new(Site {
+                handler_account: motcua_domain::dossier::Assignee {
+                    user: user.id,
+                    name: user.display_name.clone(),
+                },
+                handler,
                 counter_token: token(counter.code.clone(), Role::CounterOfficer).await?,
                 specialist_token: token(competent.code.clone(), Role::Specialist).await?,
                 approver_token: token(competent.code.clone(), Role::Approver).await?,

@@ -88,6 +88,25 @@ fn actor_id(agency: &str, role: &str) -> String {
     format!("token:{}", uuid::Uuid::from_bytes(b))
 }
 
+/// The data set's account of `role` at `agency` as an assignment or a draft names it (the same
+/// id as its actor's).
+fn bench_account(agency: &str, role: &str) -> motcua_domain::dossier::Assignee {
+    let h = Sha256::digest(format!("bench-seed|{agency}|{role}").as_bytes());
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&h[..16]);
+    motcua_domain::dossier::Assignee {
+        user: uuid::Uuid::from_bytes(b),
+        name: format!(
+            "{} {agency}",
+            if role == "approver" {
+                "Lãnh đạo phê duyệt"
+            } else {
+                "Chuyên viên thụ lý"
+            }
+        ),
+    }
+}
+
 /// (actor id, agency) as recorded in events.
 type Who = (String, String);
 
@@ -210,11 +229,7 @@ fn one(
     let who = |agency: &str, role: &str| -> Who { (actor_id(agency, role), agency.to_owned()) };
     let counter = who(&center, "counter_officer");
     let specialist = who(&competent, "specialist");
-    let approver = if provincial {
-        specialist.clone()
-    } else {
-        who(&competent, "approver")
-    };
+    let approver = who(&competent, "approver");
     let opener: Who = if online {
         ("applicant".into(), String::new())
     } else {
@@ -269,6 +284,9 @@ fn one(
             year: t0.year(),
         },
         &Roles {
+            // The data set's accounts: one per agency and role, as its actors are.
+            handler: bench_account(&competent, "specialist"),
+            approver_account: bench_account(&competent, "approver"),
             counter,
             specialist,
             approver,

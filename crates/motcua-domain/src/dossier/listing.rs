@@ -6,7 +6,7 @@
 //! components, the supplements, the routing, the result…) is skipped rather than built: on an
 //! inbox page of 50 dossiers that was most of the server's work for the request.
 
-use super::{Applicant, Dossier, Status, Timeliness};
+use super::{Applicant, Dossier, PendingApproval, Status, Timeliness};
 use crate::catalogue::ProcedureRef;
 use crate::ids::{AgencyCode, DossierCode, ProvinceCode};
 use serde::Deserialize;
@@ -38,6 +38,15 @@ pub struct DossierListing {
     pub current_agency: AgencyCode,
     /// The applicant.
     pub applicant: Applicant,
+    /// The officer handling it.
+    #[serde(default)]
+    pub handler: Option<String>,
+    /// Since when (absent for assignments from before accounts were picked).
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub handler_since: Option<OffsetDateTime>,
+    /// A draft waiting for its approver.
+    #[serde(default)]
+    pub approval: Option<PendingApproval>,
     /// Submitted.
     #[serde(with = "time::serde::rfc3339")]
     pub submitted_at: OffsetDateTime,
@@ -76,6 +85,9 @@ impl From<&Dossier> for DossierListing {
             competent_agency: d.competent_agency.clone(),
             current_agency: d.current_agency.clone(),
             applicant: d.applicant.clone(),
+            handler: d.handler.clone(),
+            handler_since: d.handler_since,
+            approval: d.approval.clone(),
             submitted_at: d.submitted_at,
             received_at: d.received_at,
             due_at: d.due_at,

@@ -8,6 +8,7 @@
 pub mod chain;
 pub mod code;
 mod listing;
+pub mod search;
 pub mod status;
 
 use crate::VN_OFFSET;
@@ -19,7 +20,7 @@ use crate::ids::{AgencyCode, CitizenId, DossierCode, Phone, ProvinceCode, UnitCo
 use crate::text::has_hostile_chars;
 pub use listing::DossierListing;
 use serde::{Deserialize, Serialize};
-pub use status::{ActionKind, Status, legal_actions, legal_during_consultation, next_status};
+pub use status::{ActionKind, Hold, Status, legal_actions, legal_during_consultation, next_status};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -116,6 +117,38 @@ pub struct DossierResult {
     pub document_number: Option<String>,
 }
 
+/// A staff account a dossier is given to: the application resolves it from the accounts (a
+/// real, enabled account of the agency holding the dossier, with a role that processes); the
+/// domain keeps who it is and the name printed on forms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Assignee {
+    /// The account's id.
+    pub user: Uuid,
+    /// The officer's name as printed on forms.
+    pub name: String,
+}
+
+/// A draft decision waiting for its approver (*trình ký*).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PendingApproval {
+    /// The result as drafted.
+    pub draft: DossierResult,
+    /// The draft result document (unsigned PDF on record), when the procedure issues one.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub draft_document: Option<Uuid>,
+    /// Who drafted it.
+    pub by: Assignee,
+    /// Who is to approve it.
+    pub approver: Assignee,
+    /// Since when it waits.
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub since: OffsetDateTime,
+}
+
 /// How a finished dossier compares with its appointment (Decision 766; DOMAIN.md "On time").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -161,8 +194,25 @@ pub struct Dossier {
     pub competent_agency: AgencyCode,
     /// The agency holding the dossier now.
     pub current_agency: AgencyCode,
-    /// The officer handling it, once assigned.
+    /// The officer handling it, once assigned (the name; an account's id and the moment in
+    /// `handler_id` and `handler_since` — dossiers assigned before accounts were picked have the
+    /// name only).
     pub handler: Option<String>,
+    /// The account handling it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub handler_id: Option<Uuid>,
+    /// Since when that account holds it.
+    #[serde(
+        with = "time::serde::rfc3339::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub handler_since: Option<OffsetDateTime>,
+    /// A draft decision waiting for its approver.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<PendingApproval>,
     /// The applicant.
     pub applicant: Applicant,
     /// Requested content (trích yếu).
@@ -279,13 +329,20 @@ impl Dossier {
         overdue(self.status, self.due_at, now)
     }
 
+    /// What the dossier waits for inside its status.
+    pub fn hold(&self) -> Hold {
+        if self.consultation_from.is_some() {
+            Hold::Consultation
+        } else if self.approval.is_some() {
+            Hold::Approval
+        } else {
+            Hold::None
+        }
+    }
+
     /// Actions legal in the current state.
     pub fn legal_actions(&self) -> Vec<ActionKind> {
-        legal_actions(
-            self.status,
-            self.resume_status,
-            self.consultation_from.is_some(),
-        )
+        legal_actions(self.status, self.resume_status, self.hold())
     }
 }
 
@@ -318,10 +375,10 @@ pub enum Command {
         #[serde(default)]
         components: Vec<ReceivedComponent>,
     },
-    /// Assign to a handler.
+    /// Assign to a handler (or move it to another).
     Assign {
-        /// The handler's name or staff id.
-        handler: String,
+        /// The account.
+        handler: Assignee,
     },
     /// Transfer to another agency.
     Transfer {
@@ -355,6 +412,25 @@ pub enum Command {
     Finish {
         /// The result.
         result: DossierResult,
+    },
+    /// Submit a draft decision to an approver.
+    SubmitDraft {
+        /// The result as drafted.
+        result: DossierResult,
+        /// The draft result document on record, if any.
+        #[serde(default)]
+        draft_document: Option<Uuid>,
+        /// Who drafted it (the acting account).
+        by: Assignee,
+        /// The approver chosen.
+        approver: Assignee,
+    },
+    /// Approve the draft: it becomes the result.
+    ApproveDraft {},
+    /// Send the draft back with a reason.
+    ReturnDraft {
+        /// Why (required).
+        reason: String,
     },
     /// Hand over the result.
     ReturnResult {
@@ -396,6 +472,9 @@ impl Command {
             Command::RequestPayment { .. } => ActionKind::RequestPayment,
             Command::Pay { .. } => ActionKind::Pay,
             Command::Finish { .. } => ActionKind::Finish,
+            Command::SubmitDraft { .. } => ActionKind::SubmitDraft,
+            Command::ApproveDraft {} => ActionKind::ApproveDraft,
+            Command::ReturnDraft { .. } => ActionKind::ReturnDraft,
             Command::ReturnResult { .. } => ActionKind::ReturnResult,
             Command::Reschedule { .. } => ActionKind::Reschedule,
             Command::Withdraw { .. } => ActionKind::Withdraw,
@@ -467,6 +546,15 @@ pub enum DossierError {
         "the dossier is out for a consultation: nothing but sending it back to {0} is possible until the opinion returns"
     )]
     InConsultation(String),
+    /// An action the approval hold does not allow while a draft waits for its approver.
+    #[error("a draft decision waits for {0}'s approval: it is approved or returned first")]
+    AwaitingApproval(String),
+    /// Approving or returning when no draft waits.
+    #[error("no draft decision waits for approval")]
+    NoDraft,
+    /// The approver is the drafter (the step exists so that two people see the decision).
+    #[error("the approver must be someone other than the drafter")]
+    SelfApproval,
 }
 
 impl DossierError {
@@ -488,6 +576,9 @@ impl DossierError {
             DossierError::NotCompetent { .. } => "authority.not_competent",
             DossierError::ConsultationMustReturn(_) => "dossier.consultation_must_return",
             DossierError::InConsultation(_) => "dossier.in_consultation",
+            DossierError::AwaitingApproval(_) => "dossier.awaiting_approval",
+            DossierError::NoDraft => "dossier.no_draft",
+            DossierError::SelfApproval => "dossier.self_approval",
         }
     }
 }
@@ -713,6 +804,9 @@ impl Dossier {
             competent_agency: n.competent_agency,
             current_agency: n.receiving_agency,
             handler: None,
+            handler_id: None,
+            handler_since: None,
+            approval: None,
             applicant: n.applicant,
             summary: n.summary,
             components: n.components,
@@ -817,10 +911,11 @@ impl Dossier {
         ctx: ActionContext<'_>,
     ) -> Result<(Dossier, EventDraft), DossierError> {
         let kind = cmd.kind();
-        // While a consultation is out, only the transfer back (status.rs,
-        // `legal_during_consultation`).
+        // The second dimension of the table (status.rs, `Hold::allows`): while a consultation is
+        // out only the transfer back, whatever the status.
+        let hold = self.hold();
         if let Some(back) = &self.consultation_from
-            && !legal_during_consultation(kind)
+            && !hold.allows(kind)
         {
             return Err(DossierError::InConsultation(back.to_string()));
         }
@@ -838,6 +933,14 @@ impl Dossier {
                 action: kind.as_str(),
             });
         };
+        // While a draft waits, its approval or return (and the few actions that stay open);
+        // approving or returning only a waiting draft.
+        if !hold.allows(kind) {
+            return Err(match &self.approval {
+                Some(a) => DossierError::AwaitingApproval(a.approver.name.clone()),
+                None => DossierError::NoDraft,
+            });
+        }
         let now = truncate_seconds(ctx.now);
         let mut d = self.clone();
         let mut due_out = None;
@@ -853,7 +956,7 @@ impl Dossier {
                 d.on_request_supplement(items, reason, now, ctx)?
             }
             Command::Supplement { components } => d.on_supplement(components, now, ctx)?,
-            Command::Assign { handler } => d.on_assign(handler)?,
+            Command::Assign { handler } => d.on_assign(handler, now)?,
             Command::Transfer {
                 to_agency,
                 note,
@@ -865,6 +968,18 @@ impl Dossier {
             }
             Command::Pay { amount_vnd, online } => d.on_pay(*amount_vnd, *online)?,
             Command::Finish { result } => d.on_finish(result, now)?,
+            Command::SubmitDraft {
+                result,
+                draft_document,
+                by,
+                approver,
+            } => d.on_submit_draft(result, *draft_document, by, approver, now)?,
+            Command::ApproveDraft {} => d.on_approve_draft(now)?,
+            Command::ReturnDraft { reason: r } => {
+                let r = reason(r)?;
+                let a = d.approval.take().ok_or(DossierError::NoDraft)?;
+                serde_json::json!({ "reason": r, "by": a.by, "approver": a.approver })
+            }
             Command::ReturnResult { method } => d.on_return_result(method, now)?,
             Command::Reschedule { reason, new_due_at } => {
                 d.on_reschedule(reason, *new_due_at, now, ctx)?
@@ -999,10 +1114,74 @@ impl Dossier {
         Ok(p)
     }
 
-    fn on_assign(&mut self, handler: &str) -> Result<serde_json::Value, DossierError> {
-        let h = check_text("handler", handler, 200)?;
-        self.handler = Some(h.clone());
-        Ok(serde_json::json!({ "handler": h }))
+    /// Given to an account (or moved to another): who held it before is in the event.
+    fn on_assign(
+        &mut self,
+        handler: &Assignee,
+        now: OffsetDateTime,
+    ) -> Result<serde_json::Value, DossierError> {
+        let name = check_text("handler", &handler.name, 200)?;
+        let before = self.handler.replace(name.clone());
+        let before_id = self.handler_id.replace(handler.user);
+        self.handler_since = Some(now);
+        Ok(serde_json::json!({
+            "handler": name,
+            "handler_id": handler.user,
+            "previous_handler": before,
+            "previous_handler_id": before_id,
+        }))
+    }
+
+    /// The draft decision goes to an approver other than its drafter; the dossier stays in
+    /// processing (national code 4) and its clock runs on.
+    fn on_submit_draft(
+        &mut self,
+        result: &DossierResult,
+        draft_document: Option<Uuid>,
+        by: &Assignee,
+        approver: &Assignee,
+        now: OffsetDateTime,
+    ) -> Result<serde_json::Value, DossierError> {
+        if by.user == approver.user {
+            return Err(DossierError::SelfApproval);
+        }
+        let draft = DossierResult {
+            summary: check_text("result.summary", &result.summary, 1000)?,
+            document_number: check_opt("result.document_number", &result.document_number, 100)?,
+        };
+        let a = PendingApproval {
+            draft,
+            draft_document,
+            by: Assignee {
+                user: by.user,
+                name: check_text("by", &by.name, 200)?,
+            },
+            approver: Assignee {
+                user: approver.user,
+                name: check_text("approver", &approver.name, 200)?,
+            },
+            since: now,
+        };
+        let p = serde_json::json!({
+            "draft": a.draft,
+            "draft_document": a.draft_document,
+            "by": a.by,
+            "approver": a.approver,
+        });
+        self.approval = Some(a);
+        Ok(p)
+    }
+
+    /// The waiting draft becomes the result, recorded as `finish` records one; the event keeps
+    /// how long it waited (approval time counts in the indicators).
+    fn on_approve_draft(&mut self, now: OffsetDateTime) -> Result<serde_json::Value, DossierError> {
+        let a = self.approval.take().ok_or(DossierError::NoDraft)?;
+        let mut p = self.on_finish(&a.draft, now)?;
+        p["by"] = serde_json::json!(a.by);
+        p["approver"] = serde_json::json!(a.approver);
+        p["draft_document"] = serde_json::json!(a.draft_document);
+        p["waited_seconds"] = serde_json::json!((now - a.since).whole_seconds().max(0));
+        Ok(p)
     }
 
     /// Who may hold a dossier (issue #6, routing): the competent agency and the receiving point;
@@ -1037,6 +1216,8 @@ impl Dossier {
         self.consultation_from = (!returning && consultation).then(|| from.clone());
         self.current_agency = to_agency.clone();
         self.handler = None;
+        self.handler_id = None;
+        self.handler_since = None;
         let timing = match self.due_at {
             Some(due) if now > due => "late",
             _ => "on_time",

@@ -140,8 +140,14 @@ pub enum ActionKind {
     RequestPayment,
     /// Payment received.
     Pay,
-    /// Record the result.
+    /// Record the result (signed in the competent agency's name).
     Finish,
+    /// Submit a draft decision to an approver (*trình ký*); the dossier stays in processing.
+    SubmitDraft,
+    /// The approver approves the draft: it becomes the result, as `finish` would record it.
+    ApproveDraft,
+    /// The approver sends the draft back to the specialist with a reason.
+    ReturnDraft,
     /// Hand the result to the applicant.
     ReturnResult,
     /// Late: apologise with a reason and set a new appointment.
@@ -154,7 +160,7 @@ pub enum ActionKind {
 
 impl ActionKind {
     /// Every action.
-    pub const ALL: [ActionKind; 14] = [
+    pub const ALL: [ActionKind; 17] = [
         ActionKind::Submit,
         ActionKind::Receive,
         ActionKind::Refuse,
@@ -165,6 +171,9 @@ impl ActionKind {
         ActionKind::RequestPayment,
         ActionKind::Pay,
         ActionKind::Finish,
+        ActionKind::SubmitDraft,
+        ActionKind::ApproveDraft,
+        ActionKind::ReturnDraft,
         ActionKind::ReturnResult,
         ActionKind::Reschedule,
         ActionKind::Withdraw,
@@ -184,6 +193,9 @@ impl ActionKind {
             ActionKind::RequestPayment => "request_payment",
             ActionKind::Pay => "pay",
             ActionKind::Finish => "finish",
+            ActionKind::SubmitDraft => "submit_draft",
+            ActionKind::ApproveDraft => "approve_draft",
+            ActionKind::ReturnDraft => "return_draft",
             ActionKind::ReturnResult => "return_result",
             ActionKind::Reschedule => "reschedule",
             ActionKind::Withdraw => "withdraw",
@@ -218,6 +230,11 @@ pub fn next_status(from: Status, action: ActionKind, resume: Option<Status>) -> 
         (S::Received | S::Processing, A::RequestPayment) => Some(S::AwaitingPayment),
         (S::AwaitingPayment, A::Pay) => Some(S::Processing),
         (S::Received | S::Processing, A::Finish) => Some(S::Finished),
+        // The approval step lies inside "processing" (national code 4 throughout): submitting,
+        // returning and approving are legal only in the hold they belong to (`Hold`).
+        (S::Received | S::Processing, A::SubmitDraft) => Some(S::Processing),
+        (S::Processing, A::ReturnDraft) => Some(S::Processing),
+        (S::Processing, A::ApproveDraft) => Some(S::Finished),
         (S::Finished, A::ReturnResult) => Some(S::Returned),
         (S::Received | S::Processing | S::AwaitingPayment, A::Reschedule) => Some(from),
         (
@@ -235,25 +252,55 @@ pub fn next_status(from: Status, action: ActionKind, resume: Option<Status>) -> 
     }
 }
 
-/// The transition table's second dimension: while a consultation is out (the dossier sits at an
-/// agency that was asked for an opinion — a *cơ quan phối hợp* — and must send it back), the
-/// only legal action is the transfer back. The consulted agency
-/// does not decide, pay, finish, stop or reschedule the competent agency's dossier, and nobody
-/// else acts on it until the opinion is back.
-pub fn legal_during_consultation(action: ActionKind) -> bool {
-    action == ActionKind::Transfer
+/// The transition table's second dimension: what a dossier waits for inside its status, which
+/// the national codes do not show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Hold {
+    /// Nothing: the table's first dimension alone decides.
+    None,
+    /// A consultation is out (the dossier sits at an agency asked for an opinion — a *cơ quan
+    /// phối hợp* — and must go back).
+    Consultation,
+    /// A draft decision waits for its approver (*trình ký*).
+    Approval,
 }
 
-/// The actions legal in `status` (for offering only legal buttons); `consultation_out` when the
-/// dossier is at a consulted agency.
-pub fn legal_actions(
-    status: Status,
-    resume: Option<Status>,
-    consultation_out: bool,
-) -> Vec<ActionKind> {
+impl Hold {
+    /// Every hold.
+    pub const ALL: [Hold; 3] = [Hold::None, Hold::Consultation, Hold::Approval];
+
+    /// Whether `action` is legal in this hold (the status decides the rest).
+    ///
+    /// - During a consultation the only legal action is the transfer back: the consulted agency
+    ///   does not decide, pay, finish, stop or reschedule the competent agency's dossier, and
+    ///   nobody else acts on it until the opinion is back.
+    /// - While a draft waits for approval, the approver approves or returns it; the applicant may
+    ///   still withdraw, the agency still stop or apologise for a delay (the clock runs on), and
+    ///   nothing else moves the dossier (no second draft, no transfer, no decision around it).
+    /// - Outside a hold a draft can be submitted, not approved or returned.
+    pub fn allows(self, action: ActionKind) -> bool {
+        use ActionKind as A;
+        match self {
+            Hold::Consultation => action == A::Transfer,
+            Hold::Approval => matches!(
+                action,
+                A::ApproveDraft | A::ReturnDraft | A::Reschedule | A::Withdraw | A::Stop
+            ),
+            Hold::None => !matches!(action, A::ApproveDraft | A::ReturnDraft),
+        }
+    }
+}
+
+/// The consultation row of [`Hold::allows`].
+pub fn legal_during_consultation(action: ActionKind) -> bool {
+    Hold::Consultation.allows(action)
+}
+
+/// The actions legal in `status` and `hold` (for offering only legal buttons).
+pub fn legal_actions(status: Status, resume: Option<Status>, hold: Hold) -> Vec<ActionKind> {
     ActionKind::ALL
         .into_iter()
-        .filter(|a| !consultation_out || legal_during_consultation(*a))
+        .filter(|a| hold.allows(*a))
         .filter(|a| next_status(status, *a, resume).is_some())
         .collect()
 }

@@ -162,7 +162,7 @@ fn a_notice_key_changes_only_with_a_new_clock() {
     let assigned = act(
         &d,
         Command::Assign {
-            handler: "Trần Văn Bình".into(),
+            handler: crate::common::officer("Trần Văn Bình"),
         },
         datetime!(2025-03-03 10:00 +7),
     );

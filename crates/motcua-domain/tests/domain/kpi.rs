@@ -172,7 +172,7 @@ fn deltas_add_up_to_the_final_contribution_along_every_path() {
     type Step = fn(&Dossier) -> Command;
     let receive: Step = |_| Command::Receive { components: None };
     let assign: Step = |_| Command::Assign {
-        handler: "Trần Thị Bình".into(),
+        handler: crate::common::officer("Trần Thị Bình"),
     };
     let req: Step = supplement_request;
     let sup: Step = |_| Command::Supplement { components: vec![] };

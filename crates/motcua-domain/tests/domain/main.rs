@@ -4,6 +4,7 @@
 mod common;
 
 mod access;
+mod approval;
 mod calendar;
 mod declaration;
 mod escalation;

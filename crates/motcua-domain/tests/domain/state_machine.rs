@@ -1,6 +1,6 @@
 //! The dossier state machine as a table: every (status, action) pair, legal or not.
 
-use motcua_domain::dossier::{ActionKind as A, Status as S, legal_actions, next_status};
+use motcua_domain::dossier::{ActionKind as A, Hold, Status as S, legal_actions, next_status};
 
 /// Every legal transition. Anything not listed must be refused.
 const LEGAL: &[(S, A, S)] = &[
@@ -21,6 +21,12 @@ const LEGAL: &[(S, A, S)] = &[
     (S::Processing, A::Transfer, S::Processing),
     (S::Processing, A::RequestPayment, S::AwaitingPayment),
     (S::Processing, A::Finish, S::Finished),
+    // The approval step (trình ký) inside "processing": national code 4 throughout; which of
+    // the three is legal depends on the hold (tested below).
+    (S::Received, A::SubmitDraft, S::Processing),
+    (S::Processing, A::SubmitDraft, S::Processing),
+    (S::Processing, A::ReturnDraft, S::Processing),
+    (S::Processing, A::ApproveDraft, S::Finished),
     (S::Processing, A::Reschedule, S::Processing),
     (S::Processing, A::Withdraw, S::Withdrawn),
     (S::Processing, A::Stop, S::Stopped),
@@ -55,7 +61,7 @@ fn every_status_action_pair_is_legal_exactly_when_listed() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 10 * 14);
+    assert_eq!(checked, 10 * 17);
 }
 
 #[test]
@@ -86,7 +92,9 @@ fn submit_is_never_legal_on_an_existing_dossier() {
 fn closed_dossiers_never_reopen() {
     for s in S::ALL.into_iter().filter(|s| s.is_closed()) {
         assert!(
-            legal_actions(s, Some(S::Processing), false).is_empty(),
+            Hold::ALL
+                .iter()
+                .all(|h| legal_actions(s, Some(S::Processing), *h).is_empty()),
             "{} has actions",
             s.as_str()
         );
@@ -115,6 +123,64 @@ fn a_consultation_out_leaves_only_the_transfer() {
         let want: Vec<A> = next_status(s, A::Transfer, resume)
             .map(|_| vec![A::Transfer])
             .unwrap_or_default();
-        assert_eq!(legal_actions(s, resume, true), want, "{}", s.as_str());
+        assert_eq!(
+            legal_actions(s, resume, Hold::Consultation),
+            want,
+            "{}",
+            s.as_str()
+        );
+    }
+}
+
+/// The hold of a waiting draft, as a table: what each action may do in it. Anything not
+/// allowed must be refused, in every status.
+#[test]
+fn a_waiting_draft_allows_its_approval_its_return_and_the_exits_only() {
+    const IN_APPROVAL: &[A] = &[
+        A::ApproveDraft,
+        A::ReturnDraft,
+        A::Reschedule,
+        A::Withdraw,
+        A::Stop,
+    ];
+    const ONLY_IN_APPROVAL: &[A] = &[A::ApproveDraft, A::ReturnDraft];
+    for a in A::ALL {
+        assert_eq!(
+            Hold::Approval.allows(a),
+            IN_APPROVAL.contains(&a),
+            "approval {a:?}"
+        );
+        assert_eq!(
+            Hold::None.allows(a),
+            !ONLY_IN_APPROVAL.contains(&a),
+            "none {a:?}"
+        );
+        assert_eq!(
+            Hold::Consultation.allows(a),
+            a == A::Transfer,
+            "consultation {a:?}"
+        );
+    }
+    // What the desk offers while a draft waits in processing.
+    assert_eq!(
+        legal_actions(S::Processing, None, Hold::Approval),
+        vec![
+            A::ApproveDraft,
+            A::ReturnDraft,
+            A::Reschedule,
+            A::Withdraw,
+            A::Stop
+        ]
+    );
+    // And without one: no approval, no return, a draft can go up.
+    let free = legal_actions(S::Processing, None, Hold::None);
+    assert!(free.contains(&A::SubmitDraft) && free.contains(&A::Finish));
+    assert!(!free.contains(&A::ApproveDraft) && !free.contains(&A::ReturnDraft));
+    // The national code stays 4 ("Đang xử lý") until the approval finishes it.
+    for a in [A::SubmitDraft, A::ReturnDraft] {
+        assert_eq!(
+            next_status(S::Processing, a, None).map(S::national_code),
+            Some(4)
+        );
     }
 }

@@ -200,7 +200,7 @@ fn while_a_consultation_is_out_only_the_transfer_back_is_legal() {
         },
         Command::Supplement { components: vec![] },
         Command::Assign {
-            handler: "cán bộ".into(),
+            handler: crate::common::officer("cán bộ"),
         },
         Command::RequestPayment {
             amount_vnd: 1000,
@@ -217,6 +217,17 @@ fn while_a_consultation_is_out_only_the_transfer_back_is_legal() {
             },
         },
         Command::ReturnResult { method: None },
+        Command::SubmitDraft {
+            result: DossierResult {
+                summary: "x".into(),
+                document_number: None,
+            },
+            draft_document: None,
+            by: crate::common::officer("A"),
+            approver: crate::common::officer("B"),
+        },
+        Command::ApproveDraft {},
+        Command::ReturnDraft { reason: "x".into() },
         Command::Reschedule {
             reason: "x".into(),
             new_due_at: datetime!(2025-04-01 09:00 +7),

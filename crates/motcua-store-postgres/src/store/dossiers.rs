@@ -98,6 +98,9 @@ impl DossierStore for PgStore {
     }
 
     async fn list_dossiers(&self, f: &DossierFilter) -> Result<Vec<DossierListing>, StoreError> {
+        if !f.is_plain() {
+            return crate::desk::list(&self.pool, f).await;
+        }
         let statuses = f.statuses();
         if statuses.is_empty() {
             return Ok(Vec::new());
@@ -179,6 +182,10 @@ impl DossierStore for PgStore {
             .await
             .map_err(db_err)?;
         Ok(rows.into_iter().map(|d| d.0).collect())
+    }
+
+    async fn inbox_counts(&self, q: &InboxCountQuery) -> Result<InboxCounts, StoreError> {
+        crate::desk::counts(&self.pool, q).await
     }
 
     async fn watch_page(&self, q: &WatchPage) -> Result<Vec<Dossier>, StoreError> {

@@ -107,10 +107,7 @@ impl MonitoringStore for PgStore {
         crate::kpi::breakdown(&self.pool, q).await
     }
 
-    async fn handler_load(
-        &self,
-        agency: &AgencyCode,
-    ) -> Result<Vec<(Option<String>, i64)>, StoreError> {
+    async fn handler_load(&self, agency: &AgencyCode) -> Result<Vec<HandlerLoad>, StoreError> {
         crate::kpi::handler_load(&self.pool, agency).await
     }
 

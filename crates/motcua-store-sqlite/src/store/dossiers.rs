@@ -98,6 +98,7 @@ impl DossierStore for SqliteStore {
         documents: &[Issued],
     ) -> Result<(), StoreError> {
         let data = serde_json::to_string(d).map_err(json_err)?;
+        let desk = motcua_app::store_support::DeskColumns::of(d);
         let expected_version = before.version;
         let deltas = kpi::delta(Some(before), d);
         let (d, event, documents) = (d.clone(), event.clone(), documents.to_vec());
@@ -105,7 +106,8 @@ impl DossierStore for SqliteStore {
             .write(move |tx| {
                 Box::pin(async move {
                     let updated = sqlx::query(
-                        "UPDATE dossiers SET status = ?, version = ?, current_agency = ?, due_at = ?, last_event_hash = ?, data = ?
+                        "UPDATE dossiers SET status = ?, version = ?, current_agency = ?, due_at = ?, last_event_hash = ?, data = ?,
+                           search = ?, handler_id = ?, approver_id = ?
                          WHERE id = ? AND province_code = ? AND version = ?",
                     )
                     .bind(d.status.as_str())
@@ -114,6 +116,9 @@ impl DossierStore for SqliteStore {
                     .bind(d.due_at.map(ts))
                     .bind(&d.last_event_hash)
                     .bind(data)
+                    .bind(desk.search_text())
+                    .bind(desk.handler_id.map(|u| u.to_string()))
+                    .bind(desk.approver_id.map(|u| u.to_string()))
                     .bind(d.id.to_string())
                     .bind(d.province_code.as_str())
                     .bind(expected_version)
@@ -143,6 +148,9 @@ impl DossierStore for SqliteStore {
     }
 
     async fn list_dossiers(&self, f: &DossierFilter) -> Result<Vec<DossierListing>, StoreError> {
+        if !f.is_plain() {
+            return crate::desk::list(&self.reader, f).await;
+        }
         let statuses = f.statuses();
         if statuses.is_empty() {
             return Ok(Vec::new());
@@ -182,6 +190,10 @@ impl DossierStore for SqliteStore {
             .await
             .map_err(db_err)?;
         decode_all(&rows)
+    }
+
+    async fn inbox_counts(&self, q: &InboxCountQuery) -> Result<InboxCounts, StoreError> {
+        crate::desk::counts(&self.reader, q).await
     }
 
     async fn watch_page(&self, q: &WatchPage) -> Result<Vec<Dossier>, StoreError> {

@@ -101,10 +101,7 @@ impl MonitoringStore for SqliteStore {
         crate::kpi::grouped(&self.reader, q, by).await
     }
 
-    async fn handler_load(
-        &self,
-        agency: &AgencyCode,
-    ) -> Result<Vec<(Option<String>, i64)>, StoreError> {
+    async fn handler_load(&self, agency: &AgencyCode) -> Result<Vec<HandlerLoad>, StoreError> {
         crate::kpi::handler_load(&self.reader, agency).await
     }
 

@@ -8,8 +8,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use motcua_app::Actor;
+use motcua_app::desk::InboxTab;
 use motcua_app::dossiers::{ConsultationView, OpenDossier, Sight, TrackingView};
-use motcua_app::ports::{DossierFilter, StatusFilter, StoredEvent};
+use motcua_app::ports::{DossierFilter, ListOrder, StatusFilter, StoredEvent};
 use motcua_domain::dossier::{ActionKind, Dossier, Status};
 use motcua_domain::ids::{AgencyCode, DossierCode, ProcedureCode};
 use serde::{Deserialize, Serialize};
@@ -89,6 +90,15 @@ pub struct ListQuery {
     pub overdue: Option<bool>,
     /// Procedure code.
     pub procedure: Option<String>,
+    /// Search: a dossier code, a receipt number (`12/GTN`), an identity card number (12
+    /// digits), a phone number, or the applicant's name with or without diacritics (each word's
+    /// beginning: `nguyen van a`). Only dossiers of the caller's jurisdiction are found.
+    pub q: Option<String>,
+    /// Order: `due` (default, soonest first), `newest`, `procedure`, `status`.
+    pub sort: Option<String>,
+    /// The inbox's tab: `open`, `mine` (assigned to the caller's account), `unassigned`,
+    /// `due_today`, `overdue`, `approval` (drafts waiting for the caller's approval).
+    pub tab: Option<String>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<u32>,
     /// Offset (default 0).
@@ -122,6 +132,12 @@ pub struct DossierSummary {
     pub due_at: Option<String>,
     /// Overdue now.
     pub overdue: bool,
+    /// The officer handling it.
+    pub handler: Option<String>,
+    /// Since when, RFC 3339.
+    pub handler_since: Option<String>,
+    /// A draft decision waits for this approver.
+    pub awaiting_approval_by: Option<String>,
     /// Version (for actions).
     pub version: i64,
 }
@@ -135,9 +151,10 @@ pub struct DossierPage {
     pub next_offset: Option<u32>,
 }
 
-/// The inbox, by due date.
+/// The inbox: by due date, or found by `q`, in a tab, in another order.
 #[utoipa::path(get, path = "/api/v1/dossiers", tag = "dossiers", security(("bearer" = [])), params(ListQuery),
-    responses((status = 200, body = DossierPage), (status = 403, description = "auth.forbidden")))]
+    responses((status = 200, body = DossierPage), (status = 400, description = "request.invalid_query"),
+              (status = 403, description = "auth.forbidden"), (status = 422, description = "search.invalid_query")))]
 pub async fn list_dossiers(
     State(s): State<AppState>,
     Staff(staff): Staff,
@@ -174,16 +191,37 @@ pub async fn list_dossiers(
         .map_err(|_| ApiError::new("request.invalid_query", "procedure is not a procedure code"))?;
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
     let offset = q.offset.unwrap_or(0);
-    let f = DossierFilter {
+    let search = motcua_app::desk::parse_search(q.q.as_deref().unwrap_or(""))?;
+    let order = match q.sort.as_deref() {
+        None | Some("") => ListOrder::Due,
+        Some(x) => ListOrder::parse(x).ok_or_else(|| {
+            ApiError::new(
+                "request.invalid_query",
+                "sort is due, newest, procedure or status",
+            )
+        })?,
+    };
+    let mut f = DossierFilter {
         province: None,
         agency,
         status,
         due_before: q.overdue.unwrap_or(false).then_some(now),
         procedure,
+        search,
+        order,
         limit,
         offset,
         ..Default::default()
     };
+    if let Some(t) = q.tab.as_deref().filter(|t| !t.is_empty()) {
+        let tab = InboxTab::parse(t).ok_or_else(|| {
+            ApiError::new(
+                "request.invalid_query",
+                "tab is open, mine, unassigned, due_today, overdue or approval",
+            )
+        })?;
+        motcua_app::App::tab_filter(&staff, tab, &mut f, now);
+    }
     let list = s.app.list_dossiers(&Actor::Staff(staff.clone()), f).await?;
     let full = list.len() as u32 == limit;
     // A row the caller holds only as a consulted agency shows no contact (issue #29).
@@ -211,6 +249,9 @@ pub async fn list_dossiers(
             receiving_agency: d.receiving_agency.to_string(),
             current_agency: d.current_agency.to_string(),
             due_at: d.due_at.map(motcua_domain::dossier::fmt),
+            handler: d.handler.clone(),
+            handler_since: d.handler_since.map(motcua_domain::dossier::fmt),
+            awaiting_approval_by: d.approval.as_ref().map(|a| a.approver.name.clone()),
             version: d.version,
         })
         .collect();

@@ -251,6 +251,7 @@ pub fn routes() -> Router<AppState> {
             get(staff::counter_page).post(staff::counter_submit),
         )
         .route("/inbox", get(staff::inbox_page))
+        .route("/inbox/bulk", axum::routing::post(staff::inbox_bulk))
         .route("/inbox/{code}", get(staff::dossier_page))
         .route("/inbox/{code}/act", axum::routing::post(staff::dossier_act))
         .route("/inbox/{code}/receipt", get(staff::receipt_page))
@@ -269,6 +270,14 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(staff::result_file).layer(axum::extract::DefaultBodyLimit::max(
                 motcua_domain::upload::MAX_FILE_BYTES + 64 * 1024,
             )),
+        )
+        .route(
+            "/inbox/{code}/draft-result",
+            axum::routing::post(staff::draft_result_file).layer(
+                axum::extract::DefaultBodyLimit::max(
+                    motcua_domain::upload::MAX_FILE_BYTES + 64 * 1024,
+                ),
+            ),
         )
 }
 

@@ -502,11 +502,22 @@ pub async fn counter_submit(p: StaffPage, body: Bytes) -> Result<Response, PageE
 
 struct Row {
     code: String,
+    version: i64,
     procedure: String,
     applicant: String,
     status: String,
+    handler: String,
+    approval: Option<String>,
     due: String,
     overdue: bool,
+}
+
+/// One tab of the inbox: (name, label, count, chosen, link).
+struct Tab {
+    label: String,
+    count: i64,
+    chosen: bool,
+    href: String,
 }
 
 #[derive(Template)]
@@ -514,12 +525,22 @@ struct Row {
 struct InboxPage {
     c: Chrome,
     rows: Vec<Row>,
+    tabs: Vec<Tab>,
+    /// The search as typed, and what it was read as.
+    q: String,
+    found_by: Option<String>,
     statuses: Vec<(String, String, bool)>,
     /// "All statuses" chosen (the default is the dossiers not closed).
     status_all: bool,
-    dues: Vec<(&'static str, String, bool)>,
+    sorts: Vec<(&'static str, String, bool)>,
     procedures: Vec<(String, String, bool)>,
+    /// A filter other than the default is chosen: the filters are shown open.
+    filters_open: bool,
+    /// Hidden fields that keep the tab (and a legacy due filter) when the filters are changed.
+    keep: Vec<(&'static str, String)>,
+    prev: Option<String>,
     next: Option<String>,
+    page_no: u32,
     register_from: String,
     register_to: String,
     /// Notices of the escalation rules for this agency and role: (dossier, words, escalated to
@@ -527,6 +548,10 @@ struct InboxPage {
     notices: Vec<(String, String, bool, String)>,
     /// What was just done, when the officer came back from it.
     done: Option<String>,
+    /// Bulk assignment: the accounts of the officer's agency (user name, label).
+    assignees: Vec<(String, String)>,
+    /// Errors of the search or of a bulk action.
+    errors: Vec<String>,
 }
 
 /// Filters of the inbox page.
@@ -538,13 +563,36 @@ pub struct InboxQuery {
     /// Kept for old links: `overdue=1` is `due=overdue`.
     overdue: Option<String>,
     procedure: Option<String>,
+    /// The search (code, receipt number, identity number, phone, name).
+    q: Option<String>,
+    /// `due`, `newest`, `procedure`, `status`.
+    sort: Option<String>,
+    /// `open`, `mine`, `unassigned`, `due_today`, `overdue`, `approval`.
+    tab: Option<String>,
     offset: Option<u32>,
-    /// `consultation`: a consultation was just sent back.
+    /// `consultation`: a consultation was just sent back; `bulk`: a bulk assignment.
     done: Option<String>,
+    /// After a bulk assignment: how many were assigned.
+    n: Option<u32>,
 }
 
-/// `GET /inbox`: the agency's dossiers by due date, with filters (status, due, procedure).
+/// The inbox's page size.
+const INBOX_PAGE: u32 = 50;
+
+/// `GET /inbox`: the officer's desk — the scope's dossiers in tabs with their counts, found by
+/// a search, filtered, sorted, a page at a time with every filter kept.
+#[allow(clippy::too_many_lines)]
 pub async fn inbox_page(p: StaffPage, Query(q): Query<InboxQuery>) -> Result<Response, PageError> {
+    inbox_with(p, q, Vec::new()).await
+}
+
+async fn inbox_with(
+    p: StaffPage,
+    q: InboxQuery,
+    mut errors: Vec<String>,
+) -> Result<Response, PageError> {
+    use motcua_app::desk::InboxTab;
+    use motcua_app::ports::ListOrder;
     let (s, tr) = (&p.s, p.tr);
     // The inbox opens on the work still in hand: a province's closed dossiers of two years
     // would otherwise fill its first pages, oldest due date first. `all` shows every status.
@@ -553,62 +601,130 @@ pub async fn inbox_page(p: StaffPage, Query(q): Query<InboxQuery>) -> Result<Res
         Some("all") => StatusFilter::Any,
         Some(x) => StatusFilter::parse(x).unwrap_or(StatusFilter::Open),
     };
-    let due = match (q.due.as_deref(), q.overdue.as_deref()) {
+    // Old links' due filters are tabs now; "soon" (three days) stays a filter of its own.
+    let legacy_due = match (q.due.as_deref(), q.overdue.as_deref()) {
         (Some(d @ ("overdue" | "today" | "soon")), _) => Some(d),
         (_, Some("1")) => Some("overdue"),
         _ => None,
     };
+    let tab = match (q.tab.as_deref().and_then(InboxTab::parse), legacy_due) {
+        (Some(t), _) => t,
+        (None, Some("overdue")) => InboxTab::Overdue,
+        (None, Some("today")) => InboxTab::DueToday,
+        _ => InboxTab::Open,
+    };
+    let soon = legacy_due == Some("soon");
+    let order = q
+        .sort
+        .as_deref()
+        .and_then(ListOrder::parse)
+        .unwrap_or_default();
     let procedure = q
         .procedure
         .as_deref()
         .and_then(|p| ProcedureCode::parse(p).ok());
+    let typed = q.q.clone().unwrap_or_default();
+    let search = match motcua_app::desk::parse_search(&typed) {
+        Ok(x) => x,
+        Err(e) => {
+            errors.push(tr.error(&e));
+            None
+        }
+    };
     let offset = q.offset.unwrap_or(0);
     let now = s.app.now();
     let local = now.to_offset(motcua_domain::VN_OFFSET);
     let end_of_today = local.replace_time(time::macros::time!(23:59:59));
-    let due_before = match due {
-        Some("overdue") => Some(now),
-        Some("today") => Some(end_of_today),
-        Some("soon") => Some(end_of_today + time::Duration::days(3)),
-        _ => None,
-    };
-    let f = DossierFilter {
-        province: None,
-        agency: None,
+    let mut f = DossierFilter {
         status,
-        due_before,
+        due_before: soon.then(|| end_of_today + time::Duration::days(3)),
         procedure: procedure.clone(),
-        limit: 50,
+        search: search.clone(),
+        order,
+        limit: INBOX_PAGE,
         offset,
         ..Default::default()
     };
+    motcua_app::App::tab_filter(&p.sess.actor, tab, &mut f, now);
+    let actor = p.actor();
     let list = s
         .app
-        .list_dossiers(&p.actor(), f)
+        .list_dossiers(&actor, f)
         .await
         .map_err(|e| p.fail(e))?;
-    let next = (list.len() == 50).then(|| {
-        let mut q = format!("offset={}", offset + 50);
+    let counts = s.app.inbox_counts(&actor).await.map_err(|e| p.fail(e))?;
+    // Every link of the page keeps every filter: the tab, the search, the status, the
+    // procedure, the order (the offset only where it moves).
+    let link = |tab: InboxTab, offset: u32| {
+        let mut parts: Vec<String> = Vec::new();
+        if tab != InboxTab::Open {
+            parts.push(format!("tab={}", tab.as_str()));
+        }
+        if !typed.trim().is_empty() {
+            parts.push(format!(
+                "q={}",
+                form_urlencoded::byte_serialize(typed.trim().as_bytes()).collect::<String>()
+            ));
+        }
         match status {
             StatusFilter::Open => {}
-            StatusFilter::Any => q.push_str("&status=all"),
-            StatusFilter::Is(st) => q.push_str(&format!("&status={}", st.as_str())),
+            StatusFilter::Any => parts.push("status=all".into()),
+            StatusFilter::Is(st) => parts.push(format!("status={}", st.as_str())),
         }
-        if let Some(d) = due {
-            q.push_str(&format!("&due={d}"));
+        if soon {
+            parts.push("due=soon".into());
         }
         if let Some(p) = &procedure {
-            q.push_str(&format!("&procedure={p}"));
+            parts.push(format!("procedure={p}"));
         }
-        format!("/inbox?{q}")
-    });
+        if order != ListOrder::Due {
+            parts.push(format!("sort={}", order.as_str()));
+        }
+        if offset > 0 {
+            parts.push(format!("offset={offset}"));
+        }
+        if parts.is_empty() {
+            "/inbox".to_owned()
+        } else {
+            format!("/inbox?{}", parts.join("&"))
+        }
+    };
+    let next = (list.len() as u32 == INBOX_PAGE).then(|| link(tab, offset + INBOX_PAGE));
+    let prev = (offset > 0).then(|| link(tab, offset.saturating_sub(INBOX_PAGE)));
+    let tabs = InboxTab::ALL
+        .into_iter()
+        .map(|t| Tab {
+            label: tr.t(&format!("inbox-tab-{}", t.as_str())),
+            count: t.count(&counts),
+            chosen: t == tab,
+            href: link(t, 0),
+        })
+        .collect();
     let rows = list
         .iter()
         .map(|d| Row {
             code: d.code.to_string(),
+            version: d.version,
             procedure: d.procedure_name.clone(),
             applicant: d.applicant.name.clone(),
             status: tr.t(&format!("status-{}", d.status.as_str())),
+            handler: match (&d.handler, d.handler_since) {
+                (Some(h), Some(t)) => tr.ta(
+                    "holder-since",
+                    &[
+                        ("name", FluentValue::from(h.clone())),
+                        ("since", FluentValue::from(fmt_datetime(t))),
+                    ],
+                ),
+                (Some(h), None) => h.clone(),
+                (None, _) => String::new(),
+            },
+            approval: d.approval.as_ref().map(|a| {
+                tr.ta(
+                    "inbox-awaiting-approval",
+                    &[("name", FluentValue::from(a.approver.name.clone()))],
+                )
+            }),
             due: d.due_at.map(fmt_datetime).unwrap_or_default(),
             overdue: d.is_overdue(now),
         })
@@ -623,14 +739,16 @@ pub async fn inbox_page(p: StaffPage, Query(q): Query<InboxQuery>) -> Result<Res
             )
         })
         .collect();
-    let dues = [
-        ("overdue", "inbox-overdue"),
-        ("today", "inbox-due-today"),
-        ("soon", "inbox-due-soon"),
-    ]
-    .into_iter()
-    .map(|(v, k)| (v, tr.t(k), Some(v) == due))
-    .collect();
+    let sorts = ListOrder::ALL
+        .into_iter()
+        .map(|o| {
+            (
+                o.as_str(),
+                tr.t(&format!("inbox-sort-{}", o.as_str())),
+                o == order,
+            )
+        })
+        .collect();
     let procedures = s
         .app
         .procedures()
@@ -647,7 +765,7 @@ pub async fn inbox_page(p: StaffPage, Query(q): Query<InboxQuery>) -> Result<Res
         .collect();
     let notices = s
         .app
-        .my_notices(&p.actor(), 20)
+        .my_notices(&actor, 20)
         .await
         .map_err(|e| p.fail(e))?
         .into_iter()
@@ -660,22 +778,138 @@ pub async fn inbox_page(p: StaffPage, Query(q): Query<InboxQuery>) -> Result<Res
             )
         })
         .collect();
-    let today = s.app.now().to_offset(motcua_domain::VN_OFFSET).date();
-    let register_to = today.to_string();
-    let register_from = today.replace_day(1).unwrap_or(today).to_string();
-    Ok(render(&InboxPage {
-        notices,
-        done: (q.done.as_deref() == Some("consultation")).then(|| tr.t("consultation-sent")),
-        register_from,
-        register_to,
-        c: p.chrome(tr.t("inbox-title")),
-        rows,
-        statuses,
-        status_all: status == StatusFilter::Any,
-        dues,
-        procedures,
-        next,
-    }))
+    let assignees = if p.sess.actor.role.may(ActionKind::Assign) {
+        s.app
+            .assignable_staff(&p.sess.actor.agency)
+            .await
+            .map_err(|e| p.fail(e))?
+            .into_iter()
+            .map(|c| {
+                (
+                    c.username,
+                    tr.ta(
+                        "assign-choice",
+                        &[
+                            ("name", FluentValue::from(c.name)),
+                            ("role", FluentValue::from(c.role.title_vi())),
+                            ("open", FluentValue::from(c.open)),
+                        ],
+                    ),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let today = local.date();
+    let mut keep = Vec::new();
+    if tab != InboxTab::Open {
+        keep.push(("tab", tab.as_str().to_owned()));
+    }
+    if soon {
+        keep.push(("due", "soon".to_owned()));
+    }
+    let done = match q.done.as_deref() {
+        Some("consultation") => Some(tr.t("consultation-sent")),
+        Some("bulk") => Some(tr.ta(
+            "inbox-bulk-done",
+            &[("n", FluentValue::from(q.n.unwrap_or(0)))],
+        )),
+        _ => None,
+    };
+    let status_code = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        status_code,
+        render(&InboxPage {
+            notices,
+            done,
+            register_from: today.replace_day(1).unwrap_or(today).to_string(),
+            register_to: today.to_string(),
+            c: p.chrome(tr.t("inbox-title")),
+            found_by: search
+                .as_ref()
+                .map(|x| tr.t(&format!("inbox-found-by-{}", x.kind()))),
+            q: typed,
+            rows,
+            tabs,
+            statuses,
+            status_all: status == StatusFilter::Any,
+            filters_open: status != StatusFilter::Open
+                || procedure.is_some()
+                || order != ListOrder::Due,
+            sorts,
+            procedures,
+            keep,
+            page_no: offset / INBOX_PAGE + 1,
+            prev,
+            next,
+            assignees,
+            errors,
+        }),
+    )
+        .into_response())
+}
+
+/// `POST /inbox/bulk`: assign the dossiers ticked on the inbox to one account. Each is
+/// assigned as if alone (the same checks; at the version the list showed); those that fail are
+/// named with the reason, the others are assigned.
+pub async fn inbox_bulk(p: StaffPage, body: Bytes) -> Result<Response, PageError> {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let f: HashMap<String, String> = pairs.iter().cloned().collect();
+    if !csrf_ok(&f, &p.sess) {
+        return Ok(forged(p.chrome(String::new())));
+    }
+    let handler = f.get("handler").cloned().unwrap_or_default();
+    let picked: Vec<(DossierCode, i64)> = pairs
+        .iter()
+        .filter(|(k, _)| k == "pick")
+        .filter_map(|(_, v)| {
+            let (code, version) = v.rsplit_once('@')?;
+            Some((DossierCode::parse(code).ok()?, version.parse().ok()?))
+        })
+        .take(INBOX_PAGE as usize)
+        .collect();
+    let tr = p.tr;
+    let actor = p.actor();
+    let mut errors = Vec::new();
+    if picked.is_empty() {
+        errors.push(tr.t("inbox-bulk-none"));
+    }
+    let mut done = 0u32;
+    for (code, version) in &picked {
+        let mut fields = serde_json::Map::new();
+        fields.insert("handler".into(), handler.clone().into());
+        match p
+            .s
+            .app
+            .act_by_name(&actor, code, *version, "assign", fields)
+            .await
+        {
+            Ok(_) => done += 1,
+            Err(e) if e.is_server_fault() => return Err(p.fail(e)),
+            Err(e) => errors.push(format!("{code}: {}", tr.error(&e))),
+        }
+    }
+    if errors.is_empty() {
+        return Ok(Redirect::to(&format!("/inbox?done=bulk&n={done}")).into_response());
+    }
+    let q = InboxQuery {
+        status: None,
+        due: None,
+        overdue: None,
+        procedure: None,
+        q: None,
+        sort: None,
+        tab: None,
+        offset: None,
+        done: (done > 0).then(|| "bulk".to_owned()),
+        n: Some(done),
+    };
+    inbox_with(p, q, errors).await
 }
 
 struct ActionForm {
@@ -712,6 +946,19 @@ struct DossierPage {
     done: Option<String>,
     errors: Vec<(String, String)>,
     declaration: Option<DeclarationView>,
+    /// Accounts the dossier may be given to: (user name, "name — role · n open").
+    assignees: Vec<(String, String)>,
+    /// Approvers a draft may go to.
+    approvers: Vec<(String, String)>,
+    /// Draft result documents on record: (id, "title · time"), newest first.
+    drafts: Vec<(String, String)>,
+    /// Who holds it now, and since when.
+    holder: Option<String>,
+    /// The draft waiting for approval: (summary, number, drafter, approver, since, document id).
+    approval: Option<(String, String, String, String, String, String)>,
+    /// The last draft returned (reason, by whom, when), while no new one waits.
+    returned: Option<(String, String, String)>,
+    draft_allowed: bool,
 }
 
 /// The declaration a dossier was filed with, as data (its procedure version's form).
@@ -740,6 +987,9 @@ fn fields_of(a: ActionKind) -> Vec<&'static str> {
         ActionKind::Transfer => vec!["to_agency", "consultation", "note"],
         ActionKind::RequestPayment | ActionKind::Pay => vec!["amount"],
         ActionKind::Finish => vec!["result", "document_number"],
+        ActionKind::SubmitDraft => vec!["result", "document_number", "approver", "draft_document"],
+        ActionKind::ApproveDraft => vec!["draft"],
+        ActionKind::ReturnDraft => vec!["reason"],
         ActionKind::ReturnResult => vec!["method"],
         ActionKind::Reschedule => vec!["reason", "new_due"],
         ActionKind::Submit | ActionKind::Receive | ActionKind::Supplement => vec![],
@@ -849,8 +1099,106 @@ async fn dossier_page_with(
         && sess.actor.role.may(ActionKind::Receive);
     let result_allowed = s.app.issues_documents()
         && !d.status.is_closed()
+        && d.approval.is_none()
         && s.app.may_act(&sess.actor, &d, ActionKind::Finish).await;
+    let draft_allowed = s.app.issues_documents()
+        && !d.status.is_closed()
+        && d.approval.is_none()
+        && s.app
+            .may_act(&sess.actor, &d, ActionKind::SubmitDraft)
+            .await;
+    let choice = |c: motcua_app::desk::StaffChoice| {
+        (
+            c.username,
+            tr.ta(
+                "assign-choice",
+                &[
+                    ("name", FluentValue::from(c.name)),
+                    ("role", FluentValue::from(c.role.title_vi())),
+                    ("open", FluentValue::from(c.open)),
+                ],
+            ),
+        )
+    };
+    let offers = |k: ActionKind| actions.iter().any(|a: &ActionForm| a.action == k.as_str());
+    let assignees = if offers(ActionKind::Assign) {
+        s.app
+            .assignable_staff(&d.current_agency)
+            .await?
+            .into_iter()
+            .map(choice)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let approvers = if offers(ActionKind::SubmitDraft) {
+        s.app
+            .approvers(&d.competent_agency, sess.actor.id)
+            .await?
+            .into_iter()
+            .map(choice)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let all_documents = s.app.dossier_documents(&actor, code).await?;
+    let mut drafts: Vec<(String, String)> = all_documents
+        .iter()
+        .filter(|x| x.kind == motcua_app::documents::DRAFT_RESULT_KIND)
+        .map(|x| {
+            (
+                x.id.to_string(),
+                format!("{} · {}", x.title, fmt_datetime(x.created_at)),
+            )
+        })
+        .collect();
+    drafts.reverse();
+    let holder = d.handler.as_ref().map(|h| match d.handler_since {
+        Some(t) => tr.ta(
+            "holder-since",
+            &[
+                ("name", FluentValue::from(h.clone())),
+                ("since", FluentValue::from(fmt_datetime(t))),
+            ],
+        ),
+        None => h.clone(),
+    });
+    let approval = d.approval.as_ref().map(|a| {
+        (
+            a.draft.summary.clone(),
+            a.draft.document_number.clone().unwrap_or_default(),
+            a.by.name.clone(),
+            a.approver.name.clone(),
+            fmt_datetime(a.since),
+            a.draft_document.map(|u| u.to_string()).unwrap_or_default(),
+        )
+    });
+    // The last return, shown to the specialist until a new draft goes up.
+    let returned = if d.approval.is_none() && d.status == Status::Processing {
+        events
+            .iter()
+            .rev()
+            .take_while(|e| e.action != "submit_draft")
+            .find(|e| e.action == "return_draft")
+            .map(|e| {
+                let p: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or_default();
+                (
+                    p["reason"].as_str().unwrap_or("").to_owned(),
+                    p["approver"]["name"].as_str().unwrap_or("").to_owned(),
+                    fmt_datetime(e.at),
+                )
+            })
+    } else {
+        None
+    };
     Ok(DossierPage {
+        assignees,
+        approvers,
+        drafts,
+        holder,
+        approval,
+        returned,
+        draft_allowed,
         overdue: d.is_overdue(s.app.now()),
         c: p.chrome(tr.ta(
             "dossier-title",
@@ -897,10 +1245,7 @@ async fn dossier_page_with(
                 )
             })
             .collect(),
-        documents: s
-            .app
-            .dossier_documents(&actor, code)
-            .await?
+        documents: all_documents
             .into_iter()
             .map(|x| DocLine {
                 id: x.id.to_string(),
@@ -1049,11 +1394,12 @@ async fn consultation_reply(
     }
 }
 
-fn command_from_form(
+/// The action a dossier page's form posts, as the API's request fields (`act_by_name` reads
+/// both: user names are resolved to accounts there).
+fn request_from_form(
     f: &HashMap<String, String>,
-    d: &Dossier,
     tr: &Tr,
-) -> Result<Command, AppError> {
+) -> Result<(String, serde_json::Map<String, serde_json::Value>), AppError> {
     let get = |k: &str| {
         f.get(k)
             .map(|v| v.trim().to_owned())
@@ -1090,6 +1436,13 @@ fn command_from_form(
         Some(ActionKind::Finish) => {
             body["result"] = serde_json::json!({"summary": get("result").unwrap_or_default(), "document_number": get("document_number")});
         }
+        Some(ActionKind::SubmitDraft) => {
+            body["result"] = serde_json::json!({"summary": get("result").unwrap_or_default(), "document_number": get("document_number")});
+            body["approver"] = get("approver").unwrap_or_default().into();
+            if let Some(doc) = get("draft_document") {
+                body["draft_document"] = doc.into();
+            }
+        }
         Some(ActionKind::Reschedule) => {
             let local = get("new_due").unwrap_or_default();
             body["new_due_at"] = format!("{local}:00+07:00").into();
@@ -1118,12 +1471,11 @@ fn command_from_form(
             }
         }
     }
-    let _ = d;
-    serde_json::from_value(body).map_err(|e| AppError::Invalid {
-        code: "request.invalid_field",
-        message: e.to_string(),
-        field: None,
-    })
+    let serde_json::Value::Object(mut fields) = body else {
+        return Err(AppError::Internal("an action's body is an object".into()));
+    };
+    fields.remove("action");
+    Ok((action, fields))
 }
 
 /// `POST /inbox/{code}/act`: apply one action; back to the dossier page.
@@ -1147,8 +1499,12 @@ pub async fn dossier_act(
         Err(e) => return Err(p.fail(e)),
     };
     let version: i64 = f.get("version").and_then(|v| v.parse().ok()).unwrap_or(-1);
-    let result = match command_from_form(&f, &d, &tr) {
-        Ok(cmd) => s.app.act(&actor, &code, version, cmd).await,
+    let result = match request_from_form(&f, &tr) {
+        Ok((action, fields)) => {
+            s.app
+                .act_by_name(&actor, &d.code, version, &action, fields)
+                .await
+        }
         Err(e) => Err(e),
     };
     match result {
@@ -1357,6 +1713,8 @@ enum UploadKind {
     Scan,
     /// The result, signed by the competent agency.
     Result,
+    /// A draft result, unsigned until its approval.
+    DraftResult,
 }
 
 async fn document_upload(
@@ -1392,6 +1750,10 @@ async fn document_upload(
             s.app.attach_result(&actor, &code, u.bytes).await,
             "result-file",
         ),
+        UploadKind::DraftResult => (
+            s.app.attach_draft_result(&actor, &code, u.bytes).await,
+            "draft-file",
+        ),
     };
     after_upload(&p, &code, field, r).await
 }
@@ -1412,6 +1774,15 @@ pub async fn result_file(
     mp: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
     document_upload(p, code, mp, UploadKind::Result).await
+}
+
+/// `POST /inbox/{code}/draft-result`: store the draft result PDF submitted for approval.
+pub async fn draft_result_file(
+    p: StaffPage,
+    Path(code): Path<String>,
+    mp: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    document_upload(p, code, mp, UploadKind::DraftResult).await
 }
 
 /// Query of the register download.

@@ -84,3 +84,15 @@ pub fn act(d: &Dossier, cmd: Command, at: OffsetDateTime) -> Dossier {
     .unwrap_or_else(|e| panic!("{cmd:?}: {e}"))
     .0
 }
+
+/// An officer's account for an assignment or a draft (the id derived from the name).
+pub fn officer(name: &str) -> motcua_domain::dossier::Assignee {
+    let mut h: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    for b in name.bytes() {
+        h = (h ^ u128::from(b)).wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b);
+    }
+    motcua_domain::dossier::Assignee {
+        user: uuid::Uuid::from_u128(h),
+        name: name.to_owned(),
+    }
+}
