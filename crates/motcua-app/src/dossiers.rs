@@ -888,7 +888,10 @@ impl App {
             let Actor::Staff(staff) = actor else {
                 return Err(AppError::Unauthenticated);
             };
-            let (d, _) = self.load_any(staff, code).await?;
+            let (d, sight) = self.load_any(staff, code).await?;
+            // Who may act is decided before the accounts named are looked up: a caller who may
+            // not assign learns nothing of the accounts.
+            self.check_may(staff, &d, sight, None, kind).await?;
             if let Some(cmd) = self.desk_request(&d, kind, &fields).await? {
                 return self.act(actor, code, version, cmd).await;
             }
@@ -920,37 +923,8 @@ impl App {
             return Err(AppError::Unauthenticated);
         };
         let (d, sight) = self.load_any(staff, code).await?;
-        let kind = cmd.kind();
-        if sight == Sight::Consulted {
-            let back = matches!((&cmd, &d.consultation_from),
-                (Command::Transfer { to_agency, .. }, Some(from)) if to_agency == from);
-            if !back {
-                return Err(AppError::Denied {
-                    code: "dossier.consultation_only",
-                    message: format!(
-                        "your agency holds {code} for a consultation: it may only send it back to {}",
-                        d.consultation_from
-                            .as_ref()
-                            .map(|a| a.as_str())
-                            .unwrap_or("")
-                    ),
-                });
-            }
-        }
-        if !staff.role.may(kind) {
-            return Err(AppError::Forbidden(format!(
-                "role {} may not {}",
-                staff.role.as_str(),
-                kind.as_str()
-            )));
-        }
-        if !self.may_act(staff, &d, kind).await {
-            return Err(AppError::Forbidden(format!(
-                "the dossier is held by {}; only that agency may {}",
-                d.current_agency,
-                kind.as_str()
-            )));
-        }
+        self.check_may(staff, &d, sight, Some(&cmd), cmd.kind())
+            .await?;
         if version != d.version {
             return Err(AppError::VersionConflict { current: d.version });
         }
@@ -969,6 +943,51 @@ impl App {
             }
         }
         self.commit_action(actor, d, cmd).await
+    }
+
+    /// Whether `staff`, who sees `d` with `sight`, may apply `cmd` to it: a consulted agency
+    /// only sends it back; the role must allow the action; the jurisdiction must cover the
+    /// agency the action belongs to ([`App::may_act`]).
+    async fn check_may(
+        &self,
+        staff: &StaffActor,
+        d: &Dossier,
+        sight: Sight,
+        cmd: Option<&Command>,
+        kind: ActionKind,
+    ) -> Result<(), AppError> {
+        if sight == Sight::Consulted {
+            let back = matches!((cmd, &d.consultation_from),
+                (Some(Command::Transfer { to_agency, .. }), Some(from)) if to_agency == from);
+            if !back {
+                return Err(AppError::Denied {
+                    code: "dossier.consultation_only",
+                    message: format!(
+                        "your agency holds {} for a consultation: it may only send it back to {}",
+                        d.code,
+                        d.consultation_from
+                            .as_ref()
+                            .map(|a| a.as_str())
+                            .unwrap_or("")
+                    ),
+                });
+            }
+        }
+        if !staff.role.may(kind) {
+            return Err(AppError::Forbidden(format!(
+                "role {} may not {}",
+                staff.role.as_str(),
+                kind.as_str()
+            )));
+        }
+        if !self.may_act(staff, d, kind).await {
+            return Err(AppError::Forbidden(format!(
+                "the dossier is held by {}; only that agency may {}",
+                d.current_agency,
+                kind.as_str()
+            )));
+        }
+        Ok(())
     }
 
     /// Applies an authorised command to the dossier as read and stores the transition (the

@@ -793,3 +793,299 @@ pub async fn bulk_load_writes_whole_histories_or_nothing(store: Arc<dyn Store>) 
     assert_eq!(store.dossier(&fresh.code).await.unwrap(), None);
     assert_eq!(store.count_dossiers().await.unwrap(), 3);
 }
+
+/// The officer's desk (issue #32): a search finds by code, identity number, phone and the name's
+/// words (folded, by their beginnings) only inside the list's scope — an agency's (any of its
+/// three roles, following a transfer), a province's, everything; the handler and approver
+/// filters; the other orders; the tab counts. Both stores answer alike.
+pub async fn the_desk_searches_filters_and_counts_in_its_scope(store: Arc<dyn Store>) {
+    use motcua_app::ports::{HandlerFilter, InboxCountQuery, ListOrder};
+    use motcua_domain::dossier::search::SearchQuery;
+    seeded(&store).await;
+    let named = |code: &str, center: &str, at, name: &str, phone: &str, id: &str| {
+        let (mut d, e) = sample_dossier(code, center, at);
+        d.applicant.name = name.into();
+        d.applicant.phone = phone.parse().unwrap();
+        d.applicant.id_number = id.parse().unwrap();
+        (d, e)
+    };
+    let (an, e1) = named(
+        "24958-250303-0001",
+        "24958.TTPVHCC",
+        datetime!(2025-03-03 09:00 +7),
+        "Nguyễn Văn An",
+        "0912000001",
+        "068095000001",
+    );
+    let (be, e2) = named(
+        "24958-250303-0002",
+        "24958.TTPVHCC",
+        datetime!(2025-03-03 10:00 +7),
+        "Trần Thị Bé",
+        "0912000002",
+        "068195000002",
+    );
+    let (other, e3) = named(
+        "24781-250303-0001",
+        "24781.TTPVHCC",
+        datetime!(2025-03-03 08:00 +7),
+        "Nguyễn Văn An",
+        "0912000003",
+        "068095000003",
+    );
+    for (d, e) in [(&an, &e1), (&be, &e2), (&other, &e3)] {
+        store.insert_dossier(d, e, None, &[]).await.unwrap();
+    }
+    let codes = |v: Vec<DossierListing>| {
+        v.into_iter()
+            .map(|d| d.code.to_string())
+            .collect::<Vec<_>>()
+    };
+    let search = |agency: Option<&str>, province: Option<&str>, q: &str| DossierFilter {
+        agency: agency.map(a),
+        province: province.map(p),
+        search: SearchQuery::parse(q).unwrap(),
+        limit: 50,
+        ..Default::default()
+    };
+    // (agency, province, query, codes found).
+    type Case<'a> = (Option<&'a str>, Option<&'a str>, &'a str, Vec<&'a str>);
+    let cases: Vec<Case<'_>> = vec![
+        (
+            Some("24958.TTPVHCC"),
+            None,
+            "nguyen van an",
+            vec!["24958-250303-0001"],
+        ),
+        (
+            Some("24958.TTPVHCC"),
+            None,
+            "Nguyễn VĂN a",
+            vec!["24958-250303-0001"],
+        ),
+        (
+            Some("24958.TTPVHCC"),
+            None,
+            "ng v",
+            vec!["24958-250303-0001"],
+        ),
+        (
+            Some("24958.TTPVHCC"),
+            None,
+            "th be",
+            vec!["24958-250303-0002"],
+        ),
+        (Some("24958.TTPVHCC"), None, "an thi", vec![]),
+        (Some("24958.TTPVHCC"), None, "24781-250303-0001", vec![]),
+        (
+            Some("24958.TTPVHCC"),
+            None,
+            "24958-250303-0002",
+            vec!["24958-250303-0002"],
+        ),
+        (Some("24958.TTPVHCC"), None, "0912000003", vec![]),
+        (
+            Some("24958.TTPVHCC"),
+            None,
+            "0912000001",
+            vec!["24958-250303-0001"],
+        ),
+        (
+            Some("24958.TTPVHCC"),
+            None,
+            "068195000002",
+            vec!["24958-250303-0002"],
+        ),
+        (
+            Some("24958.UBND"),
+            None,
+            "nguyen",
+            vec!["24958-250303-0001"],
+        ),
+        (
+            Some("24781.TTPVHCC"),
+            None,
+            "nguyen van an",
+            vec!["24781-250303-0001"],
+        ),
+        (
+            None,
+            Some("68"),
+            "nguyen van an",
+            vec!["24781-250303-0001", "24958-250303-0001"],
+        ),
+        (None, Some("01"), "nguyen van an", vec![]),
+        (
+            None,
+            None,
+            "an",
+            vec!["24781-250303-0001", "24958-250303-0001"],
+        ),
+        (Some("24958.TTPVHCC"), None, "5/GTN", vec![]),
+    ];
+    for (agency, province, q, want) in cases {
+        let mut got = codes(
+            store
+                .list_dossiers(&search(agency, province, q))
+                .await
+                .unwrap(),
+        );
+        got.sort();
+        assert_eq!(got, want, "{agency:?} {province:?} {q:?}");
+    }
+    // A transfer moves the name into the new holder's scope (and keeps it in the old roles').
+    let moved = act(
+        &store,
+        &an,
+        Command::Transfer {
+            to_agency: a("68.STP"),
+            note: None,
+            consultation: true,
+        },
+        datetime!(2025-03-04 09:00 +7),
+    )
+    .await;
+    assert_eq!(
+        codes(
+            store
+                .list_dossiers(&search(Some("68.STP"), None, "an"))
+                .await
+                .unwrap()
+        ),
+        ["24958-250303-0001"]
+    );
+    // Handler, approver and unassigned filters.
+    let back = act(
+        &store,
+        &moved,
+        Command::Transfer {
+            to_agency: a("24958.TTPVHCC"),
+            note: None,
+            consultation: false,
+        },
+        datetime!(2025-03-04 10:00 +7),
+    )
+    .await;
+    let held = assign(
+        &store,
+        &back,
+        "Trần Văn Bình",
+        datetime!(2025-03-04 11:00 +7),
+    )
+    .await;
+    let binh = officer("Trần Văn Bình");
+    let f = |handler, approver| DossierFilter {
+        agency: Some(a("24958.TTPVHCC")),
+        handler,
+        approver,
+        limit: 50,
+        ..Default::default()
+    };
+    assert_eq!(
+        codes(
+            store
+                .list_dossiers(&f(HandlerFilter::Is(binh.user), None))
+                .await
+                .unwrap()
+        ),
+        ["24958-250303-0001"]
+    );
+    assert_eq!(
+        codes(
+            store
+                .list_dossiers(&f(HandlerFilter::Unassigned, None))
+                .await
+                .unwrap()
+        ),
+        ["24958-250303-0002"]
+    );
+    let listed = store
+        .list_dossiers(&f(HandlerFilter::Is(binh.user), None))
+        .await
+        .unwrap();
+    assert_eq!(listed[0].handler.as_deref(), Some("Trần Văn Bình"));
+    assert_eq!(listed[0].handler_since, held.handler_since);
+    let hoa = officer("Lê Thị Hoa");
+    let waiting = act(
+        &store,
+        &held,
+        Command::SubmitDraft {
+            result: motcua_domain::dossier::DossierResult {
+                summary: "Đã chứng thực".into(),
+                document_number: None,
+            },
+            draft_document: None,
+            by: binh.clone(),
+            approver: hoa.clone(),
+        },
+        datetime!(2025-03-04 13:00 +7),
+    )
+    .await;
+    assert_eq!(
+        codes(
+            store
+                .list_dossiers(&f(HandlerFilter::Any, Some(hoa.user)))
+                .await
+                .unwrap()
+        ),
+        ["24958-250303-0001"]
+    );
+    assert!(
+        store
+            .list_dossiers(&f(HandlerFilter::Any, Some(binh.user)))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Orders: newest filed first; by status (received before processing).
+    let ordered = |order| DossierFilter {
+        agency: Some(a("24958.TTPVHCC")),
+        order,
+        limit: 50,
+        ..Default::default()
+    };
+    assert_eq!(
+        codes(
+            store
+                .list_dossiers(&ordered(ListOrder::Newest))
+                .await
+                .unwrap()
+        ),
+        ["24958-250303-0002", "24958-250303-0001"]
+    );
+    assert_eq!(
+        codes(
+            store
+                .list_dossiers(&ordered(ListOrder::Status))
+                .await
+                .unwrap()
+        ),
+        ["24958-250303-0002", "24958-250303-0001"]
+    );
+    // The tabs' counts, for Hoa and for Bình.
+    let counts = |me: uuid::Uuid, now| InboxCountQuery {
+        agency: Some(a("24958.TTPVHCC")),
+        province: None,
+        me,
+        now,
+        day_end: datetime!(2025-03-07 00:00 +7),
+    };
+    let c = store
+        .inbox_counts(&counts(hoa.user, datetime!(2025-03-06 08:30 +7)))
+        .await
+        .unwrap();
+    assert_eq!((c.open, c.mine, c.unassigned, c.approval), (2, 0, 1, 1));
+    let c = store
+        .inbox_counts(&counts(binh.user, datetime!(2025-03-06 08:30 +7)))
+        .await
+        .unwrap();
+    assert_eq!((c.open, c.mine, c.approval), (2, 1, 0));
+    // Due Thu 6th 09:00 and 10:00: both due today at 08:30, both overdue at 11:00.
+    assert_eq!((c.due_today, c.overdue), (2, 0));
+    let c = store
+        .inbox_counts(&counts(binh.user, datetime!(2025-03-06 11:00 +7)))
+        .await
+        .unwrap();
+    assert_eq!((c.due_today, c.overdue), (0, 2));
+    let _ = waiting;
+}

@@ -56,7 +56,7 @@ macro_rules! conformance_tests {
             several_sequences_are_taken_in_one_write,
             dossier_round_trip_and_idempotency, duplicate_idempotency_key_writes_nothing,
             stale_version_is_a_conflict_and_writes_nothing, concurrent_writes_fail_alone,
-            list_filters_and_orders_by_due_date, open_lists_leave_closed_dossiers_out, watch_pages_walk_a_province_by_keyset, dossiers_are_read_by_codes,
+            list_filters_and_orders_by_due_date, open_lists_leave_closed_dossiers_out, the_desk_searches_filters_and_counts_in_its_scope, watch_pages_walk_a_province_by_keyset, dossiers_are_read_by_codes,
             events_and_chain_heads, tokens_by_secret_hash, stale_drafts_are_purged_with_their_files, drafts_and_attachments_move_to_the_dossier, stats_count_by_status_agency_and_day,
             documents_are_written_with_their_transition_or_not_at_all,
             deferred_documents_are_finished_once, authority_rules_by_province,

@@ -85,7 +85,7 @@ impl Modify for Security {
         api::dossiers::list_events, api::dossiers::get_consultation, api::dossiers::track_dossier,
         api::reports::get_index, api::reports::export_index, api::reports::get_metric_dossiers, api::reports::get_kpis, api::reports::export_kpis, api::reports::get_integrity, api::reports::get_staffing, api::reports::list_notices,
         api::documents::list_documents, api::documents::get_document, api::documents::scan_component,
-        api::documents::post_result, api::documents::get_register, api::documents::verify,
+        api::documents::post_result, api::documents::post_draft_result, api::documents::get_register, api::documents::verify,
         api::documents::get_public_document,
         api::calendar::get_due, api::calendar::get_holidays, api::calendar::put_holidays,
         api::calendar::get_office_hours, api::calendar::put_office_hours,

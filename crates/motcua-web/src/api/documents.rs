@@ -162,6 +162,29 @@ pub async fn post_result(
     Ok((StatusCode::CREATED, Json(view(&s, c.as_str(), rec))))
 }
 
+/// Record the draft result document a specialist submits with a draft decision (*trình ký*):
+/// the body is the PDF; it is stored unsigned and signed in the competent agency's name only
+/// when the approver approves the draft (`submit_draft` names it as `draft_document`).
+#[utoipa::path(post, path = "/api/v1/dossiers/{code}/draft-result", tag = "documents", security(("bearer" = [])),
+    params(("code" = String, Path)),
+    request_body(content = Vec<u8>, content_type = "application/pdf"),
+    responses((status = 201, body = DocumentView),
+              (status = 422, description = "upload.*, dossier.invalid_transition"),
+              (status = 403, description = "auth.forbidden")))]
+pub async fn post_draft_result(
+    State(s): State<AppState>,
+    Staff(staff): Staff,
+    ApiPath(code): ApiPath<String>,
+    ApiBytes(body): ApiBytes,
+) -> Result<(StatusCode, Json<DocumentView>), ApiError> {
+    let c = dossier_code(&code)?;
+    let rec = s
+        .app
+        .attach_draft_result(&Actor::Staff(staff), &c, body.to_vec())
+        .await?;
+    Ok((StatusCode::CREATED, Json(view(&s, c.as_str(), rec))))
+}
+
 /// The register's period.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct RegisterQuery {

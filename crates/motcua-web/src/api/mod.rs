@@ -87,6 +87,10 @@ pub fn routes() -> Router<AppState> {
             post(documents::post_result).layer(upload_limit()),
         )
         .route(
+            "/api/v1/dossiers/{code}/draft-result",
+            post(documents::post_draft_result).layer(upload_limit()),
+        )
+        .route(
             "/api/v1/agencies/{code}/register",
             get(documents::get_register),
         )

@@ -213,6 +213,8 @@ mod tests {
                         ("answer", FluentValue::from("a")),
                         ("question", FluentValue::from("q")),
                         ("item", FluentValue::from("i")),
+                        ("open", FluentValue::from(4)),
+                        ("since", FluentValue::from("s")),
                     ],
                 );
                 assert!(

@@ -45,6 +45,7 @@ async fn a_dossier_goes_from_intake_to_returned_result_on_time() {
     // Mon 08:00 + 24 working hours (Mon 7.5 h, Tue 8, Wed 8, Thu 0.5) = Thu 08:00.
     assert_eq!(d["due_at"], "2025-03-06T08:00:00+07:00");
 
+    let handler = t.officer("24958.UBND", Role::Specialist).await;
     let steps = [
         (
             &counter,
@@ -53,7 +54,7 @@ async fn a_dossier_goes_from_intake_to_returned_result_on_time() {
         ),
         (
             &specialist,
-            json!({"action": "assign", "handler": "Trần Văn Bình"}),
+            json!({"action": "assign", "handler": handler}),
             "processing",
         ),
         (

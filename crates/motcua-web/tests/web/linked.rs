@@ -30,16 +30,22 @@ fn step<'a>(v: &'a Value, key: &str) -> &'a Value {
 /// Assign and finish a step's dossier as the competent agency.
 async fn finish(t: &TestApp, token: &str, code: &str, number: &str) {
     let d = t.dossier(token, code).await;
+    let holder = d["current_agency"].as_str().unwrap().to_owned();
+    let handler = t.officer(&holder, Role::Specialist).await;
     let (s, v) = t
         .act(
             token,
             code,
-            json!({"action": "assign", "version": d["version"], "handler": "Chuyên viên"}),
+            json!({"action": "assign", "version": d["version"], "handler": handler}),
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
+    // The competent agency's approver decides.
+    let approver = t
+        .token(d["competent_agency"].as_str().unwrap(), Role::Approver)
+        .await;
     let (s, v) = t
-        .act(token, code, json!({"action": "finish", "version": v["version"], "result": {"summary": "Đã giải quyết", "document_number": number}}))
+        .act(&approver, code, json!({"action": "finish", "version": v["version"], "result": {"summary": "Đã giải quyết", "document_number": number}}))
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
 }

@@ -11,6 +11,7 @@ mod authority;
 mod citizens;
 mod consultation;
 mod declarations;
+mod desk;
 mod documents;
 mod dossiers;
 mod identity;

@@ -245,6 +245,14 @@ fn table() -> Vec<Row> {
             "/api/v1/dossiers/{dossier}/result",
             "/api/v1/dossiers/{code}/result",
             Some(json!("not a file")),
+            // The specialist drafts (below); the result is recorded by whoever decides.
+            &["leader", "unit_leader", "admin"],
+        ),
+        row(
+            M::POST,
+            "/api/v1/dossiers/{dossier}/draft-result",
+            "/api/v1/dossiers/{code}/draft-result",
+            Some(json!("not a file")),
             &["specialist", "leader", "unit_leader", "admin"],
         ),
         row(

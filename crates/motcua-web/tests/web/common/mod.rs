@@ -397,6 +397,29 @@ impl TestApp {
         username.to_owned()
     }
 
+    /// The officer of `role` at `agency` a dossier can be assigned to (or a draft sent to): an
+    /// account named `{role}.{agency}`, created on first use. Returns its user name.
+    pub async fn officer(&self, agency: &str, role: Role) -> String {
+        let username = format!("{}.{}", role.as_str(), agency.to_ascii_lowercase());
+        match self
+            .app
+            .create_user(
+                "test",
+                &username,
+                &format!("Cán bộ {}", role.title_vi()),
+                &agency.parse().unwrap(),
+                role,
+                Some(TEST_PASSWORD),
+            )
+            .await
+        {
+            Ok(_) => {}
+            Err(e) if e.code() == "user.exists" => {}
+            Err(e) => panic!("{username}: {e}"),
+        }
+        username
+    }
+
     /// Signs in through the pages as a browser does: the login page (its pre-session cookie
     /// and form token), then the form. Returns the answer to the form.
     pub async fn browser_login(&self, username: &str, password: &str, next: &str) -> PageResp {
