@@ -194,6 +194,20 @@ pub(crate) enum BenchWhat {
         #[arg(long)]
         json: bool,
     },
+    /// The officer's search (names with and without diacritics, a family name alone, phones,
+    /// identity numbers, codes) as the counters of random communes and their provinces'
+    /// administrators, through the use case (--database); p50/p95/p99 per kind.
+    Desk {
+        /// Searches of each kind (1–10,000).
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
+        /// Random seed (which communes and dossiers).
+        #[arg(long, default_value_t = 32)]
+        seed: u64,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// The mix's database statements alone, through the store (--database).
     Baseline {
         #[command(flatten)]

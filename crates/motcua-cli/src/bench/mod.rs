@@ -4,6 +4,7 @@
 
 pub mod baseline;
 pub mod dashboard;
+pub mod desk;
 pub mod http;
 pub mod load;
 pub mod mix;

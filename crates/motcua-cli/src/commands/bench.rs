@@ -48,6 +48,9 @@ pub(crate) fn run(s: Settings, what: BenchWhat) -> Result<()> {
             )
             .await
         })),
+        BenchWhat::Desk { runs, seed, json } => block_on(with_db(&s, false, async |db| {
+            bench::desk::desk_cmd(&s, db, runs, seed, json).await
+        })),
         BenchWhat::Baseline { load } => block_on(with_db(&s, false, async |db| {
             bench::run_cmd(&s, db, &load.run_args(None, false, None)).await
         })),
