@@ -58,7 +58,8 @@ function startServer() {
         const line = buf.slice(0, i);
         buf = buf.slice(i + 1);
         const t = line.match(/^\s+(\S+)\s+(\S+)\s+([a-z_]+\.[0-9a-z.]+)$/);
-        if (t) tokens[`${t[1]} ${t[2]}`] = t[3];
+        // A second account of a role at an agency is "<agency> <role> 2".
+        if (t) tokens[tokens[`${t[1]} ${t[2]}`] ? `${t[1]} ${t[2]} 2` : `${t[1]} ${t[2]}`] = t[3];
         const pw = line.match(/^Password of every demo account \(new on every start\): (\S+)$/);
         if (pw) tokens.password = pw[1];
         const u = line.match(/serving at (http:\/\/[^/ ]+)\//);
@@ -372,7 +373,7 @@ async function act(page, code, action, fill) {
   }
 }
 
-await journey('a specialist processes the dossier to the end', async () => {
+await journey('a specialist finds the dossier by a name typed without diacritics, a colleague drafts, the approver returns it once and approves it', async () => {
   expect(counterCode, 'needs the counter journey');
   const page = await newPage();
   const as = async (who) => {
@@ -381,18 +382,50 @@ await journey('a specialist processes the dossier to the end', async () => {
   };
   await as('24958.TTPVHCC counter_officer');
   await act(page, counterCode, 'transfer', (f) => f.locator('select[name=to_agency]').selectOption('24958.UBND'));
+  // The specialist searches the desk for "pham van duc" (the applicant is Phạm Văn Đức).
   await as('24958.UBND specialist');
-  await act(page, counterCode, 'assign', (f) => f.locator('input[name=handler]').fill('Nguyễn Văn Chuyên'));
-  await shot(page, '20-specialist');
-  await as('24958.UBND approver');
-  await act(page, counterCode, 'finish', async (f) => {
+  await page.goto(`${base}/inbox`);
+  await page.fill('#q', 'pham van duc');
+  await Promise.all([page.waitForNavigation(), page.click('form.desk-search button[type=submit]')]);
+  expect(page.url().includes('q=pham+van+duc'), `searched, got ${page.url()}`);
+  const hit = page.locator(`table a[href="/inbox/${counterCode}"]`);
+  expect(await hit.count() === 1, 'the dossier is found by the folded name');
+  await shot(page, '20-desk-search');
+  // Assigned to a colleague picked from the agency's accounts (with their open load).
+  const colleague = tokens['24958.UBND specialist 2'];
+  expect(colleague, 'the demo has a second specialist');
+  await act(page, counterCode, 'assign', (f) => f.locator('select[name=handler]').selectOption(colleague));
+  expect((await page.content()).includes('Chuyên viên xử lý 2 (tài khoản demo)'), 'the handler is shown with since when');
+  // The colleague drafts the result and submits it to the approver.
+  await as('24958.UBND specialist 2');
+  await page.goto(`${base}/inbox?tab=mine`);
+  expect(await page.locator(`table a[href="/inbox/${counterCode}"]`).count() === 1, 'in "assigned to me"');
+  const draft = async (f) => {
     await f.locator('input[name=result]').fill('Đã chứng thực 2 bản sao');
     await f.locator('input[name=document_number]').fill('15/2026/CT');
-  });
+    await f.locator('select[name=approver]').selectOption(tokens['24958.UBND approver']);
+  };
+  await act(page, counterCode, 'submit_draft', draft);
+  expect((await page.content()).includes('Dự thảo kết quả chờ phê duyệt'), 'the draft waits');
+  await shot(page, '21-draft-waiting');
+  // The approver finds it in "awaiting my approval" and returns it with a reason.
+  await as('24958.UBND approver');
+  await page.goto(`${base}/inbox?tab=approval`);
+  expect(await page.locator(`table a[href="/inbox/${counterCode}"]`).count() === 1, 'in "awaiting my approval"');
+  await act(page, counterCode, 'return_draft', (f) => f.locator('textarea[name=reason]').fill('Ghi rõ số chứng thực theo sổ'));
+  // The colleague sees why, corrects and submits again; the approver approves.
+  await as('24958.UBND specialist 2');
+  await page.goto(`${base}/inbox/${counterCode}`);
+  expect((await page.content()).includes('Ghi rõ số chứng thực theo sổ'), 'the reason is shown');
+  await shot(page, '22-draft-returned');
+  await act(page, counterCode, 'submit_draft', draft);
+  await as('24958.UBND approver');
+  await act(page, counterCode, 'approve_draft', null);
+  expect((await page.content()).includes('Đã xử lý xong'), 'finished');
   await as('24958.TTPVHCC counter_officer');
   await act(page, counterCode, 'return_result', null);
   expect((await page.content()).includes('Đã trả kết quả'), 'returned');
-  await shot(page, '21-returned');
+  await shot(page, '23-returned');
   await page.context().close();
 });
 
@@ -464,7 +497,9 @@ await journey('a linked birth application runs its steps at three agencies under
   expect(/^24958-/.test(birth), `the birth step has a dossier: ${birth}`);
   expect((await page.locator('ol.steps li').nth(1).textContent()).includes('Chờ bước trước'), 'residence waits for birth');
   await as('24958.UBND specialist');
-  await act(page, birth, 'assign', (f) => f.locator('input[name=handler]').fill('Nguyễn Văn Hộ'));
+  await act(page, birth, 'assign', (f) => f.locator('select[name=handler]').selectOption(tokens['24958.UBND specialist']));
+  // The approver decides (a specialist drafts, never finishes).
+  await as('24958.UBND approver');
   await act(page, birth, 'finish', async (f) => {
     await f.locator('input[name=result]').fill('Giấy khai sinh');
     await f.locator('input[name=document_number]').fill('88/2026');
@@ -508,7 +543,9 @@ await journey('a linked death application: a stopped step is reported with what 
   const code = page.url().match(/\/linked\/([0-9A-Z-]+)$/)[1];
   const death = await page.locator('ol.steps li').first().locator('a').first().textContent();
   await as('24958.UBND specialist');
-  await act(page, death, 'assign', (f) => f.locator('input[name=handler]').fill('Nguyễn Văn Hộ'));
+  await act(page, death, 'assign', (f) => f.locator('select[name=handler]').selectOption(tokens['24958.UBND specialist']));
+  // The approver decides (a specialist drafts, never finishes).
+  await as('24958.UBND approver');
   await act(page, death, 'finish', async (f) => {
     await f.locator('input[name=result]').fill('Trích lục khai tử');
     await f.locator('input[name=document_number]').fill('KT-12/2026');

@@ -30,10 +30,12 @@ pub struct DemoAccount {
 
 /// The demo's accounts: one per agency and role below, user name `<role>.<agency>` in lower
 /// case (e.g. `counter_officer.24958.ttpvhcc`).
-const DEMO_STAFF: [(&str, Role); 24] = [
+const DEMO_STAFF: [(&str, Role); 25] = [
     ("24958.TTPVHCC", Role::CounterOfficer),
     ("24781.TTPVHCC", Role::CounterOfficer),
     ("68.TTPVHCC", Role::CounterOfficer),
+    ("24958.UBND", Role::Specialist),
+    // A colleague: dossiers are assigned from one specialist to another.
     ("24958.UBND", Role::Specialist),
     ("24958.UBND", Role::Approver),
     ("24781.UBND", Role::Specialist),
@@ -64,14 +66,19 @@ pub async fn create_accounts(app: &App) -> Result<(Vec<StaffActor>, Vec<DemoAcco
     let password = motcua_app::accounts::one_time_password();
     let mut actors = Vec::new();
     let mut accounts = Vec::new();
+    let mut seen: Vec<(&str, Role)> = Vec::new();
     for (agency, role) in DEMO_STAFF {
-        let username = format!("{}.{}", role.as_str(), agency.to_ascii_lowercase());
+        // The second account of a role at an agency: `specialist2.…`, "… 2 (tài khoản demo)".
+        let n = seen.iter().filter(|x| **x == (agency, role)).count() + 1;
+        seen.push((agency, role));
+        let number = if n > 1 { n.to_string() } else { String::new() };
+        let username = format!("{}{number}.{}", role.as_str(), agency.to_ascii_lowercase());
         let code = AgencyCode::parse(agency)?;
         match app
             .create_user(
                 "demo",
                 &username,
-                &demo_officer(role),
+                &demo_officer(role, &number),
                 &code,
                 role,
                 Some(&password),
@@ -104,8 +111,12 @@ pub async fn create_accounts(app: &App) -> Result<(Vec<StaffActor>, Vec<DemoAcco
 }
 
 /// The name of a demo account, printed as the officer on forms: says plainly it is a demo.
-fn demo_officer(role: Role) -> String {
-    format!("{} (tài khoản demo)", role.title_vi())
+fn demo_officer(role: Role, number: &str) -> String {
+    if number.is_empty() {
+        format!("{} (tài khoản demo)", role.title_vi())
+    } else {
+        format!("{} {number} (tài khoản demo)", role.title_vi())
+    }
 }
 
 /// Generates `count` dossiers over the 30 days before `now`. Returns how many were made.

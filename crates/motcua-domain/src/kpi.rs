@@ -466,10 +466,17 @@ impl OfficerCounts {
     }
 }
 
+/// Whether an event's actor is a staff member: a person's account (`user:…`) or a service
+/// token (`token:…`) — not the applicant, not the system. (Until issue #32 only tokens counted:
+/// the work of every signed-in officer was missing from the officers' and staffing reports.)
+pub fn is_staff_actor(actor: &str) -> bool {
+    actor.starts_with("token:") || actor.starts_with("user:")
+}
+
 /// What an event adds to its officer's counters. Only staff actions for an agency count (the
 /// applicant's and the system's do not).
 pub fn officer_counts(actor: &str, agency: &str, action: &str) -> Option<OfficerCounts> {
-    if !actor.starts_with("token:") || agency.is_empty() {
+    if !is_staff_actor(actor) || agency.is_empty() {
         return None;
     }
     let one = |b: bool| i64::from(b);
@@ -490,7 +497,7 @@ pub struct OfficerKey {
     pub province: ProvinceCode,
     /// The agency the officer acted for.
     pub agency: String,
-    /// The actor id (`token:…`).
+    /// The actor id (`user:…` or `token:…`).
     pub officer: String,
     /// `YYYY-MM` of the action.
     pub month: String,

@@ -14,6 +14,7 @@ pub mod agency;
 pub mod authority;
 pub mod calendar;
 pub mod catalogue;
+pub mod cccd_qr;
 pub mod declaration;
 pub mod dossier;
 pub mod escalation;

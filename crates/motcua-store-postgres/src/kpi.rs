@@ -228,9 +228,10 @@ pub(crate) async fn officers(
     to: &str,
 ) -> Result<Vec<OfficerRow>, StoreError> {
     let found = sqlx::query(
-        "SELECT o.officer, t.label, o.month, o.procedure_code, o.actions, o.finishes, o.intakes,
+        "SELECT o.officer, COALESCE(t.label, u.display_name), o.month, o.procedure_code, o.actions, o.finishes, o.intakes,
                 o.refusals, o.supplement_requests, o.agency
          FROM kpi_officers o LEFT JOIN api_tokens t ON o.officer = 'token:' || t.id::text
+         LEFT JOIN staff_users u ON o.officer = 'user:' || u.id::text
          WHERE o.province_code = $1 AND ($2::text IS NULL OR o.agency = $2) AND o.month >= $3 AND o.month <= $4
          ORDER BY o.officer, o.month, o.procedure_code",
     )
@@ -299,7 +300,7 @@ pub(crate) async fn rebuild(pool: &PgPool, province: &ProvinceCode) -> Result<u6
     let events: Vec<(String, String, String, OffsetDateTime, String)> = sqlx::query_as(
         "SELECT e.agency, e.actor, e.action, e.at, d.procedure_code FROM dossier_events e
          JOIN dossiers d ON d.id = e.dossier_id
-         WHERE e.province_code = $1 AND e.actor LIKE 'token:%' AND e.agency <> ''",
+         WHERE e.province_code = $1 AND (e.actor LIKE 'token:%' OR e.actor LIKE 'user:%') AND e.agency <> ''",
     )
     .bind(province.as_str())
     .fetch_all(&mut *tx)

@@ -163,9 +163,10 @@ pub(crate) async fn officers(
     to: &str,
 ) -> Result<Vec<OfficerRow>, StoreError> {
     let found = sqlx::query(
-        "SELECT o.officer, t.label, o.month, o.procedure_code, o.actions, o.finishes, o.intakes,
+        "SELECT o.officer, COALESCE(t.label, u.display_name), o.month, o.procedure_code, o.actions, o.finishes, o.intakes,
                 o.refusals, o.supplement_requests, o.agency
          FROM kpi_officers o LEFT JOIN api_tokens t ON o.officer = 'token:' || t.id
+         LEFT JOIN staff_users u ON o.officer = 'user:' || u.id
          WHERE o.province_code = ?1 AND (?2 IS NULL OR o.agency = ?2) AND o.month >= ?3 AND o.month <= ?4
          ORDER BY o.officer, o.month, o.procedure_code",
     )
@@ -224,7 +225,7 @@ pub(crate) async fn rebuild(pool: &SqlitePool, province: &ProvinceCode) -> Resul
     let events: Vec<(String, String, String, String, String)> = sqlx::query_as(
         "SELECT e.agency, e.actor, e.action, e.at, d.procedure_code FROM dossier_events e
          JOIN dossiers d ON d.id = e.dossier_id
-         WHERE e.province_code = ? AND e.actor LIKE 'token:%' AND e.agency <> ''",
+         WHERE e.province_code = ? AND (e.actor LIKE 'token:%' OR e.actor LIKE 'user:%') AND e.agency <> ''",
     )
     .bind(province.as_str())
     .fetch_all(&mut *tx)

@@ -71,8 +71,10 @@ pub trait MonitoringStore: Send + Sync + 'static {
         to: OffsetDateTime,
         limit: u32,
     ) -> Result<Vec<Dossier>, StoreError>;
-    /// In-person intakes at the counters of a province in `[from, to)`: dossiers whose first
-    /// event is a staff member's `receive` — (receiving agency, officer, time, procedure).
+    /// The intakes at the counters of a province for dossiers filed in `[from, to)`: each
+    /// dossier received by a staff member (an account or a token) — at the counter, or an
+    /// online filing checked and received there — as (receiving agency, officer, time,
+    /// procedure).
     async fn counter_intakes(
         &self,
         province: &ProvinceCode,

@@ -976,3 +976,59 @@ fn audit_verify_fails_when_a_column_or_the_holder_is_edited() {
     let (ok, out, _) = motcua(&["--data-dir", data, "audit", "verify"]);
     assert!(!ok && out.contains("holder differs"), "{out}");
 }
+
+/// The staffing report's arrivals are the dossiers the centres received — at the counter or
+/// online, by signed-in officers (issue #32: it read 0 on the demo, counting only the intakes of
+/// API tokens).
+#[test]
+fn the_demos_received_dossiers_are_the_staffing_reports_arrivals() {
+    use motcua_app::ports::{DossierStore as _, MonitoringStore as _};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let (ok, out, err) = motcua(&["--data-dir", data, "demo", "--no-serve", "--dossiers", "40"]);
+    assert!(ok, "{out}\n{err}");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let store = SqliteStore::open(&dir.path().join("motcua.db"))
+            .await
+            .unwrap();
+        let now = time::OffsetDateTime::now_utc();
+        let arrivals = store
+            .counter_intakes(
+                &"68".parse().unwrap(),
+                now - time::Duration::weeks(52),
+                now + time::Duration::days(1),
+            )
+            .await
+            .unwrap();
+        let received = store
+            .list_dossiers(&motcua_app::ports::DossierFilter {
+                limit: 200,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .iter()
+            .filter(|d| d.received_at.is_some())
+            .count() as i64;
+        assert!(
+            received > 20,
+            "the demo receives most of its dossiers: {received}"
+        );
+        assert_eq!(
+            arrivals.len() as i64,
+            received,
+            "every received dossier is an arrival"
+        );
+        assert!(
+            arrivals
+                .iter()
+                .all(|(_, officer, _, _)| officer.starts_with("user:")),
+            "received by the demo's signed-in counter officers"
+        );
+        store.close().await;
+    });
+}

@@ -625,20 +625,72 @@ fn reason(s: &str) -> Result<String, DossierError> {
     check_text("reason", s, 2000)
 }
 
+/// Whether `e` looks like an e-mail address (one `@`, a dot in the domain, no space).
+fn is_email(e: &str) -> bool {
+    e.split_once('@')
+        .is_some_and(|(l, d)| !l.is_empty() && d.contains('.'))
+        && !e.contains(' ')
+}
+
+/// Every problem of an applicant's typed fields at once, each with its field (`name`,
+/// `id_number`, `phone`, `email`, `address`): what a counter form reports in one summary. The
+/// same rules as [`check_applicant`] and the identifiers' parsers.
+pub fn applicant_problems(
+    name: &str,
+    id_number: &str,
+    phone: &str,
+    email: &str,
+    address: &str,
+) -> Vec<(&'static str, DossierError)> {
+    let mut out = Vec::new();
+    if let Err(e) = check_text("applicant.name", name, 200) {
+        out.push(("name", e));
+    }
+    if let Err(e) = CitizenId::parse(id_number) {
+        out.push((
+            "id_number",
+            DossierError::InvalidField {
+                field: "applicant.id_number",
+                message: e.to_string(),
+            },
+        ));
+    }
+    if let Err(e) = Phone::parse(phone) {
+        out.push((
+            "phone",
+            DossierError::InvalidField {
+                field: "applicant.phone",
+                message: e.to_string(),
+            },
+        ));
+    }
+    match check_opt("applicant.email", &Some(email.to_owned()), 200) {
+        Err(e) => out.push(("email", e)),
+        Ok(Some(e)) if !is_email(&e) => out.push((
+            "email",
+            DossierError::InvalidField {
+                field: "applicant.email",
+                message: "not an e-mail address".into(),
+            },
+        )),
+        Ok(_) => {}
+    }
+    if let Err(e) = check_opt("applicant.address", &Some(address.to_owned()), 500) {
+        out.push(("address", e));
+    }
+    out
+}
+
 /// Checks applicant data (names and addresses free of control characters, sane lengths).
 pub fn check_applicant(a: &Applicant) -> Result<Applicant, DossierError> {
     let email = check_opt("applicant.email", &a.email, 200)?;
-    if let Some(e) = &email {
-        let ok = e
-            .split_once('@')
-            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.'))
-            && !e.contains(' ');
-        if !ok {
-            return Err(DossierError::InvalidField {
-                field: "applicant.email",
-                message: "not an e-mail address".into(),
-            });
-        }
+    if let Some(e) = &email
+        && !is_email(e)
+    {
+        return Err(DossierError::InvalidField {
+            field: "applicant.email",
+            message: "not an e-mail address".into(),
+        });
     }
     Ok(Applicant {
         name: check_text("applicant.name", &a.name, 200)?,

@@ -145,9 +145,9 @@ impl MonitoringStore for SqliteStore {
     ) -> Result<Vec<(AgencyCode, String, time::OffsetDateTime, ProcedureCode)>, StoreError> {
         let rows: Vec<(String, String, String, String)> = sqlx::query_as(
             "SELECT d.receiving_agency, e.actor, e.at, d.procedure_code FROM dossiers d
-             JOIN dossier_events e ON e.dossier_id = d.id AND e.seq = 1
+             JOIN dossier_events e ON e.dossier_id = d.id AND e.action = 'receive'
              WHERE d.province_code = ? AND d.submitted_at >= ? AND d.submitted_at < ?
-               AND e.action = 'receive' AND e.actor LIKE 'token:%'",
+               AND e.action = 'receive' AND (e.actor LIKE 'token:%' OR e.actor LIKE 'user:%')",
         )
         .bind(province.as_str())
         .bind(crate::rows::ts(from))

@@ -37,6 +37,15 @@ fn document_id(id: &str) -> Result<uuid::Uuid, ApiError> {
 
 /// `application/pdf` with a download name.
 pub fn pdf_response(file_name: &str, bytes: Vec<u8>) -> Response {
+    pdf_with(file_name, bytes, "attachment")
+}
+
+/// A PDF the browser shows (and prints) rather than saves: the receipt printed at the counter.
+pub fn pdf_inline(file_name: &str, bytes: Vec<u8>) -> Response {
+    pdf_with(file_name, bytes, "inline")
+}
+
+fn pdf_with(file_name: &str, bytes: Vec<u8>, disposition: &str) -> Response {
     let safe: String = file_name
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
@@ -46,7 +55,7 @@ pub fn pdf_response(file_name: &str, bytes: Vec<u8>) -> Response {
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{safe}\""),
+                format!("{disposition}; filename=\"{safe}\""),
             ),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],

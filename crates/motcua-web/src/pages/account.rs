@@ -79,8 +79,15 @@ fn safe_next(next: Option<&str>) -> String {
         {
             n.to_owned()
         }
-        _ => "/inbox".into(),
+        // None asked: the account's own landing page, decided at login (`landing`).
+        _ => String::new(),
     }
+}
+
+/// Where an account lands after login when no page was asked for: leaders on their dashboard,
+/// everyone else on their desk.
+fn landing(role: motcua_domain::access::Role) -> &'static str {
+    if role.leads() { "/dashboard" } else { "/inbox" }
 }
 
 fn login_form(tr: Tr, uri: &Uri, client: &Client, next: String, error: Option<String>) -> Response {
@@ -137,6 +144,8 @@ pub async fn login(
         Ok(done) => {
             let to = if done.session.must_change_password {
                 PASSWORD_PATH.to_owned()
+            } else if next.is_empty() {
+                landing(done.session.actor.role).to_owned()
             } else {
                 next
             };
@@ -342,8 +351,8 @@ mod tests {
             "evil",
             "",
         ] {
-            assert_eq!(safe_next(Some(bad)), "/inbox", "{bad:?}");
+            assert_eq!(safe_next(Some(bad)), "", "{bad:?}");
         }
-        assert_eq!(safe_next(None), "/inbox");
+        assert_eq!(safe_next(None), "");
     }
 }

@@ -215,6 +215,11 @@ mod tests {
                         ("item", FluentValue::from("i")),
                         ("open", FluentValue::from(4)),
                         ("since", FluentValue::from("s")),
+                        ("birth", FluentValue::from("b")),
+                        ("sex", FluentValue::from("s")),
+                        ("old", FluentValue::from("o")),
+                        ("issued", FluentValue::from("i")),
+                        ("parts", FluentValue::from("p")),
                     ],
                 );
                 assert!(

@@ -53,8 +53,10 @@ pub struct Chrome {
     pub staff: Option<String>,
     /// Anti-forgery token for staff forms (empty on public pages).
     pub csrf: String,
-    /// Show the dashboard link.
+    /// Show the dashboard and the reports.
     pub is_leader: bool,
+    /// Show the counter (intake) links.
+    pub takes_intake: bool,
     /// Show the administration link.
     pub is_admin: bool,
     /// Kiosk pages: go back to the kiosk start after this many seconds without use.
@@ -93,6 +95,7 @@ impl Chrome {
             staff: None,
             csrf: String::new(),
             is_leader: false,
+            takes_intake: false,
             is_admin: false,
             kiosk_reset: None,
         }
@@ -250,6 +253,7 @@ pub fn routes() -> Router<AppState> {
             "/counter",
             get(staff::counter_page).post(staff::counter_submit),
         )
+        .route("/counter/scan", axum::routing::post(staff::counter_scan))
         .route("/inbox", get(staff::inbox_page))
         .route("/inbox/bulk", axum::routing::post(staff::inbox_bulk))
         .route("/inbox/{code}", get(staff::dossier_page))

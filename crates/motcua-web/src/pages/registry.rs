@@ -266,6 +266,14 @@ async fn rule_change_answer(
     }
 }
 
+/// The counter's linked applications are for the roles that take dossiers in.
+fn intake_refused(sess: &StaffSession) -> AppError {
+    AppError::Forbidden(format!(
+        "role {} does not take dossiers in",
+        sess.actor().role.as_str()
+    ))
+}
+
 async fn own_province(s: &AppState, sess: &StaffSession) -> Result<ProvinceCode, AppError> {
     Ok(s.app.agency(&sess.actor().agency).await?.province_code)
 }
@@ -449,6 +457,9 @@ pub async fn linked_form(
     sess: StaffSession,
     axum::extract::Query(q): axum::extract::Query<LinkedQuery>,
 ) -> Response {
+    if !sess.actor().role.takes_intake() {
+        return error_page(tr, &uri, &sess, intake_refused(&sess));
+    }
     let values: BTreeMap<String, String> = q
         .service
         .map(|c| ("service".to_owned(), c))
@@ -468,6 +479,9 @@ pub async fn linked_submit(
     let f = form(&body);
     if !sess.csrf_ok(&f) {
         return forged(sess.chrome(tr, &uri, String::new()));
+    }
+    if !sess.actor().role.takes_intake() {
+        return error_page(tr, &uri, &sess, intake_refused(&sess));
     }
     let get = |k: &str| f.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
     let mut variants = BTreeMap::new();

@@ -18,6 +18,8 @@ use motcua_app::AppError;
 use motcua_app::integrity::IntegrityReport;
 use motcua_app::monitoring::{IndexReport, KpiLine, KpiReport, MetricDossiers};
 use motcua_app::staffing::StaffingReport;
+use motcua_domain::access::Jurisdiction;
+use motcua_domain::ids::{AgencyCode, ProvinceCode, UnitCode};
 use motcua_domain::index766::Basis;
 use motcua_domain::kpi::Period;
 use motcua_domain::staffing::{Target, WEEKDAYS};
@@ -62,6 +64,16 @@ pub struct Form {
     month: String,
     /// `unit=…&year=…` for links.
     query: String,
+    /// The units the reader may choose, by name (filled by [`Form::with_units`]).
+    units: Vec<UnitGroup>,
+    /// The chosen unit's name, with its code as secondary text.
+    unit_name: String,
+}
+
+/// One group of the unit picker: its label and its (code, "name (code)", chosen) options.
+pub struct UnitGroup {
+    label: String,
+    options: Vec<(String, String, bool)>,
 }
 
 fn num(s: &Option<String>) -> Option<String> {
@@ -92,7 +104,141 @@ impl Selector {
             quarter,
             month,
             query,
+            units: Vec::new(),
+            unit_name: String::new(),
         }
+    }
+}
+
+/// The province a unit code belongs to: a province's own, a commune's, an agency's.
+async fn province_of(app: &motcua_app::App, code: &str) -> Option<ProvinceCode> {
+    let units = app.units();
+    if let Ok(p) = ProvinceCode::parse(code) {
+        return units.province(&p).map(|x| x.code.clone());
+    }
+    if let Ok(u) = UnitCode::parse(code) {
+        return units.commune(&u).map(|c| c.province_code.clone());
+    }
+    let a = AgencyCode::parse(code).ok()?;
+    app.agency(&a).await.ok().map(|a| a.province_code)
+}
+
+impl Form {
+    /// The picker of the units `scope` reaches (a reader's jurisdiction; `None`: the public,
+    /// every province): the provinces, the communes and province-level agencies of the chosen
+    /// unit's province, or one commune and its agencies, or one agency — each by name, the code
+    /// beside it. The reader picks instead of typing a code.
+    async fn with_units(
+        mut self,
+        app: &motcua_app::App,
+        scope: Option<&Jurisdiction>,
+        tr: Tr,
+    ) -> Self {
+        let units = app.units();
+        let chosen = self.unit.clone();
+        let opt = |code: String, name: &str| {
+            let selected = code == chosen;
+            let label = format!("{name} ({code})");
+            (code, label, selected)
+        };
+        let mut groups: Vec<UnitGroup> = Vec::new();
+        let province = province_of(app, &chosen).await;
+        let province_groups = |p: &ProvinceCode, groups: &mut Vec<UnitGroup>| {
+            let communes = units
+                .communes_of(p)
+                .into_iter()
+                .map(|c| opt(c.code.to_string(), &c.name))
+                .collect();
+            groups.push(UnitGroup {
+                label: tr.t("reports-unit-communes"),
+                options: communes,
+            });
+        };
+        match scope {
+            None | Some(Jurisdiction::Country) => {
+                groups.push(UnitGroup {
+                    label: tr.t("reports-unit-provinces"),
+                    options: units
+                        .provinces()
+                        .iter()
+                        .map(|p| opt(p.code.to_string(), &p.name))
+                        .collect(),
+                });
+                if let Some(p) = &province {
+                    province_groups(p, &mut groups);
+                }
+            }
+            Some(Jurisdiction::Province(p)) => {
+                if let Some(x) = units.province(p) {
+                    groups.push(UnitGroup {
+                        label: tr.t("reports-unit-provinces"),
+                        options: vec![opt(x.code.to_string(), &x.name)],
+                    });
+                }
+                province_groups(p, &mut groups);
+            }
+            Some(Jurisdiction::Unit(u)) => {
+                if let Some(c) = units.commune(u) {
+                    groups.push(UnitGroup {
+                        label: tr.t("reports-unit-communes"),
+                        options: vec![opt(c.code.to_string(), &c.name)],
+                    });
+                }
+                if let Ok(agencies) = app.agencies_of_unit(u).await {
+                    groups.push(UnitGroup {
+                        label: tr.t("reports-unit-agencies"),
+                        options: agencies
+                            .iter()
+                            .map(|a| opt(a.code.to_string(), &a.name))
+                            .collect(),
+                    });
+                }
+            }
+            Some(Jurisdiction::Agency(a)) => {
+                if let Ok(x) = app.agency(a).await {
+                    groups.push(UnitGroup {
+                        label: tr.t("reports-unit-agencies"),
+                        options: vec![opt(x.code.to_string(), &x.name)],
+                    });
+                }
+            }
+        }
+        // The province's own agencies (departments, the province's centre) for readers whose
+        // reach takes the province in.
+        if matches!(
+            scope,
+            None | Some(Jurisdiction::Country | Jurisdiction::Province(_))
+        ) && let Some(p) = &province
+            && let Ok(agencies) = app.agencies_of_province(p).await
+        {
+            groups.push(UnitGroup {
+                label: tr.t("reports-unit-agencies"),
+                options: agencies
+                    .iter()
+                    .map(|a| opt(a.code.to_string(), &a.name))
+                    .collect(),
+            });
+        }
+        groups.retain(|g| !g.options.is_empty());
+        // A chosen code the picker does not offer stays chosen (and is refused by the report
+        // with its reason, as before).
+        if !groups.iter().any(|g| g.options.iter().any(|o| o.2)) && !chosen.is_empty() {
+            groups.insert(
+                0,
+                UnitGroup {
+                    label: tr.t("reports-unit-typed"),
+                    options: vec![(chosen.clone(), chosen.clone(), true)],
+                },
+            );
+        }
+        self.unit_name = groups
+            .iter()
+            .flat_map(|g| g.options.iter())
+            .find(|o| o.2)
+            .map(|o| o.1.clone())
+            .unwrap_or_default();
+        self.units = groups;
+        self
     }
 }
 
@@ -150,8 +296,17 @@ struct IndexPage {
     error: Option<String>,
     unit_name: String,
     period: String,
+    /// Points earned.
     total: String,
+    /// Points that could be measured (100 less the unmeasured).
+    measurable: String,
+    /// Points earned over the measurable ones, as a share of 100 (empty when none is
+    /// measurable).
+    normalised: String,
+    /// Points that cannot be measured yet.
     unmeasured: String,
+    /// The metrics not measured yet: (code, name, points, why).
+    missing: Vec<(&'static str, &'static str, String, String)>,
     chart: String,
     metrics: Vec<MetricRow>,
 }
@@ -190,6 +345,39 @@ fn index_page(c: Chrome, f: Form, r: Option<IndexReport>, error: Option<String>)
         ),
         None => Default::default(),
     };
+    // The headline never reads as a failing grade because inputs are missing (issue #32): the
+    // score over the points that could be measured, and the points that could not, each with
+    // its reason.
+    let (measurable, normalised, missing) = match &r {
+        Some(r) => {
+            let measurable = (100.0 - r.unmeasured).max(0.0);
+            let normalised = if measurable > 0.0 {
+                format!("{:.1}", r.total / measurable * 100.0)
+            } else {
+                String::new()
+            };
+            let missing = r
+                .metrics
+                .iter()
+                .filter(|m| matches!(m.basis, Basis::NoData | Basis::Empty))
+                .map(|m| {
+                    (
+                        m.code,
+                        m.name,
+                        format!("{:.0}", m.max_score),
+                        m.note.clone().unwrap_or_else(|| {
+                            tr.t(match m.basis {
+                                Basis::Empty => "reports-why-empty",
+                                _ => "reports-why-no-data",
+                            })
+                        }),
+                    )
+                })
+                .collect();
+            (format!("{measurable:.0}"), normalised, missing)
+        }
+        None => Default::default(),
+    };
     IndexPage {
         c,
         f,
@@ -197,7 +385,10 @@ fn index_page(c: Chrome, f: Form, r: Option<IndexReport>, error: Option<String>)
         unit_name,
         period,
         total,
+        measurable,
+        normalised,
         unmeasured,
+        missing,
         chart,
         metrics,
     }
@@ -244,7 +435,10 @@ fn bad_input(code: &'static str, page: Response) -> Response {
 /// `GET /reports/index`: the Decision 766 index of a unit for a period (public).
 pub async fn index(p: Page, Query(sel): Query<Selector>) -> Result<Response, PageError> {
     let tr = p.tr;
-    let f = sel.form("68", this_year(&p.s));
+    let f = sel
+        .form("68", this_year(&p.s))
+        .with_units(&p.s.app, None, tr)
+        .await;
     let c = p.chrome(tr.t("reports-index-title"));
     let (q, period) = match f.report_query(tr) {
         Ok(q) => q,
@@ -398,7 +592,10 @@ async fn default_unit(p: &StaffPage) -> Result<String, PageError> {
 /// `GET /reports`: the live indicators of a unit for a period.
 pub async fn kpis(p: StaffPage, Query(sel): Query<Selector>) -> Result<Response, PageError> {
     let tr = p.tr;
-    let f = sel.form(&default_unit(&p).await?, this_year(&p.s));
+    let f = sel
+        .form(&default_unit(&p).await?, this_year(&p.s))
+        .with_units(&p.s.app, Some(&p.sess.actor().jurisdiction), p.tr)
+        .await;
     let c = p.chrome(tr.t("reports-title"));
     let (q, period) = match f.report_query(tr) {
         Ok(q) => q,
@@ -433,7 +630,10 @@ pub async fn export_report(
     Query(sel): Query<Selector>,
 ) -> Result<Response, PageError> {
     let (s, tr) = (&p.s, p.tr);
-    let f = sel.form(&default_unit(&p).await?, this_year(s));
+    let f = sel
+        .form(&default_unit(&p).await?, this_year(s))
+        .with_units(&p.s.app, Some(&p.sess.actor().jurisdiction), p.tr)
+        .await;
     let actor = p.actor();
     let format = sel.format.as_deref().unwrap_or("xlsx");
     let table = sel.table.as_deref();
@@ -554,7 +754,10 @@ fn integrity_sections(
 /// `GET /reports/integrity`: the integrity review of a unit for a period (leaders, admins).
 pub async fn integrity(p: StaffPage, Query(sel): Query<Selector>) -> Result<Response, PageError> {
     let tr = p.tr;
-    let f = sel.form(&default_unit(&p).await?, this_year(&p.s));
+    let f = sel
+        .form(&default_unit(&p).await?, this_year(&p.s))
+        .with_units(&p.s.app, Some(&p.sess.actor().jurisdiction), p.tr)
+        .await;
     let c = p.chrome(tr.t("integrity-title"));
     let shown = num(&sel.threshold).unwrap_or_else(|| "5".into());
     let page = |c, f, error, r: Option<IntegrityReport>| IntegrityPage {
@@ -624,7 +827,8 @@ fn staffing_params(sel: &Selector) -> Option<(u32, Target)> {
 #[template(path = "report_staffing.html")]
 struct StaffingPage {
     c: Chrome,
-    unit: String,
+    /// The unit picker (by name).
+    units: Vec<UnitGroup>,
     weeks: String,
     wait: String,
     level: String,
@@ -686,13 +890,18 @@ pub async fn staffing(p: StaffPage, Query(sel): Query<Selector>) -> Result<Respo
         }
         q.finish()
     };
+    let units = sel
+        .form(&unit, this_year(&p.s))
+        .with_units(&p.s.app, Some(&p.sess.actor().jurisdiction), tr)
+        .await
+        .units;
     let mut page = StaffingPage {
+        units,
         c,
         weeks: num(&sel.weeks).unwrap_or_else(|| "8".into()),
         wait: num(&sel.wait).unwrap_or_else(|| "15".into()),
         level: num(&sel.level).unwrap_or_else(|| "0.8".into()),
         query,
-        unit: unit.clone(),
         error: None,
         r: None,
     };
@@ -746,7 +955,10 @@ impl MetricPage {
 /// `GET /reports/metric`: the dossiers behind one metric of a unit's 766 index.
 pub async fn metric(p: StaffPage, Query(sel): Query<Selector>) -> Result<Response, PageError> {
     let tr = p.tr;
-    let f = sel.form(&default_unit(&p).await?, this_year(&p.s));
+    let f = sel
+        .form(&default_unit(&p).await?, this_year(&p.s))
+        .with_units(&p.s.app, Some(&p.sess.actor().jurisdiction), p.tr)
+        .await;
     let c = p.chrome(tr.t("metric-title"));
     let (q, period) = match f.report_query(tr) {
         Ok(q) => q,

@@ -124,6 +124,7 @@ impl StaffSession {
 fn staff_chrome(tr: Tr, uri: &Uri, title: String, s: &StaffSession) -> Chrome {
     let mut c = Chrome::new(tr, uri, title);
     c.is_leader = s.actor.role.leads();
+    c.takes_intake = s.actor.role.takes_intake();
     c.is_admin = s.actor.role.may_administer();
     c.staff = Some(tr.ta(
         "staff-signed-in",
@@ -177,6 +178,14 @@ struct CounterPage {
 impl CounterPage {
     fn value(&self, k: &str) -> String {
         self.values.get(k).cloned().unwrap_or_default()
+    }
+
+    /// The error of field `k`, shown beside it (and in the summary).
+    fn err(&self, k: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| f == k)
+            .map(|(_, m)| m.as_str())
     }
 }
 
@@ -268,6 +277,7 @@ pub async fn counter_page(
     p: StaffPage,
     Query(q): Query<CounterQuery>,
 ) -> Result<Response, PageError> {
+    intake_role(&p)?;
     let chosen = match q.procedure.as_deref().map(ProcedureCode::parse) {
         Some(Ok(code)) => known_procedure(&p, &code).await?,
         _ => None,
@@ -276,6 +286,19 @@ pub async fn counter_page(
         .await
         .map_err(|e| p.fail(e))?;
     Ok(render(&page))
+}
+
+/// The counter is for the roles that take dossiers in (counter officers, leaders,
+/// administrators of the system); the others get 403 and no link to it.
+fn intake_role(p: &StaffPage) -> Result<(), PageError> {
+    if p.sess.actor.role.takes_intake() {
+        Ok(())
+    } else {
+        Err(p.fail(AppError::Forbidden(format!(
+            "role {} does not take dossiers in",
+            p.sess.actor.role.as_str()
+        ))))
+    }
 }
 
 /// A procedure of the catalogue, `None` when it has no such code (a lost database is an error,
@@ -315,8 +338,79 @@ async fn counter_with_declaration(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
 }
 
+/// `POST /counter/scan`: the QR code of the applicant's chip card, typed by a 2D scanner into
+/// its own field, fills the applicant block (number, name, residence; the old number, birth
+/// date and sex shown beside) — or says which parts of the scan are missing.
+pub async fn counter_scan(p: StaffPage, body: Bytes) -> Result<Response, PageError> {
+    intake_role(&p)?;
+    let f = form(&body);
+    if !csrf_ok(&f, &p.sess) {
+        return Ok(forged(p.chrome(String::new())));
+    }
+    let tr = p.tr;
+    let procedure = match ProcedureCode::parse(f.get("procedure").map(String::as_str).unwrap_or(""))
+    {
+        Ok(c) => known_procedure(&p, &c).await?,
+        Err(_) => None,
+    };
+    let mut values = HashMap::new();
+    let mut errors = Vec::new();
+    match motcua_domain::cccd_qr::CardScan::parse(f.get("scan").map(String::as_str).unwrap_or("")) {
+        Ok(card) => {
+            values.insert("name".to_owned(), card.name.clone());
+            values.insert("id_number".to_owned(), card.id_number.to_string());
+            values.insert("address".to_owned(), card.address.clone());
+            values.insert(
+                "scanned".to_owned(),
+                tr.ta(
+                    "counter-scan-read",
+                    &[
+                        ("name", FluentValue::from(card.name)),
+                        ("birth", FluentValue::from(fmt_date(card.birth_date))),
+                        ("sex", FluentValue::from(card.sex)),
+                        (
+                            "old",
+                            FluentValue::from(card.old_id.unwrap_or_else(|| "—".into())),
+                        ),
+                        ("issued", FluentValue::from(fmt_date(card.issued))),
+                    ],
+                ),
+            );
+        }
+        Err(bad) => {
+            let parts: Vec<String> = bad
+                .missing
+                .iter()
+                .map(|m| tr.t(&format!("counter-scan-part-{m}")))
+                .collect();
+            errors.push((
+                "scan".to_owned(),
+                tr.ta(
+                    "counter-scan-bad",
+                    &[("parts", FluentValue::from(parts.join(", ")))],
+                ),
+            ));
+        }
+    }
+    let page = counter_page_with(&p, procedure, values, errors.clone(), &[])
+        .await
+        .map_err(|e| p.fail(e))?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+/// `dd/mm/yyyy`.
+fn fmt_date(d: time::Date) -> String {
+    format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
+}
+
 /// `POST /counter`: receive the dossier (issues the appointment) and show it.
 pub async fn counter_submit(p: StaffPage, body: Bytes) -> Result<Response, PageError> {
+    intake_role(&p)?;
     let (s, tr, sess) = (&p.s, p.tr, &p.sess);
     let f = form(&body);
     if !csrf_ok(&f, sess) {
@@ -406,8 +500,46 @@ pub async fn counter_submit(p: StaffPage, body: Bytes) -> Result<Response, PageE
         ),
         _ => None,
     };
+    // Every problem of the form at once (GOV.UK's error summary): the applicant's fields, the
+    // decision, and the declaration's answers, each on its field; the answers kept.
+    for (field, _) in motcua_domain::dossier::applicant_problems(
+        &get("name"),
+        &get("id_number"),
+        &get("phone"),
+        &get("email"),
+        &get("address"),
+    ) {
+        let message = match field {
+            "id_number" => tr.t("apply-id-error"),
+            "phone" => tr.t("error-phone-invalid"),
+            "email" => tr.t("apply-email-error"),
+            "address" => tr.t("counter-address-error"),
+            _ => tr.t("apply-name-error"),
+        };
+        errors.push((field.to_owned(), message));
+    }
+    let declaration_errors = match s.app.filed_declaration(
+        &procedure,
+        None,
+        Channel::Direct,
+        declaration.as_ref(),
+        &mut components.clone(),
+    ) {
+        Err(AppError::Declaration(invalid)) => invalid.errors,
+        _ => Vec::new(),
+    };
+    if !declaration_errors.is_empty()
+        && let Some(d) = procedure.case(None).and_then(|c| c.declaration.clone())
+    {
+        errors.extend(
+            super::declaration::summary(&tr, &d, &declaration_errors)
+                .into_iter()
+                .map(|x| (x.href.trim_start_matches('#').to_owned(), x.text)),
+        );
+    }
     if !errors.is_empty() {
-        return counter_again(&p, Some(procedure), &f, errors).await;
+        return counter_with_declaration(&p, Some(procedure), &f, errors, &declaration_errors)
+            .await;
     }
     let follow_up: Option<Command> = match follow_up.map(serde_json::from_value) {
         Some(Ok(c)) => Some(c),
@@ -1564,6 +1696,26 @@ pub async fn receipt_page(
         .dossier(&p.actor(), &code)
         .await
         .map_err(|e| p.fail(e))?;
+    // "In giấy tiếp nhận" prints form 01 itself: the signed PDF issued at intake (the latest,
+    // should it have been issued again), shown by the browser to print. The HTML page below
+    // only where this server issues no documents.
+    if s.app.issues_documents() {
+        let actor = p.actor();
+        let docs = s
+            .app
+            .dossier_documents(&actor, &code)
+            .await
+            .map_err(|e| p.fail(e))?;
+        let Some(receipt) = docs.iter().rev().find(|x| x.kind == "form01") else {
+            return Err(p.not_found());
+        };
+        let (rec, bytes) = s
+            .app
+            .document_file(&actor, &code, receipt.id)
+            .await
+            .map_err(|e| p.fail(e))?;
+        return Ok(crate::api::documents::pdf_inline(&rec.file_name, bytes));
+    }
     let procedure = s
         .app
         .procedure(&d.procedure.code, Some(d.procedure.version))

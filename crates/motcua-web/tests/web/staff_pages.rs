@@ -107,12 +107,35 @@ async fn a_counter_officer_signs_in_receives_a_dossier_and_prints_the_receipt() 
         None,
     )
     .await;
-    assert!(r.body.contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"));
-    assert!(r.body.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
+    // "Print the receipt" is form 01 itself: the signed PDF issued at intake, shown inline.
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.header("content-type"), Some("application/pdf"));
     assert!(
-        r.body.contains(r#"<figure class="qr""#) && r.body.contains("<svg"),
-        "a QR code to the tracking page"
+        r.header("content-disposition")
+            .unwrap()
+            .starts_with("inline")
     );
+    let admin = t.token("68.UBND", Role::Admin).await;
+    let (_, docs) = t
+        .get("/api/v1/dossiers/24958-250303-0001/documents", Some(&admin))
+        .await;
+    let form01 = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "form01")
+        .expect("form 01 was issued");
+    assert!(form01["signed_by"].is_string(), "signed: {form01}");
+    let (_, signed) = t
+        .get_bytes(
+            &format!(
+                "/api/v1/dossiers/24958-250303-0001/documents/{}",
+                form01["id"].as_str().unwrap()
+            ),
+            &admin,
+        )
+        .await;
+    assert_eq!(r.bytes, signed, "the very PDF that was signed");
     let r = call(&t, "GET", "/inbox", Some(&cookie), None).await;
     assert!(r.body.contains(r#"<a href="/inbox/24958-250303-0001">"#));
 }
@@ -355,4 +378,94 @@ async fn a_forged_action_name_is_refused_and_changes_nothing() {
             "{action}"
         );
     }
+}
+
+/// The counter reports every problem of its form at once, each beside its field, with what was
+/// typed kept (issue #32); the QR code of a chip card fills the applicant or names what it lacks;
+/// the counter is not a page for roles that take nothing in.
+#[tokio::test]
+async fn the_counter_says_everything_wrong_at_once_and_reads_the_chip_card() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let cookie = t.session("24958.TTPVHCC", Role::CounterOfficer).await;
+    let page = call(
+        &t,
+        "GET",
+        "/counter?procedure=1.004873",
+        Some(&cookie),
+        None,
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let c = csrf(&page.body);
+    let bad = format!(
+        "csrf={c}&procedure=1.004873&name=&id_number=123&phone=12&email=x&address={}&recv_TK=on&orig_TK=1&copy_TK=0",
+        enc("Thôn Phú Thạnh, Phú Hội")
+    );
+    let r = call(&t, "POST", "/counter", Some(&cookie), Some(&bad)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["name", "id_number", "phone", "email"] {
+        assert!(
+            r.body.contains(&format!(r##"<a href="#{field}">"##)),
+            "{field} in the summary"
+        );
+        assert!(
+            r.body
+                .contains(&format!(r#"aria-describedby="{field}-error""#)),
+            "{field} marked beside it"
+        );
+    }
+    assert!(
+        r.body.contains("Thôn Phú Thạnh, Phú Hội"),
+        "what was typed is kept"
+    );
+    assert_eq!(t.count().await, 0, "nothing was filed");
+
+    // The chip card's QR code: the scanner types the seven fields into their own form.
+    let scan = "068095001234|250123456|Nguyễn Văn An|15081995|Nam|Thôn Phú Thạnh, Phú Hội, Đức Trọng, Lâm Đồng|20042021";
+    let r = call(
+        &t,
+        "POST",
+        "/counter/scan",
+        Some(&cookie),
+        Some(&format!("csrf={c}&procedure=1.004873&scan={}", enc(scan))),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body
+            .contains(r#"id="name" name="name" value="Nguyễn Văn An""#)
+    );
+    assert!(r.body.contains(r#"value="068095001234""#));
+    assert!(
+        r.body
+            .contains("Thôn Phú Thạnh, Phú Hội, Đức Trọng, Lâm Đồng")
+    );
+    assert!(r.body.contains("15/08/1995") && r.body.contains("250123456"));
+    let r = call(
+        &t,
+        "POST",
+        "/counter/scan",
+        Some(&cookie),
+        Some(&format!(
+            "csrf={c}&procedure=1.004873&scan={}",
+            enc("068095001234|250123456|Nguyễn Văn An|1508")
+        )),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("ngày sinh")
+            && r.body.contains("nơi thường trú")
+            && r.body.contains("ngày cấp")
+    );
+    assert!(
+        !r.body.contains(r#"value="Nguyễn Văn An""#),
+        "half a person is not filled in"
+    );
+    // A specialist takes nothing in at the counter: no page, no link.
+    let spec = t.session("24958.UBND", Role::Specialist).await;
+    let r = call(&t, "GET", "/counter", Some(&spec), None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = call(&t, "GET", "/inbox", Some(&spec), None).await;
+    assert!(!r.body.contains(r#"href="/counter""#));
 }

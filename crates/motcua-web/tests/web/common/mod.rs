@@ -206,6 +206,26 @@ impl TestApp {
         (status, v)
     }
 
+    /// A GET with a bearer token whose answer is not JSON (a PDF): status and bytes.
+    pub async fn get_bytes(&self, uri: &str, token: &str) -> (StatusCode, Vec<u8>) {
+        let req = Request::builder()
+            .uri(uri)
+            .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        (
+            status,
+            resp.into_body()
+                .collect()
+                .await
+                .unwrap()
+                .to_bytes()
+                .to_vec(),
+        )
+    }
+
     pub async fn get(&self, uri: &str, token: Option<&str>) -> (StatusCode, Value) {
         let mut b = Request::get(uri);
         if let Some(t) = token {
@@ -319,6 +339,8 @@ pub struct PageResp {
     pub cookie: Option<String>,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as it came (a PDF is not text).
+    pub bytes: Vec<u8>,
 }
 
 impl PageResp {
@@ -368,14 +390,21 @@ impl TestApp {
             h(axum::http::header::SET_COOKIE),
             resp.headers().clone(),
         );
-        let body = String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes())
-            .into_owned();
+        let bytes = resp
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
         PageResp {
             status,
             location,
             cookie,
             headers,
             body,
+            bytes,
         }
     }
 }
