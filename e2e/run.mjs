@@ -57,7 +57,7 @@ function startServer() {
       while ((i = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, i);
         buf = buf.slice(i + 1);
-        const t = line.match(/^\s+(\S+)\s+(\S+)\s+([a-z_]+\.[0-9a-z.]+)$/);
+        const t = line.match(/^\s+(\S+)\s+(\S+)\s+([a-z_0-9]+\.[0-9a-z.]+)$/);
         // A second account of a role at an agency is "<agency> <role> 2".
         if (t) tokens[tokens[`${t[1]} ${t[2]}`] ? `${t[1]} ${t[2]} 2` : `${t[1]} ${t[2]}`] = t[3];
         const pw = line.match(/^Password of every demo account \(new on every start\): (\S+)$/);
@@ -317,12 +317,19 @@ await journey('counter officer receives an in-person dossier and prints the rece
   expect(/\/inbox\/24958-\d{6}-\d{4}/.test(page.url()), `dossier page, got ${page.url()}`);
   counterCode = page.url().match(/inbox\/([0-9-]+)/)[1];
   await shot(page, '11-dossier-received');
-  await Promise.all([page.waitForNavigation(), page.click(`a[href="/inbox/${counterCode}/receipt"]`)]);
-  expect((await page.content()).includes('GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ'), 'receipt');
-  expect(await page.locator('button[data-print]').isVisible(), 'print button shown with JavaScript');
-  await shot(page, '12-receipt');
-  await page.emulateMedia({ media: 'print' });
-  await page.pdf({ path: join(ART, '12-receipt.pdf'), format: 'A4' });
+  // "In giấy tiếp nhận" is form 01 itself: the signed PDF, shown by the browser to print.
+  const receiptLink = page.locator(`a[href="/inbox/${counterCode}/receipt"]`);
+  expect(await receiptLink.count() === 1, 'the print-receipt link');
+  const printed = await page.request.get(`${base}/inbox/${counterCode}/receipt`);
+  expect(printed.ok() && printed.headers()['content-type'] === 'application/pdf', 'the receipt prints as a PDF');
+  expect((printed.headers()['content-disposition'] || '').startsWith('inline'), 'shown, not saved');
+  const receiptPdf = await printed.body();
+  expect(receiptPdf.subarray(0, 5).toString() === '%PDF-', 'a PDF');
+  writeFileSync(join(ART, '12-receipt.pdf'), receiptPdf);
+  // The same bytes as the signed form 01 on record.
+  const issued = page.locator(`#documents + ul a[href^="/inbox/${counterCode}/documents/"]`).first();
+  const signed = await (await page.request.get(`${base}${await issued.getAttribute('href')}`)).body();
+  expect(Buffer.compare(signed, receiptPdf) === 0, 'the printed receipt is the signed form 01');
   await page.context().close();
 });
 
@@ -421,7 +428,7 @@ await journey('a specialist finds the dossier by a name typed without diacritics
   await act(page, counterCode, 'submit_draft', draft);
   await as('24958.UBND approver');
   await act(page, counterCode, 'approve_draft', null);
-  expect((await page.content()).includes('Đã xử lý xong'), 'finished');
+  expect((await page.content()).includes('Đã có kết quả'), 'finished');
   await as('24958.TTPVHCC counter_officer');
   await act(page, counterCode, 'return_result', null);
   expect((await page.content()).includes('Đã trả kết quả'), 'returned');

@@ -2,7 +2,8 @@
 //! a real account, and the approval step (*trình ký*).
 //!
 //! A dossier is given to an account, never to a typed name: an enabled staff account of the
-//! agency holding it whose role processes dossiers. A draft decision goes to an enabled account
+//! agency holding it or of the competent agency (both may process it) whose role processes
+//! dossiers. A draft decision goes to an enabled account
 //! of the competent agency (the result is signed in its name) whose role approves, other than
 //! the drafter; only that approver — or a leader whose jurisdiction covers the agency — approves
 //! or returns it.
@@ -57,6 +58,11 @@ impl Purpose {
     }
 }
 
+/// The agencies whose staff may hold `d`: the one holding it and the competent one.
+fn handling(d: &Dossier) -> [&AgencyCode; 2] {
+    [&d.current_agency, &d.competent_agency]
+}
+
 fn refused(code: &'static str, field: &str, message: String) -> AppError {
     AppError::Invalid {
         code,
@@ -105,11 +111,25 @@ impl App {
             .await?)
     }
 
-    /// The accounts a dossier held by `agency` may be given to, least loaded first.
-    pub async fn assignable_staff(
-        &self,
-        agency: &AgencyCode,
-    ) -> Result<Vec<StaffChoice>, AppError> {
+    /// The accounts a dossier may be given to — those of the agency holding it and of the
+    /// competent agency (both may process it, `App::may_act`) — least loaded first.
+    pub async fn assignable_staff(&self, d: &Dossier) -> Result<Vec<StaffChoice>, AppError> {
+        let mut v = self
+            .choices(&d.current_agency, Purpose::Handle, None)
+            .await?;
+        if d.competent_agency != d.current_agency {
+            v.extend(
+                self.choices(&d.competent_agency, Purpose::Handle, None)
+                    .await?,
+            );
+            v.sort_by(|a, b| a.open.cmp(&b.open).then(a.name.cmp(&b.name)));
+        }
+        Ok(v)
+    }
+
+    /// The accounts of `agency` dossiers held there may be given to (the inbox's bulk
+    /// assignment), least loaded first.
+    pub async fn agency_staff(&self, agency: &AgencyCode) -> Result<Vec<StaffChoice>, AppError> {
         self.choices(agency, Purpose::Handle, None).await
     }
 
@@ -158,7 +178,7 @@ impl App {
         &self,
         who: &str,
         purpose: Purpose,
-        agency: &AgencyCode,
+        agencies: &[&AgencyCode],
     ) -> Result<Assignee, AppError> {
         let field = purpose.field();
         let who = who.trim();
@@ -187,14 +207,19 @@ impl App {
                 format!("the account {} is disabled", u.username.as_str()),
             ));
         }
-        if &u.agency != agency {
+        if !agencies.contains(&&u.agency) {
             return Err(refused(
                 "assign.account_elsewhere",
                 field,
                 format!(
-                    "{} works at {}, not at {agency}",
+                    "{} works at {}, not at {}",
                     u.username.as_str(),
-                    u.agency
+                    u.agency,
+                    agencies
+                        .iter()
+                        .map(|a| a.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" or ")
                 ),
             ));
         }
@@ -232,13 +257,13 @@ impl App {
         match kind {
             ActionKind::Assign => {
                 let handler = self
-                    .account_for(text("handler"), Purpose::Handle, &d.current_agency)
+                    .account_for(text("handler"), Purpose::Handle, &handling(d))
                     .await?;
                 Ok(Some(Command::Assign { handler }))
             }
             ActionKind::SubmitDraft => {
                 let approver = self
-                    .account_for(text("approver"), Purpose::Approve, &d.competent_agency)
+                    .account_for(text("approver"), Purpose::Approve, &[&d.competent_agency])
                     .await?;
                 let result: DossierResult = fields
                     .get("result")
@@ -298,7 +323,7 @@ impl App {
                     .account_for(
                         &handler.user.to_string(),
                         Purpose::Handle,
-                        &d.current_agency,
+                        &handling(d),
                     )
                     .await?;
                 Ok(Command::Assign { handler })
@@ -313,7 +338,7 @@ impl App {
                     .account_for(
                         &approver.user.to_string(),
                         Purpose::Approve,
-                        &d.competent_agency,
+                        &[&d.competent_agency],
                     )
                     .await?;
                 let draft_document = match draft_document {

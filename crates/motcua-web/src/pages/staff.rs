@@ -912,7 +912,7 @@ async fn inbox_with(
         .collect();
     let assignees = if p.sess.actor.role.may(ActionKind::Assign) {
         s.app
-            .assignable_staff(&p.sess.actor.agency)
+            .agency_staff(&p.sess.actor.agency)
             .await
             .map_err(|e| p.fail(e))?
             .into_iter()
@@ -1255,7 +1255,7 @@ async fn dossier_page_with(
     let offers = |k: ActionKind| actions.iter().any(|a: &ActionForm| a.action == k.as_str());
     let assignees = if offers(ActionKind::Assign) {
         s.app
-            .assignable_staff(&d.current_agency)
+            .assignable_staff(&d)
             .await?
             .into_iter()
             .map(choice)
