@@ -296,6 +296,7 @@ await journey('the officer reads the declaration as data and prints it as the pa
 });
 
 let counterCode = null;
+let receiptDoc = null;
 await journey('counter officer receives an in-person dossier and prints the receipt', async () => {
   const page = await newPage();
   await signIn(page, '24958.TTPVHCC counter_officer');
@@ -341,7 +342,9 @@ await journey('the receipt is issued as a signed PDF that verifies publicly', as
   const link = page.locator(`#documents + ul a[href^="/inbox/${counterCode}/documents/"]`).first();
   expect(await link.count() === 1, 'the receipt is listed under issued documents');
   await shot(page, '13-documents');
-  const resp = await page.request.get(`${base}${await link.getAttribute('href')}`);
+  const href = await link.getAttribute('href');
+  receiptDoc = href.split('/').pop();
+  const resp = await page.request.get(`${base}${href}`);
   expect(resp.ok() && resp.headers()['content-type'] === 'application/pdf', 'receipt PDF downloads');
   const pdf = await resp.body();
   writeFileSync(join(ART, '13-receipt-signed.pdf'), pdf);
@@ -790,7 +793,10 @@ await journey('axe-core finds no serious or critical violation; page weights rec
   ];
   const staffPages = [['/counter?procedure=2.000815', '24958.TTPVHCC counter_officer'], ['/counter?procedure=1.001193', '24958.TTPVHCC counter_officer'],
     ...(birthCode ? [[`/inbox/${birthCode}`, '24958.TTPVHCC counter_officer']] : []), ['/inbox', '24958.TTPVHCC counter_officer'],
-    ...(counterCode ? [[`/inbox/${counterCode}`, '24958.TTPVHCC counter_officer'], [`/inbox/${counterCode}/receipt`, '24958.TTPVHCC counter_officer']] : []),
+    ...(counterCode ? [[`/inbox/${counterCode}`, '24958.TTPVHCC counter_officer']] : []),
+    ['/inbox?tab=unassigned&sort=newest', '24958.UBND specialist'], ['/inbox?q=nguyen', '24958.UBND specialist'],
+    ['/dashboard', '24958.UBND leader'], ['/reports?unit=24958', '24958.UBND leader'],
+    ...(receiptDoc ? [[`/verify/${receiptDoc}`, '24958.UBND leader']] : []),
     ['/dashboard', '68.UBND admin'], ['/admin', '68.UBND admin'], ['/admin/authority', '68.UBND admin'],
     ['/counter/linked', '24958.TTPVHCC counter_officer'],
     ['/reports', '68.UBND admin'], ['/reports/index?unit=68', '68.UBND admin'], ['/reports/integrity?unit=68', '68.UBND admin'],
@@ -806,6 +812,18 @@ await journey('axe-core finds no serious or critical violation; page weights rec
       .filter((x) => x.impact === 'serious' || x.impact === 'critical')
       .map((x) => `${x.id} (${x.impact}): ${x.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
     for (const x of v) problems.push(`${path}: ${x}`);
+    // Every page fits a phone (390 px) without scrolling sideways: tables become cards.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (wide > 390) {
+      // Name the widest elements, deepest first, so the failure says what to fix.
+      const culprits = await page.evaluate(() => [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > 391 && ![...e.children].some((c) => c.getBoundingClientRect().right > 391))
+        .slice(0, 3).map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : ''} (${Math.round(e.getBoundingClientRect().right)} px)`));
+      problems.push(`${path}: ${wide} px wide at 390 px: ${culprits.join(', ')}`);
+    }
+    await page.screenshot({ path: join(ART, `61-phone-${path.replace(/[^a-z0-9]+/gi, '_')}.png`), fullPage: false });
+    await page.setViewportSize({ width: 1280, height: 900 });
   }
   for (const [p] of pages) await check(p);
   let signed = null;

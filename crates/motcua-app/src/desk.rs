@@ -320,11 +320,7 @@ impl App {
         match cmd {
             Command::Assign { handler } => {
                 let handler = self
-                    .account_for(
-                        &handler.user.to_string(),
-                        Purpose::Handle,
-                        &handling(d),
-                    )
+                    .account_for(&handler.user.to_string(), Purpose::Handle, &handling(d))
                     .await?;
                 Ok(Command::Assign { handler })
             }
