@@ -1235,15 +1235,15 @@ impl App {
         code: &DossierCode,
         bytes: Vec<u8>,
     ) -> Result<DocumentRecord, AppError> {
-        let staff = self.staff_of(actor)?;
-        let d = self.dossier(actor, code).await?;
-        if !self.may_act(staff, &d, ActionKind::Finish).await {
-            return Err(AppError::Forbidden(
-                "only the competent agency's approver records the result".into(),
-            ));
-        }
-        Self::result_open(&d, ActionKind::Finish)?;
-        check_pdf(&bytes)?;
+        let d = self
+            .result_upload(
+                actor,
+                code,
+                &bytes,
+                ActionKind::Finish,
+                "only the competent agency's approver records the result",
+            )
+            .await?;
         self.store_signed_result(actor, &d, bytes).await
     }
 
@@ -1255,15 +1255,15 @@ impl App {
         code: &DossierCode,
         bytes: Vec<u8>,
     ) -> Result<DocumentRecord, AppError> {
-        let staff = self.staff_of(actor)?;
-        let d = self.dossier(actor, code).await?;
-        if !self.may_act(staff, &d, ActionKind::SubmitDraft).await {
-            return Err(AppError::Forbidden(
-                "only the staff processing the dossier submit its draft result".into(),
-            ));
-        }
-        Self::result_open(&d, ActionKind::SubmitDraft)?;
-        check_pdf(&bytes)?;
+        let d = self
+            .result_upload(
+                actor,
+                code,
+                &bytes,
+                ActionKind::SubmitDraft,
+                "only the staff processing the dossier submit its draft result",
+            )
+            .await?;
         let record = DocumentRecord {
             id: Uuid::now_v7(),
             province_code: d.province_code.clone(),
@@ -1303,6 +1303,26 @@ impl App {
                 AppError::not_found("document.not_found", "no draft result document")
             })?;
         self.store_signed_result(actor, d, bytes).await
+    }
+
+    /// The dossier a result (or draft result) PDF is uploaded to, once `actor` may do `kind`
+    /// on it, it is open, and the bytes are a PDF.
+    async fn result_upload(
+        &self,
+        actor: &Actor,
+        code: &DossierCode,
+        bytes: &[u8],
+        kind: ActionKind,
+        refusal: &str,
+    ) -> Result<Dossier, AppError> {
+        let staff = self.staff_of(actor)?;
+        let d = self.dossier(actor, code).await?;
+        if !self.may_act(staff, &d, kind).await {
+            return Err(AppError::Forbidden(refusal.into()));
+        }
+        Self::result_open(&d, kind)?;
+        check_pdf(bytes)?;
+        Ok(d)
     }
 
     /// Refuses a result or draft on a closed dossier, or while an opinion is awaited (the

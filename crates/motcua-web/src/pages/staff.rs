@@ -916,19 +916,7 @@ async fn inbox_with(
             .await
             .map_err(|e| p.fail(e))?
             .into_iter()
-            .map(|c| {
-                (
-                    c.username,
-                    tr.ta(
-                        "assign-choice",
-                        &[
-                            ("name", FluentValue::from(c.name)),
-                            ("role", FluentValue::from(c.role.title_vi())),
-                            ("open", FluentValue::from(c.open)),
-                        ],
-                    ),
-                )
-            })
+            .map(|c| staff_choice(&tr, c))
             .collect()
     } else {
         Vec::new()
@@ -984,6 +972,21 @@ async fn inbox_with(
         }),
     )
         .into_response())
+}
+
+/// An account offered in a picker: its user name, and "name — role · n open".
+fn staff_choice(tr: &Tr, c: motcua_app::desk::StaffChoice) -> (String, String) {
+    (
+        c.username,
+        tr.ta(
+            "assign-choice",
+            &[
+                ("name", FluentValue::from(c.name)),
+                ("role", FluentValue::from(c.role.title_vi())),
+                ("open", FluentValue::from(c.open)),
+            ],
+        ),
+    )
 }
 
 /// `POST /inbox/bulk`: assign the dossiers ticked on the inbox to one account. Each is
@@ -1239,19 +1242,7 @@ async fn dossier_page_with(
         && s.app
             .may_act(&sess.actor, &d, ActionKind::SubmitDraft)
             .await;
-    let choice = |c: motcua_app::desk::StaffChoice| {
-        (
-            c.username,
-            tr.ta(
-                "assign-choice",
-                &[
-                    ("name", FluentValue::from(c.name)),
-                    ("role", FluentValue::from(c.role.title_vi())),
-                    ("open", FluentValue::from(c.open)),
-                ],
-            ),
-        )
-    };
+    let choice = |c| staff_choice(&tr, c);
     let offers = |k: ActionKind| actions.iter().any(|a: &ActionForm| a.action == k.as_str());
     let assignees = if offers(ActionKind::Assign) {
         s.app
