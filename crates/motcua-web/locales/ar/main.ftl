@@ -875,3 +875,5 @@ reports-unmeasured-why = المؤشرات غير المقاسة بعد وأسب�
 reports-points = نقاط
 reports-why-no-data = لا توجد بيانات في النظام بعد
 reports-why-empty = لا شيء للعدّ في الفترة
+authority-gap-not-covered = لا يشمل تكليف المقاطعة لهذا الإجراء هذه البلديات
+authority-gap-not-registered = الجهة المكلَّفة غير مسجّلة

@@ -866,3 +866,5 @@ reports-unmeasured-why = Metrics not measured yet, and why
 reports-points = points
 reports-why-no-data = no data in the system yet
 reports-why-empty = nothing to count in the period
+authority-gap-not-covered = The province's assignment of this procedure does not cover these communes
+authority-gap-not-registered = The agency assigned is not registered

@@ -847,3 +847,5 @@ reports-unmeasured-why = Các chỉ tiêu chưa đo được và lý do
 reports-points = điểm
 reports-why-no-data = chưa có dữ liệu trong hệ thống
 reports-why-empty = không có hồ sơ nào để tính trong kỳ
+authority-gap-not-covered = Quyết định giao thẩm quyền của tỉnh cho thủ tục này không bao gồm các xã, phường này
+authority-gap-not-registered = Cơ quan được giao chưa có trong danh mục cơ quan
