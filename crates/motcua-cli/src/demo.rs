@@ -284,8 +284,11 @@ pub async fn generate(
             &roles,
         );
         let mut t = t0;
+        // The steps' times from the dossier's own generator: a plan with more or fewer steps
+        // (the approval step, issue #32) leaves every later dossier of the demo as it was.
+        let mut steps_rng = StdRng::seed_from_u64(made as u64 ^ 0x57E9);
         for (who, mut cmd) in plan.steps {
-            let next = scenario::next_time(&mut rng, &cal, t, plan.late);
+            let next = scenario::next_time(&mut steps_rng, &cal, t, plan.late);
             if next >= now {
                 break;
             }
