@@ -739,8 +739,29 @@ await journey('a leader reads the indicators, the 766 index, the integrity revie
   await page.goto(`${base}/reports/staffing?unit=68&weeks=4`);
   expect((await page.content()).includes('Erlang C'), 'the model is shown');
   expect(await page.locator('table tbody tr').count() >= 2, 'centers listed');
+  // The demo's received dossiers are the centres' arrivals (it read 0 before issue #32).
+  const perWeek = await page.locator('table tbody tr td:nth-child(2)').allTextContents();
+  expect(perWeek.some((x) => parseFloat(x) > 0), `arrivals per week: ${perWeek.join(', ')}`);
   await shot(page, '73-staffing');
   await page.context().close();
+  // A commune leader lands on the dashboard, opens each report from the menu and picks a unit by
+  // its name.
+  const leader = await newPage();
+  await signIn(leader, '24958.UBND leader');
+  expect(leader.url().endsWith('/dashboard'), `a leader lands on the dashboard, got ${leader.url()}`);
+  for (const [href, title] of [['/reports', 'Chỉ tiêu'], ['/reports/index', 'Chỉ số 766'], ['/reports/integrity', 'Rà soát liêm chính'], ['/reports/staffing', 'Nhân lực']]) {
+    await Promise.all([leader.waitForURL((u) => u.pathname === href), leader.click(`nav.main a[href="${href}"]`)]).catch((e) => {
+      throw new Error(`${title} (${href}) from the menu at ${leader.url()}: ${e.message.split('\n')[0]}`);
+    });
+  }
+  await leader.goto(`${base}/reports`);
+  const option = leader.locator('#unit option', { hasText: 'Đức Trọng' }).first();
+  expect(await option.count() === 1, 'the commune is offered by its name');
+  await leader.selectOption('#unit', await option.getAttribute('value'));
+  await Promise.all([leader.waitForNavigation(), leader.click('form.search button[type=submit]')]);
+  expect(leader.url().includes('unit=24958'), `the commune picked by name, got ${leader.url()}`);
+  await shot(leader, '74-leader-picks-commune');
+  await leader.context().close();
 });
 
 await journey('a staff member mistypes the password, signs in, and changes the password', async () => {

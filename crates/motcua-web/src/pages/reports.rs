@@ -433,13 +433,22 @@ fn bad_input(code: &'static str, page: Response) -> Response {
 }
 
 /// `GET /reports/index`: the Decision 766 index of a unit for a period (public).
-pub async fn index(p: Page, Query(sel): Query<Selector>) -> Result<Response, PageError> {
+pub async fn index(
+    p: Page,
+    sess: Result<super::staff::StaffSession, Response>,
+    Query(sel): Query<Selector>,
+) -> Result<Response, PageError> {
     let tr = p.tr;
+    // Public, but a signed-in officer keeps their menu (and their reports in it).
+    let staff = sess.ok();
     let f = sel
         .form("68", this_year(&p.s))
         .with_units(&p.s.app, None, tr)
         .await;
-    let c = p.chrome(tr.t("reports-index-title"));
+    let c = match &staff {
+        Some(s) => s.chrome(tr, &p.uri, tr.t("reports-index-title")),
+        None => p.chrome(tr.t("reports-index-title")),
+    };
     let (q, period) = match f.report_query(tr) {
         Ok(q) => q,
         Err(m) => {
