@@ -3,6 +3,8 @@
 
 use crate::ports::StoreError;
 use motcua_domain::dossier::Status;
+use motcua_domain::dossier::search::SearchScope;
+use motcua_domain::ids::{AgencyCode, ProvinceCode};
 
 /// A stored JSON value that does not decode is an internal error.
 pub fn json_err(e: serde_json::Error) -> StoreError {
@@ -100,15 +102,23 @@ pub fn order_clause(o: crate::ports::ListOrder) -> String {
     }
 }
 
-/// The scope of a desk query, `?1`/`$1` being the agency's or the province's code (or NULL):
-/// what an agency receives, decides or holds; a province's; everything.
-pub fn scope_condition(agency: bool, province: bool, p1: &str) -> String {
-    if agency {
-        format!("(current_agency = {p1} OR receiving_agency = {p1} OR competent_agency = {p1})")
-    } else if province {
-        format!("province_code = {p1}")
-    } else {
-        format!("{p1} IS NULL")
+/// The scope of a desk query as SQL on the placeholder `p1`, and the value to bind to it: what
+/// an agency receives, decides or holds; a province's; everything — the rule of
+/// [`crate::ports::search_scope`], which the name terms follow too.
+pub fn scope_sql(
+    agency: Option<&AgencyCode>,
+    province: Option<&ProvinceCode>,
+    p1: &str,
+) -> (String, Option<String>) {
+    match crate::ports::search_scope(agency, province) {
+        SearchScope::Agency(a) => (
+            format!(
+                "(current_agency = {p1} OR receiving_agency = {p1} OR competent_agency = {p1})"
+            ),
+            Some(a.to_string()),
+        ),
+        SearchScope::Province(p) => (format!("province_code = {p1}"), Some(p.to_string())),
+        SearchScope::All => (format!("{p1} IS NULL"), None),
     }
 }
 

@@ -16,7 +16,7 @@ use motcua_app::ports::{
 };
 use motcua_app::store_support::{
     DESK_BACKFILL_BATCH, DeskColumns, clock_statuses_sql, closed_statuses_sql, json_err,
-    order_clause, scope_condition, status_condition,
+    order_clause, scope_sql, status_condition,
 };
 use motcua_domain::dossier::search::SearchQuery;
 use motcua_domain::dossier::{Dossier, DossierListing};
@@ -45,9 +45,9 @@ pub(crate) async fn list(
     // Built only from static fragments and the enum's own names; every value is bound:
     // $1 scope, $2 search, $3 handler/approver account, $4 due before, $5 due after,
     // $6 procedure, $7 limit, $8 offset.
+    let (scope_cond, scope) = scope_sql(f.agency.as_ref(), f.province.as_ref(), "$1::text");
     let mut sql = format!(
-        "SELECT data FROM dossiers WHERE {}{}",
-        scope_condition(f.agency.is_some(), f.province.is_some(), "$1::text"),
+        "SELECT data FROM dossiers WHERE {scope_cond}{}",
         status_condition(&statuses)
     );
     let search: Option<String> = match &f.search {
@@ -110,11 +110,6 @@ pub(crate) async fn list(
         " ORDER BY {} LIMIT $7 OFFSET $8",
         order_clause(f.order)
     ));
-    let scope = f
-        .agency
-        .as_ref()
-        .map(|a| a.as_str().to_owned())
-        .or_else(|| f.province.as_ref().map(|p| p.as_str().to_owned()));
     let rows = sqlx::query_scalar::<_, JsonText<DossierListing>>(AssertSqlSafe(sql))
         .bind(scope)
         .bind(search)
@@ -133,6 +128,7 @@ pub(crate) async fn list(
 /// The inbox's tab counts over the scope's open dossiers, in one pass.
 pub(crate) async fn counts(pool: &PgPool, q: &InboxCountQuery) -> Result<InboxCounts, StoreError> {
     let clock = clock_statuses_sql();
+    let (scope_cond, scope) = scope_sql(q.agency.as_ref(), q.province.as_ref(), "$1::text");
     let held = if q.agency.is_some() {
         " AND current_agency = $1::text"
     } else {
@@ -145,15 +141,9 @@ pub(crate) async fn counts(pool: &PgPool, q: &InboxCountQuery) -> Result<InboxCo
                 COUNT(*) FILTER (WHERE status IN {clock} AND due_at >= $3 AND due_at < $4),
                 COUNT(*) FILTER (WHERE status IN {clock} AND due_at < $3),
                 COUNT(*) FILTER (WHERE approver_id = $2)
-         FROM dossiers WHERE {} AND status NOT IN {}",
-        scope_condition(q.agency.is_some(), q.province.is_some(), "$1::text"),
+         FROM dossiers WHERE {scope_cond} AND status NOT IN {}",
         closed_statuses_sql()
     );
-    let scope = q
-        .agency
-        .as_ref()
-        .map(|a| a.as_str().to_owned())
-        .or_else(|| q.province.as_ref().map(|p| p.as_str().to_owned()));
     let (open, mine, unassigned, due_today, overdue, approval): (i64, i64, i64, i64, i64, i64) =
         sqlx::query_as(AssertSqlSafe(sql))
             .bind(scope)
