@@ -303,6 +303,15 @@ impl App {
         }
         self.forget_authority();
         tracing::info!(province = %rule.province_code, id = %rule.id, by = %staff.actor_id(), "authority rule added");
+        self.audit_security(
+            "authority_rule_added",
+            &staff.actor_id(),
+            Some(&rule.province_code),
+            &rule.id,
+            &crate::accounts::Origin::default(),
+            rule.grant.kind_name(),
+        )
+        .await;
         Ok(rule)
     }
 
@@ -378,6 +387,15 @@ impl App {
         self.store.replace_authority_rule(&rule).await?;
         self.forget_authority();
         tracing::info!(%province, id, %valid_to, by = %staff.actor_id(), "authority rule ended");
+        self.audit_security(
+            "authority_rule_ended",
+            &staff.actor_id(),
+            Some(province),
+            id,
+            &crate::accounts::Origin::default(),
+            &valid_to.to_string(),
+        )
+        .await;
         Ok(rule)
     }
 }

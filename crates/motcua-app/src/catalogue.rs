@@ -123,6 +123,69 @@ impl App {
         Ok(report)
     }
 
+    /// Saves one procedure edited by a system administrator: `base_version` is the version the
+    /// editor was opened on (0 for a new code). A save over a version someone else has saved
+    /// since is refused (`catalogue.stale_version`), a new code that exists already
+    /// (`catalogue.code_exists`); every problem of the record is named (`catalogue.invalid_procedure`).
+    pub async fn save_procedure(
+        &self,
+        staff: &crate::StaffActor,
+        p: Procedure,
+        base_version: u32,
+    ) -> Result<ImportReport, AppError> {
+        if staff.role != motcua_domain::access::Role::Admin {
+            return Err(AppError::Forbidden(
+                "only a system administrator edits the national catalogue".into(),
+            ));
+        }
+        let current = self.store.procedure(&p.code, None).await?;
+        match (&current, base_version) {
+            (Some(_), 0) => {
+                return Err(AppError::Invalid {
+                    code: "catalogue.code_exists",
+                    message: format!("the catalogue already has a procedure {}", p.code),
+                    field: Some("code".into()),
+                });
+            }
+            (Some(cur), v) if cur.version != v => {
+                return Err(AppError::Invalid {
+                    code: "catalogue.stale_version",
+                    message: format!(
+                        "version {} of {} was saved after you opened version {v}; reopen it",
+                        cur.version, p.code
+                    ),
+                    field: None,
+                });
+            }
+            (None, v) if v != 0 => {
+                return Err(AppError::not_found(
+                    "catalogue.unknown_procedure",
+                    format!("no procedure {}", p.code),
+                ));
+            }
+            _ => {}
+        }
+        let code = p.code.clone();
+        let report = self.import_procedures(vec![p]).await?;
+        let what = if !report.created.is_empty() {
+            "created"
+        } else if !report.updated.is_empty() {
+            "new version"
+        } else {
+            "unchanged"
+        };
+        self.audit_security(
+            "catalogue_saved",
+            &staff.actor_id(),
+            None,
+            code.as_str(),
+            &crate::accounts::Origin::default(),
+            what,
+        )
+        .await;
+        Ok(report)
+    }
+
     /// Registers the standard agencies of every province and commune (idempotent).
     pub async fn register_standard_agencies(&self) -> Result<usize, AppError> {
         let units = self.units();

@@ -8,6 +8,7 @@
 use crate::agency::{AgencyKind, Level};
 use crate::calendar::ProcessingTime;
 use crate::ids::ProcedureCode;
+use crate::problem::{Problem, Problems, Wrong};
 use crate::text::has_hostile_chars;
 pub mod csv_import;
 
@@ -183,48 +184,107 @@ pub struct Procedure {
 pub struct InvalidProcedure {
     /// The procedure code (as given).
     pub code: String,
-    /// What is wrong.
+    /// What is wrong, in one line.
     pub message: String,
+    /// Every problem, with its place.
+    pub problems: Vec<Problem>,
 }
 
+/// At most this many items in one of a procedure's lists (steps, requirements, …).
+pub const MAX_LIST: usize = 100;
+/// At most this many originals or copies of one component.
+pub const MAX_COPIES: u32 = 100;
+/// A processing time above this many units is a typing mistake (a year is ~250 working days).
+pub const MAX_TIME: u32 = 1000;
+/// A fee above this many VND is a typing mistake (the largest national fees are in millions).
+pub const MAX_FEE_VND: u64 = 100_000_000_000;
+
 impl Procedure {
-    /// Checks the record's own consistency: names present and clean, at least one case and
-    /// channel, unique case, component and channel codes.
+    /// Checks the record's own consistency: names present and clean, at least one level, case
+    /// and channel, unique case, component and channel codes, bounded texts and numbers, form
+    /// links that are web addresses. The first problem, as an error (see [`Self::problems`]).
     pub fn validate(&self) -> Result<(), InvalidProcedure> {
-        let err = |m: String| InvalidProcedure {
+        let problems = self.problems();
+        if problems.is_empty() {
+            return Ok(());
+        }
+        let mut message = crate::problem::join(&problems);
+        // The declaration's own checker says precisely what does not hold.
+        for c in &self.cases {
+            if let Some(d) = &c.declaration {
+                let codes: Vec<&str> = c.components.iter().map(|x| x.code.as_str()).collect();
+                if let Err(e) = d.validate(&codes) {
+                    message.push_str(&format!(" (case {}: {e})", c.code));
+                }
+            }
+        }
+        Err(InvalidProcedure {
             code: self.code.to_string(),
-            message: m,
-        };
-        let text_ok = |s: &str, max: usize| {
-            !s.trim().is_empty() && s.chars().count() <= max && !has_hostile_chars(s)
-        };
-        if !text_ok(&self.name, 500) {
-            return Err(err(
-                "name must be 1-500 characters without control characters".into(),
-            ));
-        }
-        if !text_ok(&self.field, 200) {
-            return Err(err("field must be 1-200 characters".into()));
-        }
+            message,
+            problems,
+        })
+    }
+
+    /// Every problem of the record, each with its place (`cases.0.components.1.code`,
+    /// `channels.online.fees.0.name`, …), so an editing form can show them all at once.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut p = Problems::default();
+        p.text("name", &self.name, 500);
+        p.optional_text("name_en", self.name_en.as_deref().unwrap_or(""), 500);
+        p.text("field", &self.field, 200);
+        p.optional_text(
+            "description",
+            self.description.as_deref().unwrap_or(""),
+            4000,
+        );
         if self.levels.is_empty() {
-            return Err(err("at least one level is required".into()));
+            p.add("levels", Wrong::Required);
+        }
+        for (list, items) in [
+            ("steps", &self.steps),
+            ("requirements", &self.requirements),
+            ("legal_basis", &self.legal_basis),
+            ("results", &self.results),
+        ] {
+            if items.len() > MAX_LIST {
+                p.add(list, Wrong::TooLarge(MAX_LIST as u64));
+            }
+            for (i, item) in items.iter().enumerate() {
+                p.text(format!("{list}.{i}"), item, 2000);
+            }
         }
         if self.cases.is_empty() {
-            return Err(err("at least one case is required".into()));
-        }
-        if self.channels.is_empty() {
-            return Err(err("at least one channel is required".into()));
+            p.add("cases", Wrong::Required);
         }
         let mut seen = std::collections::HashSet::new();
-        for c in &self.cases {
-            if !seen.insert(c.code.as_str()) || !text_ok(&c.code, 40) {
-                return Err(err(format!(
-                    "case code {:?} is empty, too long or repeated",
-                    c.code
-                )));
+        for (i, c) in self.cases.iter().enumerate() {
+            let at = format!("cases.{i}");
+            if c.code.trim().is_empty() || c.code.chars().count() > 40 || has_hostile_chars(&c.code)
+            {
+                p.text(format!("{at}.code"), &c.code, 40);
+            } else if !seen.insert(c.code.as_str()) {
+                p.add(format!("{at}.code"), Wrong::Repeated);
             }
+            p.text(format!("{at}.name"), &c.name, 500);
             let mut comps = std::collections::HashSet::new();
-            for comp in &c.components {
+            for (j, comp) in c.components.iter().enumerate() {
+                let at = format!("{at}.components.{j}");
+                let before = p.0.len();
+                p.text(format!("{at}.code"), &comp.code, 40);
+                if p.0.len() == before && !comps.insert(comp.code.as_str()) {
+                    p.add(format!("{at}.code"), Wrong::Repeated);
+                }
+                p.text(format!("{at}.name"), &comp.name, 500);
+                for (what, n) in [("originals", comp.originals), ("copies", comp.copies)] {
+                    if n > MAX_COPIES {
+                        p.add(format!("{at}.{what}"), Wrong::TooLarge(MAX_COPIES.into()));
+                    }
+                }
+                p.optional_text(
+                    format!("{at}.form"),
+                    comp.form.as_deref().unwrap_or(""),
+                    300,
+                );
                 if let Some(u) = &comp.form_url {
                     // Only web addresses or local paths: never `javascript:` or `data:` links.
                     let scheme_ok = u.starts_with("https://")
@@ -235,40 +295,47 @@ impl Procedure {
                         || has_hostile_chars(u)
                         || u.contains(char::is_whitespace)
                     {
-                        return Err(err(format!(
-                            "form_url of component {:?} must be an http(s) address or a local path",
-                            comp.code
-                        )));
+                        p.add(format!("{at}.form_url"), Wrong::BadAddress);
                     }
                 }
-                if !comps.insert(comp.code.as_str())
-                    || !text_ok(&comp.code, 40)
-                    || !text_ok(&comp.name, 500)
-                {
-                    return Err(err(format!(
-                        "component {:?} of case {} is invalid or repeated",
-                        comp.code, c.code
-                    )));
+            }
+            if let Some(d) = &c.declaration {
+                let codes: Vec<&str> = c.components.iter().map(|x| x.code.as_str()).collect();
+                if d.validate(&codes).is_err() {
+                    p.add(format!("{at}.declaration"), Wrong::BadDeclaration);
                 }
             }
         }
-        for c in &self.cases {
-            if let Some(d) = &c.declaration {
-                let comps: Vec<&str> = c.components.iter().map(|x| x.code.as_str()).collect();
-                d.validate(&comps)
-                    .map_err(|e| err(format!("case {}: {e}", c.code)))?;
-            }
+        if self.channels.is_empty() {
+            p.add("channels", Wrong::Required);
         }
         let mut chans = std::collections::HashSet::new();
         for ch in &self.channels {
+            let at = format!("channels.{}", ch.channel.as_str());
             if !chans.insert(ch.channel) {
-                return Err(err(format!(
-                    "channel {} is listed twice",
-                    ch.channel.as_str()
-                )));
+                p.add(&at, Wrong::Repeated);
+            }
+            if ch.processing_time.value > MAX_TIME {
+                p.add(
+                    format!("{at}.processing_time"),
+                    Wrong::TooLarge(MAX_TIME.into()),
+                );
+            }
+            p.optional_text(format!("{at}.note"), ch.note.as_deref().unwrap_or(""), 1000);
+            for (k, fee) in ch.fees.iter().enumerate() {
+                let at = format!("{at}.fees.{k}");
+                p.text(format!("{at}.name"), &fee.name, 300);
+                if fee.amount_vnd.is_some_and(|a| a > MAX_FEE_VND) {
+                    p.add(format!("{at}.amount_vnd"), Wrong::TooLarge(MAX_FEE_VND));
+                }
+                p.optional_text(
+                    format!("{at}.note"),
+                    fee.note.as_deref().unwrap_or(""),
+                    1000,
+                );
             }
         }
-        Ok(())
+        p.0
     }
 
     /// The case with `code`, or the first case when `code` is `None`.
@@ -323,11 +390,75 @@ mod tests {
     fn form_links_must_be_web_addresses() {
         let mut p = seed().remove(0);
         p.cases[0].components[0].form_url = Some("javascript:alert(1)".into());
-        assert!(p.validate().is_err());
+        assert_eq!(
+            p.problems(),
+            vec![Problem::new(
+                "cases.0.components.0.form_url",
+                Wrong::BadAddress
+            )]
+        );
         p.cases[0].components[0].form_url = Some("//evil.example/x".into());
         assert!(p.validate().is_err());
         p.cases[0].components[0].form_url =
             Some("https://dichvucong.gov.vn/mau/to-khai.docx".into());
         assert!(p.validate().is_ok());
+    }
+
+    #[test]
+    fn every_problem_is_named_with_its_place_at_once() {
+        let mut p = seed().remove(0);
+        p.name = " ".into();
+        p.levels.clear();
+        p.steps.push("bad\u{7}".into());
+        p.cases[0].components[1].code = p.cases[0].components[0].code.clone();
+        p.cases[0].components[0].copies = 101;
+        let online = p
+            .channels
+            .iter()
+            .position(|c| c.channel == Channel::Online)
+            .unwrap();
+        p.channels[online].fees[0].name = String::new();
+        p.channels[online].fees[0].amount_vnd = Some(MAX_FEE_VND + 1);
+        p.channels[online].processing_time.value = 5000;
+        let dup = p.channels[0].clone();
+        p.channels.push(dup);
+        let steps = p.steps.len() - 1;
+        let got: Vec<(String, Wrong)> = p.problems().into_iter().map(|x| (x.at, x.what)).collect();
+        let want = [
+            ("name".to_string(), Wrong::Required),
+            ("levels".into(), Wrong::Required),
+            (format!("steps.{steps}"), Wrong::ControlChars),
+            ("cases.0.components.0.copies".into(), Wrong::TooLarge(100)),
+            ("cases.0.components.1.code".into(), Wrong::Repeated),
+            (
+                "channels.online.processing_time".into(),
+                Wrong::TooLarge(1000),
+            ),
+            ("channels.online.fees.0.name".into(), Wrong::Required),
+            (
+                "channels.online.fees.0.amount_vnd".into(),
+                Wrong::TooLarge(MAX_FEE_VND),
+            ),
+            ("channels.direct".into(), Wrong::Repeated),
+        ];
+        for w in &want {
+            assert!(got.contains(w), "{w:?} missing from {got:?}");
+        }
+        assert_eq!(got.len(), want.len(), "{got:?}");
+        let err = p.validate().unwrap_err();
+        assert_eq!(err.problems.len(), want.len());
+        assert!(
+            err.message
+                .starts_with("name is required; levels is required")
+        );
+    }
+
+    #[test]
+    fn no_case_or_channel_is_refused() {
+        let mut p = seed().remove(0);
+        p.cases.clear();
+        p.channels.clear();
+        let at: Vec<String> = p.problems().into_iter().map(|x| x.at).collect();
+        assert_eq!(at, ["cases", "channels"]);
     }
 }

@@ -23,6 +23,7 @@ pub mod index766;
 pub mod integrity;
 pub mod kpi;
 pub mod linked;
+pub mod problem;
 pub mod staffing;
 pub mod text;
 pub mod units;

@@ -34,6 +34,7 @@ pub use filing::{FilingRefusal, may_file_at};
 use crate::agency::{AgencyKind, Level};
 use crate::catalogue::Procedure;
 use crate::ids::{AgencyCode, ProcedureCode, ProvinceCode, UnitCode};
+use crate::problem::{Problem, Problems, Wrong};
 use crate::units::Commune;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -172,68 +173,65 @@ pub struct AuthorityRule {
 pub struct InvalidRule {
     /// The rule id (as given).
     pub id: String,
-    /// What is wrong.
+    /// What is wrong, in one line.
     pub message: String,
+    /// Every problem, with its place.
+    pub problems: Vec<Problem>,
 }
 
 impl AuthorityRule {
-    /// Checks the rule on its own: id, texts, dates, units in the rule's province, agencies
-    /// named by kind at a level that can serve the units.
+    /// Checks the rule on its own: id, texts, dates, units in the rule's province, no agency
+    /// delegating to itself. The problems, as one error (see [`Self::problems`]).
     pub fn validate(&self, province_communes: &[Commune]) -> Result<(), InvalidRule> {
-        let bad = |m: &str| InvalidRule {
+        let problems = self.problems(province_communes);
+        if problems.is_empty() {
+            return Ok(());
+        }
+        Err(InvalidRule {
             id: self.id.clone(),
-            message: m.to_owned(),
-        };
+            message: crate::problem::join(&problems),
+            problems,
+        })
+    }
+
+    /// Every problem of the rule, each with its place (`id`, `legal_basis`, `units.3`, …).
+    pub fn problems(&self, province_communes: &[Commune]) -> Vec<Problem> {
+        let mut p = Problems::default();
         let id_ok = !self.id.is_empty()
             && self.id.len() <= 64
             && self
                 .id
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b));
-        if !id_ok {
-            return Err(bad(
-                "id must be 1–64 letters, digits, '-', '.' or '_' (e.g. 68-2025-PC-01)",
-            ));
+        if self.id.trim().is_empty() {
+            p.add("id", Wrong::Required);
+        } else if !id_ok {
+            p.add("id", Wrong::BadId);
         }
-        for (name, text) in [
-            ("legal_basis", &self.legal_basis),
-            ("issued_by", &self.issued_by),
-        ] {
-            let t = text.trim();
-            if t.is_empty() || t.chars().count() > 500 || crate::text::has_hostile_chars(t) {
-                return Err(bad(&format!(
-                    "{name} is required (at most 500 characters, no control characters)"
-                )));
-            }
-        }
-        if let Subject::Field(f) = &self.subject
-            && (f.trim().is_empty() || f.chars().count() > 200 || crate::text::has_hostile_chars(f))
-        {
-            return Err(bad("the field name is required"));
-        }
-        if let Some(to) = self.valid_to
-            && to < self.valid_from
-        {
-            return Err(bad("valid_to is before valid_from"));
-        }
-        for u in &self.units {
-            if !province_communes.iter().any(|c| c.code == *u) {
-                return Err(bad(&format!(
-                    "unit {u} is not a commune of province {}",
-                    self.province_code
-                )));
-            }
-        }
-        let unique: BTreeSet<_> = self.units.iter().collect();
-        if unique.len() != self.units.len() {
-            return Err(bad("a unit is listed twice"));
+        if let Subject::Field(f) = &self.subject {
+            p.text("subject.field", f, 200);
         }
         if let Grant::Delegation { from, to } = &self.grant
             && from == to
         {
-            return Err(bad("an agency cannot delegate to itself"));
+            p.add("to", Wrong::SelfDelegation);
         }
-        Ok(())
+        let mut seen = BTreeSet::new();
+        for (i, u) in self.units.iter().enumerate() {
+            if !province_communes.iter().any(|c| c.code == *u) {
+                p.add(format!("units.{i}"), Wrong::OutsideProvince);
+            } else if !seen.insert(u) {
+                p.add(format!("units.{i}"), Wrong::Repeated);
+            }
+        }
+        if let Some(to) = self.valid_to
+            && to < self.valid_from
+        {
+            p.add("valid_to", Wrong::EndsBeforeStart);
+        }
+        p.text("legal_basis", &self.legal_basis, 500);
+        p.text("issued_by", &self.issued_by, 500);
+        p.0
     }
 
     /// True when in force on `date`.

@@ -9,14 +9,13 @@ use crate::AppState;
 use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use fluent_templates::fluent_bundle::FluentValue;
 use motcua_app::AppError;
 use motcua_domain::calendar::{DayKind, HolidaySource, HolidayYear, SpecialDay};
-use motcua_domain::catalogue::Procedure;
-use motcua_domain::ids::{ProcedureCode, ProvinceCode};
+use motcua_domain::ids::ProvinceCode;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -195,145 +194,6 @@ pub async fn admin(
         edit_catalogue: sess.actor().role == motcua_domain::access::Role::Admin,
     };
     render(&page)
-}
-
-#[derive(Template)]
-#[template(path = "admin_procedure.html")]
-struct ProcedureEditPage {
-    c: Chrome,
-    code: String,
-    json: String,
-    versions: Vec<(u32, String)>,
-    saved: Option<String>,
-    error: Option<String>,
-}
-
-async fn versions_of(s: &AppState, p: &Procedure) -> Result<Vec<(u32, String)>, AppError> {
-    let mut out = Vec::new();
-    for v in (1..=p.version).rev() {
-        let x = match s.app.procedure(&p.code, Some(v)).await {
-            Ok(x) => x,
-            // A version never stored (numbers are not always contiguous) is not listed.
-            Err(AppError::NotFound { .. }) => continue,
-            Err(e) => return Err(e),
-        };
-        let time = x
-            .channels
-            .first()
-            .map(|o| o.processing_time.describe_vi())
-            .unwrap_or_default();
-        out.push((v, format!("{} · {time}", x.name)));
-    }
-    Ok(out)
-}
-
-/// `GET /admin/procedures/{code}`: the record as JSON, and its versions.
-pub async fn edit_procedure(
-    State(s): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    uri: Uri,
-    sess: StaffSession,
-    Path(code): Path<String>,
-) -> Response {
-    if sess.actor().role != motcua_domain::access::Role::Admin {
-        return forbidden(tr, &uri, &sess, "admin-forbidden");
-    }
-    let Some(p) = ProcedureCode::parse(&code).ok() else {
-        return not_found(tr, &uri, &sess);
-    };
-    let p = match s.app.procedure(&p, None).await {
-        Ok(p) => p,
-        Err(e) => return fail(tr, &uri, &sess, e),
-    };
-    let page = ProcedureEditPage {
-        c: sess.chrome(tr, &uri, format!("{} — {}", p.code, tr.t("admin-edit"))),
-        code: p.code.to_string(),
-        json: serde_json::to_string_pretty(&p).unwrap_or_default(),
-        versions: match versions_of(&s, &p).await {
-            Ok(v) => v,
-            Err(e) => return fail(tr, &uri, &sess, e),
-        },
-        saved: None,
-        error: None,
-    };
-    render(&page)
-}
-
-/// `POST /admin/procedures/{code}`: saves the edited record as a new version.
-pub async fn save_procedure(
-    State(s): State<AppState>,
-    Extension(tr): Extension<Tr>,
-    uri: Uri,
-    sess: StaffSession,
-    Path(code): Path<String>,
-    body: Bytes,
-) -> Response {
-    if sess.actor().role != motcua_domain::access::Role::Admin {
-        return forbidden(tr, &uri, &sess, "admin-forbidden");
-    }
-    let f: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
-    if !sess.csrf_ok(&f) {
-        return super::staff::forged(sess.chrome(tr, &uri, String::new()));
-    }
-    let json = f.get("json").cloned().unwrap_or_default();
-    let parsed: Result<Procedure, String> = serde_json::from_str(&json).map_err(|e| e.to_string());
-    let result = match parsed {
-        Ok(p) if p.code.as_str() != code => Err(format!("the code must stay {code}")),
-        Ok(p) => match s.app.import_procedures(vec![p]).await {
-            Ok(r) => Ok(r),
-            Err(e) if e.is_server_fault() => return fail(tr, &uri, &sess, e),
-            Err(e) => Err(e.to_string()),
-        },
-        Err(e) => Err(e),
-    };
-    let (saved, error, status) = match result {
-        Ok(r) => {
-            let what = if !r.updated.is_empty() {
-                "new version"
-            } else if !r.created.is_empty() {
-                "created"
-            } else {
-                "unchanged"
-            };
-            (
-                Some(tr.ta("admin-saved", &[("result", FluentValue::from(what))])),
-                None,
-                StatusCode::OK,
-            )
-        }
-        Err(e) => (None, Some(e), StatusCode::UNPROCESSABLE_ENTITY),
-    };
-    let current = match ProcedureCode::parse(&code) {
-        Ok(c) => match s.app.procedure(&c, None).await {
-            Ok(p) => Some(p),
-            Err(AppError::NotFound { .. }) => None,
-            Err(e) => return fail(tr, &uri, &sess, e),
-        },
-        Err(_) => None,
-    };
-    let Some(current) = current else {
-        return not_found(tr, &uri, &sess);
-    };
-    let page = ProcedureEditPage {
-        c: sess.chrome(
-            tr,
-            &uri,
-            format!("{} — {}", current.code, tr.t("admin-edit")),
-        ),
-        code: current.code.to_string(),
-        json: if error.is_some() {
-            json
-        } else {
-            serde_json::to_string_pretty(&current).unwrap_or_default()
-        },
-        versions: match versions_of(&s, &current).await {
-            Ok(v) => v,
-            Err(e) => return fail(tr, &uri, &sess, e),
-        },
-        saved,
-        error,
-    };
-    (status, render(&page)).into_response()
 }
 
 #[derive(Template)]

@@ -5,6 +5,8 @@ mod account;
 pub(crate) mod apply;
 mod assets;
 mod assistant;
+mod authority_form;
+mod catalogue_admin;
 mod charts;
 pub(crate) mod citizen;
 pub mod context;
@@ -13,6 +15,7 @@ pub mod failure;
 pub mod i18n;
 mod kiosk;
 mod leader;
+mod procedure_form;
 mod public;
 mod qr;
 mod registry;
@@ -213,8 +216,12 @@ pub fn routes() -> Router<AppState> {
         .route("/linked/{code}", get(registry::linked_page))
         .route("/admin", get(leader::admin))
         .route(
+            "/admin/procedures/new",
+            get(catalogue_admin::new_procedure).post(catalogue_admin::create_procedure),
+        )
+        .route(
             "/admin/procedures/{code}",
-            get(leader::edit_procedure).post(leader::save_procedure),
+            get(catalogue_admin::edit_procedure).post(catalogue_admin::save_procedure),
         )
         .route(
             "/admin/holidays",

@@ -1,6 +1,7 @@
 //! Pages of issue #6: the authority registry's report and rules (`/admin/authority`), filing a
 //! linked application at the counter (`/counter/linked`) and following it (`/linked/{code}`).
 
+use super::authority_form::{GRANTS, RuleForm};
 use super::declaration::Kind;
 use super::i18n::Tr;
 use super::public::render;
@@ -18,10 +19,12 @@ use motcua_app::{Actor, AppError};
 use motcua_domain::authority::{AuthorityReport, AuthorityRule, Grant, Subject, Target};
 use motcua_domain::calendar::parse_iso_date;
 use motcua_domain::dossier::Status;
+use motcua_domain::ids::{AgencyCode, UnitCode};
 use motcua_domain::ids::{DossierCode, ProvinceCode};
 use motcua_domain::linked::{LinkedService, Overall, StepState};
+use motcua_domain::problem::{Problem, Wrong};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A rule as one table row.
 pub struct RuleRow {
@@ -38,49 +41,80 @@ pub struct RuleRow {
     open: bool,
 }
 
-fn target(t: &Target) -> String {
-    match t {
-        Target::Kind(k) => format!("{} ({})", k.title(), k.suffix()),
-        Target::Agency(a) => a.to_string(),
+/// Names for the codes a registry page shows: agencies, communes, procedures.
+struct Names {
+    agencies: HashMap<String, String>,
+    units: HashMap<String, String>,
+    procedures: HashMap<String, String>,
+}
+
+impl Names {
+    fn agency(&self, code: &str) -> String {
+        match self.agencies.get(code) {
+            Some(n) => format!("{n} ({code})"),
+            None => code.to_owned(),
+        }
+    }
+
+    fn unit(&self, code: &str) -> String {
+        match self.units.get(code) {
+            Some(n) => format!("{n} ({code})"),
+            None => code.to_owned(),
+        }
+    }
+
+    fn procedure(&self, code: &str) -> String {
+        match self.procedures.get(code) {
+            Some(n) => format!("{n} ({code})"),
+            None => code.to_owned(),
+        }
+    }
+
+    fn target(&self, tr: &Tr, t: &Target) -> String {
+        match t {
+            Target::Kind(k) => tr.t(&format!("kind-{}", super::authority_form::kind_name(*k))),
+            Target::Agency(a) => self.agency(a.as_str()),
+        }
+    }
+
+    fn units_of(&self, units: &[UnitCode]) -> String {
+        let shown: Vec<String> = units
+            .iter()
+            .take(6)
+            .map(|u| self.unit(u.as_str()))
+            .collect();
+        if units.len() > 6 {
+            format!("{} … ({})", shown.join(", "), units.len())
+        } else {
+            shown.join(", ")
+        }
     }
 }
 
-fn row(r: &AuthorityRule) -> RuleRow {
+fn row(tr: &Tr, names: &Names, r: &AuthorityRule) -> RuleRow {
     let grant = match &r.grant {
-        Grant::Assignment { to } | Grant::Decentralisation { to } => target(to),
-        Grant::Delegation { from, to } => format!("{} → {}", target(from), target(to)),
-        Grant::Consultation { to } => format!("⇄ {}", target(to)),
+        Grant::Assignment { to } | Grant::Decentralisation { to } => names.target(tr, to),
+        Grant::Delegation { from, to } => {
+            format!("{} → {}", names.target(tr, from), names.target(tr, to))
+        }
+        Grant::Consultation { to } => format!("⇄ {}", names.target(tr, to)),
     };
     RuleRow {
         id: r.id.clone(),
-        kind: r.grant.kind_name().to_owned(),
+        kind: tr.t(&format!("authority-grant-{}", r.grant.kind_name())),
         subject: match &r.subject {
-            Subject::Procedure(p) => p.to_string(),
-            Subject::Field(f) => f.clone(),
+            Subject::Procedure(p) => names.procedure(p.as_str()),
+            Subject::Field(f) => format!("{}: {f}", tr.t("authority-subject-field")),
         },
         grant,
         units: if r.units.is_empty() {
-            "—".into()
-        } else if r.units.len() > 6 {
-            format!(
-                "{} … ({})",
-                r.units[..6]
-                    .iter()
-                    .map(|u| u.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                r.units.len()
-            )
+            tr.t("authority-whole-province")
         } else {
-            r.units
-                .iter()
-                .map(|u| u.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            names.units_of(&r.units)
         },
         validity: match r.valid_to {
-            Some(t) => format!("{} – {t}", r.valid_from),
-            None => format!("{} –", r.valid_from),
+            Some(t) => format!("{} – {}", fmt_date(r.valid_from), fmt_date(t)),
+            None => format!("{} –", fmt_date(r.valid_from)),
         },
         legal_basis: r.legal_basis.clone(),
         issued_by: r.issued_by.clone(),
@@ -89,20 +123,65 @@ fn row(r: &AuthorityRule) -> RuleRow {
     }
 }
 
+fn fmt_date(d: time::Date) -> String {
+    format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
+}
+
 #[derive(Template)]
 #[template(path = "admin_authority.html")]
 struct AuthorityPage {
     c: Chrome,
     province: String,
+    provinces: Vec<(String, String)>,
     date: String,
     report: AuthorityReport,
     rules: Vec<RuleRow>,
     /// May add and end rules here (an administrator of this province).
     manage: bool,
     notice: Option<String>,
+    /// A refusal that belongs to no field of the form.
     error: Option<String>,
-    /// The new-rule form's text.
-    json: String,
+    /// `(field id, "label: problem")` for the summary.
+    errors: Vec<(String, String)>,
+    field_errors: HashMap<String, String>,
+    /// The new-rule form.
+    form: RuleForm,
+    /// Its two agency choices: `from` (delegation only) and `to`.
+    targets: Vec<(String, super::authority_form::TargetField)>,
+    procedures: Vec<(String, String)>,
+    fields: Vec<String>,
+    kinds: Vec<(String, String)>,
+    agencies: Vec<(String, String)>,
+    communes: Vec<(String, String)>,
+    grants: Vec<(String, String)>,
+    names: Names,
+}
+
+impl AuthorityPage {
+    fn err(&self, id: &str) -> Option<&String> {
+        self.field_errors.get(id)
+    }
+
+    fn unit_on(&self, code: &str) -> bool {
+        self.form.units.iter().any(|u| u == code)
+    }
+
+    fn agency_name(&self, code: &AgencyCode) -> String {
+        self.names.agency(code.as_str())
+    }
+
+    fn units_named(&self, units: &[UnitCode]) -> String {
+        self.names.units_of(units)
+    }
+
+    fn level(&self, l: &motcua_domain::agency::Level) -> String {
+        let key = match l {
+            motcua_domain::agency::Level::Commune => "level-commune",
+            motcua_domain::agency::Level::Province => "level-province",
+            motcua_domain::agency::Level::Central => "level-central",
+        };
+        self.c.tr.t(key)
+    }
 }
 
 /// Query of the registry page.
@@ -118,26 +197,12 @@ fn error_page(tr: Tr, uri: &Uri, sess: &StaffSession, e: AppError) -> Response {
     sess.fail(tr, uri, e).into_response()
 }
 
-fn rule_template(province: &ProvinceCode) -> String {
-    serde_json::to_string_pretty(&serde_json::json!({
-        "id": format!("{province}-2026-01"),
-        "province_code": province,
-        "subject": {"procedure": "1.004873"},
-        "kind": "delegation",
-        "from": {"kind": "commune_peoples_committee"},
-        "to": {"kind": "commune_service_center"},
-        "units": [],
-        "valid_from": "2026-01-01",
-        "legal_basis": "Quyết định số …/QĐ-UBND ngày … , Điều …",
-        "issued_by": "Ủy ban nhân dân …"
-    }))
-    .unwrap_or_default()
-}
-
+#[derive(Default)]
 struct Notices {
     notice: Option<String>,
     error: Option<String>,
-    json: Option<String>,
+    form: Option<RuleForm>,
+    problems: Vec<(String, Problem)>,
 }
 
 async fn authority_page_with(
@@ -153,32 +218,100 @@ async fn authority_page_with(
         s.app.may_read_registry(sess.actor(), &province).await?;
         let report = s.app.authority_check(&province, date).await?;
         let rules = s.app.authority_rules(&province).await?;
-        Ok::<_, AppError>((report, rules))
+        let agencies = s.app.agencies_of_province(&province).await?;
+        let procedures = s.app.procedures().await?;
+        Ok::<_, AppError>((report, rules, agencies, procedures))
     }
     .await;
-    match result {
-        Ok((report, rules)) => {
-            let status = if n.error.is_some() {
-                StatusCode::UNPROCESSABLE_ENTITY
-            } else {
-                StatusCode::OK
-            };
-            let page = AuthorityPage {
-                c: sess.chrome(tr, uri, tr.t("authority-title")),
-                province: province.to_string(),
-                date: report.date.to_string(),
-                report,
-                rules: rules.iter().map(row).collect(),
-                manage: sess.actor().role.may_administer()
-                    && sess.actor().jurisdiction.covers_province(&province),
-                notice: n.notice,
-                error: n.error,
-                json: n.json.unwrap_or_else(|| rule_template(&province)),
-            };
-            (status, render(&page)).into_response()
-        }
-        Err(e) => error_page(tr, uri, sess, e),
+    let (report, rules, agencies, procedures) = match result {
+        Ok(x) => x,
+        Err(e) => return error_page(tr, uri, sess, e),
+    };
+    let units = s.app.units();
+    let communes: Vec<(String, String)> = units
+        .communes_of(&province)
+        .into_iter()
+        .map(|c| (c.code.to_string(), c.name.clone()))
+        .collect();
+    let names = Names {
+        agencies: agencies
+            .iter()
+            .map(|a| (a.code.to_string(), a.name.clone()))
+            .collect(),
+        units: communes.iter().cloned().collect(),
+        procedures: procedures
+            .iter()
+            .map(|p| (p.code.to_string(), p.name.clone()))
+            .collect(),
+    };
+    let mut fields: Vec<String> = procedures.iter().map(|p| p.field.clone()).collect();
+    fields.sort();
+    fields.dedup();
+    let status = if n.error.is_some() || !n.problems.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let mut errors = Vec::new();
+    let mut field_errors = HashMap::new();
+    for (id, p) in n.problems {
+        let what = super::procedure_form::describe(&tr, p.what);
+        let label = tr.t(&format!(
+            "authority-form-{}",
+            id.split('-').next().unwrap_or(&id).replace('_', "-")
+        ));
+        errors.push((id.clone(), format!("{label}: {what}")));
+        field_errors.entry(id).or_insert(what);
     }
+    let form = n
+        .form
+        .unwrap_or_else(|| RuleForm::blank(s.app.now().to_offset(motcua_domain::VN_OFFSET).date()));
+    let page = AuthorityPage {
+        c: sess.chrome(tr, uri, tr.t("authority-title")),
+        targets: vec![
+            ("from".to_owned(), form.from.clone()),
+            ("to".to_owned(), form.to.clone()),
+        ],
+        province: province.to_string(),
+        provinces: units
+            .provinces()
+            .iter()
+            .map(|p| (p.code.to_string(), format!("{} ({})", p.name, p.code)))
+            .collect(),
+        date: report.date.to_string(),
+        rules: rules.iter().map(|r| row(&tr, &names, r)).collect(),
+        report,
+        manage: sess.actor().role.may_administer()
+            && sess.actor().jurisdiction.covers_province(&province),
+        notice: n.notice,
+        error: n.error,
+        errors,
+        field_errors,
+        form,
+        procedures: procedures
+            .iter()
+            .map(|p| (p.code.to_string(), format!("{} ({})", p.name, p.code)))
+            .collect(),
+        fields,
+        kinds: super::procedure_form::kinds()
+            .into_iter()
+            .map(|(n, _)| {
+                let l = tr.t(&format!("kind-{n}"));
+                (n, l)
+            })
+            .collect(),
+        agencies: agencies
+            .iter()
+            .map(|a| (a.code.to_string(), format!("{} ({})", a.name, a.code)))
+            .collect(),
+        communes,
+        grants: GRANTS
+            .iter()
+            .map(|g| ((*g).to_owned(), tr.t(&format!("authority-grant-{g}"))))
+            .collect(),
+        names,
+    };
+    (status, render(&page)).into_response()
 }
 
 /// `GET /admin/authority`: the checker's report for a province and date, and its rules.
@@ -221,25 +354,16 @@ pub async fn authority_page(
         Some("ended") => Some(tr.t("authority-ended")),
         _ => None,
     };
-    authority_page_with(
-        &s,
-        tr,
-        &uri,
-        &sess,
-        province,
-        date,
-        Notices {
-            notice,
-            error: None,
-            json: None,
-        },
-    )
-    .await
+    let n = Notices {
+        notice,
+        ..Notices::default()
+    };
+    authority_page_with(&s, tr, &uri, &sess, province, date, n).await
 }
 
 /// After adding or ending a rule: back to the page with a notice; a refused change re-renders
-/// the page with the error (and the rule's text, when added); a permission or store failure is
-/// an error page.
+/// the page with the refusal in the reader's language (and the form as typed, when adding); a
+/// permission or store failure is an error page.
 async fn rule_change_answer(
     s: &AppState,
     tr: Tr,
@@ -247,7 +371,7 @@ async fn rule_change_answer(
     sess: &StaffSession,
     province: ProvinceCode,
     result: Result<&'static str, AppError>,
-    json: Option<String>,
+    form: Option<RuleForm>,
 ) -> Response {
     match result {
         Ok(done) => Redirect::to(&format!("/admin/authority?province={province}&done={done}"))
@@ -256,11 +380,17 @@ async fn rule_change_answer(
             error_page(tr, uri, sess, e)
         }
         Err(e) => {
-            let notices = Notices {
-                notice: None,
-                error: Some(e.to_string()),
-                json,
+            let mut notices = Notices {
+                form,
+                ..Notices::default()
             };
+            match e.code() {
+                "authority.duplicate_rule" => notices
+                    .problems
+                    .push(("id".into(), Problem::new("id", Wrong::Repeated))),
+                "authority.unknown_rule" => notices.error = Some(tr.t("authority-unknown-rule")),
+                _ => notices.error = Some(tr.t("authority-end-refused")),
+            }
             authority_page_with(s, tr, uri, sess, province, None, notices).await
         }
     }
@@ -278,7 +408,7 @@ async fn own_province(s: &AppState, sess: &StaffSession) -> Result<ProvinceCode,
     Ok(s.app.agency(&sess.actor().agency).await?.province_code)
 }
 
-/// `POST /admin/authority/rules`: add a rule (JSON) to the administrator's province.
+/// `POST /admin/authority/rules`: add a rule to the administrator's province from the form.
 pub async fn add_rule(
     State(s): State<AppState>,
     Extension(tr): Extension<Tr>,
@@ -294,21 +424,40 @@ pub async fn add_rule(
         Ok(p) => p,
         Err(e) => return error_page(tr, &uri, &sess, e),
     };
-    let json = f.get("json").cloned().unwrap_or_default();
-    let result = match serde_json::from_str::<AuthorityRule>(&json) {
-        Ok(rule) => s
-            .app
-            .add_authority_rule(sess.actor(), rule)
-            .await
-            .map(|r| r.province_code),
-        Err(e) => Err(AppError::Invalid {
-            code: "authority.invalid_rule",
-            message: e.to_string(),
-            field: Some("json".into()),
-        }),
-    };
-    let result = result.map(|_| "added");
-    rule_change_answer(&s, tr, &uri, &sess, province, result, Some(json)).await
+    let typed = RuleForm::from_post(&f);
+    let communes: Vec<_> = s
+        .app
+        .units()
+        .communes_of(&province)
+        .into_iter()
+        .cloned()
+        .collect();
+    match typed.to_rule(&province, &communes) {
+        Ok(rule) => {
+            let result = s
+                .app
+                .add_authority_rule(sess.actor(), rule)
+                .await
+                .map(|_| "added");
+            rule_change_answer(&s, tr, &uri, &sess, province, result, Some(typed)).await
+        }
+        Err(problems) => {
+            if !sess.actor().role.may_administer() {
+                return error_page(
+                    tr,
+                    &uri,
+                    &sess,
+                    AppError::Forbidden("only an administrator maintains the registry".into()),
+                );
+            }
+            let n = Notices {
+                form: Some(typed),
+                problems,
+                ..Notices::default()
+            };
+            authority_page_with(&s, tr, &uri, &sess, province, None, n).await
+        }
+    }
 }
 
 /// `POST /admin/authority/rules/{id}/end`: end a rule of the administrator's province.

@@ -8,6 +8,7 @@ mod common;
 mod apply;
 mod assistant;
 mod authority;
+mod catalogue_admin;
 mod citizens;
 mod consultation;
 mod declarations;

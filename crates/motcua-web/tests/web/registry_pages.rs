@@ -2,7 +2,7 @@
 //! anti-forgery check, a refusal that re-renders and writes nothing, a double submission that files
 //! once), its progress page, public tracking by its one code, the registry page and who may see it.
 
-use crate::common::{TestApp, csrf};
+use crate::common::{TestApp, csrf, form_body, form_fields};
 use axum::http::StatusCode;
 use motcua_domain::access::Role;
 use serde_json::json;
@@ -168,51 +168,73 @@ async fn an_administrator_adds_and_ends_rules_on_the_page() {
         "the add form is offered"
     );
     let token = csrf(&r.body);
-    let rule = json!({
-        "id": "68-UQ-9", "province_code": "68", "subject": {"field": "Chứng thực"},
-        "kind": "delegation", "from": {"kind": "commune_peoples_committee"}, "to": {"kind": "commune_service_center"},
-        "units": ["24958"], "valid_from": "2025-07-01", "legal_basis": "Quyết định 9/QĐ-UBND", "issued_by": "UBND xã Đức Trọng"});
-    let post = |json: &str| format!("csrf={token}&json={}", enc(json));
-    // Broken JSON and an invalid rule re-render with the error and the text kept; nothing added.
+    let fields = form_fields(&r.body, "/admin/authority/rules");
+    let rule = form_body(
+        &fields,
+        &[
+            ("id", Some("68-UQ-9")),
+            ("subject", Some("field")),
+            ("field", Some("Chứng thực")),
+            ("grant", Some("delegation")),
+            ("from_by", Some("kind")),
+            ("from_kind", Some("commune_peoples_committee")),
+            ("to_by", Some("kind")),
+            ("to_kind", Some("commune_service_center")),
+            ("scope", Some("some")),
+            ("unit-24958", Some("on")),
+            ("valid_from", Some("2025-07-01")),
+            ("legal_basis", Some("Quyết định 9/QĐ-UBND")),
+            ("issued_by", Some("UBND xã Đức Trọng")),
+        ],
+    );
+    // The communes are picked by name; every problem is named beside its field, in Vietnamese,
+    // with what was typed kept; nothing is added.
+    assert!(r.body.contains("Xã Đức Trọng"));
+    let bad = form_body(
+        &fields,
+        &[
+            ("id", Some("có dấu")),
+            ("grant", Some("delegation")),
+            ("scope", Some("some")),
+            ("unit-25747", Some("on")),
+            ("valid_from", Some("2025-07-01")),
+            ("valid_to", Some("2025-01-01")),
+            ("legal_basis", Some("")),
+            ("issued_by", Some("UBND")),
+        ],
+    );
     let r = t
-        .page(
-            "POST",
-            "/admin/authority/rules",
-            Some(&admin),
-            Some(&post("{not json")),
-        )
+        .page("POST", "/admin/authority/rules", Some(&admin), Some(&bad))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("error-summary") && r.body.contains("{not json"));
-    let mut bad = rule.clone();
-    bad["units"] = json!(["25747"]);
+    for (anchor, text) in [
+        ("#id", "Chỉ gồm chữ không dấu"),
+        ("#to_by-kind", "Cơ quan không thể ủy quyền cho chính mình"),
+        ("#scope-some", "Không thuộc tỉnh này"),
+        ("#valid_to", "Trước ngày bắt đầu hiệu lực"),
+        ("#legal_basis", "Chưa nhập"),
+    ] {
+        assert!(
+            r.body.contains(&format!("href=\"{anchor}\"")),
+            "{anchor}: {}",
+            r.body
+        );
+        assert!(r.body.contains(text), "{text}");
+    }
+    assert!(r.body.contains("value=\"có dấu\""));
+    assert!(!r.body.contains("is not a commune") && !r.body.contains("is required"));
     let r = t
         .page(
             "POST",
             "/admin/authority/rules",
             Some(&admin),
-            Some(&post(&bad.to_string())),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("25747"));
-    let r = t
-        .page(
-            "POST",
-            "/admin/authority/rules",
-            Some(&admin),
-            Some(&format!("csrf=x&json={}", enc(&rule.to_string()))),
+            Some(&form_body(&fields, &[("csrf", Some("x"))])),
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // Added, then shown, then ended.
     let r = t
-        .page(
-            "POST",
-            "/admin/authority/rules",
-            Some(&admin),
-            Some(&post(&rule.to_string())),
-        )
+        .page("POST", "/admin/authority/rules", Some(&admin), Some(&rule))
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(
@@ -228,6 +250,14 @@ async fn an_administrator_adds_and_ends_rules_on_the_page() {
         )
         .await;
     assert!(r.body.contains("68-UQ-9") && r.body.contains("/admin/authority/rules/68-UQ-9/end"));
+    // Shown with names: the kind of rule, the agencies' kinds, the commune.
+    assert!(r.body.contains("Ủy quyền") && r.body.contains("Xã Đức Trọng (24958)"));
+    // The same number again is refused beside the number.
+    let r2 = t
+        .page("POST", "/admin/authority/rules", Some(&admin), Some(&rule))
+        .await;
+    assert_eq!(r2.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r2.body.contains("href=\"#id\"") && r2.body.contains("Bị trùng"));
     let r = t
         .page(
             "POST",
@@ -269,7 +299,7 @@ async fn an_administrator_adds_and_ends_rules_on_the_page() {
             "POST",
             "/admin/authority/rules",
             Some(&counter),
-            Some(&format!("csrf={ct}&json={}", enc(&rule.to_string()))),
+            Some(&form_body(&fields, &[("csrf", Some(&ct))])),
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);

@@ -332,6 +332,104 @@ pub fn csrf(html: &str) -> String {
     html[i..i + 64].to_owned()
 }
 
+/// Undoes the HTML escaping of an attribute or a text.
+fn unescape(s: &str) -> String {
+    s.replace("&#34;", "\"")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&")
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let pat = format!(" {name}=\"");
+    let i = tag.find(&pat)? + pat.len();
+    let j = tag[i..].find('"')? + i;
+    Some(unescape(&tag[i..j]))
+}
+
+fn has_flag(tag: &str, name: &str) -> bool {
+    tag.contains(&format!(" {name}>"))
+        || tag.contains(&format!(" {name} "))
+        || tag.ends_with(&format!(" {name}"))
+}
+
+/// What a browser would post for the form whose `action` is given, as the page shows it: every
+/// text and hidden input, textarea and chosen option, ticked boxes and radios (submit buttons
+/// are not included).
+pub fn form_fields(html: &str, action: &str) -> Vec<(String, String)> {
+    let start = html
+        .find(&format!("action=\"{action}\""))
+        .unwrap_or_else(|| panic!("no form posting to {action}"));
+    let end = html[start..].find("</form>").expect("the form ends") + start;
+    let form = &html[start..end];
+    let mut out = Vec::new();
+    let mut rest = form;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i..];
+        let close = rest.find('>').unwrap_or(rest.len() - 1);
+        let tag = &rest[..close];
+        if let Some(t) = tag.strip_prefix("<input") {
+            let kind = attr(t, "type").unwrap_or_else(|| "text".into());
+            if let Some(name) = attr(t, "name") {
+                match kind.as_str() {
+                    "checkbox" | "radio" => {
+                        if has_flag(t, "checked") {
+                            out.push((name, attr(t, "value").unwrap_or_else(|| "on".into())));
+                        }
+                    }
+                    "submit" | "button" | "file" => {}
+                    _ => out.push((name, attr(t, "value").unwrap_or_default())),
+                }
+            }
+        } else if let Some(t) = tag.strip_prefix("<textarea") {
+            let body_end = rest.find("</textarea>").expect("textarea ends");
+            if let Some(name) = attr(t, "name") {
+                out.push((name, unescape(&rest[close + 1..body_end])));
+            }
+        } else if let Some(t) = tag.strip_prefix("<select") {
+            let body_end = rest.find("</select>").expect("select ends");
+            let options = &rest[close + 1..body_end];
+            let mut chosen = None;
+            let mut first = None;
+            for o in options.split("<option").skip(1) {
+                let head = &o[..o.find('>').unwrap_or(o.len())];
+                let v = attr(head, "value").unwrap_or_default();
+                first.get_or_insert(v.clone());
+                if has_flag(head, "selected") {
+                    chosen = Some(v);
+                }
+            }
+            if let Some(name) = attr(t, "name") {
+                out.push((name, chosen.or(first).unwrap_or_default()));
+            }
+        }
+        rest = &rest[1..];
+    }
+    out
+}
+
+/// Pairs as a form body, with `changes` replacing (or adding) fields; a change to `None`
+/// removes the field (an unticked box).
+pub fn form_body(fields: &[(String, String)], changes: &[(&str, Option<&str>)]) -> String {
+    let mut f: Vec<(String, String)> = fields.to_vec();
+    for (k, v) in changes {
+        f.retain(|(n, _)| n != k);
+        if let Some(v) = v {
+            f.push(((*k).to_owned(), (*v).to_owned()));
+        }
+    }
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in &f {
+        s.append_pair(k, v);
+    }
+    s.finish()
+}
+
 /// A page response as a browser sees it.
 pub struct PageResp {
     pub status: StatusCode,
