@@ -764,6 +764,64 @@ await journey('a leader reads the indicators, the 766 index, the integrity revie
   await leader.context().close();
 });
 
+await journey('an administrator edits a procedure and adds an authority rule through forms, every error beside its field', async () => {
+  const page = await newPage();
+  await signIn(page, '68.UBND admin');
+  await page.goto(`${base}/admin`);
+  await Promise.all([page.waitForNavigation(), page.click('a[href="/admin/procedures/2.000884"]')]);
+  expect(!(await page.$('textarea#json')), 'no JSON box on the catalogue editor');
+  const save = 'form[action="/admin/procedures/2.000884"] button[type=submit]:not([name])';
+  const name = await page.inputValue('#name');
+  await page.fill('#name', '');
+  await page.fill('#channels-direct-value', 'ba');
+  await Promise.all([page.waitForNavigation(), page.click(save)]);
+  const summary = await page.textContent('.error-summary');
+  expect(summary.includes('Tên thủ tục: Chưa nhập') && summary.includes('Phải là số nguyên'), `summary: ${summary}`);
+  expect((await page.inputValue('#channels-direct-value')) === 'ba', 'what was typed is kept');
+  await shot(page, '75-admin-procedure-errors');
+  await page.fill('#name', name);
+  await page.fill('#channels-direct-value', '1');
+  // "Add a document" shows one more row and saves nothing.
+  const rows = (await page.$$('fieldset.component-row')).length;
+  await Promise.all([page.waitForNavigation(), page.click('button[name=more][value="cases-0-components"]')]);
+  expect((await page.$$('fieldset.component-row')).length === rows + 1, 'one more document row');
+  await page.fill('#cases-0-components-2-code', 'UQ');
+  await page.fill('#cases-0-components-2-name', 'Giấy ủy quyền (nếu nộp thay)');
+  await page.uncheck('input[name="cases-0-components-2-required"]');
+  await Promise.all([page.waitForNavigation(), page.click(save)]);
+  expect((await page.textContent('main')).includes('Đã lưu phiên bản mới'), 'saved as a new version');
+  expect(await page.$('a[href="/api/v1/procedures/2.000884?version=2"]'), 'version 2 listed');
+  await shot(page, '76-admin-procedure-saved');
+  await page.setViewportSize({ width: 390, height: 844 });
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(wide <= 390, `the editor is ${wide} px wide at 390 px`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  // The registry: a rule typed with mistakes, then corrected.
+  await page.goto(`${base}/admin/authority`);
+  await page.fill('#id', 'quy định 1');
+  await page.selectOption('#grant', 'delegation');
+  await page.check('#scope-some');
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/admin/authority/rules"] button[type=submit]')]);
+  const errs = await page.textContent('.error-summary');
+  for (const e of ['Chỉ gồm chữ không dấu', 'Chưa nhập', 'Cơ quan không thể ủy quyền cho chính mình']) {
+    expect(errs.includes(e), `registry summary lacks ${e}: ${errs}`);
+  }
+  await shot(page, '77-admin-authority-errors');
+  await page.fill('#id', '68-2026-UQ-99');
+  await page.check('#subject-procedure');
+  await page.selectOption('#procedure', '2.000884');
+  await page.selectOption('#to_kind', 'commune_service_center');
+  await page.check('label:has-text("Xã Đức Trọng") input[type=checkbox]');
+  await page.fill('#legal_basis', 'Quyết định số 99/QĐ-UBND ngày 01/12/2026, Điều 1');
+  await page.fill('#issued_by', 'Ủy ban nhân dân tỉnh Lâm Đồng');
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/admin/authority/rules"] button[type=submit]')]);
+  const text = await page.textContent('main');
+  expect(text.includes('Đã thêm quy định') && text.includes('68-2026-UQ-99'), 'the rule was added and is listed');
+  expect(text.includes('Xã Đức Trọng (24958)'), 'its commune is shown by name');
+  await shot(page, '78-admin-authority-added');
+  await page.close();
+});
+
 await journey('a staff member mistypes the password, signs in, and changes the password', async () => {
   const page = await newPage();
   await page.goto(`${base}/staff/login`);
@@ -823,6 +881,7 @@ await journey('axe-core finds no serious or critical violation; page weights rec
     ['/dashboard', '24958.UBND leader'], ['/reports?unit=24958', '24958.UBND leader'],
     ...(receiptDoc ? [[`/verify/${receiptDoc}`, '24958.UBND leader']] : []),
     ['/dashboard', '68.UBND admin'], ['/admin', '68.UBND admin'], ['/admin/authority', '68.UBND admin'],
+    ['/admin/procedures/1.001193', '68.UBND admin'], ['/admin/procedures/new', '68.UBND admin'],
     ['/counter/linked', '24958.TTPVHCC counter_officer'],
     ['/reports', '68.UBND admin'], ['/reports/index?unit=68', '68.UBND admin'], ['/reports/integrity?unit=68', '68.UBND admin'],
     ['/reports/staffing?unit=68', '68.UBND admin'], ['/staff/password', '68.UBND admin']];

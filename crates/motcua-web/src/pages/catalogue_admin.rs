@@ -110,6 +110,46 @@ fn page(tr: Tr, c: Chrome, form: ProcedureForm, new: bool) -> ProcedureEditPage 
     }
 }
 
+/// Where a field stands on the page: its section, then its rows (numbers compared as numbers).
+fn page_order(id: &str) -> (usize, Vec<(usize, String)>) {
+    const SECTIONS: [&str; 13] = [
+        "code",
+        "name",
+        "name_en",
+        "field",
+        "description",
+        "levels",
+        "kind",
+        "steps",
+        "requirements",
+        "legal_basis",
+        "results",
+        "channels",
+        "cases",
+    ];
+    let head = id.split('-').next().unwrap_or(id);
+    let section = SECTIONS
+        .iter()
+        .position(|s| *s == head)
+        .unwrap_or(SECTIONS.len());
+    let channel = |s: &str| match s {
+        "direct" => 0,
+        "online" => 1,
+        "postal" => 2,
+        "kiosk" => 3,
+        _ => usize::MAX,
+    };
+    let parts = id
+        .split('-')
+        .map(|p| match p.parse::<usize>() {
+            Ok(n) => (n, String::new()),
+            Err(_) if channel(p) != usize::MAX => (channel(p), String::new()),
+            Err(_) => (usize::MAX, p.to_owned()),
+        })
+        .collect();
+    (section, parts)
+}
+
 fn refuse(tr: Tr, uri: &Uri, sess: &StaffSession) -> Response {
     sess.refuse(tr, uri, "auth.forbidden", tr.t("admin-forbidden"))
         .into_response()
@@ -277,6 +317,8 @@ async fn submit(
                 ));
                 view.field_errors.entry(id).or_insert(what);
             }
+            // The summary lists the problems in the order of the page.
+            view.errors.sort_by_key(|(id, _)| page_order(id));
             view.form = view.form.with_blank_rows();
             return (StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response();
         }

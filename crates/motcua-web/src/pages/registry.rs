@@ -254,12 +254,31 @@ async fn authority_page_with(
     };
     let mut errors = Vec::new();
     let mut field_errors = HashMap::new();
-    for (id, p) in n.problems {
+    // In the order of the form's fields.
+    const ORDER: [&str; 16] = [
+        "id",
+        "subject",
+        "procedure",
+        "field",
+        "grant",
+        "from_by",
+        "from_kind",
+        "from_agency",
+        "to_by",
+        "to_kind",
+        "to_agency",
+        "scope",
+        "valid_from",
+        "valid_to",
+        "legal_basis",
+        "issued_by",
+    ];
+    let mut problems = n.problems;
+    let head = |id: &str| id.split('-').next().unwrap_or(id).to_owned();
+    problems.sort_by_key(|(id, _)| ORDER.iter().position(|o| *o == head(id)));
+    for (id, p) in problems {
         let what = super::procedure_form::describe(&tr, p.what);
-        let label = tr.t(&format!(
-            "authority-form-{}",
-            id.split('-').next().unwrap_or(&id).replace('_', "-")
-        ));
+        let label = tr.t(&format!("authority-form-{}", head(&id)));
         errors.push((id.clone(), format!("{label}: {what}")));
         field_errors.entry(id).or_insert(what);
     }
@@ -300,8 +319,11 @@ async fn authority_page_with(
                 (n, l)
             })
             .collect(),
+        // A commune's own agencies are named by kind (with the communes ticked): the list of
+        // named agencies is the province's, not hundreds of communes'.
         agencies: agencies
             .iter()
+            .filter(|a| a.kind.level() != motcua_domain::agency::Level::Commune)
             .map(|a| (a.code.to_string(), format!("{} ({})", a.name, a.code)))
             .collect(),
         communes,
