@@ -263,6 +263,9 @@ pub trait DocumentEngine: Send + Sync + 'static {
     ) -> Result<Vec<u8>, String>;
     /// Verifies a PDF's signatures against the deployment's trust anchors.
     fn verify(&self, pdf: &[u8]) -> Verification;
+    /// Puts the pages of several PDFs into one file for printing (without their signature
+    /// fields: a signature covers its own file only).
+    fn merge_for_print(&self, pdfs: &[Vec<u8>]) -> Result<Vec<u8>, String>;
 }
 
 /// A date in words: "ngày 23 tháng 11 năm 2026" (Decree 30/2020 style: day and month < 10 with a
@@ -936,6 +939,48 @@ impl App {
             .ok_or_else(not_found)?;
         let bytes = self.store.document_bytes(id).await?.ok_or_else(not_found)?;
         Ok((rec, bytes))
+    }
+
+    /// The receipts (form 01, the latest issued) of several dossiers the actor may see, in one
+    /// PDF to print in one go. A dossier the actor may not see, or that has no receipt
+    /// (`document.no_receipt`), is the inner error with its code; nothing is printed then.
+    /// The outer error is a fault of the server.
+    pub async fn receipts_for_print(
+        &self,
+        actor: &Actor,
+        codes: &[DossierCode],
+    ) -> Result<Result<Vec<u8>, (DossierCode, AppError)>, AppError> {
+        let engine = self
+            .documents
+            .clone()
+            .ok_or_else(|| AppError::Internal("no document engine".into()))?;
+        let mut pdfs = Vec::with_capacity(codes.len());
+        for code in codes {
+            let refused = |e: AppError| -> Result<_, AppError> {
+                if e.is_server_fault() {
+                    Err(e)
+                } else {
+                    Ok(Err((code.clone(), e)))
+                }
+            };
+            let docs = match self.dossier_documents(actor, code).await {
+                Ok(d) => d,
+                Err(e) => return refused(e),
+            };
+            let Some(receipt) = docs.iter().rev().find(|x| x.kind == "form01") else {
+                return refused(AppError::not_found(
+                    "document.no_receipt",
+                    format!("dossier {code} has no receipt (form 01)"),
+                ));
+            };
+            match self.document_file(actor, code, receipt.id).await {
+                Ok((_, bytes)) => pdfs.push(bytes),
+                Err(e) => return refused(e),
+            }
+        }
+        crate::lanes::heavy(move || engine.merge_for_print(&pdfs))
+            .await
+            .map(Ok)
     }
 
     /// Verifies an uploaded PDF: its signatures, and whether it is a document on record.

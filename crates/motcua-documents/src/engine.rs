@@ -151,6 +151,10 @@ impl Engine {
 }
 
 impl DocumentEngine for Engine {
+    fn merge_for_print(&self, pdfs: &[Vec<u8>]) -> Result<Vec<u8>, String> {
+        crate::pdf::merge_for_print(pdfs).map_err(|e| e.to_string())
+    }
+
     fn render(
         &self,
         template: &str,

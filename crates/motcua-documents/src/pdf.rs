@@ -381,3 +381,93 @@ fn write_object(o: &Object, out: &mut Vec<u8>) {
         }
     }
 }
+
+/// Page attributes a page may inherit from its parents in the page tree (ISO 32000-1 §7.7.3.4).
+const INHERITABLE: [&[u8]; 4] = [b"Resources", b"MediaBox", b"CropBox", b"Rotate"];
+
+/// Puts several PDFs' pages into one file to print them in one go (a counter's batch of
+/// receipts). A copy for paper: the pages keep their text and QR codes, but not their signature
+/// fields — a signature covers the bytes of its own file, which the merged file is not; each
+/// original stays on record and verifiable by its QR code.
+pub fn merge_for_print(pdfs: &[Vec<u8>]) -> Result<Vec<u8>, SignError> {
+    let mut next_id = 1;
+    let mut objects = std::collections::BTreeMap::new();
+    let mut pages: Vec<(ObjectId, Dictionary)> = Vec::new();
+    for bytes in pdfs {
+        let mut doc = Document::load_mem(bytes).map_err(|e| SignError::NotPdf(e.to_string()))?;
+        if doc.is_encrypted() {
+            return Err(SignError::Unsupported("the PDF is encrypted".into()));
+        }
+        doc.renumber_objects_with(next_id);
+        next_id = doc.max_id + 1;
+        for id in doc.get_pages().into_values() {
+            let mut page = doc
+                .get_dictionary(id)
+                .map_err(|e| SignError::NotPdf(e.to_string()))?
+                .clone();
+            // What the page inherits from its parents is copied onto it.
+            let mut parent = page.get(b"Parent").and_then(Object::as_reference).ok();
+            while let Some(pid) = parent {
+                let Ok(node) = doc.get_dictionary(pid) else {
+                    break;
+                };
+                for key in INHERITABLE {
+                    if !page.has(key)
+                        && let Ok(v) = node.get(key)
+                    {
+                        page.set(key.to_vec(), v.clone());
+                    }
+                }
+                parent = node.get(b"Parent").and_then(Object::as_reference).ok();
+            }
+            page.remove(b"Annots");
+            pages.push((id, page));
+        }
+        objects.extend(doc.objects);
+    }
+    if pages.is_empty() {
+        return Err(SignError::Unsupported("no pages to print".into()));
+    }
+    let mut out = Document::with_version("1.7");
+    for (id, obj) in objects {
+        let skip = matches!(
+            obj.type_name(),
+            Ok(b"Catalog") | Ok(b"Pages") | Ok(b"Page") | Ok(b"Sig")
+        );
+        if !skip {
+            out.objects.insert(id, obj);
+        }
+    }
+    let pages_id = (next_id, 0);
+    let catalog_id = (next_id + 1, 0);
+    let mut kids = Vec::with_capacity(pages.len());
+    for (id, mut page) in pages {
+        page.set("Parent", pages_id);
+        out.objects.insert(id, Object::Dictionary(page));
+        kids.push(Object::Reference(id));
+    }
+    let count = kids.len() as i64;
+    let mut tree = Dictionary::new();
+    tree.set("Type", Object::Name(b"Pages".to_vec()));
+    tree.set("Kids", Object::Array(kids));
+    tree.set("Count", count);
+    out.objects.insert(pages_id, Object::Dictionary(tree));
+    let mut catalog = Dictionary::new();
+    catalog.set("Type", Object::Name(b"Catalog".to_vec()));
+    catalog.set("Pages", pages_id);
+    out.objects.insert(catalog_id, Object::Dictionary(catalog));
+    out.trailer.set("Root", catalog_id);
+    out.max_id = next_id + 1;
+    out.prune_objects();
+    out.renumber_objects();
+    let mut buf = Vec::new();
+    out.save_to(&mut buf)
+        .map_err(|e| SignError::NotPdf(e.to_string()))?;
+    Ok(buf)
+}
+
+/// How many pages a PDF has.
+pub fn page_count(pdf: &[u8]) -> Result<usize, SignError> {
+    let doc = Document::load_mem(pdf).map_err(|e| SignError::NotPdf(e.to_string()))?;
+    Ok(doc.get_pages().len())
+}

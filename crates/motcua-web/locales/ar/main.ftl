@@ -997,3 +997,5 @@ authority-form-legal_basis = الأساس القانوني
 authority-form-issued_by = جهة الإصدار
 authority-form-basis-hint = رقم القرار وتاريخه ومادته، مثل: القرار 12/QĐ-UBND بتاريخ 01/01/2026، المادة 2.
 authority-form-issued-by = جهة الإصدار
+err-document-no_receipt = لا يوجد لهذا الملف إيصال استلام وموعد (النموذج 01).
+inbox-print-receipts = طباعة إيصالات الملفات المحددة

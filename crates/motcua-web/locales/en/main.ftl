@@ -988,3 +988,5 @@ authority-form-legal_basis = Legal basis
 authority-form-issued_by = Issued by
 authority-form-basis-hint = The decision's number, date and article, e.g. Decision 12/QĐ-UBND of 01/01/2026, Article 2.
 authority-form-issued-by = Issued by
+err-document-no_receipt = This dossier has no receipt and appointment slip (form 01).
+inbox-print-receipts = Print the receipts of the ticked dossiers

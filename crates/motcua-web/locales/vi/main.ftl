@@ -969,3 +969,5 @@ authority-form-legal_basis = Căn cứ pháp lý
 authority-form-issued_by = Cơ quan ban hành
 authority-form-basis-hint = Số, ngày của quyết định và điều khoản, ví dụ: Quyết định số 12/QĐ-UBND ngày 01/01/2026, Điều 2.
 authority-form-issued-by = Cơ quan ban hành
+err-document-no_receipt = Hồ sơ này chưa có giấy tiếp nhận và hẹn trả kết quả (mẫu 01).
+inbox-print-receipts = In giấy tiếp nhận của các hồ sơ đã chọn

@@ -263,6 +263,10 @@ pub fn routes() -> Router<AppState> {
         .route("/counter/scan", axum::routing::post(staff::counter_scan))
         .route("/inbox", get(staff::inbox_page))
         .route("/inbox/bulk", axum::routing::post(staff::inbox_bulk))
+        .route(
+            "/inbox/receipts",
+            axum::routing::post(staff::inbox_receipts),
+        )
         .route("/inbox/{code}", get(staff::dossier_page))
         .route("/inbox/{code}/act", axum::routing::post(staff::dossier_act))
         .route("/inbox/{code}/receipt", get(staff::receipt_page))

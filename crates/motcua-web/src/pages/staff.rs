@@ -682,6 +682,10 @@ struct InboxPage {
     done: Option<String>,
     /// Bulk assignment: the accounts of the officer's agency (user name, label).
     assignees: Vec<(String, String)>,
+    /// Receipts can be printed in bulk (this server issues documents).
+    print_receipts: bool,
+    /// Dossiers can be ticked (to assign them, or to print their receipts).
+    picks: bool,
     /// Errors of the search or of a bulk action.
     errors: Vec<String>,
 }
@@ -967,6 +971,8 @@ async fn inbox_with(
             page_no: offset / INBOX_PAGE + 1,
             prev,
             next,
+            print_receipts: s.app.issues_documents(),
+            picks: !assignees.is_empty() || s.app.issues_documents(),
             assignees,
             errors,
         }),
@@ -1045,6 +1051,51 @@ pub async fn inbox_bulk(p: StaffPage, body: Bytes) -> Result<Response, PageError
         n: Some(done),
     };
     inbox_with(p, q, errors).await
+}
+
+/// `POST /inbox/receipts`: the receipts (form 01) of the dossiers ticked on the inbox in one PDF
+/// to print in one go. Every dossier must be one the officer may see and have its receipt; if
+/// one does not, the inbox names it and nothing is printed.
+pub async fn inbox_receipts(p: StaffPage, body: Bytes) -> Result<Response, PageError> {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let f: HashMap<String, String> = pairs.iter().cloned().collect();
+    if !csrf_ok(&f, &p.sess) {
+        return Ok(forged(p.chrome(String::new())));
+    }
+    let codes: Vec<DossierCode> = pairs
+        .iter()
+        .filter(|(k, _)| k == "pick")
+        .filter_map(|(_, v)| {
+            DossierCode::parse(v.rsplit_once('@').map_or(v.as_str(), |x| x.0)).ok()
+        })
+        .take(INBOX_PAGE as usize)
+        .collect();
+    let tr = p.tr;
+    let error = if codes.is_empty() {
+        tr.t("inbox-bulk-none")
+    } else {
+        match p.s.app.receipts_for_print(&p.actor(), &codes).await {
+            Ok(Ok(pdf)) => {
+                let name = format!("giay-tiep-nhan-{}-ho-so.pdf", codes.len());
+                return Ok(crate::api::documents::pdf_inline(&name, pdf));
+            }
+            Ok(Err((code, e))) => format!("{code}: {}", tr.error(&e)),
+            Err(e) => return Err(p.fail(e)),
+        }
+    };
+    let q = InboxQuery {
+        status: None,
+        due: None,
+        overdue: None,
+        procedure: None,
+        q: None,
+        sort: None,
+        tab: None,
+        offset: None,
+        done: None,
+        n: None,
+    };
+    inbox_with(p, q, vec![error]).await
 }
 
 struct ActionForm {

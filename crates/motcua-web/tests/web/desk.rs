@@ -544,3 +544,96 @@ async fn the_desk_tabs_count_and_a_bulk_assignment_assigns_each_or_says_why_not(
     assert!(bad.body.contains("error-summary"));
     assert!(!bad.body.contains("<script>"));
 }
+
+/// Issue #32: the counter ticks several dossiers and prints their receipts in one go — each
+/// dossier's own form 01, one after the other; a dossier outside the officer's reach is named
+/// and nothing is printed.
+#[tokio::test]
+async fn the_counter_prints_the_receipts_of_the_ticked_dossiers_in_one_file() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let token = t.token(A, Role::CounterOfficer).await;
+    let mine = [
+        file(&t, &token, A, "Lê Văn Một", "0912000201", "068195000201").await,
+        file(&t, &token, A, "Lê Văn Hai", "0912000202", "068195000202").await,
+    ];
+    let elsewhere = file(
+        &t,
+        &t.token(B, Role::CounterOfficer).await,
+        B,
+        "Lê Văn Ba",
+        "0912000203",
+        "068195000203",
+    )
+    .await;
+    let officer = t.officer(A, Role::CounterOfficer).await;
+    let cookie = login(&t, &officer).await;
+    let desk = t.page("GET", "/inbox", Some(&cookie), None).await;
+    assert!(desk.body.contains("formaction=\"/inbox/receipts\""));
+    let post = |codes: &[&str], token: &str| {
+        let mut body = form_urlencoded::Serializer::new(String::new());
+        body.append_pair("csrf", token);
+        for c in codes {
+            body.append_pair("pick", &format!("{c}@1"));
+        }
+        body.finish()
+    };
+    let token = csrf(&desk.body);
+    let r = t
+        .page(
+            "POST",
+            "/inbox/receipts",
+            Some(&cookie),
+            Some(&post(&[&mine[0], &mine[1]], &token)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.header("content-type"), Some("application/pdf"));
+    let pages = motcua_documents::pdf::page_count(&r.bytes).unwrap();
+    let one = t
+        .page(
+            "POST",
+            "/inbox/receipts",
+            Some(&cookie),
+            Some(&post(&[&mine[0]], &token)),
+        )
+        .await;
+    let single = motcua_documents::pdf::page_count(&one.bytes).unwrap();
+    assert!(single >= 1);
+    assert_eq!(pages, 2 * single, "both receipts, whole");
+    assert!(
+        !r.bytes.windows(10).any(|w| w == b"/ByteRange"),
+        "no signature field claims to cover the merged copy"
+    );
+    // Another center's dossier is named and nothing is printed; so is an empty choice and a
+    // forged form.
+    let r = t
+        .page(
+            "POST",
+            "/inbox/receipts",
+            Some(&cookie),
+            Some(&post(&[&mine[0], &elsewhere], &token)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(&format!("{elsewhere}: ")), "{}", r.body);
+    assert_ne!(r.header("content-type"), Some("application/pdf"));
+    let r = t
+        .page(
+            "POST",
+            "/inbox/receipts",
+            Some(&cookie),
+            Some(&post(&[], &token)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Chưa chọn hồ sơ nào"));
+    let r = t
+        .page(
+            "POST",
+            "/inbox/receipts",
+            Some(&cookie),
+            Some(&post(&[&mine[0]], "x")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
