@@ -102,6 +102,11 @@ pub struct KpiLine {
     pub p50_hours_at_most: Option<f64>,
     /// 90th percentile, likewise.
     pub p90_hours_at_most: Option<f64>,
+    /// Draft decisions an approver decided on (approved or returned) in these dossiers.
+    pub approvals: i64,
+    /// How long a draft waited for its approver, on average, in hours (calendar time; one
+    /// decimal); `None` when none was decided.
+    pub avg_approval_hours: Option<f64>,
 }
 
 /// One officer's work in the period.
@@ -180,6 +185,11 @@ pub fn line(key: String, name: String, c: &Counts, overdue_now: i64) -> KpiLine 
         }),
         p50_hours_at_most: hours(percentile_bound(c, 0.5)),
         p90_hours_at_most: hours(percentile_bound(c, 0.9)),
+        approvals: g(Measure::ApprovalRounds),
+        avg_approval_hours: (g(Measure::ApprovalRounds) > 0).then(|| {
+            let h = g(Measure::ApprovalSeconds) as f64 / g(Measure::ApprovalRounds) as f64 / 3600.0;
+            (h * 10.0).round() / 10.0
+        }),
     }
 }
 

@@ -87,10 +87,14 @@ pub enum Measure {
     TimeLe30d,
     /// More than 30 days.
     TimeGt30d,
+    /// Draft decisions an approver decided on (approved or returned; issue #32).
+    ApprovalRounds,
+    /// How long those drafts waited for their approver, in seconds.
+    ApprovalSeconds,
 }
 
 /// Number of measures.
-pub const MEASURES: usize = 32;
+pub const MEASURES: usize = 34;
 
 /// Upper bounds of the processing-time histogram, in seconds, with their measures (the last is
 /// unbounded).
@@ -141,6 +145,8 @@ impl Measure {
         Measure::TimeLe20d,
         Measure::TimeLe30d,
         Measure::TimeGt30d,
+        Measure::ApprovalRounds,
+        Measure::ApprovalSeconds,
     ];
 
     /// Position in [`Measure::ALL`] (and in a [`Counts`]).
@@ -183,13 +189,21 @@ impl Measure {
             Measure::TimeLe20d => "t_le_20d",
             Measure::TimeLe30d => "t_le_30d",
             Measure::TimeGt30d => "t_gt_30d",
+            Measure::ApprovalRounds => "approval_rounds",
+            Measure::ApprovalSeconds => "approval_seconds",
         }
     }
 }
 
 /// A vector of counters, one per measure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Counts(pub [i64; MEASURES]);
+
+impl Default for Counts {
+    fn default() -> Self {
+        Counts([0; MEASURES])
+    }
+}
 
 impl Counts {
     /// One counter.
@@ -308,6 +322,8 @@ pub fn contribution(d: &Dossier) -> Counts {
         Measure::ElectronicResult,
         one(d.finished_at.is_some() && d.electronic_result),
     );
+    c.set(Measure::ApprovalRounds, i64::from(d.approval_rounds));
+    c.set(Measure::ApprovalSeconds, d.approval_seconds);
     if let (Some(secs), true) = (processing_seconds(d), d.finished_at.is_some()) {
         c.set(Measure::TimedCount, 1);
         c.set(Measure::TimedSeconds, secs);

@@ -213,6 +213,13 @@ pub struct Dossier {
     /// A draft decision waiting for its approver.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval: Option<PendingApproval>,
+    /// Drafts an approver has decided on (approved or returned): approval time counts in the
+    /// indicators (issue #32).
+    #[serde(default)]
+    pub approval_rounds: u32,
+    /// How long those drafts waited for their approver, in seconds (calendar time).
+    #[serde(default)]
+    pub approval_seconds: i64,
     /// The applicant.
     pub applicant: Applicant,
     /// Requested content (trích yếu).
@@ -859,6 +866,8 @@ impl Dossier {
             handler_id: None,
             handler_since: None,
             approval: None,
+            approval_rounds: 0,
+            approval_seconds: 0,
             applicant: n.applicant,
             summary: n.summary,
             components: n.components,
@@ -1030,7 +1039,10 @@ impl Dossier {
             Command::ReturnDraft { reason: r } => {
                 let r = reason(r)?;
                 let a = d.approval.take().ok_or(DossierError::NoDraft)?;
-                serde_json::json!({ "reason": r, "by": a.by, "approver": a.approver })
+                let waited = d.count_approval(&a, now);
+                serde_json::json!({
+                    "reason": r, "by": a.by, "approver": a.approver, "waited_seconds": waited,
+                })
             }
             Command::ReturnResult { method } => d.on_return_result(method, now)?,
             Command::Reschedule { reason, new_due_at } => {
@@ -1232,8 +1244,16 @@ impl Dossier {
         p["by"] = serde_json::json!(a.by);
         p["approver"] = serde_json::json!(a.approver);
         p["draft_document"] = serde_json::json!(a.draft_document);
-        p["waited_seconds"] = serde_json::json!((now - a.since).whole_seconds().max(0));
+        p["waited_seconds"] = serde_json::json!(self.count_approval(&a, now));
         Ok(p)
+    }
+
+    /// Counts one decided draft and how long it waited; returns the wait in seconds.
+    fn count_approval(&mut self, a: &PendingApproval, now: OffsetDateTime) -> i64 {
+        let waited = (now - a.since).whole_seconds().max(0);
+        self.approval_rounds += 1;
+        self.approval_seconds += waited;
+        waited
     }
 
     /// Who may hold a dossier (issue #6, routing): the competent agency and the receiving point;

@@ -167,6 +167,23 @@ fn a_draft_returned_goes_back_to_the_specialist_with_the_reason() {
         datetime!(2025-03-03 15:00 +7),
     );
     assert_eq!(done.status, Status::Finished);
+    // Approval time counts in the indicators: two drafts decided, 1 h + 2 h of waiting.
+    assert_eq!((back.approval_rounds, back.approval_seconds), (1, 3600));
+    assert_eq!((done.approval_rounds, done.approval_seconds), (2, 3 * 3600));
+    let c = motcua_domain::kpi::contribution(&done);
+    assert_eq!(c.get(motcua_domain::kpi::Measure::ApprovalRounds), 2);
+    assert_eq!(
+        c.get(motcua_domain::kpi::Measure::ApprovalSeconds),
+        3 * 3600
+    );
+    let delta = motcua_domain::kpi::delta(Some(&again), &done);
+    assert_eq!(
+        delta[0]
+            .counts
+            .get(motcua_domain::kpi::Measure::ApprovalSeconds),
+        2 * 3600,
+        "each decision adds its own wait once"
+    );
 }
 
 #[test]

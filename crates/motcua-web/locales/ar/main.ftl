@@ -999,3 +999,4 @@ authority-form-basis-hint = رقم القرار وتاريخه ومادته، م
 authority-form-issued-by = جهة الإصدار
 err-document-no_receipt = لا يوجد لهذا الملف إيصال استلام وموعد (النموذج 01).
 inbox-print-receipts = طباعة إيصالات الملفات المحددة
+reports-approval-time = انتظار الاعتماد (المتوسط · المسودات)

@@ -990,3 +990,4 @@ authority-form-basis-hint = The decision's number, date and article, e.g. Decisi
 authority-form-issued-by = Issued by
 err-document-no_receipt = This dossier has no receipt and appointment slip (form 01).
 inbox-print-receipts = Print the receipts of the ticked dossiers
+reports-approval-time = Waiting for approval (avg · drafts)

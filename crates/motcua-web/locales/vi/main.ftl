@@ -971,3 +971,4 @@ authority-form-basis-hint = Số, ngày của quyết định và điều khoả
 authority-form-issued-by = Cơ quan ban hành
 err-document-no_receipt = Hồ sơ này chưa có giấy tiếp nhận và hẹn trả kết quả (mẫu 01).
 inbox-print-receipts = In giấy tiếp nhận của các hồ sơ đã chọn
+reports-approval-time = Chờ ký duyệt (TB · lượt)

@@ -175,7 +175,7 @@ pub fn index_tables(r: &IndexReport) -> Vec<Table> {
     ]
 }
 
-const LINE_HEADERS: [&str; 17] = [
+const LINE_HEADERS: [&str; 19] = [
     "key",
     "name",
     "filed",
@@ -193,6 +193,8 @@ const LINE_HEADERS: [&str; 17] = [
     "refusal_share",
     "avg_processing_hours",
     "p90_hours_at_most",
+    "approvals",
+    "avg_approval_hours",
 ];
 
 fn line_row(l: &KpiLine) -> Vec<Cell> {
@@ -214,6 +216,8 @@ fn line_row(l: &KpiLine) -> Vec<Cell> {
         l.refusal_share.into(),
         l.avg_processing_hours.into(),
         l.p90_hours_at_most.into(),
+        l.approvals.into(),
+        l.avg_approval_hours.into(),
     ]
 }
 

@@ -481,6 +481,14 @@ pub struct LineRow {
     supplement: String,
     avg: String,
     p90: String,
+    approval: String,
+}
+
+/// Average wait for the approver and how many drafts were decided ("2.5 h · 4"), or "—".
+fn approval_text(l: &KpiLine) -> String {
+    l.avg_approval_hours
+        .map(|h| format!("{h:.1} h · {}", l.approvals))
+        .unwrap_or_else(|| "—".into())
 }
 
 fn row(l: &KpiLine) -> LineRow {
@@ -503,6 +511,7 @@ fn row(l: &KpiLine) -> LineRow {
             .p90_hours_at_most
             .map(|h| format!("≤ {h:.0} h"))
             .unwrap_or_else(|| "—".into()),
+        approval: approval_text(l),
     }
 }
 
@@ -553,6 +562,7 @@ fn kpi_page(c: Chrome, f: Form, r: Option<KpiReport>, error: Option<String>) -> 
                 .map(|h| format!("{h:.1} h"))
                 .unwrap_or_else(|| "—".into()),
         ),
+        (tr.t("reports-approval-time"), approval_text(t)),
     ];
     KpiPage {
         month_chart: charts::columns(

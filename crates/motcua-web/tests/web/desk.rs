@@ -461,6 +461,27 @@ async fn a_draft_goes_to_its_approver_comes_back_once_and_is_approved() {
         slips >= 5,
         "a slip at the transfer and at each of the four steps: {slips}"
     );
+    // Approval time counts in the indicators: returned after 1 h, approved after 2 h.
+    let (s, kpi) = t
+        .get(
+            "/api/v1/reports/kpis?unit=24958&year=2025&month=3",
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{kpi}");
+    assert_eq!(kpi["total"]["approvals"], 2, "{kpi}");
+    assert_eq!(kpi["total"]["avg_approval_hours"], 1.5);
+    let leader = login(&t, &t.officer("24958.UBND", Role::Leader).await).await;
+    let page = t
+        .page(
+            "GET",
+            "/reports?unit=24958&year=2025&month=3",
+            Some(&leader),
+            None,
+        )
+        .await;
+    assert!(page.body.contains("Chờ ký duyệt"));
+    assert!(page.body.contains("1.5 h · 2"), "{}", page.body);
 }
 
 #[tokio::test]
