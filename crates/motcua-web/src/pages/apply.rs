@@ -764,7 +764,7 @@ fn upload_message(tr: &Tr, e: &motcua_app::AppError) -> String {
         "upload.unsupported_type" => tr.t("upload-unsupported"),
         "upload.mislabelled" => tr.t("upload-mislabelled"),
         "upload.empty" => tr.t("upload-empty"),
-        _ => e.to_string(),
+        _ => tr.error(e),
     }
 }
 

@@ -89,13 +89,17 @@ impl Tr {
         LOCALES.lookup(&self.lang.id(), key)
     }
 
-    /// The message for an error in the user's language (`err-<code>`), or the error's own
-    /// message when no translation exists.
+    /// The message for an error in the user's language (`err-<code>`). Without a translation:
+    /// the error's own (English) message on an English page, and on any other page a sentence
+    /// in its language naming the code — English never reaches a Vietnamese page.
     pub fn error(&self, e: &motcua_app::AppError) -> String {
         let key = format!("err-{}", e.code().replace('.', "-"));
         LOCALES
             .lookup_no_default_fallback::<&str>(&self.lang.id(), &key, None)
-            .unwrap_or_else(|| e.to_string())
+            .unwrap_or_else(|| match self.lang {
+                Lang::En => e.to_string(),
+                _ => self.ta("err-generic", &[("code", FluentValue::from(e.code()))]),
+            })
     }
 
     /// The string for `key` with arguments.
@@ -157,6 +161,31 @@ pub async fn lang_layer(mut req: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_without_a_translation_is_never_english_on_a_vietnamese_page() {
+        let e = motcua_app::AppError::Invalid {
+            code: "nowhere.unheard_of",
+            message: "something English went wrong".into(),
+            field: None,
+        };
+        let vi = Tr { lang: Lang::Vi }.error(&e);
+        assert!(vi.contains("nowhere.unheard_of") && vi.starts_with("Không thực hiện được"));
+        assert!(!vi.contains("English"));
+        assert_eq!(Tr { lang: Lang::En }.error(&e), e.to_string());
+        assert!(!Tr { lang: Lang::Ar }.error(&e).contains("English"));
+        // Every code the domain's problems and the new editors show has its sentence.
+        let known = motcua_app::AppError::Invalid {
+            code: "catalogue.stale_version",
+            message: String::new(),
+            field: None,
+        };
+        assert!(
+            Tr { lang: Lang::Vi }
+                .error(&known)
+                .contains("phiên bản mới hơn")
+        );
+    }
 
     fn keys(ftl: &str) -> std::collections::BTreeSet<&str> {
         ftl.lines()

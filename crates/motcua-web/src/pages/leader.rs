@@ -269,7 +269,9 @@ async fn holidays_view(
     (status, render(&page)).into_response()
 }
 
-fn parse_lines(year: i32, text: &str) -> Result<HolidayYear, String> {
+/// The table typed in the holiday form, or what is wrong with it in the reader's language.
+fn parse_lines(tr: &Tr, year: i32, text: &str) -> Result<HolidayYear, String> {
+    let line_err = |i: usize, key: &str| tr.ta(key, &[("line", FluentValue::from(i + 1))]);
     let mut days = Vec::new();
     for (i, line) in text
         .lines()
@@ -279,14 +281,14 @@ fn parse_lines(year: i32, text: &str) -> Result<HolidayYear, String> {
         let mut parts = line.splitn(3, ',').map(str::trim);
         let (Some(date), Some(kind), Some(name)) = (parts.next(), parts.next(), parts.next())
         else {
-            return Err(format!("line {}: write YYYY-MM-DD, off|work, name", i + 1));
+            return Err(line_err(i, "admin-holiday-line-shape"));
         };
         let date = time::Date::parse(date, &time::format_description::well_known::Iso8601::DATE)
-            .map_err(|_| format!("line {}: {date:?} is not a date", i + 1))?;
+            .map_err(|_| line_err(i, "admin-holiday-line-date"))?;
         let kind = match kind {
             "off" => DayKind::Off,
             "work" => DayKind::Work,
-            _ => return Err(format!("line {}: the kind is off or work", i + 1)),
+            _ => return Err(line_err(i, "admin-holiday-line-kind")),
         };
         days.push(SpecialDay {
             date,
@@ -299,7 +301,7 @@ fn parse_lines(year: i32, text: &str) -> Result<HolidayYear, String> {
         source: HolidaySource::Official,
         days,
     };
-    y.validate()?;
+    y.validate().map_err(|_| tr.t("admin-holiday-invalid"))?;
     Ok(y)
 }
 
@@ -364,7 +366,7 @@ pub async fn save_holidays(
         .filter(|y| (1900..=2100).contains(y))
         .unwrap_or(0);
     let lines = f.get("lines").cloned().unwrap_or_default();
-    match parse_lines(year, &lines).map_err(|e| e.to_string()) {
+    match parse_lines(&tr, year, &lines) {
         Ok(table) => match s.app.save_holiday_year(&province, table).await {
             Ok(()) => holidays_view(&s, tr, &uri, &sess, (province, year), (None, None)).await,
             Err(e) if e.is_server_fault() => fail(tr, &uri, &sess, e),
@@ -375,7 +377,7 @@ pub async fn save_holidays(
                     &uri,
                     &sess,
                     (province, year),
-                    (Some(lines), Some(e.to_string())),
+                    (Some(lines), Some(tr.error(&e))),
                 )
                 .await
             }
@@ -400,16 +402,26 @@ mod tests {
 
     #[test]
     fn holiday_lines_parse_and_refuse_bad_rows() {
+        let tr = Tr {
+            lang: super::super::i18n::Lang::Vi,
+        };
         let y = parse_lines(
+            &tr,
             2026,
             "2026-01-01, off, Tết Dương lịch\n\n2026-02-14, work, Làm bù",
         )
         .unwrap();
         assert_eq!(y.days.len(), 2);
         assert_eq!(y.days[1].kind, DayKind::Work);
-        assert!(parse_lines(2026, "2026-13-01, off, x").is_err());
-        assert!(parse_lines(2026, "2025-01-01, off, x").is_err());
-        assert!(parse_lines(2026, "2026-01-01, maybe, x").is_err());
-        assert!(parse_lines(2026, "2026-01-01").is_err());
+        // Each refusal in the page's language, naming the line.
+        for (text, want) in [
+            ("2026-13-01, off, x", "Dòng 1: ngày không hợp lệ"),
+            ("\n2026-01-01, maybe, x", "Dòng 2: loại ngày là off"),
+            ("2026-01-01", "Dòng 1: viết theo mẫu"),
+            ("2025-01-01, off, x", "Mỗi ngày phải thuộc năm đã chọn"),
+        ] {
+            let e = parse_lines(&tr, 2026, text).unwrap_err();
+            assert!(e.contains(want), "{text}: {e}");
+        }
     }
 }
