@@ -331,6 +331,20 @@ await journey('counter officer receives an in-person dossier and prints the rece
   const issued = page.locator(`#documents + ul a[href^="/inbox/${counterCode}/documents/"]`).first();
   const signed = await (await page.request.get(`${base}${await issued.getAttribute('href')}`)).body();
   expect(Buffer.compare(signed, receiptPdf) === 0, 'the printed receipt is the signed form 01');
+  // The day's receipts in one go: the two newest dossiers ticked on the inbox, one PDF.
+  await page.goto(`${base}/inbox?sort=newest`);
+  const boxes = page.locator('input[name=pick]');
+  expect(await boxes.count() >= 2, 'dossiers to tick');
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
+  const [batch] = await Promise.all([
+    page.context().waitForEvent('response', (r) => r.url().endsWith('/inbox/receipts')),
+    page.click('button[formaction="/inbox/receipts"]'),
+  ]);
+  expect(batch.status() === 200 && batch.headers()['content-type'] === 'application/pdf', `bulk receipts: ${batch.status()}`);
+  const batchPdf = await batch.body();
+  expect(batchPdf.subarray(0, 5).toString() === '%PDF-', 'one PDF');
+  writeFileSync(join(ART, '13-receipts-batch.pdf'), batchPdf);
   await page.context().close();
 });
 

@@ -9,8 +9,8 @@ use crate::service::{App, StaffActor};
 use motcua_domain::VN_OFFSET;
 use motcua_domain::agency::Agency;
 use motcua_domain::authority::{
-    AuthorityReport, AuthorityRule, Lookups, Registry, Resolution, Routing, check_province,
-    may_file_at,
+    AuthorityReport, AuthorityRule, Grant, Lookups, Registry, Resolution, Routing, Subject, Target,
+    check_province, may_file_at,
 };
 use motcua_domain::catalogue::Procedure;
 use motcua_domain::ids::{AgencyCode, ProcedureCode, ProvinceCode, UnitCode};
@@ -287,6 +287,7 @@ impl App {
     ) -> Result<AuthorityRule, AppError> {
         self.may_manage_rules(staff, &rule.province_code).await?;
         self.validate_rule(&rule)?;
+        self.check_rule_references(&rule).await?;
         match self.store.insert_authority_rule(&rule).await {
             Ok(()) => {}
             Err(StoreError::Duplicate(_)) => {
@@ -329,6 +330,69 @@ impl App {
         }
         self.forget_authority();
         Ok(added)
+    }
+
+    /// What a new rule names exists: its procedure or field in the catalogue, its named
+    /// agencies registered in the rule's province; its number is not one already there in
+    /// another letter case. (`authority.unknown_reference` with the form's field;
+    /// `authority.duplicate_rule`.)
+    async fn check_rule_references(&self, rule: &AuthorityRule) -> Result<(), AppError> {
+        let unknown = |field: &str, what: String| AppError::Invalid {
+            code: "authority.unknown_reference",
+            message: what,
+            field: Some(field.to_owned()),
+        };
+        let catalogue = self.procedures().await?;
+        match &rule.subject {
+            Subject::Procedure(c) if !catalogue.iter().any(|p| &p.code == c) => {
+                return Err(unknown(
+                    "procedure",
+                    format!("no procedure {c} in the catalogue"),
+                ));
+            }
+            Subject::Field(f) if !catalogue.iter().any(|p| &p.field == f) => {
+                return Err(unknown("field", format!("no field {f:?} in the catalogue")));
+            }
+            _ => {}
+        }
+        let agencies = self.agencies_of_province(&rule.province_code).await?;
+        let named = |t: &Target| match t {
+            Target::Agency(a) => Some(a.clone()),
+            Target::Kind(_) => None,
+        };
+        let (from, to) = match &rule.grant {
+            Grant::Delegation { from, to } => (named(from), named(to)),
+            Grant::Assignment { to }
+            | Grant::Decentralisation { to }
+            | Grant::Consultation { to } => (None, named(to)),
+        };
+        for (field, agency) in [("from_agency", from), ("to_agency", to)] {
+            if let Some(a) = agency {
+                // Consultation may name an agency of another province (that is its point).
+                let elsewhere_ok =
+                    matches!(rule.grant, Grant::Consultation { .. }) && field == "to_agency";
+                let known = agencies.iter().any(|x| x.code == a)
+                    || (elsewhere_ok && self.agency(&a).await.is_ok());
+                if !known {
+                    return Err(unknown(
+                        field,
+                        format!("no agency {a} in province {}", rule.province_code),
+                    ));
+                }
+            }
+        }
+        let existing = self.store.authority_rules(&rule.province_code).await?;
+        if existing.iter().any(|r| r.id.eq_ignore_ascii_case(&rule.id)) {
+            return Err(AppError::Invalid {
+                code: "authority.duplicate_rule",
+                message: format!(
+                    "province {} already has a rule {} (in another letter case)",
+                    rule.province_code, rule.id
+                ),
+                field: Some("id".into()),
+            });
+        }
+        Ok(())
     }
 
     fn validate_rule(&self, rule: &AuthorityRule) -> Result<(), AppError> {

@@ -139,6 +139,24 @@ impl App {
             ));
         }
         let current = self.store.procedure(&p.code, None).await?;
+        // A new code may not differ from one already there by letter case only.
+        if base_version == 0
+            && current.is_none()
+            && self
+                .procedures()
+                .await?
+                .iter()
+                .any(|x| x.code.as_str().eq_ignore_ascii_case(p.code.as_str()))
+        {
+            return Err(AppError::Invalid {
+                code: "catalogue.code_exists",
+                message: format!(
+                    "the catalogue already has a procedure {} (in another case)",
+                    p.code
+                ),
+                field: Some("code".into()),
+            });
+        }
         match (&current, base_version) {
             (Some(_), 0) => {
                 return Err(AppError::Invalid {
@@ -166,7 +184,17 @@ impl App {
             _ => {}
         }
         let code = p.code.clone();
-        let report = self.import_procedures(vec![p]).await?;
+        let report = match self.import_procedures(vec![p]).await {
+            // Someone saved the same version a moment before.
+            Err(AppError::VersionConflict { current }) => {
+                return Err(AppError::Invalid {
+                    code: "catalogue.stale_version",
+                    message: format!("version {current} of {code} was saved meanwhile; reopen it"),
+                    field: None,
+                });
+            }
+            r => r?,
+        };
         let what = if !report.created.is_empty() {
             "created"
         } else if !report.updated.is_empty() {

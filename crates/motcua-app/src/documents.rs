@@ -942,41 +942,40 @@ impl App {
     }
 
     /// The receipts (form 01, the latest issued) of several dossiers the actor may see, in one
-    /// PDF to print in one go. A dossier the actor may not see, or that has no receipt
-    /// (`document.no_receipt`), is the inner error with its code; nothing is printed then.
+    /// PDF to print in one go. Every dossier the actor may not see, or that has no receipt
+    /// (`document.no_receipt`), is in the inner error with its code; nothing is printed then.
     /// The outer error is a fault of the server.
     pub async fn receipts_for_print(
         &self,
         actor: &Actor,
         codes: &[DossierCode],
-    ) -> Result<Result<Vec<u8>, (DossierCode, AppError)>, AppError> {
+    ) -> Result<Result<Vec<u8>, Vec<(DossierCode, AppError)>>, AppError> {
         let engine = self
             .documents
             .clone()
             .ok_or_else(|| AppError::Internal("no document engine".into()))?;
         let mut pdfs = Vec::with_capacity(codes.len());
+        let mut refused = Vec::new();
         for code in codes {
-            let refused = |e: AppError| -> Result<_, AppError> {
-                if e.is_server_fault() {
-                    Err(e)
-                } else {
-                    Ok(Err((code.clone(), e)))
-                }
-            };
-            let docs = match self.dossier_documents(actor, code).await {
-                Ok(d) => d,
-                Err(e) => return refused(e),
-            };
-            let Some(receipt) = docs.iter().rev().find(|x| x.kind == "form01") else {
-                return refused(AppError::not_found(
-                    "document.no_receipt",
-                    format!("dossier {code} has no receipt (form 01)"),
-                ));
-            };
-            match self.document_file(actor, code, receipt.id).await {
-                Ok((_, bytes)) => pdfs.push(bytes),
-                Err(e) => return refused(e),
+            let found = async {
+                let docs = self.dossier_documents(actor, code).await?;
+                let Some(receipt) = docs.iter().rev().find(|x| x.kind == "form01") else {
+                    return Err(AppError::not_found(
+                        "document.no_receipt",
+                        format!("dossier {code} has no receipt (form 01)"),
+                    ));
+                };
+                Ok(self.document_file(actor, code, receipt.id).await?.1)
             }
+            .await;
+            match found {
+                Ok(bytes) => pdfs.push(bytes),
+                Err(e) if e.is_server_fault() => return Err(e),
+                Err(e) => refused.push((code.clone(), e)),
+            }
+        }
+        if !refused.is_empty() {
+            return Ok(Err(refused));
         }
         crate::lanes::heavy(move || engine.merge_for_print(&pdfs))
             .await

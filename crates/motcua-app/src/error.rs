@@ -107,6 +107,14 @@ impl AppError {
         matches!(self, AppError::Unavailable(_) | AppError::Internal(_))
     }
 
+    /// The field a refusal is about, when it names one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Invalid { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+
     /// Shorthand for an invalid field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         AppError::Invalid {

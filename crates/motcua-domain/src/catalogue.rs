@@ -198,6 +198,33 @@ pub const MAX_COPIES: u32 = 100;
 pub const MAX_TIME: u32 = 1000;
 /// A fee above this many VND is a typing mistake (the largest national fees are in millions).
 pub const MAX_FEE_VND: u64 = 100_000_000_000;
+/// At most this many cases in one procedure.
+pub const MAX_CASES: usize = 50;
+/// At most this many components in one case.
+pub const MAX_COMPONENTS: usize = 100;
+/// At most this many fees on one channel.
+pub const MAX_FEES: usize = 20;
+
+/// Checks a case's or a component's code: 1–40 ASCII letters, digits, `-`, `_` or `.`, not
+/// repeated among `seen` — compared without regard to letter case (`TK` and `tk` are one).
+fn check_code(
+    p: &mut Problems,
+    at: String,
+    code: &str,
+    seen: &mut std::collections::HashSet<String>,
+) {
+    let alphabet = code.len() <= 40
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    if code.trim().is_empty() {
+        p.add(at, Wrong::Required);
+    } else if !alphabet {
+        p.add(at, Wrong::BadId);
+    } else if !seen.insert(code.to_ascii_lowercase()) {
+        p.add(at, Wrong::Repeated);
+    }
+}
 
 impl Procedure {
     /// Checks the record's own consistency: names present and clean, at least one level, case
@@ -255,25 +282,26 @@ impl Procedure {
         }
         if self.cases.is_empty() {
             p.add("cases", Wrong::Required);
+        } else if self.cases.len() > MAX_CASES {
+            p.add("cases", Wrong::TooLarge(MAX_CASES as u64));
         }
         let mut seen = std::collections::HashSet::new();
         for (i, c) in self.cases.iter().enumerate() {
             let at = format!("cases.{i}");
-            if c.code.trim().is_empty() || c.code.chars().count() > 40 || has_hostile_chars(&c.code)
-            {
-                p.text(format!("{at}.code"), &c.code, 40);
-            } else if !seen.insert(c.code.as_str()) {
-                p.add(format!("{at}.code"), Wrong::Repeated);
-            }
+            check_code(&mut p, format!("{at}.code"), &c.code, &mut seen);
             p.text(format!("{at}.name"), &c.name, 500);
+            if c.components.is_empty() {
+                p.add(format!("{at}.components"), Wrong::Required);
+            } else if c.components.len() > MAX_COMPONENTS {
+                p.add(
+                    format!("{at}.components"),
+                    Wrong::TooLarge(MAX_COMPONENTS as u64),
+                );
+            }
             let mut comps = std::collections::HashSet::new();
             for (j, comp) in c.components.iter().enumerate() {
                 let at = format!("{at}.components.{j}");
-                let before = p.0.len();
-                p.text(format!("{at}.code"), &comp.code, 40);
-                if p.0.len() == before && !comps.insert(comp.code.as_str()) {
-                    p.add(format!("{at}.code"), Wrong::Repeated);
-                }
+                check_code(&mut p, format!("{at}.code"), &comp.code, &mut comps);
                 p.text(format!("{at}.name"), &comp.name, 500);
                 for (what, n) in [("originals", comp.originals), ("copies", comp.copies)] {
                     if n > MAX_COPIES {
@@ -322,6 +350,9 @@ impl Procedure {
                 );
             }
             p.optional_text(format!("{at}.note"), ch.note.as_deref().unwrap_or(""), 1000);
+            if ch.fees.len() > MAX_FEES {
+                p.add(format!("{at}.fees"), Wrong::TooLarge(MAX_FEES as u64));
+            }
             for (k, fee) in ch.fees.iter().enumerate() {
                 let at = format!("{at}.fees.{k}");
                 p.text(format!("{at}.name"), &fee.name, 300);
@@ -451,6 +482,24 @@ mod tests {
             err.message
                 .starts_with("name is required; levels is required")
         );
+    }
+
+    #[test]
+    fn codes_have_an_alphabet_and_a_case_needs_a_component() {
+        let mut p = seed().remove(0);
+        p.cases[0].code = "a b/<x>".into();
+        p.cases[0].components[1].code = p.cases[0].components[0].code.to_lowercase();
+        let mut empty = p.cases[0].clone();
+        empty.code = "other".into();
+        empty.components.clear();
+        p.cases.push(empty);
+        let got: Vec<(String, Wrong)> = p.problems().into_iter().map(|x| (x.at, x.what)).collect();
+        assert!(
+            got.contains(&("cases.0.code".to_string(), Wrong::BadId)),
+            "{got:?}"
+        );
+        assert!(got.contains(&("cases.0.components.1.code".to_string(), Wrong::Repeated)));
+        assert!(got.contains(&("cases.1.components".to_string(), Wrong::Required)));
     }
 
     #[test]

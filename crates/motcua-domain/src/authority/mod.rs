@@ -197,8 +197,10 @@ impl AuthorityRule {
     /// Every problem of the rule, each with its place (`id`, `legal_basis`, `units.3`, …).
     pub fn problems(&self, province_communes: &[Commune]) -> Vec<Problem> {
         let mut p = Problems::default();
+        // Starting with a letter or digit: `.` and `..` are not ids (nor path segments).
         let id_ok = !self.id.is_empty()
             && self.id.len() <= 64
+            && self.id.as_bytes()[0].is_ascii_alphanumeric()
             && self
                 .id
                 .bytes()
@@ -212,7 +214,7 @@ impl AuthorityRule {
             p.text("subject.field", f, 200);
         }
         if let Grant::Delegation { from, to } = &self.grant
-            && from == to
+            && (from == to || self.same_provincial_agency(from, to))
         {
             p.add("to", Wrong::SelfDelegation);
         }
@@ -224,14 +226,33 @@ impl AuthorityRule {
                 p.add(format!("units.{i}"), Wrong::Repeated);
             }
         }
-        if let Some(to) = self.valid_to
-            && to < self.valid_from
-        {
-            p.add("valid_to", Wrong::EndsBeforeStart);
+        let plausible = |d: Date| (1945..=2100).contains(&d.year());
+        if !plausible(self.valid_from) {
+            p.add("valid_from", Wrong::BadDate);
+        }
+        if let Some(to) = self.valid_to {
+            if !plausible(to) {
+                p.add("valid_to", Wrong::BadDate);
+            } else if to < self.valid_from {
+                p.add("valid_to", Wrong::EndsBeforeStart);
+            }
         }
         p.text("legal_basis", &self.legal_basis, 500);
         p.text("issued_by", &self.issued_by, 500);
         p.0
+    }
+
+    /// Whether two targets name one body of the province: a provincial kind is one agency
+    /// (`68.STP` is "the Department of Justice" of province 68).
+    fn same_provincial_agency(&self, a: &Target, b: &Target) -> bool {
+        let resolve = |t: &Target| match t {
+            Target::Agency(x) => Some(x.to_string()),
+            Target::Kind(k) if k.level() != Level::Commune => {
+                Some(format!("{}.{}", self.province_code, k.suffix()))
+            }
+            Target::Kind(_) => None,
+        };
+        matches!((resolve(a), resolve(b)), (Some(x), Some(y)) if x == y)
     }
 
     /// True when in force on `date`.

@@ -481,6 +481,30 @@ fn rules_are_validated() {
                 ..ok.clone()
             },
         ),
+        (
+            "self-delegation, the kind naming the same provincial body",
+            AuthorityRule {
+                grant: Grant::Delegation {
+                    from: Target::Kind(AgencyKind::DepartmentOfJustice),
+                    to: Target::Agency(a("68.STP")),
+                },
+                ..ok.clone()
+            },
+        ),
+        (
+            "an id that is a path segment",
+            AuthorityRule {
+                id: "..".into(),
+                ..ok.clone()
+            },
+        ),
+        (
+            "a year no decision has",
+            AuthorityRule {
+                valid_from: date!(0001 - 01 - 01),
+                ..ok.clone()
+            },
+        ),
     ];
     for (name, r) in bad {
         assert!(r.validate(&communes).is_err(), "{name}");

@@ -949,7 +949,7 @@ problem-required = مفقود
 problem-too-long = أطول من { $limit } حرفًا
 problem-control-chars = يحتوي على محارف تحكم غير صالحة
 problem-repeated = مكرر
-problem-not-a-number = يجب أن يكون عددًا صحيحًا
+problem-not-a-number = يجب أن يكون عددًا صحيحًا غير سالب (الآلاف في مجموعات من ثلاثة: 2,000)
 problem-too-large = أكبر من { $limit }
 problem-bad-address = يجب أن يكون عنوان http(s):// أو مسارًا يبدأ بـ /
 problem-bad-id = أحرف لاتينية بلا تشكيل وأرقام و - . _ فقط (64 حرفًا على الأكثر)
@@ -999,7 +999,7 @@ authority-form-basis-hint = رقم القرار وتاريخه ومادته، م
 authority-form-issued-by = جهة الإصدار
 err-document-no_receipt = لا يوجد لهذا الملف إيصال استلام وموعد (النموذج 01).
 inbox-print-receipts = طباعة إيصالات الملفات المحددة
-reports-approval-time = انتظار الاعتماد (المتوسط · المسودات)
+reports-approval-time = انتظار الاعتماد: المتوسط (المسودات)
 
 # Every error code a page can show, in the reader's language (issue #32)
 err-auth-invalid_credentials = اسم المستخدم أو كلمة المرور غير صحيحة.
@@ -1044,3 +1044,9 @@ admin-holiday-line-shape = السطر { $line }: اكتب YYYY-MM-DD ثم off أ
 admin-holiday-line-date = السطر { $line }: ليس تاريخًا (اكتب YYYY-MM-DD).
 admin-holiday-line-kind = السطر { $line }: النوع off أو work.
 admin-holiday-invalid = يجب أن يقع كل يوم في السنة المختارة، مرة واحدة، باسم من 1 إلى 200 حرف.
+admin-procedure-code = رمز الإجراء
+pf-cases = الحالات
+pf-channels = طرق التقديم
+pf-components = المستندات
+err-authority-unknown_reference = غير موجود في الدليل أو لا يتبع هذه المقاطعة.
+inbox-print-too-many = { $n } ملفًا على الأكثر في المرة الواحدة.

@@ -940,7 +940,7 @@ problem-required = Missing
 problem-too-long = Longer than { $limit } characters
 problem-control-chars = Holds invalid control characters
 problem-repeated = Repeated
-problem-not-a-number = Must be a whole number
+problem-not-a-number = Must be a whole number, 0 or more (thousands grouped in threes: 2,000)
 problem-too-large = Larger than { $limit }
 problem-bad-address = Must be an http(s):// address or a path starting with /
 problem-bad-id = Only unaccented letters, digits, - . _ (at most 64 characters)
@@ -990,7 +990,7 @@ authority-form-basis-hint = The decision's number, date and article, e.g. Decisi
 authority-form-issued-by = Issued by
 err-document-no_receipt = This dossier has no receipt and appointment slip (form 01).
 inbox-print-receipts = Print the receipts of the ticked dossiers
-reports-approval-time = Waiting for approval (avg · drafts)
+reports-approval-time = Waiting for approval: average (drafts)
 
 # Every error code a page can show, in the reader's language (issue #32)
 err-auth-invalid_credentials = Wrong user name or password.
@@ -1035,3 +1035,9 @@ admin-holiday-line-shape = Line { $line }: write YYYY-MM-DD, off or work, the da
 admin-holiday-line-date = Line { $line }: not a date (write YYYY-MM-DD).
 admin-holiday-line-kind = Line { $line }: the kind is off or work.
 admin-holiday-invalid = Every day must be in the chosen year, listed once, with a name of 1–200 characters.
+admin-procedure-code = Procedure code
+pf-cases = Cases
+pf-channels = Channels
+pf-components = Documents
+err-authority-unknown_reference = Not in the catalogue or not of this province.
+inbox-print-too-many = At most { $n } dossiers at a time.

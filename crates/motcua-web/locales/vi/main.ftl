@@ -921,7 +921,7 @@ problem-required = Chưa nhập
 problem-too-long = Dài quá { $limit } ký tự
 problem-control-chars = Có ký tự điều khiển không hợp lệ
 problem-repeated = Bị trùng
-problem-not-a-number = Phải là số nguyên
+problem-not-a-number = Phải là số nguyên không âm (nhóm hàng nghìn bằng dấu chấm: 2.000)
 problem-too-large = Lớn hơn { $limit }
 problem-bad-address = Phải là địa chỉ http(s):// hoặc đường dẫn bắt đầu bằng /
 problem-bad-id = Chỉ gồm chữ không dấu, chữ số, dấu - . _ (tối đa 64 ký tự)
@@ -971,7 +971,7 @@ authority-form-basis-hint = Số, ngày của quyết định và điều khoả
 authority-form-issued-by = Cơ quan ban hành
 err-document-no_receipt = Hồ sơ này chưa có giấy tiếp nhận và hẹn trả kết quả (mẫu 01).
 inbox-print-receipts = In giấy tiếp nhận của các hồ sơ đã chọn
-reports-approval-time = Chờ ký duyệt (TB · lượt)
+reports-approval-time = Chờ ký duyệt: trung bình (số lượt)
 
 # Every error code a page can show, in the reader's language (issue #32)
 err-auth-invalid_credentials = Tên đăng nhập hoặc mật khẩu không đúng.
@@ -1016,3 +1016,9 @@ admin-holiday-line-shape = Dòng { $line }: viết theo mẫu YYYY-MM-DD, off ho
 admin-holiday-line-date = Dòng { $line }: ngày không hợp lệ (viết YYYY-MM-DD).
 admin-holiday-line-kind = Dòng { $line }: loại ngày là off (nghỉ) hoặc work (làm bù).
 admin-holiday-invalid = Mỗi ngày phải thuộc năm đã chọn, không trùng nhau và có tên (1–200 ký tự).
+admin-procedure-code = Mã thủ tục
+pf-cases = Trường hợp
+pf-channels = Cách nộp
+pf-components = Thành phần hồ sơ
+err-authority-unknown_reference = Không có trong danh mục hoặc không thuộc tỉnh này.
+inbox-print-too-many = Chỉ in tối đa { $n } hồ sơ một lần.

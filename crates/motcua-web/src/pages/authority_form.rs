@@ -195,6 +195,9 @@ impl RuleForm {
             }
         };
         let mut units = Vec::new();
+        if self.scope != "some" && self.scope != "all" {
+            wrong("scope-all", Wrong::UnknownChoice);
+        }
         if self.scope == "some" {
             if self.units.is_empty() {
                 wrong("scope-some", Wrong::Required);
@@ -258,6 +261,7 @@ impl RuleForm {
 fn field_id(at: &str) -> String {
     match at.split('.').next().unwrap_or(at) {
         "units" => "scope-some".into(),
+        "valid_from" => "valid_from".into(),
         "subject" => "field".into(),
         "to" => "to_by-kind".into(),
         other => other.to_owned(),

@@ -139,12 +139,30 @@ fn page_order(id: &str) -> (usize, Vec<(usize, String)>) {
         "kiosk" => 3,
         _ => usize::MAX,
     };
+    // The fields of a row, in the order the form shows them.
+    const FIELDS: [&str; 12] = [
+        "on",
+        "value",
+        "unit",
+        "note",
+        "fees",
+        "code",
+        "name",
+        "originals",
+        "copies",
+        "form",
+        "form_url",
+        "amount",
+    ];
     let parts = id
         .split('-')
         .map(|p| match p.parse::<usize>() {
             Ok(n) => (n, String::new()),
             Err(_) if channel(p) != usize::MAX => (channel(p), String::new()),
-            Err(_) => (usize::MAX, p.to_owned()),
+            Err(_) => (
+                FIELDS.iter().position(|f| *f == p).unwrap_or(usize::MAX),
+                p.to_owned(),
+            ),
         })
         .collect();
     (section, parts)
@@ -305,6 +323,13 @@ async fn submit(
     if let Some(which) = f.get("more") {
         view.form.add_row(which);
         return render(&view);
+    }
+    if base.is_some() && posted.base_version == 0 {
+        // An edit that does not say which version it was opened on cannot be checked against
+        // a newer one: it is refused as a stale form would be.
+        view.refusal = Some(tr.t("pf-stale"));
+        view.form = view.form.with_blank_rows();
+        return (StatusCode::UNPROCESSABLE_ENTITY, render(&view)).into_response();
     }
     let record = match posted.to_procedure(base.as_ref()) {
         Ok(r) => r,

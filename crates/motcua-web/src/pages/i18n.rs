@@ -249,6 +249,10 @@ mod tests {
                         ("old", FluentValue::from("o")),
                         ("issued", FluentValue::from("i")),
                         ("parts", FluentValue::from("p")),
+                        ("line", FluentValue::from(1)),
+                        ("code", FluentValue::from("c")),
+                        ("limit", FluentValue::from("9")),
+                        ("title", FluentValue::from("t")),
                     ],
                 );
                 assert!(

@@ -434,8 +434,11 @@ impl ProcedureForm {
     /// Adds one blank row to the list named `which` (`cases`, `cases-0-components`,
     /// `channels-online-fees`); anything else changes nothing.
     pub fn add_row(&mut self, which: &str) {
+        use motcua_domain::catalogue::{MAX_CASES, MAX_COMPONENTS, MAX_FEES};
         if which == "cases" {
-            self.cases.push(blank_case());
+            if self.cases.len() <= MAX_CASES {
+                self.cases.push(blank_case());
+            }
             return;
         }
         if let Some(rest) = which.strip_prefix("cases-")
@@ -443,11 +446,15 @@ impl ProcedureForm {
             && let Ok(i) = i.parse::<usize>()
             && let Some(c) = self.cases.get_mut(i)
         {
-            c.components.push(blank_component());
+            if c.components.len() <= MAX_COMPONENTS {
+                c.components.push(blank_component());
+            }
             return;
         }
         for ch in &mut self.channels {
-            if which == format!("channels-{}-fees", ch.channel.as_str()) {
+            if which == format!("channels-{}-fees", ch.channel.as_str())
+                && ch.fees.len() <= MAX_FEES
+            {
                 ch.fees.push(FeeRow::default());
             }
         }
@@ -535,7 +542,7 @@ impl ProcedureForm {
             channels.push(ChannelOffer {
                 channel: ch.channel,
                 processing_time: ProcessingTime {
-                    value: value.and_then(|v| u32::try_from(v).ok()).unwrap_or(0),
+                    value: small(value).unwrap_or(0),
                     unit: unit.unwrap_or(TimeUnit::WorkingDays),
                 },
                 fees,
@@ -559,8 +566,8 @@ impl ProcedureForm {
                 components.push(Component {
                     code: x.code.trim().to_owned(),
                     name: x.name.trim().to_owned(),
-                    originals: originals.and_then(|v| u32::try_from(v).ok()).unwrap_or(0),
-                    copies: copies.and_then(|v| u32::try_from(v).ok()).unwrap_or(0),
+                    originals: small(originals).unwrap_or(0),
+                    copies: small(copies).unwrap_or(0),
                     form: some(&x.form),
                     form_url: some(&x.form_url),
                     required: x.required,
@@ -669,24 +676,31 @@ fn some(s: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_owned())
 }
 
-/// A whole number as typed (`2.000`, `2 000` and `2,000` are 2000), or a problem at `id`.
+/// A whole number as typed, or a problem at `id`. Thousands may be grouped by `.`, `,` or a
+/// space in threes (`2.000`, `2 000`, `2,000` are 2000); anything else — a decimal (`0.5`), a
+/// sign, a letter — is not a whole number. A number too large for any field is kept as the
+/// largest one, so the record's own check names the limit.
 fn number(s: &str, id: &str, wrong: &mut impl FnMut(String, Wrong)) -> Option<u64> {
-    let digits: String = s
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, '.' | ',' | ' ' | '\u{a0}'))
-        .collect();
-    if digits.is_empty() {
+    let t = s.trim();
+    if t.is_empty() {
         wrong(id.to_owned(), Wrong::Required);
         return None;
     }
-    match digits.parse::<u64>() {
-        Ok(n) if digits.chars().all(|c| c.is_ascii_digit()) => Some(n),
-        _ => {
-            wrong(id.to_owned(), Wrong::NotANumber);
-            None
-        }
+    let groups: Vec<&str> = t.split(['.', ',', ' ', '\u{a0}']).collect();
+    let grouped = groups.len() == 1
+        || (!groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3));
+    if !grouped || !groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit())) {
+        wrong(id.to_owned(), Wrong::NotANumber);
+        return None;
     }
+    Some(groups.concat().parse::<u64>().unwrap_or(u64::MAX))
+}
+
+/// A number for a `u32` field: one too large becomes `u32::MAX` (then refused by its limit).
+fn small(n: Option<u64>) -> Option<u32> {
+    n.map(|v| u32::try_from(v).unwrap_or(u32::MAX))
 }
 
 /// The form field a record path belongs to.
@@ -696,8 +710,8 @@ fn field_id(at: &str, rows: &Rows) -> String {
     match parts.as_slice() {
         ["steps" | "requirements" | "legal_basis" | "results", ..] => parts[0].to_owned(),
         ["levels"] => "levels-commune".into(),
-        ["cases"] => "cases-0-code".into(),
-        ["channels"] => "channels-direct-on".into(),
+        ["cases"] => "cases".into(),
+        ["channels"] => "channels".into(),
         ["cases", i, rest @ ..] => {
             let Some(ci) = idx(i) else {
                 return "cases-0-code".into();
@@ -737,17 +751,23 @@ fn field_id(at: &str, rows: &Rows) -> String {
                 };
                 format!("channels-{ch}-fees-{r}-{field}")
             }
+            ["fees"] => format!("channels-{ch}-fees"),
             _ => format!("channels-{ch}-on"),
         },
         _ => at.replace('.', "-"),
     }
 }
 
-/// What a problem says, in the reader's language (`problem-{key}` with the limit).
+/// What a problem says, in the reader's language (`problem-{key}` with the limit, its
+/// thousands grouped).
 pub fn describe(tr: &Tr, what: Wrong) -> String {
+    let limit = i64::try_from(what.limit()).unwrap_or(i64::MAX);
     tr.ta(
         &format!("problem-{}", what.key()),
-        &[("limit", FluentValue::from(what.limit()))],
+        &[(
+            "limit",
+            FluentValue::from(motcua_domain::text::grouped(limit)),
+        )],
     )
 }
 
@@ -924,6 +944,58 @@ mod tests {
         assert_eq!(postal.channel, Channel::Postal);
         assert_eq!(postal.fees[0].amount_vnd, Some(20_000));
         assert_eq!(postal.processing_time.value, 5);
+    }
+
+    #[test]
+    fn numbers_are_whole_with_thousands_in_threes() {
+        let mut got = Vec::new();
+        let mut wrong = |id: String, w: Wrong| got.push((id, w));
+        assert_eq!(number("2.000", "a", &mut wrong), Some(2000));
+        assert_eq!(number("2 000 000", "a", &mut wrong), Some(2_000_000));
+        assert_eq!(number("200,000", "a", &mut wrong), Some(200_000));
+        assert_eq!(number(" 15 ", "a", &mut wrong), Some(15));
+        assert_eq!(
+            number("99999999999999999999999", "a", &mut wrong),
+            Some(u64::MAX)
+        );
+        for bad in [
+            "0.5",
+            "1,5",
+            "2,5",
+            "-5",
+            "1.5",
+            "12.34.567",
+            "ba",
+            "+3",
+            ".000",
+        ] {
+            assert_eq!(number(bad, bad, &mut wrong), None, "{bad}");
+        }
+        assert_eq!(
+            small(Some(4_294_967_296)),
+            Some(u32::MAX),
+            "never wraps to 0"
+        );
+        assert!(got.iter().all(|(_, w)| *w == Wrong::NotANumber), "{got:?}");
+    }
+
+    #[test]
+    fn a_count_too_large_for_its_field_is_refused_not_wrapped() {
+        let p = seed()
+            .into_iter()
+            .find(|p| p.code.as_str() == "2.000884")
+            .unwrap();
+        let mut f = posted(&ProcedureForm::from_procedure(&p));
+        f.insert("cases-0-components-0-originals".into(), "4294967297".into());
+        let errs = ProcedureForm::from_post(&f, Some(&p))
+            .to_procedure(Some(&p))
+            .unwrap_err();
+        assert!(
+            errs.iter()
+                .any(|(id, x)| id == "cases-0-components-0-originals"
+                    && x.what == Wrong::TooLarge(100)),
+            "{errs:?}"
+        );
     }
 
     #[test]

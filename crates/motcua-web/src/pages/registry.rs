@@ -16,6 +16,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use motcua_app::linked::{LinkedView, OpenLinked};
 use motcua_app::{Actor, AppError};
+use motcua_domain::agency::AgencyKind;
 use motcua_domain::authority::{AuthorityReport, AuthorityRule, Grant, Subject, Target};
 use motcua_domain::calendar::parse_iso_date;
 use motcua_domain::dossier::Status;
@@ -50,10 +51,18 @@ struct Names {
 
 impl Names {
     fn agency(&self, code: &str) -> String {
-        match self.agencies.get(code) {
-            Some(n) => format!("{n} ({code})"),
-            None => code.to_owned(),
+        if let Some(n) = self.agencies.get(code) {
+            return format!("{n} ({code})");
         }
+        // A commune's standard agency: its kind's title and the commune's name.
+        let named = code.split_once('.').and_then(|(unit, suffix)| {
+            let commune = self.units.get(unit)?;
+            let kind = AgencyKind::COMMUNE_STANDARD
+                .into_iter()
+                .find(|k| k.suffix() == suffix)?;
+            Some(format!("{} {commune} ({code})", kind.title()))
+        });
+        named.unwrap_or_else(|| code.to_owned())
     }
 
     fn unit(&self, code: &str) -> String {
@@ -402,15 +411,24 @@ async fn rule_change_answer(
             error_page(tr, uri, sess, e)
         }
         Err(e) => {
+            let adding = form.is_some();
             let mut notices = Notices {
                 form,
                 ..Notices::default()
             };
-            match e.code() {
-                "authority.duplicate_rule" => notices
-                    .problems
-                    .push(("id".into(), Problem::new("id", Wrong::Repeated))),
-                "authority.unknown_rule" => notices.error = Some(tr.t("authority-unknown-rule")),
+            // A refusal about one field of the form goes beside it.
+            let on = |id: &str, what: Wrong| (id.to_owned(), Problem::new(id, what));
+            match (e.code(), e.field()) {
+                ("authority.duplicate_rule", _) => notices.problems.push(on("id", Wrong::Repeated)),
+                ("authority.unknown_reference", Some(field)) => {
+                    notices.problems.push(on(field, Wrong::UnknownChoice));
+                }
+                ("request.invalid_field", Some("valid_to")) if !adding => {
+                    notices.error = Some(tr.t("problem-bad-date"));
+                }
+                ("authority.unknown_rule", _) => {
+                    notices.error = Some(tr.t("authority-unknown-rule"));
+                }
                 _ => notices.error = Some(tr.t("authority-end-refused")),
             }
             authority_page_with(s, tr, uri, sess, province, None, notices).await
@@ -442,9 +460,14 @@ pub async fn add_rule(
     if !sess.csrf_ok(&f) {
         return forged(sess.chrome(tr, &uri, String::new()));
     }
-    let province = match own_province(&s, &sess).await {
-        Ok(p) => p,
-        Err(e) => return error_page(tr, &uri, &sess, e),
+    // The province whose registry the page showed (a system administrator may manage any);
+    // the application checks the caller may manage it.
+    let province = match f.get("province").and_then(|p| ProvinceCode::parse(p).ok()) {
+        Some(p) => p,
+        None => match own_province(&s, &sess).await {
+            Ok(p) => p,
+            Err(e) => return error_page(tr, &uri, &sess, e),
+        },
     };
     let typed = RuleForm::from_post(&f);
     let communes: Vec<_> = s

@@ -1062,24 +1062,34 @@ pub async fn inbox_receipts(p: StaffPage, body: Bytes) -> Result<Response, PageE
     if !csrf_ok(&f, &p.sess) {
         return Ok(forged(p.chrome(String::new())));
     }
-    let codes: Vec<DossierCode> = pairs
-        .iter()
-        .filter(|(k, _)| k == "pick")
-        .filter_map(|(_, v)| {
-            DossierCode::parse(v.rsplit_once('@').map_or(v.as_str(), |x| x.0)).ok()
-        })
-        .take(INBOX_PAGE as usize)
-        .collect();
+    // Each dossier once, in the order ticked; at most a page of them.
+    let mut codes: Vec<DossierCode> = Vec::new();
+    for (_, v) in pairs.iter().filter(|(k, _)| k == "pick") {
+        if let Ok(c) = DossierCode::parse(v.rsplit_once('@').map_or(v.as_str(), |x| x.0))
+            && !codes.contains(&c)
+        {
+            codes.push(c);
+        }
+    }
     let tr = p.tr;
     let error = if codes.is_empty() {
         tr.t("inbox-bulk-none")
+    } else if codes.len() > INBOX_PAGE as usize {
+        tr.ta(
+            "inbox-print-too-many",
+            &[("n", FluentValue::from(INBOX_PAGE))],
+        )
     } else {
         match p.s.app.receipts_for_print(&p.actor(), &codes).await {
             Ok(Ok(pdf)) => {
                 let name = format!("giay-tiep-nhan-{}-ho-so.pdf", codes.len());
                 return Ok(crate::api::documents::pdf_inline(&name, pdf));
             }
-            Ok(Err((code, e))) => format!("{code}: {}", tr.error(&e)),
+            Ok(Err(refused)) => refused
+                .iter()
+                .map(|(code, e)| format!("{code}: {}", tr.error(e)))
+                .collect::<Vec<_>>()
+                .join(" · "),
             Err(e) => return Err(p.fail(e)),
         }
     };

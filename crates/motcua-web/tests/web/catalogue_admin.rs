@@ -114,7 +114,7 @@ async fn every_problem_is_shown_beside_its_field_and_nothing_is_saved() {
     for (anchor, text) in [
         ("#name", "Tên thủ tục: Chưa nhập"),
         ("#channels-direct-value", "Phải là số nguyên"),
-        ("#channels-direct-fees-0-amount", "Lớn hơn 100000000000"),
+        ("#channels-direct-fees-0-amount", "Lớn hơn 100.000.000.000"),
         (
             "#cases-0-components-1-code",
             "Trường hợp 1 · Thành phần 2 · Mã: Chưa nhập",
@@ -129,9 +129,45 @@ async fn every_problem_is_shown_beside_its_field_and_nothing_is_saved() {
         assert!(r.body.contains(text), "{text}");
     }
     no_english(&r.body);
+    // A decimal is not a whole number (never 0.5 read as 5), nor is a number that would wrap.
+    for (field, typed, message) in [
+        ("channels-direct-value", "0.5", "Phải là số nguyên không âm"),
+        (
+            "cases-0-components-0-originals",
+            "4294967297",
+            "Lớn hơn 100",
+        ),
+        ("channels-direct-value", "4294967296", "Lớn hơn 1.000"),
+    ] {
+        let r = t
+            .page(
+                "POST",
+                EDIT,
+                Some(&admin),
+                Some(&form_body(&fields, &[(field, Some(typed))])),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}={typed}"
+        );
+        assert!(r.body.contains(message), "{field}={typed}: {message}");
+    }
     // What was typed is kept in the fields.
     assert!(r.body.contains("value=\"ba ngày\""));
     assert!(r.body.contains("value=\"javascript:alert(1)\""));
+    // An edit that does not say which version it was opened on is refused as stale.
+    let stale = t
+        .page(
+            "POST",
+            EDIT,
+            Some(&admin),
+            Some(&form_body(&fields, &[("base_version", None)])),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(stale.body.contains("phiên bản mới hơn"));
     assert_eq!(version(&t, "2.000884").await.0, 1, "nothing saved");
     // Without the anti-forgery token, or as another role: refused.
     let forged = form_body(&fields, &[("csrf", Some("x"))]);
@@ -226,6 +262,15 @@ async fn an_administrator_adds_a_procedure_and_its_code_is_unique() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("Danh mục đã có thủ tục với mã này"));
+    let upper = form_body(&fields, &[("code", Some("LOCAL.XAC-NHAN-THU-NGHIEM"))]);
+    let r = t
+        .page("POST", "/admin/procedures/new", Some(&admin), Some(&upper))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a code differing in case only"
+    );
     let bad = form_body(&fields, &[("code", Some("<script>"))]);
     let r = t
         .page("POST", "/admin/procedures/new", Some(&admin), Some(&bad))

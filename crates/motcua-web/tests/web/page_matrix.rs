@@ -85,6 +85,7 @@ async fn every_page_by_every_caller_allows_exactly_its_table() {
             &["province_admin", "admin"],
         ),
         ("/admin/procedures/1.004873", &["admin"]),
+        ("/admin/procedures/new", &["admin"]),
         ("/admin/authority?province=68", STAFF),
         ("/staff/password", STAFF),
         (&mine, &["citizen"]),
@@ -113,6 +114,103 @@ async fn every_page_by_every_caller_allows_exactly_its_table() {
         wrong.len(),
         wrong.join("\n")
     );
+}
+
+/// The forms of issue #32 posted by every caller, each with an anti-forgery token of their own
+/// session: the catalogue editor (a system administrator only), a new authority rule (the
+/// province's administrators; an empty form is refused field by field), and the bulk receipts
+/// (staff who see the dossier get its PDF; another commune's counter is refused by name).
+#[tokio::test]
+async fn the_issue_32_forms_by_every_caller() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let counter = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
+    let d = t.intake(&counter, "1.004873", "24958.TTPVHCC").await;
+    let code = d["code"].as_str().unwrap().to_owned();
+    let mut cookies = std::collections::BTreeMap::new();
+    for (name, agency, role) in [
+        ("counter", "24958.TTPVHCC", Role::CounterOfficer),
+        ("counter_other", "24781.TTPVHCC", Role::CounterOfficer),
+        ("leader", "24958.UBND", Role::Leader),
+        ("province_admin", "68.UBND", Role::ProvinceAdmin),
+        ("admin", "68.UBND", Role::Admin),
+    ] {
+        cookies.insert(name, t.session(agency, role).await);
+    }
+    let secret = t
+        .app
+        .citizen_login(
+            "068195001234",
+            "068195001234".parse().unwrap(),
+            "Công dân",
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    cookies.insert("citizen", format!("motcua_citizen={secret}"));
+    let receipts = format!("pick={code}%401");
+    let table: [(&str, &str, &[(&str, u16)]); 4] = [
+        ("/admin/procedures/new", "more=cases", &[("admin", 200)]),
+        (
+            "/admin/procedures/1.004873",
+            "more=cases",
+            &[("admin", 200)],
+        ),
+        (
+            "/admin/authority/rules",
+            "id=",
+            &[("province_admin", 422), ("admin", 422)],
+        ),
+        (
+            "/inbox/receipts",
+            &receipts,
+            &[
+                ("counter", 200),
+                ("counter_other", 422),
+                ("leader", 200),
+                ("province_admin", 200),
+                ("admin", 200),
+            ],
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (path, body, allowed) in &table {
+        for who in [
+            "anon",
+            "counter",
+            "counter_other",
+            "leader",
+            "province_admin",
+            "admin",
+            "citizen",
+        ] {
+            let cookie = cookies.get(who).map(String::as_str);
+            let token = match cookie {
+                Some(c) if !who.starts_with("citizen") => {
+                    let page = t.page("GET", "/staff/password", Some(c), None).await;
+                    crate::common::csrf(&page.body)
+                }
+                _ => "none".into(),
+            };
+            let r = t
+                .page("POST", path, cookie, Some(&format!("csrf={token}&{body}")))
+                .await;
+            let want = allowed.iter().find(|(w, _)| *w == who).map(|(_, s)| *s);
+            let ok = match want {
+                Some(s) => r.status.as_u16() == s,
+                None => matches!(r.status.as_u16(), 303 | 403),
+            };
+            if !ok {
+                wrong.push(format!(
+                    "POST {path} as {who}: {} (expected {want:?})",
+                    r.status
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // Nothing was saved by any of them.
+    let (_, p) = t.get("/api/v1/procedures/1.004873", None).await;
+    assert_eq!(p["version"], 1);
 }
 
 /// The pages of a dossier out for a consultation (issue #29): the consulted agency (the commune

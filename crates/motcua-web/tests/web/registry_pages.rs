@@ -222,6 +222,69 @@ async fn an_administrator_adds_and_ends_rules_on_the_page() {
         assert!(r.body.contains(text), "{text}");
     }
     assert!(r.body.contains("value=\"có dấu\""));
+    // What a rule names must exist; a kind and the agency it names are one body; the scope is
+    // one of the two choices.
+    for (change, anchor) in [
+        (("procedure", "9.999999"), "#procedure"),
+        (("to_agency", "68.NOPE"), "#to_agency"),
+        (("scope", "xyz"), "#scope-all"),
+    ] {
+        let mut changes: Vec<(&str, Option<&str>)> = vec![
+            ("id", Some("68-REF-1")),
+            ("subject", Some("procedure")),
+            ("procedure", Some("2.000884")),
+            ("grant", Some("assignment")),
+            (
+                "to_by",
+                Some(if change.0 == "to_agency" {
+                    "agency"
+                } else {
+                    "kind"
+                }),
+            ),
+            ("to_kind", Some("commune_service_center")),
+            ("scope", Some("all")),
+            ("valid_from", Some("2025-07-01")),
+            ("legal_basis", Some("Quyết định 1")),
+            ("issued_by", Some("UBND tỉnh")),
+        ];
+        changes.retain(|(k, _)| *k != change.0);
+        changes.push((change.0, Some(change.1)));
+        let r = t
+            .page(
+                "POST",
+                "/admin/authority/rules",
+                Some(&admin),
+                Some(&form_body(&fields, &changes)),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{change:?}");
+        assert!(
+            r.body.contains(&format!("href=\"{anchor}\"")),
+            "{change:?}: {}",
+            r.body
+        );
+    }
+    let mixed = form_body(
+        &fields,
+        &[
+            ("id", Some("68-REF-2")),
+            ("grant", Some("delegation")),
+            ("from_by", Some("kind")),
+            ("from_kind", Some("department_of_justice")),
+            ("to_by", Some("agency")),
+            ("to_agency", Some("68.STP")),
+            ("valid_from", Some("2025-07-01")),
+            ("legal_basis", Some("Quyết định 1")),
+            ("issued_by", Some("UBND tỉnh")),
+            ("procedure", Some("2.000884")),
+        ],
+    );
+    let r = t
+        .page("POST", "/admin/authority/rules", Some(&admin), Some(&mixed))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Cơ quan không thể ủy quyền cho chính mình"));
     assert!(!r.body.contains("is not a commune") && !r.body.contains("is required"));
     let r = t
         .page(
