@@ -130,6 +130,26 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
         "No such procedure (or version).",
     ),
     (
+        "catalogue.code_exists",
+        422,
+        "The catalogue already has a procedure with this code (in any letter case).",
+    ),
+    (
+        "catalogue.stale_version",
+        422,
+        "A newer version of the procedure was saved since the editor was opened.",
+    ),
+    (
+        "authority.unknown_reference",
+        422,
+        "The rule names a procedure, field or agency that does not exist (the field says which).",
+    ),
+    (
+        "document.no_receipt",
+        404,
+        "The dossier has no receipt (form 01).",
+    ),
+    (
         "catalogue.invalid_procedure",
         422,
         "A procedure record is inconsistent (names, cases, channels).",

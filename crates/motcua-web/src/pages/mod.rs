@@ -294,6 +294,39 @@ pub fn routes() -> Router<AppState> {
                 ),
             ),
         )
+        .layer(axum::middleware::from_fn(page_rejections))
+}
+
+/// A request the framework refused before a page's handler ran — a body over the limit, a
+/// malformed query — is answered with the error page in the reader's language and a stable
+/// code, not the framework's English text.
+async fn page_rejections(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let tr = req
+        .extensions()
+        .get::<Tr>()
+        .copied()
+        .unwrap_or(Tr { lang: Lang::Vi });
+    let uri = req.uri().clone();
+    let r = next.run(req).await;
+    let plain = r
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    if !plain || !r.status().is_client_error() {
+        return r;
+    }
+    let code = match r.status().as_u16() {
+        413 => "request.too_large",
+        415 => "request.unsupported_media_type",
+        _ => "request.invalid_query",
+    };
+    let message = tr.t(&format!("err-{}", code.replace('.', "-")));
+    failure::PageError::new(Chrome::new(tr, &uri, String::new()), code, message).into_response()
 }
 
 pub use public::not_found_page;

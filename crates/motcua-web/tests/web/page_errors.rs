@@ -280,3 +280,30 @@ async fn each_class_of_failure_answers_with_the_status_of_its_code_in_the_table(
     assert_eq!(after["version"], d["version"]);
     assert_eq!(after["status"], d["status"]);
 }
+
+/// A body over the limit or a malformed query, refused before any page handler runs, is the
+/// localised error page with its stable code — not the framework's English text (issue #32).
+#[tokio::test]
+async fn a_refusal_before_the_handler_is_the_localised_error_page() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let admin = t.session("68.UBND", Role::Admin).await;
+    let token = csrf(&t.page("GET", "/admin", Some(&admin), None).await.body);
+    let huge = format!("csrf={token}&description={}", "a".repeat(300 * 1024));
+    let r = t
+        .page(
+            "POST",
+            "/admin/procedures/2.000884",
+            Some(&admin),
+            Some(&huge),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.header("content-type").unwrap().starts_with("text/html"));
+    assert!(r.body.contains("Dữ liệu gửi lên quá lớn") && r.body.contains("request.too_large"));
+    assert!(!r.body.contains("Failed to buffer"));
+    let r = t.page("GET", "/inbox?offset=abc", Some(&admin), None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("request.invalid_query") && r.body.contains("<html"));
+    let (_, p) = t.get("/api/v1/procedures/2.000884", None).await;
+    assert_eq!(p["version"], 1, "nothing saved");
+}

@@ -116,6 +116,9 @@ async fn every_page_by_every_caller_allows_exactly_its_table() {
     );
 }
 
+/// A form post: its path, its body, and who gets which status (everyone else is denied).
+type Post<'a> = (&'a str, &'a str, &'a [(&'a str, u16)]);
+
 /// The forms of issue #32 posted by every caller, each with an anti-forgery token of their own
 /// session: the catalogue editor (a system administrator only), a new authority rule (the
 /// province's administrators; an empty form is refused field by field), and the bulk receipts
@@ -148,7 +151,7 @@ async fn the_issue_32_forms_by_every_caller() {
         .unwrap();
     cookies.insert("citizen", format!("motcua_citizen={secret}"));
     let receipts = format!("pick={code}%401");
-    let table: [(&str, &str, &[(&str, u16)]); 4] = [
+    let table: [Post; 4] = [
         ("/admin/procedures/new", "more=cases", &[("admin", 200)]),
         (
             "/admin/procedures/1.004873",
