@@ -80,13 +80,7 @@ fn page(tr: Tr, c: Chrome, form: ProcedureForm, new: bool) -> ProcedureEditPage 
         refusal: None,
         errors: Vec::new(),
         field_errors: HashMap::new(),
-        kinds: procedure_form::kinds()
-            .into_iter()
-            .map(|(n, _)| {
-                let label = tr.t(&format!("kind-{n}"));
-                (n, label)
-            })
-            .collect(),
+        kinds: procedure_form::kind_choices(&tr),
         levels: LEVELS
             .iter()
             .map(|(_, k)| ((*k).to_owned(), tr.t(&format!("level-{k}"))))

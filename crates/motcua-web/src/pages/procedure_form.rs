@@ -169,6 +169,17 @@ fn kind_name(k: AgencyKind) -> String {
         .unwrap_or_default()
 }
 
+/// Every agency kind as a choice: its API name and its name in the reader's language.
+pub fn kind_choices(tr: &Tr) -> Vec<(String, String)> {
+    kinds()
+        .into_iter()
+        .map(|(n, _)| {
+            let label = tr.t(&format!("kind-{n}"));
+            (n, label)
+        })
+        .collect()
+}
+
 /// Every agency kind with its API name.
 pub fn kinds() -> Vec<(String, AgencyKind)> {
     AgencyKind::COMMUNE_STANDARD

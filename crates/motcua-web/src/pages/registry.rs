@@ -321,13 +321,7 @@ async fn authority_page_with(
             .map(|p| (p.code.to_string(), format!("{} ({})", p.name, p.code)))
             .collect(),
         fields,
-        kinds: super::procedure_form::kinds()
-            .into_iter()
-            .map(|(n, _)| {
-                let l = tr.t(&format!("kind-{n}"));
-                (n, l)
-            })
-            .collect(),
+        kinds: super::procedure_form::kind_choices(&tr),
         // A commune's own agencies are named by kind (with the communes ticked): the list of
         // named agencies is the province's, not hundreds of communes'.
         agencies: agencies

@@ -691,7 +691,7 @@ struct InboxPage {
 }
 
 /// Filters of the inbox page.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct InboxQuery {
     status: Option<String>,
     /// `overdue`, `today` (due by the end of today) or `soon` (within three days).
@@ -1039,16 +1039,9 @@ pub async fn inbox_bulk(p: StaffPage, body: Bytes) -> Result<Response, PageError
         return Ok(Redirect::to(&format!("/inbox?done=bulk&n={done}")).into_response());
     }
     let q = InboxQuery {
-        status: None,
-        due: None,
-        overdue: None,
-        procedure: None,
-        q: None,
-        sort: None,
-        tab: None,
-        offset: None,
         done: (done > 0).then(|| "bulk".to_owned()),
         n: Some(done),
+        ..InboxQuery::default()
     };
     inbox_with(p, q, errors).await
 }
@@ -1093,19 +1086,7 @@ pub async fn inbox_receipts(p: StaffPage, body: Bytes) -> Result<Response, PageE
             Err(e) => return Err(p.fail(e)),
         }
     };
-    let q = InboxQuery {
-        status: None,
-        due: None,
-        overdue: None,
-        procedure: None,
-        q: None,
-        sort: None,
-        tab: None,
-        offset: None,
-        done: None,
-        n: None,
-    };
-    inbox_with(p, q, vec![error]).await
+    inbox_with(p, InboxQuery::default(), vec![error]).await
 }
 
 struct ActionForm {

@@ -28,12 +28,8 @@ const STAFF: &[&str] = &[
     "admin",
 ];
 
-#[tokio::test]
-async fn every_page_by_every_caller_allows_exactly_its_table() {
-    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
-    let counter = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
-    let d = t.intake(&counter, "1.004873", "24958.TTPVHCC").await;
-    let code = d["code"].as_str().unwrap().to_owned();
+/// A browser session of each caller of [`WHO`] but the anonymous one.
+async fn callers(t: &TestApp) -> std::collections::BTreeMap<&'static str, String> {
     let mut cookies = std::collections::BTreeMap::new();
     for (name, agency, role) in [
         ("counter", "24958.TTPVHCC", Role::CounterOfficer),
@@ -55,6 +51,16 @@ async fn every_page_by_every_caller_allows_exactly_its_table() {
             .unwrap();
         cookies.insert(name, format!("motcua_citizen={secret}"));
     }
+    cookies
+}
+
+#[tokio::test]
+async fn every_page_by_every_caller_allows_exactly_its_table() {
+    let t = TestApp::new(datetime!(2025-03-03 08:00 +7)).await;
+    let counter = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
+    let d = t.intake(&counter, "1.004873", "24958.TTPVHCC").await;
+    let code = d["code"].as_str().unwrap().to_owned();
+    let cookies = callers(&t).await;
     let dossier = format!("/inbox/{code}");
     let receipt = format!("/inbox/{code}/receipt");
     let mine = format!("/citizen/dossiers/{code}");
@@ -129,27 +135,7 @@ async fn the_issue_32_forms_by_every_caller() {
     let counter = t.token("24958.TTPVHCC", Role::CounterOfficer).await;
     let d = t.intake(&counter, "1.004873", "24958.TTPVHCC").await;
     let code = d["code"].as_str().unwrap().to_owned();
-    let mut cookies = std::collections::BTreeMap::new();
-    for (name, agency, role) in [
-        ("counter", "24958.TTPVHCC", Role::CounterOfficer),
-        ("counter_other", "24781.TTPVHCC", Role::CounterOfficer),
-        ("leader", "24958.UBND", Role::Leader),
-        ("province_admin", "68.UBND", Role::ProvinceAdmin),
-        ("admin", "68.UBND", Role::Admin),
-    ] {
-        cookies.insert(name, t.session(agency, role).await);
-    }
-    let secret = t
-        .app
-        .citizen_login(
-            "068195001234",
-            "068195001234".parse().unwrap(),
-            "Công dân",
-            &Default::default(),
-        )
-        .await
-        .unwrap();
-    cookies.insert("citizen", format!("motcua_citizen={secret}"));
+    let cookies = callers(&t).await;
     let receipts = format!("pick={code}%401");
     let table: [Post; 4] = [
         ("/admin/procedures/new", "more=cases", &[("admin", 200)]),
