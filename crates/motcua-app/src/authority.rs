@@ -432,20 +432,29 @@ impl App {
                 format!("no rule {id} in province {province}"),
             )
         })?;
-        if valid_to < rule.valid_from {
+        if !(1945..=2100).contains(&valid_to.year()) {
             return Err(AppError::invalid(
                 "valid_to",
-                format!(
+                "a year between 1945 and 2100",
+            ));
+        }
+        if valid_to < rule.valid_from {
+            return Err(AppError::Invalid {
+                code: "authority.end_before_start",
+                message: format!(
                     "the rule starts on {}; it cannot end before",
                     rule.valid_from
                 ),
-            ));
+                field: Some("valid_to".into()),
+            });
         }
         if rule.valid_to.is_some_and(|t| t < valid_to) {
-            return Err(AppError::invalid(
-                "valid_to",
-                "the rule already ended earlier; add a new rule instead of extending it",
-            ));
+            return Err(AppError::Invalid {
+                code: "authority.end_extends",
+                message: "the rule already ended earlier; add a new rule instead of extending it"
+                    .into(),
+                field: Some("valid_to".into()),
+            });
         }
         rule.valid_to = Some(valid_to);
         self.store.replace_authority_rule(&rule).await?;

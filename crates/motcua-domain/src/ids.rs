@@ -131,8 +131,13 @@ impl ProcedureCode {
     /// Parses a procedure code.
     pub fn parse(s: &str) -> Result<Self, InvalidId> {
         let s = s.trim();
+        // Starting and ending with a letter or digit: `.`, `..` or `1.001193.` are not codes
+        // (nor safe path segments).
+        let edge = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
         let ok = !s.is_empty()
             && s.len() <= 40
+            && edge(s.as_bytes().first())
+            && edge(s.as_bytes().last())
             && s.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b".-_".contains(&b));
         if ok {
@@ -268,5 +273,9 @@ mod tests {
         assert!(AgencyCode::parse("68.STP; DROP TABLE").is_err());
         assert!(DossierCode::parse("<script>").is_err());
         assert!(ProcedureCode::parse("1.001193").is_ok());
+        assert!(ProcedureCode::parse("local.ly-lich-tu-phap").is_ok());
+        for bad in [".", "..", "1.001193.", "-x", "a b", ""] {
+            assert!(ProcedureCode::parse(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -40,6 +40,11 @@ pub enum Wrong {
     /// The case's electronic declaration does not hold (its questions, rules, or a component
     /// it replaces that the case no longer has).
     BadDeclaration,
+    /// A case with an electronic declaration would be removed (declarations are edited with the
+    /// catalogue's import file, not dropped by a form).
+    DeclarationDropped,
+    /// A word reserved by the system (an address of its own).
+    Reserved,
 }
 
 impl Wrong {
@@ -60,6 +65,8 @@ impl Wrong {
             Wrong::SelfDelegation => "self-delegation",
             Wrong::UnknownChoice => "unknown-choice",
             Wrong::BadDeclaration => "bad-declaration",
+            Wrong::DeclarationDropped => "declaration-dropped",
+            Wrong::Reserved => "reserved",
         }
     }
 
@@ -88,6 +95,10 @@ impl Wrong {
             Wrong::SelfDelegation => "an agency cannot delegate to itself".into(),
             Wrong::UnknownChoice => "is not one of the choices".into(),
             Wrong::BadDeclaration => "is not a valid electronic declaration for this case".into(),
+            Wrong::DeclarationDropped => {
+                "would remove a case that has an electronic declaration".into()
+            }
+            Wrong::Reserved => "is a reserved word".into(),
         }
     }
 }

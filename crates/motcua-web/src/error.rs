@@ -140,6 +140,16 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
         "A newer version of the procedure was saved since the editor was opened.",
     ),
     (
+        "authority.end_before_start",
+        422,
+        "A rule cannot end before its first day in force.",
+    ),
+    (
+        "authority.end_extends",
+        422,
+        "A rule that already ended is not extended: add a new rule.",
+    ),
+    (
         "authority.unknown_reference",
         422,
         "The rule names a procedure, field or agency that does not exist (the field says which).",

@@ -1050,3 +1050,7 @@ pf-channels = طرق التقديم
 pf-components = المستندات
 err-authority-unknown_reference = غير موجود في الدليل أو لا يتبع هذه المقاطعة.
 inbox-print-too-many = { $n } ملفًا على الأكثر في المرة الواحدة.
+problem-declaration-dropped = لهذه الحالة إقرار إلكتروني فلا يمكن حذفها هنا؛ استخدم ملف استيراد الدليل
+problem-reserved = هذه الكلمة محجوزة للنظام
+err-authority-end_before_start = لا يمكن أن تنتهي القاعدة قبل أول يوم سريان لها.
+err-authority-end_extends = انتهت القاعدة قبل ذلك؛ لا تُمدَّد — أضف قاعدة جديدة.

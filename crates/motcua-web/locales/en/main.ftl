@@ -1041,3 +1041,7 @@ pf-channels = Channels
 pf-components = Documents
 err-authority-unknown_reference = Not in the catalogue or not of this province.
 inbox-print-too-many = At most { $n } dossiers at a time.
+problem-declaration-dropped = This case has an electronic declaration and cannot be removed here; use the catalogue import file
+problem-reserved = This word is reserved by the system
+err-authority-end_before_start = A rule cannot end before its first day in force.
+err-authority-end_extends = The rule already ended earlier; it is not extended — add a new rule.

@@ -1022,3 +1022,7 @@ pf-channels = Cách nộp
 pf-components = Thành phần hồ sơ
 err-authority-unknown_reference = Không có trong danh mục hoặc không thuộc tỉnh này.
 inbox-print-too-many = Chỉ in tối đa { $n } hồ sơ một lần.
+problem-declaration-dropped = Trường hợp này có tờ khai điện tử nên không xoá được ở đây; dùng tệp nhập danh mục
+problem-reserved = Từ này dành riêng cho hệ thống
+err-authority-end_before_start = Quy định không thể kết thúc trước ngày bắt đầu hiệu lực.
+err-authority-end_extends = Quy định đã kết thúc sớm hơn; không gia hạn được — hãy thêm quy định mới.

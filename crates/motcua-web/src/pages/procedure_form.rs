@@ -500,6 +500,11 @@ impl ProcedureForm {
             typed.push((id.clone(), Problem::new(id, what)));
         };
         let code = match ProcedureCode::parse(&self.code) {
+            // `/admin/procedures/new` is the editor's own address.
+            Ok(c) if c.as_str().eq_ignore_ascii_case("new") => {
+                wrong("code".into(), Wrong::Reserved);
+                None
+            }
             Ok(c) => Some(c),
             Err(_) => {
                 let what = if self.code.is_empty() {
@@ -600,6 +605,15 @@ impl ProcedureForm {
             });
             rows.cases.push(i);
             rows.components.push(comp_rows);
+        }
+        // A case whose electronic declaration this form cannot edit is not dropped by it.
+        if let Some(b) = base {
+            for k in &b.cases {
+                let carried = self.cases.iter().any(|c| c.was == k.code && !c.is_blank());
+                if k.declaration.is_some() && !carried {
+                    wrong("cases".into(), Wrong::DeclarationDropped);
+                }
+            }
         }
         let list = |s: &str| -> Vec<String> {
             s.lines()
@@ -796,14 +810,30 @@ pub fn label(tr: &Tr, id: &str) -> String {
             "{} · {} · {}",
             nth("pf-case-n", i),
             nth("pf-component-n", j),
-            field(f)
+            if *f == "name" {
+                tr.t("pf-component-name")
+            } else {
+                field(f)
+            }
         ),
-        ["cases", i, f] => format!("{} · {}", nth("pf-case-n", i), field(f)),
+        ["cases", i, f] => format!(
+            "{} · {}",
+            nth("pf-case-n", i),
+            if *f == "name" {
+                tr.t("pf-case-name")
+            } else {
+                field(f)
+            }
+        ),
         ["channels", ch, "fees", k, f] => format!(
             "{} · {} · {}",
             tr.t(&format!("channel-{ch}")),
             nth("pf-fee-n", k),
-            field(f)
+            if *f == "name" {
+                tr.t("pf-fee-name")
+            } else {
+                field(f)
+            }
         ),
         ["channels", ch, f] => format!("{} · {}", tr.t(&format!("channel-{ch}")), field(f)),
         ["levels", _] => field("levels"),
@@ -1006,6 +1036,35 @@ mod tests {
                 .any(|(id, x)| id == "cases-0-components-0-originals"
                     && x.what == Wrong::TooLarge(100)),
             "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn a_case_with_a_declaration_is_not_dropped_and_new_is_not_a_code() {
+        let p = seed()
+            .into_iter()
+            .find(|p| p.cases[0].declaration.is_some())
+            .unwrap();
+        let mut f = posted(&ProcedureForm::from_procedure(&p));
+        f.insert("cases-0-remove".into(), "on".into());
+        f.insert("cases-1-code".into(), "moi".into());
+        f.insert("cases-1-name".into(), "Mới".into());
+        f.insert("cases-1-components-0-code".into(), "TK".into());
+        f.insert("cases-1-components-0-name".into(), "Tờ khai".into());
+        let errs = ProcedureForm::from_post(&f, Some(&p))
+            .to_procedure(Some(&p))
+            .unwrap_err();
+        assert!(
+            errs.iter()
+                .any(|(_, x)| x.what == Wrong::DeclarationDropped),
+            "{errs:?}"
+        );
+        let mut new = ProcedureForm::new_procedure();
+        new.code = "new".into();
+        let errs = new.to_procedure(None).unwrap_err();
+        assert!(
+            errs.iter()
+                .any(|(id, x)| id == "code" && x.what == Wrong::Reserved)
         );
     }
 

@@ -143,6 +143,8 @@ struct AuthorityPage {
     province: String,
     provinces: Vec<(String, String)>,
     date: String,
+    /// The checked date as written on the page (dd/mm/yyyy).
+    report_date: String,
     report: AuthorityReport,
     rules: Vec<RuleRow>,
     /// May add and end rules here (an administrator of this province).
@@ -307,6 +309,7 @@ async fn authority_page_with(
             .map(|p| (p.code.to_string(), format!("{} ({})", p.name, p.code)))
             .collect(),
         date: report.date.to_string(),
+        report_date: fmt_date(report.date),
         rules: rules.iter().map(|r| row(&tr, &names, r)).collect(),
         report,
         manage: sess.actor().role.may_administer()
@@ -420,6 +423,9 @@ async fn rule_change_answer(
                 ("request.invalid_field", Some("valid_to")) if !adding => {
                     notices.error = Some(tr.t("problem-bad-date"));
                 }
+                ("authority.end_before_start" | "authority.end_extends", _) => {
+                    notices.error = Some(tr.error(&e));
+                }
                 ("authority.unknown_rule", _) => {
                     notices.error = Some(tr.t("authority-unknown-rule"));
                 }
@@ -512,9 +518,14 @@ pub async fn end_rule(
     if !sess.csrf_ok(&f) {
         return forged(sess.chrome(tr, &uri, String::new()));
     }
-    let province = match own_province(&s, &sess).await {
-        Ok(p) => p,
-        Err(e) => return error_page(tr, &uri, &sess, e),
+    // The province whose registry the page showed (the application checks the caller may
+    // manage it).
+    let province = match f.get("province").and_then(|p| ProvinceCode::parse(p).ok()) {
+        Some(p) => p,
+        None => match own_province(&s, &sess).await {
+            Ok(p) => p,
+            Err(e) => return error_page(tr, &uri, &sess, e),
+        },
     };
     let result = match f
         .get("valid_to")

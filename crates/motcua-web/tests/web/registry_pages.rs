@@ -334,6 +334,62 @@ async fn an_administrator_adds_and_ends_rules_on_the_page() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "cannot end before it starts"
     );
+    assert!(
+        r.body
+            .contains("không thể kết thúc trước ngày bắt đầu hiệu lực")
+    );
+    // A system administrator manages another province's registry from its page: the rule is
+    // added to and ended in that province.
+    let page79 = t
+        .page("GET", "/admin/authority?province=79", Some(&admin), None)
+        .await;
+    let f79 = form_fields(&page79.body, "/admin/authority/rules");
+    let rule79 = form_body(
+        &f79,
+        &[
+            ("id", Some("79-GIAO-1")),
+            ("subject", Some("field")),
+            ("field", Some("Chứng thực")),
+            ("grant", Some("assignment")),
+            ("to_by", Some("kind")),
+            ("to_kind", Some("commune_peoples_committee")),
+            ("scope", Some("all")),
+            ("valid_from", Some("2025-07-01")),
+            ("legal_basis", Some("Quyết định 79/QĐ-UBND")),
+            ("issued_by", Some("UBND Thành phố Hồ Chí Minh")),
+        ],
+    );
+    let r = t
+        .page(
+            "POST",
+            "/admin/authority/rules",
+            Some(&admin),
+            Some(&rule79),
+        )
+        .await;
+    assert_eq!(
+        r.location.as_deref(),
+        Some("/admin/authority?province=79&done=added"),
+        "{}",
+        r.body
+    );
+    let r = t
+        .page(
+            "POST",
+            "/admin/authority/rules/79-GIAO-1/end",
+            Some(&admin),
+            Some(&format!("csrf={token}&province=79&valid_to=2025-12-31")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (_, rules79) = t
+        .get(
+            "/api/v1/authority/rules?province=79",
+            Some(&t.token("68.UBND", Role::Admin).await),
+        )
+        .await;
+    assert_eq!(rules79[0]["id"], "79-GIAO-1");
+    assert_eq!(rules79[0]["valid_to"], "2025-12-31");
     let r = t
         .page(
             "POST",
