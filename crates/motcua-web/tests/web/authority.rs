@@ -605,7 +605,10 @@ async fn the_registry_api_checks_who_asks() {
         .await;
     assert_eq!(
         (s, error_code(&v)),
-        (StatusCode::UNPROCESSABLE_ENTITY, "authority.end_before_start")
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "authority.end_before_start"
+        )
     );
     let (s, v) = t
         .post(
