@@ -5,6 +5,7 @@
 
 use motcua_domain::agency::AgencyKind;
 use motcua_domain::authority::{AuthorityRule, Grant, Subject, Target};
+use motcua_domain::calendar::parse_iso_date;
 use motcua_domain::ids::{AgencyCode, ProcedureCode, ProvinceCode, UnitCode};
 use motcua_domain::problem::{Problem, Wrong};
 use motcua_domain::units::Commune;
@@ -70,14 +71,6 @@ pub fn kind_name(k: AgencyKind) -> String {
 
 fn parse_kind(s: &str) -> Option<AgencyKind> {
     serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
-}
-
-fn parse_date(s: &str) -> Option<time::Date> {
-    time::Date::parse(
-        s.trim(),
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .ok()
 }
 
 impl RuleForm {
@@ -209,7 +202,7 @@ impl RuleForm {
                 }
             }
         }
-        let valid_from = parse_date(&self.valid_from);
+        let valid_from = parse_iso_date(&self.valid_from);
         if valid_from.is_none() {
             let what = if self.valid_from.is_empty() {
                 Wrong::Required
@@ -221,7 +214,7 @@ impl RuleForm {
         let valid_to = if self.valid_to.is_empty() {
             None
         } else {
-            let d = parse_date(&self.valid_to);
+            let d = parse_iso_date(&self.valid_to);
             if d.is_none() {
                 wrong("valid_to", Wrong::BadDate);
             }

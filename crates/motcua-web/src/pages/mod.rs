@@ -126,6 +126,11 @@ pub fn form(body: &axum::body::Bytes) -> std::collections::HashMap<String, Strin
     form_urlencoded::parse(body).into_owned().collect()
 }
 
+/// `dd/mm/yyyy`.
+pub fn fmt_date(d: time::Date) -> String {
+    format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
+}
+
 /// `dd/mm/yyyy HH:MM` in Vietnam time.
 pub fn fmt_datetime(t: OffsetDateTime) -> String {
     let t = t.to_offset(motcua_domain::VN_OFFSET);

@@ -6,6 +6,7 @@
 //! `channels-online-fees-0-amount`). Rows left blank or ticked "remove" are left out; each list
 //! always offers one blank row, and "add a row" re-shows the form with one more, saving nothing.
 
+use super::authority_form::kind_name;
 use super::i18n::Tr;
 use fluent_templates::fluent_bundle::FluentValue;
 use motcua_domain::agency::{AgencyKind, Level};
@@ -160,13 +161,6 @@ struct Rows {
     components: Vec<Vec<usize>>,
     /// For each channel, each fee's row index.
     fees: HashMap<&'static str, Vec<usize>>,
-}
-
-fn kind_name(k: AgencyKind) -> String {
-    serde_json::to_value(k)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 /// Every agency kind as a choice: its API name and its name in the reader's language.

@@ -6,7 +6,7 @@ use super::declaration::Kind;
 use super::i18n::Tr;
 use super::public::render;
 use super::staff::{StaffSession, forged};
-use super::{Chrome, form};
+use super::{Chrome, fmt_date, form};
 use crate::AppState;
 use askama::Template;
 use axum::Extension;
@@ -130,10 +130,6 @@ fn row(tr: &Tr, names: &Names, r: &AuthorityRule) -> RuleRow {
         example: r.example,
         open: r.valid_to.is_none(),
     }
-}
-
-fn fmt_date(d: time::Date) -> String {
-    format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
 }
 
 #[derive(Template)]
@@ -448,6 +444,19 @@ async fn own_province(s: &AppState, sess: &StaffSession) -> Result<ProvinceCode,
     Ok(s.app.agency(&sess.actor().agency).await?.province_code)
 }
 
+/// The province whose registry the page showed (a system administrator may manage any), else
+/// the caller's own; the application checks the caller may manage it.
+async fn posted_province(
+    s: &AppState,
+    sess: &StaffSession,
+    f: &std::collections::HashMap<String, String>,
+) -> Result<ProvinceCode, AppError> {
+    match f.get("province").and_then(|p| ProvinceCode::parse(p).ok()) {
+        Some(p) => Ok(p),
+        None => own_province(s, sess).await,
+    }
+}
+
 /// `POST /admin/authority/rules`: add a rule to the administrator's province from the form.
 pub async fn add_rule(
     State(s): State<AppState>,
@@ -460,14 +469,9 @@ pub async fn add_rule(
     if !sess.csrf_ok(&f) {
         return forged(sess.chrome(tr, &uri, String::new()));
     }
-    // The province whose registry the page showed (a system administrator may manage any);
-    // the application checks the caller may manage it.
-    let province = match f.get("province").and_then(|p| ProvinceCode::parse(p).ok()) {
-        Some(p) => p,
-        None => match own_province(&s, &sess).await {
-            Ok(p) => p,
-            Err(e) => return error_page(tr, &uri, &sess, e),
-        },
+    let province = match posted_province(&s, &sess, &f).await {
+        Ok(p) => p,
+        Err(e) => return error_page(tr, &uri, &sess, e),
     };
     let typed = RuleForm::from_post(&f);
     let communes: Vec<_> = s
@@ -518,14 +522,9 @@ pub async fn end_rule(
     if !sess.csrf_ok(&f) {
         return forged(sess.chrome(tr, &uri, String::new()));
     }
-    // The province whose registry the page showed (the application checks the caller may
-    // manage it).
-    let province = match f.get("province").and_then(|p| ProvinceCode::parse(p).ok()) {
-        Some(p) => p,
-        None => match own_province(&s, &sess).await {
-            Ok(p) => p,
-            Err(e) => return error_page(tr, &uri, &sess, e),
-        },
+    let province = match posted_province(&s, &sess, &f).await {
+        Ok(p) => p,
+        Err(e) => return error_page(tr, &uri, &sess, e),
     };
     let result = match f
         .get("valid_to")

@@ -7,7 +7,7 @@ use super::declaration::Kind;
 use super::failure::PageError;
 use super::i18n::{Lang, Tr};
 use super::public::{render, time_text};
-use super::{Chrome, cookie, fmt_datetime, form};
+use super::{Chrome, cookie, fmt_date, fmt_datetime, form};
 use crate::AppState;
 use askama::Template;
 use axum::body::Bytes;
@@ -401,11 +401,6 @@ pub async fn counter_scan(p: StaffPage, body: Bytes) -> Result<Response, PageErr
         StatusCode::UNPROCESSABLE_ENTITY
     };
     Ok((status, render(&page)).into_response())
-}
-
-/// `dd/mm/yyyy`.
-fn fmt_date(d: time::Date) -> String {
-    format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
 }
 
 /// `POST /counter`: receive the dossier (issues the appointment) and show it.
