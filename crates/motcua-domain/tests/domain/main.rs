@@ -11,6 +11,7 @@ mod escalation;
 mod integrity;
 mod kpi;
 mod listing;
+mod portal;
 mod staffing;
 mod state_machine;
 mod transfer;
