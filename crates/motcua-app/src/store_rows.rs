@@ -293,3 +293,55 @@ pub fn mapping_row(r: &impl Columns) -> Result<MappingRow, StoreError> {
             .map_err(|e| column_err("old_split_count", e))?,
     })
 }
+
+/// The columns [`outbox_message`] reads.
+pub const OUTBOX_COLS: &str = "destination, event_id, province_code, dossier_id, dossier_code, seq, queued_at, since, state, attempts, next_at, last_reason, last_error, delivered_at, settled_by, note";
+
+/// An outbox row.
+pub fn outbox_message(r: &impl Columns) -> Result<crate::ports::OutboxMessage, StoreError> {
+    let state = r.text("state")?;
+    Ok(crate::ports::OutboxMessage {
+        destination: r.text("destination")?,
+        event_id: r.id("event_id")?,
+        province_code: r.parsed("province_code")?,
+        dossier_id: r.id("dossier_id")?,
+        dossier_code: r.parsed("dossier_code")?,
+        seq: r.int("seq")?,
+        queued_at: r.time("queued_at")?,
+        since: r.time("since")?,
+        state: crate::ports::OutboxState::parse(&state)
+            .ok_or_else(|| StoreError::Internal(format!("stored outbox state {state:?}")))?,
+        attempts: u32::try_from(r.int("attempts")?).unwrap_or(0),
+        next_at: r.time("next_at")?,
+        last_reason: r.opt_text("last_reason")?,
+        last_error: r.opt_text("last_error")?,
+        delivered_at: r.opt_time("delivered_at")?,
+        settled_by: r.opt_text("settled_by")?,
+        note: r.opt_text("note")?,
+    })
+}
+
+/// The columns [`exchange_record`] reads.
+pub const EXCHANGE_COLS: &str = "seq, requested_at, answered_at, destination, service, requester, subject, status, request_body, answer_body, request_sha256, answer_sha256, prev_hash, hash";
+
+/// An exchange-log row.
+pub fn exchange_record(r: &impl Columns) -> Result<crate::ports::ExchangeRecord, StoreError> {
+    Ok(crate::ports::ExchangeRecord {
+        seq: r.int("seq")?,
+        record: crate::ports::ExchangeFields {
+            requested_at: r.time("requested_at")?,
+            answered_at: r.time("answered_at")?,
+            destination: r.text("destination")?,
+            service: r.text("service")?,
+            requester: r.text("requester")?,
+            subject: r.text("subject")?,
+            status: r.text("status")?,
+            request_body: r.text("request_body")?,
+            answer_body: r.text("answer_body")?,
+        },
+        request_sha256: r.text("request_sha256")?,
+        answer_sha256: r.text("answer_sha256")?,
+        prev_hash: r.text("prev_hash")?,
+        hash: r.text("hash")?,
+    })
+}

@@ -302,6 +302,7 @@ fn user_row(r: &PgRow) -> Result<UserRecord, StoreError> {
 mod authority;
 mod documents;
 mod dossiers;
+mod exchange;
 mod identity;
 mod linked;
 mod monitoring;

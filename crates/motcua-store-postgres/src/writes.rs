@@ -3,7 +3,8 @@
 //! A transaction of separate statements costs a round trip and a parse/plan/execute cycle per
 //! statement plus `BEGIN` and `COMMIT`: six or seven exchanges for one counter action. Written as
 //! data-modifying CTEs (PostgreSQL manual, "WITH Queries", 7.8.4) the same rows are written by one
-//! statement, which PostgreSQL runs atomically in its own implicit transaction: every part is
+//! statement, which PostgreSQL runs atomically in its own implicit transaction: every part —
+//! the dossier, its event, the event's outbox message, form jobs, counters — is
 //! written or none is, and foreign keys are checked at the end of the statement, after the
 //! dossier row of the same statement exists. The form jobs travel as arrays and are unnested, so
 //! one statement serves any number of them.
@@ -31,6 +32,11 @@ const EVENT_PART: &str = "INSERT INTO dossier_events (id, dossier_id, province_c
 const JOBS_PART: &str = "INSERT INTO document_jobs (id, province_code, dossier_id, dossier_code, kind, number, issuer, actor, officer, event_seq, issued_at, dossier)
      SELECT * FROM unnest($J1::uuid[], $J2::text[], $J3::uuid[], $J4::text[], $J5::text[], $J6::text[], $J7::text[], $J8::text[], $J9::text[], $J10::int8[], $J11::timestamptz[], $J12::text[])
      WHERE EXISTS (SELECT 1 FROM d)";
+
+/// The outbox's part: queues the event for the national portal (`ExchangeStore`) when the
+/// dossier row was written (`d` returns its code).
+const OUTBOX_PART: &str = "INSERT INTO outbox (destination, event_id, province_code, dossier_id, dossier_code, seq, queued_at, since, next_at)
+     SELECT 'dvcqg', $E1::uuid, $E3::text, $E2::uuid, d.code, $E4::int8, $E9::timestamptz, $E9::timestamptz, $E9::timestamptz FROM d";
 
 /// The named parts of the two statements, in parameter order: event, jobs, counters, officer.
 const PARTS: [(&str, usize); 4] = [
@@ -121,8 +127,8 @@ pub(crate) async fn insert_dossier(
                      search, handler_id, approver_id)
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::json,
                      array_to_tsvector($17::text[]), $18::uuid, $19::uuid)
-                   RETURNING id
-                 ), e AS ({EVENT_PART}), i AS (
+                   RETURNING id, code
+                 ), e AS ({EVENT_PART}), x AS ({OUTBOX_PART}), i AS (
                    INSERT INTO idempotency_keys (key, province_code, request_hash, dossier_code, created_at)
                    SELECT $15::text, $2, $16::text, $3, $12 FROM d WHERE $15::text IS NOT NULL
                  ), j AS ({JOBS_PART}), k AS ({}), o AS ({})
@@ -182,8 +188,8 @@ pub(crate) async fn append_transition(
                      last_event_hash = $5, data = $6::json,
                      search = array_to_tsvector($10::text[]), handler_id = $11::uuid, approver_id = $12::uuid
                    WHERE id = $7 AND province_code = $8 AND version = $9
-                   RETURNING id
-                 ), e AS ({EVENT_PART}), j AS ({JOBS_PART}), k AS ({}), o AS ({})
+                   RETURNING id, code
+                 ), e AS ({EVENT_PART}), x AS ({OUTBOX_PART}), j AS ({JOBS_PART}), k AS ({}), o AS ({})
                  SELECT COUNT(*) FROM d",
                 KPI_PART.as_str(),
                 OFFICER_PART.as_str()

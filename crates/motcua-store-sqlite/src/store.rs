@@ -267,6 +267,32 @@ async fn insert_event(tx: &mut sqlx::SqliteConnection, e: &StoredEvent) -> Resul
     Ok(())
 }
 
+/// Queues the event for the national portal (the outbox, `ExchangeStore`), in the event's own
+/// transaction.
+async fn queue_event(
+    tx: &mut sqlx::SqliteConnection,
+    e: &StoredEvent,
+    code: &DossierCode,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO outbox (destination, event_id, province_code, dossier_id, dossier_code, seq, queued_at, since, next_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(motcua_app::ports::DVCQG)
+    .bind(e.id.to_string())
+    .bind(e.province_code.as_str())
+    .bind(e.dossier_id.to_string())
+    .bind(code.as_str())
+    .bind(e.seq)
+    .bind(ts(e.at))
+    .bind(ts(e.at))
+    .bind(ts(e.at))
+    .execute(tx)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
 // The rows' meaning is decoded once for both stores (motcua_app::store_rows); `Cols` is how this
 // backend reads a column.
 fn agency_from_row(r: &SqliteRow) -> Result<Agency, StoreError> {
@@ -301,6 +327,7 @@ fn user_row(r: &SqliteRow) -> Result<UserRecord, StoreError> {
 mod authority;
 mod documents;
 mod dossiers;
+mod exchange;
 mod identity;
 mod linked;
 mod monitoring;

@@ -31,6 +31,7 @@ use time::macros::datetime;
 mod authority;
 mod documents;
 mod dossiers;
+mod exchange;
 mod identity;
 mod linked;
 mod monitoring;
@@ -38,6 +39,7 @@ mod reference;
 pub use authority::*;
 pub use documents::*;
 pub use dossiers::*;
+pub use exchange::*;
 pub use identity::*;
 pub use linked::*;
 pub use monitoring::*;
@@ -62,7 +64,9 @@ macro_rules! conformance_tests {
             deferred_documents_are_finished_once, authority_rules_by_province,
             linked_applications_are_kept_once, kpi_counters_follow_every_write, notices_are_kept_once_by_key,
             accounts_sessions_and_the_security_log, citizens_find_their_dossiers_and_keep_sessions,
-            bulk_load_writes_whole_histories_or_nothing);
+            bulk_load_writes_whole_histories_or_nothing,
+            every_write_queues_its_event_and_a_refused_write_none, the_outbox_is_claimed_in_each_dossiers_order,
+            a_dead_letter_holds_its_dossier_back, concurrent_claims_never_share_a_message, the_exchange_log_is_one_chain);
     };
     (@each $make:expr; $($name:ident),*) => {
         $(

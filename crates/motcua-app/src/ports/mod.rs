@@ -718,10 +718,15 @@ pub struct Notice {
 mod authority;
 mod documents;
 mod dossiers;
+mod exchange;
 mod identity;
 mod linked;
 mod monitoring;
 mod reference;
+pub use exchange::{
+    DVCQG, ExchangeFields, ExchangeRecord, ExchangeStore, NewExchangeRecord, OperatorDecision,
+    OutboxClaim, OutboxMessage, OutboxState, OutboxStatus, Settlement, seal_exchange_record,
+};
 pub use {
     authority::AuthorityStore, documents::DocumentStore, dossiers::DossierStore,
     identity::IdentityStore, linked::LinkedStore, monitoring::MonitoringStore,
@@ -731,8 +736,8 @@ pub use {
 /// The store's roles, to bring their methods into scope: `use motcua_app::ports::roles::*`.
 pub mod roles {
     pub use super::{
-        AuthorityStore, DocumentStore, DossierStore, IdentityStore, LinkedStore, MonitoringStore,
-        ReferenceStore,
+        AuthorityStore, DocumentStore, DossierStore, ExchangeStore, IdentityStore, LinkedStore,
+        MonitoringStore, ReferenceStore,
     };
 }
 
@@ -741,7 +746,7 @@ pub const DOSSIERS_PER_READ: usize = 1_000;
 
 /// Everything the use cases need from a database: the sum of its roles, each a trait of its own
 /// module ([`ReferenceStore`], [`DossierStore`], [`DocumentStore`], [`IdentityStore`],
-/// [`MonitoringStore`], [`AuthorityStore`], [`LinkedStore`]). Implemented by
+/// [`MonitoringStore`], [`AuthorityStore`], [`LinkedStore`], [`ExchangeStore`]). Implemented by
 /// `motcua-store-sqlite` and `motcua-store-postgres`, one file per role; both must pass
 /// `motcua-store-tests`, whose files follow the same roles. Adding a store method touches one
 /// role trait, its two implementations and one suite file (CONTRIBUTING.md).
@@ -755,6 +760,7 @@ pub trait Store:
     + MonitoringStore
     + AuthorityStore
     + LinkedStore
+    + ExchangeStore
 {
 }
 
@@ -766,6 +772,7 @@ impl<T> Store for T where
         + MonitoringStore
         + AuthorityStore
         + LinkedStore
+        + ExchangeStore
 {
 }
 

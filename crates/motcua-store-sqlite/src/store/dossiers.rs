@@ -69,6 +69,7 @@ impl DossierStore for SqliteStore {
                 Box::pin(async move {
                     insert_dossier_row(&mut *tx, &d).await?;
                     insert_event(&mut *tx, &first).await?;
+                    queue_event(&mut *tx, &first, &d.code).await?;
                     crate::kpi::add(&mut *tx, &kpi::delta(None, &d)).await?;
                     crate::kpi::add_officer(&mut *tx, &first, &d).await?;
                     if let Some(i) = idem {
@@ -129,6 +130,7 @@ impl DossierStore for SqliteStore {
                         return Err(StoreError::Conflict);
                     }
                     insert_event(&mut *tx, &event).await?;
+                    queue_event(&mut *tx, &event, &d.code).await?;
                     crate::kpi::add(&mut *tx, &deltas).await?;
                     crate::kpi::add_officer(&mut *tx, &event, &d).await?;
                     insert_issued(tx, &documents).await

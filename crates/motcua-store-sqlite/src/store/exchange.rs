@@ -1,0 +1,376 @@
+//! The SQLite store's exchange role ([`motcua_app::ports::ExchangeStore`]): the outbox and the
+//! exchange log. Claims, settlements and log records go through the write group (one writer).
+
+use super::*;
+use motcua_app::ports::{
+    ExchangeRecord, NewExchangeRecord, OperatorDecision, OutboxClaim, OutboxMessage, OutboxState,
+    OutboxStatus, Settlement, seal_exchange_record,
+};
+use motcua_app::store_rows::{EXCHANGE_COLS, OUTBOX_COLS, exchange_record, outbox_message};
+
+fn messages(rows: &[SqliteRow]) -> Result<Vec<OutboxMessage>, StoreError> {
+    rows.iter().map(|r| outbox_message(&Cols(r))).collect()
+}
+
+#[async_trait]
+impl ExchangeStore for SqliteStore {
+    async fn claim_outbox(
+        &self,
+        destination: &str,
+        owner: &str,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        dossiers: u32,
+        per_dossier: u32,
+    ) -> Result<Vec<OutboxClaim>, StoreError> {
+        let (destination, owner) = (destination.to_owned(), owner.to_owned());
+        let (now, until) = (ts(now), ts(lease_until));
+        self.group
+            .write(move |tx| {
+                Box::pin(async move {
+                    // The heads: each dossier's oldest open message, if it is pending, due and
+                    // not leased.
+                    let heads = sqlx::query(AssertSqlSafe(format!(
+                        "UPDATE outbox SET lease_owner = ?1, lease_until = ?2, attempts = attempts + 1
+                         WHERE (destination, event_id) IN (
+                           SELECT o.destination, o.event_id FROM outbox o
+                           WHERE o.destination = ?3 AND o.state = 'pending' AND o.next_at <= ?4
+                             AND (o.lease_until IS NULL OR o.lease_until < ?4)
+                             AND NOT EXISTS (SELECT 1 FROM outbox p
+                               WHERE p.destination = o.destination AND p.dossier_id = o.dossier_id
+                                 AND p.seq < o.seq AND p.state IN ('pending', 'dead'))
+                           ORDER BY o.next_at, o.queued_at LIMIT ?5)
+                         RETURNING {OUTBOX_COLS}"
+                    )))
+                    .bind(&owner)
+                    .bind(&until)
+                    .bind(&destination)
+                    .bind(&now)
+                    .bind(i64::from(dossiers))
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                    let mut claims = Vec::with_capacity(heads.len());
+                    for head in messages(&heads)? {
+                        let rest = sqlx::query(AssertSqlSafe(format!(
+                            "UPDATE outbox SET lease_owner = ?1, lease_until = ?2
+                             WHERE (destination, event_id) IN (
+                               SELECT destination, event_id FROM outbox
+                               WHERE destination = ?3 AND dossier_id = ?4 AND state = 'pending' AND seq > ?5
+                               ORDER BY seq LIMIT ?6)
+                             RETURNING {OUTBOX_COLS}"
+                        )))
+                        .bind(&owner)
+                        .bind(&until)
+                        .bind(&destination)
+                        .bind(head.dossier_id.to_string())
+                        .bind(head.seq)
+                        .bind(i64::from(per_dossier.saturating_sub(1)))
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                        let delivered_before: i64 = sqlx::query_scalar(
+                            "SELECT COUNT(*) FROM outbox WHERE destination = ? AND dossier_id = ? AND state = 'delivered'",
+                        )
+                        .bind(&destination)
+                        .bind(head.dossier_id.to_string())
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                        let mut run = vec![head];
+                        run.extend(messages(&rest)?);
+                        run.sort_by_key(|m| m.seq);
+                        claims.push(OutboxClaim {
+                            messages: run,
+                            delivered_before,
+                        });
+                    }
+                    Ok(claims)
+                })
+            })
+            .await
+    }
+
+    async fn settle_outbox(
+        &self,
+        destination: &str,
+        owner: &str,
+        settlements: &[(Uuid, Settlement)],
+    ) -> Result<u64, StoreError> {
+        let (destination, owner) = (destination.to_owned(), owner.to_owned());
+        let settlements = settlements.to_vec();
+        self.group
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut n = 0;
+                    for (id, s) in &settlements {
+                        let sql = match s {
+                            Settlement::Delivered { .. } => {
+                                "UPDATE outbox SET state = 'delivered', delivered_at = ?4, lease_owner = NULL, lease_until = NULL
+                                 WHERE destination = ?1 AND event_id = ?2 AND lease_owner = ?3"
+                            }
+                            Settlement::Failed { .. } => {
+                                "UPDATE outbox SET next_at = ?4, last_reason = ?5, last_error = ?6, attempts = attempts + ?7,
+                                   lease_owner = NULL, lease_until = NULL
+                                 WHERE destination = ?1 AND event_id = ?2 AND lease_owner = ?3"
+                            }
+                            Settlement::Dead { .. } => {
+                                "UPDATE outbox SET state = 'dead', last_reason = ?4, last_error = ?5, attempts = attempts + ?6,
+                                   lease_owner = NULL, lease_until = NULL
+                                 WHERE destination = ?1 AND event_id = ?2 AND lease_owner = ?3"
+                            }
+                            Settlement::Release => {
+                                "UPDATE outbox SET lease_owner = NULL, lease_until = NULL
+                                 WHERE destination = ?1 AND event_id = ?2 AND lease_owner = ?3"
+                            }
+                        };
+                        let q = sqlx::query(sql)
+                            .bind(destination.clone())
+                            .bind(id.to_string())
+                            .bind(owner.clone());
+                        let q = match s {
+                            Settlement::Delivered { at } => q.bind(ts(*at)),
+                            Settlement::Failed {
+                                next_at,
+                                reason,
+                                error,
+                                counted,
+                            } => q
+                                .bind(ts(*next_at))
+                                .bind(reason.clone())
+                                .bind(error.clone())
+                                .bind(i64::from(!*counted)),
+                            Settlement::Dead {
+                                reason,
+                                error,
+                                counted,
+                            } => q
+                                .bind(reason.clone())
+                                .bind(error.clone())
+                                .bind(i64::from(!*counted)),
+                            Settlement::Release => q,
+                        };
+                        n += q.execute(&mut *tx).await.map_err(db_err)?.rows_affected();
+                    }
+                    Ok(n)
+                })
+            })
+            .await
+    }
+
+    async fn decide_outbox(
+        &self,
+        destination: &str,
+        event_id: Uuid,
+        decision: &OperatorDecision,
+        by: &str,
+        note: &str,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let sql = match decision {
+            OperatorDecision::Retry => {
+                "UPDATE outbox SET state = 'pending', next_at = ?4, since = ?4, attempts = 1,
+                   settled_by = ?5, note = ?6
+                 WHERE destination = ?1 AND event_id = ?2 AND state = 'dead' AND ?3 = ?3"
+            }
+            OperatorDecision::Skip => {
+                "UPDATE outbox SET state = 'skipped', settled_by = ?5, note = ?6, lease_owner = NULL, lease_until = NULL
+                 WHERE destination = ?1 AND event_id = ?2 AND state IN ('pending', 'dead')
+                   AND (lease_until IS NULL OR lease_until < ?3)"
+            }
+        };
+        let done = sqlx::query(sql)
+            .bind(destination)
+            .bind(event_id.to_string())
+            .bind(ts(now))
+            .bind(ts(now))
+            .bind(by)
+            .bind(note)
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn outbox_status(
+        &self,
+        destination: &str,
+        now: OffsetDateTime,
+    ) -> Result<OutboxStatus, StoreError> {
+        let mut st = OutboxStatus::default();
+        let rows = sqlx::query(
+            "SELECT state, COUNT(*) AS n FROM outbox WHERE destination = ? GROUP BY state",
+        )
+        .bind(destination)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        for r in &rows {
+            let (state, n): (String, i64) = (r.get("state"), r.get("n"));
+            match OutboxState::parse(&state) {
+                Some(OutboxState::Pending) => st.pending = n,
+                Some(OutboxState::Delivered) => st.delivered = n,
+                Some(OutboxState::Dead) => st.dead = n,
+                Some(OutboxState::Skipped) => st.skipped = n,
+                None => {}
+            }
+        }
+        let row = sqlx::query(
+            "SELECT MIN(queued_at) AS oldest, COALESCE(SUM(lease_until >= ?2), 0) AS leased
+             FROM outbox WHERE destination = ?1 AND state = 'pending'",
+        )
+        .bind(destination)
+        .bind(ts(now))
+        .fetch_one(&self.reader)
+        .await
+        .map_err(db_err)?;
+        st.oldest_pending = row
+            .get::<Option<String>, _>("oldest")
+            .as_deref()
+            .map(parse_ts)
+            .transpose()?;
+        st.leased = row.get("leased");
+        let failing = sqlx::query(
+            "SELECT last_reason, COUNT(*) AS n FROM outbox
+             WHERE destination = ? AND state IN ('pending', 'dead') AND last_reason IS NOT NULL
+             GROUP BY last_reason ORDER BY n DESC, last_reason",
+        )
+        .bind(destination)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        st.failing = failing
+            .iter()
+            .map(|r| (r.get("last_reason"), r.get("n")))
+            .collect();
+        Ok(st)
+    }
+
+    async fn outbox_messages(
+        &self,
+        destination: &str,
+        state: OutboxState,
+        limit: u32,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {OUTBOX_COLS} FROM outbox WHERE destination = ? AND state = ?
+             ORDER BY since, dossier_code, seq LIMIT ?"
+        )))
+        .bind(destination)
+        .bind(state.as_str())
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        messages(&rows)
+    }
+
+    async fn outbox_message(
+        &self,
+        destination: &str,
+        event_id: Uuid,
+    ) -> Result<Option<OutboxMessage>, StoreError> {
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {OUTBOX_COLS} FROM outbox WHERE destination = ? AND event_id = ?"
+        )))
+        .bind(destination)
+        .bind(event_id.to_string())
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(db_err)?;
+        row.map(|r| outbox_message(&Cols(&r))).transpose()
+    }
+
+    async fn outbox_of_dossier(&self, dossier_id: Uuid) -> Result<Vec<OutboxMessage>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {OUTBOX_COLS} FROM outbox WHERE dossier_id = ? ORDER BY destination, seq"
+        )))
+        .bind(dossier_id.to_string())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        messages(&rows)
+    }
+
+    async fn append_exchange(&self, r: &NewExchangeRecord) -> Result<ExchangeRecord, StoreError> {
+        let r = r.clone();
+        self.group
+            .write(move |tx| {
+                Box::pin(async move {
+                    let head = sqlx::query("SELECT seq, hash FROM exchange_head WHERE id = 1")
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    let sealed = seal_exchange_record(head.get("seq"), head.get("hash"), &r);
+                    sqlx::query(AssertSqlSafe(format!(
+                        "INSERT INTO exchange_log ({EXCHANGE_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    )))
+                    .bind(sealed.seq)
+                    .bind(ts(sealed.record.requested_at))
+                    .bind(ts(sealed.record.answered_at))
+                    .bind(&sealed.record.destination)
+                    .bind(&sealed.record.service)
+                    .bind(&sealed.record.requester)
+                    .bind(&sealed.record.subject)
+                    .bind(&sealed.record.status)
+                    .bind(&sealed.record.request_body)
+                    .bind(&sealed.record.answer_body)
+                    .bind(&sealed.request_sha256)
+                    .bind(&sealed.answer_sha256)
+                    .bind(&sealed.prev_hash)
+                    .bind(&sealed.hash)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                    sqlx::query("UPDATE exchange_head SET seq = ?, hash = ? WHERE id = 1")
+                        .bind(sealed.seq)
+                        .bind(&sealed.hash)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    Ok(sealed)
+                })
+            })
+            .await
+    }
+
+    async fn exchange_records(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<ExchangeRecord>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {EXCHANGE_COLS} FROM exchange_log WHERE seq > ? ORDER BY seq LIMIT ?"
+        )))
+        .bind(after_seq)
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(|r| exchange_record(&Cols(r))).collect()
+    }
+
+    async fn exchange_records_about(
+        &self,
+        subject: &str,
+        limit: u32,
+    ) -> Result<Vec<ExchangeRecord>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {EXCHANGE_COLS} FROM exchange_log WHERE subject = ? ORDER BY seq DESC LIMIT ?"
+        )))
+        .bind(subject)
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(|r| exchange_record(&Cols(r))).collect()
+    }
+
+    async fn exchange_head(&self) -> Result<(i64, String), StoreError> {
+        let row = sqlx::query("SELECT seq, hash FROM exchange_head WHERE id = 1")
+            .fetch_one(&self.reader)
+            .await
+            .map_err(db_err)?;
+        Ok((row.get("seq"), row.get("hash")))
+    }
+}
