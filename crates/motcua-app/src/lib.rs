@@ -23,6 +23,7 @@ pub mod dossiers;
 pub mod drafts;
 pub mod error;
 pub mod escalation;
+pub mod exchange;
 pub mod integrity;
 pub mod lanes;
 pub mod linked;

@@ -226,6 +226,14 @@ impl Circuit {
         };
     }
 
+    /// Opens the circuit at once, whatever the count (the exchange log cannot be written:
+    /// nothing is sent until the cooldown has passed and a trial succeeds).
+    pub fn trip(&mut self, now: OffsetDateTime, policy: &BreakerPolicy) {
+        *self = Circuit::Open {
+            until: now + policy.cooldown,
+        };
+    }
+
     /// Whether it is open (or trying).
     pub fn is_open(&self) -> bool {
         !matches!(self, Circuit::Closed { .. })
@@ -367,6 +375,8 @@ mod tests {
         assert!(c.allow(t + Duration::seconds(61)));
         c.success();
         assert_eq!(c, Circuit::Closed { failures: 0 });
+        c.trip(t, &policy);
+        assert!(!c.allow(t + Duration::seconds(29)), "tripped: open at once");
     }
 
     #[test]
@@ -394,7 +404,7 @@ mod tests {
                 true,
                 true,
             ),
-            (Failure::LogUnavailable, false, false),
+            (Failure::LogUnavailable, true, false),
             (Failure::CircuitOpen, false, false),
         ];
         for (f, uncertain, trips) in table {

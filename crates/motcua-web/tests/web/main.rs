@@ -15,6 +15,7 @@ mod declarations;
 mod desk;
 mod documents;
 mod dossiers;
+mod exchange;
 mod identity;
 mod integrity;
 mod linked;
