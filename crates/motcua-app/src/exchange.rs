@@ -204,12 +204,16 @@ impl ExchangeWorker {
     /// One round: claims up to a round's dossiers and delivers them, a few at once.
     pub async fn round(&self) -> Result<RoundReport, AppError> {
         let now = self.app.now();
-        if !self.circuit.lock().expect("circuit lock").allow(now) {
-            return Ok(RoundReport {
-                circuit_open: true,
-                ..RoundReport::default()
-            });
-        }
+        let trial = {
+            let mut c = self.circuit.lock().expect("circuit lock");
+            if !c.allow(now, &self.settings.breaker) {
+                return Ok(RoundReport {
+                    circuit_open: true,
+                    ..RoundReport::default()
+                });
+            }
+            c.is_trial()
+        };
         let claims = self
             .app
             .store
@@ -218,7 +222,12 @@ impl ExchangeWorker {
                 &self.settings.node,
                 now,
                 now + self.settings.lease,
-                self.settings.dossiers_per_round,
+                // A trial after the circuit opened is one dossier.
+                if trial {
+                    1
+                } else {
+                    self.settings.dossiers_per_round
+                },
                 self.settings.per_dossier,
             )
             .await?;
@@ -628,6 +637,17 @@ impl App {
             log_records,
             log_head,
         })
+    }
+
+    /// The backlog for the metrics (no caller check: counts only): pending, dead, and the
+    /// oldest pending message's age in seconds.
+    pub async fn exchange_backlog(&self) -> Result<(i64, i64, Option<i64>), AppError> {
+        let (pending, dead, oldest) = self.store.outbox_backlog(DVCQG).await?;
+        Ok((
+            pending,
+            dead,
+            oldest.map(|t| (self.now() - t).whole_seconds().max(0)),
+        ))
     }
 
     /// An operator retries a dead letter or skips a message, with a note (a reason is required

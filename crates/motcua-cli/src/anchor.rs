@@ -39,21 +39,41 @@ pub struct Checkpoint {
     pub digest: String,
     /// The previous line's MAC (empty for the first).
     pub prev: String,
+    /// The exchange log's end when the checkpoint was written (issue #33); absent in lines
+    /// written before the exchange existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange: Option<ExchangeAnchor>,
     /// HMAC-SHA-256 (hex) of the fields above, under the anchor key.
     #[serde(default)]
     pub mac: String,
 }
 
+/// The exchange log's end as a checkpoint anchors it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ExchangeAnchor {
+    /// Its records then.
+    pub records: i64,
+    /// The last one's hash.
+    pub head: String,
+}
+
 impl Checkpoint {
     fn signed_text(&self) -> String {
-        format!(
-            "motcua-audit-checkpoint-v1\n{}\n{}\n{}\n{}\n{}",
+        let v1 = format!(
+            "{}\n{}\n{}\n{}\n{}",
             self.cutoff.unix_timestamp(),
             self.dossiers,
             self.events,
             self.digest,
             self.prev
-        )
+        );
+        match &self.exchange {
+            None => format!("motcua-audit-checkpoint-v1\n{v1}"),
+            Some(e) => format!(
+                "motcua-audit-checkpoint-v2\n{v1}\n{}\n{}",
+                e.records, e.head
+            ),
+        }
     }
 
     fn compute_mac(&self, key: &[u8]) -> String {
@@ -167,7 +187,18 @@ impl Anchor {
             );
         }
         let d: &ChainsDigest = digests.first().ok_or_else(|| anyhow!("no digest"))?;
+        // The exchange log is anchored as it stands, once its chain verifies.
+        let x = app.verify_exchange().await.map_err(|e| anyhow!("{e}"))?;
+        if let Some((seq, problem)) = &x.broken {
+            bail!(
+                "the exchange log is broken at record {seq}: {problem}; not anchored (run `motcua exchange verify`)"
+            );
+        }
         let mut c = Checkpoint {
+            exchange: Some(ExchangeAnchor {
+                records: x.records,
+                head: x.head,
+            }),
             cutoff,
             dossiers: d.dossiers,
             events: d.events,
@@ -232,6 +263,52 @@ impl Anchor {
             _ => None,
         };
         Ok((report, last, mismatch))
+    }
+
+    /// Verifies the exchange log's chain and that it still holds what the latest checkpoint
+    /// anchored: the verification, that checkpoint, and what differs when it does not.
+    pub async fn verify_exchange(
+        &self,
+        app: &App,
+    ) -> Result<(
+        motcua_app::exchange::ExchangeVerification,
+        Option<Checkpoint>,
+        Option<String>,
+    )> {
+        let last = self
+            .read()?
+            .into_iter()
+            .rev()
+            .find(|c| c.exchange.is_some());
+        let v = app.verify_exchange().await.map_err(|e| anyhow!("{e}"))?;
+        let mismatch = match last
+            .as_ref()
+            .and_then(|c| c.exchange.as_ref().map(|e| (c, e)))
+        {
+            Some((c, e)) if e.records > v.records => Some(format!(
+                "the checkpoint of {} anchored {} records; the log now has {}: records were removed",
+                motcua_domain::dossier::fmt(c.cutoff),
+                e.records,
+                v.records
+            )),
+            Some((c, e)) if e.records > 0 => {
+                let at = app
+                    .store()
+                    .exchange_records(e.records - 1, 1)
+                    .await
+                    .map_err(|x| anyhow!("{x}"))?;
+                match at.first() {
+                    Some(r) if r.seq == e.records && r.hash == e.head => None,
+                    _ => Some(format!(
+                        "record {} is not the one the checkpoint of {} anchored: the log was rewritten",
+                        e.records,
+                        motcua_domain::dossier::fmt(c.cutoff)
+                    )),
+                }
+            }
+            _ => None,
+        };
+        Ok((v, last, mismatch))
     }
 
     /// Copies the checkpoint file beside a backup (`FILE.checkpoints.jsonl`), when there is one.

@@ -81,6 +81,12 @@ pub(crate) enum Command {
         #[command(subcommand)]
         what: AuthorityWhat,
     },
+    /// The exchange with the national portal: deliver the outbox, see it, retry or skip a
+    /// message, verify the exchange log.
+    Exchange {
+        #[command(subcommand)]
+        what: ExchangeWhat,
+    },
     /// Audit log checks.
     Audit {
         #[command(subcommand)]
@@ -504,6 +510,42 @@ pub(crate) enum AuthorityWhat {
         /// The file.
         file: PathBuf,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum ExchangeWhat {
+    /// Deliver the outbox to the national portal ([portal] settings) until stopped — `serve`
+    /// does the same — or, with --once, until nothing is due.
+    Run {
+        /// Stop when nothing is due (or the portal's circuit opens).
+        #[arg(long)]
+        once: bool,
+    },
+    /// The outbox in figures: backlog, oldest pending message, failures by reason, dead letters.
+    Status {
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put a dead letter back in the queue, due now.
+    Retry {
+        /// The message (its event id, as `exchange status` lists it).
+        id: uuid::Uuid,
+        /// Why (kept with the message and in the security log).
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Leave a pending or dead message out for good; the dossier's later messages then go.
+    Skip {
+        /// The message (its event id).
+        id: uuid::Uuid,
+        /// Why (required: the portal will never get it).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Recompute the exchange log's hash chain and compare its end with the latest audit
+    /// checkpoint; fails naming the record if any was altered or removed.
+    Verify,
 }
 
 #[derive(Subcommand, Debug)]

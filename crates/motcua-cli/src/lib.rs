@@ -11,6 +11,8 @@ pub mod bench;
 #[doc(hidden)]
 pub mod commands;
 mod demo;
+#[doc(hidden)]
+pub mod portal;
 mod scenario;
 mod server;
 #[doc(hidden)]

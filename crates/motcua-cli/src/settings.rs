@@ -91,6 +91,158 @@ pub struct Settings {
     pub assistant_generator_key: Option<String>,
     /// Milliseconds before the template answer is used instead (default 3000).
     pub assistant_generator_timeout_ms: u64,
+    /// The national portal and the delivery of the outbox to it (`[portal]`).
+    pub portal: PortalConfig,
+}
+
+/// The national portal (`[portal]` in the TOML; `MOTCUA_PORTAL_*`). Without a URL nothing is
+/// sent: the outbox keeps every message, and `motcua exchange status` shows the backlog.
+#[derive(Clone, PartialEq)]
+pub struct PortalConfig {
+    /// Base URL, `http://` or `https://`.
+    pub url: Option<String>,
+    /// The province's account at the portal.
+    pub username: String,
+    /// Its password (`MOTCUA_PORTAL_PASSWORD`, or the file `password_file` /
+    /// `MOTCUA_PORTAL_PASSWORD_FILE` names). Never in the TOML itself, never logged.
+    pub password: Option<String>,
+    /// The `dstcode` header (default `DVCQG`).
+    pub dstcode: String,
+    /// A call's timeout in milliseconds (default 10 000).
+    pub timeout_ms: u64,
+    /// Minutes a session is used before a new login (default 30).
+    pub session_minutes: u64,
+    /// Answer codes that mean the session expired (default `[-1]`).
+    pub session_error_codes: Vec<i64>,
+    /// Attempts before a message becomes a dead letter (default 50).
+    pub max_attempts: u32,
+    /// Hours before a failing message becomes a dead letter (default 72).
+    pub max_age_hours: u64,
+    /// The first retry's wait in milliseconds (default 2 000); each later one doubles.
+    pub retry_base_ms: u64,
+    /// The longest wait between retries in seconds (default 600).
+    pub retry_cap_seconds: u64,
+    /// Failures in a row that open the circuit (default 5).
+    pub breaker_failures: u32,
+    /// Seconds the circuit stays open (default 30).
+    pub breaker_cooldown_seconds: u64,
+    /// Dossiers delivered at once (default 8).
+    pub concurrency: usize,
+    /// Milliseconds between looks at the outbox when it was empty (default 500).
+    pub poll_ms: u64,
+}
+
+impl Default for PortalConfig {
+    fn default() -> Self {
+        PortalConfig {
+            url: None,
+            username: String::new(),
+            password: None,
+            dstcode: "DVCQG".into(),
+            timeout_ms: 10_000,
+            session_minutes: 30,
+            session_error_codes: vec![-1],
+            max_attempts: 50,
+            max_age_hours: 72,
+            retry_base_ms: 2_000,
+            retry_cap_seconds: 600,
+            breaker_failures: 5,
+            breaker_cooldown_seconds: 30,
+            concurrency: 8,
+            poll_ms: 500,
+        }
+    }
+}
+
+impl std::fmt::Debug for PortalConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PortalConfig")
+            .field("url", &self.url)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("dstcode", &self.dstcode)
+            .field("timeout_ms", &self.timeout_ms)
+            .field("session_minutes", &self.session_minutes)
+            .field("max_attempts", &self.max_attempts)
+            .field("max_age_hours", &self.max_age_hours)
+            .field("concurrency", &self.concurrency)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `[portal]` in the TOML (every key optional).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilePortal {
+    url: Option<String>,
+    username: Option<String>,
+    password_file: Option<PathBuf>,
+    dstcode: Option<String>,
+    timeout_ms: Option<u64>,
+    session_minutes: Option<u64>,
+    session_error_codes: Option<Vec<i64>>,
+    max_attempts: Option<u32>,
+    max_age_hours: Option<u64>,
+    retry_base_ms: Option<u64>,
+    retry_cap_seconds: Option<u64>,
+    breaker_failures: Option<u32>,
+    breaker_cooldown_seconds: Option<u64>,
+    concurrency: Option<usize>,
+    poll_ms: Option<u64>,
+}
+
+impl PortalConfig {
+    fn layer(&mut self, f: FilePortal) -> Result<()> {
+        macro_rules! take {
+            ($($k:ident),*) => { $( if let Some(v) = f.$k { self.$k = v; } )* };
+        }
+        if let Some(v) = f.url {
+            self.url = Some(v);
+        }
+        if let Some(v) = f.password_file {
+            self.password = Some(read_secret(&v)?);
+        }
+        take!(
+            username,
+            dstcode,
+            timeout_ms,
+            session_minutes,
+            session_error_codes,
+            max_attempts,
+            max_age_hours,
+            retry_base_ms,
+            retry_cap_seconds,
+            breaker_failures,
+            breaker_cooldown_seconds,
+            concurrency,
+            poll_ms
+        );
+        Ok(())
+    }
+
+    fn check(&self) -> Result<()> {
+        let Some(url) = &self.url else {
+            return Ok(());
+        };
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            bail!("portal url must start with http:// or https://");
+        }
+        if self.username.trim().is_empty() || self.password.as_deref().unwrap_or("").is_empty() {
+            bail!(
+                "the portal needs a username and a password (MOTCUA_PORTAL_PASSWORD or password_file)"
+            );
+        }
+        if self.dstcode.trim().is_empty() || self.dstcode.chars().any(|c| c.is_control()) {
+            bail!("portal dstcode must be a plain, non-empty header value");
+        }
+        if self.timeout_ms == 0 || self.max_attempts == 0 || self.concurrency == 0 {
+            bail!("portal timeout_ms, max_attempts and concurrency must be above 0");
+        }
+        if self.retry_base_ms == 0 || self.retry_cap_seconds * 1000 < self.retry_base_ms {
+            bail!("portal retry_base_ms must be above 0 and at most retry_cap_seconds");
+        }
+        Ok(())
+    }
 }
 
 impl std::fmt::Debug for Settings {
@@ -143,6 +295,7 @@ impl std::fmt::Debug for Settings {
                 "oidc_client_secret",
                 &self.oidc_client_secret.as_ref().map(|_| "***"),
             )
+            .field("portal", &self.portal)
             .finish()
     }
 }
@@ -187,6 +340,7 @@ impl Default for Settings {
             assistant_generator_key: None,
             assistant_generator_timeout_ms: 3000,
             oidc_client_secret: None,
+            portal: PortalConfig::default(),
         }
     }
 }
@@ -231,6 +385,7 @@ struct FileSettings {
     assistant_generator_url: Option<String>,
     assistant_generator_model: Option<String>,
     assistant_generator_timeout_ms: Option<u64>,
+    portal: Option<FilePortal>,
 }
 
 /// Flags that override settings (each `None` when not given).
@@ -375,6 +530,9 @@ impl Settings {
             if let Some(v) = f.oidc_client_secret_file {
                 s.oidc_client_secret = Some(read_secret(&v)?)
             }
+            if let Some(p) = f.portal {
+                s.portal.layer(p)?;
+            }
         }
         if let Some(v) = env("MOTCUA_TRUSTED_PROXY") {
             s.trusted_proxy = Some(
@@ -494,6 +652,21 @@ impl Settings {
         if let Some(v) = env("MOTCUA_OIDC_CLIENT_SECRET") {
             s.oidc_client_secret = Some(v)
         }
+        if let Some(v) = env("MOTCUA_PORTAL_URL") {
+            s.portal.url = Some(v)
+        }
+        if let Some(v) = env("MOTCUA_PORTAL_USERNAME") {
+            s.portal.username = v
+        }
+        if let Some(v) = env("MOTCUA_PORTAL_DSTCODE") {
+            s.portal.dstcode = v
+        }
+        if let Some(v) = env("MOTCUA_PORTAL_PASSWORD_FILE") {
+            s.portal.password = Some(read_secret(Path::new(&v))?)
+        }
+        if let Some(v) = env("MOTCUA_PORTAL_PASSWORD") {
+            s.portal.password = Some(v)
+        }
         if let Some(v) = env("MOTCUA_PKI_PASSPHRASE_FILE") {
             s.pki_passphrase = Some(read_secret(Path::new(&v))?)
         }
@@ -541,6 +714,7 @@ impl Settings {
         if s.db_max_connections == 0 {
             bail!("db_max_connections must be at least 1");
         }
+        s.portal.check()?;
         Ok(s)
     }
 

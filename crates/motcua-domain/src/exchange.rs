@@ -63,14 +63,15 @@ impl Failure {
     /// attempt must look first (the portal is not idempotent).
     pub fn uncertain(&self) -> bool {
         match self {
+            // A log that failed after the answer: the call went through, unlogged.
             Failure::Timeout
             | Failure::Dropped
             | Failure::Http { .. }
-            | Failure::Malformed { .. } => true,
+            | Failure::Malformed { .. }
+            | Failure::LogUnavailable => true,
             Failure::Connect
             | Failure::Session
             | Failure::Refused { .. }
-            | Failure::LogUnavailable
             | Failure::CircuitOpen => false,
         }
     }
@@ -169,8 +170,11 @@ pub enum Circuit {
         /// When a trial may go.
         until: OffsetDateTime,
     },
-    /// One trial is out.
-    HalfOpen,
+    /// One trial is out, since `since`; with no word of it for a cooldown, another may go.
+    HalfOpen {
+        /// When the trial went.
+        since: OffsetDateTime,
+    },
 }
 
 /// The breaker's settings.
@@ -197,16 +201,27 @@ impl Circuit {
         Circuit::Closed { failures: 0 }
     }
 
-    /// Whether a call may go at `now`; an open circuit past its time lets one trial through.
-    pub fn allow(&mut self, now: OffsetDateTime) -> bool {
+    /// Whether a call may go at `now`; an open circuit past its time lets one trial through,
+    /// and so does a trial that has not reported for a cooldown (it made no call, or its
+    /// outcome was lost).
+    pub fn allow(&mut self, now: OffsetDateTime, policy: &BreakerPolicy) -> bool {
         match *self {
             Circuit::Closed { .. } => true,
             Circuit::Open { until } if now >= until => {
-                *self = Circuit::HalfOpen;
+                *self = Circuit::HalfOpen { since: now };
                 true
             }
-            Circuit::Open { .. } | Circuit::HalfOpen => false,
+            Circuit::HalfOpen { since } if now >= since + policy.cooldown => {
+                *self = Circuit::HalfOpen { since: now };
+                true
+            }
+            Circuit::Open { .. } | Circuit::HalfOpen { .. } => false,
         }
+    }
+
+    /// Whether a trial is out (the caller then sends one thing only).
+    pub fn is_trial(&self) -> bool {
+        matches!(self, Circuit::HalfOpen { .. })
     }
 
     /// A call succeeded (or was answered about its message only).
@@ -358,12 +373,18 @@ mod tests {
         c.success();
         c.failure(t, &policy);
         c.failure(t, &policy);
-        assert!(c.allow(t), "two in a row: still closed");
+        assert!(c.allow(t, &policy), "two in a row: still closed");
         c.failure(t, &policy);
         assert!(c.is_open());
-        assert!(!c.allow(t + Duration::seconds(29)));
-        assert!(c.allow(t + Duration::seconds(30)), "one trial");
-        assert!(!c.allow(t + Duration::seconds(31)), "only one");
+        assert!(!c.allow(t + Duration::seconds(29), &policy));
+        assert!(c.allow(t + Duration::seconds(30), &policy), "one trial");
+        assert!(c.is_trial());
+        assert!(!c.allow(t + Duration::seconds(31), &policy), "only one");
+        // A trial that never reports does not hold the circuit for ever.
+        assert!(
+            c.allow(t + Duration::seconds(60), &policy),
+            "another trial a cooldown later"
+        );
         c.failure(t + Duration::seconds(31), &policy);
         assert_eq!(
             c,
@@ -372,11 +393,15 @@ mod tests {
             },
             "a failed trial opens it again"
         );
-        assert!(c.allow(t + Duration::seconds(61)));
+        assert!(c.allow(t + Duration::seconds(61), &policy));
         c.success();
         assert_eq!(c, Circuit::Closed { failures: 0 });
+        assert!(!c.is_trial());
         c.trip(t, &policy);
-        assert!(!c.allow(t + Duration::seconds(29)), "tripped: open at once");
+        assert!(
+            !c.allow(t + Duration::seconds(29), &policy),
+            "tripped: open at once"
+        );
     }
 
     #[test]

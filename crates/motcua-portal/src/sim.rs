@@ -92,6 +92,8 @@ struct Inner {
     dstcode: Option<String>,
     sessions: HashMap<String, Instant>,
     dossiers: HashMap<String, Held>,
+    /// Dossier codes in the order they first arrived.
+    arrivals: Vec<String>,
     catalogue: HashMap<String, Value>,
     agencies: Value,
     fields: Value,
@@ -140,6 +142,7 @@ impl Sim {
                 dstcode: s.dstcode,
                 sessions: HashMap::new(),
                 dossiers: HashMap::new(),
+                arrivals: Vec::new(),
                 catalogue,
                 agencies: s.agencies,
                 fields: s.fields,
@@ -152,6 +155,7 @@ impl Sim {
     /// The routes: the protocol's two paths and the simulator's own.
     pub fn router(&self) -> Router {
         Router::new()
+            .route("/", get(home))
             .route(LOGIN_PATH, post(login))
             .route(CALL_PATH, post(call))
             .route("/_sim/faults", post(set_faults).get(get_faults))
@@ -347,6 +351,8 @@ fn serve(sim: &Sim, body: &[u8]) -> Answer {
                     g.counts.records += 1;
                     if counts_new {
                         g.counts.dossiers += 1;
+                        g.arrivals
+                            .push(r["MaHoSo"].as_str().unwrap_or_default().to_owned());
                     } else {
                         g.counts.duplicate_inserts += 1;
                     }
@@ -513,6 +519,55 @@ async fn dossier(State(sim): State<Sim>, Path(code): Path<String>) -> Response {
         }
         None => StatusCode::NOT_FOUND.into_response(),
     }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The simulator's own page: what the portal holds, newest dossiers first.
+async fn home(State(sim): State<Sim>) -> Response {
+    let g = sim.lock();
+    let c = &g.counts;
+    let mut rows = String::new();
+    for code in g.arrivals.iter().rev().take(200) {
+        let Some(h) = g.dossiers.get(code) else {
+            continue;
+        };
+        let r = h.records.last().cloned().unwrap_or_default();
+        let text = |k: &str| escape(r.get(k).and_then(|v| v.as_str()).unwrap_or(""));
+        rows.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(code),
+            text("TenTTHC"),
+            r.get("TrangThaiHoSo").and_then(|v| v.as_u64()).unwrap_or(0),
+            h.steps.len(),
+            h.records.len(),
+            text("NgayHenTra"),
+        ));
+    }
+    let html = format!(
+        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Cổng DVCQG (giả lập)</title>\
+         <style>body{{font-family:sans-serif;margin:2rem;color:#1b1b1b}}table{{border-collapse:collapse}}\
+         td,th{{border:1px solid #bbb;padding:.25rem .5rem;text-align:left}}</style></head><body>\
+         <h1>Cổng Dịch vụ công quốc gia — bản giả lập</h1>\
+         <p>Đây là bộ giả lập của motcua, không phải Cổng thật: nó nhận và giữ mọi hồ sơ, mọi bước xử lý được đồng bộ.</p>\
+         <p>Hồ sơ: <b>{}</b> · bản ghi: {} (trùng: <b>{}</b>) · bước xử lý: <b>{}</b> · bước của hồ sơ chưa có: {} · tra cứu: {} · đăng nhập: {} · lỗi giả lập: {}</p>\
+         <table><thead><tr><th>Mã hồ sơ</th><th>Thủ tục</th><th>Trạng thái</th><th>Số bước</th><th>Số bản ghi</th><th>Hẹn trả</th></tr></thead><tbody>{rows}</tbody></table>\
+         </body></html>",
+        c.dossiers,
+        c.records,
+        c.duplicate_inserts,
+        c.steps,
+        c.orphan_steps,
+        c.lookups,
+        c.logins,
+        c.faults
+    );
+    axum::response::Html(html).into_response()
 }
 
 /// Serves the simulator on `listener` until the process ends.

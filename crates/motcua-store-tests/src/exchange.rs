@@ -190,6 +190,10 @@ pub async fn the_outbox_is_claimed_in_each_dossiers_order(store: Arc<dyn Store>)
         st.failing,
         vec![("refused".to_owned(), 1), ("timeout".to_owned(), 1)]
     );
+    assert_eq!(
+        store.outbox_backlog(DVCQG).await.unwrap(),
+        (4, 1, st.oldest_pending)
+    );
     let dead = store
         .outbox_messages(DVCQG, OutboxState::Dead, 10)
         .await

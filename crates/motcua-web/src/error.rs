@@ -140,6 +140,16 @@ pub const ERROR_CODES: &[(&str, u16, &str)] = &[
         "A newer version of the procedure was saved since the editor was opened.",
     ),
     (
+        "exchange.not_found",
+        404,
+        "No message of the outbox to the national portal has that id.",
+    ),
+    (
+        "exchange.wrong_state",
+        422,
+        "Only a dead letter is retried, and only a pending or dead message that no worker holds is skipped.",
+    ),
+    (
         "authority.end_before_start",
         422,
         "A rule cannot end before its first day in force.",

@@ -9,6 +9,7 @@ pub mod api;
 pub mod error;
 pub mod exports;
 pub mod extract;
+pub mod metrics;
 pub mod oidc;
 mod openapi;
 pub mod pages;
@@ -92,9 +93,12 @@ pub fn router_with(app: App, web: WebSettings) -> Router {
         limits,
         oidc,
     };
+    metrics::handle();
     Router::new()
         .merge(api::routes())
         .merge(pages::routes())
+        .route("/metrics", axum::routing::get(metrics::page))
+        .layer(axum::middleware::from_fn(metrics::track))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi::ApiDoc::openapi()))
         .fallback(fallback)
         .method_not_allowed_fallback(error::method_not_allowed)

@@ -134,7 +134,7 @@ pub enum Settlement {
 }
 
 /// An operator's decision about a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OperatorDecision {
     /// A dead letter goes back to the queue, due now; its age counts from now.
     Retry,
@@ -328,6 +328,12 @@ pub trait ExchangeStore: Send + Sync + 'static {
         destination: &str,
         now: OffsetDateTime,
     ) -> Result<OutboxStatus, StoreError>;
+    /// The backlog, cheaply (the partial indexes only): pending and dead messages, and when the
+    /// oldest pending one was queued (the metrics read it on every scrape).
+    async fn outbox_backlog(
+        &self,
+        destination: &str,
+    ) -> Result<(i64, i64, Option<OffsetDateTime>), StoreError>;
     /// Messages in a state, oldest first (the operators' list of dead letters, of the backlog).
     async fn outbox_messages(
         &self,

@@ -27,6 +27,18 @@ pub(crate) async fn run(mut s: Settings, dossiers: usize, no_serve: bool) -> Res
             }
         );
     }
+    // The national portal: an in-process simulator unless a real one is configured, so that
+    // a newcomer sees dossiers arrive "at the portal" (its own page lists them).
+    if s.portal.url.is_none() && !no_serve {
+        let url = crate::portal::start_simulator().await?;
+        println!("national portal simulator (receives every dossier and step): {url}/");
+        s.portal = crate::settings::PortalConfig {
+            url: Some(url),
+            username: crate::portal::SIM_USERNAME.into(),
+            password: Some(crate::portal::SIM_PASSWORD.into()),
+            ..crate::settings::PortalConfig::default()
+        };
+    }
     with_db(&s, true, async |db| {
         let store = db.store();
         let (app, r) = setup::init(&s, store.clone()).await?;

@@ -11,6 +11,7 @@ mod bench;
 #[doc(hidden)]
 pub mod calendar;
 mod demo;
+mod exchange;
 mod export;
 mod import;
 mod init;
@@ -62,6 +63,7 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
         Command::Admin { what } => block_on(admin::run(load(None, None)?, what)),
         Command::Authority { what } => authority::run(load(None, None)?, what),
         Command::Audit { what } => block_on(audit::run(load(None, None)?, what)),
+        Command::Exchange { what } => block_on(exchange::run(load(None, None)?, what)),
         Command::Pki { what } => pki::pki(&load(None, None)?, &what),
         Command::Sign {
             input,

@@ -1,5 +1,5 @@
 //! `motcua serve`: the API and pages, with the background work a server does (the minute sweep,
-//! the hourly draft purge, the documents worker, the audit anchor).
+//! the hourly draft purge, the documents worker, the audit anchor, the exchange worker).
 
 use super::with_db;
 use crate::server;
@@ -88,6 +88,19 @@ pub(crate) async fn serve(s: &Settings, app: motcua_app::App) -> Result<()> {
                 }
             }
         });
+    }
+    // The outbox to the national portal (portal.rs): delivered while the server runs.
+    match crate::portal::worker(s, &app)? {
+        Some(w) => {
+            tracing::info!(node = %w.settings().node, "delivering the outbox to the national portal");
+            tokio::spawn(crate::portal::run(
+                w,
+                std::time::Duration::from_millis(s.portal.poll_ms.max(50)),
+            ));
+        }
+        None => tracing::warn!(
+            "no national portal configured ([portal] url): dossiers wait in the outbox (motcua exchange status)"
+        ),
     }
     if app.issues_documents() && s.defer_documents {
         tokio::spawn(app.clone().run_document_worker(s.documents_worker_share));

@@ -246,6 +246,22 @@ impl ExchangeStore for PgStore {
         Ok(st)
     }
 
+    async fn outbox_backlog(
+        &self,
+        destination: &str,
+    ) -> Result<(i64, i64, Option<OffsetDateTime>), StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM outbox WHERE destination = $1 AND state = 'pending') AS pending,
+                    (SELECT COUNT(*) FROM outbox WHERE destination = $1 AND state = 'dead') AS dead,
+                    (SELECT MIN(queued_at) FROM outbox WHERE destination = $1 AND state = 'pending') AS oldest",
+        )
+        .bind(destination)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok((row.get("pending"), row.get("dead"), row.get("oldest")))
+    }
+
     async fn outbox_messages(
         &self,
         destination: &str,

@@ -11,6 +11,7 @@ mod charts;
 pub(crate) mod citizen;
 pub mod context;
 mod declaration;
+mod exchange_admin;
 pub mod failure;
 pub mod i18n;
 mod kiosk;
@@ -227,6 +228,11 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/admin/procedures/{code}",
             get(catalogue_admin::edit_procedure).post(catalogue_admin::save_procedure),
+        )
+        .route("/admin/exchange", get(exchange_admin::page))
+        .route(
+            "/admin/exchange/{id}/{what}",
+            axum::routing::post(exchange_admin::decide),
         )
         .route(
             "/admin/holidays",

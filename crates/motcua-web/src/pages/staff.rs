@@ -1126,6 +1126,8 @@ struct DossierPage {
     drafts: Vec<(String, String)>,
     /// Who holds it now, and since when.
     holder: Option<String>,
+    /// Its messages to the national portal, one per event.
+    sync: Vec<SyncLine>,
     /// The draft waiting for approval: (summary, number, drafter, approver, since, document id).
     approval: Option<(String, String, String, String, String, String)>,
     /// The last draft returned (reason, by whom, when), while no new one waits.
@@ -1138,6 +1140,17 @@ struct DeclarationView {
     title: String,
     form: String,
     sections: Vec<motcua_domain::declaration::show::Section>,
+}
+
+/// One message to the national portal on the dossier page.
+struct SyncLine {
+    step: String,
+    state: String,
+    css: &'static str,
+    attempts: u32,
+    attempts_text: String,
+    when: String,
+    error: String,
 }
 
 /// One issued document on the dossier page.
@@ -1351,7 +1364,50 @@ async fn dossier_page_with(
     } else {
         None
     };
+    // What the national portal got of it (a consulted agency's sight does not reach here).
+    let sync = match s.app.dossier_deliveries(&actor, code).await {
+        Ok((messages, _)) => messages
+            .iter()
+            .map(|m| {
+                use motcua_app::ports::OutboxState;
+                let action = usize::try_from(m.seq - 1)
+                    .ok()
+                    .and_then(|i| events.get(i))
+                    .map(|e| tr.t(&format!("action-{}", e.action)))
+                    .unwrap_or_default();
+                let (css, when) = match m.state {
+                    OutboxState::Delivered => {
+                        ("ok", m.delivered_at.map(fmt_datetime).unwrap_or_default())
+                    }
+                    OutboxState::Pending if m.last_reason.is_some() => {
+                        ("warn", fmt_datetime(m.next_at))
+                    }
+                    OutboxState::Pending => ("", String::new()),
+                    OutboxState::Dead => ("bad", fmt_datetime(m.since)),
+                    OutboxState::Skipped => ("", m.note.clone().unwrap_or_default()),
+                };
+                SyncLine {
+                    step: format!("{}. {action}", m.seq),
+                    state: tr.t(&format!("sync-{}", m.state.as_str())),
+                    css,
+                    attempts: m.attempts,
+                    attempts_text: tr.ta("sync-attempts", &[("n", FluentValue::from(m.attempts))]),
+                    when,
+                    error: if m.state == OutboxState::Delivered {
+                        String::new()
+                    } else {
+                        m.last_reason
+                            .as_deref()
+                            .map(|r| tr.t(&format!("exchange-reason-{r}")))
+                            .unwrap_or_default()
+                    },
+                }
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
     Ok(DossierPage {
+        sync,
         assignees,
         approvers,
         drafts,
