@@ -143,6 +143,9 @@ impl Default for ExchangeSettings {
     }
 }
 
+/// Dossiers one lane claims at a time.
+const LANE_DOSSIERS: u32 = 4;
+
 /// What one round did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct RoundReport {
@@ -203,6 +206,33 @@ impl ExchangeWorker {
 
     /// One round: claims up to a round's dossiers and delivers them, a few at once.
     pub async fn round(&self) -> Result<RoundReport, AppError> {
+        self.round_as(
+            &self.settings.node,
+            self.settings.dossiers_per_round,
+            self.settings.concurrency,
+        )
+        .await
+    }
+
+    /// One lane's round: a few dossiers, one after the other, leased to `node#lane`. A server
+    /// runs `concurrency` lanes side by side ([`ExchangeWorker::lanes`]), so a slow answer
+    /// holds up its own lane only — not every dossier claimed with it.
+    pub async fn lane_round(&self, lane: usize) -> Result<RoundReport, AppError> {
+        let owner = format!("{}#{lane}", self.settings.node);
+        self.round_as(&owner, LANE_DOSSIERS, 1).await
+    }
+
+    /// How many lanes a server runs.
+    pub fn lanes(&self) -> usize {
+        self.settings.concurrency.max(1)
+    }
+
+    async fn round_as(
+        &self,
+        owner: &str,
+        dossiers: u32,
+        concurrency: usize,
+    ) -> Result<RoundReport, AppError> {
         let now = self.app.now();
         let trial = {
             let mut c = self.circuit.lock().expect("circuit lock");
@@ -219,15 +249,11 @@ impl ExchangeWorker {
             .store
             .claim_outbox(
                 DVCQG,
-                &self.settings.node,
+                owner,
                 now,
                 now + self.settings.lease,
                 // A trial after the circuit opened is one dossier.
-                if trial {
-                    1
-                } else {
-                    self.settings.dossiers_per_round
-                },
+                if trial { 1 } else { dossiers },
                 self.settings.per_dossier,
             )
             .await?;
@@ -238,8 +264,8 @@ impl ExchangeWorker {
         use futures_util::StreamExt as _;
         let lease_until = now + self.settings.lease;
         let mut runs = futures_util::stream::iter(claims)
-            .map(|c| self.deliver_run(c, lease_until))
-            .buffer_unordered(self.settings.concurrency.max(1));
+            .map(|c| self.deliver_run(c, owner, lease_until))
+            .buffer_unordered(concurrency.max(1));
         while let Some(r) = runs.next().await {
             report.add(r?);
         }
@@ -309,6 +335,7 @@ impl ExchangeWorker {
     async fn deliver_run(
         &self,
         claim: OutboxClaim,
+        owner: &str,
         lease_until: OffsetDateTime,
     ) -> Result<RoundReport, AppError> {
         let mut report = RoundReport::default();
@@ -343,10 +370,7 @@ impl ExchangeWorker {
         for m in msgs.iter().skip(settled.len()) {
             settled.push((m.event_id, Settlement::Release));
         }
-        self.app
-            .store
-            .settle_outbox(DVCQG, &self.settings.node, &settled)
-            .await?;
+        self.app.store.settle_outbox(DVCQG, owner, &settled).await?;
         let now = self.app.now();
         for (m, (_, s)) in msgs.iter().zip(&settled) {
             if matches!(s, Settlement::Delivered { .. }) {
@@ -379,7 +403,10 @@ impl ExchangeWorker {
         // Before the first sync, and after any attempt whose outcome is not known.
         if !known || head.attempts > 1 {
             self.keep_lease(lease_until)?;
-            match self.portal.lookup(code.as_str(), &self.log).await? {
+            let found = self.portal.lookup(code.as_str(), &self.log).await?;
+            // Any answer closes the circuit: a trial is one call, not a whole run.
+            self.note_success();
+            match found {
                 None => known = false,
                 Some(there) => {
                     known = true;
@@ -442,6 +469,7 @@ impl ExchangeWorker {
                 return Err(Failure::LogUnavailable);
             }
             self.portal.progress(&step, &self.log).await?;
+            self.note_success();
             settled.push((m.event_id, Settlement::Delivered { at: self.app.now() }));
             report.delivered += 1;
         }

@@ -233,7 +233,6 @@ fn no_data(code: &str) -> Option<&'static str> {
         "PUBLISH_ON_TIME" | "PUBLIC_UPDATE_ON_TIME" => {
             "danh mục chưa ghi ngày quyết định công bố, ngày công khai và ngày hiệu lực của văn bản"
         }
-        "DOSSIER_SYNC" => "chưa kết nối đồng bộ hồ sơ với Cổng Dịch vụ công quốc gia",
         "DIGITISED" => "bản số hóa thành phần hồ sơ chưa được tổng hợp theo kỳ",
         "ELECTRONIC_COPY" => "hệ thống chưa cấp bản sao điện tử từ sổ gốc",
         "DATA_REUSE" | "PERSONAL_STORE" => "chưa kết nối kho dữ liệu cá nhân của người dân",
@@ -303,6 +302,8 @@ pub fn index_inputs(
             "FULL_ONLINE_DOSSIERS" => (f(Measure::ChannelOnline), f(Measure::Filed)),
             "ONLINE_PROCEDURES" => (online, applicable),
             "ONLINE_CHANNEL" => (g(Measure::ChannelOnline), g(Measure::Filed)),
+            // Dossiers the national portal acknowledged, of those filed (issue #33).
+            "DOSSIER_SYNC" => (g(Measure::Synced), g(Measure::Filed)),
             "PAYABLE_ONLINE" => (payable_online, fee_bearing),
             "PROCEDURES_PAID_ONLINE" => (fee_procs_paid, fee_procs),
             "DOSSIERS_PAID_ONLINE" => (g(Measure::PaidOnline), g(Measure::FeeDue)),

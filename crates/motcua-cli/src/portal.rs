@@ -66,17 +66,27 @@ pub fn worker(s: &Settings, app: &App) -> Result<Option<Arc<ExchangeWorker>>> {
     ))))
 }
 
-/// Delivers for ever: round after round while there is work, a pause of `poll` when there is
-/// none, when the circuit is open, or after a store error.
+/// Delivers for ever, in `lanes` side by side: each lane claims a few dossiers, delivers them,
+/// and claims again; a lane pauses `poll` when there is nothing due, when the circuit is open,
+/// or after a store error.
 pub async fn run(worker: Arc<ExchangeWorker>, poll: Duration) {
-    loop {
-        match worker.round().await {
-            Ok(r) if r.dossiers > 0 && !r.circuit_open => continue,
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "exchange round failed; trying again"),
-        }
-        tokio::time::sleep(poll).await;
+    let mut lanes = tokio::task::JoinSet::new();
+    for lane in 0..worker.lanes() {
+        let worker = worker.clone();
+        lanes.spawn(async move {
+            loop {
+                match worker.lane_round(lane).await {
+                    Ok(r) if r.dossiers > 0 && !r.circuit_open => continue,
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!(error = %e, lane, "exchange round failed; trying again")
+                    }
+                }
+                tokio::time::sleep(poll).await;
+            }
+        });
     }
+    while lanes.join_next().await.is_some() {}
 }
 
 /// The demo simulator's account (it runs on this host only, for the demo's own server).

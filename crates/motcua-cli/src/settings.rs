@@ -130,6 +130,9 @@ pub struct PortalConfig {
     pub concurrency: usize,
     /// Milliseconds between looks at the outbox when it was empty (default 500).
     pub poll_ms: u64,
+    /// Seconds a worker holds the messages it took (default 120): a server that dies holding
+    /// them lets another take them over after this.
+    pub lease_seconds: u64,
 }
 
 impl Default for PortalConfig {
@@ -150,6 +153,7 @@ impl Default for PortalConfig {
             breaker_cooldown_seconds: 30,
             concurrency: 8,
             poll_ms: 500,
+            lease_seconds: 120,
         }
     }
 }
@@ -189,6 +193,7 @@ struct FilePortal {
     breaker_cooldown_seconds: Option<u64>,
     concurrency: Option<usize>,
     poll_ms: Option<u64>,
+    lease_seconds: Option<u64>,
 }
 
 impl PortalConfig {
@@ -215,7 +220,8 @@ impl PortalConfig {
             breaker_failures,
             breaker_cooldown_seconds,
             concurrency,
-            poll_ms
+            poll_ms,
+            lease_seconds
         );
         Ok(())
     }
@@ -237,6 +243,9 @@ impl PortalConfig {
         }
         if self.timeout_ms == 0 || self.max_attempts == 0 || self.concurrency == 0 {
             bail!("portal timeout_ms, max_attempts and concurrency must be above 0");
+        }
+        if self.lease_seconds * 1000 < self.timeout_ms * 2 {
+            bail!("portal lease_seconds must hold at least two calls (2 × timeout_ms)");
         }
         if self.retry_base_ms == 0 || self.retry_cap_seconds * 1000 < self.retry_base_ms {
             bail!("portal retry_base_ms must be above 0 and at most retry_cap_seconds");

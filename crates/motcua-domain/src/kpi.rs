@@ -91,10 +91,14 @@ pub enum Measure {
     ApprovalRounds,
     /// How long those drafts waited for their approver, in seconds.
     ApprovalSeconds,
+    /// Received by the national portal: the dossier's first message acknowledged (issue #33,
+    /// the 766 index's DOSSIER_SYNC). Counted by the exchange when the portal acknowledges it,
+    /// never by a dossier write: [`contribution`] leaves it 0.
+    Synced,
 }
 
 /// Number of measures.
-pub const MEASURES: usize = 34;
+pub const MEASURES: usize = 35;
 
 /// Upper bounds of the processing-time histogram, in seconds, with their measures (the last is
 /// unbounded).
@@ -147,6 +151,7 @@ impl Measure {
         Measure::TimeGt30d,
         Measure::ApprovalRounds,
         Measure::ApprovalSeconds,
+        Measure::Synced,
     ];
 
     /// Position in [`Measure::ALL`] (and in a [`Counts`]).
@@ -191,6 +196,7 @@ impl Measure {
             Measure::TimeGt30d => "t_gt_30d",
             Measure::ApprovalRounds => "approval_rounds",
             Measure::ApprovalSeconds => "approval_seconds",
+            Measure::Synced => "synced",
         }
     }
 }

@@ -465,9 +465,15 @@ pub fn progress_step(
         content.push_str(": ");
         content.push_str(extra);
     }
+    // The portal requires a name: an officer without one is named by their department.
+    let name = [&who.name, &who.department]
+        .into_iter()
+        .find(|s| !s.trim().is_empty())
+        .cloned()
+        .unwrap_or_else(|| "Bộ phận Một cửa".to_owned());
     Some(ProgressStep {
         ma_ho_so: code.to_owned(),
-        nguoi_xu_ly: who.name.clone(),
+        nguoi_xu_ly: name,
         chuc_danh: who.title.clone(),
         thoi_diem_xu_ly: portal_time(e.at),
         phong_ban_xu_ly: who.department.clone(),

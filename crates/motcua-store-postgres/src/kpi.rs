@@ -311,6 +311,21 @@ pub(crate) async fn rebuild(pool: &PgPool, province: &ProvinceCode) -> Result<u6
         tally.add(province, &agency, &actor, &action, at, &parse(&procedure)?);
     }
     add_officers(&mut *tx, tally).await?;
+    // What the portal acknowledged is not in the dossiers: recounted from the outbox.
+    sqlx::query(AssertSqlSafe(format!(
+        "UPDATE kpi_monthly k SET synced = s.n FROM (
+           SELECT d.province_code, d.competent_agency, d.procedure_code, {} AS month, COUNT(*) AS n
+           FROM outbox o JOIN dossiers d ON d.id = o.dossier_id
+           WHERE o.destination = 'dvcqg' AND o.seq = 1 AND o.state = 'delivered' AND d.province_code = $1
+           GROUP BY 1, 2, 3, 4) s
+         WHERE k.province_code = s.province_code AND k.agency = s.competent_agency
+           AND k.procedure_code = s.procedure_code AND k.month = s.month",
+        crate::store::MONTH_OF_SUBMITTED
+    )))
+    .bind(province.as_str())
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
     tx.commit().await.map_err(db_err)?;
     Ok(sums.len() as u64)
 }

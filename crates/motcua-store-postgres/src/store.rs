@@ -303,6 +303,7 @@ mod authority;
 mod documents;
 mod dossiers;
 mod exchange;
+pub(crate) use exchange::MONTH_OF_SUBMITTED;
 mod identity;
 mod linked;
 mod monitoring;

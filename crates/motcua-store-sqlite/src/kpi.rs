@@ -237,6 +237,21 @@ pub(crate) async fn rebuild(pool: &SqlitePool, province: &ProvinceCode) -> Resul
         tally.add(province, &agency, &actor, &action, at, &parse(&procedure)?);
     }
     add_officers(&mut tx, tally).await?;
+    // What the portal acknowledged is not in the dossiers: recounted from the outbox.
+    sqlx::query(AssertSqlSafe(format!(
+        "UPDATE kpi_monthly SET synced = (
+           SELECT COUNT(*) FROM outbox o JOIN dossiers d ON d.id = o.dossier_id
+           WHERE o.destination = 'dvcqg' AND o.seq = 1 AND o.state = 'delivered'
+             AND d.province_code = kpi_monthly.province_code AND d.competent_agency = kpi_monthly.agency
+             AND d.procedure_code = kpi_monthly.procedure_code
+             AND {} = kpi_monthly.month)
+         WHERE province_code = ?",
+        crate::store::MONTH_OF_SUBMITTED
+    )))
+    .bind(province.as_str())
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
     tx.commit().await.map_err(db_err)?;
     Ok(sums.len() as u64)
 }

@@ -2,10 +2,28 @@
 //! order under leases, settled by its owner, decided by operators; the exchange log chained.
 
 use crate::*;
+use motcua_app::ports::KpiQuery;
 use motcua_app::ports::{
     DVCQG, NewExchangeRecord, OperatorDecision, OutboxState, Settlement, seal_exchange_record,
 };
+use motcua_domain::kpi::Measure;
 use time::Duration;
+
+/// Dossiers of province 68 the portal acknowledged, as the monthly counters say.
+async fn synced(store: &Arc<dyn Store>) -> i64 {
+    store
+        .kpi_sum(
+            &KpiQuery {
+                province: "68".parse().unwrap(),
+                agencies: None,
+                from_month: "2025-01".into(),
+                to_month: "2025-01".into(),
+            },
+            Measure::Synced,
+        )
+        .await
+        .unwrap()
+}
 
 /// Three dossiers with 1, 2 and 3 events, at 09:00 on 24 January 2025.
 async fn three_dossiers(store: &Arc<dyn Store>) -> Vec<Dossier> {
@@ -180,6 +198,8 @@ pub async fn the_outbox_is_claimed_in_each_dossiers_order(store: Arc<dyn Store>)
         .await
         .unwrap();
     assert_eq!(n, 5);
+    // The dossier whose first message was acknowledged counts as received by the portal.
+    assert_eq!(synced(&store).await, 1);
     let st = store.outbox_status(DVCQG, now).await.unwrap();
     assert_eq!(
         (st.pending, st.leased, st.delivered, st.dead),
@@ -224,6 +244,11 @@ pub async fn the_outbox_is_claimed_in_each_dossiers_order(store: Arc<dyn Store>)
         )
         .await
         .unwrap();
+    // Another dossier's first message counts; a later message does not count again.
+    assert_eq!(synced(&store).await, 2);
+    // A rebuild of the counters recounts it from the outbox.
+    store.rebuild_kpis(&"68".parse().unwrap()).await.unwrap();
+    assert_eq!(synced(&store).await, 2);
     // Due again: the failed message with the one after it; one was delivered before.
     let later = store
         .claim_outbox(

@@ -14,18 +14,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-fn admin_url() -> String {
+pub(crate) fn admin_url() -> String {
     std::env::var("MOTCUA_TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
-fn url_for(db: &str) -> String {
+pub(crate) fn url_for(db: &str) -> String {
     let base = admin_url();
     let i = base.rfind('/').expect("URL with a database");
     format!("{}/{db}", &base[..i])
 }
 
-async fn admin_sql(sql: &str) {
+pub(crate) async fn admin_sql(sql: &str) {
     let mut c = PgConnection::connect(&admin_url()).await.expect("admin");
     sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
         .execute(&mut c)
@@ -35,8 +35,8 @@ async fn admin_sql(sql: &str) {
 
 /// A database for one test: a SQLite file in a temporary directory, or a fresh PostgreSQL
 /// database dropped at the end.
-struct Db {
-    arg: String,
+pub(crate) struct Db {
+    pub(crate) arg: String,
     pg_name: Option<String>,
 }
 
@@ -65,14 +65,14 @@ impl Drop for Db {
     }
 }
 
-fn sqlite_db(dir: &std::path::Path) -> Db {
+pub(crate) fn sqlite_db(dir: &std::path::Path) -> Db {
     Db {
         arg: format!("sqlite://{}", dir.join("motcua.db").display()),
         pg_name: None,
     }
 }
 
-async fn pg_db(test: &str) -> Option<Db> {
+pub(crate) async fn pg_db(test: &str) -> Option<Db> {
     match PgConnection::connect(&admin_url()).await {
         Ok(_) => {}
         Err(e) => {
@@ -97,7 +97,7 @@ async fn pg_db(test: &str) -> Option<Db> {
     })
 }
 
-fn motcua(data: &str, db: &str, args: &[&str]) -> (bool, String, String) {
+pub(crate) fn motcua(data: &str, db: &str, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
         .args(["--data-dir", data, "--database", db])
         .args(args)
@@ -113,7 +113,7 @@ fn motcua(data: &str, db: &str, args: &[&str]) -> (bool, String, String) {
 }
 
 /// `init` and three tokens: counter (24958.TTPVHCC), specialist and approver (24958.UBND).
-fn prepare(data: &str, db: &str) -> [String; 3] {
+pub(crate) fn prepare(data: &str, db: &str) -> [String; 3] {
     let (ok, out, err) = motcua(data, db, &["init"]);
     assert!(ok, "{out}{err}");
     let token = |agency: &str, role: &str| {
@@ -132,13 +132,13 @@ fn prepare(data: &str, db: &str) -> [String; 3] {
     ]
 }
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub(crate) base: String,
 }
 
 impl Server {
-    fn start(data: &str, db: &str, env: &[(&str, &str)]) -> Server {
+    pub(crate) fn start(data: &str, db: &str, env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
             .args(["--data-dir", data, "--database", db, "serve", "--port", "0"])
             .env_remove("MOTCUA_CONFIG")
@@ -165,7 +165,7 @@ impl Server {
     }
 
     /// SIGKILL: no shutdown code runs.
-    fn kill9(&mut self) {
+    pub(crate) fn kill9(&mut self) {
         self.child.kill().expect("kill -9");
         self.child.wait().expect("wait");
     }
@@ -178,14 +178,14 @@ impl Drop for Server {
     }
 }
 
-fn intake_body(name: &str, phone: &str) -> Value {
+pub(crate) fn intake_body(name: &str, phone: &str) -> Value {
     json!({
         "procedure": "2.000815",
         "applicant": {"name": name, "id_number": "068095001234", "phone": phone},
     })
 }
 
-async fn send(req: reqwest::RequestBuilder) -> Result<(u16, Value), String> {
+pub(crate) async fn send(req: reqwest::RequestBuilder) -> Result<(u16, Value), String> {
     let resp = req.send().await.map_err(|e| e.to_string())?;
     let status = resp.status().as_u16();
     let v = resp.json::<Value>().await.map_err(|e| e.to_string())?;

@@ -6,4 +6,5 @@ mod bench_load;
 mod calendar;
 mod commands;
 mod durability;
+mod exchange;
 mod settings;

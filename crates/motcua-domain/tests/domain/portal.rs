@@ -297,6 +297,16 @@ fn every_step_names_who_did_what_when_and_the_appointment_then() {
     assert_eq!(steps[6].nguoi_xu_ly, "Trần Thị Bình");
     assert_eq!(steps[6].ma_ho_so, "24958-250303-0001");
     assert!(progress_step(d.code.as_str(), &facts, facts.len(), &who).is_none());
+    // Never without a name: the department's, else the one-stop unit's.
+    let nameless = Handler {
+        name: " ".into(),
+        title: String::new(),
+        department: "UBND xã Đức Trọng".into(),
+    };
+    let s = progress_step(d.code.as_str(), &facts, 0, &nameless).unwrap();
+    assert_eq!(s.nguoi_xu_ly, "UBND xã Đức Trọng");
+    let s = progress_step(d.code.as_str(), &facts, 0, &Handler::default()).unwrap();
+    assert_eq!(s.nguoi_xu_ly, "Bộ phận Một cửa");
     let json = serde_json::to_value(&steps[0]).unwrap();
     for key in [
         "MaHoSo",

@@ -157,7 +157,24 @@ impl ExchangeStore for PgStore {
                     .bind(i32::from(!*counted)),
                 Settlement::Release => q,
             };
-            n += q.execute(&mut *tx).await.map_err(db_err)?.rows_affected();
+            let done = q.execute(&mut *tx).await.map_err(db_err)?.rows_affected();
+            if done == 1 && matches!(s, Settlement::Delivered { .. }) {
+                // A dossier's first message acknowledged: its bucket counts it as received
+                // by the portal.
+                sqlx::query(AssertSqlSafe(format!(
+                    "UPDATE kpi_monthly k SET synced = k.synced + 1
+                     FROM outbox o JOIN dossiers d ON d.id = o.dossier_id
+                     WHERE o.destination = $1 AND o.event_id = $2 AND o.seq = 1
+                       AND k.province_code = d.province_code AND k.agency = d.competent_agency
+                       AND k.procedure_code = d.procedure_code AND k.month = {MONTH_OF_SUBMITTED}"
+                )))
+                .bind(destination)
+                .bind(*id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
+            n += done;
         }
         tx.commit().await.map_err(db_err)?;
         Ok(n)
@@ -386,3 +403,7 @@ impl ExchangeStore for PgStore {
         Ok((row.get("seq"), row.get("hash")))
     }
 }
+
+/// The bucket's month of a dossier row, as `kpi::month_of` writes it (Vietnam time).
+pub(crate) const MONTH_OF_SUBMITTED: &str =
+    "to_char((d.submitted_at AT TIME ZONE 'UTC') + interval '7 hours', 'YYYY-MM')";

@@ -150,7 +150,11 @@ impl ExchangeStore for SqliteStore {
                                 .bind(i64::from(!*counted)),
                             Settlement::Release => q,
                         };
-                        n += q.execute(&mut *tx).await.map_err(db_err)?.rows_affected();
+                        let done = q.execute(&mut *tx).await.map_err(db_err)?.rows_affected();
+                        if done == 1 && matches!(s, Settlement::Delivered { .. }) {
+                            count_synced(tx, &destination, *id).await?;
+                        }
+                        n += done;
                     }
                     Ok(n)
                 })
@@ -394,4 +398,28 @@ impl ExchangeStore for SqliteStore {
             .map_err(db_err)?;
         Ok((row.get("seq"), row.get("hash")))
     }
+}
+
+/// The bucket's month of a dossier row, as `kpi::month_of` writes it (Vietnam time).
+pub(crate) const MONTH_OF_SUBMITTED: &str = "strftime('%Y-%m', d.submitted_at, '+7 hours')";
+
+/// A dossier's first message acknowledged: its bucket counts it as received by the portal.
+async fn count_synced(
+    tx: &mut sqlx::SqliteConnection,
+    destination: &str,
+    event_id: Uuid,
+) -> Result<(), StoreError> {
+    sqlx::query(AssertSqlSafe(format!(
+        "UPDATE kpi_monthly SET synced = synced + 1
+         WHERE (province_code, month, agency, procedure_code) IN (
+           SELECT d.province_code, {MONTH_OF_SUBMITTED}, d.competent_agency, d.procedure_code
+           FROM outbox o JOIN dossiers d ON d.id = o.dossier_id
+           WHERE o.destination = ? AND o.event_id = ? AND o.seq = 1)"
+    )))
+    .bind(destination)
+    .bind(event_id.to_string())
+    .execute(tx)
+    .await
+    .map_err(db_err)?;
+    Ok(())
 }

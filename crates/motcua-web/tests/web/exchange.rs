@@ -501,3 +501,184 @@ async fn a_wrong_password_is_a_refusal_recorded_without_the_password() {
     assert!(log[0].record.request_body.contains("\"password\":\"***\""));
     assert!(log[0].record.status.starts_with("error_code 1"));
 }
+
+#[tokio::test]
+async fn an_administrator_sees_the_exchange_and_decides_dead_letters_on_its_page() {
+    let t = TestApp::new(datetime!(2025-07-01 09:00 +7)).await;
+    let (sim, url) = portal().await;
+    let codes = lifecycles(&t, 2).await;
+    sim.set_faults(Faults {
+        p_refuse: 1.0,
+        ..Faults::default()
+    });
+    let w = worker(
+        &t,
+        client(&url, PASSWORD),
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        },
+    );
+    w.round().await.unwrap();
+    let admin = t.session("68.UBND", Role::Admin).await;
+    let p = t.page("GET", "/admin/exchange", Some(&admin), None).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert!(
+        p.body.contains("Đồng bộ Cổng Dịch vụ công quốc gia"),
+        "{}",
+        p.body
+    );
+    assert!(p.body.contains("Cổng từ chối"), "the reason in words");
+    for code in &codes {
+        assert!(
+            p.body.contains(code.as_str()),
+            "{code} listed as a dead letter"
+        );
+    }
+    // The dossier page says where its messages are.
+    let counter = t.cookie(&t.token(A, Role::CounterOfficer).await).await;
+    let d = t
+        .page("GET", &format!("/inbox/{}", codes[0]), Some(&counter), None)
+        .await;
+    assert_eq!(d.status, StatusCode::OK);
+    assert!(
+        d.body.contains("Đồng bộ lên Cổng Dịch vụ công quốc gia"),
+        "{}",
+        d.body
+    );
+    assert!(d.body.contains("Gửi lỗi"), "{}", d.body);
+    assert!(d.body.contains("Chờ gửi"), "the steps behind it wait");
+    let dead = t
+        .store
+        .outbox_messages(DVCQG, OutboxState::Dead, 10)
+        .await
+        .unwrap();
+    let (first, second) = (&dead[0], &dead[1]);
+    let csrf = crate::common::csrf(&p.body);
+    // Skipping without a reason: refused on the page, nothing changed.
+    let r = t
+        .page(
+            "POST",
+            &format!("/admin/exchange/{}/skip", first.event_id),
+            Some(&admin),
+            Some(&format!("csrf={csrf}&note=")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("Cần ghi lý do bỏ qua"), "{}", r.body);
+    assert_eq!(
+        t.store
+            .outbox_message(DVCQG, first.event_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
+        OutboxState::Dead
+    );
+    // Without the form's token: refused.
+    let r = t
+        .page(
+            "POST",
+            &format!("/admin/exchange/{}/retry", first.event_id),
+            Some(&admin),
+            Some("note=x"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A province administrator may not.
+    let province = t.session("68.UBND", Role::ProvinceAdmin).await;
+    let r = t
+        .page(
+            "POST",
+            &format!("/admin/exchange/{}/retry", first.event_id),
+            Some(&province),
+            Some(&format!("csrf={csrf}&note=x")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Retry one, skip the other with a reason.
+    sim.set_faults(Faults::default());
+    let r = t
+        .page(
+            "POST",
+            &format!("/admin/exchange/{}/retry", first.event_id),
+            Some(&admin),
+            Some(&format!("csrf={csrf}&note=")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location.as_deref(), Some("/admin/exchange?done=retried"));
+    let r = t
+        .page(
+            "POST",
+            &format!("/admin/exchange/{}/skip", second.event_id),
+            Some(&admin),
+            Some(&format!("csrf={csrf}&note=%C4%91%C3%A3+nh%E1%BA%ADp+tay")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Twice: the message is skipped already.
+    let r = t
+        .page(
+            "POST",
+            &format!("/admin/exchange/{}/skip", second.event_id),
+            Some(&admin),
+            Some(&format!("csrf={csrf}&note=again")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Unknown and malformed ids.
+    for id in [uuid::Uuid::now_v7().to_string(), "not-an-id".to_owned()] {
+        let r = t
+            .page(
+                "POST",
+                &format!("/admin/exchange/{id}/retry"),
+                Some(&admin),
+                Some(&format!("csrf={csrf}&note=")),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{id}: {}", r.body);
+    }
+    w.drain(10).await.unwrap();
+    let p = t
+        .page("GET", "/admin/exchange?done=retried", Some(&admin), None)
+        .await;
+    assert!(p.body.contains("Đã đưa tin trở lại hàng đợi"), "{}", p.body);
+    assert!(p.body.contains("Không có tin nào gửi lỗi"), "{}", p.body);
+}
+
+#[tokio::test]
+async fn metrics_count_http_requests_and_the_outbox() {
+    let t = TestApp::new(datetime!(2025-07-01 09:00 +7)).await;
+    lifecycles(&t, 1).await;
+    let p = t.page("GET", "/metrics", None, None).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.header("content-type").unwrap().starts_with("text/plain"));
+    for line in [
+        "motcua_exchange_pending ",
+        "motcua_exchange_dead ",
+        "motcua_exchange_oldest_pending_seconds ",
+        "motcua_http_request_duration_seconds_bucket{",
+        "route=\"/api/v1/dossiers/{code}/actions\"",
+    ] {
+        assert!(p.body.contains(line), "{line} not in {}", p.body);
+    }
+    // Never a raw path with a dossier code as a label.
+    assert!(
+        !p.body.contains("route=\"/api/v1/dossiers/24958-"),
+        "{}",
+        p.body
+    );
+    // Not for a client on the internet.
+    use tower::ServiceExt as _;
+    let req = axum::http::Request::builder()
+        .uri("/metrics")
+        .extension(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            [203, 0, 113, 9],
+            40000,
+        ))))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let r = t.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}

@@ -92,6 +92,7 @@ async fn every_page_by_every_caller_allows_exactly_its_table() {
         ),
         ("/admin/procedures/1.004873", &["admin"]),
         ("/admin/procedures/new", &["admin"]),
+        ("/admin/exchange", &["admin"]),
         ("/admin/authority?province=68", STAFF),
         ("/staff/password", STAFF),
         (&mine, &["citizen"]),

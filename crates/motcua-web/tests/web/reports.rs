@@ -81,11 +81,17 @@ async fn the_index_of_a_province_a_commune_and_an_agency_shows_every_metric_with
         (online["score"].as_f64(), online["target"].as_f64()),
         (Some(0.0), Some(0.5))
     );
-    // What the system does not record is said, not scored.
+    // Counted from the portal's acknowledgements (none delivered here: no portal runs).
     let sync = metric(&v, "DOSSIER_SYNC");
-    assert_eq!(sync["basis"], "no_data");
-    assert!(sync["score"].is_null());
-    assert!(sync["note"].as_str().unwrap().contains("Cổng"));
+    assert_eq!(
+        (sync["numerator"].as_u64(), sync["denominator"].as_u64()),
+        (Some(0), Some(3))
+    );
+    // What the system does not record is said, not scored.
+    let reuse = metric(&v, "DATA_REUSE");
+    assert_eq!(reuse["basis"], "no_data");
+    assert!(reuse["score"].is_null());
+    assert!(reuse["note"].as_str().unwrap().contains("kho"));
     // Nothing fee-bearing was filed: nothing to count, not scored either.
     assert_eq!(metric(&v, "DOSSIERS_PAID_ONLINE")["basis"], "empty");
     // The total is the sum of the groups; unmeasured points are apart.
