@@ -67,22 +67,33 @@ pub fn worker(s: &Settings, app: &App) -> Result<Option<Arc<ExchangeWorker>>> {
 }
 
 /// Delivers for ever, in `lanes` side by side: each lane claims a few dossiers, delivers them,
-/// and claims again; a lane pauses `poll` when there is nothing due, when the circuit is open,
-/// or after a store error.
+/// and claims again. When there is nothing due (or the circuit is open, or the store failed)
+/// only the first lane keeps looking, every `poll`; the others wait until it finds work, so an
+/// idle server asks the database once per `poll`, not once per lane.
 pub async fn run(worker: Arc<ExchangeWorker>, poll: Duration) {
+    let work = Arc::new(tokio::sync::Notify::new());
     let mut lanes = tokio::task::JoinSet::new();
     for lane in 0..worker.lanes() {
-        let worker = worker.clone();
+        let (worker, work) = (worker.clone(), work.clone());
         lanes.spawn(async move {
             loop {
                 match worker.lane_round(lane).await {
-                    Ok(r) if r.dossiers > 0 && !r.circuit_open => continue,
+                    Ok(r) if r.dossiers > 0 && !r.circuit_open => {
+                        if lane == 0 {
+                            work.notify_waiters();
+                        }
+                        continue;
+                    }
                     Ok(_) => {}
                     Err(e) => {
                         tracing::warn!(error = %e, lane, "exchange round failed; trying again")
                     }
                 }
-                tokio::time::sleep(poll).await;
+                if lane == 0 {
+                    tokio::time::sleep(poll).await;
+                } else {
+                    let _ = tokio::time::timeout(poll * 20, work.notified()).await;
+                }
             }
         });
     }
