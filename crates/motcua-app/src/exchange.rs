@@ -778,21 +778,7 @@ impl App {
                 } else if r.prev_hash != prev.1 {
                     Some("its link to the record before does not match".to_owned())
                 } else {
-                    let again = seal_exchange_record(
-                        prev.0,
-                        &prev.1,
-                        &NewExchangeRecord {
-                            requested_at: r.record.requested_at,
-                            answered_at: r.record.answered_at,
-                            destination: r.record.destination.clone(),
-                            service: r.record.service.clone(),
-                            requester: r.record.requester.clone(),
-                            subject: r.record.subject.clone(),
-                            status: r.record.status.clone(),
-                            request_body: r.record.request_body.clone(),
-                            answer_body: r.record.answer_body.clone(),
-                        },
-                    );
+                    let again = seal_exchange_record(prev.0, &prev.1, &r.appended());
                     if again.request_sha256 != r.request_sha256
                         || again.answer_sha256 != r.answer_sha256
                     {

@@ -555,18 +555,7 @@ pub async fn the_exchange_log_is_one_chain(store: Arc<dyn Store>) {
     );
     let mut prev = (0, GENESIS.to_owned());
     for r in &all {
-        let fields = NewExchangeRecord {
-            requested_at: r.record.requested_at,
-            answered_at: r.record.answered_at,
-            destination: r.record.destination.clone(),
-            service: r.record.service.clone(),
-            requester: r.record.requester.clone(),
-            subject: r.record.subject.clone(),
-            status: r.record.status.clone(),
-            request_body: r.record.request_body.clone(),
-            answer_body: r.record.answer_body.clone(),
-        };
-        let again = seal_exchange_record(prev.0, &prev.1, &fields);
+        let again = seal_exchange_record(prev.0, &prev.1, &r.appended());
         assert_eq!(&again, r, "record {} as stored is the one sealed", r.seq);
         prev = (r.seq, r.hash.clone());
     }

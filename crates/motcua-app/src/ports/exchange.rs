@@ -229,6 +229,22 @@ pub struct ExchangeFields {
 }
 
 impl ExchangeRecord {
+    /// The record as it was appended (to seal it again and compare).
+    pub fn appended(&self) -> NewExchangeRecord {
+        let f = &self.record;
+        NewExchangeRecord {
+            requested_at: f.requested_at,
+            answered_at: f.answered_at,
+            destination: f.destination.clone(),
+            service: f.service.clone(),
+            requester: f.requester.clone(),
+            subject: f.subject.clone(),
+            status: f.status.clone(),
+            request_body: f.request_body.clone(),
+            answer_body: f.answer_body.clone(),
+        }
+    }
+
     /// The fields its hash covers.
     pub fn chain_fields<'a>(
         &'a self,

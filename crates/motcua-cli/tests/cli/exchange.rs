@@ -44,6 +44,23 @@ impl Sim {
     }
 }
 
+impl Sim {
+    /// What it counts now.
+    async fn state(&self, http: &reqwest::Client) -> Value {
+        self.get(http, "/_sim/state").await
+    }
+
+    async fn get(&self, http: &reqwest::Client, path: &str) -> Value {
+        http.get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+}
+
 impl Drop for Sim {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -206,14 +223,7 @@ async fn chaos(db: Db, dossiers: usize, servers: usize) {
     let http = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(300);
     loop {
-        let state: Value = http
-            .get(format!("{}/_sim/state", sim.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let state = sim.state(&http).await;
         if state["steps"].as_u64() >= Some(4 * dossiers as u64) {
             break;
         }
@@ -241,14 +251,7 @@ async fn chaos(db: Db, dossiers: usize, servers: usize) {
     let drained = started.elapsed();
 
     // What the portal holds, against the database.
-    let sim_state: Value = http
-        .get(format!("{}/_sim/state", sim.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let sim_state = sim.state(&http).await;
     let delivered = st["status"]["delivered"].as_u64().unwrap();
     assert_eq!(
         sim_state["dossiers"].as_u64(),
@@ -295,14 +298,7 @@ async fn chaos(db: Db, dossiers: usize, servers: usize) {
         .await
         .unwrap();
         assert_eq!(s, 200);
-        let held: Value = http
-            .get(format!("{}/_sim/dossiers/{code}", sim.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let held = sim.get(&http, &format!("/_sim/dossiers/{code}")).await;
         assert_eq!(held["records"].as_array().unwrap().len(), 1, "{code}: once");
         let national = |s: &str| {
             u64::from(

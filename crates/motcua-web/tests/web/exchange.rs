@@ -502,6 +502,23 @@ async fn a_wrong_password_is_a_refusal_recorded_without_the_password() {
     assert!(log[0].record.status.starts_with("error_code 1"));
 }
 
+/// A decision posted from the exchange page.
+async fn decide(
+    t: &TestApp,
+    cookie: &str,
+    id: &str,
+    what: &str,
+    form: &str,
+) -> crate::common::PageResp {
+    t.page(
+        "POST",
+        &format!("/admin/exchange/{id}/{what}"),
+        Some(cookie),
+        Some(form),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn an_administrator_sees_the_exchange_and_decides_dead_letters_on_its_page() {
     let t = TestApp::new(datetime!(2025-07-01 09:00 +7)).await;
@@ -556,14 +573,7 @@ async fn an_administrator_sees_the_exchange_and_decides_dead_letters_on_its_page
     let (first, second) = (&dead[0], &dead[1]);
     let csrf = crate::common::csrf(&p.body);
     // Skipping without a reason: refused on the page, nothing changed.
-    let r = t
-        .page(
-            "POST",
-            &format!("/admin/exchange/{}/skip", first.event_id),
-            Some(&admin),
-            Some(&format!("csrf={csrf}&note=")),
-        )
-        .await;
+    let r = decide(&t, &admin, &first.event_id.to_string(), "skip", &format!("csrf={csrf}&note=")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("Cần ghi lý do bỏ qua"), "{}", r.body);
     assert_eq!(
@@ -576,67 +586,25 @@ async fn an_administrator_sees_the_exchange_and_decides_dead_letters_on_its_page
         OutboxState::Dead
     );
     // Without the form's token: refused.
-    let r = t
-        .page(
-            "POST",
-            &format!("/admin/exchange/{}/retry", first.event_id),
-            Some(&admin),
-            Some("note=x"),
-        )
-        .await;
+    let r = decide(&t, &admin, &first.event_id.to_string(), "retry", "note=x").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // A province administrator may not.
     let province = t.session("68.UBND", Role::ProvinceAdmin).await;
-    let r = t
-        .page(
-            "POST",
-            &format!("/admin/exchange/{}/retry", first.event_id),
-            Some(&province),
-            Some(&format!("csrf={csrf}&note=x")),
-        )
-        .await;
+    let r = decide(&t, &province, &first.event_id.to_string(), "retry", &format!("csrf={csrf}&note=x")).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // Retry one, skip the other with a reason.
     sim.set_faults(Faults::default());
-    let r = t
-        .page(
-            "POST",
-            &format!("/admin/exchange/{}/retry", first.event_id),
-            Some(&admin),
-            Some(&format!("csrf={csrf}&note=")),
-        )
-        .await;
+    let r = decide(&t, &admin, &first.event_id.to_string(), "retry", &format!("csrf={csrf}&note=")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location.as_deref(), Some("/admin/exchange?done=retried"));
-    let r = t
-        .page(
-            "POST",
-            &format!("/admin/exchange/{}/skip", second.event_id),
-            Some(&admin),
-            Some(&format!("csrf={csrf}&note=%C4%91%C3%A3+nh%E1%BA%ADp+tay")),
-        )
-        .await;
+    let r = decide(&t, &admin, &second.event_id.to_string(), "skip", &format!("csrf={csrf}&note=%C4%91%C3%A3+nh%E1%BA%ADp+tay")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // Twice: the message is skipped already.
-    let r = t
-        .page(
-            "POST",
-            &format!("/admin/exchange/{}/skip", second.event_id),
-            Some(&admin),
-            Some(&format!("csrf={csrf}&note=again")),
-        )
-        .await;
+    let r = decide(&t, &admin, &second.event_id.to_string(), "skip", &format!("csrf={csrf}&note=again")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // Unknown and malformed ids.
     for id in [uuid::Uuid::now_v7().to_string(), "not-an-id".to_owned()] {
-        let r = t
-            .page(
-                "POST",
-                &format!("/admin/exchange/{id}/retry"),
-                Some(&admin),
-                Some(&format!("csrf={csrf}&note=")),
-            )
-            .await;
+        let r = decide(&t, &admin, &id, "retry", &format!("csrf={csrf}&note=")).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{id}: {}", r.body);
     }
     w.drain(10).await.unwrap();
