@@ -253,6 +253,12 @@ mod tests {
                         ("code", FluentValue::from("c")),
                         ("limit", FluentValue::from("9")),
                         ("title", FluentValue::from("t")),
+                        ("minutes", FluentValue::from(2)),
+                        ("seconds", FluentValue::from(5)),
+                        ("records", FluentValue::from(7)),
+                        ("head", FluentValue::from("h")),
+                        ("max", FluentValue::from(500)),
+                        ("n", FluentValue::from(2)),
                     ],
                 );
                 assert!(

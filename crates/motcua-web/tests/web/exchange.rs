@@ -573,7 +573,14 @@ async fn an_administrator_sees_the_exchange_and_decides_dead_letters_on_its_page
     let (first, second) = (&dead[0], &dead[1]);
     let csrf = crate::common::csrf(&p.body);
     // Skipping without a reason: refused on the page, nothing changed.
-    let r = decide(&t, &admin, &first.event_id.to_string(), "skip", &format!("csrf={csrf}&note=")).await;
+    let r = decide(
+        &t,
+        &admin,
+        &first.event_id.to_string(),
+        "skip",
+        &format!("csrf={csrf}&note="),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("Cần ghi lý do bỏ qua"), "{}", r.body);
     assert_eq!(
@@ -590,17 +597,45 @@ async fn an_administrator_sees_the_exchange_and_decides_dead_letters_on_its_page
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // A province administrator may not.
     let province = t.session("68.UBND", Role::ProvinceAdmin).await;
-    let r = decide(&t, &province, &first.event_id.to_string(), "retry", &format!("csrf={csrf}&note=x")).await;
+    let r = decide(
+        &t,
+        &province,
+        &first.event_id.to_string(),
+        "retry",
+        &format!("csrf={csrf}&note=x"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // Retry one, skip the other with a reason.
     sim.set_faults(Faults::default());
-    let r = decide(&t, &admin, &first.event_id.to_string(), "retry", &format!("csrf={csrf}&note=")).await;
+    let r = decide(
+        &t,
+        &admin,
+        &first.event_id.to_string(),
+        "retry",
+        &format!("csrf={csrf}&note="),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location.as_deref(), Some("/admin/exchange?done=retried"));
-    let r = decide(&t, &admin, &second.event_id.to_string(), "skip", &format!("csrf={csrf}&note=%C4%91%C3%A3+nh%E1%BA%ADp+tay")).await;
+    let r = decide(
+        &t,
+        &admin,
+        &second.event_id.to_string(),
+        "skip",
+        &format!("csrf={csrf}&note=%C4%91%C3%A3+nh%E1%BA%ADp+tay"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // Twice: the message is skipped already.
-    let r = decide(&t, &admin, &second.event_id.to_string(), "skip", &format!("csrf={csrf}&note=again")).await;
+    let r = decide(
+        &t,
+        &admin,
+        &second.event_id.to_string(),
+        "skip",
+        &format!("csrf={csrf}&note=again"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // Unknown and malformed ids.
     for id in [uuid::Uuid::now_v7().to_string(), "not-an-id".to_owned()] {
