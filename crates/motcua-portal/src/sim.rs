@@ -552,7 +552,7 @@ async fn home(State(sim): State<Sim>) -> Response {
     let html = format!(
         "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Cổng DVCQG (giả lập)</title>\
          <style>body{{font-family:sans-serif;margin:2rem;color:#1b1b1b}}table{{border-collapse:collapse}}\
-         td,th{{border:1px solid #bbb;padding:.25rem .5rem;text-align:left}}</style></head><body>\
+         td,th{{border:1px solid #bbb;padding:.25rem .5rem;text-align:left}}td:first-child{{white-space:nowrap}}</style></head><body>\
          <h1>Cổng Dịch vụ công quốc gia — bản giả lập</h1>\
          <p>Đây là bộ giả lập của motcua, không phải Cổng thật: nó nhận và giữ mọi hồ sơ, mọi bước xử lý được đồng bộ.</p>\
          <p>Hồ sơ: <b>{}</b> · bản ghi: {} (trùng: <b>{}</b>) · bước xử lý: <b>{}</b> · bước của hồ sơ chưa có: {} · tra cứu: {} · đăng nhập: {} · lỗi giả lập: {}</p>\
