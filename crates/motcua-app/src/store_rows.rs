@@ -328,7 +328,7 @@ pub const EXCHANGE_COLS: &str = "seq, requested_at, answered_at, destination, se
 pub fn exchange_record(r: &impl Columns) -> Result<crate::ports::ExchangeRecord, StoreError> {
     Ok(crate::ports::ExchangeRecord {
         seq: r.int("seq")?,
-        record: crate::ports::ExchangeFields {
+        record: crate::ports::NewExchangeRecord {
             requested_at: r.time("requested_at")?,
             answered_at: r.time("answered_at")?,
             destination: r.text("destination")?,

@@ -162,12 +162,15 @@ pub struct OutboxStatus {
     pub failing: Vec<(String, i64)>,
 }
 
-/// An exchange-log record to append (its number and hashes are the store's to compute).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An exchange-log record to append (its number and hashes are the store's to compute), and
+/// the fields of a stored one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewExchangeRecord {
     /// When the request went out.
+    #[serde(with = "time::serde::rfc3339")]
     pub requested_at: OffsetDateTime,
     /// When the answer came, or the attempt ended.
+    #[serde(with = "time::serde::rfc3339")]
     pub answered_at: OffsetDateTime,
     /// The peer.
     pub destination: String,
@@ -192,7 +195,7 @@ pub struct ExchangeRecord {
     pub seq: i64,
     /// The fields as appended.
     #[serde(flatten)]
-    pub record: ExchangeFields,
+    pub record: NewExchangeRecord,
     /// SHA-256 of the request body.
     pub request_sha256: String,
     /// SHA-256 of the answer body.
@@ -203,46 +206,10 @@ pub struct ExchangeRecord {
     pub hash: String,
 }
 
-/// The fields of a record as stored (serialisable form of [`NewExchangeRecord`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ExchangeFields {
-    /// When the request went out.
-    #[serde(with = "time::serde::rfc3339")]
-    pub requested_at: OffsetDateTime,
-    /// When the answer came.
-    #[serde(with = "time::serde::rfc3339")]
-    pub answered_at: OffsetDateTime,
-    /// The peer.
-    pub destination: String,
-    /// The service.
-    pub service: String,
-    /// Who asked.
-    pub requester: String,
-    /// About what.
-    pub subject: String,
-    /// The answer's status.
-    pub status: String,
-    /// The request body.
-    pub request_body: String,
-    /// The answer body.
-    pub answer_body: String,
-}
-
 impl ExchangeRecord {
     /// The record as it was appended (to seal it again and compare).
     pub fn appended(&self) -> NewExchangeRecord {
-        let f = &self.record;
-        NewExchangeRecord {
-            requested_at: f.requested_at,
-            answered_at: f.answered_at,
-            destination: f.destination.clone(),
-            service: f.service.clone(),
-            requester: f.requester.clone(),
-            subject: f.subject.clone(),
-            status: f.status.clone(),
-            request_body: f.request_body.clone(),
-            answer_body: f.answer_body.clone(),
-        }
+        self.record.clone()
     }
 
     /// The fields its hash covers.
@@ -282,16 +249,10 @@ pub fn seal_exchange_record(
     let answered_at = r.answered_at.replace_nanosecond(0).unwrap_or(r.answered_at);
     let mut out = ExchangeRecord {
         seq: prev_seq + 1,
-        record: ExchangeFields {
+        record: NewExchangeRecord {
             requested_at,
             answered_at,
-            destination: r.destination.clone(),
-            service: r.service.clone(),
-            requester: r.requester.clone(),
-            subject: r.subject.clone(),
-            status: r.status.clone(),
-            request_body: r.request_body.clone(),
-            answer_body: r.answer_body.clone(),
+            ..r.clone()
         },
         request_sha256: body_sha256(r.request_body.as_bytes()),
         answer_sha256: body_sha256(r.answer_body.as_bytes()),

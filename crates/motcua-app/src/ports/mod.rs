@@ -724,8 +724,8 @@ mod linked;
 mod monitoring;
 mod reference;
 pub use exchange::{
-    DVCQG, ExchangeFields, ExchangeRecord, ExchangeStore, NewExchangeRecord, OperatorDecision,
-    OutboxClaim, OutboxMessage, OutboxState, OutboxStatus, Settlement, seal_exchange_record,
+    DVCQG, ExchangeRecord, ExchangeStore, NewExchangeRecord, OperatorDecision, OutboxClaim,
+    OutboxMessage, OutboxState, OutboxStatus, Settlement, seal_exchange_record,
 };
 pub use {
     authority::AuthorityStore, documents::DocumentStore, dossiers::DossierStore,
