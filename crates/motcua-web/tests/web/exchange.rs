@@ -685,3 +685,31 @@ async fn metrics_count_http_requests_and_the_outbox() {
     let r = t.router.clone().oneshot(req).await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn an_oversized_answer_is_malformed_logged_and_retried_never_a_panic() {
+    let t = TestApp::new(datetime!(2025-07-01 09:00 +7)).await;
+    lifecycles(&t, 1).await;
+    // A "portal" whose every answer is 5 MB (the adapter reads at most 4 MB).
+    let big = axum::Router::new().fallback(|| async { "x".repeat(5 * 1024 * 1024) });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, big).await });
+    let w = worker(&t, client(&url, PASSWORD), RetryPolicy::default());
+    let r = w.round().await.unwrap();
+    assert_eq!((r.delivered, r.failed), (0, 1));
+    let m = t
+        .store
+        .outbox_messages(DVCQG, OutboxState::Pending, 10)
+        .await
+        .unwrap();
+    assert_eq!(m[0].last_reason.as_deref(), Some("malformed"));
+    assert!(m[0].last_error.as_deref().unwrap().contains("larger than"));
+    let log = t.store.exchange_records(0, 10).await.unwrap();
+    assert_eq!(log.len(), 1, "the login that met it is in the log");
+    assert!(log[0].record.status.contains("larger than"));
+    assert!(
+        log[0].record.answer_body.len() <= 64 * 1024 + 8,
+        "not kept whole"
+    );
+}
